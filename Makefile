@@ -1,0 +1,92 @@
+# hchatd — build, run, test. See README.md.
+#   make          build ./hchatd
+#   make run      install what is missing, build, serve on :1234 with ./hchatd.conf
+#   make check    install what tests need, build, run every test
+#   make asan     the same tests against an AddressSanitizer/UBSan build
+#   make deps     install missing Debian packages (as root), else print the apt-get line
+
+CXX      ?= g++
+OPT      ?= -O2 -g
+CXXFLAGS += -std=c++17 -Wall -Wextra -Wpedantic $(OPT) -MMD -MP -Isrc
+LDFLAGS  +=
+LIBS      = -lPocoUtil -lPocoJSON -lPocoNet -lPocoXML -lPocoFoundation -lpthread
+TEST_LIBS = -lcppunit
+
+BUILD    ?= build
+HCHATD   ?= hchatd
+TESTBIN   = $(BUILD)/hchatd-tests
+
+SOURCES   = $(shell find src -name '*.cpp' ! -name main.cpp | sort)
+OBJECTS   = $(SOURCES:%.cpp=$(BUILD)/%.o) $(BUILD)/gen/EmbeddedFiles.o
+TEST_SRC  = $(shell find tests/unit tests/integration tests/support -name '*.cpp' | sort) tests/TestMain.cpp
+TEST_OBJ  = $(TEST_SRC:%.cpp=$(BUILD)/%.o)
+HTML      = $(sort $(wildcard html/*))
+
+# Packages: to build, to test (browser tests need chromium and node/npm).
+BUILD_PACKAGES = g++ make libpoco-dev libcppunit-dev
+TEST_PACKAGES  = chromium nodejs npm
+
+.PHONY: all run check asan deps test-deps unit e2e clean format
+
+all: $(HCHATD)
+
+$(HCHATD): $(BUILD)/src/main.o $(OBJECTS)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(TESTBIN): $(TEST_OBJ) $(OBJECTS)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+$(BUILD)/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -Itests -c -o $@ $<
+
+$(BUILD)/tools/embed: tools/embed/embed.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -O1 -o $@ $<
+
+$(BUILD)/gen/EmbeddedFiles.cpp: $(HTML) $(BUILD)/tools/embed
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed $@ $(HTML)
+
+$(BUILD)/gen/EmbeddedFiles.o: $(BUILD)/gen/EmbeddedFiles.cpp
+	$(CXX) $(CXXFLAGS) -c -o $@ $<
+
+# Installs only what is missing; without root it prints the command instead.
+deps:
+	@missing=""; for p in $(BUILD_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "missing packages:$$missing"; echo "run: sudo apt-get install -y$$missing"; exit 1; fi; fi
+
+test-deps: deps
+	@missing=""; for p in $(TEST_PACKAGES); do \
+	  case $$p in nodejs) command -v node >/dev/null && continue;; npm) command -v npm >/dev/null && continue;; esac; \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "missing packages:$$missing"; echo "run: sudo apt-get install -y$$missing"; exit 1; fi; fi
+	@cd tests/e2e && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --loglevel=error; }
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p var
+	./$(HCHATD) -c hchatd.conf
+
+check: test-deps
+	@$(MAKE) --no-print-directory all $(TESTBIN)
+	@tests/run-all.sh ./$(HCHATD) $(TESTBIN)
+
+asan: test-deps
+	@$(MAKE) --no-print-directory BUILD=build-asan HCHATD=build-asan/hchatd \
+	  OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+	  LDFLAGS="-fsanitize=address,undefined" build-asan/hchatd build-asan/hchatd-tests
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  tests/run-all.sh build-asan/hchatd build-asan/hchatd-tests --no-e2e
+
+format:
+	clang-format -i $$(find src tests tools -name '*.cpp' -o -name '*.h')
+
+clean:
+	rm -rf build build-asan $(HCHATD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,200 @@
+#include "app/HChatApplication.h"
+
+#include "chat/RateLimiter.h"
+#include "chat/RoomRegistry.h"
+#include "http/HttpServer.h"
+#include "http/PageRenderer.h"
+#include "http/ServerContext.h"
+#include "store/MemoryStore.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/File.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/Path.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/SyslogChannel.h>
+#include <Poco/Util/LoggingConfigurator.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
+
+#include <iostream>
+#include <sys/resource.h>
+
+namespace hchat
+{
+
+namespace
+{
+
+std::string findConfigFile(const std::string& given)
+{
+    if (!given.empty())
+        return Poco::Path(given).absolute().toString();
+    for (const char* candidate : {"hchatd.conf", "/etc/hchatd/hchatd.conf"})
+        if (Poco::File(candidate).exists())
+            return Poco::Path(candidate).absolute().toString();
+    return "";
+}
+
+void raiseFileLimit()
+{
+    // Every held connection is a descriptor; the usual soft limit of 1024
+    // would cap the daemon far below its thread count.
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+} // namespace
+
+HChatApplication::HChatApplication() = default;
+HChatApplication::~HChatApplication() = default;
+
+int HChatApplication::run(int argc, char** argv)
+{
+    try
+    {
+        _commandLine.parse(std::vector<std::string>(argv + 1, argv + argc));
+    }
+    catch (const Poco::Exception& e)
+    {
+        std::cerr << "hchatd: " << e.displayText() << " (hchatd -h shows the usage)\n";
+        return EXIT_USAGE;
+    }
+    if (_commandLine.help)
+    {
+        std::cout << CommandLine::usage();
+        return EXIT_OK;
+    }
+    // Read the configuration before detaching, so that a bad file is reported
+    // on the terminal, and before a daemon changes its directory to "/".
+    try
+    {
+        loadSettings();
+    }
+    catch (const Poco::Exception& e)
+    {
+        std::cerr << "hchatd: " << e.displayText() << '\n';
+        return EXIT_CONFIG;
+    }
+    std::vector<std::string> args{argv[0]};
+    if (_commandLine.daemon)
+        args.emplace_back("--daemon");
+    std::vector<char*> pointers;
+    for (std::string& arg : args)
+        pointers.push_back(arg.data());
+    pointers.push_back(nullptr);
+    return ServerApplication::run(static_cast<int>(args.size()), pointers.data());
+}
+
+void HChatApplication::loadSettings()
+{
+    const std::string path = findConfigFile(_commandLine.configFile);
+    Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file;
+    if (path.empty())
+        file = new Poco::Util::PropertyFileConfiguration;
+    else
+    {
+        if (!Poco::File(path).exists())
+            throw Poco::FileNotFoundException("configuration file", path);
+        file = new Poco::Util::PropertyFileConfiguration(path);
+    }
+    const std::string baseDir =
+        path.empty() ? Poco::Path::current() : Poco::Path(path).parent().toString();
+    try
+    {
+        _settings = Settings::load(*file, baseDir);
+    }
+    catch (const Poco::Exception& e)
+    {
+        throw Poco::InvalidArgumentException((path.empty() ? std::string("configuration") : path) +
+                                             ": " + e.message());
+    }
+    if (_commandLine.port >= 0)
+        _settings.httpPort = _commandLine.port;
+    // POCO's own logging.* tree is applied in setUpLogging().
+    config().add(file, PRIO_APPLICATION);
+}
+
+void HChatApplication::setUpLogging()
+{
+    if (config().has("logging.loggers") || config().has("logging.channels"))
+    {
+        Poco::Util::LoggingConfigurator configurator;
+        configurator.configure(configPtr());
+    }
+    else
+    {
+        Poco::AutoPtr<Poco::Channel> target;
+        if (config().getBool("application.runAsDaemon", false))
+            target = new Poco::SyslogChannel("hchatd", Poco::SyslogChannel::SYSLOG_PID,
+                                             Poco::SyslogChannel::SYSLOG_DAEMON);
+        else
+            target = new Poco::ConsoleChannel;
+        Poco::AutoPtr<Poco::PatternFormatter> format(
+            new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i %p %s: %t"));
+        Poco::AutoPtr<Poco::Channel> channel(new Poco::FormattingChannel(format, target));
+        Poco::Logger::root().setChannel(channel);
+        Poco::Logger::root().setLevel(Poco::Message::PRIO_INFORMATION);
+    }
+    setLogger(Poco::Logger::get("hchatd"));
+}
+
+void HChatApplication::initialize(Poco::Util::Application& self)
+{
+    setUpLogging();
+    ServerApplication::initialize(self);
+    if (config().getBool("application.runAsDaemon", false) && !_settings.pidFile.empty())
+        _pidFile = std::make_unique<PidFile>(_settings.pidFile);
+}
+
+void HChatApplication::uninitialize()
+{
+    _pidFile.reset();
+    ServerApplication::uninitialize();
+}
+
+int HChatApplication::main(const std::vector<std::string>&)
+{
+    Poco::Logger& log = Poco::Logger::get("hchatd");
+    raiseFileLimit();
+
+    _store = std::make_unique<MemoryStore>(static_cast<std::size_t>(_settings.historyLimit));
+    _rooms = std::make_unique<RoomRegistry>(
+        *_store, static_cast<std::size_t>(_settings.historyLimit),
+        // A long-poll client counts as online until it misses a poll by 5 s.
+        Poco::Timespan(_settings.longPollTimeout + 5, 0));
+    _store->setListener(_rooms.get());
+    _rooms->load();
+    _limiter = std::make_unique<RateLimiter>(_settings.messagesPerSecond, _settings.burst);
+    _pages = std::make_unique<PageRenderer>(_settings.httpHtmlDir);
+    _context.reset(new ServerContext{_settings, *_rooms, *_limiter, _metrics, *_pages});
+
+    try
+    {
+        _http = std::make_unique<HttpServer>(_settings, *_context);
+    }
+    catch (const Poco::Exception& e)
+    {
+        log.fatal("cannot listen on %s:%d: %s", _settings.httpAddress, _settings.httpPort,
+                  e.displayText());
+        return EXIT_UNAVAILABLE;
+    }
+    _http->start();
+    log.information("hchatd listening on http://%s (store: %s, %z rooms)", _http->address(),
+                    _settings.storeKind, _rooms->size());
+
+    waitForTerminationRequest();
+
+    log.information("stopping: waking waiting clients and closing connections");
+    _rooms->closeAll();
+    _http->stop();
+    log.information("stopped");
+    return EXIT_OK;
+}
+
+} // namespace hchat

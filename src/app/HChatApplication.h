@@ -1,0 +1,57 @@
+#pragma once
+
+#include "app/CommandLine.h"
+#include "app/Metrics.h"
+#include "app/PidFile.h"
+#include "app/Settings.h"
+
+#include <Poco/Util/ServerApplication.h>
+
+#include <memory>
+
+namespace hchat
+{
+
+class Store;
+class RoomRegistry;
+class RateLimiter;
+class PageRenderer;
+class HttpServer;
+struct ServerContext;
+
+class HChatApplication : public Poco::Util::ServerApplication
+/// The hchatd daemon: reads the command line and the configuration, sets up
+/// logging, the store, the rooms and the HTTP server, and runs until SIGINT
+/// or SIGTERM. Owns every long-lived object; nothing else is global.
+{
+public:
+    HChatApplication();
+    ~HChatApplication() override;
+
+    int run(int argc, char** argv);
+    /// Parses the command line itself (SPEC §3: usage errors exit 64, -h
+    /// prints usage and exits 0), then runs the ServerApplication, which
+    /// detaches first when -d was given.
+
+protected:
+    void initialize(Poco::Util::Application& self) override;
+    void uninitialize() override;
+    int main(const std::vector<std::string>& args) override;
+
+private:
+    void loadSettings();
+    void setUpLogging();
+
+    CommandLine _commandLine;
+    Settings _settings;
+    Metrics _metrics;
+    std::unique_ptr<PidFile> _pidFile;
+    std::unique_ptr<Store> _store;
+    std::unique_ptr<RoomRegistry> _rooms;
+    std::unique_ptr<RateLimiter> _limiter;
+    std::unique_ptr<PageRenderer> _pages;
+    std::unique_ptr<ServerContext> _context;
+    std::unique_ptr<HttpServer> _http;
+};
+
+} // namespace hchat

@@ -1,0 +1,52 @@
+#include "app/Metrics.h"
+
+#include <sstream>
+
+namespace hchat
+{
+
+namespace
+{
+template <typename T>
+void metric(std::ostringstream& out, const char* name, const char* type, const char* help,
+            const std::atomic<T>& value)
+{
+    out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n'
+        << name << ' ' << value.load(std::memory_order_relaxed) << '\n';
+}
+} // namespace
+
+std::string Metrics::render(std::size_t rooms) const
+{
+    std::ostringstream out;
+    out << "# HELP hchatd_connections Open connections by transport.\n"
+           "# TYPE hchatd_connections gauge\n"
+           "hchatd_connections{transport=\"http\"} "
+        << httpConnections.load(std::memory_order_relaxed) << '\n';
+    metric(out, "hchatd_http_connections_total", "counter", "Accepted HTTP connections.",
+           httpConnectionsTotal);
+    metric(out, "hchatd_http_refused_busy_total", "counter",
+           "Connections answered 503 because every thread was busy.", httpRefused);
+    metric(out, "hchatd_http_refused_per_address_total", "counter",
+           "Connections closed by limits.connectionsPerAddress.", httpRefusedPerAddress);
+    metric(out, "hchatd_http_requests_total", "counter", "HTTP requests handled.", httpRequests);
+    metric(out, "hchatd_http_client_errors_total", "counter", "Requests answered 4xx.",
+           httpClientErrors);
+    metric(out, "hchatd_http_server_errors_total", "counter", "Requests answered 5xx.",
+           httpServerErrors);
+    metric(out, "hchatd_longpoll_waiting", "gauge", "Long polls waiting for a message.",
+           longPollWaiting);
+    metric(out, "hchatd_longpoll_timeouts_total", "counter", "Long polls answered 204.",
+           longPollTimeouts);
+    metric(out, "hchatd_messages_total", "counter", "Messages appended to room logs.",
+           messagesAppended);
+    metric(out, "hchatd_rooms_created_total", "counter", "Rooms created since start.",
+           roomsCreated);
+    metric(out, "hchatd_rate_limited_total", "counter", "Actions refused by the rate limit.",
+           rateLimited);
+    out << "# HELP hchatd_rooms Rooms known to this daemon.\n# TYPE hchatd_rooms gauge\n"
+        << "hchatd_rooms " << rooms << '\n';
+    return out.str();
+}
+
+} // namespace hchat

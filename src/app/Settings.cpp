@@ -1,0 +1,154 @@
+#include "app/Settings.h"
+
+#include <Poco/Exception.h>
+#include <Poco/NumberParser.h>
+#include <Poco/Path.h>
+#include <Poco/String.h>
+
+#include <algorithm>
+#include <functional>
+
+namespace hchat
+{
+
+namespace
+{
+
+void collectKeys(const Poco::Util::AbstractConfiguration& config, const std::string& prefix,
+                 std::vector<std::string>& out)
+{
+    Poco::Util::AbstractConfiguration::Keys keys;
+    config.keys(prefix, keys);
+    for (const std::string& key : keys)
+    {
+        std::string full = prefix.empty() ? key : prefix + "." + key;
+        if (config.hasProperty(full))
+            out.push_back(full);
+        collectKeys(config, full, out);
+    }
+}
+
+class Reader
+/// Reads one typed key at a time and names the key in every error.
+{
+public:
+    explicit Reader(const Poco::Util::AbstractConfiguration& config) : _config(config) {}
+
+    void integer(const std::string& key, int& value, int min, int max)
+    {
+        if (!_config.hasProperty(key))
+            return;
+        std::string text = Poco::trim(_config.getRawString(key));
+        int number = 0;
+        if (!Poco::NumberParser::tryParse(text, number) || number < min || number > max)
+            throw Poco::InvalidArgumentException("bad value for " + key + ": '" + text +
+                                                 "' (expected an integer from " +
+                                                 std::to_string(min) + " to " +
+                                                 std::to_string(max) + ")");
+        value = number;
+    }
+
+    void decimal(const std::string& key, double& value, double min, double max)
+    {
+        if (!_config.hasProperty(key))
+            return;
+        std::string text = Poco::trim(_config.getRawString(key));
+        double number = 0;
+        if (!Poco::NumberParser::tryParseFloat(text, number) || !(number >= min) ||
+            !(number <= max))
+            throw Poco::InvalidArgumentException("bad value for " + key + ": '" + text +
+                                                 "' (expected a number from " +
+                                                 std::to_string(min) + " to " +
+                                                 std::to_string(max) + ")");
+        value = number;
+    }
+
+    void text(const std::string& key, std::string& value)
+    {
+        if (_config.hasProperty(key))
+            value = Poco::trim(_config.getRawString(key));
+    }
+
+    void choice(const std::string& key, std::string& value, const std::vector<std::string>& allowed)
+    {
+        text(key, value);
+        if (std::find(allowed.begin(), allowed.end(), value) == allowed.end())
+        {
+            std::string list;
+            for (const auto& a : allowed)
+                list += (list.empty() ? "" : ", ") + a;
+            throw Poco::InvalidArgumentException("bad value for " + key + ": '" + value +
+                                                 "' (expected one of: " + list + ")");
+        }
+    }
+
+private:
+    const Poco::Util::AbstractConfiguration& _config;
+};
+
+std::string resolve(const std::string& path, const std::string& baseDir)
+{
+    if (path.empty())
+        return path;
+    Poco::Path p(path);
+    if (p.isAbsolute())
+        return p.toString();
+    return Poco::Path(Poco::Path::forDirectory(baseDir), p).toString();
+}
+
+} // namespace
+
+const std::vector<std::string>& Settings::knownKeys()
+{
+    static const std::vector<std::string> keys = {
+        "http.address",      "http.port",           "http.maxThreads",
+        "http.requestTimeout", "http.keepAliveTimeout", "http.htmlDir",
+        "longpoll.timeout",  "chat.recentOnJoin",   "chat.maxMessageBytes",
+        "chat.historyLimit", "store.kind",          "limits.messagesPerSecond",
+        "limits.burst",      "limits.connectionsPerAddress", "daemon.pidFile"};
+    return keys;
+}
+
+Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std::string& baseDir)
+{
+    std::vector<std::string> present;
+    collectKeys(file, "", present);
+    const auto& known = knownKeys();
+    for (const std::string& key : present)
+    {
+        // logging.* is POCO's LoggingConfigurator's own tree, checked when it is applied.
+        if (key.compare(0, 8, "logging.") == 0)
+            continue;
+        if (std::find(known.begin(), known.end(), key) == known.end())
+            throw Poco::InvalidArgumentException("unknown configuration key " + key);
+    }
+
+    Settings s;
+    Reader r(file);
+    r.text("http.address", s.httpAddress);
+    r.integer("http.port", s.httpPort, 0, 65535);
+    r.integer("http.maxThreads", s.httpMaxThreads, 4, 100000);
+    r.integer("http.requestTimeout", s.httpRequestTimeout, 1, 3600);
+    r.integer("http.keepAliveTimeout", s.httpKeepAliveTimeout, 1, 3600);
+    r.text("http.htmlDir", s.httpHtmlDir);
+    r.integer("longpoll.timeout", s.longPollTimeout, 1, 3600);
+    r.integer("chat.recentOnJoin", s.recentOnJoin, 0, 1000);
+    r.integer("chat.maxMessageBytes", s.maxMessageBytes, 1, 1 << 20);
+    r.integer("chat.historyLimit", s.historyLimit, 1, 10000000);
+    r.choice("store.kind", s.storeKind, {"memory"});
+    r.decimal("limits.messagesPerSecond", s.messagesPerSecond, 0, 1e6);
+    r.decimal("limits.burst", s.burst, 1, 1e6);
+    r.integer("limits.connectionsPerAddress", s.connectionsPerAddress, 0, 1000000);
+    r.text("daemon.pidFile", s.pidFile);
+
+    s.httpHtmlDir = resolve(s.httpHtmlDir, baseDir);
+    s.pidFile = resolve(s.pidFile, baseDir);
+    if (s.recentOnJoin > s.historyLimit)
+        throw Poco::InvalidArgumentException("chat.recentOnJoin (" +
+                                             std::to_string(s.recentOnJoin) +
+                                             ") is larger than chat.historyLimit (" +
+                                             std::to_string(s.historyLimit) + ")");
+    return s;
+}
+
+} // namespace hchat

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <Poco/Util/AbstractConfiguration.h>
+
+#include <string>
+#include <vector>
+
+namespace hchat
+{
+
+class Settings
+/// Every configuration key of hchatd, read in one place with its default
+/// beside it (SPEC §7). The same keys and defaults are documented in
+/// hchatd.conf and man/hchatd.8. Immutable after load(), so it is shared by
+/// every thread without locks.
+{
+public:
+    std::string httpAddress = "0.0.0.0";
+    int httpPort = 1234;
+    int httpMaxThreads = 2048;
+    int httpRequestTimeout = 10;   ///< seconds to receive a request before dropping the client
+    int httpKeepAliveTimeout = 15; ///< seconds an idle keep-alive connection is kept
+    std::string httpHtmlDir;       ///< empty: the web client compiled into the binary
+
+    int longPollTimeout = 30; ///< seconds
+
+    int recentOnJoin = 50;
+    int maxMessageBytes = 4096;
+    int historyLimit = 1000;
+
+    std::string storeKind = "memory";
+
+    double messagesPerSecond = 2;
+    double burst = 10;
+    int connectionsPerAddress = 128;
+
+    std::string pidFile; ///< written when running as a daemon; empty: none
+
+    static Settings load(const Poco::Util::AbstractConfiguration& file, const std::string& baseDir);
+    /// Reads the keys of a configuration file. Relative paths are taken
+    /// relative to baseDir (the file's folder). Throws
+    /// Poco::InvalidArgumentException naming the key for an unknown key
+    /// (a misspelling) or a bad value.
+
+    static const std::vector<std::string>& knownKeys();
+};
+
+} // namespace hchat

@@ -1,0 +1,36 @@
+#include "chat/Nickname.h"
+
+namespace hchat
+{
+
+bool Nickname::isValid(const std::string& name)
+{
+    if (name.empty() || name.size() > maxLength)
+        return false;
+    for (char c : name)
+    {
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == '-' || c == '.';
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+std::string Nickname::folded(const std::string& name)
+{
+    std::string out(name);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+std::string Nickname::guestName(const std::string& clientId)
+{
+    if (clientId.size() < 6)
+        return "anonymous";
+    return "guest-" + clientId.substr(0, 6);
+}
+
+} // namespace hchat

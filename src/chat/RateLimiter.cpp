@@ -1,0 +1,58 @@
+#include "chat/RateLimiter.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace hchat
+{
+
+namespace
+{
+// Past this many tracked people, buckets that have refilled are forgotten:
+// a full bucket is the same as no bucket, so this loses nothing.
+const std::size_t pruneThreshold = 10000;
+} // namespace
+
+RateLimiter::RateLimiter(double rate, double burst) : _rate(rate), _burst(std::max(1.0, burst)) {}
+
+bool RateLimiter::tryAcquire(const std::string& key, const Poco::Timestamp& now,
+                             Poco::Timespan& retryAfter)
+{
+    if (_rate <= 0)
+        return true;
+    std::lock_guard<std::mutex> lock(_mutex);
+    if (_buckets.size() >= pruneThreshold)
+        prune(now);
+    auto it = _buckets.find(key);
+    if (it == _buckets.end())
+        it = _buckets.emplace(key, Bucket{_burst, now}).first;
+    Bucket& bucket = it->second;
+    double elapsed = static_cast<double>(now - bucket.updated) / 1e6;
+    if (elapsed > 0)
+    {
+        bucket.tokens = std::min(_burst, bucket.tokens + elapsed * _rate);
+        bucket.updated = now;
+    }
+    if (bucket.tokens >= 1.0)
+    {
+        bucket.tokens -= 1.0;
+        return true;
+    }
+    double wait = (1.0 - bucket.tokens) / _rate;
+    retryAfter = Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(std::ceil(wait * 1e6)));
+    return false;
+}
+
+void RateLimiter::prune(const Poco::Timestamp& now)
+{
+    for (auto it = _buckets.begin(); it != _buckets.end();)
+    {
+        double elapsed = static_cast<double>(now - it->second.updated) / 1e6;
+        if (it->second.tokens + elapsed * _rate >= _burst)
+            it = _buckets.erase(it);
+        else
+            ++it;
+    }
+}
+
+} // namespace hchat

@@ -1,0 +1,94 @@
+#include "chat/RoomRegistry.h"
+
+#include "chat/IdGenerator.h"
+#include "store/Store.h"
+
+#include <algorithm>
+#include <mutex>
+
+namespace hchat
+{
+
+RoomRegistry::RoomRegistry(Store& store, std::size_t window, Poco::Timespan presenceWindow)
+    : _store(store), _window(window), _presenceWindow(presenceWindow)
+{
+}
+
+void RoomRegistry::load()
+{
+    for (const RoomRecord& record : _store.rooms())
+        insert(record);
+}
+
+std::shared_ptr<Room> RoomRegistry::insert(const RoomRecord& record)
+{
+    std::unique_lock<std::shared_mutex> lock(_mutex);
+    auto& slot = _rooms[record.id];
+    if (!slot)
+        slot = std::make_shared<Room>(record, _store, _window, _presenceWindow);
+    return slot;
+}
+
+std::shared_ptr<Room> RoomRegistry::create(const std::string& subject, bool isPublic)
+{
+    RoomRecord record;
+    record.id = IdGenerator::next();
+    record.subject = subject;
+    record.isPublic = isPublic;
+    _store.createRoom(record);
+    return insert(record);
+}
+
+std::shared_ptr<Room> RoomRegistry::find(const std::string& id) const
+{
+    std::shared_lock<std::shared_mutex> lock(_mutex);
+    auto it = _rooms.find(id);
+    return it == _rooms.end() ? nullptr : it->second;
+}
+
+std::vector<std::shared_ptr<Room>> RoomRegistry::publicRooms() const
+{
+    std::vector<std::shared_ptr<Room>> rooms;
+    {
+        std::shared_lock<std::shared_mutex> lock(_mutex);
+        for (const auto& entry : _rooms)
+            if (entry.second->record().isPublic)
+                rooms.push_back(entry.second);
+    }
+    std::vector<std::pair<Poco::Timestamp, std::shared_ptr<Room>>> keyed;
+    for (auto& room : rooms)
+        keyed.emplace_back(room->lastActivity(), room);
+    std::stable_sort(keyed.begin(), keyed.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (std::size_t i = 0; i < keyed.size(); ++i)
+        rooms[i] = keyed[i].second;
+    return rooms;
+}
+
+std::size_t RoomRegistry::size() const
+{
+    std::shared_lock<std::shared_mutex> lock(_mutex);
+    return _rooms.size();
+}
+
+void RoomRegistry::closeAll()
+{
+    std::vector<std::shared_ptr<Room>> rooms;
+    {
+        std::shared_lock<std::shared_mutex> lock(_mutex);
+        for (const auto& entry : _rooms)
+            rooms.push_back(entry.second);
+    }
+    for (auto& room : rooms)
+        room->close();
+}
+
+void RoomRegistry::remoteRoomCreated(const RoomRecord& room) { insert(room); }
+
+void RoomRegistry::remoteMessageAppended(const std::string& roomId, const MessagePtr& message)
+{
+    if (auto room = find(roomId))
+        room->acceptRemote(message);
+}
+
+} // namespace hchat

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "http/EndpointHandler.h"
+
+#include <string>
+
+namespace hchat
+{
+
+class ChatPageHandler : public EndpointHandler
+/// GET /chat/<id>
+///
+/// The chat page of room <id> (html/chat.html with chat.js and chat.css).
+/// Every call issues a new client id in the cookie
+/// `hchat_client` (HttpOnly; SameSite=Lax; Path=/): a tab is a person.
+///
+///   200 text/html   the page; the subject is escaped, the script is static
+///   404 an HTML page: no such room
+{
+public:
+    ChatPageHandler(const ServerContext& context, std::string roomId);
+
+protected:
+    void handle(Poco::Net::HTTPServerRequest& request,
+                Poco::Net::HTTPServerResponse& response) override;
+
+private:
+    std::string _roomId;
+};
+
+} // namespace hchat

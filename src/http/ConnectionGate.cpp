@@ -1,0 +1,78 @@
+#include "http/ConnectionGate.h"
+
+#include "app/Metrics.h"
+
+#include <Poco/Logger.h>
+
+namespace hchat
+{
+
+ConnectionGate::ConnectionGate(int maxThreads, int perAddress, Metrics& metrics)
+    : _maxThreads(maxThreads), _perAddress(perAddress), _metrics(metrics),
+      _logger(Poco::Logger::get("hchatd.http"))
+{
+}
+
+void ConnectionGate::watch(const Poco::Net::TCPServer* server) { _server = server; }
+
+void ConnectionGate::refuse(const Poco::Net::StreamSocket& socket, const std::string& why)
+{
+    std::string answer = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; "
+                         "charset=utf-8\r\nRetry-After: 1\r\nConnection: close\r\n"
+                         "Content-Length: " +
+                         std::to_string(why.size() + 1) + "\r\n\r\n" + why + "\n";
+    try
+    {
+        // Never block the acceptor: a fresh socket's send buffer takes this
+        // at once, and if it does not the client loses only the reason.
+        Poco::Net::StreamSocket peer(socket);
+        peer.setBlocking(false);
+        peer.sendBytes(answer.data(), static_cast<int>(answer.size()));
+        peer.shutdownSend();
+    }
+    catch (const Poco::Exception&)
+    {
+    }
+}
+
+bool ConnectionGate::accept(const Poco::Net::StreamSocket& socket)
+{
+    _metrics.httpConnectionsTotal.fetch_add(1, std::memory_order_relaxed);
+    std::string address;
+    try
+    {
+        address = socket.peerAddress().host().toString();
+    }
+    catch (const Poco::Exception&)
+    {
+        return false; // gone before we looked
+    }
+    if (_server && _server->currentConnections() + _server->queuedConnections() >= _maxThreads)
+    {
+        _metrics.httpRefused.fetch_add(1, std::memory_order_relaxed);
+        refuse(socket, "server busy: every connection thread is in use, try again");
+        return false;
+    }
+    std::lock_guard<std::mutex> lock(_mutex);
+    int& open = _open[address];
+    if (_perAddress > 0 && open >= _perAddress)
+    {
+        _metrics.httpRefusedPerAddress.fetch_add(1, std::memory_order_relaxed);
+        _logger.warning("%s has %d connections open (limits.connectionsPerAddress): refused",
+                        address, open);
+        refuse(socket, "too many connections from your address");
+        return false;
+    }
+    ++open;
+    return true;
+}
+
+void ConnectionGate::connectionClosed(const std::string& address)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    auto it = _open.find(address);
+    if (it != _open.end() && --it->second <= 0)
+        _open.erase(it);
+}
+
+} // namespace hchat

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "http/EndpointHandler.h"
+
+namespace hchat
+{
+
+class CreateRoomHandler : public EndpointHandler
+/// GET /chat_create?subject=S&public=1
+///
+/// Creates a room and sends the browser to it.
+///   subject  UTF-8, trimmed, at most 200 bytes, no control characters; may be empty
+///   public   absent, "0", "off" or "false": unlisted (found only by its URL);
+///            "1", "on" or "true": listed on the index page and in /api/rooms
+///
+///   303 Location: /chat/<id>   the new room (id: 128 random bits, 32 hex characters)
+///   400 bad subject or public value
+///   429 creating rooms too fast (the per-person limit); Retry-After says when to retry
+{
+public:
+    explicit CreateRoomHandler(const ServerContext& context);
+
+protected:
+    void handle(Poco::Net::HTTPServerRequest& request,
+                Poco::Net::HTTPServerResponse& response) override;
+};
+
+} // namespace hchat

@@ -1,0 +1,166 @@
+#include "http/EndpointHandler.h"
+
+#include "app/Metrics.h"
+#include "chat/IdGenerator.h"
+#include "chat/RoomRegistry.h"
+#include "http/HttpError.h"
+#include "http/PageRenderer.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NameValueCollection.h>
+#include <Poco/Net/NetException.h>
+
+namespace hchat
+{
+
+using Poco::Net::HTTPResponse;
+
+namespace
+{
+const char* const contentSecurityPolicy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+} // namespace
+
+EndpointHandler::EndpointHandler(const ServerContext& context) : _context(context) {}
+
+Poco::Logger& EndpointHandler::logger() { return Poco::Logger::get("hchatd.http"); }
+
+void EndpointHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
+                                    Poco::Net::HTTPServerResponse& response)
+{
+    _context.metrics.httpRequests.fetch_add(1, std::memory_order_relaxed);
+    response.set("X-Content-Type-Options", "nosniff");
+    try
+    {
+        handle(request, response);
+        return;
+    }
+    catch (const HttpError& e)
+    {
+        answerError(request, response, e.status(), e.message(), e.headerName(), e.headerValue());
+    }
+    catch (const Poco::NotFoundException& e)
+    {
+        answerError(request, response, HTTPResponse::HTTP_NOT_FOUND, e.message(), "", "");
+    }
+    catch (const Poco::InvalidArgumentException& e)
+    {
+        answerError(request, response, HTTPResponse::HTTP_BAD_REQUEST, e.message(), "", "");
+    }
+    catch (const Poco::SyntaxException& e)
+    {
+        answerError(request, response, HTTPResponse::HTTP_BAD_REQUEST, e.message(), "", "");
+    }
+    catch (const Poco::Net::NetException& e)
+    {
+        // The client went away or broke the protocol mid-request: nobody to answer.
+        logger().debug("connection from %s: %s", request.clientAddress().toString(),
+                       e.displayText());
+    }
+    catch (const Poco::TimeoutException& e)
+    {
+        logger().debug("connection from %s timed out: %s", request.clientAddress().toString(),
+                       e.displayText());
+    }
+    catch (const Poco::Exception& e)
+    {
+        logger().error("%s %s: %s", request.getMethod(), request.getURI(), e.displayText());
+        answerError(request, response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
+                    "internal error", "", "");
+    }
+    catch (const std::exception& e)
+    {
+        logger().error("%s %s: %s", request.getMethod(), request.getURI(), std::string(e.what()));
+        answerError(request, response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
+                    "internal error", "", "");
+    }
+}
+
+void EndpointHandler::answerError(Poco::Net::HTTPServerRequest& request,
+                                  Poco::Net::HTTPServerResponse& response,
+                                  HTTPResponse::HTTPStatus status, const std::string& message,
+                                  const std::string& headerName, const std::string& headerValue)
+{
+    if (status >= 500)
+        _context.metrics.httpServerErrors.fetch_add(1, std::memory_order_relaxed);
+    else
+        _context.metrics.httpClientErrors.fetch_add(1, std::memory_order_relaxed);
+    if (response.sent())
+        return; // the answer had begun: the connection is closed instead
+    try
+    {
+        response.setStatusAndReason(status);
+        if (!headerName.empty())
+            response.set(headerName, headerValue);
+        // A request whose body was not read leaves the connection unusable.
+        if (status == HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE ||
+            status == HTTPResponse::HTTP_BAD_REQUEST)
+            response.setKeepAlive(false);
+        bool page = request.getMethod() == "GET" &&
+                    request.get("Accept", "").find("text/html") != std::string::npos;
+        if (page)
+        {
+            sendPage(response, _context.pages.render(
+                                   "error.html", {{"status", std::to_string(status)},
+                                                  {"reason", HTTPResponse::getReasonForStatus(status)},
+                                                  {"message", message}}));
+        }
+        else
+            send(response, message + "\n", "text/plain; charset=utf-8");
+    }
+    catch (const Poco::Exception& e)
+    {
+        logger().debug("could not answer %s: %s", request.clientAddress().toString(),
+                       e.displayText());
+    }
+}
+
+void EndpointHandler::send(Poco::Net::HTTPServerResponse& response, const std::string& body,
+                           const std::string& contentType)
+{
+    response.setContentType(contentType);
+    if (!response.has("Cache-Control"))
+        response.set("Cache-Control", "no-store");
+    response.sendBuffer(body.data(), body.size());
+}
+
+void EndpointHandler::sendPage(Poco::Net::HTTPServerResponse& response, const std::string& html)
+{
+    response.set("Content-Security-Policy", contentSecurityPolicy);
+    response.set("Referrer-Policy", "no-referrer");
+    send(response, html, "text/html; charset=utf-8");
+}
+
+std::shared_ptr<Room> EndpointHandler::findRoom(const std::string& id) const
+{
+    std::shared_ptr<Room> room;
+    if (IdGenerator::isValid(id))
+        room = _context.rooms.find(id);
+    if (!room)
+        throw HttpError(HTTPResponse::HTTP_NOT_FOUND, "no such room");
+    return room;
+}
+
+std::string EndpointHandler::clientId(const Poco::Net::HTTPServerRequest& request)
+{
+    Poco::Net::NameValueCollection cookies;
+    request.getCookies(cookies);
+    std::string id = cookies.get("hchat_client", "");
+    return IdGenerator::isValid(id) ? id : std::string();
+}
+
+std::string EndpointHandler::personKey(const Poco::Net::HTTPServerRequest& request)
+{
+    std::string id = clientId(request);
+    return id.empty() ? "addr:" + request.clientAddress().host().toString() : id;
+}
+
+bool EndpointHandler::wantsJson(const Poco::Net::HTTPServerRequest& request)
+{
+    return request.get("Accept", "").find("application/json") != std::string::npos;
+}
+
+} // namespace hchat

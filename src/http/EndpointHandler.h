@@ -1,0 +1,69 @@
+#pragma once
+
+#include "http/ServerContext.h"
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPResponse.h>
+
+#include <memory>
+#include <string>
+
+namespace Poco
+{
+class Logger;
+}
+
+namespace hchat
+{
+
+class Room;
+
+class EndpointHandler : public Poco::Net::HTTPRequestHandler
+/// The base of every HTTP handler. It turns exceptions into answers in one
+/// place (HttpError → its status; POCO's NotFound/InvalidArgument/Syntax →
+/// 404/400; anything else → 500, logged), counts answers for /metrics, and
+/// adds the headers every answer carries. Errors are a short text, or a small
+/// HTML page when a browser navigates (Accept: text/html).
+/// A handler object serves one request on one thread.
+{
+public:
+    explicit EndpointHandler(const ServerContext& context);
+
+    void handleRequest(Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response) final;
+
+protected:
+    virtual void handle(Poco::Net::HTTPServerRequest& request,
+                        Poco::Net::HTTPServerResponse& response) = 0;
+
+    void send(Poco::Net::HTTPServerResponse& response, const std::string& body,
+              const std::string& contentType);
+    /// A 200 (or the status already set) with the body, in one write.
+
+    void sendPage(Poco::Net::HTTPServerResponse& response, const std::string& html);
+    /// An HTML page, with the Content-Security-Policy pages carry.
+
+    std::shared_ptr<Room> findRoom(const std::string& id) const;
+    /// The room; HttpError 404 when the id is malformed or unknown.
+
+    static std::string clientId(const Poco::Net::HTTPServerRequest& request);
+    /// The hchat_client cookie if it is well formed, else empty.
+
+    static std::string personKey(const Poco::Net::HTTPServerRequest& request);
+    /// Who a request counts as for limits and presence: the client id, or the
+    /// peer address for clients without a cookie (curl).
+
+    static bool wantsJson(const Poco::Net::HTTPServerRequest& request);
+
+    const ServerContext& _context;
+
+private:
+    void answerError(Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response,
+                     Poco::Net::HTTPResponse::HTTPStatus status, const std::string& message,
+                     const std::string& headerName, const std::string& headerValue);
+
+    static Poco::Logger& logger();
+};
+
+} // namespace hchat

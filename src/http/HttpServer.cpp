@@ -1,0 +1,57 @@
+#include "http/HttpServer.h"
+
+#include "app/Settings.h"
+#include "http/ServerContext.h"
+#include "http/TrackedConnectionFactory.h"
+
+#include <Poco/Net/HTTPServerParams.h>
+
+namespace hchat
+{
+
+namespace
+{
+// A waiting long poll uses a few KiB of stack; 256 KiB of address space per
+// thread is plenty, and only the pages touched cost memory.
+const int threadStackBytes = 256 * 1024;
+} // namespace
+
+HttpServer::HttpServer(const Settings& settings, const ServerContext& context)
+    : _socket(), _threads(2, settings.httpMaxThreads, 60, threadStackBytes),
+      _dispatcher(new RequestDispatcher(context)),
+      _gate(new ConnectionGate(settings.httpMaxThreads, settings.connectionsPerAddress,
+                               context.metrics))
+{
+    _socket.bind(Poco::Net::SocketAddress(settings.httpAddress,
+                                          static_cast<Poco::UInt16>(settings.httpPort)),
+                 true);
+    _socket.listen(1024);
+
+    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(settings.httpMaxThreads);
+    // The gate refuses before the queue can fill, so POCO never silently drops.
+    params->setMaxQueued(settings.httpMaxThreads);
+    params->setThreadIdleTime(Poco::Timespan(60, 0));
+    params->setTimeout(Poco::Timespan(settings.httpRequestTimeout, 0));
+    params->setKeepAlive(true);
+    params->setKeepAliveTimeout(Poco::Timespan(settings.httpKeepAliveTimeout, 0));
+    params->setMaxKeepAliveRequests(0); // unlimited
+    params->setSoftwareVersion("hchatd");
+
+    _server = std::make_unique<Poco::Net::TCPServer>(
+        new TrackedConnectionFactory(params, _dispatcher, _gate, context.metrics), _threads,
+        _socket, params);
+    _gate->watch(_server.get());
+    _server->setConnectionFilter(_gate);
+}
+
+void HttpServer::start() { _server->start(); }
+
+void HttpServer::stop()
+{
+    _server->stop();
+    _dispatcher->stopConnections();
+    _threads.joinAll();
+}
+
+} // namespace hchat

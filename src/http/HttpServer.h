@@ -1,0 +1,48 @@
+#pragma once
+
+#include "http/ConnectionGate.h"
+#include "http/RequestDispatcher.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/TCPServer.h>
+#include <Poco/ThreadPool.h>
+
+#include <memory>
+
+namespace hchat
+{
+
+class Settings;
+struct ServerContext;
+
+class HttpServer
+/// HTTP on http.address:http.port: POCO's TCPServer with its own thread
+/// pool, one thread per connection and blocking I/O. Threads have small
+/// stacks so thousands of waiting long polls fit; when all http.maxThreads
+/// are busy, new connections get a 503 at once (ConnectionGate).
+/// start() and stop() are called by the application's main thread only.
+{
+public:
+    HttpServer(const Settings& settings, const ServerContext& context);
+    /// Binds the socket; throws Poco::Net::NetException when it can't.
+
+    void start();
+
+    void stop();
+    /// Stops accepting, lets each open connection finish the request it is
+    /// serving (the caller has woken waiting long polls first), closes idle
+    /// ones and waits for every connection thread.
+
+    Poco::UInt16 port() const { return _socket.address().port(); }
+    std::string address() const { return _socket.address().toString(); }
+
+private:
+    Poco::Net::ServerSocket _socket;
+    Poco::ThreadPool _threads;
+    Poco::SharedPtr<RequestDispatcher> _dispatcher;
+    Poco::AutoPtr<ConnectionGate> _gate;
+    std::unique_ptr<Poco::Net::TCPServer> _server;
+};
+
+} // namespace hchat

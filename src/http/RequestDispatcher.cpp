@@ -1,0 +1,49 @@
+#include "http/RequestDispatcher.h"
+
+#include "http/ChatPageHandler.h"
+#include "http/CreateRoomHandler.h"
+#include "http/HealthHandler.h"
+#include "http/IndexPageHandler.h"
+#include "http/LongPollHandler.h"
+#include "http/MetricsHandler.h"
+#include "http/NoRouteHandler.h"
+#include "http/RoomInfoHandler.h"
+#include "http/RoomListHandler.h"
+#include "http/RoomMessagesHandler.h"
+#include "http/SendHandler.h"
+#include "http/StaticFileHandler.h"
+
+#include <Poco/Net/HTTPServerRequest.h>
+
+namespace hchat
+{
+
+RequestDispatcher::RequestDispatcher(const ServerContext& c) : _context(c)
+{
+    using P = Router::Params;
+    Router& r = _router;
+    r.add("GET", "/", [&c](const P&) { return new IndexPageHandler(c); });
+    r.add("GET", "/chat_create", [&c](const P&) { return new CreateRoomHandler(c); });
+    r.add("GET", "/chat/{id}", [&c](const P& p) { return new ChatPageHandler(c, p[0]); });
+    r.add("GET", "/msg/{id}/{n}", [&c](const P& p) { return new LongPollHandler(c, p[0], p[1]); });
+    r.add("POST", "/send/{id}", [&c](const P& p) { return new SendHandler(c, p[0]); });
+    r.add("GET", "/api/rooms", [&c](const P&) { return new RoomListHandler(c); });
+    r.add("GET", "/api/rooms/{id}", [&c](const P& p) { return new RoomInfoHandler(c, p[0]); });
+    r.add("GET", "/api/rooms/{id}/messages", [&c](const P& p) { return new RoomMessagesHandler(c, p[0]); });
+    r.add("GET", "/healthz", [&c](const P&) { return new HealthHandler(c); });
+    r.add("GET", "/metrics", [&c](const P&) { return new MetricsHandler(c); });
+    r.add("GET", "/static/{file}", [&c](const P& p) { return new StaticFileHandler(c, p[0]); });
+}
+
+Poco::Net::HTTPRequestHandler*
+RequestDispatcher::createRequestHandler(const Poco::Net::HTTPServerRequest& request)
+{
+    Router::Match match = _router.match(request.getMethod(), request.getURI());
+    if (match.create)
+        return (*match.create)(match.params);
+    return new NoRouteHandler(_context, match.allow);
+}
+
+void RequestDispatcher::stopConnections() { serverStopped(this, false); }
+
+} // namespace hchat

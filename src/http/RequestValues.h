@@ -1,0 +1,34 @@
+#pragma once
+
+#include <Poco/Net/HTTPServerRequest.h>
+
+#include <cstdint>
+#include <string>
+
+namespace hchat
+{
+
+class RequestValues
+/// Parsing of the values clients put in paths and query strings, with the
+/// strictness every endpoint shares. Thread-safe (no state).
+{
+public:
+    static bool parseNumber(const std::string& text, std::uint64_t& value);
+    /// Decimal digits only (no sign, no spaces), at most 19 of them.
+
+    static bool query(const Poco::Net::HTTPServerRequest& request, const std::string& name,
+                      std::string& value);
+    /// The first query parameter with that name, percent-decoded. Throws
+    /// Poco::SyntaxException for a malformed query string.
+
+    static std::uint64_t queryNumber(const Poco::Net::HTTPServerRequest& request,
+                                     const std::string& name, std::uint64_t fallback);
+    /// A numeric query parameter, or fallback when absent. Throws
+    /// Poco::InvalidArgumentException naming the parameter when it is not a number.
+
+    static std::string readBody(Poco::Net::HTTPServerRequest& request, std::size_t limit);
+    /// The request body, refused with 413 (HttpError) before it is buffered
+    /// whole when it is longer than limit bytes.
+};
+
+} // namespace hchat

@@ -1,0 +1,26 @@
+#include "http/RoomInfoHandler.h"
+
+#include "chat/Room.h"
+#include "http/RoomView.h"
+
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <sstream>
+
+namespace hchat
+{
+
+RoomInfoHandler::RoomInfoHandler(const ServerContext& context, std::string roomId)
+    : EndpointHandler(context), _roomId(std::move(roomId))
+{
+}
+
+void RoomInfoHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response)
+{
+    auto room = findRoom(_roomId);
+    std::ostringstream out;
+    RoomView::toJson(*room, Poco::Timestamp())->stringify(out);
+    send(response, out.str(), "application/json");
+}
+
+} // namespace hchat

@@ -1,0 +1,64 @@
+#include "http/RoomMessagesHandler.h"
+
+#include "app/Metrics.h"
+#include "app/Settings.h"
+#include "chat/Nickname.h"
+#include "chat/Room.h"
+#include "http/RequestValues.h"
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <algorithm>
+
+namespace hchat
+{
+
+namespace
+{
+const std::uint64_t defaultLimit = 100;
+const std::uint64_t maxLimit = 1000;
+} // namespace
+
+RoomMessagesHandler::RoomMessagesHandler(const ServerContext& context, std::string roomId)
+    : EndpointHandler(context), _roomId(std::move(roomId))
+{
+}
+
+void RoomMessagesHandler::handle(Poco::Net::HTTPServerRequest& request,
+                                 Poco::Net::HTTPServerResponse& response)
+{
+    auto room = findRoom(_roomId);
+    const std::uint64_t limit =
+        std::min(maxLimit, RequestValues::queryNumber(request, "limit", defaultLimit));
+    const std::uint64_t next = room->next();
+    const std::uint64_t from =
+        RequestValues::queryNumber(request, "from", next > limit ? next - limit : 0);
+    const std::uint64_t wait =
+        std::min<std::uint64_t>(RequestValues::queryNumber(request, "wait", 0),
+                                static_cast<std::uint64_t>(_context.settings.longPollTimeout));
+
+    if (wait > 0)
+    {
+        room->presence().seen(personKey(request), Nickname::guestName(clientId(request)),
+                              Poco::Timestamp());
+        MessagePtr ignored;
+        _context.metrics.longPollWaiting.fetch_add(1, std::memory_order_relaxed);
+        room->waitFor(from, Poco::Timespan(static_cast<long>(wait), 0), ignored);
+        _context.metrics.longPollWaiting.fetch_sub(1, std::memory_order_relaxed);
+    }
+
+    std::uint64_t after = 0;
+    auto messages = room->range(from, static_cast<std::size_t>(limit), after);
+    std::string body = "{\"messages\":[";
+    for (std::size_t i = 0; i < messages.size(); ++i)
+    {
+        if (i)
+            body += ',';
+        body += messages[i]->json();
+    }
+    body += "],\"next\":" + std::to_string(after) + "}";
+    send(response, body, "application/json");
+}
+
+} // namespace hchat

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "http/EndpointHandler.h"
+
+#include <string>
+
+namespace hchat
+{
+
+class RoomMessagesHandler : public EndpointHandler
+/// GET /api/rooms/<id>/messages?from=n&limit=k&wait=s
+///
+/// A page of the room's log.
+///   from   first number wanted (default: the last `limit` messages)
+///   limit  at most this many messages (default 100, at most 1000)
+///   wait   when nothing from `from` on exists yet, wait up to this many
+///          seconds (at most longpoll.timeout) for it, like a long poll
+///
+///   200 application/json  {"messages":[{"type":"message","id":…},…],"next":m}
+///       messages are in order; `next` is the number the next message will
+///       get: ask again with from=next. Messages dropped by retention are
+///       skipped, so the first id may be above `from`.
+///   400 a parameter is not a non-negative integer
+///   404 no such room
+{
+public:
+    RoomMessagesHandler(const ServerContext& context, std::string roomId);
+
+protected:
+    void handle(Poco::Net::HTTPServerRequest& request,
+                Poco::Net::HTTPServerResponse& response) override;
+
+private:
+    std::string _roomId;
+};
+
+} // namespace hchat

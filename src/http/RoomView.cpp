@@ -1,0 +1,27 @@
+#include "http/RoomView.h"
+
+#include "chat/Room.h"
+
+#include <Poco/JSON/Array.h>
+
+namespace hchat
+{
+
+Poco::JSON::Object::Ptr RoomView::toJson(Room& room, const Poco::Timestamp& now)
+{
+    Poco::JSON::Object::Ptr object = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    object->set("id", room.id());
+    object->set("subject", room.record().subject);
+    object->set("name", Poco::Dynamic::Var()); // #names come with the line protocol
+    object->set("public", room.record().isPublic);
+    object->set("created", Message::formatTime(room.record().created));
+    object->set("next", static_cast<Poco::UInt64>(room.next()));
+    Poco::JSON::Array::Ptr online = new Poco::JSON::Array;
+    for (const std::string& name : room.presence().online(now))
+        online->add(name);
+    object->set("online", online);
+    object->set("lastActivity", Message::formatTime(room.lastActivity()));
+    return object;
+}
+
+} // namespace hchat

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+namespace hchat
+{
+
+class Room;
+
+class RoomView
+/// The room object of the JSON API (SPEC §4):
+/// {"id","subject","name","public","created","next","online","lastActivity"}.
+/// Thread-safe (no state).
+{
+public:
+    static Poco::JSON::Object::Ptr toJson(Room& room, const Poco::Timestamp& now);
+};
+
+} // namespace hchat

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "http/ConnectionGate.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Net/HTTPServerConnection.h>
+
+namespace hchat
+{
+
+struct Metrics;
+
+class TrackedConnection : public Poco::Net::HTTPServerConnection
+/// POCO's HTTP connection, counted while it is open (per address for the
+/// ConnectionGate, in total for /metrics), with Nagle off so each answer
+/// leaves at once. Lives on its connection thread.
+{
+public:
+    TrackedConnection(const Poco::Net::StreamSocket& socket,
+                      Poco::Net::HTTPServerParams::Ptr params,
+                      Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
+                      Poco::AutoPtr<ConnectionGate> gate, Metrics& metrics);
+    ~TrackedConnection() override;
+
+private:
+    Poco::AutoPtr<ConnectionGate> _gate;
+    Metrics& _metrics;
+    std::string _address;
+};
+
+} // namespace hchat

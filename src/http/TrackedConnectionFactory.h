@@ -1,0 +1,32 @@
+#pragma once
+
+#include "http/ConnectionGate.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
+
+namespace hchat
+{
+
+struct Metrics;
+
+class TrackedConnectionFactory : public Poco::Net::TCPServerConnectionFactory
+/// Makes a TrackedConnection for each accepted socket. Thread-safe (immutable).
+{
+public:
+    TrackedConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
+                             Poco::Net::HTTPRequestHandlerFactory::Ptr handlers,
+                             Poco::AutoPtr<ConnectionGate> gate, Metrics& metrics);
+
+    Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override;
+
+private:
+    Poco::Net::HTTPServerParams::Ptr _params;
+    Poco::Net::HTTPRequestHandlerFactory::Ptr _handlers;
+    Poco::AutoPtr<ConnectionGate> _gate;
+    Metrics& _metrics;
+};
+
+} // namespace hchat

@@ -1,0 +1,69 @@
+#include "store/MemoryStore.h"
+
+#include <Poco/Exception.h>
+
+namespace hchat
+{
+
+MemoryStore::MemoryStore(std::size_t retain) : _retain(retain == 0 ? 1 : retain) {}
+
+void MemoryStore::createRoom(const RoomRecord& room)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    if (!_logs.emplace(room.id, Log()).second)
+        throw Poco::ExistsException("room exists", room.id);
+    _rooms.push_back(room);
+}
+
+std::vector<RoomRecord> MemoryStore::rooms()
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    return _rooms;
+}
+
+void MemoryStore::append(const std::string& roomId, const MessagePtr& message)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    auto it = _logs.find(roomId);
+    if (it == _logs.end())
+        throw Poco::NotFoundException("no such room", roomId);
+    Log& log = it->second;
+    if (message->id() != log.next)
+        throw Poco::IllegalStateException("message number out of sequence");
+    log.messages.push_back(message);
+    ++log.next;
+    while (log.messages.size() > _retain)
+        log.messages.pop_front();
+}
+
+std::vector<MessagePtr> MemoryStore::read(const std::string& roomId, std::uint64_t from,
+                                          std::size_t limit)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    std::vector<MessagePtr> out;
+    auto it = _logs.find(roomId);
+    if (it == _logs.end() || it->second.messages.empty())
+        return out;
+    const auto& messages = it->second.messages;
+    std::uint64_t first = messages.front()->id();
+    std::size_t start = from <= first ? 0 : static_cast<std::size_t>(from - first);
+    for (std::size_t i = start; i < messages.size() && out.size() < limit; ++i)
+        out.push_back(messages[i]);
+    return out;
+}
+
+Store::Tail MemoryStore::tail(const std::string& roomId, std::size_t count)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    Tail tail;
+    auto it = _logs.find(roomId);
+    if (it == _logs.end())
+        return tail;
+    const auto& messages = it->second.messages;
+    std::size_t start = messages.size() > count ? messages.size() - count : 0;
+    tail.recent.assign(messages.begin() + static_cast<std::ptrdiff_t>(start), messages.end());
+    tail.next = it->second.next;
+    return tail;
+}
+
+} // namespace hchat

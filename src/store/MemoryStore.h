@@ -1,0 +1,41 @@
+#pragma once
+
+#include "store/Store.h"
+
+#include <deque>
+#include <map>
+#include <mutex>
+
+namespace hchat
+{
+
+class MemoryStore : public Store
+/// A store that forgets everything at exit, for tests and throwaway use.
+/// It keeps at most `retain` messages per room (chat.historyLimit), so the
+/// daemon's memory stays bounded; older messages are gone and answer 410.
+/// Thread-safe: _mutex guards every field.
+{
+public:
+    explicit MemoryStore(std::size_t retain);
+
+    void createRoom(const RoomRecord& room) override;
+    std::vector<RoomRecord> rooms() override;
+    void append(const std::string& roomId, const MessagePtr& message) override;
+    std::vector<MessagePtr> read(const std::string& roomId, std::uint64_t from,
+                                 std::size_t limit) override;
+    Tail tail(const std::string& roomId, std::size_t count) override;
+
+private:
+    struct Log
+    {
+        std::deque<MessagePtr> messages;
+        std::uint64_t next = 0;
+    };
+
+    std::size_t _retain;
+    std::mutex _mutex;
+    std::vector<RoomRecord> _rooms;
+    std::map<std::string, Log> _logs;
+};
+
+} // namespace hchat

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <Poco/Timestamp.h>
+
+#include <string>
+
+namespace hchat
+{
+
+struct RoomRecord
+/// What is stored about a room besides its messages. Never changes after creation.
+{
+    std::string id;      ///< 32 lowercase hex characters
+    std::string subject; ///< UTF-8, trimmed, at most 200 bytes, may be empty
+    bool isPublic = false;
+    Poco::Timestamp created;
+};
+
+} // namespace hchat
