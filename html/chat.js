@@ -1,0 +1,216 @@
+// hchat chat page: shows the recent history, then follows the room with the
+// hchatd long poll (GET /msg/<id>/<n>, one message per answer, in order).
+// Every user text goes into the page with textContent, never as HTML.
+'use strict';
+
+(function () {
+  const body = document.body;
+  const roomId = body.dataset.room;
+  const recent = parseInt(body.dataset.recent, 10) || 0;
+  const maxBytes = parseInt(body.dataset.maxBytes, 10) || 4096;
+  const guestName = body.dataset.guest || '';
+  const NICK_KEY = 'hchat.nick';
+  const NICK_RULE = /^[A-Za-z0-9_.-]{1,32}$/;
+
+  const list = document.getElementById('messages');
+  const logWrap = list.parentElement;
+  const empty = document.getElementById('empty');
+  const form = document.getElementById('composer');
+  const input = document.getElementById('message');
+  const nickInput = document.getElementById('nickname');
+  const statusEl = document.getElementById('status');
+  const errorEl = document.getElementById('send-error');
+  const shareInput = document.getElementById('share-url');
+  const copyButton = document.getElementById('copy');
+
+  let next = 0; // the number of the next message to show
+
+  // ---- share link ----
+  shareInput.value = location.origin + '/chat/' + roomId;
+  copyButton.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(shareInput.value);
+    } catch (e) {
+      shareInput.select();
+      document.execCommand('copy');
+    }
+    copyButton.textContent = 'Copied!';
+    setTimeout(() => { copyButton.textContent = 'Copy link'; }, 1500);
+  });
+
+  // ---- nickname, remembered in the browser ----
+  nickInput.value = localStorage.getItem(NICK_KEY) || '';
+  nickInput.addEventListener('change', () => {
+    const nick = nickInput.value.trim();
+    nickInput.value = nick;
+    if (nick === '' || NICK_RULE.test(nick)) {
+      localStorage.setItem(NICK_KEY, nick);
+      showError('');
+    } else {
+      showError('A nickname is 1 to 32 letters, digits, "_", "-" or ".".');
+    }
+  });
+  function myName() {
+    const nick = nickInput.value.trim();
+    return NICK_RULE.test(nick) ? nick : guestName;
+  }
+
+  // ---- rendering ----
+  function colorFor(name) {
+    let h = 0;
+    for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) % 360;
+    return 'hsl(' + h + ', 55%, 45%)';
+  }
+  function clock(iso) {
+    const d = new Date(iso);
+    return isNaN(d) ? '' : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  }
+  const NOTICES = { join: ' joined', leave: ' left', nick: ' ' };
+
+  function render(m) {
+    if (m.id < next) return; // already shown
+    next = m.id + 1;
+    const nearBottom = logWrap.scrollHeight - logWrap.scrollTop - logWrap.clientHeight < 80;
+    const li = document.createElement('li');
+    li.dataset.id = m.id;
+    const time = document.createElement('time');
+    time.className = 'msg-time';
+    time.dateTime = m.time;
+    time.title = m.time;
+    time.textContent = clock(m.time);
+    if (m.kind !== 'message') {
+      li.className = 'msg notice kind-' + m.kind;
+      li.append(time, ' ', m.author + (NOTICES[m.kind] || ' ') + (m.kind === 'nick' ? m.text : ''));
+    } else {
+      li.className = 'msg' + (m.author === myName() ? ' mine' : '');
+      const head = document.createElement('div');
+      head.className = 'msg-head';
+      const author = document.createElement('span');
+      author.className = 'msg-author';
+      author.style.color = colorFor(m.author);
+      author.textContent = m.author;
+      head.append(author, time);
+      const text = document.createElement('p');
+      text.className = 'msg-text';
+      text.textContent = m.text;
+      li.append(head, text);
+    }
+    list.append(li);
+    empty.hidden = true;
+    if (nearBottom || li.classList.contains('mine')) li.scrollIntoView({ block: 'end' });
+  }
+
+  function setStatus(state, text) {
+    statusEl.className = 'status ' + state;
+    statusEl.textContent = text;
+  }
+  function showError(text) {
+    errorEl.textContent = text;
+    errorEl.hidden = !text;
+  }
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  // ---- history and the long-poll loop ----
+  async function loadPage(from, limit) {
+    const url = '/api/rooms/' + roomId + '/messages?limit=' + limit + (from === null ? '' : '&from=' + from);
+    const r = await fetch(url, { cache: 'no-store' });
+    if (!r.ok) throw new Error('history: HTTP ' + r.status);
+    const page = await r.json();
+    page.messages.forEach(render);
+    if (page.next > next) next = page.next;
+  }
+
+  async function follow() {
+    let failures = 0;
+    for (;;) {
+      try {
+        const r = await fetch('/msg/' + roomId + '/' + next, {
+          headers: { Accept: 'application/json' }, cache: 'no-store',
+        });
+        if (r.status === 200) {
+          render(await r.json());
+        } else if (r.status === 410) {
+          await loadPage(next, 1000); // dropped by retention: skip to what is kept
+        } else if (r.status === 404) {
+          setStatus('down', 'This room no longer exists');
+          return;
+        } else if (r.status !== 204) {
+          throw new Error('HTTP ' + r.status);
+        }
+        failures = 0;
+        setStatus('live', 'Live');
+      } catch (e) {
+        failures++;
+        setStatus('down', 'Reconnecting…');
+        await sleep(Math.min(15000, 500 * 2 ** Math.min(failures, 5)));
+      }
+    }
+  }
+
+  async function start() {
+    for (let failures = 0; ; failures++) {
+      try {
+        await loadPage(null, recent);
+        break;
+      } catch (e) {
+        setStatus('down', 'Reconnecting…');
+        await sleep(Math.min(15000, 500 * 2 ** Math.min(failures, 5)));
+      }
+    }
+    setStatus('live', 'Live');
+    follow();
+  }
+
+  // ---- sending ----
+  async function send() {
+    const text = input.value;
+    if (!text.trim()) return;
+    if (new TextEncoder().encode(text).length > maxBytes) {
+      showError('That message is too long (at most ' + maxBytes + ' bytes).');
+      return;
+    }
+    const fields = new URLSearchParams();
+    fields.set('text', text);
+    const nick = nickInput.value.trim();
+    if (nick) {
+      if (!NICK_RULE.test(nick)) {
+        showError('A nickname is 1 to 32 letters, digits, "_", "-" or ".".');
+        nickInput.focus();
+        return;
+      }
+      fields.set('nick', nick);
+    }
+    try {
+      const r = await fetch('/send/' + roomId, { method: 'POST', body: fields });
+      if (r.ok) {
+        input.value = '';
+        autosize();
+        showError('');
+      } else if (r.status === 429) {
+        showError('Slow down: try again in ' + (r.headers.get('Retry-After') || 'a few') + ' s.');
+      } else {
+        showError((await r.text()).trim() || 'Sending failed (HTTP ' + r.status + ').');
+      }
+    } catch (e) {
+      showError('Not sent: the server cannot be reached. Your text is kept; try again.');
+    }
+    input.focus();
+  }
+
+  function autosize() {
+    input.style.height = 'auto';
+    input.style.height = Math.min(input.scrollHeight + 2, 160) + 'px';
+  }
+
+  form.addEventListener('submit', (e) => { e.preventDefault(); send(); });
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      send();
+    }
+  });
+  input.addEventListener('input', autosize);
+
+  start();
+  input.focus();
+})();
