@@ -22,9 +22,11 @@ HttpServer::HttpServer(const Settings& settings, const ServerContext& context)
       _gate(new ConnectionGate(settings.httpMaxThreads, settings.connectionsPerAddress,
                                context.metrics))
 {
+    // SO_REUSEADDR to restart at once after a stop, but not SO_REUSEPORT,
+    // which would let a second daemon share the port instead of failing.
     _socket.bind(Poco::Net::SocketAddress(settings.httpAddress,
                                           static_cast<Poco::UInt16>(settings.httpPort)),
-                 true);
+                 true, false);
     _socket.listen(1024);
 
     Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;

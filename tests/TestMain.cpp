@@ -1,0 +1,36 @@
+// Runs every registered CppUnit suite (or those named on the command line)
+// and ends with the line "N passed, N failed" that CI reads.
+#include <cppunit/BriefTestProgressListener.h>
+#include <cppunit/CompilerOutputter.h>
+#include <cppunit/TestResult.h>
+#include <cppunit/TestResultCollector.h>
+#include <cppunit/TestRunner.h>
+#include <cppunit/extensions/TestFactoryRegistry.h>
+
+#include <csignal>
+#include <iostream>
+
+int main(int argc, char** argv)
+{
+    std::signal(SIGPIPE, SIG_IGN); // tests close sockets the daemon still writes to
+    CppUnit::TestResult controller;
+    CppUnit::TestResultCollector collected;
+    controller.addListener(&collected);
+    CppUnit::BriefTestProgressListener progress;
+    controller.addListener(&progress);
+
+    CppUnit::TestRunner runner;
+    CppUnit::Test* all = CppUnit::TestFactoryRegistry::getRegistry().makeTest();
+    if (argc > 1)
+        for (int i = 1; i < argc; ++i)
+            runner.addTest(all->findTest(argv[i]));
+    else
+        runner.addTest(all);
+    runner.run(controller);
+
+    CppUnit::CompilerOutputter(&collected, std::cerr).write();
+    int failed = collected.testFailuresTotal();
+    int run = collected.runTests();
+    std::cout << (run - failed) << " passed, " << failed << " failed" << std::endl;
+    return failed == 0 ? 0 : 1;
+}

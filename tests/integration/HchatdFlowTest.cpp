@@ -1,0 +1,266 @@
+#include "support/DaemonProcess.h"
+#include "support/TestClient.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPCookie.h>
+#include <Poco/StringTokenizer.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+namespace hchat::test
+{
+
+class HchatdFlowTest : public CppUnit::TestFixture
+/// The original hchatd's flow against the real daemon: create, redirect,
+/// cookie, send, long poll that hangs then returns, 204 on timeout, listing.
+{
+    CPPUNIT_TEST_SUITE(HchatdFlowTest);
+    CPPUNIT_TEST(createRedirectsToRoom);
+    CPPUNIT_TEST(chatPageIssuesNewCookieEachTime);
+    CPPUNIT_TEST(sendThenReadBack);
+    CPPUNIT_TEST(longPollHangsUntilMessageExists);
+    CPPUNIT_TEST(longPollTimesOutWith204);
+    CPPUNIT_TEST(jsonMessagesAndRoomObject);
+    CPPUNIT_TEST(listingShowsPublicNeverUnlisted);
+    CPPUNIT_TEST(formSendWithNickAndCookie);
+    CPPUNIT_TEST(retentionAnswers410);
+    CPPUNIT_TEST(healthAndMetrics);
+    CPPUNIT_TEST_SUITE_END();
+
+    std::unique_ptr<DaemonProcess> _daemon;
+
+    TestClient client() { return TestClient(_daemon->host(), _daemon->port()); }
+
+    static Poco::Dynamic::Var json(const std::string& text) { return Poco::JSON::Parser().parse(text); }
+
+    int waitingLongPolls()
+    {
+        Reply metrics = client().get("/metrics");
+        const std::string key = "\nhchatd_longpoll_waiting ";
+        auto at = metrics.body.find(key);
+        return at == std::string::npos ? -1 : std::stoi(metrics.body.substr(at + key.size()));
+    }
+
+public:
+    void setUp() override
+    {
+        _daemon = std::make_unique<DaemonProcess>(std::map<std::string, std::string>{
+            {"longpoll.timeout", "2"}, {"chat.historyLimit", "5"}, {"chat.recentOnJoin", "3"}});
+    }
+
+    void tearDown() override { _daemon.reset(); }
+
+    void createRedirectsToRoom()
+    {
+        Reply r = client().get("/chat_create?subject=Team%20sync&public=1");
+        CPPUNIT_ASSERT_EQUAL(303, r.status);
+        std::string location = r.header("Location");
+        CPPUNIT_ASSERT_EQUAL(std::string("/chat/"), location.substr(0, 6));
+        std::string id = location.substr(6);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(32), id.size());
+        Reply page = client().get(location);
+        CPPUNIT_ASSERT_EQUAL(200, page.status);
+        CPPUNIT_ASSERT(page.body.find("Team sync") != std::string::npos);
+        CPPUNIT_ASSERT(page.header("Content-Security-Policy").find("script-src 'self'") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::string("nosniff"), page.header("X-Content-Type-Options"));
+        // Two rooms never share an id.
+        CPPUNIT_ASSERT(client().createRoom("Team sync", true) != id);
+    }
+
+    void chatPageIssuesNewCookieEachTime()
+    {
+        std::string id = client().createRoom("cookies", false);
+        std::vector<std::string> values;
+        for (int i = 0; i < 2; ++i)
+        {
+            Reply page = client().get("/chat/" + id);
+            std::vector<Poco::Net::HTTPCookie> cookies;
+            page.response.getCookies(cookies);
+            CPPUNIT_ASSERT_EQUAL(std::size_t(1), cookies.size());
+            CPPUNIT_ASSERT_EQUAL(std::string("hchat_client"), cookies[0].getName());
+            CPPUNIT_ASSERT_EQUAL(std::size_t(32), cookies[0].getValue().size());
+            CPPUNIT_ASSERT(cookies[0].getHttpOnly());
+            CPPUNIT_ASSERT_EQUAL(std::string("/"), cookies[0].getPath());
+            std::string header = page.header("Set-Cookie");
+            CPPUNIT_ASSERT(header.find("SameSite=Lax") != std::string::npos);
+            values.push_back(cookies[0].getValue());
+        }
+        CPPUNIT_ASSERT(values[0] != values[1]);
+    }
+
+    void sendThenReadBack()
+    {
+        TestClient c = client();
+        std::string id = c.createRoom("flow", false);
+        const std::string text = "Hello, world! Grüße 👋\nsecond line";
+        Reply sent = c.post("/send/" + id, text, "text/plain; charset=utf-8");
+        CPPUNIT_ASSERT_EQUAL(200, sent.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("0"), sent.body);
+        CPPUNIT_ASSERT_EQUAL(std::string("1"), c.post("/send/" + id, "again", "text/plain").body);
+
+        Reply got = c.get("/msg/" + id + "/0");
+        CPPUNIT_ASSERT_EQUAL(200, got.status);
+        CPPUNIT_ASSERT_EQUAL(text, got.body);
+        CPPUNIT_ASSERT_EQUAL(std::string("text/plain; charset=utf-8"), got.response.getContentType());
+        CPPUNIT_ASSERT_EQUAL(std::string("anonymous"), got.header("X-Chat-Author"));
+        CPPUNIT_ASSERT_EQUAL(std::string("message"), got.header("X-Chat-Kind"));
+        std::string time = got.header("X-Chat-Time");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(24), time.size()); // 2026-11-22T03:01:08.123Z
+        CPPUNIT_ASSERT_EQUAL('Z', time.back());
+        CPPUNIT_ASSERT_EQUAL(std::string("again"), c.get("/msg/" + id + "/1").body);
+    }
+
+    void longPollHangsUntilMessageExists()
+    {
+        std::string id = client().createRoom("wait", false);
+        std::atomic<bool> sent{false};
+        Reply got;
+        bool sentBeforeAnswer = false;
+        std::thread poller([&] {
+            got = client().get("/msg/" + id + "/0");
+            sentBeforeAnswer = sent;
+        });
+        // It is waiting in the daemon (not answered) until the message is sent.
+        for (int i = 0; i < 200 && waitingLongPolls() < 1; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        CPPUNIT_ASSERT_EQUAL(1, waitingLongPolls());
+        sent = true;
+        CPPUNIT_ASSERT_EQUAL(200, client().post("/send/" + id, "finally", "text/plain").status);
+        poller.join();
+        CPPUNIT_ASSERT(sentBeforeAnswer);
+        CPPUNIT_ASSERT_EQUAL(200, got.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("finally"), got.body);
+    }
+
+    void longPollTimesOutWith204()
+    {
+        std::string id = client().createRoom("quiet", false);
+        auto start = std::chrono::steady_clock::now();
+        Reply r = client().get("/msg/" + id + "/0");
+        double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        CPPUNIT_ASSERT_EQUAL(204, r.status);
+        CPPUNIT_ASSERT(r.body.empty());
+        CPPUNIT_ASSERT(took >= 1.9); // longpoll.timeout = 2
+        // Asking again for the same number still works, and nothing was appended.
+        client().post("/send/" + id, "now", "text/plain");
+        CPPUNIT_ASSERT_EQUAL(std::string("now"), client().get("/msg/" + id + "/0").body);
+    }
+
+    void jsonMessagesAndRoomObject()
+    {
+        TestClient c = client();
+        std::string id = c.createRoom("json", false);
+        for (int i = 0; i < 4; ++i)
+            c.post("/send/" + id, "m" + std::to_string(i), "text/plain");
+        Reply one = c.get("/msg/" + id + "/2", {{"Accept", "application/json"}});
+        CPPUNIT_ASSERT_EQUAL(std::string("application/json"), one.response.getContentType());
+        auto m = json(one.body).extract<Poco::JSON::Object::Ptr>();
+        CPPUNIT_ASSERT_EQUAL(2, m->getValue<int>("id"));
+        CPPUNIT_ASSERT_EQUAL(std::string("m2"), m->getValue<std::string>("text"));
+        CPPUNIT_ASSERT_EQUAL(std::string("message"), m->getValue<std::string>("type"));
+
+        auto page = json(c.get("/api/rooms/" + id + "/messages?from=1&limit=2").body)
+                        .extract<Poco::JSON::Object::Ptr>();
+        auto list = page->getArray("messages");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), list->size());
+        CPPUNIT_ASSERT_EQUAL(1, list->getObject(0)->getValue<int>("id"));
+        CPPUNIT_ASSERT_EQUAL(4, page->getValue<int>("next"));
+        // Without from: the last `limit` messages.
+        page = json(c.get("/api/rooms/" + id + "/messages?limit=3").body).extract<Poco::JSON::Object::Ptr>();
+        CPPUNIT_ASSERT_EQUAL(1, page->getArray("messages")->getObject(0)->getValue<int>("id"));
+        // With wait, an empty page waits for the next message.
+        std::thread later([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            client().post("/send/" + id, "late", "text/plain");
+        });
+        page = json(c.get("/api/rooms/" + id + "/messages?from=4&wait=5").body).extract<Poco::JSON::Object::Ptr>();
+        later.join();
+        CPPUNIT_ASSERT_EQUAL(std::string("late"), page->getArray("messages")->getObject(0)->getValue<std::string>("text"));
+
+        auto room = json(c.get("/api/rooms/" + id).body).extract<Poco::JSON::Object::Ptr>();
+        CPPUNIT_ASSERT_EQUAL(id, room->getValue<std::string>("id"));
+        CPPUNIT_ASSERT_EQUAL(std::string("json"), room->getValue<std::string>("subject"));
+        CPPUNIT_ASSERT_EQUAL(false, room->getValue<bool>("public"));
+        CPPUNIT_ASSERT_EQUAL(5, room->getValue<int>("next"));
+        CPPUNIT_ASSERT(room->get("name").isEmpty());
+        CPPUNIT_ASSERT(room->getArray("online"));
+    }
+
+    void listingShowsPublicNeverUnlisted()
+    {
+        TestClient c = client();
+        std::string open = c.createRoom("Open <house>", true);
+        std::string secret = c.createRoom("Secret plans", false);
+        Reply index = c.get("/");
+        CPPUNIT_ASSERT(index.body.find(open) != std::string::npos);
+        CPPUNIT_ASSERT(index.body.find("Open &lt;house&gt;") != std::string::npos);
+        CPPUNIT_ASSERT(index.body.find(secret) == std::string::npos);
+        CPPUNIT_ASSERT(index.body.find("Secret plans") == std::string::npos);
+        Reply api = c.get("/api/rooms");
+        CPPUNIT_ASSERT(api.body.find(open) != std::string::npos);
+        CPPUNIT_ASSERT(api.body.find(secret) == std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), json(api.body).extract<Poco::JSON::Array::Ptr>()->size());
+        // The unlisted room works for whoever has its URL.
+        CPPUNIT_ASSERT_EQUAL(200, c.get("/chat/" + secret).status);
+        CPPUNIT_ASSERT_EQUAL(200, c.get("/api/rooms/" + secret).status);
+    }
+
+    void formSendWithNickAndCookie()
+    {
+        TestClient c = client();
+        std::string id = c.createRoom("form", false);
+        Reply page = c.get("/chat/" + id);
+        std::vector<Poco::Net::HTTPCookie> cookies;
+        page.response.getCookies(cookies);
+        const std::string cookie = "hchat_client=" + cookies.at(0).getValue();
+        Reply sent = c.post("/send/" + id, "text=a%20%26%20b%3D%2B&nick=alice",
+                            "application/x-www-form-urlencoded", {{"Cookie", cookie}});
+        CPPUNIT_ASSERT_EQUAL(200, sent.status);
+        Reply got = c.get("/msg/" + id + "/0");
+        CPPUNIT_ASSERT_EQUAL(std::string("a & b=+"), got.body);
+        CPPUNIT_ASSERT_EQUAL(std::string("alice"), got.header("X-Chat-Author"));
+        // Without a nick the cookie's guest name is used.
+        c.post("/send/" + id, "text=hi", "application/x-www-form-urlencoded", {{"Cookie", cookie}});
+        CPPUNIT_ASSERT_EQUAL("guest-" + cookies.at(0).getValue().substr(0, 6),
+                             c.get("/msg/" + id + "/1").header("X-Chat-Author"));
+        // curl -d 'text' sends a form content type with a body that is no form.
+        c.post("/send/" + id, "100% sure", "application/x-www-form-urlencoded");
+        CPPUNIT_ASSERT_EQUAL(std::string("100% sure"), c.get("/msg/" + id + "/2").body);
+        c.post("/send/" + id + "?nick=bot", "from a bot", "text/plain");
+        CPPUNIT_ASSERT_EQUAL(std::string("bot"), c.get("/msg/" + id + "/3").header("X-Chat-Author"));
+    }
+
+    void retentionAnswers410()
+    {
+        TestClient c = client();
+        std::string id = c.createRoom("retention", false);
+        for (int i = 0; i < 8; ++i) // chat.historyLimit = 5 with the memory store
+            c.post("/send/" + id, std::to_string(i), "text/plain");
+        CPPUNIT_ASSERT_EQUAL(410, c.get("/msg/" + id + "/0").status);
+        CPPUNIT_ASSERT_EQUAL(410, c.get("/msg/" + id + "/2").status);
+        CPPUNIT_ASSERT_EQUAL(std::string("3"), c.get("/msg/" + id + "/3").body);
+        auto page = json(c.get("/api/rooms/" + id + "/messages?from=0").body).extract<Poco::JSON::Object::Ptr>();
+        CPPUNIT_ASSERT_EQUAL(3, page->getArray("messages")->getObject(0)->getValue<int>("id"));
+    }
+
+    void healthAndMetrics()
+    {
+        Reply health = client().get("/healthz");
+        CPPUNIT_ASSERT_EQUAL(200, health.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("ok\n"), health.body);
+        std::string id = client().createRoom("m", false);
+        client().post("/send/" + id, "x", "text/plain");
+        Reply metrics = client().get("/metrics");
+        CPPUNIT_ASSERT(metrics.body.find("hchatd_messages_total 1\n") != std::string::npos);
+        CPPUNIT_ASSERT(metrics.body.find("hchatd_rooms 1\n") != std::string::npos);
+        CPPUNIT_ASSERT(metrics.body.find("hchatd_connections{transport=\"http\"}") != std::string::npos);
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(HchatdFlowTest);
+
+} // namespace hchat::test

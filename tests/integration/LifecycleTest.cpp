@@ -1,0 +1,185 @@
+#include "support/DaemonProcess.h"
+#include "support/TestClient.h"
+
+#include <Poco/File.h>
+#include <Poco/FileStream.h>
+#include <Poco/StreamCopier.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+namespace hchat::test
+{
+
+class LifecycleTest : public CppUnit::TestFixture
+/// The command line, configuration errors, signals and daemon mode (SPEC §3).
+{
+    CPPUNIT_TEST_SUITE(LifecycleTest);
+    CPPUNIT_TEST(helpPrintsUsageAndExits0);
+    CPPUNIT_TEST(badOptionsExit64WithOneLine);
+    CPPUNIT_TEST(configurationErrorsNameTheKey);
+    CPPUNIT_TEST(portInUseIsAClearError);
+    CPPUNIT_TEST(sigtermWakesWaitersAndExitsQuickly);
+    CPPUNIT_TEST(sigintExitsToo);
+    CPPUNIT_TEST(daemonModeWritesAndRemovesPidFile);
+    CPPUNIT_TEST_SUITE_END();
+
+    static std::size_t lines(const std::string& text)
+    {
+        return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+    }
+
+    static bool running(int pid)
+    {
+        // The detached daemon's parent is init, which may be slow to reap it
+        // in a container: a zombie has exited.
+        std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+        std::string pidField, name, state;
+        if (!(stat >> pidField >> name >> state))
+            return false;
+        return state != "Z";
+    }
+
+public:
+    void helpPrintsUsageAndExits0()
+    {
+        for (const char* flag : {"-h", "--help"})
+        {
+            std::string out;
+            CPPUNIT_ASSERT_EQUAL(0, DaemonProcess::run({flag}, out));
+            CPPUNIT_ASSERT(out.find("usage: hchatd [-h] [-d] [-p portnum] [-c file]") == 0);
+            CPPUNIT_ASSERT(out.find("--port") != std::string::npos);
+        }
+    }
+
+    void badOptionsExit64WithOneLine()
+    {
+        const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+            {{"--bogus"}, "bogus"}, {{"-x"}, "x"}, {{"-p", "123456"}, "123456"},
+            {{"-p", "port"}, "port"}, {{"extra"}, "extra"}};
+        for (const auto& c : cases)
+        {
+            std::string out;
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(c.second, 64, DaemonProcess::run(c.first, out));
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(out, std::size_t(1), lines(out));
+            CPPUNIT_ASSERT_MESSAGE(out, out.find(c.second) != std::string::npos);
+        }
+    }
+
+    void configurationErrorsNameTheKey()
+    {
+        std::string dir = DaemonProcess::tempDir();
+        const std::vector<std::pair<std::string, std::string>> cases = {
+            {"http.prot = 1234\n", "http.prot"},
+            {"longpoll.timeout = forever\n", "longpoll.timeout"},
+            {"store.kind = floppy\n", "store.kind"}};
+        for (const auto& c : cases)
+        {
+            std::ofstream(dir + "/bad.conf") << c.first;
+            std::string out;
+            int status = DaemonProcess::run({"-c", dir + "/bad.conf", "-p", "0"}, out);
+            CPPUNIT_ASSERT_MESSAGE(out, status != 0);
+            CPPUNIT_ASSERT_MESSAGE(out, out.find(c.second) != std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(out, out.find("bad.conf") != std::string::npos);
+        }
+        std::string out;
+        CPPUNIT_ASSERT(DaemonProcess::run({"-c", dir + "/missing.conf"}, out) != 0);
+        CPPUNIT_ASSERT(out.find("missing.conf") != std::string::npos);
+        Poco::File(dir).remove(true);
+    }
+
+    void portInUseIsAClearError()
+    {
+        DaemonProcess first;
+        std::string dir = DaemonProcess::tempDir();
+        std::ofstream(dir + "/h.conf") << "http.address = 127.0.0.1\n";
+        std::string out;
+        int status = DaemonProcess::run({"-c", dir + "/h.conf", "-p", std::to_string(first.port())}, out);
+        CPPUNIT_ASSERT(status != 0);
+        CPPUNIT_ASSERT_MESSAGE(out, out.find("cannot listen") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(out, out.find(std::to_string(first.port())) != std::string::npos);
+        Poco::File(dir).remove(true);
+    }
+
+    void stopsCleanlyOn(int signal)
+    {
+        DaemonProcess daemon(std::map<std::string, std::string>{{"longpoll.timeout", "30"}});
+        TestClient c(daemon.host(), daemon.port());
+        std::string room = c.createRoom("stop", false);
+        c.post("/send/" + room, "kept", "text/plain");
+        int pollStatus = -1;
+        std::thread poller([&] {
+            try
+            {
+                pollStatus = TestClient(daemon.host(), daemon.port()).get("/msg/" + room + "/1").status;
+            }
+            catch (const Poco::Exception&)
+            {
+                pollStatus = 0; // connection closed without an answer
+            }
+        });
+        for (int i = 0; i < 100 && c.get("/metrics").body.find("\nhchatd_longpoll_waiting 1") == std::string::npos; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        double took = 0;
+        int status = daemon.stop(signal, 5, took);
+        poller.join();
+        CPPUNIT_ASSERT_EQUAL(0, status);
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(took), took < 2.0);
+        CPPUNIT_ASSERT_EQUAL(503, pollStatus); // woken and told, not left hanging
+    }
+
+    void sigtermWakesWaitersAndExitsQuickly() { stopsCleanlyOn(SIGTERM); }
+
+    void sigintExitsToo() { stopsCleanlyOn(SIGINT); }
+
+    void daemonModeWritesAndRemovesPidFile()
+    {
+        std::string dir = DaemonProcess::tempDir();
+        const std::string pidFile = dir + "/hchatd.pid";
+        const std::string logFile = dir + "/hchatd.log";
+        std::ofstream(dir + "/hchatd.conf")
+            << "http.address = 127.0.0.1\nstore.kind = memory\ndaemon.pidFile = hchatd.pid\n"
+            << "logging.loggers.root.channel = file\n"
+            << "logging.channels.file.class = FileChannel\n"
+            << "logging.channels.file.path = " << logFile << "\n";
+        std::string out;
+        // The parent returns at once; the daemon goes on in the background.
+        CPPUNIT_ASSERT_EQUAL(0, DaemonProcess::run({"-d", "-c", dir + "/hchatd.conf", "-p", "0"}, out));
+
+        std::string log;
+        std::smatch m;
+        const std::regex listening("listening on http://[^ ]*:([0-9]+)");
+        for (int i = 0; i < 200 && !std::regex_search(log, m, listening); ++i)
+        {
+            std::this_thread::sleep_for(std::chrono::milliseconds(25));
+            std::ifstream in(logFile);
+            log.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        }
+        CPPUNIT_ASSERT_MESSAGE(log, std::regex_search(log, m, listening));
+        int port = std::stoi(m[1]);
+        CPPUNIT_ASSERT(Poco::File(pidFile).exists());
+        int pid = 0;
+        std::ifstream(pidFile) >> pid;
+        CPPUNIT_ASSERT(pid > 1);
+        CPPUNIT_ASSERT_EQUAL(200, TestClient("127.0.0.1", port).get("/healthz").status);
+
+        ::kill(pid, SIGTERM);
+        bool gone = false;
+        for (int i = 0; i < 200 && !gone; ++i)
+        {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            gone = !running(pid) && !Poco::File(pidFile).exists();
+        }
+        CPPUNIT_ASSERT(gone);
+        Poco::File(dir).remove(true);
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(LifecycleTest);
+
+} // namespace hchat::test

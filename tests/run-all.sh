@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test suite and ends with one line "N passed, N failed" for all.
+#   tests/run-all.sh HCHATD_BINARY TEST_BINARY [--no-e2e]
+set -u
+cd "$(dirname "$0")/.."
+binary=$1 tests=$2 e2e=${3:-}
+export HCHATD_BIN=$binary
+passed=0 failed=0
+
+count() { # adds the "N passed, N failed" line of a suite's output
+    local line
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
+    if [ -z "$line" ]; then failed=$((failed + 1)); echo "(no result line: counted as one failure)"; return; fi
+    passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
+    failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
+}
+
+echo "== CppUnit: unit and integration tests"
+out=$(mktemp)
+"$tests" 2>&1 | tee "$out"
+count "$out"
+
+if [ "$e2e" != "--no-e2e" ]; then
+    echo "== Browser tests (chromium + playwright-core)"
+    (cd tests/e2e && node --test --test-reporter=spec 2>&1) | tee "$out"
+    p=$(grep -E '^ℹ pass [0-9]+' "$out" | awk '{print $3}')
+    f=$(grep -E '^ℹ fail [0-9]+' "$out" | awk '{print $3}')
+    if [ -z "$p" ]; then echo "(no browser result: counted as one failure)"; failed=$((failed + 1));
+    else echo "$p passed, $f failed"; passed=$((passed + p)); failed=$((failed + f)); fi
+fi
+rm -f "$out"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

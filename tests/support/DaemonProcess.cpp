@@ -1,0 +1,148 @@
+#include "support/DaemonProcess.h"
+
+#include <Poco/Environment.h>
+#include <Poco/Exception.h>
+#include <Poco/File.h>
+#include <Poco/PipeStream.h>
+#include <Poco/TemporaryFile.h>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <regex>
+#include <sys/wait.h>
+
+namespace hchat::test
+{
+
+std::string DaemonProcess::binary()
+{
+    return Poco::Environment::get("HCHATD_BIN", "./hchatd");
+}
+
+std::string DaemonProcess::tempDir()
+{
+    std::string dir = Poco::TemporaryFile::tempName();
+    Poco::File(dir).createDirectories();
+    return dir;
+}
+
+DaemonProcess::DaemonProcess(const std::map<std::string, std::string>& config,
+                             const std::vector<std::string>& extraArgs)
+    : _dir(tempDir())
+{
+    std::map<std::string, std::string> all = {{"http.address", "127.0.0.1"},
+                                              {"store.kind", "memory"},
+                                              {"limits.messagesPerSecond", "0"},
+                                              {"limits.connectionsPerAddress", "0"}};
+    for (const auto& entry : config)
+        all[entry.first] = entry.second;
+    _configPath = _dir + "/hchatd.conf";
+    {
+        std::ofstream out(_configPath);
+        for (const auto& entry : all)
+            if (!entry.second.empty())
+                out << entry.first << " = " << entry.second << "\n";
+    }
+    std::vector<std::string> args = {"-c", _configPath, "-p", "0"};
+    args.insert(args.end(), extraArgs.begin(), extraArgs.end());
+    _process = std::make_unique<Poco::ProcessHandle>(
+        Poco::Process::launch(binary(), args, nullptr, nullptr, &_err));
+    _reader = std::thread([this] { drain(); });
+
+    const std::regex listening("listening on http://[^ ]*:([0-9]+)");
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline)
+    {
+        {
+            std::lock_guard<std::mutex> lock(_mutex);
+            std::smatch m;
+            if (std::regex_search(_log, m, listening))
+            {
+                _port = std::stoi(m[1]);
+                return;
+            }
+            if (_exited)
+                break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::string seen = log();
+    double ignored;
+    stop(SIGKILL, 2, ignored);
+    throw Poco::RuntimeException("hchatd did not start", seen);
+}
+
+DaemonProcess::~DaemonProcess()
+{
+    double ignored;
+    stop(SIGKILL, 5, ignored);
+    Poco::File(_dir).remove(true);
+}
+
+void DaemonProcess::drain()
+{
+    // Pipe::readBytes returns what is there (a stream would wait for a full buffer).
+    char buffer[1024];
+    int n;
+    while ((n = _err.readBytes(buffer, sizeof buffer)) > 0)
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _log.append(buffer, static_cast<std::size_t>(n));
+    }
+    std::lock_guard<std::mutex> lock(_mutex);
+    _exited = true;
+}
+
+std::string DaemonProcess::log()
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    return _log;
+}
+
+int DaemonProcess::stop(int signal, double timeoutSeconds, double& tookSeconds)
+{
+    tookSeconds = 0;
+    if (!_process)
+        return -1;
+    const pid_t pid = _process->id();
+    auto start = std::chrono::steady_clock::now();
+    ::kill(pid, signal);
+    int status = 0;
+    int result = -1;
+    while (true)
+    {
+        pid_t done = ::waitpid(pid, &status, WNOHANG);
+        tookSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (done == pid)
+        {
+            result = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            break;
+        }
+        if (done < 0)
+            break;
+        if (tookSeconds > timeoutSeconds)
+        {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &status, 0);
+            result = -1;
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    _process.reset();
+    if (_reader.joinable())
+        _reader.join();
+    return result;
+}
+
+int DaemonProcess::run(const std::vector<std::string>& args, std::string& output)
+{
+    Poco::Pipe out;
+    Poco::ProcessHandle handle = Poco::Process::launch(binary(), args, nullptr, &out, &out);
+    Poco::PipeInputStream in(out);
+    output.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return handle.wait();
+}
+
+} // namespace hchat::test

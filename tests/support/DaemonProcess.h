@@ -1,0 +1,56 @@
+#pragma once
+
+#include <Poco/Pipe.h>
+#include <Poco/Process.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace hchat::test
+{
+
+class DaemonProcess
+/// The real hchatd, started for an integration test on a free port (-p 0)
+/// with a configuration file written for the test; its log is collected
+/// from its stderr by a thread so it never blocks on a full pipe.
+/// The binary is $HCHATD_BIN, else ./hchatd.
+{
+public:
+    explicit DaemonProcess(const std::map<std::string, std::string>& config = {},
+                           const std::vector<std::string>& extraArgs = {});
+    /// Starts the daemon and waits (up to 10 s) for it to listen. Throws on failure.
+    ~DaemonProcess();
+
+    int port() const { return _port; }
+    std::string host() const { return "127.0.0.1"; }
+    std::string log();
+    const std::string& configPath() const { return _configPath; }
+
+    int stop(int signal, double timeoutSeconds, double& tookSeconds);
+    /// Sends the signal and waits for the exit; returns the exit status, or
+    /// -1 (and kills it) if it did not exit in time.
+
+    static std::string binary();
+    static int run(const std::vector<std::string>& args, std::string& output);
+    /// Runs hchatd to completion (for -h, bad options), returns its exit status.
+
+    static std::string tempDir();
+
+private:
+    void drain();
+
+    std::string _dir;
+    std::string _configPath;
+    Poco::Pipe _err;
+    std::unique_ptr<Poco::ProcessHandle> _process;
+    std::thread _reader;
+    std::mutex _mutex;
+    std::string _log;
+    int _port = 0;
+    bool _exited = false;
+};
+
+} // namespace hchat::test

@@ -1,0 +1,231 @@
+#include "chat/Room.h"
+#include "chat/RoomRegistry.h"
+#include "store/MemoryStore.h"
+
+#include <Poco/Exception.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <atomic>
+#include <chrono>
+#include <set>
+#include <thread>
+
+namespace hchat::test
+{
+
+class RoomTest : public CppUnit::TestFixture
+/// The room log: numbering, waiting, waking, timeouts, retention, shutdown.
+{
+    CPPUNIT_TEST_SUITE(RoomTest);
+    CPPUNIT_TEST(numbersStartAtZeroAndIncrease);
+    CPPUNIT_TEST(getDistinguishesFoundNotYetGone);
+    CPPUNIT_TEST(waitTimesOutWithoutMessage);
+    CPPUNIT_TEST(waitWakesOnAppend);
+    CPPUNIT_TEST(manyWaitersAllWake);
+    CPPUNIT_TEST(concurrentAppendsKeepNumbersContinuous);
+    CPPUNIT_TEST(rangeSkipsDroppedAndReportsNext);
+    CPPUNIT_TEST(closeWakesWaitersAndRefusesAppends);
+    CPPUNIT_TEST(registryListsOnlyPublicRooms);
+    CPPUNIT_TEST(storeFailureAppendsNothing);
+    CPPUNIT_TEST_SUITE_END();
+
+    static RoomRecord record(bool isPublic = true)
+    {
+        RoomRecord r;
+        r.id = "0123456789abcdef0123456789abcdef";
+        r.subject = "test";
+        r.isPublic = isPublic;
+        return r;
+    }
+
+    struct Fixture
+    {
+        explicit Fixture(std::size_t window = 100) : store(window), room(make(window)) {}
+        Room make(std::size_t window)
+        {
+            store.createRoom(record());
+            return Room(record(), store, window, Poco::Timespan(30, 0));
+        }
+        MemoryStore store;
+        Room room;
+    };
+
+public:
+    void numbersStartAtZeroAndIncrease()
+    {
+        Fixture f;
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), f.room.next());
+        for (std::uint64_t i = 0; i < 5; ++i)
+        {
+            MessagePtr m = f.room.append(MessageKind::Message, "a", "text " + std::to_string(i));
+            CPPUNIT_ASSERT_EQUAL(i, m->id());
+        }
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(5), f.room.next());
+    }
+
+    void getDistinguishesFoundNotYetGone()
+    {
+        Fixture f(3); // memory store keeps 3 per room
+        for (int i = 0; i < 5; ++i)
+            f.room.append(MessageKind::Message, "a", std::to_string(i));
+        MessagePtr m;
+        CPPUNIT_ASSERT(f.room.get(4, m) == Room::Lookup::Found);
+        CPPUNIT_ASSERT_EQUAL(std::string("4"), m->text());
+        CPPUNIT_ASSERT(f.room.get(2, m) == Room::Lookup::Found);
+        CPPUNIT_ASSERT(f.room.get(5, m) == Room::Lookup::NotYet);
+        CPPUNIT_ASSERT(f.room.get(1, m) == Room::Lookup::Gone);
+        CPPUNIT_ASSERT(f.room.get(0, m) == Room::Lookup::Gone);
+    }
+
+    void waitTimesOutWithoutMessage()
+    {
+        Fixture f;
+        MessagePtr m;
+        auto start = std::chrono::steady_clock::now();
+        CPPUNIT_ASSERT(f.room.waitFor(0, Poco::Timespan(0, 200000), m) == Room::Lookup::NotYet);
+        auto waited = std::chrono::steady_clock::now() - start;
+        CPPUNIT_ASSERT(waited >= std::chrono::milliseconds(190));
+        CPPUNIT_ASSERT(!m);
+    }
+
+    void waitWakesOnAppend()
+    {
+        Fixture f;
+        std::atomic<bool> appended{false};
+        std::thread writer([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            appended = true;
+            f.room.append(MessageKind::Message, "a", "wake up");
+        });
+        MessagePtr m;
+        Room::Lookup result = f.room.waitFor(0, Poco::Timespan(10, 0), m);
+        writer.join();
+        CPPUNIT_ASSERT(result == Room::Lookup::Found);
+        CPPUNIT_ASSERT(appended); // it did wait for the append
+        CPPUNIT_ASSERT_EQUAL(std::string("wake up"), m->text());
+    }
+
+    void manyWaitersAllWake()
+    {
+        Fixture f;
+        std::atomic<int> found{0};
+        std::vector<std::thread> readers;
+        for (int i = 0; i < 50; ++i)
+            readers.emplace_back([&] {
+                MessagePtr m;
+                if (f.room.waitFor(0, Poco::Timespan(10, 0), m) == Room::Lookup::Found &&
+                    m->text() == "all")
+                    ++found;
+            });
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        f.room.append(MessageKind::Message, "a", "all");
+        for (auto& t : readers)
+            t.join();
+        CPPUNIT_ASSERT_EQUAL(50, found.load());
+    }
+
+    void concurrentAppendsKeepNumbersContinuous()
+    {
+        Fixture f(100000);
+        const int threads = 8, each = 500;
+        std::vector<std::thread> writers;
+        for (int t = 0; t < threads; ++t)
+            writers.emplace_back([&, t] {
+                for (int i = 0; i < each; ++i)
+                    f.room.append(MessageKind::Message, "w" + std::to_string(t),
+                                  std::to_string(t) + ":" + std::to_string(i));
+            });
+        for (auto& w : writers)
+            w.join();
+        std::uint64_t next = 0;
+        auto all = f.room.range(0, 100000, next);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(threads * each), next);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(threads * each), all.size());
+        std::set<std::string> texts;
+        std::vector<int> lastPerWriter(threads, -1);
+        for (std::size_t i = 0; i < all.size(); ++i)
+        {
+            CPPUNIT_ASSERT_EQUAL(std::uint64_t(i), all[i]->id());
+            CPPUNIT_ASSERT(texts.insert(all[i]->text()).second);
+            // Each writer's own messages keep its order.
+            int t = std::stoi(all[i]->text());
+            int n = std::stoi(all[i]->text().substr(all[i]->text().find(':') + 1));
+            CPPUNIT_ASSERT(n > lastPerWriter[static_cast<std::size_t>(t)]);
+            lastPerWriter[static_cast<std::size_t>(t)] = n;
+        }
+    }
+
+    void rangeSkipsDroppedAndReportsNext()
+    {
+        Fixture f(4);
+        for (int i = 0; i < 10; ++i)
+            f.room.append(MessageKind::Message, "a", std::to_string(i));
+        std::uint64_t next = 0;
+        auto page = f.room.range(0, 100, next);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(10), next);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(4), page.size());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(6), page.front()->id());
+        page = f.room.range(7, 2, next);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), page.size());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(8), page.back()->id());
+        CPPUNIT_ASSERT(f.room.range(10, 5, next).empty());
+        CPPUNIT_ASSERT(f.room.range(500, 5, next).empty());
+    }
+
+    void closeWakesWaitersAndRefusesAppends()
+    {
+        Fixture f;
+        Room::Lookup result = Room::Lookup::Found;
+        std::thread reader([&] {
+            MessagePtr m;
+            result = f.room.waitFor(0, Poco::Timespan(30, 0), m);
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        auto start = std::chrono::steady_clock::now();
+        f.room.close();
+        reader.join();
+        CPPUNIT_ASSERT(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
+        CPPUNIT_ASSERT(result == Room::Lookup::Closed);
+        CPPUNIT_ASSERT_THROW(f.room.append(MessageKind::Message, "a", "late"),
+                             Poco::IllegalStateException);
+    }
+
+    void registryListsOnlyPublicRooms()
+    {
+        MemoryStore store(10);
+        RoomRegistry rooms(store, 10, Poco::Timespan(30, 0));
+        auto open = rooms.create("open", true);
+        auto hidden = rooms.create("hidden", false);
+        auto listed = rooms.publicRooms();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), listed.size());
+        CPPUNIT_ASSERT_EQUAL(open->id(), listed[0]->id());
+        CPPUNIT_ASSERT(rooms.find(hidden->id()) == hidden);
+        CPPUNIT_ASSERT(!rooms.find("ffffffffffffffffffffffffffffffff"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), rooms.size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), store.rooms().size());
+    }
+
+    void storeFailureAppendsNothing()
+    {
+        // A store that refuses every append, as a full disk would.
+        struct FailingStore : MemoryStore
+        {
+            FailingStore() : MemoryStore(10) {}
+            void append(const std::string&, const MessagePtr&) override
+            {
+                throw Poco::IOException("disk full");
+            }
+        } store;
+        store.createRoom(record());
+        Room room(record(), store, 10, Poco::Timespan(30, 0));
+        CPPUNIT_ASSERT_THROW(room.append(MessageKind::Message, "a", "lost?"), Poco::IOException);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), room.next());
+        MessagePtr m;
+        CPPUNIT_ASSERT(room.get(0, m) == Room::Lookup::NotYet);
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(RoomTest);
+
+} // namespace hchat::test

@@ -1,0 +1,108 @@
+#include "app/Settings.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Exception.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <sstream>
+
+namespace hchat::test
+{
+
+class SettingsTest : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(SettingsTest);
+    CPPUNIT_TEST(defaultsWithoutFile);
+    CPPUNIT_TEST(readsEveryKey);
+    CPPUNIT_TEST(unknownKeyIsNamed);
+    CPPUNIT_TEST(badValueIsNamed);
+    CPPUNIT_TEST(relativePathsFollowTheFile);
+    CPPUNIT_TEST(shippedConfigurationLoads);
+    CPPUNIT_TEST_SUITE_END();
+
+    static Settings load(const std::string& text, const std::string& base = "/srv/chat")
+    {
+        std::istringstream in(text);
+        Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(
+            new Poco::Util::PropertyFileConfiguration(in));
+        return Settings::load(*file, base);
+    }
+
+    static std::string errorOf(const std::string& text)
+    {
+        try
+        {
+            load(text);
+        }
+        catch (const Poco::Exception& e)
+        {
+            return e.message();
+        }
+        return "";
+    }
+
+public:
+    void defaultsWithoutFile()
+    {
+        Settings s = load("");
+        CPPUNIT_ASSERT_EQUAL(1234, s.httpPort);
+        CPPUNIT_ASSERT(s.httpMaxThreads >= 2048);
+        CPPUNIT_ASSERT_EQUAL(30, s.longPollTimeout);
+        CPPUNIT_ASSERT_EQUAL(std::string("memory"), s.storeKind);
+    }
+
+    void readsEveryKey()
+    {
+        Settings s = load("http.port = 8080\nhttp.maxThreads=100\nlongpoll.timeout=5\n"
+                          "chat.recentOnJoin=10\nchat.maxMessageBytes=100\nchat.historyLimit=50\n"
+                          "limits.messagesPerSecond=0.5\nlimits.burst=3\n"
+                          "limits.connectionsPerAddress=7\nlogging.loggers.root.level=debug\n");
+        CPPUNIT_ASSERT_EQUAL(8080, s.httpPort);
+        CPPUNIT_ASSERT_EQUAL(100, s.httpMaxThreads);
+        CPPUNIT_ASSERT_EQUAL(5, s.longPollTimeout);
+        CPPUNIT_ASSERT_EQUAL(10, s.recentOnJoin);
+        CPPUNIT_ASSERT_EQUAL(100, s.maxMessageBytes);
+        CPPUNIT_ASSERT_EQUAL(50, s.historyLimit);
+        CPPUNIT_ASSERT_DOUBLES_EQUAL(0.5, s.messagesPerSecond, 1e-9);
+        CPPUNIT_ASSERT_DOUBLES_EQUAL(3.0, s.burst, 1e-9);
+        CPPUNIT_ASSERT_EQUAL(7, s.connectionsPerAddress);
+    }
+
+    void unknownKeyIsNamed()
+    {
+        CPPUNIT_ASSERT(errorOf("http.prot = 80\n").find("http.prot") != std::string::npos);
+        CPPUNIT_ASSERT(errorOf("longpoll.timout = 5\n").find("longpoll.timout") != std::string::npos);
+    }
+
+    void badValueIsNamed()
+    {
+        CPPUNIT_ASSERT(errorOf("http.port = eighty\n").find("http.port") != std::string::npos);
+        CPPUNIT_ASSERT(errorOf("http.port = 70000\n").find("http.port") != std::string::npos);
+        CPPUNIT_ASSERT(errorOf("longpoll.timeout = 0\n").find("longpoll.timeout") != std::string::npos);
+        CPPUNIT_ASSERT(errorOf("store.kind = oracle\n").find("store.kind") != std::string::npos);
+        CPPUNIT_ASSERT(errorOf("limits.burst = lots\n").find("limits.burst") != std::string::npos);
+        CPPUNIT_ASSERT(errorOf("chat.recentOnJoin = 60\nchat.historyLimit = 50\n")
+                           .find("chat.recentOnJoin") != std::string::npos);
+    }
+
+    void relativePathsFollowTheFile()
+    {
+        Settings s = load("http.htmlDir = html\ndaemon.pidFile = /run/h.pid\n", "/srv/chat");
+        CPPUNIT_ASSERT_EQUAL(std::string("/srv/chat/html"), s.httpHtmlDir);
+        CPPUNIT_ASSERT_EQUAL(std::string("/run/h.pid"), s.pidFile);
+    }
+
+    void shippedConfigurationLoads()
+    {
+        Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(
+            new Poco::Util::PropertyFileConfiguration("hchatd.conf"));
+        Settings s = Settings::load(*file, ".");
+        CPPUNIT_ASSERT_EQUAL(1234, s.httpPort);
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(SettingsTest);
+
+} // namespace hchat::test
