@@ -3,7 +3,7 @@
 #   tests/run-all.sh HCHATD_BINARY TEST_BINARY [--no-e2e]
 set -u
 cd "$(dirname "$0")/.."
-binary=$1 tests=$2 e2e=${3:-}
+binary=$(realpath "$1") tests=$(realpath "$2") e2e=${3:-}
 export HCHATD_BIN=$binary
 passed=0 failed=0
 

@@ -7,7 +7,8 @@ namespace hchat
 
 void LoggingErrorHandler::exception(const Poco::Exception& e)
 {
-    Poco::Logger::get("hchatd").error("unhandled exception in a server thread: %s", e.displayText());
+    Poco::Logger::get("hchatd").error("unhandled exception in a server thread: %s",
+                                      e.displayText());
 }
 
 void LoggingErrorHandler::exception(const std::exception& e)

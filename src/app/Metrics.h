@@ -11,14 +11,14 @@ struct Metrics
 /// Counters for GET /metrics, updated with relaxed atomics from every
 /// thread. Gauges go up and down; totals only up.
 {
-    std::atomic<std::int64_t> httpConnections{0};      ///< gauge: open HTTP connections
+    std::atomic<std::int64_t> httpConnections{0};       ///< gauge: open HTTP connections
     std::atomic<std::uint64_t> httpConnectionsTotal{0}; ///< accepted HTTP connections
-    std::atomic<std::uint64_t> httpRefused{0};  ///< answered 503 at accept (all threads busy)
+    std::atomic<std::uint64_t> httpRefused{0}; ///< answered 503 at accept (all threads busy)
     std::atomic<std::uint64_t> httpRefusedPerAddress{0}; ///< closed: limits.connectionsPerAddress
     std::atomic<std::uint64_t> httpRequests{0};
     std::atomic<std::uint64_t> httpClientErrors{0}; ///< 4xx answers
     std::atomic<std::uint64_t> httpServerErrors{0}; ///< 5xx answers
-    std::atomic<std::int64_t> longPollWaiting{0};  ///< gauge: long polls waiting right now
+    std::atomic<std::int64_t> longPollWaiting{0};   ///< gauge: long polls waiting right now
     std::atomic<std::uint64_t> longPollTimeouts{0}; ///< long polls answered 204
     std::atomic<std::uint64_t> messagesAppended{0};
     std::atomic<std::uint64_t> roomsCreated{0};

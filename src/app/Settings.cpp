@@ -41,10 +41,9 @@ public:
         std::string text = Poco::trim(_config.getRawString(key));
         int number = 0;
         if (!Poco::NumberParser::tryParse(text, number) || number < min || number > max)
-            throw Poco::InvalidArgumentException("bad value for " + key + ": '" + text +
-                                                 "' (expected an integer from " +
-                                                 std::to_string(min) + " to " +
-                                                 std::to_string(max) + ")");
+            throw Poco::InvalidArgumentException(
+                "bad value for " + key + ": '" + text + "' (expected an integer from " +
+                std::to_string(min) + " to " + std::to_string(max) + ")");
         value = number;
     }
 
@@ -56,10 +55,9 @@ public:
         double number = 0;
         if (!Poco::NumberParser::tryParseFloat(text, number) || !(number >= min) ||
             !(number <= max))
-            throw Poco::InvalidArgumentException("bad value for " + key + ": '" + text +
-                                                 "' (expected a number from " +
-                                                 std::to_string(min) + " to " +
-                                                 std::to_string(max) + ")");
+            throw Poco::InvalidArgumentException(
+                "bad value for " + key + ": '" + text + "' (expected a number from " +
+                std::to_string(min) + " to " + std::to_string(max) + ")");
         value = number;
     }
 
@@ -100,12 +98,21 @@ std::string resolve(const std::string& path, const std::string& baseDir)
 
 const std::vector<std::string>& Settings::knownKeys()
 {
-    static const std::vector<std::string> keys = {
-        "http.address",      "http.port",           "http.maxThreads",
-        "http.requestTimeout", "http.keepAliveTimeout", "http.htmlDir",
-        "longpoll.timeout",  "chat.recentOnJoin",   "chat.maxMessageBytes",
-        "chat.historyLimit", "store.kind",          "limits.messagesPerSecond",
-        "limits.burst",      "limits.connectionsPerAddress", "daemon.pidFile"};
+    static const std::vector<std::string> keys = {"http.address",
+                                                  "http.port",
+                                                  "http.maxThreads",
+                                                  "http.requestTimeout",
+                                                  "http.keepAliveTimeout",
+                                                  "http.htmlDir",
+                                                  "longpoll.timeout",
+                                                  "chat.recentOnJoin",
+                                                  "chat.maxMessageBytes",
+                                                  "chat.historyLimit",
+                                                  "store.kind",
+                                                  "limits.messagesPerSecond",
+                                                  "limits.burst",
+                                                  "limits.connectionsPerAddress",
+                                                  "daemon.pidFile"};
     return keys;
 }
 
@@ -144,10 +151,9 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
     s.httpHtmlDir = resolve(s.httpHtmlDir, baseDir);
     s.pidFile = resolve(s.pidFile, baseDir);
     if (s.recentOnJoin > s.historyLimit)
-        throw Poco::InvalidArgumentException("chat.recentOnJoin (" +
-                                             std::to_string(s.recentOnJoin) +
-                                             ") is larger than chat.historyLimit (" +
-                                             std::to_string(s.historyLimit) + ")");
+        throw Poco::InvalidArgumentException(
+            "chat.recentOnJoin (" + std::to_string(s.recentOnJoin) +
+            ") is larger than chat.historyLimit (" + std::to_string(s.historyLimit) + ")");
     return s;
 }
 

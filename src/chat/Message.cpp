@@ -24,7 +24,10 @@ Message::Message(std::uint64_t id, MessageKind kind, std::string author, Poco::T
     _json = out.str();
 }
 
-std::string Message::timeText() const { return formatTime(_time); }
+std::string Message::timeText() const
+{
+    return formatTime(_time);
+}
 
 std::string Message::formatTime(const Poco::Timestamp& time)
 {

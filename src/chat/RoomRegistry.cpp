@@ -83,7 +83,10 @@ void RoomRegistry::closeAll()
         room->close();
 }
 
-void RoomRegistry::remoteRoomCreated(const RoomRecord& room) { insert(room); }
+void RoomRegistry::remoteRoomCreated(const RoomRecord& room)
+{
+    insert(room);
+}
 
 void RoomRegistry::remoteMessageAppended(const std::string& roomId, const MessagePtr& message)
 {

@@ -30,16 +30,16 @@ void ChatPageHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServe
 
     const Settings& settings = _context.settings;
     const std::string& subject = room->record().subject;
-    sendPage(response,
-             _context.pages.render(
-                 "chat.html",
-                 {{"title", subject.empty() ? "Chat room" : subject},
-                  {"subject", subject.empty() ? "Untitled room" : subject},
-                  {"roomId", room->id()},
-                  {"visibility", room->record().isPublic ? "Public room" : "Unlisted room"},
-                  {"guestName", Nickname::guestName(client)},
-                  {"recentOnJoin", std::to_string(settings.recentOnJoin)},
-                  {"maxMessageBytes", std::to_string(settings.maxMessageBytes)}}));
+    sendPage(
+        response,
+        _context.pages.render(
+            "chat.html", {{"title", subject.empty() ? "Chat room" : subject},
+                          {"subject", subject.empty() ? "Untitled room" : subject},
+                          {"roomId", room->id()},
+                          {"visibility", room->record().isPublic ? "Public room" : "Unlisted room"},
+                          {"guestName", Nickname::guestName(client)},
+                          {"recentOnJoin", std::to_string(settings.recentOnJoin)},
+                          {"maxMessageBytes", std::to_string(settings.maxMessageBytes)}}));
 }
 
 } // namespace hchat

@@ -13,7 +13,10 @@ ConnectionGate::ConnectionGate(int maxThreads, int perAddress, Metrics& metrics)
 {
 }
 
-void ConnectionGate::watch(const Poco::Net::TCPServer* server) { _server = server; }
+void ConnectionGate::watch(const Poco::Net::TCPServer* server)
+{
+    _server = server;
+}
 
 void ConnectionGate::refuse(const Poco::Net::StreamSocket& socket, const std::string& why)
 {

@@ -57,8 +57,8 @@ void CreateRoomHandler::handle(Poco::Net::HTTPServerRequest& request,
     if (!_context.limiter.tryAcquire(personKey(request), Poco::Timestamp(), retryAfter))
     {
         _context.metrics.rateLimited.fetch_add(1, std::memory_order_relaxed);
-        auto seconds = static_cast<long>(
-            std::ceil(static_cast<double>(retryAfter.totalMicroseconds()) / 1e6));
+        auto seconds =
+            static_cast<long>(std::ceil(static_cast<double>(retryAfter.totalMicroseconds()) / 1e6));
         throw HttpError(HTTPResponse::HTTP_TOO_MANY_REQUESTS, "creating rooms too fast")
             .withHeader("Retry-After", std::to_string(std::max(1L, seconds)));
     }

@@ -26,7 +26,10 @@ const char* const contentSecurityPolicy =
 
 EndpointHandler::EndpointHandler(const ServerContext& context) : _context(context) {}
 
-Poco::Logger& EndpointHandler::logger() { return Poco::Logger::get("hchatd.http"); }
+Poco::Logger& EndpointHandler::logger()
+{
+    return Poco::Logger::get("hchatd.http");
+}
 
 void EndpointHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                                     Poco::Net::HTTPServerResponse& response)
@@ -68,14 +71,14 @@ void EndpointHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
     catch (const Poco::Exception& e)
     {
         logger().error("%s %s: %s", request.getMethod(), request.getURI(), e.displayText());
-        answerError(request, response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
-                    "internal error", "", "");
+        answerError(request, response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal error",
+                    "", "");
     }
     catch (const std::exception& e)
     {
         logger().error("%s %s: %s", request.getMethod(), request.getURI(), std::string(e.what()));
-        answerError(request, response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
-                    "internal error", "", "");
+        answerError(request, response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal error",
+                    "", "");
     }
 }
 
@@ -103,10 +106,11 @@ void EndpointHandler::answerError(Poco::Net::HTTPServerRequest& request,
                     request.get("Accept", "").find("text/html") != std::string::npos;
         if (page)
         {
-            sendPage(response, _context.pages.render(
-                                   "error.html", {{"status", std::to_string(status)},
-                                                  {"reason", HTTPResponse::getReasonForStatus(status)},
-                                                  {"message", message}}));
+            sendPage(response,
+                     _context.pages.render("error.html",
+                                           {{"status", std::to_string(status)},
+                                            {"reason", HTTPResponse::getReasonForStatus(status)},
+                                            {"message", message}}));
         }
         else
             send(response, message + "\n", "text/plain; charset=utf-8");

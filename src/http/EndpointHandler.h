@@ -58,8 +58,7 @@ protected:
     const ServerContext& _context;
 
 private:
-    void answerError(Poco::Net::HTTPServerRequest& request,
-                     Poco::Net::HTTPServerResponse& response,
+    void answerError(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
                      Poco::Net::HTTPResponse::HTTPStatus status, const std::string& message,
                      const std::string& headerName, const std::string& headerValue);
 

@@ -47,7 +47,10 @@ HttpServer::HttpServer(const Settings& settings, const ServerContext& context)
     _server->setConnectionFilter(_gate);
 }
 
-void HttpServer::start() { _server->start(); }
+void HttpServer::start()
+{
+    _server->start();
+}
 
 void HttpServer::stop()
 {

@@ -32,7 +32,8 @@ std::string IndexPageHandler::ago(const Poco::Timestamp& then, const Poco::Times
     return std::to_string(days) + (days == 1 ? " day ago" : " days ago");
 }
 
-void IndexPageHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response)
+void IndexPageHandler::handle(Poco::Net::HTTPServerRequest&,
+                              Poco::Net::HTTPServerResponse& response)
 {
     const Poco::Timestamp now;
     auto rooms = _context.rooms.publicRooms();
@@ -51,8 +52,9 @@ void IndexPageHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServ
     }
     if (items.empty())
         items = "<li class=\"empty\">No public rooms yet. Create the first one.</li>\n";
-    sendPage(response, _context.pages.render(
-                           "index.html", {{"rooms", items}, {"roomCount", std::to_string(rooms.size())}}));
+    sendPage(response,
+             _context.pages.render(
+                 "index.html", {{"rooms", items}, {"roomCount", std::to_string(rooms.size())}}));
 }
 
 } // namespace hchat

@@ -29,7 +29,8 @@ RequestDispatcher::RequestDispatcher(const ServerContext& c) : _context(c)
     r.add("POST", "/send/{id}", [&c](const P& p) { return new SendHandler(c, p[0]); });
     r.add("GET", "/api/rooms", [&c](const P&) { return new RoomListHandler(c); });
     r.add("GET", "/api/rooms/{id}", [&c](const P& p) { return new RoomInfoHandler(c, p[0]); });
-    r.add("GET", "/api/rooms/{id}/messages", [&c](const P& p) { return new RoomMessagesHandler(c, p[0]); });
+    r.add("GET", "/api/rooms/{id}/messages",
+          [&c](const P& p) { return new RoomMessagesHandler(c, p[0]); });
     r.add("GET", "/healthz", [&c](const P&) { return new HealthHandler(c); });
     r.add("GET", "/metrics", [&c](const P&) { return new MetricsHandler(c); });
     r.add("GET", "/static/{file}", [&c](const P& p) { return new StaticFileHandler(c, p[0]); });
@@ -44,6 +45,9 @@ RequestDispatcher::createRequestHandler(const Poco::Net::HTTPServerRequest& requ
     return new NoRouteHandler(_context, match.allow);
 }
 
-void RequestDispatcher::stopConnections() { serverStopped(this, false); }
+void RequestDispatcher::stopConnections()
+{
+    serverStopped(this, false);
+}
 
 } // namespace hchat

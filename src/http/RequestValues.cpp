@@ -54,12 +54,13 @@ std::uint64_t RequestValues::queryNumber(const Poco::Net::HTTPServerRequest& req
 
 std::string RequestValues::readBody(Poco::Net::HTTPServerRequest& request, std::size_t limit)
 {
-    const auto tooLarge = [&] {
+    const auto tooLarge = [&]
+    {
         return HttpError(Poco::Net::HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE,
-                         "request body too large (at most " + std::to_string(limit) +
-                             " bytes)");
+                         "request body too large (at most " + std::to_string(limit) + " bytes)");
     };
-    if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(limit))
+    if (request.hasContentLength() &&
+        request.getContentLength64() > static_cast<Poco::Int64>(limit))
         throw tooLarge();
     std::string body;
     std::istream& in = request.stream();

@@ -20,8 +20,8 @@ std::vector<std::string> Router::segments(const std::string& path)
     while (true)
     {
         std::size_t slash = path.find('/', start);
-        parts.push_back(path.substr(start, slash == std::string::npos ? std::string::npos
-                                                                      : slash - start));
+        parts.push_back(
+            path.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
         if (slash == std::string::npos)
             break;
         start = slash + 1;

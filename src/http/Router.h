@@ -28,7 +28,8 @@ public:
         const Create* create = nullptr; ///< null: no route for this method
         Params params;
         std::string pattern; ///< the matched pattern, e.g. "/msg/{id}/{n}"
-        std::string allow;   ///< when create is null: methods the path has ("GET, POST"), or empty (404)
+        std::string
+            allow; ///< when create is null: methods the path has ("GET, POST"), or empty (404)
     };
 
     void add(const std::string& method, const std::string& pattern, Create create);

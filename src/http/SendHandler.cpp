@@ -78,8 +78,7 @@ void SendHandler::handle(Poco::Net::HTTPServerRequest& request,
         throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "the message is empty");
     if (text.size() > maxText)
         throw HttpError(HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE,
-                        "the message is too long (at most " + std::to_string(maxText) +
-                            " bytes)");
+                        "the message is too long (at most " + std::to_string(maxText) + " bytes)");
     if (!nick.empty() && !Nickname::isValid(nick))
         throw HttpError(HTTPResponse::HTTP_BAD_REQUEST,
                         "bad nickname: use 1 to 32 letters, digits, '_', '-' or '.'");
@@ -91,8 +90,8 @@ void SendHandler::handle(Poco::Net::HTTPServerRequest& request,
         _context.metrics.rateLimited.fetch_add(1, std::memory_order_relaxed);
         Poco::Logger::get("hchatd.http")
             .warning("rate limit: %s from %s", key, request.clientAddress().toString());
-        auto seconds = static_cast<long>(
-            std::ceil(static_cast<double>(retryAfter.totalMicroseconds()) / 1e6));
+        auto seconds =
+            static_cast<long>(std::ceil(static_cast<double>(retryAfter.totalMicroseconds()) / 1e6));
         throw HttpError(HTTPResponse::HTTP_TOO_MANY_REQUESTS, "too many messages: slow down")
             .withHeader("Retry-After", std::to_string(std::max(1L, seconds)));
     }
@@ -105,8 +104,8 @@ void SendHandler::handle(Poco::Net::HTTPServerRequest& request,
     }
     catch (const Poco::Exception& e)
     {
-        Poco::Logger::get("hchatd.http").error("cannot append to %s: %s", room->id(),
-                                                e.displayText());
+        Poco::Logger::get("hchatd.http")
+            .error("cannot append to %s: %s", room->id(), e.displayText());
         throw HttpError(HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
                         "the message could not be stored; nothing was sent, try again");
     }

@@ -13,7 +13,8 @@ StaticFileHandler::StaticFileHandler(const ServerContext& context, std::string n
 {
 }
 
-void StaticFileHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response)
+void StaticFileHandler::handle(Poco::Net::HTTPServerRequest&,
+                               Poco::Net::HTTPServerResponse& response)
 {
     std::string content, type;
     // Templates (*.html) are pages, not files to fetch raw.

@@ -5,10 +5,9 @@
 namespace hchat
 {
 
-TrackedConnectionFactory::TrackedConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
-                                                   Poco::Net::HTTPRequestHandlerFactory::Ptr handlers,
-                                                   Poco::AutoPtr<ConnectionGate> gate,
-                                                   Metrics& metrics)
+TrackedConnectionFactory::TrackedConnectionFactory(
+    Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr handlers,
+    Poco::AutoPtr<ConnectionGate> gate, Metrics& metrics)
     : _params(std::move(params)), _handlers(std::move(handlers)), _gate(std::move(gate)),
       _metrics(metrics)
 {

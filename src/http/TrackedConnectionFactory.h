@@ -20,7 +20,8 @@ public:
                              Poco::Net::HTTPRequestHandlerFactory::Ptr handlers,
                              Poco::AutoPtr<ConnectionGate> gate, Metrics& metrics);
 
-    Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override;
+    Poco::Net::TCPServerConnection*
+    createConnection(const Poco::Net::StreamSocket& socket) override;
 
 private:
     Poco::Net::HTTPServerParams::Ptr _params;

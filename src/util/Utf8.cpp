@@ -49,6 +49,9 @@ std::size_t Utf8::validPrefix(const char* data, std::size_t size)
     return i;
 }
 
-bool Utf8::isValid(const char* data, std::size_t size) { return validPrefix(data, size) == size; }
+bool Utf8::isValid(const char* data, std::size_t size)
+{
+    return validPrefix(data, size) == size;
+}
 
 } // namespace hchat

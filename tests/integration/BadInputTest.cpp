@@ -39,19 +39,20 @@ class BadInputTest : public CppUnit::TestFixture
         TestClient c = client();
         CPPUNIT_ASSERT_EQUAL(200, c.get("/healthz").status);
         Reply room = c.get("/api/rooms/" + _room);
-        CPPUNIT_ASSERT(room.body.find("\"next\":" + std::to_string(expectedNext)) != std::string::npos);
+        CPPUNIT_ASSERT(room.body.find("\"next\":" + std::to_string(expectedNext)) !=
+                       std::string::npos);
         CPPUNIT_ASSERT_EQUAL(std::string("first"), c.get("/msg/" + _room + "/0").body);
     }
 
 public:
     void setUp() override
     {
-        _daemon = std::make_unique<DaemonProcess>(std::map<std::string, std::string>{
-            {"longpoll.timeout", "1"},
-            {"chat.maxMessageBytes", "100"},
-            {"http.requestTimeout", "1"},
-            {"limits.messagesPerSecond", "1"},
-            {"limits.burst", "5"}});
+        _daemon = std::make_unique<DaemonProcess>(
+            std::map<std::string, std::string>{{"longpoll.timeout", "1"},
+                                               {"chat.maxMessageBytes", "100"},
+                                               {"http.requestTimeout", "1"},
+                                               {"limits.messagesPerSecond", "1"},
+                                               {"limits.burst", "5"}});
         _room = client().createRoom("bad input", true);
         CPPUNIT_ASSERT_EQUAL(200, client().post("/send/" + _room, "first", "text/plain").status);
     }
@@ -80,7 +81,8 @@ public:
     void badMessageNumbersAre400()
     {
         TestClient c = client();
-        for (const char* n : {"abc", "-1", "1.5", "%2D1", "+1", "0x1", "99999999999999999999", "%201"})
+        for (const char* n :
+             {"abc", "-1", "1.5", "%2D1", "+1", "0x1", "99999999999999999999", "%201"})
         {
             Reply r = c.get("/msg/" + _room + "/" + n);
             CPPUNIT_ASSERT_EQUAL_MESSAGE(n, 400, r.status);
@@ -100,9 +102,14 @@ public:
         CPPUNIT_ASSERT_EQUAL(400, c.post(path, "  \n\t ", "text/plain").status);
         CPPUNIT_ASSERT_EQUAL(400, c.post(path, "bad \xFF\xFE utf-8", "text/plain").status);
         CPPUNIT_ASSERT_EQUAL(400, c.post(path, "\xC0\x80", "text/plain").status);
-        CPPUNIT_ASSERT_EQUAL(400, c.post(path, "text=%FF%FE", "application/x-www-form-urlencoded").status);
-        CPPUNIT_ASSERT_EQUAL(400, c.post(path, "text=hi&nick=bad%20nick", "application/x-www-form-urlencoded").status);
-        CPPUNIT_ASSERT_EQUAL(400, c.post(path, "text=hi&nick=" + std::string(33, 'n'), "application/x-www-form-urlencoded").status);
+        CPPUNIT_ASSERT_EQUAL(
+            400, c.post(path, "text=%FF%FE", "application/x-www-form-urlencoded").status);
+        CPPUNIT_ASSERT_EQUAL(
+            400,
+            c.post(path, "text=hi&nick=bad%20nick", "application/x-www-form-urlencoded").status);
+        CPPUNIT_ASSERT_EQUAL(400, c.post(path, "text=hi&nick=" + std::string(33, 'n'),
+                                         "application/x-www-form-urlencoded")
+                                      .status);
         Reply tooLong = c.post(path, std::string(101, 'x'), "text/plain");
         CPPUNIT_ASSERT_EQUAL(413, tooLong.status);
         CPPUNIT_ASSERT(tooLong.body.find("100") != std::string::npos);
@@ -119,24 +126,30 @@ public:
     {
         // Announce 100 MB and send none of it: the answer comes at once.
         auto start = std::chrono::steady_clock::now();
-        std::string answer = client().raw("POST /send/" + _room + " HTTP/1.1\r\nHost: x\r\n"
-                                          "Content-Type: text/plain\r\nContent-Length: 100000000\r\n\r\n",
-                                          3);
-        double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::string answer =
+            client().raw("POST /send/" + _room +
+                             " HTTP/1.1\r\nHost: x\r\n"
+                             "Content-Type: text/plain\r\nContent-Length: 100000000\r\n\r\n",
+                         3);
+        double took =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         CPPUNIT_ASSERT(answer.find("HTTP/1.1 413") == 0);
         CPPUNIT_ASSERT(took < 2.5);
         // Chunked, without a length: cut off once over the limit.
         std::string chunk(1000, 'y');
-        std::string chunked = "POST /send/" + _room + " HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+        std::string chunked = "POST /send/" + _room +
+                              " HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
                               "Transfer-Encoding: chunked\r\n\r\n";
         for (int i = 0; i < 5; ++i)
             chunked += "3e8\r\n" + chunk + "\r\n";
         chunked += "0\r\n\r\n";
         CPPUNIT_ASSERT(client().raw(chunked, 3).find("HTTP/1.1 413") == 0);
         // A body shorter than announced is never taken as a message.
-        std::string cut = client().raw("POST /send/" + _room + " HTTP/1.1\r\nHost: x\r\n"
-                                       "Content-Type: text/plain\r\nContent-Length: 50\r\n\r\nonly this",
-                                       0.3);
+        std::string cut =
+            client().raw("POST /send/" + _room +
+                             " HTTP/1.1\r\nHost: x\r\n"
+                             "Content-Type: text/plain\r\nContent-Length: 50\r\n\r\nonly this",
+                         0.3);
         CPPUNIT_ASSERT(cut.find("HTTP/1.1 200") == std::string::npos);
         std::this_thread::sleep_for(std::chrono::milliseconds(1500)); // past http.requestTimeout
         assertRoomIntact(1);
@@ -177,7 +190,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(400, c.get("/chat_create?public=maybe").status);
         CPPUNIT_ASSERT_EQUAL(400, c.get("/chat_create?subject=%ZZ").status);
         // 200 bytes after trimming is fine; an empty subject too.
-        CPPUNIT_ASSERT_EQUAL(303, c.get("/chat_create?subject=%20%20" + std::string(200, 's') + "%20").status);
+        CPPUNIT_ASSERT_EQUAL(
+            303, c.get("/chat_create?subject=%20%20" + std::string(200, 's') + "%20").status);
         CPPUNIT_ASSERT_EQUAL(303, c.get("/chat_create").status);
         assertRoomIntact(1);
     }
@@ -219,21 +233,24 @@ public:
     void oversizedHeadersAndUris()
     {
         TestClient c = client();
-        std::string hugeHeader = c.raw("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " +
-                                           std::string(20000, 'h') + "\r\n\r\n", 2);
+        std::string hugeHeader = c.raw(
+            "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'h') + "\r\n\r\n",
+            2);
         CPPUNIT_ASSERT(hugeHeader.find("HTTP/1.1 4") == 0);
         std::string manyHeaders = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
         for (int i = 0; i < 500; ++i)
             manyHeaders += "X-H" + std::to_string(i) + ": v\r\n";
         CPPUNIT_ASSERT(c.raw(manyHeaders + "\r\n", 2).find("HTTP/1.1 4") == 0);
-        std::string hugeUri = c.raw("GET /msg/" + std::string(30000, 'a') + "/0 HTTP/1.1\r\nHost: x\r\n\r\n", 2);
+        std::string hugeUri =
+            c.raw("GET /msg/" + std::string(30000, 'a') + "/0 HTTP/1.1\r\nHost: x\r\n\r\n", 2);
         CPPUNIT_ASSERT(hugeUri.find("HTTP/1.1 4") == 0);
         assertRoomIntact(1);
     }
 
     void silentClientIsDroppedWithoutBlockingOthers()
     {
-        Poco::Net::StreamSocket silent(Poco::Net::SocketAddress(_daemon->host(), static_cast<Poco::UInt16>(_daemon->port())));
+        Poco::Net::StreamSocket silent(
+            Poco::Net::SocketAddress(_daemon->host(), static_cast<Poco::UInt16>(_daemon->port())));
         // Others are served while it sits there.
         CPPUNIT_ASSERT_EQUAL(200, client().get("/healthz").status);
         auto start = std::chrono::steady_clock::now();
@@ -248,9 +265,10 @@ public:
         {
             n = 0; // reset counts as dropped
         }
-        double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        CPPUNIT_ASSERT_EQUAL(0, n);   // closed by the server...
-        CPPUNIT_ASSERT(took < 4.0);   // ...after http.requestTimeout (1 s), not the test's 5 s
+        double took =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        CPPUNIT_ASSERT_EQUAL(0, n); // closed by the server...
+        CPPUNIT_ASSERT(took < 4.0); // ...after http.requestTimeout (1 s), not the test's 5 s
         assertRoomIntact(1);
     }
 
@@ -258,11 +276,14 @@ public:
     {
         TestClient c = client();
         for (const std::string& junk :
-             {std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11), std::string("HELLO\r\n\r\n"),
-              std::string("GET\r\n\r\n"), std::string("GET / HTTP/9.9\r\n\r\n"),
+             {std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11),
+              std::string("HELLO\r\n\r\n"), std::string("GET\r\n\r\n"),
+              std::string("GET / HTTP/9.9\r\n\r\n"),
               std::string("POST /send/") + _room + " HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
-              std::string("POST /send/") + _room + " HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n",
-              std::string(5000, '\0'), std::string("GET /msg/") + _room + "/0 HTTP/1.1\r\nHost: \xFF\xFE\r\n\r\n"})
+              std::string("POST /send/") + _room +
+                  " HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n",
+              std::string(5000, '\0'),
+              std::string("GET /msg/") + _room + "/0 HTTP/1.1\r\nHost: \xFF\xFE\r\n\r\n"})
             c.raw(junk, 0.5);
         assertRoomIntact(1);
     }

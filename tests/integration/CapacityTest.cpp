@@ -59,8 +59,9 @@ public:
         {
             int fd = ::socket(AF_INET, SOCK_STREAM, 0);
             CPPUNIT_ASSERT(fd >= 0);
-            CPPUNIT_ASSERT_EQUAL_MESSAGE(std::strerror(errno), 0,
-                                         ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address));
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(
+                std::strerror(errno), 0,
+                ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address));
             CPPUNIT_ASSERT_EQUAL(static_cast<ssize_t>(request.size()),
                                  ::send(fd, request.data(), request.size(), MSG_NOSIGNAL));
             sockets.push_back(fd);
@@ -74,7 +75,8 @@ public:
         }
         CPPUNIT_ASSERT_EQUAL(pollers, waiting);
 
-        CPPUNIT_ASSERT_EQUAL(std::string("0"), c.post("/send/" + room, "hello, crowd", "text/plain").body);
+        CPPUNIT_ASSERT_EQUAL(std::string("0"),
+                             c.post("/send/" + room, "hello, crowd", "text/plain").body);
 
         std::vector<std::string> answers(sockets.size());
         std::vector<bool> open(sockets.size(), true);
@@ -111,8 +113,8 @@ public:
         for (std::size_t i = 0; i < sockets.size(); ++i)
         {
             ::close(sockets[i]);
-            if (answers[i].rfind("HTTP/1.1 200 OK", 0) == 0 &&
-                answers[i].size() >= 12 && answers[i].compare(answers[i].size() - 12, 12, "hello, crowd") == 0)
+            if (answers[i].rfind("HTTP/1.1 200 OK", 0) == 0 && answers[i].size() >= 12 &&
+                answers[i].compare(answers[i].size() - 12, 12, "hello, crowd") == 0)
                 ++delivered;
         }
         std::cout << "\n[capacity] " << delivered << " of " << pollers

@@ -35,7 +35,10 @@ class HchatdFlowTest : public CppUnit::TestFixture
 
     TestClient client() { return TestClient(_daemon->host(), _daemon->port()); }
 
-    static Poco::Dynamic::Var json(const std::string& text) { return Poco::JSON::Parser().parse(text); }
+    static Poco::Dynamic::Var json(const std::string& text)
+    {
+        return Poco::JSON::Parser().parse(text);
+    }
 
     int waitingLongPolls()
     {
@@ -65,7 +68,8 @@ public:
         Reply page = client().get(location);
         CPPUNIT_ASSERT_EQUAL(200, page.status);
         CPPUNIT_ASSERT(page.body.find("Team sync") != std::string::npos);
-        CPPUNIT_ASSERT(page.header("Content-Security-Policy").find("script-src 'self'") != std::string::npos);
+        CPPUNIT_ASSERT(page.header("Content-Security-Policy").find("script-src 'self'") !=
+                       std::string::npos);
         CPPUNIT_ASSERT_EQUAL(std::string("nosniff"), page.header("X-Content-Type-Options"));
         // Two rooms never share an id.
         CPPUNIT_ASSERT(client().createRoom("Team sync", true) != id);
@@ -105,7 +109,8 @@ public:
         Reply got = c.get("/msg/" + id + "/0");
         CPPUNIT_ASSERT_EQUAL(200, got.status);
         CPPUNIT_ASSERT_EQUAL(text, got.body);
-        CPPUNIT_ASSERT_EQUAL(std::string("text/plain; charset=utf-8"), got.response.getContentType());
+        CPPUNIT_ASSERT_EQUAL(std::string("text/plain; charset=utf-8"),
+                             got.response.getContentType());
         CPPUNIT_ASSERT_EQUAL(std::string("anonymous"), got.header("X-Chat-Author"));
         CPPUNIT_ASSERT_EQUAL(std::string("message"), got.header("X-Chat-Kind"));
         std::string time = got.header("X-Chat-Time");
@@ -120,10 +125,12 @@ public:
         std::atomic<bool> sent{false};
         Reply got;
         bool sentBeforeAnswer = false;
-        std::thread poller([&] {
-            got = client().get("/msg/" + id + "/0");
-            sentBeforeAnswer = sent;
-        });
+        std::thread poller(
+            [&]
+            {
+                got = client().get("/msg/" + id + "/0");
+                sentBeforeAnswer = sent;
+            });
         // It is waiting in the daemon (not answered) until the message is sent.
         for (int i = 0; i < 200 && waitingLongPolls() < 1; ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -141,7 +148,8 @@ public:
         std::string id = client().createRoom("quiet", false);
         auto start = std::chrono::steady_clock::now();
         Reply r = client().get("/msg/" + id + "/0");
-        double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        double took =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         CPPUNIT_ASSERT_EQUAL(204, r.status);
         CPPUNIT_ASSERT(r.body.empty());
         CPPUNIT_ASSERT(took >= 1.9); // longpoll.timeout = 2
@@ -170,16 +178,22 @@ public:
         CPPUNIT_ASSERT_EQUAL(1, list->getObject(0)->getValue<int>("id"));
         CPPUNIT_ASSERT_EQUAL(4, page->getValue<int>("next"));
         // Without from: the last `limit` messages.
-        page = json(c.get("/api/rooms/" + id + "/messages?limit=3").body).extract<Poco::JSON::Object::Ptr>();
+        page = json(c.get("/api/rooms/" + id + "/messages?limit=3").body)
+                   .extract<Poco::JSON::Object::Ptr>();
         CPPUNIT_ASSERT_EQUAL(1, page->getArray("messages")->getObject(0)->getValue<int>("id"));
         // With wait, an empty page waits for the next message.
-        std::thread later([&] {
-            std::this_thread::sleep_for(std::chrono::milliseconds(200));
-            client().post("/send/" + id, "late", "text/plain");
-        });
-        page = json(c.get("/api/rooms/" + id + "/messages?from=4&wait=5").body).extract<Poco::JSON::Object::Ptr>();
+        std::thread later(
+            [&]
+            {
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                client().post("/send/" + id, "late", "text/plain");
+            });
+        page = json(c.get("/api/rooms/" + id + "/messages?from=4&wait=5").body)
+                   .extract<Poco::JSON::Object::Ptr>();
         later.join();
-        CPPUNIT_ASSERT_EQUAL(std::string("late"), page->getArray("messages")->getObject(0)->getValue<std::string>("text"));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("late"),
+            page->getArray("messages")->getObject(0)->getValue<std::string>("text"));
 
         auto room = json(c.get("/api/rooms/" + id).body).extract<Poco::JSON::Object::Ptr>();
         CPPUNIT_ASSERT_EQUAL(id, room->getValue<std::string>("id"));
@@ -203,7 +217,8 @@ public:
         Reply api = c.get("/api/rooms");
         CPPUNIT_ASSERT(api.body.find(open) != std::string::npos);
         CPPUNIT_ASSERT(api.body.find(secret) == std::string::npos);
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), json(api.body).extract<Poco::JSON::Array::Ptr>()->size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1),
+                             json(api.body).extract<Poco::JSON::Array::Ptr>()->size());
         // The unlisted room works for whoever has its URL.
         CPPUNIT_ASSERT_EQUAL(200, c.get("/chat/" + secret).status);
         CPPUNIT_ASSERT_EQUAL(200, c.get("/api/rooms/" + secret).status);
@@ -231,7 +246,8 @@ public:
         c.post("/send/" + id, "100% sure", "application/x-www-form-urlencoded");
         CPPUNIT_ASSERT_EQUAL(std::string("100% sure"), c.get("/msg/" + id + "/2").body);
         c.post("/send/" + id + "?nick=bot", "from a bot", "text/plain");
-        CPPUNIT_ASSERT_EQUAL(std::string("bot"), c.get("/msg/" + id + "/3").header("X-Chat-Author"));
+        CPPUNIT_ASSERT_EQUAL(std::string("bot"),
+                             c.get("/msg/" + id + "/3").header("X-Chat-Author"));
     }
 
     void retentionAnswers410()
@@ -243,7 +259,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(410, c.get("/msg/" + id + "/0").status);
         CPPUNIT_ASSERT_EQUAL(410, c.get("/msg/" + id + "/2").status);
         CPPUNIT_ASSERT_EQUAL(std::string("3"), c.get("/msg/" + id + "/3").body);
-        auto page = json(c.get("/api/rooms/" + id + "/messages?from=0").body).extract<Poco::JSON::Object::Ptr>();
+        auto page = json(c.get("/api/rooms/" + id + "/messages?from=0").body)
+                        .extract<Poco::JSON::Object::Ptr>();
         CPPUNIT_ASSERT_EQUAL(3, page->getArray("messages")->getObject(0)->getValue<int>("id"));
     }
 
@@ -257,7 +274,8 @@ public:
         Reply metrics = client().get("/metrics");
         CPPUNIT_ASSERT(metrics.body.find("hchatd_messages_total 1\n") != std::string::npos);
         CPPUNIT_ASSERT(metrics.body.find("hchatd_rooms 1\n") != std::string::npos);
-        CPPUNIT_ASSERT(metrics.body.find("hchatd_connections{transport=\"http\"}") != std::string::npos);
+        CPPUNIT_ASSERT(metrics.body.find("hchatd_connections{transport=\"http\"}") !=
+                       std::string::npos);
     }
 };
 

@@ -60,8 +60,11 @@ public:
     void badOptionsExit64WithOneLine()
     {
         const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-            {{"--bogus"}, "bogus"}, {{"-x"}, "x"}, {{"-p", "123456"}, "123456"},
-            {{"-p", "port"}, "port"}, {{"extra"}, "extra"}};
+            {{"--bogus"}, "bogus"},
+            {{"-x"}, "x"},
+            {{"-p", "123456"}, "123456"},
+            {{"-p", "port"}, "port"},
+            {{"extra"}, "extra"}};
         for (const auto& c : cases)
         {
             std::string out;
@@ -99,7 +102,8 @@ public:
         std::string dir = DaemonProcess::tempDir();
         std::ofstream(dir + "/h.conf") << "http.address = 127.0.0.1\n";
         std::string out;
-        int status = DaemonProcess::run({"-c", dir + "/h.conf", "-p", std::to_string(first.port())}, out);
+        int status =
+            DaemonProcess::run({"-c", dir + "/h.conf", "-p", std::to_string(first.port())}, out);
         CPPUNIT_ASSERT(status != 0);
         CPPUNIT_ASSERT_MESSAGE(out, out.find("cannot listen") != std::string::npos);
         CPPUNIT_ASSERT_MESSAGE(out, out.find(std::to_string(first.port())) != std::string::npos);
@@ -113,17 +117,22 @@ public:
         std::string room = c.createRoom("stop", false);
         c.post("/send/" + room, "kept", "text/plain");
         int pollStatus = -1;
-        std::thread poller([&] {
-            try
+        std::thread poller(
+            [&]
             {
-                pollStatus = TestClient(daemon.host(), daemon.port()).get("/msg/" + room + "/1").status;
-            }
-            catch (const Poco::Exception&)
-            {
-                pollStatus = 0; // connection closed without an answer
-            }
-        });
-        for (int i = 0; i < 100 && c.get("/metrics").body.find("\nhchatd_longpoll_waiting 1") == std::string::npos; ++i)
+                try
+                {
+                    pollStatus =
+                        TestClient(daemon.host(), daemon.port()).get("/msg/" + room + "/1").status;
+                }
+                catch (const Poco::Exception&)
+                {
+                    pollStatus = 0; // connection closed without an answer
+                }
+            });
+        for (int i = 0; i < 100 && c.get("/metrics").body.find("\nhchatd_longpoll_waiting 1") ==
+                                       std::string::npos;
+             ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         double took = 0;
         int status = daemon.stop(signal, 5, took);
@@ -149,7 +158,8 @@ public:
             << "logging.channels.file.path = " << logFile << "\n";
         std::string out;
         // The parent returns at once; the daemon goes on in the background.
-        CPPUNIT_ASSERT_EQUAL(0, DaemonProcess::run({"-d", "-c", dir + "/hchatd.conf", "-p", "0"}, out));
+        CPPUNIT_ASSERT_EQUAL(
+            0, DaemonProcess::run({"-d", "-c", dir + "/hchatd.conf", "-p", "0"}, out));
 
         std::string log;
         std::smatch m;

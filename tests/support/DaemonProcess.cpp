@@ -113,7 +113,8 @@ int DaemonProcess::stop(int signal, double timeoutSeconds, double& tookSeconds)
     while (true)
     {
         pid_t done = ::waitpid(pid, &status, WNOHANG);
-        tookSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        tookSeconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (done == pid)
         {
             result = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -52,7 +52,8 @@ Reply TestClient::request(const std::string& method, const std::string& path,
 
 std::string TestClient::raw(const std::string& bytes, double timeoutSeconds)
 {
-    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress(_host, static_cast<Poco::UInt16>(_port)));
+    Poco::Net::StreamSocket socket(
+        Poco::Net::SocketAddress(_host, static_cast<Poco::UInt16>(_port)));
     if (!bytes.empty())
         socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
     std::string answer;
@@ -82,11 +83,14 @@ std::string TestClient::raw(const std::string& bytes, double timeoutSeconds)
 
 std::string TestClient::createRoom(const std::string& subject, bool isPublic)
 {
-    Reply reply = get("/chat_create?subject=" + [&] {
-        std::string encoded;
-        Poco::URI::encode(subject, "&=+?#", encoded);
-        return encoded;
-    }() + (isPublic ? "&public=1" : ""));
+    Reply reply = get("/chat_create?subject=" +
+                      [&]
+                      {
+                          std::string encoded;
+                          Poco::URI::encode(subject, "&=+?#", encoded);
+                          return encoded;
+                      }() +
+                      (isPublic ? "&public=1" : ""));
     if (reply.status != 303)
         throw Poco::RuntimeException("chat_create answered " + std::to_string(reply.status));
     std::string location = reply.header("Location");

@@ -27,7 +27,8 @@ public:
     Reply post(const std::string& path, const std::string& body, const std::string& contentType,
                const std::map<std::string, std::string>& headers = {});
     Reply request(const std::string& method, const std::string& path, const std::string& body,
-                  const std::string& contentType, const std::map<std::string, std::string>& headers);
+                  const std::string& contentType,
+                  const std::map<std::string, std::string>& headers);
 
     std::string raw(const std::string& bytes, double timeoutSeconds = 5);
     /// Sends bytes on a new connection and returns everything the server

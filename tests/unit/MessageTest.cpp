@@ -48,8 +48,8 @@ public:
 
     void kindNamesRoundTrip()
     {
-        for (MessageKind k : {MessageKind::Message, MessageKind::Join, MessageKind::Leave,
-                              MessageKind::Nick})
+        for (MessageKind k :
+             {MessageKind::Message, MessageKind::Join, MessageKind::Leave, MessageKind::Nick})
         {
             MessageKind parsed = MessageKind::Message;
             CPPUNIT_ASSERT(Message::parseKind(Message::kindName(k), parsed));

@@ -21,16 +21,19 @@ class PageRendererTest : public CppUnit::TestFixture
 public:
     void escapesEverythingHtmlCares()
     {
-        CPPUNIT_ASSERT_EQUAL(std::string("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;"),
-                             Html::escape("<script>alert(\"x\")</script> & '"));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;"),
+            Html::escape("<script>alert(\"x\")</script> & '"));
     }
 
     void placeholdersAreEscapedUnlessTriple()
     {
-        CPPUNIT_ASSERT_EQUAL(std::string("<p>&lt;b&gt;</p><b>"),
-                             PageRenderer::fill("<p>{{x}}</p>{{{y}}}", {{"x", "<b>"}, {"y", "<b>"}}));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("<p>&lt;b&gt;</p><b>"),
+            PageRenderer::fill("<p>{{x}}</p>{{{y}}}", {{"x", "<b>"}, {"y", "<b>"}}));
         // A value that looks like a placeholder is not expanded again.
-        CPPUNIT_ASSERT_EQUAL(std::string("{{y}}"), PageRenderer::fill("{{x}}", {{"x", "{{y}}"}, {"y", "no"}}));
+        CPPUNIT_ASSERT_EQUAL(std::string("{{y}}"),
+                             PageRenderer::fill("{{x}}", {{"x", "{{y}}"}, {"y", "no"}}));
     }
 
     void missingValueIsAnError()
@@ -56,12 +59,12 @@ public:
         PageRenderer pages("");
         const std::string hostile = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>";
         std::string html = pages.render("chat.html", {{"title", hostile},
-                                                       {"subject", hostile},
-                                                       {"roomId", std::string(32, 'a')},
-                                                       {"visibility", "Public room"},
-                                                       {"guestName", "guest-aaaaaa"},
-                                                       {"recentOnJoin", "50"},
-                                                       {"maxMessageBytes", "4096"}});
+                                                      {"subject", hostile},
+                                                      {"roomId", std::string(32, 'a')},
+                                                      {"visibility", "Public room"},
+                                                      {"guestName", "guest-aaaaaa"},
+                                                      {"recentOnJoin", "50"},
+                                                      {"maxMessageBytes", "4096"}});
         CPPUNIT_ASSERT(html.find("<script>alert") == std::string::npos);
         CPPUNIT_ASSERT(html.find("<img src=x") == std::string::npos);
         CPPUNIT_ASSERT(html.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);

@@ -93,11 +93,13 @@ public:
     {
         Fixture f;
         std::atomic<bool> appended{false};
-        std::thread writer([&] {
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            appended = true;
-            f.room.append(MessageKind::Message, "a", "wake up");
-        });
+        std::thread writer(
+            [&]
+            {
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                appended = true;
+                f.room.append(MessageKind::Message, "a", "wake up");
+            });
         MessagePtr m;
         Room::Lookup result = f.room.waitFor(0, Poco::Timespan(10, 0), m);
         writer.join();
@@ -112,12 +114,14 @@ public:
         std::atomic<int> found{0};
         std::vector<std::thread> readers;
         for (int i = 0; i < 50; ++i)
-            readers.emplace_back([&] {
-                MessagePtr m;
-                if (f.room.waitFor(0, Poco::Timespan(10, 0), m) == Room::Lookup::Found &&
-                    m->text() == "all")
-                    ++found;
-            });
+            readers.emplace_back(
+                [&]
+                {
+                    MessagePtr m;
+                    if (f.room.waitFor(0, Poco::Timespan(10, 0), m) == Room::Lookup::Found &&
+                        m->text() == "all")
+                        ++found;
+                });
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         f.room.append(MessageKind::Message, "a", "all");
         for (auto& t : readers)
@@ -131,11 +135,13 @@ public:
         const int threads = 8, each = 500;
         std::vector<std::thread> writers;
         for (int t = 0; t < threads; ++t)
-            writers.emplace_back([&, t] {
-                for (int i = 0; i < each; ++i)
-                    f.room.append(MessageKind::Message, "w" + std::to_string(t),
-                                  std::to_string(t) + ":" + std::to_string(i));
-            });
+            writers.emplace_back(
+                [&, t]
+                {
+                    for (int i = 0; i < each; ++i)
+                        f.room.append(MessageKind::Message, "w" + std::to_string(t),
+                                      std::to_string(t) + ":" + std::to_string(i));
+                });
         for (auto& w : writers)
             w.join();
         std::uint64_t next = 0;
@@ -177,10 +183,12 @@ public:
     {
         Fixture f;
         Room::Lookup result = Room::Lookup::Found;
-        std::thread reader([&] {
-            MessagePtr m;
-            result = f.room.waitFor(0, Poco::Timespan(30, 0), m);
-        });
+        std::thread reader(
+            [&]
+            {
+                MessagePtr m;
+                result = f.room.waitFor(0, Poco::Timespan(30, 0), m);
+            });
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         auto start = std::chrono::steady_clock::now();
         f.room.close();

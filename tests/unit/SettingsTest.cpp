@@ -73,18 +73,21 @@ public:
     void unknownKeyIsNamed()
     {
         CPPUNIT_ASSERT(errorOf("http.prot = 80\n").find("http.prot") != std::string::npos);
-        CPPUNIT_ASSERT(errorOf("longpoll.timout = 5\n").find("longpoll.timout") != std::string::npos);
+        CPPUNIT_ASSERT(errorOf("longpoll.timout = 5\n").find("longpoll.timout") !=
+                       std::string::npos);
     }
 
     void badValueIsNamed()
     {
         CPPUNIT_ASSERT(errorOf("http.port = eighty\n").find("http.port") != std::string::npos);
         CPPUNIT_ASSERT(errorOf("http.port = 70000\n").find("http.port") != std::string::npos);
-        CPPUNIT_ASSERT(errorOf("longpoll.timeout = 0\n").find("longpoll.timeout") != std::string::npos);
+        CPPUNIT_ASSERT(errorOf("longpoll.timeout = 0\n").find("longpoll.timeout") !=
+                       std::string::npos);
         CPPUNIT_ASSERT(errorOf("store.kind = oracle\n").find("store.kind") != std::string::npos);
         CPPUNIT_ASSERT(errorOf("limits.burst = lots\n").find("limits.burst") != std::string::npos);
-        CPPUNIT_ASSERT(errorOf("chat.recentOnJoin = 60\nchat.historyLimit = 50\n")
-                           .find("chat.recentOnJoin") != std::string::npos);
+        CPPUNIT_ASSERT(
+            errorOf("chat.recentOnJoin = 60\nchat.historyLimit = 50\n").find("chat.recentOnJoin") !=
+            std::string::npos);
     }
 
     void relativePathsFollowTheFile()

@@ -32,7 +32,8 @@ int main(int argc, char** argv)
         names.push_back(path.substr(path.find_last_of('/') + 1));
         out << "const unsigned char file" << (i - 2) << "[] = {";
         for (std::size_t k = 0; k < bytes.size(); ++k)
-            out << (k % 20 == 0 ? "\n    " : "") << static_cast<unsigned>(static_cast<unsigned char>(bytes[k])) << ',';
+            out << (k % 20 == 0 ? "\n    " : "")
+                << static_cast<unsigned>(static_cast<unsigned char>(bytes[k])) << ',';
         out << "0};\n";
         out << "const std::size_t size" << (i - 2) << " = " << bytes.size() << ";\n";
     }
