@@ -1,8 +1,8 @@
 # hchatd — build, run, test. See README.md.
 #   make          build ./hchatd
 #   make run      install what is missing, build, serve on :1234 with ./hchatd.conf
-#   make check    install what tests need, build, run every test
-#   make asan     the same tests against an AddressSanitizer/UBSan build
+#   make check    install what tests need, build, run every test (also under ASan/UBSan)
+#   make asan     the CppUnit suites alone against an AddressSanitizer/UBSan build
 #   make deps     install missing Debian packages (as root), else print the apt-get line
 
 CXX      ?= g++
@@ -26,7 +26,7 @@ HTML      = $(sort $(wildcard html/*))
 BUILD_PACKAGES = g++ make libpoco-dev libcppunit-dev
 TEST_PACKAGES  = chromium nodejs npm
 
-.PHONY: all run check asan deps test-deps unit e2e clean format
+.PHONY: all run check asan asan-build deps test-deps clean format
 
 all: $(HCHATD)
 
@@ -73,15 +73,17 @@ run: deps
 	./$(HCHATD) -c hchatd.conf
 
 check: test-deps
-	@$(MAKE) --no-print-directory all $(TESTBIN)
-	@tests/run-all.sh ./$(HCHATD) $(TESTBIN)
+	@$(MAKE) --no-print-directory all $(TESTBIN) asan-build
+	@tests/run-all.sh ./$(HCHATD) $(TESTBIN) --with-asan
 
-asan: test-deps
+asan: test-deps asan-build
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  tests/run-all.sh build-asan/hchatd build-asan/hchatd-tests --no-e2e
+
+asan-build:
 	@$(MAKE) --no-print-directory BUILD=build-asan HCHATD=build-asan/hchatd \
 	  OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 	  LDFLAGS="-fsanitize=address,undefined" build-asan/hchatd build-asan/hchatd-tests
-	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  tests/run-all.sh build-asan/hchatd build-asan/hchatd-tests --no-e2e
 
 format:
 	clang-format -i $$(find src tests tools -name '*.cpp' -o -name '*.h')

@@ -1,5 +1,7 @@
 // Runs every registered CppUnit suite (or those named on the command line)
 // and ends with the line "N passed, N failed" that CI reads.
+#include "support/DaemonProcess.h"
+
 #include <cppunit/BriefTestProgressListener.h>
 #include <cppunit/CompilerOutputter.h>
 #include <cppunit/TestResult.h>
@@ -30,6 +32,12 @@ int main(int argc, char** argv)
 
     CppUnit::CompilerOutputter(&collected, std::cerr).write();
     int failed = collected.testFailuresTotal();
+    // A daemon's sanitizer report fails the run even when every assertion held.
+    if (int reports = hchat::test::DaemonProcess::sanitizerReports())
+    {
+        std::cerr << reports << " daemon run(s) reported sanitizer errors" << std::endl;
+        failed += reports;
+    }
     int run = collected.runTests();
     std::cout << (run - failed) << " passed, " << failed << " failed" << std::endl;
     return failed == 0 ? 0 : 1;

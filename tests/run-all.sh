@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite and ends with one line "N passed, N failed" for all.
-#   tests/run-all.sh HCHATD_BINARY TEST_BINARY [--no-e2e]
+#   tests/run-all.sh HCHATD_BINARY TEST_BINARY [--no-e2e | --with-asan]
+# --with-asan also runs the CppUnit suites of the build-asan/ binaries.
 set -u
 cd "$(dirname "$0")/.."
 binary=$(realpath "$1") tests=$(realpath "$2") e2e=${3:-}
@@ -19,6 +20,13 @@ echo "== CppUnit: unit and integration tests"
 out=$(mktemp)
 "$tests" 2>&1 | tee "$out"
 count "$out"
+
+if [ "$e2e" = "--with-asan" ]; then
+    echo "== CppUnit again, against the AddressSanitizer + UBSan build"
+    HCHATD_BIN=$(realpath build-asan/hchatd) ASAN_OPTIONS=detect_leaks=1 \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 build-asan/hchatd-tests 2>&1 | tee "$out"
+    count "$out"
+fi
 
 if [ "$e2e" != "--no-e2e" ]; then
     echo "== Browser tests (chromium + playwright-core)"

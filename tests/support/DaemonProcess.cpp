@@ -6,9 +6,11 @@
 #include <Poco/PipeStream.h>
 #include <Poco/TemporaryFile.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <fstream>
+#include <iostream>
 #include <regex>
 #include <sys/wait.h>
 
@@ -73,11 +75,39 @@ DaemonProcess::DaemonProcess(const std::map<std::string, std::string>& config,
     throw Poco::RuntimeException("hchatd did not start", seen);
 }
 
+namespace
+{
+std::atomic<int> reports{0};
+}
+
+int DaemonProcess::sanitizerReports()
+{
+    return reports.load();
+}
+
 DaemonProcess::~DaemonProcess()
 {
+    // A clean stop, so that a sanitizer build reports leaks at exit too.
     double ignored;
-    stop(SIGKILL, 5, ignored);
+    if (stop(SIGTERM, 5, ignored) == -1)
+        stop(SIGKILL, 5, ignored);
+    checkSanitizerReports();
     Poco::File(_dir).remove(true);
+}
+
+void DaemonProcess::checkSanitizerReports()
+{
+    std::string seen = log();
+    for (const char* mark : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                             "runtime error:", "WARNING: ThreadSanitizer"})
+    {
+        if (seen.find(mark) != std::string::npos)
+        {
+            ++reports;
+            std::cerr << "\n*** hchatd reported a sanitizer error:\n" << seen << std::endl;
+            return;
+        }
+    }
 }
 
 void DaemonProcess::drain()

@@ -39,8 +39,13 @@ public:
 
     static std::string tempDir();
 
+    static int sanitizerReports();
+    /// How many daemons stopped by this process reported an AddressSanitizer,
+    /// LeakSanitizer or UBSan error in their log (the runner fails on any).
+
 private:
     void drain();
+    void checkSanitizerReports();
 
     std::string _dir;
     std::string _configPath;
