@@ -1,7 +1,6 @@
 #include "http/CreateRoomHandler.h"
 
 #include "app/Metrics.h"
-#include "chat/RateLimiter.h"
 #include "chat/RoomRegistry.h"
 #include "http/HttpError.h"
 #include "http/RequestValues.h"
@@ -12,7 +11,6 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/String.h>
 
-#include <cmath>
 
 namespace hchat
 {
@@ -53,15 +51,7 @@ void CreateRoomHandler::handle(Poco::Net::HTTPServerRequest& request,
                             "public must be 1 (listed) or 0 (unlisted)");
     }
 
-    Poco::Timespan retryAfter;
-    if (!_context.limiter.tryAcquire(personKey(request), Poco::Timestamp(), retryAfter))
-    {
-        _context.metrics.rateLimited.fetch_add(1, std::memory_order_relaxed);
-        auto seconds =
-            static_cast<long>(std::ceil(static_cast<double>(retryAfter.totalMicroseconds()) / 1e6));
-        throw HttpError(HTTPResponse::HTTP_TOO_MANY_REQUESTS, "creating rooms too fast")
-            .withHeader("Retry-After", std::to_string(std::max(1L, seconds)));
-    }
+    spendToken(request, "creating rooms too fast");
 
     auto room = _context.rooms.create(subject, isPublic);
     _context.metrics.roomsCreated.fetch_add(1, std::memory_order_relaxed);

@@ -2,6 +2,7 @@
 
 #include "app/Metrics.h"
 #include "chat/IdGenerator.h"
+#include "chat/RateLimiter.h"
 #include "chat/RoomRegistry.h"
 #include "http/HttpError.h"
 #include "http/PageRenderer.h"
@@ -11,6 +12,9 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NameValueCollection.h>
 #include <Poco/Net/NetException.h>
+
+#include <algorithm>
+#include <cmath>
 
 namespace hchat
 {
@@ -160,6 +164,21 @@ std::string EndpointHandler::personKey(const Poco::Net::HTTPServerRequest& reque
 {
     std::string id = clientId(request);
     return id.empty() ? "addr:" + request.clientAddress().host().toString() : id;
+}
+
+void EndpointHandler::spendToken(const Poco::Net::HTTPServerRequest& request,
+                                 const std::string& refusal)
+{
+    const std::string key = personKey(request);
+    Poco::Timespan retryAfter;
+    if (_context.limiter.tryAcquire(key, Poco::Timestamp(), retryAfter))
+        return;
+    _context.metrics.rateLimited.fetch_add(1, std::memory_order_relaxed);
+    logger().warning("rate limit: %s from %s", key, request.clientAddress().toString());
+    auto seconds =
+        static_cast<long>(std::ceil(static_cast<double>(retryAfter.totalMicroseconds()) / 1e6));
+    throw HttpError(HTTPResponse::HTTP_TOO_MANY_REQUESTS, refusal)
+        .withHeader("Retry-After", std::to_string(std::max(1L, seconds)));
 }
 
 bool EndpointHandler::wantsJson(const Poco::Net::HTTPServerRequest& request)

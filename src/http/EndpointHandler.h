@@ -53,6 +53,10 @@ protected:
     /// Who a request counts as for limits and presence: the client id, or the
     /// peer address for clients without a cookie (curl).
 
+    void spendToken(const Poco::Net::HTTPServerRequest& request, const std::string& refusal);
+    /// Takes one action from the person's limits.messagesPerSecond budget;
+    /// HttpError 429 with Retry-After (and the refusal as body) when it is spent.
+
     static bool wantsJson(const Poco::Net::HTTPServerRequest& request);
 
     const ServerContext& _context;

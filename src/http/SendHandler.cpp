@@ -3,7 +3,6 @@
 #include "app/Metrics.h"
 #include "app/Settings.h"
 #include "chat/Nickname.h"
-#include "chat/RateLimiter.h"
 #include "chat/Room.h"
 #include "http/HttpError.h"
 #include "http/RequestValues.h"
@@ -15,7 +14,6 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/String.h>
 
-#include <cmath>
 #include <sstream>
 
 namespace hchat
@@ -84,17 +82,7 @@ void SendHandler::handle(Poco::Net::HTTPServerRequest& request,
                         "bad nickname: use 1 to 32 letters, digits, '_', '-' or '.'");
 
     const std::string key = personKey(request);
-    Poco::Timespan retryAfter;
-    if (!_context.limiter.tryAcquire(key, Poco::Timestamp(), retryAfter))
-    {
-        _context.metrics.rateLimited.fetch_add(1, std::memory_order_relaxed);
-        Poco::Logger::get("hchatd.http")
-            .warning("rate limit: %s from %s", key, request.clientAddress().toString());
-        auto seconds =
-            static_cast<long>(std::ceil(static_cast<double>(retryAfter.totalMicroseconds()) / 1e6));
-        throw HttpError(HTTPResponse::HTTP_TOO_MANY_REQUESTS, "too many messages: slow down")
-            .withHeader("Retry-After", std::to_string(std::max(1L, seconds)));
-    }
+    spendToken(request, "too many messages: slow down");
 
     const std::string author = nick.empty() ? Nickname::guestName(clientId(request)) : nick;
     MessagePtr message;
