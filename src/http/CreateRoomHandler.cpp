@@ -11,7 +11,6 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/String.h>
 
-
 namespace hchat
 {
 
