@@ -9,7 +9,7 @@ CXX      ?= g++
 OPT      ?= -O2 -g
 CXXFLAGS += -std=c++17 -Wall -Wextra -Wpedantic $(OPT) -MMD -MP -Isrc
 LDFLAGS  +=
-LIBS      = -lPocoUtil -lPocoJSON -lPocoNet -lPocoXML -lPocoFoundation -lpthread
+LIBS      = -lPocoUtil -lPocoJSON -lPocoNet -lPocoXML -lPocoDataSQLite -lPocoData -lPocoFoundation -lpthread
 TEST_LIBS = -lcppunit
 
 BUILD    ?= build

@@ -6,6 +6,7 @@
 #include "http/PageRenderer.h"
 #include "http/ServerContext.h"
 #include "store/MemoryStore.h"
+#include "store/SqliteStore.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/ConsoleChannel.h>
@@ -18,6 +19,7 @@
 #include <Poco/Util/LoggingConfigurator.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
 
+#include <csignal>
 #include <iostream>
 #include <sys/resource.h>
 
@@ -80,6 +82,21 @@ int HChatApplication::run(int argc, char** argv)
     {
         std::cerr << "hchatd: " << e.displayText() << '\n';
         return EXIT_CONFIG;
+    }
+    if (_commandLine.daemon && _settings.storeKind == "sqlite")
+    {
+        // The store is opened after detaching (SQLite must not cross a fork,
+        // nor can the writer thread); try it here first, so that a bad
+        // database is reported on the terminal rather than only in syslog.
+        try
+        {
+            SqliteStore(_settings.storePath).close();
+        }
+        catch (const Poco::Exception& e)
+        {
+            std::cerr << "hchatd: " << e.message() << '\n';
+            return EXIT_IOERR;
+        }
     }
     std::vector<std::string> args{argv[0]};
     if (_commandLine.daemon)
@@ -163,13 +180,34 @@ int HChatApplication::main(const std::vector<std::string>&)
     Poco::Logger& log = Poco::Logger::get("hchatd");
     raiseFileLimit();
 
-    _store = std::make_unique<MemoryStore>(static_cast<std::size_t>(_settings.historyLimit));
-    _rooms = std::make_unique<RoomRegistry>(
-        *_store, static_cast<std::size_t>(_settings.historyLimit),
-        // A long-poll client counts as online until it misses a poll by 5 s.
-        Poco::Timespan(_settings.longPollTimeout + 5, 0));
-    _store->setListener(_rooms.get());
-    _rooms->load();
+    // Past a file size limit (ulimit -f) a write should fail like a full
+    // disk, answered with 503, not kill the daemon.
+    std::signal(SIGXFSZ, SIG_IGN);
+
+    const Poco::Timespan retention(_settings.storeRetention, 0);
+    std::string storeName = _settings.storeKind;
+    try
+    {
+        if (_settings.storeKind == "sqlite")
+        {
+            _store = std::make_unique<SqliteStore>(_settings.storePath, retention);
+            storeName += " " + _settings.storePath;
+        }
+        else
+            _store =
+                std::make_unique<MemoryStore>(static_cast<std::size_t>(_settings.historyLimit));
+        _rooms = std::make_unique<RoomRegistry>(
+            *_store, static_cast<std::size_t>(_settings.historyLimit),
+            // A long-poll client counts as online until it misses a poll by 5 s.
+            Poco::Timespan(_settings.longPollTimeout + 5, 0), retention);
+        _store->setListener(_rooms.get());
+        _rooms->load();
+    }
+    catch (const Poco::Exception& e)
+    {
+        log.fatal("%s", e.message());
+        return EXIT_IOERR;
+    }
     _limiter = std::make_unique<RateLimiter>(_settings.messagesPerSecond, _settings.burst);
     _pages = std::make_unique<PageRenderer>(_settings.httpHtmlDir);
     _context.reset(new ServerContext{_settings, *_rooms, *_limiter, _metrics, *_pages});
@@ -186,13 +224,16 @@ int HChatApplication::main(const std::vector<std::string>&)
     }
     _http->start();
     log.information("hchatd listening on http://%s (store: %s, %z rooms)", _http->address(),
-                    _settings.storeKind, _rooms->size());
+                    storeName, _rooms->size());
 
     waitForTerminationRequest();
 
     log.information("stopping: waking waiting clients and closing connections");
     _rooms->closeAll();
     _http->stop();
+    // Every acknowledged message is committed already; this finishes the
+    // ones whose senders were cut off and closes the database cleanly.
+    _store->close();
     log.information("stopped");
     return EXIT_OK;
 }

@@ -61,6 +61,32 @@ public:
         value = number;
     }
 
+    void duration(const std::string& key, int& seconds)
+    /// A count of seconds with an optional unit: 90s, 15m, 12h, 30d; 0 is off.
+    {
+        if (!_config.hasProperty(key))
+            return;
+        std::string text = Poco::trim(_config.getRawString(key));
+        static const std::pair<char, int> units[] = {
+            {'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+        int unit = 1;
+        std::string digits = text;
+        for (const auto& u : units)
+            if (!text.empty() && text.back() == u.first)
+            {
+                unit = u.second;
+                digits = text.substr(0, text.size() - 1);
+            }
+        int number = 0;
+        const int max = 50 * 365 * 86400; // fits an int
+        if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ||
+            !Poco::NumberParser::tryParse(digits, number) || number > max / unit)
+            throw Poco::InvalidArgumentException(
+                "bad value for " + key + ": '" + text +
+                "' (expected a duration such as 90s, 15m, 12h or 30d, or 0 for off)");
+        seconds = number * unit;
+    }
+
     void text(const std::string& key, std::string& value)
     {
         if (_config.hasProperty(key))
@@ -109,6 +135,8 @@ const std::vector<std::string>& Settings::knownKeys()
                                                   "chat.maxMessageBytes",
                                                   "chat.historyLimit",
                                                   "store.kind",
+                                                  "store.path",
+                                                  "store.retention",
                                                   "limits.messagesPerSecond",
                                                   "limits.burst",
                                                   "limits.connectionsPerAddress",
@@ -142,7 +170,9 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
     r.integer("chat.recentOnJoin", s.recentOnJoin, 0, 1000);
     r.integer("chat.maxMessageBytes", s.maxMessageBytes, 1, 1 << 20);
     r.integer("chat.historyLimit", s.historyLimit, 1, 10000000);
-    r.choice("store.kind", s.storeKind, {"memory"});
+    r.choice("store.kind", s.storeKind, {"sqlite", "memory"});
+    r.text("store.path", s.storePath);
+    r.duration("store.retention", s.storeRetention);
     r.decimal("limits.messagesPerSecond", s.messagesPerSecond, 0, 1e6);
     r.decimal("limits.burst", s.burst, 1, 1e6);
     r.integer("limits.connectionsPerAddress", s.connectionsPerAddress, 0, 1000000);
@@ -150,6 +180,9 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
 
     s.httpHtmlDir = resolve(s.httpHtmlDir, baseDir);
     s.pidFile = resolve(s.pidFile, baseDir);
+    if (s.storePath.empty())
+        throw Poco::InvalidArgumentException("store.path is empty");
+    s.storePath = resolve(s.storePath, baseDir);
     if (s.recentOnJoin > s.historyLimit)
         throw Poco::InvalidArgumentException(
             "chat.recentOnJoin (" + std::to_string(s.recentOnJoin) +

@@ -28,7 +28,9 @@ public:
     int maxMessageBytes = 4096;
     int historyLimit = 1000;
 
-    std::string storeKind = "memory";
+    std::string storeKind = "sqlite";
+    std::string storePath = "var/hchatd.db"; ///< relative to the configuration file's folder
+    int storeRetention = 0;                  ///< seconds a message is kept; 0: for ever
 
     double messagesPerSecond = 2;
     double burst = 10;

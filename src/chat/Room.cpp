@@ -4,15 +4,17 @@
 
 #include <Poco/Exception.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 
 namespace hchat
 {
 
-Room::Room(RoomRecord record, Store& store, std::size_t window, Poco::Timespan presenceWindow)
+Room::Room(RoomRecord record, Store& store, std::size_t window, Poco::Timespan presenceWindow,
+           Poco::Timespan retention)
     : _record(std::move(record)), _store(store), _window(window == 0 ? 1 : window),
-      _presence(presenceWindow), _lastActivity(_record.created)
+      _retention(retention), _presence(presenceWindow), _lastActivity(_record.lastActivity)
 {
 }
 
@@ -25,6 +27,7 @@ void Room::ensureLoaded(std::unique_lock<std::mutex>&)
     Store::Tail tail = _store.tail(_record.id, _window);
     _recent.assign(tail.recent.begin(), tail.recent.end());
     _next = tail.next;
+    _assigned = tail.next;
     if (!_recent.empty())
         _lastActivity = _recent.back()->time();
     _loaded = true;
@@ -36,30 +39,72 @@ MessagePtr Room::append(MessageKind kind, const std::string& author, const std::
     ensureLoaded(lock);
     if (_closed)
         throw Poco::IllegalStateException("the server is shutting down");
-    auto message = std::make_shared<const Message>(_next, kind, author, Poco::Timestamp(), text);
-    // Stored under the lock so numbers reach the store in order; if the store
-    // throws, _next is unchanged and nothing was acknowledged.
-    _store.append(_record.id, message);
-    _recent.push_back(message);
-    if (_recent.size() > _window)
-        _recent.pop_front();
-    ++_next;
-    _lastActivity = message->time();
+    auto message =
+        std::make_shared<const Message>(_assigned, kind, author, Poco::Timestamp(), text);
+    std::future<void> stored = _store.append(_record.id, message);
+    _pending.push_back(message);
+    ++_assigned;
+    lock.unlock();
+
+    try
+    {
+        stored.get();
+    }
+    catch (...)
+    {
+        lock.lock();
+        discardFrom(message);
+        throw;
+    }
+    lock.lock();
+    publishThrough(message);
     lock.unlock();
     _arrived.notify_all();
     return message;
+}
+
+void Room::publishThrough(const MessagePtr& stored)
+{
+    // The store keeps one room's order and refuses a message whose
+    // predecessor failed, so everything pending before `stored` is stored
+    // too, even if its sender has not woken up yet.
+    if (stored->id() < _next)
+        return; // published already by a later message's sender
+    while (!_pending.empty() && _pending.front()->id() <= stored->id())
+    {
+        _recent.push_back(_pending.front());
+        _pending.pop_front();
+        if (_recent.size() > _window)
+            _recent.pop_front();
+    }
+    _next = stored->id() + 1;
+    _lastActivity = stored->time();
+}
+
+void Room::discardFrom(const MessagePtr& failed)
+{
+    // Every message handed over after `failed` fails too (the store refuses
+    // gaps), so they are dropped with it and the numbering resumes at
+    // failed's number. Compared by identity: if an earlier failure already
+    // dropped `failed`, its number may belong to a newer message by now.
+    auto it = std::find(_pending.begin(), _pending.end(), failed);
+    if (it == _pending.end())
+        return;
+    _assigned = failed->id();
+    _pending.erase(it, _pending.end());
 }
 
 void Room::acceptRemote(const MessagePtr& message)
 {
     std::unique_lock<std::mutex> lock(_mutex);
     ensureLoaded(lock);
-    if (message->id() != _next)
+    if (message->id() != _next || !_pending.empty())
         return; // already known, or a gap the next tail load will fill
     _recent.push_back(message);
     if (_recent.size() > _window)
         _recent.pop_front();
     ++_next;
+    _assigned = _next;
     _lastActivity = message->time();
     lock.unlock();
     _arrived.notify_all();
@@ -70,10 +115,15 @@ bool Room::inWindow(std::uint64_t n) const
     return !_recent.empty() && n >= _recent.front()->id() && n < _next;
 }
 
+bool Room::expired(const MessagePtr& message) const
+{
+    return _retention > 0 && message->time() < Poco::Timestamp() - _retention;
+}
+
 Room::Lookup Room::fromStore(std::uint64_t n, MessagePtr& out)
 {
     std::vector<MessagePtr> found = _store.read(_record.id, n, 1);
-    if (!found.empty() && found.front()->id() == n)
+    if (!found.empty() && found.front()->id() == n && !expired(found.front()))
     {
         out = found.front();
         return Lookup::Found;
@@ -101,7 +151,7 @@ Room::Lookup Room::waitFor(std::uint64_t n, Poco::Timespan timeout, MessagePtr& 
     if (inWindow(n))
     {
         out = _recent[static_cast<std::size_t>(n - _recent.front()->id())];
-        return Lookup::Found;
+        return expired(out) ? Lookup::Gone : Lookup::Found;
     }
     lock.unlock();
     return fromStore(n, out);
@@ -119,7 +169,8 @@ std::vector<MessagePtr> Room::range(std::uint64_t from, std::size_t limit, std::
     {
         for (auto i = static_cast<std::size_t>(from - _recent.front()->id());
              i < _recent.size() && out.size() < limit; ++i)
-            out.push_back(_recent[i]);
+            if (!expired(_recent[i]))
+                out.push_back(_recent[i]);
         return out;
     }
     lock.unlock();
@@ -128,6 +179,8 @@ std::vector<MessagePtr> Room::range(std::uint64_t from, std::size_t limit, std::
     // answer consistent with it.
     while (!out.empty() && out.back()->id() >= next)
         out.pop_back();
+    out.erase(std::remove_if(out.begin(), out.end(), [&](const auto& m) { return expired(m); }),
+              out.end());
     return out;
 }
 
@@ -140,8 +193,8 @@ std::uint64_t Room::next()
 
 Poco::Timestamp Room::lastActivity()
 {
-    std::unique_lock<std::mutex> lock(_mutex);
-    ensureLoaded(lock);
+    // Not loaded for this: listing the rooms must not read every room's tail.
+    std::lock_guard<std::mutex> lock(_mutex);
     return _lastActivity;
 }
 

@@ -23,9 +23,16 @@ class Room
 /// from the Store. Readers wait on _arrived until the number they want exists,
 /// so a waiting reader costs no CPU, and nothing is queued per reader.
 ///
-/// Thread-safe. _mutex guards _recent, _next, _loaded, _closed and
-/// _lastActivity. Never held while a reader writes to a socket: readers get
-/// shared MessagePtrs and write after the lock is released.
+/// A message is numbered under the lock and handed to the store there (so
+/// the store sees one room's messages in order), but the sender waits for the
+/// store outside the lock, so many senders' messages are committed together.
+/// Readers see a message only once it is stored: _pending holds the numbered
+/// messages not yet stored, _next is the first number readers cannot see.
+/// Messages older than `retention` (if not zero) are gone for readers.
+///
+/// Thread-safe. _mutex guards _recent, _pending, _assigned, _next, _loaded,
+/// _closed and _lastActivity. Never held while a reader writes to a socket:
+/// readers get shared MessagePtrs and write after the lock is released.
 {
 public:
     enum class Lookup
@@ -36,16 +43,18 @@ public:
         Closed  ///< n does not exist and the room is closed (shutdown)
     };
 
-    Room(RoomRecord record, Store& store, std::size_t window, Poco::Timespan presenceWindow);
+    Room(RoomRecord record, Store& store, std::size_t window, Poco::Timespan presenceWindow,
+         Poco::Timespan retention = 0);
 
     const RoomRecord& record() const { return _record; }
     const std::string& id() const { return _record.id; }
     Presence& presence() { return _presence; }
 
     MessagePtr append(MessageKind kind, const std::string& author, const std::string& text);
-    /// Appends a message, stores it (durable on return) and wakes every
-    /// waiting reader. Throws Poco::IllegalStateException when the room is
-    /// closed, and whatever the store throws (nothing is appended then).
+    /// Appends a message, waits until the store has it (durable on return)
+    /// and wakes every waiting reader. Throws Poco::IllegalStateException
+    /// when the room is closed, and whatever the store failed with (nothing
+    /// is appended then, and the number is given to the next message).
 
     void acceptRemote(const MessagePtr& message);
     /// A message another node appended to the shared store: taken into the
@@ -70,18 +79,24 @@ public:
 
 private:
     void ensureLoaded(std::unique_lock<std::mutex>& lock);
+    void publishThrough(const MessagePtr& stored);
+    void discardFrom(const MessagePtr& failed);
     bool inWindow(std::uint64_t n) const;
+    bool expired(const MessagePtr& message) const;
     Lookup fromStore(std::uint64_t n, MessagePtr& out);
 
     const RoomRecord _record;
     Store& _store;
     const std::size_t _window;
+    const Poco::Timespan _retention;
     Presence _presence;
 
     std::mutex _mutex;
     std::condition_variable _arrived;
     std::deque<MessagePtr> _recent;
-    std::uint64_t _next = 0;
+    std::deque<MessagePtr> _pending;
+    std::uint64_t _assigned = 0; ///< the number the next append gets
+    std::uint64_t _next = 0;     ///< the first number not yet stored
     bool _loaded = false;
     bool _closed = false;
     Poco::Timestamp _lastActivity;

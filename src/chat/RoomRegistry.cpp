@@ -9,8 +9,9 @@
 namespace hchat
 {
 
-RoomRegistry::RoomRegistry(Store& store, std::size_t window, Poco::Timespan presenceWindow)
-    : _store(store), _window(window), _presenceWindow(presenceWindow)
+RoomRegistry::RoomRegistry(Store& store, std::size_t window, Poco::Timespan presenceWindow,
+                           Poco::Timespan retention)
+    : _store(store), _window(window), _presenceWindow(presenceWindow), _retention(retention)
 {
 }
 
@@ -25,7 +26,7 @@ std::shared_ptr<Room> RoomRegistry::insert(const RoomRecord& record)
     std::unique_lock<std::shared_mutex> lock(_mutex);
     auto& slot = _rooms[record.id];
     if (!slot)
-        slot = std::make_shared<Room>(record, _store, _window, _presenceWindow);
+        slot = std::make_shared<Room>(record, _store, _window, _presenceWindow, _retention);
     return slot;
 }
 
@@ -35,6 +36,7 @@ std::shared_ptr<Room> RoomRegistry::create(const std::string& subject, bool isPu
     record.id = IdGenerator::next();
     record.subject = subject;
     record.isPublic = isPublic;
+    record.lastActivity = record.created;
     _store.createRoom(record);
     return insert(record);
 }

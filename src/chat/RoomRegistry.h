@@ -20,7 +20,10 @@ class RoomRegistry : public StoreListener
 /// while a room's own lock is taken.
 {
 public:
-    RoomRegistry(Store& store, std::size_t window, Poco::Timespan presenceWindow);
+    RoomRegistry(Store& store, std::size_t window, Poco::Timespan presenceWindow,
+                 Poco::Timespan retention = 0);
+    /// window: messages kept in memory per room; retention: age after which
+    /// messages are gone (0: kept for ever).
 
     void load();
     /// Reads the room records from the store (not their messages). Call once at start.
@@ -48,6 +51,7 @@ private:
     Store& _store;
     const std::size_t _window;
     const Poco::Timespan _presenceWindow;
+    const Poco::Timespan _retention;
     mutable std::shared_mutex _mutex;
     std::map<std::string, std::shared_ptr<Room>> _rooms;
 };

@@ -18,10 +18,32 @@ void MemoryStore::createRoom(const RoomRecord& room)
 std::vector<RoomRecord> MemoryStore::rooms()
 {
     std::lock_guard<std::mutex> lock(_mutex);
-    return _rooms;
+    std::vector<RoomRecord> rooms = _rooms;
+    for (RoomRecord& room : rooms)
+    {
+        const auto& messages = _logs[room.id].messages;
+        if (!messages.empty())
+            room.lastActivity = messages.back()->time();
+    }
+    return rooms;
 }
 
-void MemoryStore::append(const std::string& roomId, const MessagePtr& message)
+std::future<void> MemoryStore::append(const std::string& roomId, const MessagePtr& message)
+{
+    std::promise<void> stored;
+    try
+    {
+        appendNow(roomId, message);
+        stored.set_value();
+    }
+    catch (const Poco::Exception&)
+    {
+        stored.set_exception(std::current_exception()); // keeps the exception's own type
+    }
+    return stored.get_future();
+}
+
+void MemoryStore::appendNow(const std::string& roomId, const MessagePtr& message)
 {
     std::lock_guard<std::mutex> lock(_mutex);
     auto it = _logs.find(roomId);

@@ -20,10 +20,14 @@ public:
 
     void createRoom(const RoomRecord& room) override;
     std::vector<RoomRecord> rooms() override;
-    void append(const std::string& roomId, const MessagePtr& message) override;
+    std::future<void> append(const std::string& roomId, const MessagePtr& message) override;
     std::vector<MessagePtr> read(const std::string& roomId, std::uint64_t from,
                                  std::size_t limit) override;
     Tail tail(const std::string& roomId, std::size_t count) override;
+
+protected:
+    virtual void appendNow(const std::string& roomId, const MessagePtr& message);
+    /// Stores at once; throws when it cannot (overridden by tests to fail).
 
 private:
     struct Log

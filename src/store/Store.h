@@ -5,6 +5,7 @@
 #include "store/StoreListener.h"
 
 #include <cstdint>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -16,9 +17,15 @@ class Store
 /// Implementations: MemoryStore (tests, throwaway use), SqliteStore (default),
 /// RedisStore (several nodes). All methods are thread-safe.
 ///
-/// Contract: append() returns only once the message is as durable as the
-/// store can make it; a Room acknowledges a message only after that. Failures
-/// throw Poco::Exception (callers answer 503 and acknowledge nothing).
+/// Contract: append() hands a message over and returns a future that becomes
+/// ready once the message is as durable as the store can make it, or holds
+/// the Poco::Exception that kept it from being stored. A Room acknowledges a
+/// message only after its future is ready without an exception, so a store
+/// may commit the messages of many senders together (group commit).
+/// Appends to one room are stored in the order they were handed over, and
+/// only if message->id() is the room's next number: after a failed append,
+/// every later append of that room that was already handed over fails too,
+/// so a room's stored log never has a gap. Other methods throw on failure.
 {
 public:
     struct Tail
@@ -32,10 +39,10 @@ public:
 
     virtual void createRoom(const RoomRecord& room) = 0;
     virtual std::vector<RoomRecord> rooms() = 0;
-    /// Every room, in creation order.
+    /// Every room, in creation order, with its last activity as stored.
 
-    virtual void append(const std::string& roomId, const MessagePtr& message) = 0;
-    /// Stores a message; message->id() is the room's next number.
+    virtual std::future<void> append(const std::string& roomId, const MessagePtr& message) = 0;
+    /// Hands a message over for storing (see the contract above). Never throws.
 
     virtual std::vector<MessagePtr> read(const std::string& roomId, std::uint64_t from,
                                          std::size_t limit) = 0;
@@ -44,6 +51,9 @@ public:
 
     virtual Tail tail(const std::string& roomId, std::size_t count) = 0;
     /// The last count messages of a room and its next number.
+
+    virtual void close() {}
+    /// Stores what was handed over, then refuses further appends (shutdown).
 
     void setListener(StoreListener* listener) { _listener = listener; }
     /// Called once at start, before any other thread uses the store.

@@ -252,9 +252,12 @@ public:
 
     void retentionAnswers410()
     {
-        TestClient c = client();
+        // The memory store keeps only chat.historyLimit messages per room.
+        DaemonProcess memory(std::map<std::string, std::string>{
+            {"store.kind", "memory"}, {"chat.historyLimit", "5"}, {"chat.recentOnJoin", "3"}});
+        TestClient c(memory.host(), memory.port());
         std::string id = c.createRoom("retention", false);
-        for (int i = 0; i < 8; ++i) // chat.historyLimit = 5 with the memory store
+        for (int i = 0; i < 8; ++i)
             c.post("/send/" + id, std::to_string(i), "text/plain");
         CPPUNIT_ASSERT_EQUAL(410, c.get("/msg/" + id + "/0").status);
         CPPUNIT_ASSERT_EQUAL(410, c.get("/msg/" + id + "/2").status);

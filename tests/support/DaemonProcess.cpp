@@ -34,7 +34,6 @@ DaemonProcess::DaemonProcess(const std::map<std::string, std::string>& config,
     : _dir(tempDir())
 {
     std::map<std::string, std::string> all = {{"http.address", "127.0.0.1"},
-                                              {"store.kind", "memory"},
                                               {"limits.messagesPerSecond", "0"},
                                               {"limits.connectionsPerAddress", "0"}};
     for (const auto& entry : config)

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <set>
 #include <thread>
 
@@ -28,6 +29,9 @@ class RoomTest : public CppUnit::TestFixture
     CPPUNIT_TEST(closeWakesWaitersAndRefusesAppends);
     CPPUNIT_TEST(registryListsOnlyPublicRooms);
     CPPUNIT_TEST(storeFailureAppendsNothing);
+    CPPUNIT_TEST(failureDropsLaterPendingAppends);
+    CPPUNIT_TEST(failuresWokenOutOfOrderLeaveNoGap);
+    CPPUNIT_TEST(messagesAreSeenOnlyOnceStored);
     CPPUNIT_TEST_SUITE_END();
 
     static RoomRecord record(bool isPublic = true)
@@ -38,6 +42,68 @@ class RoomTest : public CppUnit::TestFixture
         r.isPublic = isPublic;
         return r;
     }
+
+    struct ManualStore : MemoryStore
+    /// Holds every append until the test says how it ends, as a slow disk
+    /// with group commit would; it checks order like a real store.
+    {
+        ManualStore() : MemoryStore(100) {}
+        std::future<void> append(const std::string&, const MessagePtr& m) override
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            held.emplace_back(m, std::promise<void>());
+            changed.notify_all();
+            return held.back().second.get_future();
+        }
+        void waitForHeld(std::size_t n)
+        {
+            std::unique_lock<std::mutex> lock(mutex);
+            changed.wait(lock, [&] { return held.size() >= n; });
+        }
+        void finish(std::size_t i, bool ok)
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            if (ok)
+                held[i].second.set_value();
+            else
+                held[i].second.set_exception(
+                    std::make_exception_ptr(Poco::IOException("disk full")));
+            finished.insert(i);
+        }
+        void failUnfinished()
+        {
+            for (std::size_t i = 0; i < held.size(); ++i)
+                if (!finished.count(i))
+                    finish(i, false);
+        }
+        std::set<std::size_t> finished;
+        std::mutex mutex;
+        std::condition_variable changed;
+        std::deque<std::pair<MessagePtr, std::promise<void>>> held;
+    };
+
+    struct Senders
+    /// Appends from threads of their own; if a test fails midway, the held
+    /// appends are failed so that no thread is left waiting.
+    {
+        ManualStore& store;
+        Room& room;
+        std::deque<std::future<MessagePtr>> running;
+        std::future<MessagePtr>& send(const std::string& text)
+        {
+            Room* r = &room;
+            running.push_back(std::async(std::launch::async, [r, text]
+                                         { return r->append(MessageKind::Message, "a", text); }));
+            return running.back();
+        }
+        ~Senders()
+        {
+            store.failUnfinished();
+            for (auto& f : running)
+                if (f.valid())
+                    f.wait();
+        }
+    };
 
     struct Fixture
     {
@@ -220,7 +286,7 @@ public:
         struct FailingStore : MemoryStore
         {
             FailingStore() : MemoryStore(10) {}
-            void append(const std::string&, const MessagePtr&) override
+            void appendNow(const std::string&, const MessagePtr&) override
             {
                 throw Poco::IOException("disk full");
             }
@@ -231,6 +297,90 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), room.next());
         MessagePtr m;
         CPPUNIT_ASSERT(room.get(0, m) == Room::Lookup::NotYet);
+    }
+
+    void failureDropsLaterPendingAppends()
+    {
+        // 0 and 1 are in flight; 0 fails, so 1 (which the store would refuse
+        // as a gap) fails too, and the next message gets number 0 again.
+        ManualStore store;
+        store.createRoom(record());
+        Room room(record(), store, 10, Poco::Timespan(30, 0));
+        Senders senders{store, room, {}};
+        auto& first = senders.send("0");
+        store.waitForHeld(1);
+        auto& second = senders.send("1");
+        store.waitForHeld(2);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), store.held[1].first->id());
+        store.finish(0, false);
+        CPPUNIT_ASSERT_THROW(first.get(), Poco::IOException);
+        auto& third = senders.send("again");
+        store.waitForHeld(3);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), store.held[2].first->id());
+        store.finish(1, false); // the stale 1 fails late: it must not disturb the new 0
+        CPPUNIT_ASSERT_THROW(second.get(), Poco::IOException);
+        store.finish(2, true);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), third.get()->id());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), room.next());
+        MessagePtr m;
+        CPPUNIT_ASSERT(room.get(0, m) == Room::Lookup::Found);
+        CPPUNIT_ASSERT_EQUAL(std::string("again"), m->text());
+    }
+
+    void failuresWokenOutOfOrderLeaveNoGap()
+    {
+        // 0 and 1 fail in one batch, but 1's sender wakes first and 2 gets
+        // number 1 before 0's sender wakes. Numbering must go back to 0.
+        ManualStore store;
+        store.createRoom(record());
+        Room room(record(), store, 10, Poco::Timespan(30, 0));
+        Senders senders{store, room, {}};
+        auto& zero = senders.send("0");
+        store.waitForHeld(1);
+        auto& one = senders.send("1");
+        store.waitForHeld(2);
+        store.finish(1, false);
+        CPPUNIT_ASSERT_THROW(one.get(), Poco::IOException);
+        auto& late = senders.send("late");
+        store.waitForHeld(3);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), store.held[2].first->id());
+        store.finish(0, false);
+        CPPUNIT_ASSERT_THROW(zero.get(), Poco::IOException);
+        store.finish(2, false); // the store refuses 1 without 0
+        CPPUNIT_ASSERT_THROW(late.get(), Poco::IOException);
+        auto& fresh = senders.send("fresh");
+        store.waitForHeld(4);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), store.held[3].first->id());
+        store.finish(3, true);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), fresh.get()->id());
+    }
+
+    void messagesAreSeenOnlyOnceStored()
+    {
+        ManualStore store;
+        store.createRoom(record());
+        Room room(record(), store, 10, Poco::Timespan(30, 0));
+        Senders senders{store, room, {}};
+        auto& first = senders.send("0");
+        store.waitForHeld(1);
+        auto& second = senders.send("1");
+        store.waitForHeld(2);
+        MessagePtr m;
+        CPPUNIT_ASSERT(room.get(0, m) == Room::Lookup::NotYet);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), room.next());
+        // The later message's commit covers the earlier one (group commit):
+        // both become visible, in order, whoever wakes first.
+        store.finish(1, true);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), second.get()->id());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), room.next());
+        CPPUNIT_ASSERT(room.get(0, m) == Room::Lookup::Found);
+        store.finish(0, true);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), first.get()->id());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), room.next());
+        std::uint64_t next = 0;
+        auto all = room.range(0, 10, next);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), all.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("1"), all[1]->text());
     }
 };
 

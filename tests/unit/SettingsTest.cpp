@@ -16,6 +16,7 @@ class SettingsTest : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE(SettingsTest);
     CPPUNIT_TEST(defaultsWithoutFile);
     CPPUNIT_TEST(readsEveryKey);
+    CPPUNIT_TEST(storeKeys);
     CPPUNIT_TEST(unknownKeyIsNamed);
     CPPUNIT_TEST(badValueIsNamed);
     CPPUNIT_TEST(relativePathsFollowTheFile);
@@ -50,7 +51,28 @@ public:
         CPPUNIT_ASSERT_EQUAL(1234, s.httpPort);
         CPPUNIT_ASSERT(s.httpMaxThreads >= 2048);
         CPPUNIT_ASSERT_EQUAL(30, s.longPollTimeout);
+        CPPUNIT_ASSERT_EQUAL(std::string("sqlite"), s.storeKind);
+        CPPUNIT_ASSERT_EQUAL(std::string("/srv/chat/var/hchatd.db"), s.storePath);
+        CPPUNIT_ASSERT_EQUAL(0, s.storeRetention);
+    }
+
+    void storeKeys()
+    {
+        Settings s = load("store.kind = memory\nstore.path = /var/lib/hchatd/x.db\n"
+                          "store.retention = 30d\n");
         CPPUNIT_ASSERT_EQUAL(std::string("memory"), s.storeKind);
+        CPPUNIT_ASSERT_EQUAL(std::string("/var/lib/hchatd/x.db"), s.storePath);
+        CPPUNIT_ASSERT_EQUAL(30 * 86400, s.storeRetention);
+        CPPUNIT_ASSERT_EQUAL(90, load("store.retention = 90s\n").storeRetention);
+        CPPUNIT_ASSERT_EQUAL(900, load("store.retention = 15m\n").storeRetention);
+        CPPUNIT_ASSERT_EQUAL(7200, load("store.retention = 2h\n").storeRetention);
+        CPPUNIT_ASSERT_EQUAL(45, load("store.retention = 45\n").storeRetention);
+        CPPUNIT_ASSERT_EQUAL(0, load("store.retention = 0\n").storeRetention);
+        for (const char* bad :
+             {"store.retention = -1d\n", "store.retention = 3w\n", "store.retention = d\n",
+              "store.retention = 1.5h\n", "store.retention = 99999999d\n", "store.path =\n"})
+            CPPUNIT_ASSERT_MESSAGE(bad, errorOf(bad).find(std::string(bad).substr(0, 10)) !=
+                                            std::string::npos);
     }
 
     void readsEveryKey()

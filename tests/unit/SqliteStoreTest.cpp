@@ -1,0 +1,332 @@
+#include "store/SqliteStore.h"
+#include "chat/Room.h"
+#include "support/DaemonProcess.h"
+
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Exception.h>
+#include <Poco/File.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <csignal>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <sys/resource.h>
+#include <thread>
+
+namespace hchat::test
+{
+
+class SqliteStoreTest : public CppUnit::TestFixture
+/// The SQLite store: round trip, order, reopen, group commit from many
+/// threads, refusal of gaps, failed writes, bad files left untouched, retention.
+{
+    CPPUNIT_TEST_SUITE(SqliteStoreTest);
+    CPPUNIT_TEST(roundTripKeepsEveryField);
+    CPPUNIT_TEST(reopenRestoresRoomsAndNumbering);
+    CPPUNIT_TEST(refusesGapsAndRepeats);
+    CPPUNIT_TEST(concurrentSendersAreCommittedInOrder);
+    CPPUNIT_TEST(failedWriteAcknowledgesNothingAndRecovers);
+    CPPUNIT_TEST(badFilesAreRefusedAndLeftUntouched);
+    CPPUNIT_TEST(secondOpenOfTheSameFileIsRefused);
+    CPPUNIT_TEST(retentionDeletesOldMessagesKeepsNumbering);
+    CPPUNIT_TEST_SUITE_END();
+
+    std::string _dir;
+
+    static RoomRecord room(const std::string& id, const std::string& subject, bool isPublic)
+    {
+        RoomRecord r;
+        r.id = id;
+        r.subject = subject;
+        r.isPublic = isPublic;
+        r.lastActivity = r.created;
+        return r;
+    }
+
+    static MessagePtr message(std::uint64_t id, const std::string& text,
+                              MessageKind kind = MessageKind::Message,
+                              Poco::Timestamp time = Poco::Timestamp())
+    {
+        return std::make_shared<const Message>(id, kind, "alice", time, text);
+    }
+
+    static std::string contents(const std::string& path)
+    {
+        std::ifstream in(path, std::ios::binary);
+        std::ostringstream out;
+        out << in.rdbuf();
+        return out.str();
+    }
+
+    static std::string openError(const std::string& path)
+    {
+        try
+        {
+            SqliteStore store(path);
+        }
+        catch (const Poco::IOException& e)
+        {
+            return e.message();
+        }
+        return "";
+    }
+
+    const std::string a = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const std::string b = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+public:
+    void setUp() override { _dir = DaemonProcess::tempDir(); }
+    void tearDown() override { Poco::File(_dir).remove(true); }
+
+    void roundTripKeepsEveryField()
+    {
+        SqliteStore store(_dir + "/sub/dir/chat.db"); // folders are created
+        store.createRoom(room(a, "Ünïcode <b>subject</b>", true));
+        store.createRoom(room(b, "", false));
+        Poco::Timestamp t0;
+        store.append(a, message(0, "héllo 😀", MessageKind::Join, t0)).get();
+        store.append(a, message(1, "line\nbreak", MessageKind::Message)).get();
+        store.append(b, message(0, "other room", MessageKind::Nick)).get();
+        store.append(a, message(2, "'); DROP TABLE messages; --", MessageKind::Leave)).get();
+
+        auto got = store.read(a, 0, 10);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), got.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("héllo 😀"), got[0]->text());
+        CPPUNIT_ASSERT(got[0]->kind() == MessageKind::Join);
+        CPPUNIT_ASSERT_EQUAL(std::string("alice"), got[0]->author());
+        CPPUNIT_ASSERT(got[0]->time() == t0);
+        CPPUNIT_ASSERT(got[2]->kind() == MessageKind::Leave);
+        CPPUNIT_ASSERT_EQUAL(std::string("'); DROP TABLE messages; --"), got[2]->text());
+        for (std::size_t i = 0; i < got.size(); ++i)
+            CPPUNIT_ASSERT_EQUAL(std::uint64_t(i), got[i]->id());
+
+        auto from1 = store.read(a, 1, 1);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), from1.size());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), from1[0]->id());
+        CPPUNIT_ASSERT(store.read(a, 3, 10).empty());
+        CPPUNIT_ASSERT(store.read("cccccccccccccccccccccccccccccccc", 0, 10).empty());
+
+        Store::Tail tail = store.tail(a, 2);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(3), tail.next);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), tail.recent.size());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), tail.recent[0]->id());
+
+        auto rooms = store.rooms();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), rooms.size());
+        CPPUNIT_ASSERT_EQUAL(a, rooms[0].id);
+        CPPUNIT_ASSERT_EQUAL(std::string("Ünïcode <b>subject</b>"), rooms[0].subject);
+        CPPUNIT_ASSERT(rooms[0].isPublic && !rooms[1].isPublic);
+        CPPUNIT_ASSERT_THROW(store.createRoom(room(a, "again", true)), Poco::ExistsException);
+    }
+
+    void reopenRestoresRoomsAndNumbering()
+    {
+        const std::string path = _dir + "/chat.db";
+        Poco::Timestamp created;
+        Poco::Timestamp lastTime;
+        {
+            SqliteStore store(path);
+            store.createRoom(room(b, "second", false));
+            store.createRoom(room(a, "first", true));
+            for (std::uint64_t i = 0; i < 50; ++i)
+                store.append(a, message(i, "m" + std::to_string(i))).get();
+            lastTime = store.read(a, 49, 1)[0]->time();
+            created = store.rooms()[0].created;
+        }
+        SqliteStore store(path);
+        auto rooms = store.rooms();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), rooms.size());
+        CPPUNIT_ASSERT_EQUAL(b, rooms[0].id); // creation order
+        CPPUNIT_ASSERT(rooms[0].created == created);
+        CPPUNIT_ASSERT(rooms[1].lastActivity == lastTime);
+        Store::Tail tail = store.tail(a, 10);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(50), tail.next);
+        CPPUNIT_ASSERT_EQUAL(std::string("m49"), tail.recent.back()->text());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), store.tail(b, 10).next);
+
+        // A Room on the reopened store continues the numbering.
+        Room r(rooms[1], store, 10, Poco::Timespan(30, 0));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(50), r.append(MessageKind::Message, "x", "next")->id());
+        MessagePtr old;
+        CPPUNIT_ASSERT(r.get(3, old) == Room::Lookup::Found); // outside the window: from disk
+        CPPUNIT_ASSERT_EQUAL(std::string("m3"), old->text());
+    }
+
+    void refusesGapsAndRepeats()
+    {
+        SqliteStore store(_dir + "/chat.db");
+        store.createRoom(room(a, "", true));
+        CPPUNIT_ASSERT_THROW(store.append(a, message(1, "gap")).get(), Poco::IllegalStateException);
+        store.append(a, message(0, "first")).get();
+        CPPUNIT_ASSERT_THROW(store.append(a, message(0, "repeat")).get(),
+                             Poco::IllegalStateException);
+        CPPUNIT_ASSERT_THROW(store.append(b, message(0, "no room")).get(), Poco::NotFoundException);
+        auto got = store.read(a, 0, 10);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), got.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("first"), got[0]->text());
+    }
+
+    void concurrentSendersAreCommittedInOrder()
+    {
+        const std::string path = _dir + "/chat.db";
+        const int threads = 8, each = 300;
+        {
+            SqliteStore store(path);
+            store.createRoom(room(a, "", true));
+            Room r(store.rooms()[0], store, 100, Poco::Timespan(30, 0));
+            std::vector<std::thread> senders;
+            for (int t = 0; t < threads; ++t)
+                senders.emplace_back(
+                    [&, t]
+                    {
+                        for (int i = 0; i < each; ++i)
+                            r.append(MessageKind::Message, "t", std::to_string(t * each + i));
+                    });
+            for (auto& s : senders)
+                s.join();
+            CPPUNIT_ASSERT_EQUAL(std::uint64_t(threads * each), r.next());
+        }
+        SqliteStore store(path);
+        auto all = store.read(a, 0, threads * each + 10);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(threads * each), all.size());
+        std::set<std::string> texts;
+        for (std::size_t i = 0; i < all.size(); ++i)
+        {
+            CPPUNIT_ASSERT_EQUAL(std::uint64_t(i), all[i]->id());
+            texts.insert(all[i]->text());
+        }
+        CPPUNIT_ASSERT_EQUAL(std::size_t(threads * each), texts.size());
+    }
+
+    void failedWriteAcknowledgesNothingAndRecovers()
+    {
+        // A file size limit of 0 makes every write fail like a full disk.
+        SqliteStore store(_dir + "/chat.db");
+        store.createRoom(room(a, "", true));
+        Room r(store.rooms()[0], store, 100, Poco::Timespan(30, 0));
+        r.append(MessageKind::Message, "x", "before");
+
+        auto previous = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit saved{};
+        getrlimit(RLIMIT_FSIZE, &saved);
+        rlimit none = saved;
+        none.rlim_cur = 0;
+        setrlimit(RLIMIT_FSIZE, &none);
+        bool failed = false;
+        try
+        {
+            r.append(MessageKind::Message, "x", "lost");
+        }
+        catch (const Poco::IOException&)
+        {
+            failed = true;
+        }
+        setrlimit(RLIMIT_FSIZE, &saved);
+        std::signal(SIGXFSZ, previous);
+
+        CPPUNIT_ASSERT(failed);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), r.next());
+        MessagePtr m;
+        CPPUNIT_ASSERT(r.get(1, m) == Room::Lookup::NotYet);
+        CPPUNIT_ASSERT(r.get(0, m) == Room::Lookup::Found); // reads go on
+        // Writes work again, and the number of the lost message is reused.
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), r.append(MessageKind::Message, "x", "after")->id());
+        auto stored = store.read(a, 0, 10);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), stored.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("after"), stored[1]->text());
+    }
+
+    void badFilesAreRefusedAndLeftUntouched()
+    {
+        // Not a database at all.
+        const std::string garbage = _dir + "/garbage.db";
+        {
+            std::ofstream out(garbage, std::ios::binary);
+            for (int i = 0; i < 5000; ++i)
+                out.put(static_cast<char>((i * 7919) % 251));
+        }
+        const std::string before = contents(garbage);
+        std::string error = openError(garbage);
+        CPPUNIT_ASSERT_MESSAGE(error, error.find(garbage) != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(error, error.find("not a database") != std::string::npos);
+        CPPUNIT_ASSERT(before == contents(garbage));
+        CPPUNIT_ASSERT(!Poco::File(garbage + "-wal").exists());
+
+        // Another program's SQLite database, and one from a newer hchatd.
+        Poco::Data::SQLite::Connector::registerConnector();
+        const std::string foreign = _dir + "/foreign.db";
+        const std::string newer = _dir + "/newer.db";
+        {
+            Poco::Data::Session s("SQLite", foreign);
+            s << "CREATE TABLE t (x)", Poco::Data::Keywords::now;
+            Poco::Data::Session n("SQLite", newer);
+            n << "PRAGMA user_version=99", Poco::Data::Keywords::now;
+        }
+        const std::string foreignBefore = contents(foreign);
+        error = openError(foreign);
+        CPPUNIT_ASSERT_MESSAGE(error, error.find("not an hchatd database") != std::string::npos);
+        CPPUNIT_ASSERT(foreignBefore == contents(foreign));
+        error = openError(newer);
+        CPPUNIT_ASSERT_MESSAGE(error, error.find("newer hchatd") != std::string::npos);
+
+        // A folder that cannot be created: its parent is a file.
+        const std::string blocked = garbage + "/chat.db";
+        error = openError(blocked);
+        CPPUNIT_ASSERT_MESSAGE(error, error.find(blocked) != std::string::npos);
+        CPPUNIT_ASSERT(before == contents(garbage));
+    }
+
+    void secondOpenOfTheSameFileIsRefused()
+    {
+        const std::string path = _dir + "/chat.db";
+        SqliteStore first(path);
+        first.createRoom(room(a, "", true));
+        first.append(a, message(0, "kept")).get();
+        std::string error = openError(path);
+        CPPUNIT_ASSERT_MESSAGE(error, error.find("locked") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(error, error.find(path) != std::string::npos);
+        // The first store is unharmed.
+        first.append(a, message(1, "still works")).get();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), first.read(a, 0, 10).size());
+    }
+
+    void retentionDeletesOldMessagesKeepsNumbering()
+    {
+        const std::string path = _dir + "/chat.db";
+        const Poco::Timespan day(1, 0, 0, 0, 0);
+        const Poco::Timespan twoDays(2, 0, 0, 0, 0);
+        Poco::Timestamp now;
+        {
+            SqliteStore store(path, day);
+            store.createRoom(room(a, "", true));
+            for (std::uint64_t i = 0; i < 2500; ++i) // older than a day: more than a chunk
+                store.append(a, message(i, "old", MessageKind::Message, now - twoDays)).get();
+            store.append(a, message(2500, "new")).get();
+            CPPUNIT_ASSERT_EQUAL(std::size_t(2500), store.sweepExpired());
+            auto left = store.read(a, 0, 10);
+            CPPUNIT_ASSERT_EQUAL(std::size_t(1), left.size());
+            CPPUNIT_ASSERT_EQUAL(std::uint64_t(2500), left[0]->id());
+            CPPUNIT_ASSERT_EQUAL(std::size_t(0), store.sweepExpired());
+
+            // The room hides expired messages still in its memory window.
+            store.createRoom(room(b, "", true));
+            Room r(store.rooms()[1], store, 10, Poco::Timespan(30, 0), day);
+            store.append(b, message(0, "old", MessageKind::Message, now - twoDays)).get();
+            MessagePtr m;
+            CPPUNIT_ASSERT(r.get(0, m) == Room::Lookup::Gone);
+        }
+        SqliteStore store(path, day);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2501), store.tail(a, 10).next);
+        Room r(store.rooms()[0], store, 10, Poco::Timespan(30, 0), day);
+        MessagePtr m;
+        CPPUNIT_ASSERT(r.get(5, m) == Room::Lookup::Gone);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2501), r.append(MessageKind::Message, "x", "y")->id());
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(SqliteStoreTest);
+
+} // namespace hchat::test
