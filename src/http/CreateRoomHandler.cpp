@@ -52,7 +52,17 @@ void CreateRoomHandler::handle(Poco::Net::HTTPServerRequest& request,
 
     spendToken(request, "creating rooms too fast");
 
-    auto room = _context.rooms.create(subject, isPublic);
+    std::shared_ptr<Room> room;
+    try
+    {
+        room = _context.rooms.create(subject, isPublic);
+    }
+    catch (const Poco::Exception& e)
+    {
+        Poco::Logger::get("hchatd.http").error("cannot create a room: %s", e.displayText());
+        throw HttpError(HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
+                        "the room could not be stored; try again");
+    }
     _context.metrics.roomsCreated.fetch_add(1, std::memory_order_relaxed);
     Poco::Logger::get("hchatd.http")
         .information("room %s created (%s) by %s", room->id(),

@@ -25,6 +25,7 @@ public:
     ~DaemonProcess();
 
     int port() const { return _port; }
+    int pid() const { return _process->id(); }
     std::string host() const { return "127.0.0.1"; }
     std::string log();
     const std::string& configPath() const { return _configPath; }
