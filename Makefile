@@ -3,6 +3,7 @@
 #   make run      install what is missing, build, serve on :1234 with ./hchatd.conf
 #   make check    install what tests need, build, run every test (also under ASan/UBSan)
 #   make asan     the CppUnit suites alone against an AddressSanitizer/UBSan build
+#   make bench    build the load generator, run the benchmarks (tools/bench/run.sh)
 #   make deps     install missing Debian packages (as root), else print the apt-get line
 
 CXX      ?= g++
@@ -26,7 +27,11 @@ HTML      = $(sort $(wildcard html/*))
 BUILD_PACKAGES = g++ make libpoco-dev libcppunit-dev
 TEST_PACKAGES  = chromium nodejs npm
 
-.PHONY: all run check asan asan-build deps test-deps clean format
+LOADGEN_SRC = $(sort $(wildcard tools/loadgen/*.cpp))
+LOADGEN     = $(BUILD)/tools/hchat-load
+FILL        = $(BUILD)/tools/hchatd-fill
+
+.PHONY: all run check asan asan-build bench deps test-deps clean format
 
 all: $(HCHATD)
 
@@ -47,6 +52,13 @@ $(BUILD)/tools/embed: tools/embed/embed.cpp
 $(BUILD)/gen/EmbeddedFiles.cpp: $(HTML) $(BUILD)/tools/embed
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed $@ $(HTML)
+
+$(LOADGEN): $(LOADGEN_SRC) $(wildcard tools/loadgen/*.h)
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -Wall -Wextra -O2 -o $@ $(LOADGEN_SRC)
+
+$(FILL): $(BUILD)/tools/fill/fill.o $(OBJECTS)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/gen/EmbeddedFiles.o: $(BUILD)/gen/EmbeddedFiles.cpp
 	$(CXX) $(CXXFLAGS) -c -o $@ $<
@@ -84,6 +96,11 @@ asan-build:
 	@$(MAKE) --no-print-directory BUILD=build-asan HCHATD=build-asan/hchatd \
 	  OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 	  LDFLAGS="-fsanitize=address,undefined" build-asan/hchatd build-asan/hchatd-tests
+
+# Bounded in time (a few minutes), 127.0.0.1 only; results in build/bench/bench.json.
+bench: deps
+	@$(MAKE) --no-print-directory all $(LOADGEN) $(FILL)
+	@tools/bench/run.sh ./$(HCHATD) $(LOADGEN) $(FILL) $(BUILD)/bench
 
 format:
 	clang-format -i $$(find src tests tools -name '*.cpp' -o -name '*.h')

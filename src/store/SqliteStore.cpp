@@ -7,6 +7,7 @@
 #include <Poco/Path.h>
 
 #include <chrono>
+#include <pthread.h>
 
 namespace hchat
 {
@@ -28,9 +29,10 @@ const char* const schema[] = {
     " subject TEXT NOT NULL,"        // UTF-8, at most 200 bytes, may be empty
     " public  INTEGER NOT NULL,"     // 1: listed on the index page and /api/rooms
     " created INTEGER NOT NULL,"     // when the room was created
-    " next    INTEGER NOT NULL,"     // the number its next message gets; kept here
-                                     // so retention can delete every message
-    " last    INTEGER NOT NULL)",    // time of its last message, or created
+    " next    INTEGER NOT NULL,"     // at least the number its next message gets, and
+    " last    INTEGER NOT NULL)",    // at least the time of its last message: both
+                                     // written when retention deletes a room's
+                                     // messages, else the newest message says it
     "CREATE TABLE messages ("
     " room   INTEGER NOT NULL," // rooms.seq
     " id     INTEGER NOT NULL," // number in the room: 0, 1, 2, … without gaps
@@ -39,7 +41,6 @@ const char* const schema[] = {
     " time   INTEGER NOT NULL," // when it was appended
     " text   TEXT NOT NULL,"    // exactly as sent, UTF-8
     " PRIMARY KEY (room, id)) WITHOUT ROWID",
-    "CREATE INDEX messages_by_time ON messages(time)", // for the retention sweep
 };
 
 // One transaction holds at most this many messages, so a flood of senders
@@ -74,7 +75,12 @@ SqliteStore::SqliteStore(const std::string& path, Poco::Timespan retention)
         _session.reset();
         throw Poco::IOException("cannot use the database " + _path + ": " + e.message());
     }
-    _writer = std::thread([this] { writeLoop(); });
+    _writer = std::thread(
+        [this]
+        {
+            pthread_setname_np(pthread_self(), "hchatd-store"); // for top -H and perf
+            writeLoop();
+        });
 }
 
 SqliteStore::~SqliteStore()
@@ -114,6 +120,11 @@ void SqliteStore::open()
         throw Poco::DataFormatException("not an hchatd database");
 
     std::string mode;
+    // Each commit writes the last leaf page of every room it touches to the
+    // WAL; 1 KiB pages instead of 4 KiB cut those bytes fourfold when many
+    // rooms are busy (make bench: about 12% less CPU per message with 32
+    // rooms). Only takes effect when the file is created.
+    db << "PRAGMA page_size=1024", now;
     db << "PRAGMA journal_mode=WAL", into(mode), now;
     if (mode != "wal")
         throw Poco::IOException("cannot switch to WAL mode (journal_mode is " + mode + ")");
@@ -205,11 +216,15 @@ SqliteStore::Progress& SqliteStore::progressOf(Int64 seq)
         return it->second;
     Int64 next = 0;
     Int64 last = 0;
-    *_session << "SELECT next, last FROM rooms WHERE seq = ?", into(next), into(last), use(seq),
-        now;
+    Int64 newestId = -1;
+    Int64 newestTime = 0;
+    Poco::Data::Session& db = *_session;
+    db << "SELECT next, last FROM rooms WHERE seq = ?", into(next), into(last), use(seq), now;
+    db << "SELECT id, time FROM messages WHERE room = ? ORDER BY id DESC LIMIT 1", into(newestId),
+        into(newestTime), use(seq), now;
     Progress& progress = _progress[seq];
-    progress.next = static_cast<std::uint64_t>(next);
-    progress.last = last;
+    progress.next = static_cast<std::uint64_t>(std::max(next, newestId + 1));
+    progress.last = std::max(last, newestTime);
     return progress;
 }
 
@@ -240,8 +255,10 @@ std::vector<RoomRecord> SqliteStore::rooms()
     std::vector<std::string> ids, subjects;
     std::vector<int> publics;
     std::vector<Int64> created, last;
-    *_session << "SELECT id, subject, public, created, last FROM rooms ORDER BY seq", into(ids),
-        into(subjects), into(publics), into(created), into(last), now;
+    *_session << "SELECT r.id, r.subject, r.public, r.created, max(r.last, coalesce("
+                 "(SELECT m.time FROM messages m WHERE m.room = r.seq ORDER BY m.id DESC LIMIT 1),"
+                 " 0)) FROM rooms r ORDER BY r.seq",
+        into(ids), into(subjects), into(publics), into(created), into(last), now;
     std::vector<RoomRecord> rooms(ids.size());
     for (std::size_t i = 0; i < ids.size(); ++i)
     {
@@ -316,8 +333,8 @@ void SqliteStore::writeLoop()
 void SqliteStore::commitBatch(std::deque<Pending>& batch)
 {
     std::vector<Pending*> accepted;
-    std::vector<Int64> rooms, ids, times;
-    std::vector<std::string> kinds, authors, texts;
+    Rows& rows = _rows;
+    rows.clear();
     std::unordered_map<Int64, Progress> touched;
 
     std::unique_lock<std::mutex> lock(_dbMutex);
@@ -348,33 +365,39 @@ void SqliteStore::commitBatch(std::deque<Pending>& batch)
             ++progress.next;
             progress.last = p.message->time().epochMicroseconds();
             accepted.push_back(&p);
-            rooms.push_back(seq);
-            ids.push_back(static_cast<Int64>(p.message->id()));
-            times.push_back(progress.last);
-            kinds.emplace_back(Message::kindName(p.message->kind()));
-            authors.push_back(p.message->author());
-            texts.push_back(p.message->text());
+            rows.rooms.push_back(seq);
+            rows.ids.push_back(static_cast<Int64>(p.message->id()));
+            rows.times.push_back(progress.last);
+            rows.kinds.emplace_back(Message::kindName(p.message->kind()));
+            rows.authors.push_back(p.message->author());
+            rows.texts.push_back(p.message->text());
         }
         if (accepted.empty())
             return;
 
-        std::vector<Int64> seqs, nexts, lasts;
-        for (const auto& entry : touched)
-        {
-            seqs.push_back(entry.first);
-            nexts.push_back(static_cast<Int64>(entry.second.next));
-            lasts.push_back(entry.second.last);
-        }
         Poco::Data::Session& db = *_session;
-        db << "BEGIN IMMEDIATE", now;
-        db << "INSERT INTO messages (room, id, kind, author, time, text) VALUES (?, ?, ?, ?, ?, ?)",
-            use(rooms), use(ids), use(kinds), use(authors), use(times), use(texts), now;
-        db << "UPDATE rooms SET next = ?, last = ? WHERE seq = ?", use(nexts), use(lasts),
-            use(seqs), now;
-        db << "COMMIT", now;
+        if (!_insert)
+        {
+            // Prepared once and run again for every batch: the vectors of
+            // _rows are bound by reference (POCO reads them at each run).
+            _begin = std::make_unique<Poco::Data::Statement>(db << "BEGIN IMMEDIATE");
+            _commit = std::make_unique<Poco::Data::Statement>(db << "COMMIT");
+            _insert = std::make_unique<Poco::Data::Statement>(
+                (db << "INSERT INTO messages (room, id, kind, author, time, text)"
+                       " VALUES (?, ?, ?, ?, ?, ?)",
+                 use(rows.rooms), use(rows.ids), use(rows.kinds), use(rows.authors),
+                 use(rows.times), use(rows.texts)));
+        }
+        _begin->execute();
+        _insert->execute();
+        _commit->execute();
     }
     catch (const Poco::Exception& e)
     {
+        // Statements that failed mid-way are not trusted again: prepared anew.
+        _begin.reset();
+        _insert.reset();
+        _commit.reset();
         rollbackQuietly();
         lock.unlock();
         _log.error("cannot store %z messages in %s: %s", accepted.size(), _path, e.displayText());
@@ -439,26 +462,72 @@ std::size_t SqliteStore::sweepExpired()
 {
     if (_retention <= 0)
         return 0;
-    Int64 cutoff = (Poco::Timestamp() - _retention).epochMicroseconds();
+    const Int64 cutoff = (Poco::Timestamp() - _retention).epochMicroseconds();
+    std::vector<Int64> seqs;
+    {
+        std::lock_guard<std::mutex> lock(_dbMutex);
+        for (const auto& entry : _seqs)
+            seqs.push_back(entry.second);
+    }
+    std::size_t deleted = 0;
+    for (Int64 seq : seqs)
+        deleted += sweepRoom(seq, cutoff);
+    if (deleted > 0)
+        _log.information("retention: deleted %z messages older than %s from %s", deleted,
+                         Message::formatTime(Poco::Timestamp(cutoff)), _path);
+    return deleted;
+}
+
+std::size_t SqliteStore::sweepRoom(Int64 seq, Int64 cutoff)
+{
+    // A room's messages are numbered in the order of their times and
+    // retention only ever removes the oldest, so what has expired is a range
+    // of the primary key: from the lowest number up to the first message that
+    // has not expired. It is deleted a chunk at a time, the lock released in
+    // between, so senders never wait long behind a sweep.
     std::size_t deleted = 0;
     for (;;)
     {
         std::lock_guard<std::mutex> lock(_dbMutex);
         if (!_session)
             return deleted;
-        Poco::Data::Statement remove(*_session);
-        remove << "DELETE FROM messages WHERE (room, id) IN"
-                  " (SELECT room, id FROM messages WHERE time < ? LIMIT ?)",
-            use(cutoff), bind(sweepChunk);
-        std::size_t n = remove.execute();
-        deleted += n;
-        if (n < static_cast<std::size_t>(sweepChunk))
-            break;
+        Poco::Data::Session& db = *_session;
+        Int64 first = -1;
+        db << "SELECT id FROM messages WHERE room = ? ORDER BY id LIMIT 1", into(first), use(seq),
+            now;
+        if (first < 0)
+            return deleted;
+        Int64 chunkEnd = first + sweepChunk;
+        Int64 kept = -1;
+        db << "SELECT id FROM messages WHERE room = ? AND id >= ? AND id < ? AND time >= ?"
+              " ORDER BY id LIMIT 1",
+            into(kept), use(seq), use(first), use(chunkEnd), use(cutoff), now;
+        Int64 upTo = kept >= 0 ? kept : chunkEnd;
+        if (upTo == first)
+            return deleted;
+        // Deleting a room's newest message must not let its number be
+        // given again after a restart: keep the room's progress in its row.
+        const Progress progress = progressOf(seq);
+        Int64 next = static_cast<Int64>(progress.next);
+        Int64 last = progress.last;
+        Poco::Data::Statement remove(db);
+        remove << "DELETE FROM messages WHERE room = ? AND id < ?", use(seq), use(upTo);
+        db << "BEGIN IMMEDIATE", now;
+        try
+        {
+            db << "UPDATE rooms SET next = ?, last = ? WHERE seq = ?", use(next), use(last),
+                use(seq), now;
+            deleted += remove.execute();
+            db << "COMMIT", now;
+        }
+        catch (...)
+        {
+            rollbackQuietly();
+            throw;
+        }
+        if (kept >= 0)
+            return deleted;
     }
-    if (deleted > 0)
-        _log.information("retention: deleted %z messages older than %s from %s", deleted,
-                         Message::formatTime(Poco::Timestamp(cutoff)), _path);
-    return deleted;
 }
 
 } // namespace hchat

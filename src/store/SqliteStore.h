@@ -35,7 +35,7 @@ class SqliteStore : public Store
 /// behind the first one's back.
 ///
 /// Retention: when `retention` is not zero, the writer deletes messages older
-/// than that, a chunk at a time, between batches.
+/// than that, room by room and a chunk at a time, between batches.
 ///
 /// Thread-safe. _dbMutex guards _session, its statements, _seqs and
 /// _progress (one connection, used by the writer and by readers in turn);
@@ -78,6 +78,18 @@ private:
         Poco::Int64 last = 0; ///< time of the last message, µs since 1970
     };
 
+    struct Rows
+    /// The columns of one batch of messages, bound to _insert.
+    {
+        std::vector<Poco::Int64> rooms, ids, times;
+        std::vector<std::string> kinds, authors, texts;
+        void clear()
+        {
+            rooms.clear(), ids.clear(), times.clear();
+            kinds.clear(), authors.clear(), texts.clear();
+        }
+    };
+
     void open();
     void writeLoop();
     void commitBatch(std::deque<Pending>& batch);
@@ -85,6 +97,7 @@ private:
     Progress& progressOf(Poco::Int64 seq);
     std::vector<MessagePtr> readLocked(Poco::Int64 seq, std::uint64_t from, std::size_t limit);
     void rollbackQuietly();
+    std::size_t sweepRoom(Poco::Int64 seq, Poco::Int64 cutoff);
 
     const std::string _path;
     const Poco::Timespan _retention;
@@ -94,6 +107,8 @@ private:
     std::unique_ptr<Poco::Data::Session> _session;
     std::unordered_map<std::string, Poco::Int64> _seqs;
     std::unordered_map<Poco::Int64, Progress> _progress;
+    Rows _rows;
+    std::unique_ptr<Poco::Data::Statement> _begin, _insert, _commit;
 
     std::mutex _queueMutex;
     std::condition_variable _queued;

@@ -1,0 +1,137 @@
+// hchat-load: the load generator of make bench (tools/bench/run.sh).
+//
+//   hchat-load publish PORT SECONDS CONNECTIONS ROOM...
+//       keep-alive senders on 127.0.0.1:PORT; prints one JSON object
+//   hchat-load ready PORT PATH TIMEOUT
+//       polls GET PATH until it answers 200; prints the wall-clock time (ms
+//       since 1970) of that answer, or exits 1 after TIMEOUT seconds
+//   hchat-load create PORT SUBJECT
+//       creates a public room; prints its id
+//   hchat-load freeport
+//       prints a TCP port that is free on 127.0.0.1 right now
+#include "Publisher.h"
+#include "Socket.h"
+
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <poll.h>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <unistd.h>
+
+namespace
+{
+
+int usage()
+{
+    std::cerr << "usage: hchat-load publish PORT SECONDS CONNECTIONS ROOM...\n"
+                 "       hchat-load ready PORT PATH TIMEOUT\n"
+                 "       hchat-load create PORT SUBJECT\n"
+                 "       hchat-load freeport\n";
+    return 64;
+}
+
+std::string get(int port, const std::string& path)
+/// The whole answer to GET path (Connection: close), or "" on any failure.
+{
+    int fd = hchat::load::Socket::connectTo("127.0.0.1", port);
+    pollfd p{fd, POLLOUT, 0};
+    std::string request =
+        "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    std::string answer;
+    if (::poll(&p, 1, 1000) == 1 && (p.revents & POLLOUT) &&
+        ::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size()))
+    {
+        p.events = POLLIN;
+        char buffer[4096];
+        ssize_t n = 0;
+        while (::poll(&p, 1, 5000) == 1 && (n = ::read(fd, buffer, sizeof buffer)) > 0)
+            answer.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return answer;
+}
+
+std::string urlEncode(const std::string& text)
+{
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text)
+        if (std::isalnum(c))
+            out += static_cast<char>(c);
+        else
+            out += std::string("%") + hex[c >> 4] + hex[c & 15];
+    return out;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    try
+    {
+        std::string mode = argc > 1 ? argv[1] : "";
+        if (mode == "publish" && argc >= 6)
+        {
+            hchat::load::Publisher::Options o;
+            o.port = std::atoi(argv[2]);
+            o.seconds = std::atof(argv[3]);
+            o.connections = std::atoi(argv[4]);
+            for (int i = 5; i < argc; ++i)
+                o.rooms.emplace_back(argv[i]);
+            auto r = hchat::load::Publisher(o).run();
+            std::printf("{\"connections\":%d,\"rooms\":%zu,\"seconds\":%.1f,\"acknowledged\":%ld,"
+                        "\"acknowledged_all\":%ld,\"refused\":%ld,\"reconnects\":%ld,"
+                        "\"rate\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f}\n",
+                        o.connections, o.rooms.size(), r.seconds, r.acknowledged, r.acknowledgedAll,
+                        r.refused, r.reconnects, r.rate(), r.p50Ms, r.p99Ms);
+            return 0;
+        }
+        if (mode == "ready" && argc == 5)
+        {
+            int port = std::atoi(argv[2]);
+            auto deadline = std::chrono::steady_clock::now() +
+                            std::chrono::milliseconds(static_cast<long>(std::atof(argv[4]) * 1000));
+            while (std::chrono::steady_clock::now() < deadline)
+            {
+                if (get(port, argv[3]).compare(0, 12, "HTTP/1.1 200") == 0)
+                {
+                    auto now = std::chrono::system_clock::now().time_since_epoch();
+                    std::printf(
+                        "%lld\n",
+                        static_cast<long long>(
+                            std::chrono::duration_cast<std::chrono::milliseconds>(now).count()));
+                    return 0;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
+            std::cerr << "hchat-load: no 200 from " << argv[3] << " in time\n";
+            return 1;
+        }
+        if (mode == "create" && argc == 4)
+        {
+            std::string answer =
+                get(std::atoi(argv[2]), "/chat_create?public=1&subject=" + urlEncode(argv[3]));
+            std::size_t at = answer.find("Location: /chat/");
+            if (at == std::string::npos)
+                throw std::runtime_error("no room created: " + answer.substr(0, 80));
+            std::printf("%s\n", answer.substr(at + 16, 32).c_str());
+            return 0;
+        }
+        if (mode == "freeport" && argc == 2)
+        {
+            std::printf("%d\n", hchat::load::Socket::freePort());
+            return 0;
+        }
+        return usage();
+    }
+    catch (const std::exception& e)
+    {
+        std::cerr << "hchat-load: " << e.what() << '\n';
+        return 1;
+    }
+}
