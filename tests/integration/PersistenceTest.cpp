@@ -27,6 +27,7 @@ class PersistenceTest : public CppUnit::TestFixture
     CPPUNIT_TEST(killedMidStreamLosesNothingAcknowledged);
     CPPUNIT_TEST(failedWritesAnswer503AndRecover);
     CPPUNIT_TEST(unusableDatabaseStopsTheStart);
+    CPPUNIT_TEST(retentionAnswers410AndKeepsNumbering);
     CPPUNIT_TEST_SUITE_END();
 
     std::string _dir;
@@ -299,6 +300,32 @@ public:
         CPPUNIT_ASSERT_MESSAGE(out, out.find("locked") != std::string::npos);
         TestClient c(first.host(), first.port());
         CPPUNIT_ASSERT_EQUAL(303, c.get("/chat_create?subject=still+fine").status);
+    }
+
+    void retentionAnswers410AndKeepsNumbering()
+    {
+        auto settings = config();
+        settings["store.retention"] = "2s";
+        std::string id;
+        {
+            DaemonProcess daemon(settings);
+            TestClient c(daemon.host(), daemon.port());
+            id = c.createRoom("short memory", true);
+            c.post("/send/" + id, "soon gone", "text/plain");
+            c.post("/send/" + id, "also gone", "text/plain");
+            CPPUNIT_ASSERT_EQUAL(200, c.get("/msg/" + id + "/0").status);
+            std::this_thread::sleep_for(std::chrono::milliseconds(3500)); // sweeps run every second
+            CPPUNIT_ASSERT_EQUAL(410, c.get("/msg/" + id + "/0").status);
+            CPPUNIT_ASSERT_EQUAL(410, c.get("/msg/" + id + "/1").status);
+            CPPUNIT_ASSERT(daemon.log().find("retention: deleted 2 messages") != std::string::npos);
+        }
+        // Every message of the room is deleted; after a restart its numbering
+        // still goes on instead of starting again at 0.
+        DaemonProcess daemon(settings);
+        TestClient c(daemon.host(), daemon.port());
+        CPPUNIT_ASSERT_EQUAL(410, c.get("/msg/" + id + "/1").status);
+        CPPUNIT_ASSERT_EQUAL(std::string("2"), c.post("/send/" + id, "new", "text/plain").body);
+        CPPUNIT_ASSERT_EQUAL(std::string("new"), c.get("/msg/" + id + "/2").body);
     }
 };
 
