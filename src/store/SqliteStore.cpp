@@ -154,15 +154,12 @@ void SqliteStore::open()
         throw;
     }
 
-    Int64 messages = 0;
     std::vector<std::string> ids;
     std::vector<Int64> seqs;
     db << "SELECT id, seq FROM rooms", into(ids), into(seqs), now;
     for (std::size_t i = 0; i < ids.size(); ++i)
         _seqs[ids[i]] = seqs[i];
-    db << "SELECT coalesce(sum(next), 0) FROM rooms", into(messages), now;
-    _log.information("database %s: %z rooms, %Ld messages appended so far", _path, ids.size(),
-                     messages);
+    _log.information("database %s: %z rooms", _path, ids.size());
 }
 
 void SqliteStore::close()
