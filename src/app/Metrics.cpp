@@ -38,6 +38,8 @@ std::string Metrics::render(std::size_t rooms) const
            longPollWaiting);
     metric(out, "hchatd_longpoll_timeouts_total", "counter", "Long polls answered 204.",
            longPollTimeouts);
+    metric(out, "hchatd_sse_streams", "gauge", "Open Server-Sent Events streams.", sseStreams);
+    metric(out, "hchatd_websockets", "gauge", "Open WebSocket connections.", webSockets);
     metric(out, "hchatd_messages_total", "counter", "Messages appended to room logs.",
            messagesAppended);
     metric(out, "hchatd_rooms_created_total", "counter", "Rooms created since start.",

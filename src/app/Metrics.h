@@ -20,6 +20,8 @@ struct Metrics
     std::atomic<std::uint64_t> httpServerErrors{0}; ///< 5xx answers
     std::atomic<std::int64_t> longPollWaiting{0};   ///< gauge: long polls waiting right now
     std::atomic<std::uint64_t> longPollTimeouts{0}; ///< long polls answered 204
+    std::atomic<std::int64_t> sseStreams{0};        ///< gauge: open /events streams
+    std::atomic<std::int64_t> webSockets{0};        ///< gauge: open /ws connections
     std::atomic<std::uint64_t> messagesAppended{0};
     std::atomic<std::uint64_t> roomsCreated{0};
     std::atomic<std::uint64_t> rateLimited{0}; ///< actions refused by limits.messagesPerSecond

@@ -131,6 +131,7 @@ const std::vector<std::string>& Settings::knownKeys()
                                                   "http.keepAliveTimeout",
                                                   "http.htmlDir",
                                                   "longpoll.timeout",
+                                                  "websocket.pingInterval",
                                                   "chat.recentOnJoin",
                                                   "chat.maxMessageBytes",
                                                   "chat.historyLimit",
@@ -167,6 +168,7 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
     r.integer("http.keepAliveTimeout", s.httpKeepAliveTimeout, 1, 3600);
     r.text("http.htmlDir", s.httpHtmlDir);
     r.integer("longpoll.timeout", s.longPollTimeout, 1, 3600);
+    r.integer("websocket.pingInterval", s.webSocketPingInterval, 1, 3600);
     r.integer("chat.recentOnJoin", s.recentOnJoin, 0, 1000);
     r.integer("chat.maxMessageBytes", s.maxMessageBytes, 1, 1 << 20);
     r.integer("chat.historyLimit", s.historyLimit, 1, 10000000);

@@ -24,6 +24,9 @@ public:
 
     int longPollTimeout = 30; ///< seconds
 
+    int webSocketPingInterval =
+        25; ///< seconds of silence before a ping; no pong by the next: dropped
+
     int recentOnJoin = 50;
     int maxMessageBytes = 4096;
     int historyLimit = 1000;

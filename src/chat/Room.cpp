@@ -1,5 +1,6 @@
 #include "chat/Room.h"
 
+#include "chat/Doorbell.h"
 #include "store/Store.h"
 
 #include <Poco/Exception.h>
@@ -59,7 +60,7 @@ MessagePtr Room::append(MessageKind kind, const std::string& author, const std::
     lock.lock();
     publishThrough(message);
     lock.unlock();
-    _arrived.notify_all();
+    wakeAll();
     return message;
 }
 
@@ -107,7 +108,7 @@ void Room::acceptRemote(const MessagePtr& message)
     _assigned = _next;
     _lastActivity = message->time();
     lock.unlock();
-    _arrived.notify_all();
+    wakeAll();
 }
 
 bool Room::inWindow(std::uint64_t n) const
@@ -204,7 +205,46 @@ void Room::close()
         std::lock_guard<std::mutex> lock(_mutex);
         _closed = true;
     }
+    wakeAll();
+}
+
+void Room::wakeAll()
+{
     _arrived.notify_all();
+    std::shared_ptr<const std::vector<std::shared_ptr<Doorbell>>> bells;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        bells = _bells;
+    }
+    if (bells)
+        for (const auto& bell : *bells)
+            bell->ring();
+}
+
+void Room::subscribe(const std::shared_ptr<Doorbell>& bell)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    auto next = std::make_shared<std::vector<std::shared_ptr<Doorbell>>>();
+    if (_bells)
+        *next = *_bells;
+    next->push_back(bell);
+    _bells = next;
+}
+
+void Room::unsubscribe(const std::shared_ptr<Doorbell>& bell)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    if (!_bells)
+        return;
+    auto next = std::make_shared<std::vector<std::shared_ptr<Doorbell>>>(*_bells);
+    next->erase(std::remove(next->begin(), next->end(), bell), next->end());
+    _bells = next;
+}
+
+bool Room::isClosed()
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    return _closed;
 }
 
 } // namespace hchat

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -16,6 +17,7 @@ namespace hchat
 {
 
 class Store;
+class Doorbell;
 
 class Room
 /// A room: its record and its append-only log, numbered 0, 1, 2, … without
@@ -76,6 +78,12 @@ public:
 
     void close();
     /// Wakes every waiting reader and refuses further appends (shutdown).
+    bool isClosed();
+
+    void subscribe(const std::shared_ptr<Doorbell>& bell);
+    void unsubscribe(const std::shared_ptr<Doorbell>& bell);
+    /// Bells rung after every new message and at close, for readers that
+    /// cannot wait on _arrived because they also wait for their socket.
 
 private:
     void ensureLoaded(std::unique_lock<std::mutex>& lock);
@@ -83,6 +91,7 @@ private:
     void discardFrom(const MessagePtr& failed);
     bool inWindow(std::uint64_t n) const;
     bool expired(const MessagePtr& message) const;
+    void wakeAll();
     Lookup fromStore(std::uint64_t n, MessagePtr& out);
 
     const RoomRecord _record;
@@ -100,6 +109,9 @@ private:
     bool _loaded = false;
     bool _closed = false;
     Poco::Timestamp _lastActivity;
+    /// Copy-on-write: replaced under _mutex, rung outside it, so ringing never
+    /// holds the room lock and subscribing never waits for a ring.
+    std::shared_ptr<const std::vector<std::shared_ptr<Doorbell>>> _bells;
 };
 
 } // namespace hchat

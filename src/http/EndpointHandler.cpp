@@ -1,11 +1,14 @@
 #include "http/EndpointHandler.h"
 
 #include "app/Metrics.h"
+#include "app/Settings.h"
 #include "chat/IdGenerator.h"
 #include "chat/RateLimiter.h"
+#include "chat/Room.h"
 #include "chat/RoomRegistry.h"
 #include "http/HttpError.h"
 #include "http/PageRenderer.h"
+#include "http/RequestValues.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPServerRequest.h>
@@ -184,6 +187,29 @@ void EndpointHandler::spendToken(const Poco::Net::HTTPServerRequest& request,
 bool EndpointHandler::wantsJson(const Poco::Net::HTTPServerRequest& request)
 {
     return request.get("Accept", "").find("application/json") != std::string::npos;
+}
+
+std::uint64_t EndpointHandler::startOfStream(const Poco::Net::HTTPServerRequest& request,
+                                             Room& room) const
+{
+    std::string text;
+    std::uint64_t n = 0;
+    if (RequestValues::query(request, "from", text))
+    {
+        if (!RequestValues::parseNumber(text, n))
+            throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "from must be a message number");
+        return n;
+    }
+    const std::string lastEventId = request.get("Last-Event-ID", "");
+    if (!lastEventId.empty())
+    {
+        if (!RequestValues::parseNumber(lastEventId, n))
+            throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "Last-Event-ID must be a number");
+        return n + 1;
+    }
+    const std::uint64_t next = room.next();
+    const auto recent = static_cast<std::uint64_t>(_context.settings.recentOnJoin);
+    return next > recent ? next - recent : 0;
 }
 
 } // namespace hchat

@@ -59,6 +59,11 @@ protected:
 
     static bool wantsJson(const Poco::Net::HTTPServerRequest& request);
 
+    std::uint64_t startOfStream(const Poco::Net::HTTPServerRequest& request, Room& room) const;
+    /// Where an SSE or WebSocket stream starts (SPEC §4): ?from=n, else the
+    /// Last-Event-ID header + 1, else the last chat.recentOnJoin messages.
+    /// HttpError 400 when from or Last-Event-ID is not a number.
+
     const ServerContext& _context;
 
 private:

@@ -2,6 +2,7 @@
 
 #include "http/ChatPageHandler.h"
 #include "http/CreateRoomHandler.h"
+#include "http/EventStreamHandler.h"
 #include "http/HealthHandler.h"
 #include "http/IndexPageHandler.h"
 #include "http/LongPollHandler.h"
@@ -12,6 +13,7 @@
 #include "http/RoomMessagesHandler.h"
 #include "http/SendHandler.h"
 #include "http/StaticFileHandler.h"
+#include "http/WebSocketHandler.h"
 
 #include <Poco/Net/HTTPServerRequest.h>
 
@@ -27,6 +29,8 @@ RequestDispatcher::RequestDispatcher(const ServerContext& c) : _context(c)
     r.add("GET", "/chat/{id}", [&c](const P& p) { return new ChatPageHandler(c, p[0]); });
     r.add("GET", "/msg/{id}/{n}", [&c](const P& p) { return new LongPollHandler(c, p[0], p[1]); });
     r.add("POST", "/send/{id}", [&c](const P& p) { return new SendHandler(c, p[0]); });
+    r.add("GET", "/events/{id}", [&c](const P& p) { return new EventStreamHandler(c, p[0]); });
+    r.add("GET", "/ws/{id}", [&c](const P& p) { return new WebSocketHandler(c, p[0]); });
     r.add("GET", "/api/rooms", [&c](const P&) { return new RoomListHandler(c); });
     r.add("GET", "/api/rooms/{id}", [&c](const P& p) { return new RoomInfoHandler(c, p[0]); });
     r.add("GET", "/api/rooms/{id}/messages",

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "http/EndpointHandler.h"
+
+#include <string>
+
+namespace hchat
+{
+
+class EventStreamHandler : public EndpointHandler
+/// GET /events/<id>[?from=n]        (Server-Sent Events)
+///
+/// The room's log as an endless event stream, from message n: ?from=n, else
+/// the Last-Event-ID header + 1 (what a browser's EventSource sends when it
+/// reconnects), else the last chat.recentOnJoin messages. Then every new
+/// message as soon as it is stored, each exactly once and in order:
+///
+///   id: 7
+///   event: message            (the kind: message, join, leave or nick)
+///   data: {"type":"message","id":7,"kind":"message","author":…,"time":…,"text":…}
+///
+/// A comment line ": keep-alive" at least every 15 s (or longpoll.timeout, if
+/// shorter) keeps proxies from closing the stream and tells the daemon when
+/// the client has gone.
+/// Messages deleted by retention before the client read them:
+///
+///   event: error
+///   data: {"type":"error","error":"gone","message":…,"next":m}
+///
+/// and the stream goes on from m, the oldest message still there.
+///
+///   200 text/event-stream   the stream (chunked)
+///   400 from or Last-Event-ID is not a number
+///   404 no such room
+///
+/// The connection is a cursor into the room log: nothing is queued for it,
+/// so a client that stops reading only falls behind itself. At shutdown the
+/// stream ends; EventSource reconnects with Last-Event-ID.
+{
+public:
+    EventStreamHandler(const ServerContext& context, std::string roomId);
+
+protected:
+    void handle(Poco::Net::HTTPServerRequest& request,
+                Poco::Net::HTTPServerResponse& response) override;
+
+private:
+    std::string _roomId;
+};
+
+} // namespace hchat

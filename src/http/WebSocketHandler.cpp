@@ -1,0 +1,44 @@
+#include "http/WebSocketHandler.h"
+
+#include "app/Metrics.h"
+#include "chat/Nickname.h"
+#include "chat/Room.h"
+#include "http/HttpError.h"
+#include "http/WebSocketSession.h"
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/WebSocket.h>
+
+namespace hchat
+{
+
+WebSocketHandler::WebSocketHandler(const ServerContext& context, std::string roomId)
+    : EndpointHandler(context), _roomId(std::move(roomId))
+{
+}
+
+void WebSocketHandler::handle(Poco::Net::HTTPServerRequest& request,
+                              Poco::Net::HTTPServerResponse& response)
+{
+    auto room = findRoom(_roomId);
+    const std::uint64_t from = startOfStream(request, *room);
+    std::unique_ptr<Poco::Net::WebSocket> socket;
+    try
+    {
+        socket = std::make_unique<Poco::Net::WebSocket>(request, response);
+    }
+    catch (const Poco::Net::WebSocketException& e)
+    {
+        throw HttpError(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST,
+                        "this URL takes a WebSocket upgrade (" + e.message() + ")");
+    }
+    // From here on the answer was the 101: errors end the session, never an HTTP answer.
+    WebSocketSession session(_context, *socket, room, personKey(request),
+                             Nickname::guestName(clientId(request)),
+                             request.clientAddress().toString());
+    session.run(from);
+}
+
+} // namespace hchat

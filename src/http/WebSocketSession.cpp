@@ -1,0 +1,279 @@
+#include "http/WebSocketSession.h"
+
+#include "app/Metrics.h"
+#include "app/Settings.h"
+#include "chat/Doorbell.h"
+#include "chat/Nickname.h"
+#include "chat/RateLimiter.h"
+#include "chat/Room.h"
+#include "http/ServerContext.h"
+#include "http/StreamError.h"
+#include "util/Utf8.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/String.h>
+
+#include <poll.h>
+
+namespace hchat
+{
+
+using Poco::Net::WebSocket;
+
+namespace
+{
+const std::size_t slice = 100; // messages taken from the room per look
+} // namespace
+
+WebSocketSession::WebSocketSession(const ServerContext& context, WebSocket& socket,
+                                   std::shared_ptr<Room> room, std::string personKey,
+                                   std::string name, std::string peer)
+    : _context(context), _socket(socket), _room(std::move(room)),
+      _bell(std::make_shared<Doorbell>()), _personKey(std::move(personKey)), _name(std::move(name)),
+      _peer(std::move(peer)), _log(Poco::Logger::get("hchatd.ws"))
+{
+}
+
+void WebSocketSession::run(std::uint64_t from)
+{
+    _next = from;
+    const int maxMessage = _context.settings.maxMessageBytes * 6 + 256;
+    _socket.setMaxPayloadSize(maxMessage);
+    _socket.setNoDelay(true);
+    // A client that stops reading blocks only this thread, and only this long.
+    _socket.setSendTimeout(Poco::Timespan(_context.settings.httpRequestTimeout, 0));
+    // Read only when poll() says bytes are there; this bounds a frame that
+    // arrives in pieces.
+    _socket.setReceiveTimeout(Poco::Timespan(_context.settings.httpRequestTimeout, 0));
+
+    Metrics& metrics = _context.metrics;
+    metrics.webSockets.fetch_add(1, std::memory_order_relaxed);
+    _room->subscribe(_bell);
+    const int pingMs = _context.settings.webSocketPingInterval * 1000;
+    try
+    {
+        while (!_closed)
+        {
+            _bell->clear(); // a message stored from here on rings it again
+            if (!deliver())
+                break;
+            if (_room->isClosed())
+            {
+                close(WebSocket::WS_ENDPOINT_GOING_AWAY, "server shutting down");
+                break;
+            }
+            _room->presence().seen(_personKey, _name, Poco::Timestamp());
+            if (_socket.available() > 0)
+            {
+                if (!readFrame())
+                    break;
+                continue;
+            }
+            pollfd waits[2] = {{_socket.impl()->sockfd(), POLLIN, 0}, {_bell->fd(), POLLIN, 0}};
+            int ready = ::poll(waits, 2, pingMs);
+            if (ready < 0 && errno != EINTR)
+                break;
+            if (ready == 0)
+            {
+                if (_pingOutstanding)
+                {
+                    _log.information("WebSocket %s: no pong, dropped", _peer);
+                    close(WebSocket::WS_ENDPOINT_GOING_AWAY, "no answer to ping");
+                    break;
+                }
+                _socket.sendFrame("", 0, WebSocket::FRAME_FLAG_FIN | WebSocket::FRAME_OP_PING);
+                _pingOutstanding = true;
+                continue;
+            }
+            if (waits[0].revents & (POLLIN | POLLHUP | POLLERR))
+                if (!readFrame())
+                    break;
+        }
+    }
+    catch (const Poco::Net::WebSocketException& e)
+    {
+        if (e.code() == WebSocket::WS_ERR_PAYLOAD_TOO_BIG)
+            close(WebSocket::WS_PAYLOAD_TOO_BIG, "message too big");
+        else
+            close(WebSocket::WS_PROTOCOL_ERROR, "protocol error");
+        _log.information("WebSocket %s: %s", _peer, e.displayText());
+    }
+    catch (const Poco::Exception& e)
+    {
+        // The client went away, stopped reading (send timeout) or sent garbage.
+        _log.debug("WebSocket %s ended: %s", _peer, e.displayText());
+    }
+    _room->unsubscribe(_bell);
+    metrics.webSockets.fetch_sub(1, std::memory_order_relaxed);
+}
+
+bool WebSocketSession::deliver()
+{
+    for (;;)
+    {
+        std::uint64_t roomNext = 0;
+        std::vector<MessagePtr> messages = _room->range(_next, slice, roomNext);
+        if (messages.empty())
+        {
+            if (_next < roomNext) // everything from _next on was deleted by retention
+            {
+                sendText(StreamError::gone(_next, roomNext));
+                _next = roomNext;
+            }
+            return true;
+        }
+        if (messages.front()->id() > _next)
+            sendText(StreamError::gone(_next, messages.front()->id()));
+        for (const MessagePtr& m : messages)
+            sendText(m->json());
+        _next = messages.back()->id() + 1;
+    }
+}
+
+bool WebSocketSession::readFrame()
+{
+    int flags = 0;
+    _frame.resize(0);
+    int n = _socket.receiveFrame(_frame, flags);
+    if (n == 0 && flags == 0)
+        return false;         // the peer closed the TCP connection
+    _pingOutstanding = false; // anything it sends shows it is alive
+    const int opcode = flags & WebSocket::FRAME_OP_BITMASK;
+    const std::string payload(_frame.begin(), static_cast<std::size_t>(n));
+    switch (opcode)
+    {
+    case WebSocket::FRAME_OP_PING:
+        _socket.sendFrame(payload.data(), n, WebSocket::FRAME_FLAG_FIN | WebSocket::FRAME_OP_PONG);
+        return true;
+    case WebSocket::FRAME_OP_PONG:
+        return true;
+    case WebSocket::FRAME_OP_CLOSE:
+    {
+        // Echo the client's code (RFC 6455 §5.5.1); no code: a plain 1000.
+        Poco::UInt16 code = WebSocket::WS_NORMAL_CLOSE;
+        if (n >= 2)
+            code = static_cast<Poco::UInt16>((static_cast<unsigned char>(payload[0]) << 8) |
+                                             static_cast<unsigned char>(payload[1]));
+        close(code, "");
+        return false;
+    }
+    case WebSocket::FRAME_OP_BINARY:
+        close(WebSocket::WS_PAYLOAD_NOT_ACCEPTABLE, "text frames only");
+        return false;
+    case WebSocket::FRAME_OP_TEXT:
+    case WebSocket::FRAME_OP_CONT:
+        break;
+    default:
+        close(WebSocket::WS_PROTOCOL_ERROR, "unknown opcode");
+        return false;
+    }
+    if ((opcode == WebSocket::FRAME_OP_TEXT) == _inFragments)
+    {
+        close(WebSocket::WS_PROTOCOL_ERROR, "bad fragment sequence");
+        return false;
+    }
+    _partial += payload;
+    if (_partial.size() > static_cast<std::size_t>(_socket.getMaxPayloadSize()))
+    {
+        close(WebSocket::WS_PAYLOAD_TOO_BIG, "message too big");
+        return false;
+    }
+    _inFragments = (flags & WebSocket::FRAME_FLAG_FIN) == 0;
+    if (_inFragments)
+        return true;
+    std::string text;
+    text.swap(_partial);
+    if (!Utf8::isValid(text))
+    {
+        close(WebSocket::WS_MALFORMED_PAYLOAD, "not UTF-8");
+        return false;
+    }
+    return handleText(text);
+}
+
+bool WebSocketSession::handleText(const std::string& text)
+{
+    Poco::JSON::Object::Ptr request;
+    try
+    {
+        request = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+    }
+    catch (const Poco::Exception&)
+    {
+        sendText(StreamError::make("bad-request", "frames must be JSON objects"));
+        return true;
+    }
+    const std::string type = request->optValue<std::string>("type", "");
+    if (type == "send")
+    {
+        const std::string message = request->optValue<std::string>("text", "");
+        if (Poco::trim(message).empty())
+        {
+            sendText(StreamError::make("empty", "the message is empty"));
+            return true;
+        }
+        if (message.size() > static_cast<std::size_t>(_context.settings.maxMessageBytes))
+        {
+            sendText(StreamError::make(
+                "too-long", "the message is too long (at most " +
+                                std::to_string(_context.settings.maxMessageBytes) + " bytes)"));
+            return true;
+        }
+        Poco::Timespan retryAfter;
+        if (!_context.limiter.tryAcquire(_personKey, Poco::Timestamp(), retryAfter))
+        {
+            _context.metrics.rateLimited.fetch_add(1, std::memory_order_relaxed);
+            _log.warning("WebSocket %s: over the rate limit, closed", _peer);
+            close(WebSocket::WS_POLICY_VIOLATION, "too many messages");
+            return false;
+        }
+        try
+        {
+            _room->append(MessageKind::Message, _name, message);
+            _context.metrics.messagesAppended.fetch_add(1, std::memory_order_relaxed);
+        }
+        catch (const Poco::Exception& e)
+        {
+            _log.error("cannot append to %s: %s", _room->id(), e.displayText());
+            sendText(StreamError::make("not-stored",
+                                       "the message could not be stored; nothing was sent"));
+        }
+        return true;
+    }
+    if (type == "nick")
+    {
+        const std::string nick = request->optValue<std::string>("nick", "");
+        if (!Nickname::isValid(nick))
+            sendText(StreamError::make(
+                "bad-nick", "use 1 to 32 letters, digits, '_', '-' or '.' for a nickname"));
+        else
+            _name = nick;
+        return true;
+    }
+    sendText(StreamError::make("bad-request", "unknown type '" + type + "'"));
+    return true;
+}
+
+void WebSocketSession::sendText(const std::string& json)
+{
+    _socket.sendFrame(json.data(), static_cast<int>(json.size()), WebSocket::FRAME_TEXT);
+}
+
+void WebSocketSession::close(Poco::UInt16 code, const std::string& reason)
+{
+    if (_closed)
+        return;
+    _closed = true;
+    try
+    {
+        _socket.shutdown(code, reason);
+    }
+    catch (const Poco::Exception&)
+    {
+        // The peer is gone already: nothing to tell it.
+    }
+}
+
+} // namespace hchat

@@ -1,0 +1,80 @@
+#pragma once
+
+#include "chat/Message.h"
+
+#include <Poco/Buffer.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/WebSocket.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace hchat
+{
+
+class Room;
+class Doorbell;
+struct ServerContext;
+
+class WebSocketSession
+/// One WebSocket client of one room, served by one thread that waits in
+/// poll() on the socket and on a Doorbell the room rings for every new
+/// message: the connection is a cursor into the room log, with nothing
+/// queued for it.
+///
+/// Server → client text frames (SPEC §6): the message objects
+///   {"type":"message","id":n,"kind":…,"author":…,"time":…,"text":…}
+/// and {"type":"error","error":code,"message":…} for a request that was
+/// refused (the connection stays), or {"type":"error","error":"gone",…,
+/// "next":m} when messages were deleted by retention before they were read.
+///
+/// Client → server text frames (JSON):
+///   {"type":"send","text":"…"}   appended as the session's name; the client
+///                                sees it come back in order like any message
+///   {"type":"nick","nick":"…"}   the name for the messages that follow
+///
+/// RFC 6455 on the server side: fragmented messages are reassembled (at
+/// most chat.maxMessageBytes × 6 + 256 bytes, room for JSON escapes); a ping
+/// is answered with a pong; a close is echoed with the client's code. Close
+/// codes: 1001 shutdown or a client that stopped answering pings, 1003 a
+/// binary frame, 1007 text that is not UTF-8, 1008 over the rate limit,
+/// 1009 a message too big. An idle client is pinged every
+/// websocket.pingInterval seconds and dropped when it misses a pong.
+///
+/// Not thread-safe: one session per connection thread.
+{
+public:
+    WebSocketSession(const ServerContext& context, Poco::Net::WebSocket& socket,
+                     std::shared_ptr<Room> room, std::string personKey, std::string name,
+                     std::string peer);
+
+    void run(std::uint64_t from);
+    /// Serves the client until it closes, breaks the protocol, stops
+    /// answering, or the daemon shuts down. Never throws.
+
+private:
+    bool deliver();
+    bool readFrame();
+    bool handleText(const std::string& text);
+    void sendText(const std::string& json);
+    void close(Poco::UInt16 code, const std::string& reason);
+
+    const ServerContext& _context;
+    Poco::Net::WebSocket& _socket;
+    std::shared_ptr<Room> _room;
+    std::shared_ptr<Doorbell> _bell;
+    const std::string _personKey;
+    std::string _name;
+    const std::string _peer;
+    Poco::Logger& _log;
+
+    std::uint64_t _next = 0; ///< the number of the next message to deliver
+    std::string _partial;    ///< a fragmented message being reassembled
+    bool _inFragments = false;
+    bool _pingOutstanding = false;
+    bool _closed = false;
+    Poco::Buffer<char> _frame{0};
+};
+
+} // namespace hchat

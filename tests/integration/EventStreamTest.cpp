@@ -1,0 +1,118 @@
+#include "support/DaemonProcess.h"
+#include "support/TestClient.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <thread>
+
+namespace hchat::test
+{
+
+class EventStreamTest : public CppUnit::TestFixture
+/// GET /events/<id> (Server-Sent Events) over a raw socket.
+{
+    CPPUNIT_TEST_SUITE(EventStreamTest);
+    CPPUNIT_TEST(historyThenLiveMessages);
+    CPPUNIT_TEST(resumesAfterLastEventId);
+    CPPUNIT_TEST(keepAliveComments);
+    CPPUNIT_TEST(badRequests);
+    CPPUNIT_TEST(deletedMessagesAreAnErrorEvent);
+    CPPUNIT_TEST_SUITE_END();
+
+    std::unique_ptr<DaemonProcess> _daemon;
+
+    TestClient http() { return TestClient(_daemon->host(), _daemon->port()); }
+
+    static std::string request(const std::string& path, const std::string& extra = "")
+    {
+        return "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n" +
+               extra + "\r\n";
+    }
+
+    static bool has(const std::string& stream, const std::string& part)
+    {
+        return stream.find(part) != std::string::npos;
+    }
+
+public:
+    void setUp() override
+    {
+        _daemon = std::make_unique<DaemonProcess>(std::map<std::string, std::string>{
+            {"longpoll.timeout", "1"}, {"chat.recentOnJoin", "2"}});
+    }
+    void tearDown() override { _daemon.reset(); }
+
+    void historyThenLiveMessages()
+    {
+        std::string id = http().createRoom("sse", true);
+        for (const char* text : {"zero", "one", "two"})
+            http().post("/send/" + id, text, "text/plain");
+        std::thread later(
+            [&]
+            {
+                std::this_thread::sleep_for(std::chrono::milliseconds(500));
+                http().post("/send/" + id + "?nick=sam", "live <b>", "text/plain");
+            });
+        std::string stream = http().raw(request("/events/" + id), 1.5);
+        later.join();
+        CPPUNIT_ASSERT(has(stream, "HTTP/1.1 200"));
+        CPPUNIT_ASSERT(has(stream, "Content-Type: text/event-stream"));
+        CPPUNIT_ASSERT(!has(stream, "\"zero\"")); // chat.recentOnJoin = 2
+        CPPUNIT_ASSERT(has(stream, "id: 1\nevent: message\ndata: {\"type\":\"message\",\"id\":1,"));
+        CPPUNIT_ASSERT(has(stream, "id: 2\n"));
+        CPPUNIT_ASSERT(has(stream, "id: 3\nevent: message\ndata: "));
+        CPPUNIT_ASSERT(has(stream, "\"author\":\"sam\""));
+        CPPUNIT_ASSERT(has(stream, "\"text\":\"live <b>\""));
+        CPPUNIT_ASSERT(stream.find("id: 1\n") < stream.find("id: 2\n"));
+        CPPUNIT_ASSERT(stream.find("id: 2\n") < stream.find("id: 3\n"));
+    }
+
+    void resumesAfterLastEventId()
+    {
+        std::string id = http().createRoom("resume", false);
+        for (int i = 0; i < 5; ++i)
+            http().post("/send/" + id, "m" + std::to_string(i), "text/plain");
+        std::string stream = http().raw(request("/events/" + id, "Last-Event-ID: 1\r\n"), 1);
+        CPPUNIT_ASSERT(!has(stream, "id: 1\n"));
+        CPPUNIT_ASSERT(has(stream, "id: 2\n") && has(stream, "id: 3\n") && has(stream, "id: 4\n"));
+        std::string from = http().raw(request("/events/" + id + "?from=0"), 1);
+        CPPUNIT_ASSERT(has(from, "id: 0\n") && has(from, "id: 4\n"));
+    }
+
+    void keepAliveComments()
+    {
+        std::string id = http().createRoom("quiet", false);
+        std::string stream = http().raw(request("/events/" + id), 2.5);
+        CPPUNIT_ASSERT(has(stream, ": keep-alive\n\n"));
+    }
+
+    void badRequests()
+    {
+        std::string id = http().createRoom("bad", false);
+        CPPUNIT_ASSERT_EQUAL(400, http().get("/events/" + id + "?from=-1").status);
+        CPPUNIT_ASSERT_EQUAL(400, http().get("/events/" + id, {{"Last-Event-ID", "abc"}}).status);
+        CPPUNIT_ASSERT_EQUAL(404, http().get("/events/ffffffffffffffffffffffffffffffff").status);
+        CPPUNIT_ASSERT_EQUAL(405, http().post("/events/" + id, "x", "text/plain").status);
+    }
+
+    void deletedMessagesAreAnErrorEvent()
+    {
+        DaemonProcess memory(std::map<std::string, std::string>{{"store.kind", "memory"},
+                                                                {"chat.historyLimit", "3"},
+                                                                {"chat.recentOnJoin", "2"},
+                                                                {"longpoll.timeout", "1"}});
+        TestClient c(memory.host(), memory.port());
+        std::string id = c.createRoom("short", false);
+        for (int i = 0; i < 6; ++i)
+            c.post("/send/" + id, "m" + std::to_string(i), "text/plain");
+        std::string stream = c.raw(request("/events/" + id + "?from=0"), 1);
+        CPPUNIT_ASSERT(has(stream, "event: error\ndata: {\"type\":\"error\",\"error\":\"gone\""));
+        CPPUNIT_ASSERT(has(stream, "\"next\":3"));
+        CPPUNIT_ASSERT(has(stream, "id: 3\n") && has(stream, "id: 5\n"));
+        CPPUNIT_ASSERT(stream.find("event: error") < stream.find("id: 3\n"));
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(EventStreamTest);
+
+} // namespace hchat::test

@@ -1,0 +1,298 @@
+#include "support/DaemonProcess.h"
+#include "support/TestClient.h"
+#include "support/WsClient.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/NetException.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <atomic>
+#include <fstream>
+#include <thread>
+
+namespace hchat::test
+{
+
+using Poco::Net::WebSocket;
+
+class WebSocketTest : public CppUnit::TestFixture
+/// GET /ws/<id> through POCO's WebSocket client: delivery, resume, RFC 6455
+/// behaviour and its close codes, idle clients, a client that never reads.
+{
+    CPPUNIT_TEST_SUITE(WebSocketTest);
+    CPPUNIT_TEST(everyClientGetsEveryMessageInOrder);
+    CPPUNIT_TEST(startsAtFromOrRecentHistory);
+    CPPUNIT_TEST(fragmentsAreReassembled);
+    CPPUNIT_TEST(pingIsAnsweredWithPong);
+    CPPUNIT_TEST(closeCodes);
+    CPPUNIT_TEST(refusedRequestsKeepTheConnection);
+    CPPUNIT_TEST(overTheRateLimitCloses1008);
+    CPPUNIT_TEST(notAnUpgradeOrNoRoom);
+    CPPUNIT_TEST(silentClientIsDropped);
+    CPPUNIT_TEST(stalledReaderDelaysNobody);
+    CPPUNIT_TEST_SUITE_END();
+
+    std::unique_ptr<DaemonProcess> _daemon;
+
+    TestClient http() { return TestClient(_daemon->host(), _daemon->port()); }
+    std::unique_ptr<WsClient> ws(const std::string& path)
+    {
+        return std::make_unique<WsClient>(_daemon->host(), _daemon->port(), path);
+    }
+
+    static Poco::JSON::Object::Ptr object(const std::string& text)
+    {
+        return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+    }
+
+public:
+    void setUp() override
+    {
+        _daemon = std::make_unique<DaemonProcess>(
+            std::map<std::string, std::string>{{"chat.recentOnJoin", "3"},
+                                               {"chat.maxMessageBytes", "1000"},
+                                               {"websocket.pingInterval", "1"}});
+    }
+    void tearDown() override { _daemon.reset(); }
+
+    void everyClientGetsEveryMessageInOrder()
+    {
+        std::string id = http().createRoom("ws", true);
+        std::vector<std::unique_ptr<WsClient>> clients;
+        for (int i = 0; i < 3; ++i)
+            clients.push_back(ws("/ws/" + id));
+        clients[0]->sendText(R"({"type":"nick","nick":"wendy"})");
+        clients[0]->sendText(R"({"type":"send","text":"from a socket ✓"})");
+        CPPUNIT_ASSERT_EQUAL(200, http().post("/send/" + id, "from curl", "text/plain").status);
+        for (auto& c : clients)
+        {
+            auto first = object(c->nextText());
+            auto second = object(c->nextText());
+            CPPUNIT_ASSERT_EQUAL(std::string("message"), first->getValue<std::string>("type"));
+            CPPUNIT_ASSERT_EQUAL(0, first->getValue<int>("id"));
+            CPPUNIT_ASSERT_EQUAL(std::string("from a socket ✓"),
+                                 first->getValue<std::string>("text"));
+            CPPUNIT_ASSERT_EQUAL(std::string("wendy"), first->getValue<std::string>("author"));
+            CPPUNIT_ASSERT_EQUAL(1, second->getValue<int>("id"));
+            CPPUNIT_ASSERT_EQUAL(std::string("from curl"), second->getValue<std::string>("text"));
+        }
+        // The socket's message is in the log for every transport.
+        CPPUNIT_ASSERT_EQUAL(std::string("from a socket ✓"), http().get("/msg/" + id + "/0").body);
+        CPPUNIT_ASSERT(http().get("/metrics").body.find("hchatd_websockets 3\n") !=
+                       std::string::npos);
+    }
+
+    void startsAtFromOrRecentHistory()
+    {
+        std::string id = http().createRoom("resume", false);
+        for (int i = 0; i < 6; ++i)
+            http().post("/send/" + id, "m" + std::to_string(i), "text/plain");
+        auto resumed = ws("/ws/" + id + "?from=2");
+        for (int i = 2; i < 6; ++i)
+            CPPUNIT_ASSERT_EQUAL(i, object(resumed->nextText())->getValue<int>("id"));
+        auto fresh = ws("/ws/" + id); // chat.recentOnJoin = 3
+        CPPUNIT_ASSERT_EQUAL(3, object(fresh->nextText())->getValue<int>("id"));
+        // Dropped and resumed: nothing missed, nothing twice.
+        resumed.reset();
+        http().post("/send/" + id, "while away", "text/plain");
+        auto back = ws("/ws/" + id + "?from=6");
+        auto m = object(back->nextText());
+        CPPUNIT_ASSERT_EQUAL(6, m->getValue<int>("id"));
+        CPPUNIT_ASSERT_EQUAL(std::string("while away"), m->getValue<std::string>("text"));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), back->nextText(0.5));
+        CPPUNIT_ASSERT_EQUAL(400, http().get("/ws/" + id + "?from=x").status);
+    }
+
+    void fragmentsAreReassembled()
+    {
+        std::string id = http().createRoom("fragments", false);
+        auto c = ws("/ws/" + id);
+        c->sendFrame(R"({"type":"send",)", WebSocket::FRAME_OP_TEXT);
+        c->sendFrame(R"("text":"in )", WebSocket::FRAME_OP_CONT);
+        c->sendFrame(R"(three pieces"})", WebSocket::FRAME_FLAG_FIN | WebSocket::FRAME_OP_CONT);
+        CPPUNIT_ASSERT_EQUAL(std::string("in three pieces"),
+                             object(c->nextText())->getValue<std::string>("text"));
+    }
+
+    void pingIsAnsweredWithPong()
+    {
+        std::string id = http().createRoom("ping", false);
+        auto c = ws("/ws/" + id);
+        c->sendFrame("are you there", WebSocket::FRAME_FLAG_FIN | WebSocket::FRAME_OP_PING);
+        std::string payload;
+        int flags = 0;
+        bool pong = false;
+        while (!pong && c->receive(payload, flags, 2))
+            pong = (flags & WebSocket::FRAME_OP_BITMASK) == WebSocket::FRAME_OP_PONG &&
+                   payload == "are you there";
+        CPPUNIT_ASSERT(pong);
+    }
+
+    void closeCodes()
+    {
+        std::string id = http().createRoom("codes", false);
+        {
+            auto c = ws("/ws/" + id);
+            c->socket().shutdown(4321, "bye"); // echoed with the client's code
+            CPPUNIT_ASSERT_EQUAL(4321, c->closeCode());
+        }
+        {
+            auto c = ws("/ws/" + id);
+            c->sendFrame(std::string("{\"type\":\"send\",\"text\":\"\xc3\x28\"}"),
+                         WebSocket::FRAME_TEXT);
+            CPPUNIT_ASSERT_EQUAL(1007, c->closeCode());
+        }
+        {
+            auto c = ws("/ws/" + id);
+            c->sendFrame("\x01\x02", WebSocket::FRAME_BINARY);
+            CPPUNIT_ASSERT_EQUAL(1003, c->closeCode());
+        }
+        {
+            auto c = ws("/ws/" + id);
+            c->sendText(std::string(7000, 'x')); // over 1000 × 6 + 256
+            CPPUNIT_ASSERT_EQUAL(1009, c->closeCode());
+        }
+        {
+            auto c = ws("/ws/" + id); // too big only once reassembled
+            for (int i = 0; i < 7; ++i)
+                c->sendFrame(std::string(1000, 'x'),
+                             i == 0 ? WebSocket::FRAME_OP_TEXT : WebSocket::FRAME_OP_CONT);
+            CPPUNIT_ASSERT_EQUAL(1009, c->closeCode());
+        }
+        // Nothing of all that reached the log.
+        CPPUNIT_ASSERT(http().get("/api/rooms/" + id).body.find("\"next\":0") != std::string::npos);
+    }
+
+    void refusedRequestsKeepTheConnection()
+    {
+        std::string id = http().createRoom("refusals", false);
+        auto c = ws("/ws/" + id);
+        for (const char* bad : {"not json", R"({"type":"send","text":"   "})",
+                                R"({"type":"nick","nick":"no spaces"})", R"({"type":"dance"})"})
+        {
+            c->sendText(bad);
+            auto e = object(c->nextText());
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(bad, std::string("error"),
+                                         e->getValue<std::string>("type"));
+        }
+        c->sendText("{\"type\":\"send\",\"text\":\"" + std::string(1001, 'y') + "\"}");
+        CPPUNIT_ASSERT_EQUAL(std::string("too-long"),
+                             object(c->nextText())->getValue<std::string>("error"));
+        c->sendText(R"({"type":"send","text":"still here"})");
+        CPPUNIT_ASSERT_EQUAL(std::string("still here"),
+                             object(c->nextText())->getValue<std::string>("text"));
+    }
+
+    void overTheRateLimitCloses1008()
+    {
+        DaemonProcess limited(std::map<std::string, std::string>{
+            {"limits.messagesPerSecond", "0.5"}, {"limits.burst", "2"}});
+        std::string id = TestClient(limited.host(), limited.port()).createRoom("limit", false);
+        WsClient c(limited.host(), limited.port(), "/ws/" + id);
+        for (int i = 0; i < 3; ++i)
+            c.sendText(R"({"type":"send","text":"quick"})");
+        CPPUNIT_ASSERT_EQUAL(1008, c.closeCode());
+        CPPUNIT_ASSERT(limited.log().find("over the rate limit") != std::string::npos);
+    }
+
+    void notAnUpgradeOrNoRoom()
+    {
+        std::string id = http().createRoom("plain", false);
+        Reply plain = http().get("/ws/" + id);
+        CPPUNIT_ASSERT_EQUAL(400, plain.status);
+        CPPUNIT_ASSERT(plain.body.find("WebSocket") != std::string::npos);
+        CPPUNIT_ASSERT_THROW(ws("/ws/ffffffffffffffffffffffffffffffff"), Poco::Exception);
+    }
+
+    void silentClientIsDropped()
+    {
+        // websocket.pingInterval = 1: pinged after 1 s of silence, dropped
+        // when the next second passes without a pong.
+        std::string id = http().createRoom("silent", false);
+        auto c = ws("/ws/" + id);
+        std::string payload;
+        int flags = 0;
+        bool pinged = false;
+        int code = -1;
+        auto start = std::chrono::steady_clock::now();
+        while (c->receive(payload, flags, 5)) // never answers
+        {
+            int opcode = flags & WebSocket::FRAME_OP_BITMASK;
+            pinged = pinged || opcode == WebSocket::FRAME_OP_PING;
+            if (opcode == WebSocket::FRAME_OP_CLOSE)
+            {
+                code = (static_cast<unsigned char>(payload[0]) << 8) |
+                       static_cast<unsigned char>(payload[1]);
+                break;
+            }
+        }
+        CPPUNIT_ASSERT(pinged);
+        CPPUNIT_ASSERT_EQUAL(1001, code);
+        CPPUNIT_ASSERT(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+        // One that answers stays.
+        auto polite = ws("/ws/" + id);
+        CPPUNIT_ASSERT_EQUAL(std::string(""), polite->nextText(3)); // answers pings meanwhile
+        http().post("/send/" + id, "still connected", "text/plain");
+        CPPUNIT_ASSERT_EQUAL(std::string("still connected"),
+                             object(polite->nextText())->getValue<std::string>("text"));
+    }
+
+    static long rssKiB(int pid)
+    {
+        std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+        std::string line;
+        while (std::getline(status, line))
+            if (line.compare(0, 6, "VmRSS:") == 0)
+                return std::stol(line.substr(6));
+        return -1;
+    }
+
+    void stalledReaderDelaysNobody()
+    {
+        // One client never reads while 100 others take a burst of 300
+        // messages of 1,000 bytes: they all get every message, in order, and
+        // the daemon does not buffer for the stalled one.
+        std::string id = http().createRoom("stall", false);
+        auto stalled = ws("/ws/" + id);
+        stalled->socket().setReceiveBufferSize(4096);
+        const int readers = 100, burst = 300;
+        std::vector<std::unique_ptr<WsClient>> clients;
+        for (int i = 0; i < readers; ++i)
+            clients.push_back(ws("/ws/" + id));
+        long rssBefore = rssKiB(_daemon->pid());
+        std::atomic<int> complete{0};
+        std::vector<std::thread> threads;
+        for (auto& c : clients)
+            threads.emplace_back(
+                [&complete, &c, burst]
+                {
+                    for (int n = 0; n < burst; ++n)
+                    {
+                        std::string text = c->nextText(20);
+                        if (text.empty() ||
+                            text.find("\"id\":" + std::to_string(n) + ",") == std::string::npos)
+                            return;
+                    }
+                    ++complete;
+                });
+        TestClient sender = http();
+        const std::string body(1000, 'z');
+        for (int n = 0; n < burst; ++n)
+            CPPUNIT_ASSERT_EQUAL(200, sender.post("/send/" + id, body, "text/plain").status);
+        for (auto& t : threads)
+            t.join();
+        long rssAfter = rssKiB(_daemon->pid());
+        std::cout << "\n[stall] " << complete.load() << " of " << readers << " readers got all "
+                  << burst << " messages; daemon RSS " << rssBefore << " -> " << rssAfter << " KiB "
+                  << std::flush;
+        CPPUNIT_ASSERT_EQUAL(readers, complete.load());
+        // 300 KB of messages for the stalled client stay in the room log and
+        // the kernel's socket buffers, not in the daemon's heap.
+        CPPUNIT_ASSERT(rssAfter - rssBefore < 20 * 1024);
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(WebSocketTest);
+
+} // namespace hchat::test
