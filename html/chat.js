@@ -1,6 +1,9 @@
-// hchat chat page: shows the recent history, then follows the room with the
-// hchatd long poll (GET /msg/<id>/<n>, one message per answer, in order).
-// Every user text goes into the page with textContent, never as HTML.
+// hchat chat page: shows the recent history, then follows the room live:
+// over a WebSocket (/ws/<id>), else Server-Sent Events (/events/<id>), else
+// the hchatd long poll (/msg/<id>/<n>). Whatever the transport, the page
+// asks for "from the next message I have not shown", so after a dropped
+// connection or a daemon restart nothing is missed and nothing is shown
+// twice. Every user text goes into the page with textContent, never as HTML.
 'use strict';
 
 (function () {
@@ -120,8 +123,62 @@
     if (page.next > next) next = page.next;
   }
 
-  async function follow() {
-    let failures = 0;
+  // ---- following the room: WebSocket, else SSE, else long poll ----
+  const TRANSPORTS = ['websocket', 'sse', 'longpoll'];
+  const LABELS = { websocket: 'WebSocket', sse: 'event stream', longpoll: 'long poll' };
+  let transport = 0; // index into TRANSPORTS
+  let failures = 0;  // consecutive failed connections
+
+  function onFrame(data) {
+    const m = JSON.parse(data);
+    if (m.type === 'message') render(m);
+    else if (m.type === 'error' && m.error === 'gone' && m.next > next) next = m.next;
+  }
+  function connected() {
+    failures = 0;
+    setStatus('live', 'Live (' + LABELS[TRANSPORTS[transport]] + ')');
+  }
+  // A transport that never opened while the server answers is taken as
+  // unavailable (a proxy that does not pass it, say): the next one is tried.
+  // Otherwise (a dropped connection, a daemon restarting) the same transport
+  // reconnects, from the next message, after a back-off.
+  async function lost(opened) {
+    if (!opened && transport < TRANSPORTS.length - 1) {
+      const serverUp = await fetch('/healthz', { cache: 'no-store' })
+        .then((r) => r.ok, () => false);
+      if (serverUp) {
+        transport++;
+        follow();
+        return;
+      }
+    }
+    failures++;
+    setStatus('down', 'Reconnecting…');
+    setTimeout(follow, Math.min(15000, 500 * 2 ** Math.min(failures, 5)));
+  }
+
+  function followWebSocket() {
+    const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
+    const socket = new WebSocket(scheme + location.host + '/ws/' + roomId + '?from=' + next);
+    let opened = false;
+    socket.onopen = () => { opened = true; connected(); };
+    socket.onmessage = (event) => onFrame(event.data);
+    socket.onclose = () => lost(opened);
+  }
+
+  function followEventStream() {
+    const source = new EventSource('/events/' + roomId + '?from=' + next);
+    let opened = false;
+    source.onopen = () => { opened = true; connected(); };
+    const deliver = (event) => onFrame(event.data);
+    ['message', 'join', 'leave', 'nick', 'error'].forEach((kind) => source.addEventListener(kind, deliver));
+    // EventSource would reconnect by itself with the URL's old `from`; this
+    // page reconnects itself, from the next message it has not shown.
+    source.onerror = () => { source.close(); lost(opened); };
+  }
+
+  async function followLongPoll() {
+    let opened = false;
     for (;;) {
       try {
         const r = await fetch('/msg/' + roomId + '/' + next, {
@@ -130,34 +187,41 @@
         if (r.status === 200) {
           render(await r.json());
         } else if (r.status === 410) {
-          await loadPage(next, 1000); // dropped by retention: skip to what is kept
+          await loadPage(next, 1000); // deleted by retention: skip to what is kept
         } else if (r.status === 404) {
           setStatus('down', 'This room no longer exists');
           return;
         } else if (r.status !== 204) {
           throw new Error('HTTP ' + r.status);
         }
-        failures = 0;
-        setStatus('live', 'Live');
+        if (!opened) connected();
+        opened = true;
       } catch (e) {
-        failures++;
-        setStatus('down', 'Reconnecting…');
-        await sleep(Math.min(15000, 500 * 2 ** Math.min(failures, 5)));
+        lost(true);
+        return;
       }
     }
   }
 
+  function follow() {
+    const name = TRANSPORTS[transport];
+    if (name === 'websocket' && 'WebSocket' in window) followWebSocket();
+    else if (name === 'websocket') { transport++; follow(); }
+    else if (name === 'sse' && 'EventSource' in window) followEventStream();
+    else if (name === 'sse') { transport++; follow(); }
+    else followLongPoll();
+  }
+
   async function start() {
-    for (let failures = 0; ; failures++) {
+    for (let tries = 0; ; tries++) {
       try {
         await loadPage(null, recent);
         break;
       } catch (e) {
         setStatus('down', 'Reconnecting…');
-        await sleep(Math.min(15000, 500 * 2 ** Math.min(failures, 5)));
+        await sleep(Math.min(15000, 500 * 2 ** Math.min(tries, 5)));
       }
     }
-    setStatus('live', 'Live');
     follow();
   }
 

@@ -7,20 +7,24 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..', '..');
 
-async function startDaemon(extraConfig = '') {
+// options: store ('memory' or 'sqlite'), dir (kept across restarts: the
+// SQLite file lives there), port (0: any free one).
+async function startDaemon(extraConfig = '', options = {}) {
   const binary = process.env.HCHATD_BIN || path.join(root, 'hchatd');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hchatd-e2e-'));
+  const ownDir = !options.dir;
+  const dir = options.dir || fs.mkdtempSync(path.join(os.tmpdir(), 'hchatd-e2e-'));
   const config = path.join(dir, 'hchatd.conf');
   fs.writeFileSync(config, [
     'http.address = 127.0.0.1',
-    'store.kind = memory',
+    `store.kind = ${options.store || 'memory'}`,
     'longpoll.timeout = 5',
     'limits.messagesPerSecond = 0',
     'limits.connectionsPerAddress = 0',
     `http.htmlDir = ${path.join(root, 'html')}`,
     extraConfig,
   ].join('\n'));
-  const child = spawn(binary, ['-c', config, '-p', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, ['-c', config, '-p', String(options.port || 0)],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('hchatd did not start:\n' + log)), 10000);
@@ -35,13 +39,14 @@ async function startDaemon(extraConfig = '') {
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    port,
     log: () => log,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');
       await exited;
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (ownDir) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
