@@ -64,11 +64,16 @@ public:
             clients.push_back(ws("/ws/" + id));
         clients[0]->sendText(R"({"type":"nick","nick":"wendy"})");
         clients[0]->sendText(R"({"type":"send","text":"from a socket ✓"})");
+        // Two senders on two connections have no order between them: the
+        // second one sends once the first message is in the log.
+        std::vector<Poco::JSON::Object::Ptr> firsts{object(clients[0]->nextText())};
         CPPUNIT_ASSERT_EQUAL(200, http().post("/send/" + id, "from curl", "text/plain").status);
-        for (auto& c : clients)
+        for (std::size_t i = 1; i < clients.size(); ++i)
+            firsts.push_back(object(clients[i]->nextText()));
+        for (std::size_t i = 0; i < clients.size(); ++i)
         {
-            auto first = object(c->nextText());
-            auto second = object(c->nextText());
+            auto first = firsts[i];
+            auto second = object(clients[i]->nextText());
             CPPUNIT_ASSERT_EQUAL(std::string("message"), first->getValue<std::string>("type"));
             CPPUNIT_ASSERT_EQUAL(0, first->getValue<int>("id"));
             CPPUNIT_ASSERT_EQUAL(std::string("from a socket ✓"),
@@ -238,6 +243,12 @@ public:
                              object(polite->nextText())->getValue<std::string>("text"));
     }
 
+#ifdef __SANITIZE_ADDRESS__
+    static constexpr bool sanitized = true;
+#else
+    static constexpr bool sanitized = false;
+#endif
+
     static long rssKiB(int pid)
     {
         std::ifstream status("/proc/" + std::to_string(pid) + "/status");
@@ -288,8 +299,11 @@ public:
                   << std::flush;
         CPPUNIT_ASSERT_EQUAL(readers, complete.load());
         // 300 KB of messages for the stalled client stay in the room log and
-        // the kernel's socket buffers, not in the daemon's heap.
-        CPPUNIT_ASSERT(rssAfter - rssBefore < 20 * 1024);
+        // the kernel's socket buffers, not in the daemon's heap. (Against the
+        // AddressSanitizer build, whose quarantine keeps freed memory, only
+        // the deliveries are checked; the plain build checks the memory.)
+        if (!sanitized)
+            CPPUNIT_ASSERT(rssAfter - rssBefore < 20 * 1024);
     }
 };
 
