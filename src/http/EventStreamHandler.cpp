@@ -2,6 +2,7 @@
 
 #include "app/Metrics.h"
 #include "app/Settings.h"
+#include "chat/Cursor.h"
 #include "chat/Nickname.h"
 #include "chat/Room.h"
 #include "http/StreamError.h"
@@ -18,7 +19,7 @@ namespace
 {
 // At most this many messages are read from the room per look, so a client
 // far behind catches up in slices instead of one huge copy.
-const std::size_t slice = 100;
+const std::size_t sliceSize = 100;
 // A comment at least every 15 s (SPEC §4), sooner with a shorter long-poll timeout.
 } // namespace
 
@@ -31,7 +32,7 @@ void EventStreamHandler::handle(Poco::Net::HTTPServerRequest& request,
                                 Poco::Net::HTTPServerResponse& response)
 {
     auto room = findRoom(_roomId);
-    std::uint64_t next = startOfStream(request, *room);
+    const std::uint64_t next = startOfStream(request, *room);
     const std::string key = personKey(request);
     const std::string name = Nickname::guestName(clientId(request));
 
@@ -52,31 +53,24 @@ void EventStreamHandler::handle(Poco::Net::HTTPServerRequest& request,
         ~Gauge() { g.fetch_sub(1, std::memory_order_relaxed); }
     } gauge{metrics.sseStreams};
 
+    Cursor cursor(room, next);
     while (out.good())
     {
         room->presence().seen(key, name, Poco::Timestamp());
-        std::uint64_t roomNext = 0;
-        std::vector<MessagePtr> messages = room->range(next, slice, roomNext);
-        if (!messages.empty())
+        Cursor::Slice slice = cursor.take(sliceSize);
+        if (slice.skipped)
+            out << "event: error\ndata: " << StreamError::gone(slice.skippedFrom, slice.resumedAt)
+                << "\n\n";
+        for (const MessagePtr& m : slice.messages)
+            out << "id: " << m->id() << "\nevent: " << Message::kindName(m->kind())
+                << "\ndata: " << m->json() << "\n\n";
+        if (slice.skipped || !slice.messages.empty())
         {
-            if (messages.front()->id() > next)
-                out << "event: error\ndata: " << StreamError::gone(next, messages.front()->id())
-                    << "\n\n";
-            for (const MessagePtr& m : messages)
-                out << "id: " << m->id() << "\nevent: " << Message::kindName(m->kind())
-                    << "\ndata: " << m->json() << "\n\n";
             out.flush();
-            next = messages.back()->id() + 1;
             continue;
         }
-        if (next < roomNext)
-        {
-            // Everything from next on was deleted by retention.
-            out << "event: error\ndata: " << StreamError::gone(next, roomNext) << "\n\n";
-            next = roomNext;
-        }
         MessagePtr first;
-        Room::Lookup found = room->waitFor(next, keepAlive, first);
+        Room::Lookup found = room->waitFor(cursor.position(), keepAlive, first);
         if (found == Room::Lookup::Closed)
             break;
         if (found == Room::Lookup::NotYet)

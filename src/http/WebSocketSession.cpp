@@ -2,6 +2,7 @@
 
 #include "app/Metrics.h"
 #include "app/Settings.h"
+#include "chat/Cursor.h"
 #include "chat/Doorbell.h"
 #include "chat/Nickname.h"
 #include "chat/RateLimiter.h"
@@ -24,13 +25,13 @@ using Poco::Net::WebSocket;
 
 namespace
 {
-const std::size_t slice = 100; // messages taken from the room per look
+const std::size_t sliceSize = 100; // messages taken from the room per look
 } // namespace
 
 WebSocketSession::WebSocketSession(const ServerContext& context, WebSocket& socket,
                                    std::shared_ptr<Room> room, std::string personKey,
                                    std::string name, std::string peer)
-    : _context(context), _socket(socket), _room(std::move(room)),
+    : _context(context), _socket(socket), _room(std::move(room)), _cursor(_room, 0),
       _bell(std::make_shared<Doorbell>()), _personKey(std::move(personKey)), _name(std::move(name)),
       _peer(std::move(peer)), _log(Poco::Logger::get("hchatd.ws"))
 {
@@ -38,7 +39,7 @@ WebSocketSession::WebSocketSession(const ServerContext& context, WebSocket& sock
 
 void WebSocketSession::run(std::uint64_t from)
 {
-    _next = from;
+    _cursor = Cursor(_room, from);
     const int maxMessage = _context.settings.maxMessageBytes * 6 + 256;
     _socket.setMaxPayloadSize(maxMessage);
     _socket.setNoDelay(true);
@@ -113,22 +114,13 @@ bool WebSocketSession::deliver()
 {
     for (;;)
     {
-        std::uint64_t roomNext = 0;
-        std::vector<MessagePtr> messages = _room->range(_next, slice, roomNext);
-        if (messages.empty())
-        {
-            if (_next < roomNext) // everything from _next on was deleted by retention
-            {
-                sendText(StreamError::gone(_next, roomNext));
-                _next = roomNext;
-            }
-            return true;
-        }
-        if (messages.front()->id() > _next)
-            sendText(StreamError::gone(_next, messages.front()->id()));
-        for (const MessagePtr& m : messages)
+        Cursor::Slice slice = _cursor.take(sliceSize);
+        if (slice.skipped)
+            sendText(StreamError::gone(slice.skippedFrom, slice.resumedAt));
+        for (const MessagePtr& m : slice.messages)
             sendText(m->json());
-        _next = messages.back()->id() + 1;
+        if (slice.messages.empty())
+            return true;
     }
 }
 

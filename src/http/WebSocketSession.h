@@ -1,5 +1,6 @@
 #pragma once
 
+#include "chat/Cursor.h"
 #include "chat/Message.h"
 
 #include <Poco/Buffer.h>
@@ -63,6 +64,7 @@ private:
     const ServerContext& _context;
     Poco::Net::WebSocket& _socket;
     std::shared_ptr<Room> _room;
+    Cursor _cursor;
     std::shared_ptr<Doorbell> _bell;
     const std::string _personKey;
     std::string _name;

@@ -252,7 +252,7 @@ public:
 
         CPPUNIT_ASSERT_EQUAL(0, prlimit(daemon.pid(), RLIMIT_FSIZE, &saved, nullptr));
         CPPUNIT_ASSERT_EQUAL(std::string("1"), c.post("/send/" + id, "again", "text/plain").body);
-        CPPUNIT_ASSERT(daemon.log().find("cannot store") != std::string::npos);
+        CPPUNIT_ASSERT(daemon.logHas("cannot store"));
 
         double took = 0;
         daemon.stop(SIGKILL, 5, took);
@@ -317,7 +317,7 @@ public:
             std::this_thread::sleep_for(std::chrono::milliseconds(3500)); // sweeps run every second
             CPPUNIT_ASSERT_EQUAL(410, c.get("/msg/" + id + "/0").status);
             CPPUNIT_ASSERT_EQUAL(410, c.get("/msg/" + id + "/1").status);
-            CPPUNIT_ASSERT(daemon.log().find("retention: deleted 2 messages") != std::string::npos);
+            CPPUNIT_ASSERT(daemon.logHas("retention: deleted 2 messages"));
         }
         // Every message of the room is deleted; after a restart its numbering
         // still goes on instead of starting again at 0.

@@ -198,7 +198,7 @@ public:
         for (int i = 0; i < 3; ++i)
             c.sendText(R"({"type":"send","text":"quick"})");
         CPPUNIT_ASSERT_EQUAL(1008, c.closeCode());
-        CPPUNIT_ASSERT(limited.log().find("over the rate limit") != std::string::npos);
+        CPPUNIT_ASSERT(limited.logHas("over the rate limit"));
     }
 
     void notAnUpgradeOrNoRoom()

@@ -175,4 +175,17 @@ int DaemonProcess::run(const std::vector<std::string>& args, std::string& output
     return handle.wait();
 }
 
+bool DaemonProcess::logHas(const std::string& text, double timeoutSeconds)
+{
+    auto deadline = std::chrono::steady_clock::now() +
+                    std::chrono::microseconds(static_cast<long>(timeoutSeconds * 1e6));
+    while (log().find(text) == std::string::npos)
+    {
+        if (std::chrono::steady_clock::now() > deadline)
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+}
+
 } // namespace hchat::test

@@ -28,6 +28,9 @@ public:
     int pid() const { return _process->id(); }
     std::string host() const { return "127.0.0.1"; }
     std::string log();
+    bool logHas(const std::string& text, double timeoutSeconds = 5);
+    /// Whether the log shows text within the timeout: lines reach the log
+    /// through a pipe and a reader thread, a little after the daemon wrote them.
     const std::string& configPath() const { return _configPath; }
 
     int stop(int signal, double timeoutSeconds, double& tookSeconds);

@@ -1,0 +1,32 @@
+#include "chat/Cursor.h"
+
+#include "chat/Room.h"
+
+namespace hchat
+{
+
+Cursor::Cursor(std::shared_ptr<Room> room, std::uint64_t next) : _room(std::move(room)), _next(next)
+{
+}
+
+Cursor::Slice Cursor::take(std::size_t limit)
+{
+    Slice slice;
+    std::uint64_t roomNext = 0;
+    slice.messages = _room->range(_next, limit, roomNext);
+    // range() skips what retention deleted: the first message (or, with none
+    // left, the room's next number) tells how far.
+    const std::uint64_t first = slice.messages.empty() ? roomNext : slice.messages.front()->id();
+    if (first > _next)
+    {
+        slice.skipped = true;
+        slice.skippedFrom = _next;
+        slice.resumedAt = first;
+        _next = first;
+    }
+    if (!slice.messages.empty())
+        _next = slice.messages.back()->id() + 1;
+    return slice;
+}
+
+} // namespace hchat

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "chat/Message.h"
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace hchat
+{
+
+class Room;
+
+class Cursor
+/// A reader's position in a room's log (SPEC §2): the number of the next
+/// message it must deliver. Streams (SSE, WebSocket, later TCP lines) take
+/// messages from it in slices and write them out; nothing is queued for a
+/// reader, so one that is slow only falls behind its own cursor.
+/// Not thread-safe: one per connection thread.
+{
+public:
+    struct Slice
+    {
+        std::vector<MessagePtr> messages; ///< in order, from the cursor on
+        bool skipped = false; ///< messages were deleted by retention before they were read:
+        std::uint64_t skippedFrom = 0; ///< the first of them
+        std::uint64_t resumedAt = 0;   ///< and where the cursor went on
+    };
+
+    Cursor(std::shared_ptr<Room> room, std::uint64_t next);
+
+    Slice take(std::size_t limit);
+    /// Up to limit messages from the cursor, which moves past them; empty
+    /// when the reader is up to date.
+
+    std::uint64_t position() const { return _next; }
+
+private:
+    std::shared_ptr<Room> _room;
+    std::uint64_t _next;
+};
+
+} // namespace hchat
