@@ -59,8 +59,9 @@ MessagePtr Room::append(MessageKind kind, const std::string& author, const std::
     }
     lock.lock();
     publishThrough(message);
+    Bells bells = _bells;
     lock.unlock();
-    wakeAll();
+    wake(bells);
     return message;
 }
 
@@ -107,8 +108,9 @@ void Room::acceptRemote(const MessagePtr& message)
     ++_next;
     _assigned = _next;
     _lastActivity = message->time();
+    Bells bells = _bells;
     lock.unlock();
-    wakeAll();
+    wake(bells);
 }
 
 bool Room::inWindow(std::uint64_t n) const
@@ -201,21 +203,18 @@ Poco::Timestamp Room::lastActivity()
 
 void Room::close()
 {
+    Bells bells;
     {
         std::lock_guard<std::mutex> lock(_mutex);
         _closed = true;
-    }
-    wakeAll();
-}
-
-void Room::wakeAll()
-{
-    _arrived.notify_all();
-    std::shared_ptr<const std::vector<std::shared_ptr<Doorbell>>> bells;
-    {
-        std::lock_guard<std::mutex> lock(_mutex);
         bells = _bells;
     }
+    wake(bells);
+}
+
+void Room::wake(const Bells& bells)
+{
+    _arrived.notify_all();
     if (bells)
         for (const auto& bell : *bells)
             bell->ring();

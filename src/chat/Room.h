@@ -90,8 +90,12 @@ private:
     void publishThrough(const MessagePtr& stored);
     void discardFrom(const MessagePtr& failed);
     bool inWindow(std::uint64_t n) const;
+    using Bells = std::shared_ptr<const std::vector<std::shared_ptr<Doorbell>>>;
+
     bool expired(const MessagePtr& message) const;
-    void wakeAll();
+    void wake(const Bells& bells);
+    /// Wakes the readers waiting on _arrived and rings the bells (a snapshot
+    /// of _bells taken under the lock), without holding the lock.
     Lookup fromStore(std::uint64_t n, MessagePtr& out);
 
     const RoomRecord _record;
@@ -111,7 +115,7 @@ private:
     Poco::Timestamp _lastActivity;
     /// Copy-on-write: replaced under _mutex, rung outside it, so ringing never
     /// holds the room lock and subscribing never waits for a ring.
-    std::shared_ptr<const std::vector<std::shared_ptr<Doorbell>>> _bells;
+    Bells _bells;
 };
 
 } // namespace hchat

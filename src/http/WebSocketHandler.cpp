@@ -1,6 +1,5 @@
 #include "http/WebSocketHandler.h"
 
-#include "app/Metrics.h"
 #include "chat/Nickname.h"
 #include "chat/Room.h"
 #include "http/HttpError.h"
