@@ -54,9 +54,16 @@ void EventStreamHandler::handle(Poco::Net::HTTPServerRequest& request,
     } gauge{metrics.sseStreams};
 
     Cursor cursor(room, next);
+    Poco::Timestamp presenceMarked(0);
     while (out.good())
     {
-        room->presence().seen(key, name, Poco::Timestamp());
+        // Presence lasts longpoll.timeout + 5 s; marking it once a second,
+        // not on every wake, keeps a busy room's streams off its presence lock.
+        if (presenceMarked.isElapsed(1000000))
+        {
+            presenceMarked.update();
+            room->presence().seen(key, name, presenceMarked);
+        }
         Cursor::Slice slice = cursor.take(sliceSize);
         if (slice.skipped)
             out << "event: error\ndata: " << StreamError::gone(slice.skippedFrom, slice.resumedAt)

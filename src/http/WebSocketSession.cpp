@@ -65,7 +65,12 @@ void WebSocketSession::run(std::uint64_t from)
                 close(WebSocket::WS_ENDPOINT_GOING_AWAY, "server shutting down");
                 break;
             }
-            _room->presence().seen(_personKey, _name, Poco::Timestamp());
+            // Once a second at most, not on every wake (see EventStreamHandler).
+            if (_presenceMarked.isElapsed(1000000))
+            {
+                _presenceMarked.update();
+                _room->presence().seen(_personKey, _name, _presenceMarked);
+            }
             if (_socket.available() > 0)
             {
                 if (!readFrame())

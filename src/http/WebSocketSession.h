@@ -6,6 +6,7 @@
 #include <Poco/Buffer.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/WebSocket.h>
+#include <Poco/Timestamp.h>
 
 #include <cstdint>
 #include <memory>
@@ -75,6 +76,7 @@ private:
     std::string _partial;    ///< a fragmented message being reassembled
     bool _inFragments = false;
     bool _pingOutstanding = false;
+    Poco::Timestamp _presenceMarked{0}; ///< when presence was last marked for this client
     bool _closed = false;
     Poco::Buffer<char> _frame{0};
 };
