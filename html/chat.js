@@ -4,6 +4,9 @@
 // asks for "from the next message I have not shown", so after a dropped
 // connection or a daemon restart nothing is missed and nothing is shown
 // twice. Every user text goes into the page with textContent, never as HTML.
+// Beside the log: who is online (presence frames; polled on the long-poll
+// fallback), and private messages (sent over the WebSocket, received on the
+// WebSocket or the event stream), which are never part of the log.
 'use strict';
 
 (function () {
@@ -25,8 +28,14 @@
   const errorEl = document.getElementById('send-error');
   const shareInput = document.getElementById('share-url');
   const copyButton = document.getElementById('copy');
+  const peopleList = document.getElementById('people');
+  const peopleCount = document.getElementById('people-count');
+  const privateBar = document.getElementById('private-to');
+  const privateName = document.getElementById('private-name');
 
   let next = 0; // the number of the next message to show
+  let socket = null; // the open WebSocket, when following over one
+  let privateTo = ''; // the name private messages go to; '' = the room
 
   // ---- share link ----
   shareInput.value = location.origin + '/chat/' + roomId;
@@ -42,17 +51,37 @@
   });
 
   // ---- nickname, remembered in the browser ----
+  // The server keeps names unique among the people online: a name someone
+  // has is refused (a WebSocket error frame, or 409 on send), and the page
+  // goes back to the name it had.
   nickInput.value = localStorage.getItem(NICK_KEY) || '';
+  let acceptedNick = nickInput.value;
   nickInput.addEventListener('change', () => {
     const nick = nickInput.value.trim();
     nickInput.value = nick;
     if (nick === '' || NICK_RULE.test(nick)) {
       localStorage.setItem(NICK_KEY, nick);
       showError('');
+      if (nick && socket && socket.readyState === WebSocket.OPEN) {
+        socket.send(JSON.stringify({ type: 'nick', nick: nick }));
+      }
+      acceptedNick = nick;
     } else {
       showError('A nickname is 1 to 32 letters, digits, "_", "-" or ".".');
     }
   });
+  function nickRefused(message) {
+    showError(message || 'That nickname is taken by someone online. Choose another.');
+    const previous = acceptedNick === nickInput.value ? '' : acceptedNick;
+    nickInput.value = previous;
+    acceptedNick = previous;
+    localStorage.setItem(NICK_KEY, previous);
+    renderPeople(lastPeople);
+  }
+  function nickQuery() {
+    const nick = nickInput.value.trim();
+    return NICK_RULE.test(nick) ? '&nick=' + encodeURIComponent(nick) : '';
+  }
   function myName() {
     const nick = nickInput.value.trim();
     return NICK_RULE.test(nick) ? nick : guestName;
@@ -68,7 +97,7 @@
     const d = new Date(iso);
     return isNaN(d) ? '' : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   }
-  const NOTICES = { join: ' joined', leave: ' left', nick: ' ' };
+  const NOTICE_MARKS = { join: '→', leave: '←', nick: '✎' };
 
   function render(m) {
     if (m.id < next) return; // already shown
@@ -82,8 +111,15 @@
     time.title = m.time;
     time.textContent = clock(m.time);
     if (m.kind !== 'message') {
+      // Notices carry their own sentence ("alice joined") in the text.
       li.className = 'msg notice kind-' + m.kind;
-      li.append(time, ' ', m.author + (NOTICES[m.kind] || ' ') + (m.kind === 'nick' ? m.text : ''));
+      const mark = document.createElement('span');
+      mark.className = 'notice-mark';
+      mark.setAttribute('aria-hidden', 'true');
+      mark.textContent = NOTICE_MARKS[m.kind] || '•';
+      const text = document.createElement('span');
+      text.textContent = m.text;
+      li.append(mark, text, ' ', time);
     } else {
       li.className = 'msg' + (m.author === myName() ? ' mine' : '');
       const head = document.createElement('div');
@@ -98,10 +134,109 @@
       text.textContent = m.text;
       li.append(head, text);
     }
+    append(li, nearBottom);
+  }
+
+  function append(li, nearBottom) {
     list.append(li);
     empty.hidden = true;
     if (nearBottom || li.classList.contains('mine')) li.scrollIntoView({ block: 'end' });
   }
+
+  // A private message (to or from this person) goes into the log view but
+  // not the numbering: it is no log entry.
+  function renderPrivate(p) {
+    const nearBottom = logWrap.scrollHeight - logWrap.scrollTop - logWrap.clientHeight < 80;
+    const mine = p.from === myName();
+    const li = document.createElement('li');
+    li.className = 'msg private' + (mine ? ' mine' : '');
+    const head = document.createElement('div');
+    head.className = 'msg-head';
+    const badge = document.createElement('span');
+    badge.className = 'private-badge';
+    badge.textContent = 'Private';
+    const who = document.createElement('span');
+    who.className = 'msg-author';
+    who.textContent = mine ? 'You → ' + p.to : p.from + ' → you';
+    const time = document.createElement('time');
+    time.className = 'msg-time';
+    time.dateTime = p.time;
+    time.textContent = clock(p.time);
+    head.append(badge, who, time);
+    if (!mine) {
+      const reply = document.createElement('button');
+      reply.type = 'button';
+      reply.className = 'link-button';
+      reply.textContent = 'Reply';
+      reply.addEventListener('click', () => startPrivate(p.from));
+      head.append(reply);
+    }
+    const text = document.createElement('p');
+    text.className = 'msg-text';
+    text.textContent = p.text;
+    li.append(head, text);
+    append(li, nearBottom);
+  }
+
+  // ---- who is online ----
+  let lastPeople = { online: [], count: 0 };
+  function renderPeople(presence) {
+    lastPeople = presence;
+    peopleCount.textContent = presence.count;
+    const me = myName().toLowerCase();
+    const items = presence.online.map((name) => {
+      const li = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'person';
+      const dot = document.createElement('span');
+      dot.className = 'person-dot';
+      dot.style.background = colorFor(name);
+      dot.setAttribute('aria-hidden', 'true');
+      const label = document.createElement('span');
+      label.className = 'person-name';
+      label.textContent = name;
+      button.append(dot, label);
+      if (name.toLowerCase() === me) {
+        const you = document.createElement('span');
+        you.className = 'person-you';
+        you.textContent = '(you)';
+        button.append(you);
+        button.disabled = true;
+      } else {
+        button.title = 'Send ' + name + ' a private message';
+        button.addEventListener('click', () => startPrivate(name));
+      }
+      li.append(button);
+      return li;
+    });
+    if (presence.count > presence.online.length) {
+      const li = document.createElement('li');
+      li.className = 'people-more';
+      li.textContent = 'and ' + (presence.count - presence.online.length) + ' more';
+      items.push(li);
+    }
+    peopleList.replaceChildren(...items);
+  }
+
+  function startPrivate(name) {
+    privateTo = name;
+    privateName.textContent = name;
+    privateBar.hidden = false;
+    form.classList.add('is-private');
+    input.placeholder = 'Private message to ' + name;
+    input.focus();
+  }
+  function endPrivate() {
+    privateTo = '';
+    privateBar.hidden = true;
+    form.classList.remove('is-private');
+    input.placeholder = 'Write a message — Enter sends, Shift+Enter for a new line';
+  }
+  document.getElementById('private-cancel').addEventListener('click', () => {
+    endPrivate();
+    input.focus();
+  });
 
   function setStatus(state, text) {
     statusEl.className = 'status ' + state;
@@ -129,10 +264,17 @@
   let transport = 0; // index into TRANSPORTS
   let failures = 0;  // consecutive failed connections
 
+  const ERRORS = {
+    'not-online': (e) => e.message.replace(/^nobody called (.*) is online$/, '$1 is not online any more.'),
+  };
   function onFrame(data) {
     const m = JSON.parse(data);
     if (m.type === 'message') render(m);
-    else if (m.type === 'error' && m.error === 'gone' && m.next > next) next = m.next;
+    else if (m.type === 'presence') renderPeople(m);
+    else if (m.type === 'private') renderPrivate(m);
+    else if (m.type === 'error' && m.error === 'gone') { if (m.next > next) next = m.next; }
+    else if (m.type === 'error' && m.error === 'nick-taken') nickRefused();
+    else if (m.type === 'error') showError(ERRORS[m.error] ? ERRORS[m.error](m) : m.message);
   }
   function connected() {
     failures = 0;
@@ -159,26 +301,40 @@
 
   function followWebSocket() {
     const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
-    const socket = new WebSocket(scheme + location.host + '/ws/' + roomId + '?from=' + next);
+    const ws = new WebSocket(scheme + location.host + '/ws/' + roomId + '?from=' + next + nickQuery());
     let opened = false;
-    socket.onopen = () => { opened = true; connected(); };
-    socket.onmessage = (event) => onFrame(event.data);
-    socket.onclose = () => lost(opened);
+    ws.onopen = () => { opened = true; socket = ws; connected(); };
+    ws.onmessage = (event) => onFrame(event.data);
+    ws.onclose = () => { socket = null; lost(opened); };
   }
 
   function followEventStream() {
-    const source = new EventSource('/events/' + roomId + '?from=' + next);
+    const source = new EventSource('/events/' + roomId + '?from=' + next + nickQuery());
     let opened = false;
     source.onopen = () => { opened = true; connected(); };
     const deliver = (event) => onFrame(event.data);
-    ['message', 'join', 'leave', 'nick', 'error'].forEach((kind) => source.addEventListener(kind, deliver));
+    ['message', 'join', 'leave', 'nick', 'presence', 'private', 'error']
+      .forEach((kind) => source.addEventListener(kind, deliver));
     // EventSource would reconnect by itself with the URL's old `from`; this
     // page reconnects itself, from the next message it has not shown.
     source.onerror = () => { source.close(); lost(opened); };
   }
 
+  // A long poll carries no presence: the list is read every 15 s instead.
+  async function refreshPeople() {
+    try {
+      const r = await fetch('/api/rooms/' + roomId, { cache: 'no-store' });
+      if (r.ok) {
+        const room = await r.json();
+        renderPeople({ online: room.online, count: room.online.length });
+      }
+    } catch (e) { /* shown by the poll loop */ }
+  }
+  let peopleTimer = null;
   async function followLongPoll() {
     let opened = false;
+    refreshPeople();
+    if (!peopleTimer) peopleTimer = setInterval(refreshPeople, 15000);
     for (;;) {
       try {
         const r = await fetch('/msg/' + roomId + '/' + next, {
@@ -233,6 +389,10 @@
       showError('That message is too long (at most ' + maxBytes + ' bytes).');
       return;
     }
+    if (privateTo) {
+      sendPrivate(text);
+      return;
+    }
     const fields = new URLSearchParams();
     fields.set('text', text);
     const nick = nickInput.value.trim();
@@ -252,12 +412,27 @@
         showError('');
       } else if (r.status === 429) {
         showError('Slow down: try again in ' + (r.headers.get('Retry-After') || 'a few') + ' s.');
+      } else if (r.status === 409) {
+        nickRefused((await r.text()).trim());
       } else {
         showError((await r.text()).trim() || 'Sending failed (HTTP ' + r.status + ').');
       }
     } catch (e) {
       showError('Not sent: the server cannot be reached. Your text is kept; try again.');
     }
+    input.focus();
+  }
+
+  // Private messages travel over the WebSocket; its echo shows them.
+  function sendPrivate(text) {
+    if (!socket || socket.readyState !== WebSocket.OPEN) {
+      showError('Private messages need the live WebSocket connection, which is not available right now.');
+      return;
+    }
+    socket.send(JSON.stringify({ type: 'privmsg', to: privateTo, text: text }));
+    input.value = '';
+    autosize();
+    showError('');
     input.focus();
   }
 

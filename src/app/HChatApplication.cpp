@@ -1,5 +1,8 @@
 #include "app/HChatApplication.h"
 
+#include "chat/Announcer.h"
+#include "chat/People.h"
+#include "chat/PresenceSweeper.h"
 #include "chat/RateLimiter.h"
 #include "chat/RoomRegistry.h"
 #include "http/HttpServer.h"
@@ -197,9 +200,7 @@ int HChatApplication::main(const std::vector<std::string>&)
             _store =
                 std::make_unique<MemoryStore>(static_cast<std::size_t>(_settings.historyLimit));
         _rooms = std::make_unique<RoomRegistry>(
-            *_store, static_cast<std::size_t>(_settings.historyLimit),
-            // A long-poll client counts as online until it misses a poll by 5 s.
-            Poco::Timespan(_settings.longPollTimeout + 5, 0), retention);
+            *_store, static_cast<std::size_t>(_settings.historyLimit), retention);
         _store->setListener(_rooms.get());
         _rooms->load();
     }
@@ -210,7 +211,13 @@ int HChatApplication::main(const std::vector<std::string>&)
     }
     _limiter = std::make_unique<RateLimiter>(_settings.messagesPerSecond, _settings.burst);
     _pages = std::make_unique<PageRenderer>(_settings.httpHtmlDir);
-    _context.reset(new ServerContext{_settings, *_rooms, *_limiter, _metrics, *_pages});
+    // A long-poll client counts as online until it misses a poll by 5 s.
+    _people = std::make_unique<People>(Poco::Timespan(_settings.longPollTimeout + 5, 0),
+                                       Poco::Timespan(_settings.leaveGrace, 0));
+    _announcer = std::make_unique<Announcer>(*_rooms);
+    _sweeper = std::make_unique<PresenceSweeper>(*_people, *_announcer, *_rooms);
+    _context.reset(
+        new ServerContext{_settings, *_rooms, *_limiter, _metrics, *_pages, *_people, *_announcer});
 
     try
     {
@@ -223,12 +230,14 @@ int HChatApplication::main(const std::vector<std::string>&)
         return EXIT_UNAVAILABLE;
     }
     _http->start();
+    _sweeper->start();
     log.information("hchatd listening on http://%s (store: %s, %z rooms)", _http->address(),
                     storeName, _rooms->size());
 
     waitForTerminationRequest();
 
     log.information("stopping: waking waiting clients and closing connections");
+    _sweeper->stop(); // people disconnected by the shutdown have not left
     _rooms->closeAll();
     _http->stop();
     // Every acknowledged message is committed already; this finishes the

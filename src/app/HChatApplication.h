@@ -14,6 +14,9 @@ namespace hchat
 
 class Store;
 class RoomRegistry;
+class People;
+class Announcer;
+class PresenceSweeper;
 class RateLimiter;
 class PageRenderer;
 class HttpServer;
@@ -49,6 +52,9 @@ private:
     std::unique_ptr<Store> _store;
     std::unique_ptr<RoomRegistry> _rooms;
     std::unique_ptr<RateLimiter> _limiter;
+    std::unique_ptr<People> _people;
+    std::unique_ptr<Announcer> _announcer;
+    std::unique_ptr<PresenceSweeper> _sweeper;
     std::unique_ptr<PageRenderer> _pages;
     std::unique_ptr<ServerContext> _context;
     std::unique_ptr<HttpServer> _http;

@@ -42,6 +42,8 @@ std::string Metrics::render(std::size_t rooms) const
     metric(out, "hchatd_websockets", "gauge", "Open WebSocket connections.", webSockets);
     metric(out, "hchatd_messages_total", "counter", "Messages appended to room logs.",
            messagesAppended);
+    metric(out, "hchatd_private_messages_total", "counter",
+           "Private messages delivered to someone online.", privateMessages);
     metric(out, "hchatd_rooms_created_total", "counter", "Rooms created since start.",
            roomsCreated);
     metric(out, "hchatd_rate_limited_total", "counter", "Actions refused by the rate limit.",

@@ -23,6 +23,7 @@ struct Metrics
     std::atomic<std::int64_t> sseStreams{0};        ///< gauge: open /events streams
     std::atomic<std::int64_t> webSockets{0};        ///< gauge: open /ws connections
     std::atomic<std::uint64_t> messagesAppended{0};
+    std::atomic<std::uint64_t> privateMessages{0}; ///< delivered to someone online
     std::atomic<std::uint64_t> roomsCreated{0};
     std::atomic<std::uint64_t> rateLimited{0}; ///< actions refused by limits.messagesPerSecond
 

@@ -135,6 +135,7 @@ const std::vector<std::string>& Settings::knownKeys()
                                                   "chat.recentOnJoin",
                                                   "chat.maxMessageBytes",
                                                   "chat.historyLimit",
+                                                  "chat.leaveGrace",
                                                   "store.kind",
                                                   "store.path",
                                                   "store.retention",
@@ -172,6 +173,7 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
     r.integer("chat.recentOnJoin", s.recentOnJoin, 0, 1000);
     r.integer("chat.maxMessageBytes", s.maxMessageBytes, 1, 1 << 20);
     r.integer("chat.historyLimit", s.historyLimit, 1, 10000000);
+    r.integer("chat.leaveGrace", s.leaveGrace, 0, 3600);
     r.choice("store.kind", s.storeKind, {"sqlite", "memory"});
     r.text("store.path", s.storePath);
     r.duration("store.retention", s.storeRetention);

@@ -30,6 +30,7 @@ public:
     int recentOnJoin = 50;
     int maxMessageBytes = 4096;
     int historyLimit = 1000;
+    int leaveGrace = 5; ///< seconds gone before a leave entry: a page reload is no leave
 
     std::string storeKind = "sqlite";
     std::string storePath = "var/hchatd.db"; ///< relative to the configuration file's folder

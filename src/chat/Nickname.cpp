@@ -1,5 +1,7 @@
 #include "chat/Nickname.h"
 
+#include "chat/IdGenerator.h"
+
 namespace hchat
 {
 
@@ -26,11 +28,11 @@ std::string Nickname::folded(const std::string& name)
     return out;
 }
 
-std::string Nickname::guestName(const std::string& clientId)
+std::string Nickname::guestName(const std::string& personId)
 {
-    if (clientId.size() < 6)
+    if (!IdGenerator::isValid(personId))
         return "anonymous";
-    return "guest-" + clientId.substr(0, 6);
+    return "guest-" + personId.substr(0, 6);
 }
 
 } // namespace hchat

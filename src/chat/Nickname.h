@@ -19,9 +19,10 @@ public:
     static std::string folded(const std::string& name);
     /// The name in lower case, the key that makes names unique.
 
-    static std::string guestName(const std::string& clientId);
+    static std::string guestName(const std::string& personId);
     /// The display name of someone who has not chosen one: "guest-" and the
-    /// first six characters of their client id, or "anonymous" without an id.
+    /// first six characters of their person id (a 32-hex id), or "anonymous"
+    /// for anything else (a cookie-less client known by its address).
 };
 
 } // namespace hchat

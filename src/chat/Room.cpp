@@ -12,10 +12,9 @@
 namespace hchat
 {
 
-Room::Room(RoomRecord record, Store& store, std::size_t window, Poco::Timespan presenceWindow,
-           Poco::Timespan retention)
+Room::Room(RoomRecord record, Store& store, std::size_t window, Poco::Timespan retention)
     : _record(std::move(record)), _store(store), _window(window == 0 ? 1 : window),
-      _retention(retention), _presence(presenceWindow), _lastActivity(_record.lastActivity)
+      _retention(retention), _lastActivity(_record.lastActivity)
 {
 }
 
@@ -238,6 +237,19 @@ void Room::unsubscribe(const std::shared_ptr<Doorbell>& bell)
     auto next = std::make_shared<std::vector<std::shared_ptr<Doorbell>>>(*_bells);
     next->erase(std::remove(next->begin(), next->end(), bell), next->end());
     _bells = next;
+}
+
+void Room::presenceChanged()
+{
+    _presenceVersion.fetch_add(1);
+    Bells bells;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        bells = _bells;
+    }
+    if (bells)
+        for (const auto& bell : *bells)
+            bell->ring();
 }
 
 bool Room::isClosed()

@@ -1,11 +1,11 @@
 #pragma once
 
 #include "chat/Message.h"
-#include "chat/Presence.h"
 #include "store/RoomRecord.h"
 
 #include <Poco/Timespan.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -45,12 +45,10 @@ public:
         Closed  ///< n does not exist and the room is closed (shutdown)
     };
 
-    Room(RoomRecord record, Store& store, std::size_t window, Poco::Timespan presenceWindow,
-         Poco::Timespan retention = 0);
+    Room(RoomRecord record, Store& store, std::size_t window, Poco::Timespan retention = 0);
 
     const RoomRecord& record() const { return _record; }
     const std::string& id() const { return _record.id; }
-    Presence& presence() { return _presence; }
 
     MessagePtr append(MessageKind kind, const std::string& author, const std::string& text);
     /// Appends a message, waits until the store has it (durable on return)
@@ -85,6 +83,12 @@ public:
     /// Bells rung after every new message and at close, for readers that
     /// cannot wait on _arrived because they also wait for their socket.
 
+    void presenceChanged();
+    /// Bumps presenceVersion() and rings the bells: the people in the room
+    /// changed (PresenceSweeper, at most once a second).
+    std::uint64_t presenceVersion() const { return _presenceVersion.load(); }
+    /// Lock-free, so every wake of every connection can compare it.
+
 private:
     void ensureLoaded(std::unique_lock<std::mutex>& lock);
     void publishThrough(const MessagePtr& stored);
@@ -102,7 +106,7 @@ private:
     Store& _store;
     const std::size_t _window;
     const Poco::Timespan _retention;
-    Presence _presence;
+    std::atomic<std::uint64_t> _presenceVersion{1};
 
     std::mutex _mutex;
     std::condition_variable _arrived;

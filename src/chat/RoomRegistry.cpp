@@ -9,9 +9,8 @@
 namespace hchat
 {
 
-RoomRegistry::RoomRegistry(Store& store, std::size_t window, Poco::Timespan presenceWindow,
-                           Poco::Timespan retention)
-    : _store(store), _window(window), _presenceWindow(presenceWindow), _retention(retention)
+RoomRegistry::RoomRegistry(Store& store, std::size_t window, Poco::Timespan retention)
+    : _store(store), _window(window), _retention(retention)
 {
 }
 
@@ -26,7 +25,7 @@ std::shared_ptr<Room> RoomRegistry::insert(const RoomRecord& record)
     std::unique_lock<std::shared_mutex> lock(_mutex);
     auto& slot = _rooms[record.id];
     if (!slot)
-        slot = std::make_shared<Room>(record, _store, _window, _presenceWindow, _retention);
+        slot = std::make_shared<Room>(record, _store, _window, _retention);
     return slot;
 }
 

@@ -20,8 +20,7 @@ class RoomRegistry : public StoreListener
 /// while a room's own lock is taken.
 {
 public:
-    RoomRegistry(Store& store, std::size_t window, Poco::Timespan presenceWindow,
-                 Poco::Timespan retention = 0);
+    RoomRegistry(Store& store, std::size_t window, Poco::Timespan retention = 0);
     /// window: messages kept in memory per room; retention: age after which
     /// messages are gone (0: kept for ever).
 
@@ -50,7 +49,6 @@ private:
 
     Store& _store;
     const std::size_t _window;
-    const Poco::Timespan _presenceWindow;
     const Poco::Timespan _retention;
     mutable std::shared_mutex _mutex;
     std::map<std::string, std::shared_ptr<Room>> _rooms;

@@ -9,6 +9,7 @@
 #include <Poco/Net/HTTPCookie.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NameValueCollection.h>
 
 namespace hchat
 {
@@ -18,15 +19,28 @@ ChatPageHandler::ChatPageHandler(const ServerContext& context, std::string roomI
 {
 }
 
-void ChatPageHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response)
+void ChatPageHandler::handle(Poco::Net::HTTPServerRequest& request,
+                             Poco::Net::HTTPServerResponse& response)
 {
     auto room = findRoom(_roomId);
-    const std::string client = IdGenerator::next();
-    Poco::Net::HTTPCookie cookie("hchat_client", client);
-    cookie.setPath("/");
-    cookie.setHttpOnly(true);
-    cookie.setSameSite(Poco::Net::HTTPCookie::SAME_SITE_LAX);
-    response.addCookie(cookie);
+    auto setCookie = [&](const std::string& name, const std::string& value)
+    {
+        Poco::Net::HTTPCookie cookie(name, value);
+        cookie.setPath("/");
+        cookie.setHttpOnly(true);
+        cookie.setSameSite(Poco::Net::HTTPCookie::SAME_SITE_LAX);
+        response.addCookie(cookie);
+    };
+    setCookie("hchat_client", IdGenerator::next());
+    // The person outlives the page: a reload keeps its name and presence.
+    Poco::Net::NameValueCollection cookies;
+    request.getCookies(cookies);
+    std::string person = cookies.get("hchat_person", "");
+    if (!IdGenerator::isValid(person))
+    {
+        person = IdGenerator::next();
+        setCookie("hchat_person", person);
+    }
 
     const Settings& settings = _context.settings;
     const std::string& subject = room->record().subject;
@@ -37,7 +51,7 @@ void ChatPageHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServe
                           {"subject", subject.empty() ? "Untitled room" : subject},
                           {"roomId", room->id()},
                           {"visibility", room->record().isPublic ? "Public room" : "Unlisted room"},
-                          {"guestName", Nickname::guestName(client)},
+                          {"guestName", Nickname::guestName(person)},
                           {"recentOnJoin", std::to_string(settings.recentOnJoin)},
                           {"maxMessageBytes", std::to_string(settings.maxMessageBytes)}}));
 }

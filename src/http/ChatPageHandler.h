@@ -11,8 +11,11 @@ class ChatPageHandler : public EndpointHandler
 /// GET /chat/<id>
 ///
 /// The chat page of room <id> (html/chat.html with chat.js and chat.css).
-/// Every call issues a new client id in the cookie
-/// `hchat_client` (HttpOnly; SameSite=Lax; Path=/): a tab is a person.
+/// Every call issues a new client id in the cookie `hchat_client`
+/// (HttpOnly; SameSite=Lax; Path=/), as hchatd did. The person the browser
+/// is (People: name, presence, private messages, rate limit) is the
+/// session cookie `hchat_person`, issued once and then kept, so a reload or
+/// a second tab is the same person, not a leave and a join.
 ///
 ///   200 text/html   the page; the subject is escaped, the script is static
 ///   404 an HTML page: no such room

@@ -2,7 +2,9 @@
 
 #include "app/Metrics.h"
 #include "app/Settings.h"
+#include "chat/Announcer.h"
 #include "chat/IdGenerator.h"
+#include "chat/Nickname.h"
 #include "chat/RateLimiter.h"
 #include "chat/Room.h"
 #include "chat/RoomRegistry.h"
@@ -155,18 +157,43 @@ std::shared_ptr<Room> EndpointHandler::findRoom(const std::string& id) const
     return room;
 }
 
-std::string EndpointHandler::clientId(const Poco::Net::HTTPServerRequest& request)
+std::string EndpointHandler::personKey(const Poco::Net::HTTPServerRequest& request)
 {
     Poco::Net::NameValueCollection cookies;
     request.getCookies(cookies);
-    std::string id = cookies.get("hchat_client", "");
-    return IdGenerator::isValid(id) ? id : std::string();
+    for (const char* name : {"hchat_person", "hchat_client"})
+    {
+        std::string id = cookies.get(name, "");
+        if (IdGenerator::isValid(id))
+            return id;
+    }
+    return "addr:" + request.clientAddress().host().toString();
 }
 
-std::string EndpointHandler::personKey(const Poco::Net::HTTPServerRequest& request)
+std::string EndpointHandler::streamKey(const Poco::Net::HTTPServerRequest& request)
 {
-    std::string id = clientId(request);
-    return id.empty() ? "addr:" + request.clientAddress().host().toString() : id;
+    std::string key = personKey(request);
+    return key.compare(0, 5, "addr:") == 0 ? IdGenerator::next() : key;
+}
+
+std::string EndpointHandler::wantedNick(const Poco::Net::HTTPServerRequest& request)
+{
+    std::string nick;
+    RequestValues::query(request, "nick", nick);
+    if (!nick.empty() && !Nickname::isValid(nick))
+        throw HttpError(HTTPResponse::HTTP_BAD_REQUEST,
+                        "bad nickname: use 1 to 32 letters, digits, '_', '-' or '.'");
+    return nick;
+}
+
+People::Outcome EndpointHandler::markSeen(const Poco::Net::HTTPServerRequest& request, Room& room,
+                                          const std::string& wanted)
+{
+    const std::string key = personKey(request);
+    People::Outcome outcome =
+        _context.people.seen(room.id(), key, wanted, Nickname::guestName(key), Poco::Timestamp());
+    _context.announcer.renamed(outcome);
+    return outcome;
 }
 
 void EndpointHandler::spendToken(const Poco::Net::HTTPServerRequest& request,

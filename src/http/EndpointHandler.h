@@ -1,5 +1,6 @@
 #pragma once
 
+#include "chat/People.h"
 #include "http/ServerContext.h"
 
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -46,12 +47,22 @@ protected:
     std::shared_ptr<Room> findRoom(const std::string& id) const;
     /// The room; HttpError 404 when the id is malformed or unknown.
 
-    static std::string clientId(const Poco::Net::HTTPServerRequest& request);
-    /// The hchat_client cookie if it is well formed, else empty.
-
     static std::string personKey(const Poco::Net::HTTPServerRequest& request);
-    /// Who a request counts as for limits and presence: the client id, or the
-    /// peer address for clients without a cookie (curl).
+    /// Who a request counts as for limits and presence: the browser's
+    /// hchat_person cookie, else its hchat_client cookie, else the peer
+    /// address for clients without a cookie (curl).
+
+    static std::string streamKey(const Poco::Net::HTTPServerRequest& request);
+    /// Who a live connection (SSE, WebSocket) is: the cookie as above, else a
+    /// fresh id, so each cookie-less bot is a person of its own.
+
+    static std::string wantedNick(const Poco::Net::HTTPServerRequest& request);
+    /// The ?nick= of a stream request; HttpError 400 when it breaks the rule.
+
+    People::Outcome markSeen(const Poco::Net::HTTPServerRequest& request, Room& room,
+                             const std::string& wanted = "");
+    /// The person making a long poll or send is in the room (People::seen),
+    /// under `wanted` if given and free; a rename is announced.
 
     void spendToken(const Poco::Net::HTTPServerRequest& request, const std::string& refusal);
     /// Takes one action from the person's limits.messagesPerSecond budget;

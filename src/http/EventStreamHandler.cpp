@@ -2,15 +2,22 @@
 
 #include "app/Metrics.h"
 #include "app/Settings.h"
+#include "chat/Attendance.h"
 #include "chat/Cursor.h"
+#include "chat/Doorbell.h"
+#include "chat/Mailbox.h"
 #include "chat/Nickname.h"
+#include "chat/People.h"
 #include "chat/Room.h"
 #include "http/StreamError.h"
 
-#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/StreamSocket.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <poll.h>
 
 namespace hchat
 {
@@ -20,7 +27,6 @@ namespace
 // At most this many messages are read from the room per look, so a client
 // far behind catches up in slices instead of one huge copy.
 const std::size_t sliceSize = 100;
-// A comment at least every 15 s (SPEC §4), sooner with a shorter long-poll timeout.
 } // namespace
 
 EventStreamHandler::EventStreamHandler(const ServerContext& context, std::string roomId)
@@ -33,8 +39,8 @@ void EventStreamHandler::handle(Poco::Net::HTTPServerRequest& request,
 {
     auto room = findRoom(_roomId);
     const std::uint64_t next = startOfStream(request, *room);
-    const std::string key = personKey(request);
-    const std::string name = Nickname::guestName(clientId(request));
+    const std::string nick = wantedNick(request);
+    const std::string key = streamKey(request);
 
     response.setContentType("text/event-stream; charset=utf-8");
     response.set("Cache-Control", "no-cache");
@@ -44,7 +50,7 @@ void EventStreamHandler::handle(Poco::Net::HTTPServerRequest& request,
     std::ostream& out = response.send();
     out << "retry: 2000\n\n" << std::flush; // EventSource reconnects after 2 s
 
-    const Poco::Timespan keepAlive(std::min(15, _context.settings.longPollTimeout), 0);
+    const int keepAliveMs = std::min(15, _context.settings.longPollTimeout) * 1000;
     Metrics& metrics = _context.metrics;
     metrics.sseStreams.fetch_add(1, std::memory_order_relaxed);
     struct Gauge
@@ -53,34 +59,58 @@ void EventStreamHandler::handle(Poco::Net::HTTPServerRequest& request,
         ~Gauge() { g.fetch_sub(1, std::memory_order_relaxed); }
     } gauge{metrics.sseStreams};
 
+    // The thread waits on a Doorbell rather than the room's condition
+    // variable: presence changes and private messages wake it too.
+    auto bell = std::make_shared<Doorbell>();
+    auto mailbox = std::make_shared<Mailbox>(bell);
+    Attendance stay(_context.people, _context.announcer, room, key, nick, Nickname::guestName(key),
+                    bell, mailbox);
+    if (stay.arrival().taken)
+        out << "event: error\ndata: "
+            << StreamError::make("nick-taken", "the nickname " + nick +
+                                                   " is taken by someone online; you are " +
+                                                   stay.arrival().name)
+            << "\n\n";
+
+    const int client =
+        static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket().impl()->sockfd();
     Cursor cursor(room, next);
-    Poco::Timestamp presenceMarked(0);
+    std::uint64_t presenceSent = 0;
     while (out.good())
     {
-        // Presence lasts longpoll.timeout + 5 s; marking it once a second,
-        // not on every wake, keeps a busy room's streams off its presence lock.
-        if (presenceMarked.isElapsed(1000000))
+        bell->clear(); // anything from here on rings it again
+        for (;;)
         {
-            presenceMarked.update();
-            room->presence().seen(key, name, presenceMarked);
+            Cursor::Slice slice = cursor.take(sliceSize);
+            if (slice.skipped)
+                out << "event: error\ndata: "
+                    << StreamError::gone(slice.skippedFrom, slice.resumedAt) << "\n\n";
+            for (const MessagePtr& m : slice.messages)
+                out << "id: " << m->id() << "\nevent: " << Message::kindName(m->kind())
+                    << "\ndata: " << m->json() << "\n\n";
+            if (slice.messages.empty())
+                break;
         }
-        Cursor::Slice slice = cursor.take(sliceSize);
-        if (slice.skipped)
-            out << "event: error\ndata: " << StreamError::gone(slice.skippedFrom, slice.resumedAt)
-                << "\n\n";
-        for (const MessagePtr& m : slice.messages)
-            out << "id: " << m->id() << "\nevent: " << Message::kindName(m->kind())
-                << "\ndata: " << m->json() << "\n\n";
-        if (slice.skipped || !slice.messages.empty())
+        for (const Mailbox::LetterPtr& letter : mailbox->takeAll())
+            out << "event: private\ndata: " << letter->json << "\n\n";
+        if (room->presenceVersion() != presenceSent)
         {
-            out.flush();
-            continue;
+            presenceSent = room->presenceVersion();
+            out << "event: presence\ndata: " << _context.people.presenceJson(room->id()) << "\n\n";
         }
-        MessagePtr first;
-        Room::Lookup found = room->waitFor(cursor.position(), keepAlive, first);
-        if (found == Room::Lookup::Closed)
+        out.flush();
+        if (room->isClosed())
             break;
-        if (found == Room::Lookup::NotYet)
+        // The client sends nothing after its request: its socket turning
+        // readable means it closed, and its person starts to leave now rather
+        // than at the next keep-alive write.
+        pollfd waits[2] = {{bell->fd(), POLLIN, 0}, {client, POLLIN | POLLRDHUP, 0}};
+        int ready = ::poll(waits, 2, keepAliveMs);
+        if (ready < 0 && errno != EINTR)
+            break;
+        if (waits[1].revents != 0)
+            break;
+        if (ready == 0)
             out << ": keep-alive\n\n" << std::flush;
     }
 }

@@ -8,7 +8,7 @@ namespace hchat
 {
 
 class EventStreamHandler : public EndpointHandler
-/// GET /events/<id>[?from=n]        (Server-Sent Events)
+/// GET /events/<id>[?from=n][&nick=name]        (Server-Sent Events)
 ///
 /// The room's log as an endless event stream, from message n: ?from=n, else
 /// the Last-Event-ID header + 1 (what a browser's EventSource sends when it
@@ -29,8 +29,16 @@ class EventStreamHandler : public EndpointHandler
 ///
 /// and the stream goes on from m, the oldest message still there.
 ///
+/// While the stream is open its person is in the room (a join entry when
+/// they arrive; ?nick= names them if no one online has that name, else an
+/// error event "nick-taken"), and it carries, without an id (they are not
+/// log entries, so Last-Event-ID stays a message number):
+///
+///   event: presence    data: {"type":"presence","online":[…],"count":n}
+///   event: private     data: {"type":"private","from":…,"to":…,"time":…,"text":…}
+///
 ///   200 text/event-stream   the stream (chunked)
-///   400 from or Last-Event-ID is not a number
+///   400 from or Last-Event-ID is not a number, or a bad nick
 ///   404 no such room
 ///
 /// The connection is a cursor into the room log: nothing is queued for it,

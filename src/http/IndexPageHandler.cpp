@@ -1,5 +1,6 @@
 #include "http/IndexPageHandler.h"
 
+#include "chat/People.h"
 #include "chat/Room.h"
 #include "chat/RoomRegistry.h"
 #include "http/PageRenderer.h"
@@ -42,7 +43,7 @@ void IndexPageHandler::handle(Poco::Net::HTTPServerRequest&,
     {
         Room& room = *rooms[i];
         const std::string& subject = room.record().subject;
-        std::size_t online = room.presence().online(now).size();
+        std::size_t online = _context.people.countOnline(room.id());
         items += "<li class=\"room\"><a href=\"/chat/" + room.id() + "\">";
         items += "<span class=\"room-subject\">" +
                  Html::escape(subject.empty() ? "Untitled room" : subject) + "</span>";

@@ -2,7 +2,6 @@
 
 #include "app/Metrics.h"
 #include "app/Settings.h"
-#include "chat/Nickname.h"
 #include "chat/Room.h"
 #include "http/HttpError.h"
 #include "http/RequestValues.h"
@@ -29,8 +28,7 @@ void LongPollHandler::handle(Poco::Net::HTTPServerRequest& request,
         throw HttpError(HTTPResponse::HTTP_BAD_REQUEST,
                         "message number must be a non-negative integer");
     auto room = findRoom(_roomId);
-    room->presence().seen(personKey(request), Nickname::guestName(clientId(request)),
-                          Poco::Timestamp());
+    markSeen(request, *room);
 
     MessagePtr message;
     Metrics& metrics = _context.metrics;

@@ -15,10 +15,9 @@ RoomListHandler::RoomListHandler(const ServerContext& context) : EndpointHandler
 
 void RoomListHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response)
 {
-    const Poco::Timestamp now;
     Poco::JSON::Array list;
     for (auto& room : _context.rooms.publicRooms())
-        list.add(RoomView::toJson(*room, now));
+        list.add(RoomView::toJson(*room, _context.people));
     std::ostringstream out;
     list.stringify(out);
     send(response, out.str(), "application/json");

@@ -2,7 +2,6 @@
 
 #include "app/Metrics.h"
 #include "app/Settings.h"
-#include "chat/Nickname.h"
 #include "chat/Room.h"
 #include "http/RequestValues.h"
 
@@ -40,8 +39,7 @@ void RoomMessagesHandler::handle(Poco::Net::HTTPServerRequest& request,
 
     if (wait > 0)
     {
-        room->presence().seen(personKey(request), Nickname::guestName(clientId(request)),
-                              Poco::Timestamp());
+        markSeen(request, *room);
         MessagePtr ignored;
         _context.metrics.longPollWaiting.fetch_add(1, std::memory_order_relaxed);
         room->waitFor(from, Poco::Timespan(static_cast<long>(wait), 0), ignored);

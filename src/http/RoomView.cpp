@@ -1,5 +1,6 @@
 #include "http/RoomView.h"
 
+#include "chat/People.h"
 #include "chat/Room.h"
 
 #include <Poco/JSON/Array.h>
@@ -7,7 +8,7 @@
 namespace hchat
 {
 
-Poco::JSON::Object::Ptr RoomView::toJson(Room& room, const Poco::Timestamp& now)
+Poco::JSON::Object::Ptr RoomView::toJson(Room& room, const People& people)
 {
     Poco::JSON::Object::Ptr object = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     object->set("id", room.id());
@@ -17,7 +18,7 @@ Poco::JSON::Object::Ptr RoomView::toJson(Room& room, const Poco::Timestamp& now)
     object->set("created", Message::formatTime(room.record().created));
     object->set("next", static_cast<Poco::UInt64>(room.next()));
     Poco::JSON::Array::Ptr online = new Poco::JSON::Array;
-    for (const std::string& name : room.presence().online(now))
+    for (const std::string& name : people.online(room.id()))
         online->add(name);
     object->set("online", online);
     object->set("lastActivity", Message::formatTime(room.lastActivity()));

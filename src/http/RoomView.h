@@ -6,6 +6,7 @@ namespace hchat
 {
 
 class Room;
+class People;
 
 class RoomView
 /// The room object of the JSON API (SPEC §4):
@@ -13,7 +14,7 @@ class RoomView
 /// Thread-safe (no state).
 {
 public:
-    static Poco::JSON::Object::Ptr toJson(Room& room, const Poco::Timestamp& now);
+    static Poco::JSON::Object::Ptr toJson(Room& room, const People& people);
 };
 
 } // namespace hchat

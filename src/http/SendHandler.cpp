@@ -81,10 +81,14 @@ void SendHandler::handle(Poco::Net::HTTPServerRequest& request,
         throw HttpError(HTTPResponse::HTTP_BAD_REQUEST,
                         "bad nickname: use 1 to 32 letters, digits, '_', '-' or '.'");
 
-    const std::string key = personKey(request);
+    // The name is claimed before the token is spent: a refused name costs nothing.
+    const People::Outcome person = markSeen(request, *room, nick);
+    if (person.taken)
+        throw HttpError(HTTPResponse::HTTP_CONFLICT,
+                        "the nickname " + nick + " is taken by someone online: choose another");
     spendToken(request, "too many messages: slow down");
 
-    const std::string author = nick.empty() ? Nickname::guestName(clientId(request)) : nick;
+    const std::string& author = person.name;
     MessagePtr message;
     try
     {
@@ -98,7 +102,6 @@ void SendHandler::handle(Poco::Net::HTTPServerRequest& request,
                         "the message could not be stored; nothing was sent, try again");
     }
     _context.metrics.messagesAppended.fetch_add(1, std::memory_order_relaxed);
-    room->presence().seen(key, author, message->time());
     send(response, std::to_string(message->id()), "text/plain; charset=utf-8");
 }
 

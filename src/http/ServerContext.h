@@ -8,6 +8,8 @@ class RoomRegistry;
 class RateLimiter;
 class PageRenderer;
 struct Metrics;
+class People;
+class Announcer;
 
 struct ServerContext
 /// What every HTTP handler may use, owned by HChatApplication and alive
@@ -18,6 +20,8 @@ struct ServerContext
     RateLimiter& limiter;
     Metrics& metrics;
     const PageRenderer& pages;
+    People& people;
+    Announcer& announcer;
 };
 
 } // namespace hchat

@@ -23,6 +23,7 @@ void WebSocketHandler::handle(Poco::Net::HTTPServerRequest& request,
 {
     auto room = findRoom(_roomId);
     const std::uint64_t from = startOfStream(request, *room);
+    const std::string nick = wantedNick(request);
     std::unique_ptr<Poco::Net::WebSocket> socket;
     try
     {
@@ -34,8 +35,7 @@ void WebSocketHandler::handle(Poco::Net::HTTPServerRequest& request,
                         "this URL takes a WebSocket upgrade (" + e.message() + ")");
     }
     // From here on the answer was the 101: errors end the session, never an HTTP answer.
-    WebSocketSession session(_context, *socket, room, personKey(request),
-                             Nickname::guestName(clientId(request)),
+    WebSocketSession session(_context, *socket, room, personKey(request), streamKey(request), nick,
                              request.clientAddress().toString());
     session.run(from);
 }

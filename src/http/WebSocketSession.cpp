@@ -2,9 +2,13 @@
 
 #include "app/Metrics.h"
 #include "app/Settings.h"
+#include "chat/Announcer.h"
+#include "chat/Attendance.h"
 #include "chat/Cursor.h"
 #include "chat/Doorbell.h"
+#include "chat/Mailbox.h"
 #include "chat/Nickname.h"
+#include "chat/People.h"
 #include "chat/RateLimiter.h"
 #include "chat/Room.h"
 #include "http/ServerContext.h"
@@ -29,10 +33,12 @@ const std::size_t sliceSize = 100; // messages taken from the room per look
 } // namespace
 
 WebSocketSession::WebSocketSession(const ServerContext& context, WebSocket& socket,
-                                   std::shared_ptr<Room> room, std::string personKey,
-                                   std::string name, std::string peer)
+                                   std::shared_ptr<Room> room, std::string limitKey,
+                                   std::string personKey, std::string wantedNick, std::string peer)
     : _context(context), _socket(socket), _room(std::move(room)), _cursor(_room, 0),
-      _bell(std::make_shared<Doorbell>()), _personKey(std::move(personKey)), _name(std::move(name)),
+      _bell(std::make_shared<Doorbell>()), _mailbox(std::make_shared<Mailbox>(_bell)),
+      _limitKey(std::move(limitKey)), _personKey(std::move(personKey)),
+      _wantedNick(std::move(wantedNick)), _guestName(Nickname::guestName(_personKey)),
       _peer(std::move(peer)), _log(Poco::Logger::get("hchatd.ws"))
 {
 }
@@ -51,25 +57,27 @@ void WebSocketSession::run(std::uint64_t from)
 
     Metrics& metrics = _context.metrics;
     metrics.webSockets.fetch_add(1, std::memory_order_relaxed);
-    _room->subscribe(_bell);
     const int pingMs = _context.settings.webSocketPingInterval * 1000;
     try
     {
+        Attendance stay(_context.people, _context.announcer, _room, _personKey, _wantedNick,
+                        _guestName, _bell, _mailbox);
+        if (stay.arrival().taken)
+            sendText(StreamError::make("nick-taken", "the nickname " + _wantedNick +
+                                                         " is taken by someone online; you are " +
+                                                         stay.arrival().name));
         while (!_closed)
         {
             _bell->clear(); // a message stored from here on rings it again
-            if (!deliver())
-                break;
+            deliver();
+            for (const Mailbox::LetterPtr& letter : _mailbox->takeAll())
+                sendText(letter->json);
+            if (_room->presenceVersion() != _presenceSent)
+                sendPresence();
             if (_room->isClosed())
             {
                 close(WebSocket::WS_ENDPOINT_GOING_AWAY, "server shutting down");
                 break;
-            }
-            // Once a second at most, not on every wake (see EventStreamHandler).
-            if (_presenceMarked.isElapsed(1000000))
-            {
-                _presenceMarked.update();
-                _room->presence().seen(_personKey, _name, _presenceMarked);
             }
             if (_socket.available() > 0)
             {
@@ -111,11 +119,10 @@ void WebSocketSession::run(std::uint64_t from)
         // The client went away, stopped reading (send timeout) or sent garbage.
         _log.debug("WebSocket %s ended: %s", _peer, e.displayText());
     }
-    _room->unsubscribe(_bell);
     metrics.webSockets.fetch_sub(1, std::memory_order_relaxed);
 }
 
-bool WebSocketSession::deliver()
+void WebSocketSession::deliver()
 {
     for (;;)
     {
@@ -125,8 +132,15 @@ bool WebSocketSession::deliver()
         for (const MessagePtr& m : slice.messages)
             sendText(m->json());
         if (slice.messages.empty())
-            return true;
+            return;
     }
+}
+
+void WebSocketSession::sendPresence()
+{
+    // The version is read before the list: a change in between is sent again.
+    _presenceSent = _room->presenceVersion();
+    sendText(_context.people.presenceJson(_room->id()));
 }
 
 bool WebSocketSession::readFrame()
@@ -204,52 +218,101 @@ bool WebSocketSession::handleText(const std::string& text)
     }
     const std::string type = request->optValue<std::string>("type", "");
     if (type == "send")
-    {
-        const std::string message = request->optValue<std::string>("text", "");
-        if (Poco::trim(message).empty())
-        {
-            sendText(StreamError::make("empty", "the message is empty"));
-            return true;
-        }
-        if (message.size() > static_cast<std::size_t>(_context.settings.maxMessageBytes))
-        {
-            sendText(StreamError::make(
-                "too-long", "the message is too long (at most " +
-                                std::to_string(_context.settings.maxMessageBytes) + " bytes)"));
-            return true;
-        }
-        Poco::Timespan retryAfter;
-        if (!_context.limiter.tryAcquire(_personKey, Poco::Timestamp(), retryAfter))
-        {
-            _context.metrics.rateLimited.fetch_add(1, std::memory_order_relaxed);
-            _log.warning("WebSocket %s: over the rate limit, closed", _peer);
-            close(WebSocket::WS_POLICY_VIOLATION, "too many messages");
-            return false;
-        }
-        try
-        {
-            _room->append(MessageKind::Message, _name, message);
-            _context.metrics.messagesAppended.fetch_add(1, std::memory_order_relaxed);
-        }
-        catch (const Poco::Exception& e)
-        {
-            _log.error("cannot append to %s: %s", _room->id(), e.displayText());
-            sendText(StreamError::make("not-stored",
-                                       "the message could not be stored; nothing was sent"));
-        }
-        return true;
-    }
+        return handleSend(*request);
+    if (type == "privmsg")
+        return handlePrivate(*request);
     if (type == "nick")
     {
-        const std::string nick = request->optValue<std::string>("nick", "");
-        if (!Nickname::isValid(nick))
-            sendText(StreamError::make(
-                "bad-nick", "use 1 to 32 letters, digits, '_', '-' or '.' for a nickname"));
-        else
-            _name = nick;
+        handleNick(*request);
         return true;
     }
     sendText(StreamError::make("bad-request", "unknown type '" + type + "'"));
+    return true;
+}
+
+bool WebSocketSession::checkText(const std::string& text)
+{
+    if (Poco::trim(text).empty())
+    {
+        sendText(StreamError::make("empty", "the message is empty"));
+        return false;
+    }
+    if (text.size() > static_cast<std::size_t>(_context.settings.maxMessageBytes))
+    {
+        sendText(StreamError::make(
+            "too-long", "the message is too long (at most " +
+                            std::to_string(_context.settings.maxMessageBytes) + " bytes)"));
+        return false;
+    }
+    return true;
+}
+
+bool WebSocketSession::spendToken()
+{
+    Poco::Timespan retryAfter;
+    if (_context.limiter.tryAcquire(_limitKey, Poco::Timestamp(), retryAfter))
+        return true;
+    _context.metrics.rateLimited.fetch_add(1, std::memory_order_relaxed);
+    _log.warning("WebSocket %s: over the rate limit, closed", _peer);
+    close(WebSocket::WS_POLICY_VIOLATION, "too many messages");
+    return false;
+}
+
+bool WebSocketSession::handleSend(const Poco::JSON::Object& request)
+{
+    const std::string text = request.optValue<std::string>("text", "");
+    if (!checkText(text))
+        return true;
+    if (!spendToken())
+        return false;
+    try
+    {
+        _room->append(MessageKind::Message, _context.people.nameOf(_personKey, _guestName), text);
+        _context.metrics.messagesAppended.fetch_add(1, std::memory_order_relaxed);
+    }
+    catch (const Poco::Exception& e)
+    {
+        _log.error("cannot append to %s: %s", _room->id(), e.displayText());
+        sendText(
+            StreamError::make("not-stored", "the message could not be stored; nothing was sent"));
+    }
+    return true;
+}
+
+void WebSocketSession::handleNick(const Poco::JSON::Object& request)
+{
+    const std::string nick = request.optValue<std::string>("nick", "");
+    if (!Nickname::isValid(nick))
+    {
+        sendText(StreamError::make("bad-nick",
+                                   "use 1 to 32 letters, digits, '_', '-' or '.' for a nickname"));
+        return;
+    }
+    People::Outcome outcome = _context.people.rename(_personKey, nick);
+    if (outcome.taken)
+        sendText(StreamError::make("nick-taken",
+                                   "the nickname " + nick + " is taken by someone online"));
+    else
+        _context.announcer.renamed(outcome);
+}
+
+bool WebSocketSession::handlePrivate(const Poco::JSON::Object& request)
+{
+    const std::string to = request.optValue<std::string>("to", "");
+    const std::string text = request.optValue<std::string>("text", "");
+    if (!Nickname::isValid(to))
+    {
+        sendText(StreamError::make("bad-nick", "\"to\" must be the name of someone online"));
+        return true;
+    }
+    if (!checkText(text))
+        return true;
+    if (!spendToken())
+        return false;
+    if (_context.people.sendPrivate(_personKey, to, text) == People::Delivery::NotOnline)
+        sendText(StreamError::make("not-online", "nobody called " + to + " is online"));
+    else
+        _context.metrics.privateMessages.fetch_add(1, std::memory_order_relaxed);
     return true;
 }
 

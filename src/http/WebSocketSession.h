@@ -4,6 +4,7 @@
 #include "chat/Message.h"
 
 #include <Poco/Buffer.h>
+#include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/WebSocket.h>
 #include <Poco/Timestamp.h>
@@ -17,24 +18,34 @@ namespace hchat
 
 class Room;
 class Doorbell;
+class Mailbox;
 struct ServerContext;
 
 class WebSocketSession
 /// One WebSocket client of one room, served by one thread that waits in
 /// poll() on the socket and on a Doorbell the room rings for every new
 /// message: the connection is a cursor into the room log, with nothing
-/// queued for it.
+/// queued for it but its private messages (a bounded Mailbox). While it is
+/// open, its person is in the room (Attendance: join entry, presence).
 ///
 /// Server → client text frames (SPEC §6): the message objects
 ///   {"type":"message","id":n,"kind":…,"author":…,"time":…,"text":…}
+/// {"type":"presence","online":[names],"count":n} at the start and when the
+/// people in the room change (once a second at most),
+/// {"type":"private","from":…,"to":…,"time":…,"text":…} for a private
+/// message to or from this person (also the echo of one it sent),
 /// and {"type":"error","error":code,"message":…} for a request that was
-/// refused (the connection stays), or {"type":"error","error":"gone",…,
+/// refused (the connection stays): bad-request, empty, too-long, bad-nick,
+/// nick-taken, not-online, not-stored; or {"type":"error","error":"gone",…,
 /// "next":m} when messages were deleted by retention before they were read.
 ///
 /// Client → server text frames (JSON):
-///   {"type":"send","text":"…"}   appended as the session's name; the client
+///   {"type":"send","text":"…"}   appended under the person's name; the client
 ///                                sees it come back in order like any message
-///   {"type":"nick","nick":"…"}   the name for the messages that follow
+///   {"type":"nick","nick":"…"}   renames the person (a nick entry in each
+///                                room they are in), if no one online has it
+///   {"type":"privmsg","to":"…","text":"…"}
+///                                to every live connection of that person
 ///
 /// RFC 6455 on the server side: fragmented messages are reassembled (at
 /// most chat.maxMessageBytes × 6 + 256 bytes, room for JSON escapes); a ping
@@ -48,17 +59,25 @@ class WebSocketSession
 {
 public:
     WebSocketSession(const ServerContext& context, Poco::Net::WebSocket& socket,
-                     std::shared_ptr<Room> room, std::string personKey, std::string name,
-                     std::string peer);
+                     std::shared_ptr<Room> room, std::string limitKey, std::string personKey,
+                     std::string wantedNick, std::string peer);
+    /// limitKey: whose limits.messagesPerSecond budget is spent (the cookie
+    /// or the address); personKey: who the connection is (People).
 
     void run(std::uint64_t from);
     /// Serves the client until it closes, breaks the protocol, stops
     /// answering, or the daemon shuts down. Never throws.
 
 private:
-    bool deliver();
+    void deliver();
+    void sendPresence();
     bool readFrame();
     bool handleText(const std::string& text);
+    bool handleSend(const Poco::JSON::Object& request);
+    void handleNick(const Poco::JSON::Object& request);
+    bool handlePrivate(const Poco::JSON::Object& request);
+    bool checkText(const std::string& text);
+    bool spendToken();
     void sendText(const std::string& json);
     void close(Poco::UInt16 code, const std::string& reason);
 
@@ -67,16 +86,18 @@ private:
     std::shared_ptr<Room> _room;
     Cursor _cursor;
     std::shared_ptr<Doorbell> _bell;
+    std::shared_ptr<Mailbox> _mailbox;
+    const std::string _limitKey;
     const std::string _personKey;
-    std::string _name;
+    const std::string _wantedNick;
+    const std::string _guestName;
     const std::string _peer;
     Poco::Logger& _log;
 
-    std::uint64_t _next = 0; ///< the number of the next message to deliver
-    std::string _partial;    ///< a fragmented message being reassembled
+    std::uint64_t _presenceSent = 0; ///< the room's presence version last sent
+    std::string _partial;            ///< a fragmented message being reassembled
     bool _inFragments = false;
     bool _pingOutstanding = false;
-    Poco::Timestamp _presenceMarked{0}; ///< when presence was last marked for this client
     bool _closed = false;
     Poco::Buffer<char> _frame{0};
 };

@@ -21,6 +21,8 @@ after(async () => {
 });
 
 const messages = (page) => page.getByRole('list', { name: 'Messages' }).getByRole('listitem');
+// The chat messages, without the join/leave/nick notices between them.
+const chats = (page) => page.locator('#messages li.msg:not(.notice)');
 
 test('create a public room, a second browser joins by URL, both talk', async () => {
   const alice = await browser.newContext({ viewport: { width: 1200, height: 800 } });
@@ -62,12 +64,12 @@ test('create a public room, a second browser joins by URL, both talk', async () 
 
   // Hostile text is shown as text, never as markup.
   assert.equal(await a.locator('#messages img').count(), 0);
-  assert.match(await messages(a).last().innerText(), /<img src=x onerror=alert\(1\)> tacos\?/);
-  assert.match(await messages(a).last().innerText(), /bob/);
+  assert.match(await chats(a).last().innerText(), /<img src=x onerror=alert\(1\)> tacos\?/);
+  assert.match(await chats(a).last().innerText(), /bob/);
 
   // Both see the same history in the same order.
-  const textsA = await messages(a).allInnerTexts();
-  const textsB = await messages(b).allInnerTexts();
+  const textsA = await chats(a).allInnerTexts();
+  const textsB = await chats(b).allInnerTexts();
   assert.equal(textsA.length, 2);
   assert.equal(textsB.length, 2);
   assert.match(textsA[0], /alice[\s\S]*Hello from Alice/);
@@ -77,8 +79,8 @@ test('create a public room, a second browser joins by URL, both talk', async () 
   const carol = await browser.newContext();
   const c = await carol.newPage();
   await c.goto(roomUrl);
-  await messages(c).nth(1).waitFor();
-  assert.equal(await messages(c).count(), 2);
+  await chats(c).nth(1).waitFor();
+  assert.equal(await chats(c).count(), 2);
 
   await a.screenshot({ path: path.join(screenshotDir, 'chat-desktop.png') });
   await b.screenshot({ path: path.join(screenshotDir, 'chat-phone.png') });

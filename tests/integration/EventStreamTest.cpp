@@ -60,11 +60,14 @@ public:
         CPPUNIT_ASSERT(!has(stream, "\"zero\"")); // chat.recentOnJoin = 2
         CPPUNIT_ASSERT(has(stream, "id: 1\nevent: message\ndata: {\"type\":\"message\",\"id\":1,"));
         CPPUNIT_ASSERT(has(stream, "id: 2\n"));
-        CPPUNIT_ASSERT(has(stream, "id: 3\nevent: message\ndata: "));
+        // The stream's own arrival is entry 3, the live message 4.
+        CPPUNIT_ASSERT(has(stream, "id: 3\nevent: join\ndata: "));
+        CPPUNIT_ASSERT(has(stream, "id: 4\nevent: message\ndata: "));
         CPPUNIT_ASSERT(has(stream, "\"author\":\"sam\""));
         CPPUNIT_ASSERT(has(stream, "\"text\":\"live <b>\""));
         CPPUNIT_ASSERT(stream.find("id: 1\n") < stream.find("id: 2\n"));
         CPPUNIT_ASSERT(stream.find("id: 2\n") < stream.find("id: 3\n"));
+        CPPUNIT_ASSERT(stream.find("id: 3\n") < stream.find("id: 4\n"));
     }
 
     void resumesAfterLastEventId()
@@ -107,9 +110,11 @@ public:
             c.post("/send/" + id, "m" + std::to_string(i), "text/plain");
         std::string stream = c.raw(request("/events/" + id + "?from=0"), 1);
         CPPUNIT_ASSERT(has(stream, "event: error\ndata: {\"type\":\"error\",\"error\":\"gone\""));
-        CPPUNIT_ASSERT(has(stream, "\"next\":3"));
-        CPPUNIT_ASSERT(has(stream, "id: 3\n") && has(stream, "id: 5\n"));
-        CPPUNIT_ASSERT(stream.find("event: error") < stream.find("id: 3\n"));
+        // Entries 0-5 and the stream's own join (6); the last 3 are kept.
+        CPPUNIT_ASSERT(has(stream, "\"next\":4"));
+        CPPUNIT_ASSERT(!has(stream, "id: 3\n"));
+        CPPUNIT_ASSERT(has(stream, "id: 4\n") && has(stream, "id: 6\nevent: join"));
+        CPPUNIT_ASSERT(stream.find("event: error") < stream.find("id: 4\n"));
     }
 };
 

@@ -75,25 +75,40 @@ public:
         CPPUNIT_ASSERT(client().createRoom("Team sync", true) != id);
     }
 
+    static std::string cookieValue(const Reply& reply, const std::string& name)
+    {
+        std::vector<Poco::Net::HTTPCookie> cookies;
+        reply.response.getCookies(cookies);
+        for (const auto& cookie : cookies)
+            if (cookie.getName() == name)
+            {
+                CPPUNIT_ASSERT(cookie.getHttpOnly());
+                CPPUNIT_ASSERT_EQUAL(std::string("/"), cookie.getPath());
+                return cookie.getValue();
+            }
+        return "";
+    }
+
     void chatPageIssuesNewCookieEachTime()
     {
         std::string id = client().createRoom("cookies", false);
-        std::vector<std::string> values;
+        std::vector<std::string> clients;
         for (int i = 0; i < 2; ++i)
         {
             Reply page = client().get("/chat/" + id);
-            std::vector<Poco::Net::HTTPCookie> cookies;
-            page.response.getCookies(cookies);
-            CPPUNIT_ASSERT_EQUAL(std::size_t(1), cookies.size());
-            CPPUNIT_ASSERT_EQUAL(std::string("hchat_client"), cookies[0].getName());
-            CPPUNIT_ASSERT_EQUAL(std::size_t(32), cookies[0].getValue().size());
-            CPPUNIT_ASSERT(cookies[0].getHttpOnly());
-            CPPUNIT_ASSERT_EQUAL(std::string("/"), cookies[0].getPath());
-            std::string header = page.header("Set-Cookie");
-            CPPUNIT_ASSERT(header.find("SameSite=Lax") != std::string::npos);
-            values.push_back(cookies[0].getValue());
+            clients.push_back(cookieValue(page, "hchat_client"));
+            CPPUNIT_ASSERT_EQUAL(std::size_t(32), clients.back().size());
+            CPPUNIT_ASSERT(page.header("Set-Cookie").find("SameSite=Lax") != std::string::npos);
         }
-        CPPUNIT_ASSERT(values[0] != values[1]);
+        CPPUNIT_ASSERT(clients[0] != clients[1]);
+        // The person cookie is issued once and then kept: a reload is the same person.
+        Reply first = client().get("/chat/" + id);
+        const std::string person = cookieValue(first, "hchat_person");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(32), person.size());
+        Reply reload = client().get("/chat/" + id, {{"Cookie", "hchat_person=" + person}});
+        CPPUNIT_ASSERT_EQUAL(std::string(""), cookieValue(reload, "hchat_person"));
+        CPPUNIT_ASSERT(!cookieValue(reload, "hchat_client").empty());
+        CPPUNIT_ASSERT(reload.body.find("guest-" + person.substr(0, 6)) != std::string::npos);
     }
 
     void sendThenReadBack()
@@ -228,26 +243,37 @@ public:
     {
         TestClient c = client();
         std::string id = c.createRoom("form", false);
-        Reply page = c.get("/chat/" + id);
-        std::vector<Poco::Net::HTTPCookie> cookies;
-        page.response.getCookies(cookies);
-        const std::string cookie = "hchat_client=" + cookies.at(0).getValue();
+        const std::string cookie =
+            "hchat_person=" + cookieValue(c.get("/chat/" + id), "hchat_person");
         Reply sent = c.post("/send/" + id, "text=a%20%26%20b%3D%2B&nick=alice",
                             "application/x-www-form-urlencoded", {{"Cookie", cookie}});
         CPPUNIT_ASSERT_EQUAL(200, sent.status);
         Reply got = c.get("/msg/" + id + "/0");
         CPPUNIT_ASSERT_EQUAL(std::string("a & b=+"), got.body);
         CPPUNIT_ASSERT_EQUAL(std::string("alice"), got.header("X-Chat-Author"));
-        // Without a nick the cookie's guest name is used.
+        // Without a nick the person keeps the name they have.
         c.post("/send/" + id, "text=hi", "application/x-www-form-urlencoded", {{"Cookie", cookie}});
-        CPPUNIT_ASSERT_EQUAL("guest-" + cookies.at(0).getValue().substr(0, 6),
+        CPPUNIT_ASSERT_EQUAL(std::string("alice"),
                              c.get("/msg/" + id + "/1").header("X-Chat-Author"));
+        // Someone new without a nick is a guest named after their cookie.
+        const std::string other = cookieValue(c.get("/chat/" + id), "hchat_person");
+        c.post("/send/" + id, "text=hello", "application/x-www-form-urlencoded",
+               {{"Cookie", "hchat_person=" + other}});
+        CPPUNIT_ASSERT_EQUAL("guest-" + other.substr(0, 6),
+                             c.get("/msg/" + id + "/2").header("X-Chat-Author"));
         // curl -d 'text' sends a form content type with a body that is no form.
         c.post("/send/" + id, "100% sure", "application/x-www-form-urlencoded");
-        CPPUNIT_ASSERT_EQUAL(std::string("100% sure"), c.get("/msg/" + id + "/2").body);
+        CPPUNIT_ASSERT_EQUAL(std::string("100% sure"), c.get("/msg/" + id + "/3").body);
         c.post("/send/" + id + "?nick=bot", "from a bot", "text/plain");
         CPPUNIT_ASSERT_EQUAL(std::string("bot"),
-                             c.get("/msg/" + id + "/3").header("X-Chat-Author"));
+                             c.get("/msg/" + id + "/4").header("X-Chat-Author"));
+        // alice is online: nobody else may take her name, in any case.
+        Reply taken = c.post("/send/" + id + "?nick=ALICE", "me too", "text/plain");
+        CPPUNIT_ASSERT_EQUAL(409, taken.status);
+        CPPUNIT_ASSERT(taken.body.find("taken") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(5, json(c.get("/api/rooms/" + id).body)
+                                    .extract<Poco::JSON::Object::Ptr>()
+                                    ->getValue<int>("next"));
     }
 
     void retentionAnswers410()

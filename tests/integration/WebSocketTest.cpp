@@ -66,24 +66,26 @@ public:
         clients[0]->sendText(R"({"type":"send","text":"from a socket ✓"})");
         // Two senders on two connections have no order between them: the
         // second one sends once the first message is in the log.
-        std::vector<Poco::JSON::Object::Ptr> firsts{object(clients[0]->nextText())};
+        std::vector<Poco::JSON::Object::Ptr> firsts{object(clients[0]->nextChat())};
         CPPUNIT_ASSERT_EQUAL(200, http().post("/send/" + id, "from curl", "text/plain").status);
         for (std::size_t i = 1; i < clients.size(); ++i)
-            firsts.push_back(object(clients[i]->nextText()));
+            firsts.push_back(object(clients[i]->nextChat()));
+        const int firstId = firsts[0]->getValue<int>("id");
         for (std::size_t i = 0; i < clients.size(); ++i)
         {
             auto first = firsts[i];
-            auto second = object(clients[i]->nextText());
+            auto second = object(clients[i]->nextChat());
             CPPUNIT_ASSERT_EQUAL(std::string("message"), first->getValue<std::string>("type"));
-            CPPUNIT_ASSERT_EQUAL(0, first->getValue<int>("id"));
+            CPPUNIT_ASSERT_EQUAL(firstId, first->getValue<int>("id"));
             CPPUNIT_ASSERT_EQUAL(std::string("from a socket ✓"),
                                  first->getValue<std::string>("text"));
             CPPUNIT_ASSERT_EQUAL(std::string("wendy"), first->getValue<std::string>("author"));
-            CPPUNIT_ASSERT_EQUAL(1, second->getValue<int>("id"));
+            CPPUNIT_ASSERT_EQUAL(firstId + 1, second->getValue<int>("id"));
             CPPUNIT_ASSERT_EQUAL(std::string("from curl"), second->getValue<std::string>("text"));
         }
         // The socket's message is in the log for every transport.
-        CPPUNIT_ASSERT_EQUAL(std::string("from a socket ✓"), http().get("/msg/" + id + "/0").body);
+        CPPUNIT_ASSERT_EQUAL(std::string("from a socket ✓"),
+                             http().get("/msg/" + id + "/" + std::to_string(firstId)).body);
         CPPUNIT_ASSERT(http().get("/metrics").body.find("hchatd_websockets 3\n") !=
                        std::string::npos);
     }
@@ -96,16 +98,20 @@ public:
         auto resumed = ws("/ws/" + id + "?from=2");
         for (int i = 2; i < 6; ++i)
             CPPUNIT_ASSERT_EQUAL(i, object(resumed->nextText())->getValue<int>("id"));
-        auto fresh = ws("/ws/" + id); // chat.recentOnJoin = 3
-        CPPUNIT_ASSERT_EQUAL(3, object(fresh->nextText())->getValue<int>("id"));
+        // Its own arrival comes next, as entry 6.
+        auto joined = object(resumed->nextText());
+        CPPUNIT_ASSERT_EQUAL(6, joined->getValue<int>("id"));
+        CPPUNIT_ASSERT_EQUAL(std::string("join"), joined->getValue<std::string>("kind"));
+        auto fresh = ws("/ws/" + id); // chat.recentOnJoin = 3: entries 4, 5, 6
+        CPPUNIT_ASSERT_EQUAL(4, object(fresh->nextText())->getValue<int>("id"));
         // Dropped and resumed: nothing missed, nothing twice.
         resumed.reset();
-        http().post("/send/" + id, "while away", "text/plain");
-        auto back = ws("/ws/" + id + "?from=6");
+        const std::string away = http().post("/send/" + id, "while away", "text/plain").body;
+        auto back = ws("/ws/" + id + "?from=" + away);
         auto m = object(back->nextText());
-        CPPUNIT_ASSERT_EQUAL(6, m->getValue<int>("id"));
+        CPPUNIT_ASSERT_EQUAL(std::stoi(away), m->getValue<int>("id"));
         CPPUNIT_ASSERT_EQUAL(std::string("while away"), m->getValue<std::string>("text"));
-        CPPUNIT_ASSERT_EQUAL(std::string(""), back->nextText(0.5));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), back->nextChat(0.5));
         CPPUNIT_ASSERT_EQUAL(400, http().get("/ws/" + id + "?from=x").status);
     }
 
@@ -117,7 +123,7 @@ public:
         c->sendFrame(R"("text":"in )", WebSocket::FRAME_OP_CONT);
         c->sendFrame(R"(three pieces"})", WebSocket::FRAME_FLAG_FIN | WebSocket::FRAME_OP_CONT);
         CPPUNIT_ASSERT_EQUAL(std::string("in three pieces"),
-                             object(c->nextText())->getValue<std::string>("text"));
+                             object(c->nextChat())->getValue<std::string>("text"));
     }
 
     void pingIsAnsweredWithPong()
@@ -165,8 +171,10 @@ public:
                              i == 0 ? WebSocket::FRAME_OP_TEXT : WebSocket::FRAME_OP_CONT);
             CPPUNIT_ASSERT_EQUAL(1009, c->closeCode());
         }
-        // Nothing of all that reached the log.
-        CPPUNIT_ASSERT(http().get("/api/rooms/" + id).body.find("\"next\":0") != std::string::npos);
+        // Nothing of all that reached the log (the clients' arrivals did).
+        std::string log = http().get("/api/rooms/" + id + "/messages").body;
+        CPPUNIT_ASSERT(log.find("\"kind\":\"join\"") != std::string::npos);
+        CPPUNIT_ASSERT(log.find("\"kind\":\"message\"") == std::string::npos);
     }
 
     void refusedRequestsKeepTheConnection()
@@ -177,16 +185,14 @@ public:
                                 R"({"type":"nick","nick":"no spaces"})", R"({"type":"dance"})"})
         {
             c->sendText(bad);
-            auto e = object(c->nextText());
-            CPPUNIT_ASSERT_EQUAL_MESSAGE(bad, std::string("error"),
-                                         e->getValue<std::string>("type"));
+            CPPUNIT_ASSERT_MESSAGE(bad, !c->nextOfType("error").empty());
         }
         c->sendText("{\"type\":\"send\",\"text\":\"" + std::string(1001, 'y') + "\"}");
         CPPUNIT_ASSERT_EQUAL(std::string("too-long"),
-                             object(c->nextText())->getValue<std::string>("error"));
+                             object(c->nextOfType("error"))->getValue<std::string>("error"));
         c->sendText(R"({"type":"send","text":"still here"})");
         CPPUNIT_ASSERT_EQUAL(std::string("still here"),
-                             object(c->nextText())->getValue<std::string>("text"));
+                             object(c->nextChat())->getValue<std::string>("text"));
     }
 
     void overTheRateLimitCloses1008()
@@ -237,10 +243,10 @@ public:
         CPPUNIT_ASSERT(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
         // One that answers stays.
         auto polite = ws("/ws/" + id);
-        CPPUNIT_ASSERT_EQUAL(std::string(""), polite->nextText(3)); // answers pings meanwhile
+        CPPUNIT_ASSERT_EQUAL(std::string(""), polite->nextChat(3)); // answers pings meanwhile
         http().post("/send/" + id, "still connected", "text/plain");
         CPPUNIT_ASSERT_EQUAL(std::string("still connected"),
-                             object(polite->nextText())->getValue<std::string>("text"));
+                             object(polite->nextChat())->getValue<std::string>("text"));
     }
 
 #ifdef __SANITIZE_ADDRESS__
@@ -280,19 +286,25 @@ public:
                 {
                     for (int n = 0; n < burst; ++n)
                     {
-                        std::string text = c->nextText(20);
-                        if (text.empty() ||
-                            text.find("\"id\":" + std::to_string(n) + ",") == std::string::npos)
+                        std::string text = c->nextChat(20);
+                        if (text.find("\"text\":\"" + std::to_string(n) + ":") == std::string::npos)
                             return;
                     }
                     ++complete;
                 });
         TestClient sender = http();
-        const std::string body(1000, 'z');
-        for (int n = 0; n < burst; ++n)
-            CPPUNIT_ASSERT_EQUAL(200, sender.post("/send/" + id, body, "text/plain").status);
+        const std::string padding(990, 'z'); // with "n:", at most chat.maxMessageBytes
+        int refused = 0;                     // asserted after the readers are joined
+        for (int n = 0; n < burst && refused == 0; ++n)
+        {
+            Reply sent =
+                sender.post("/send/" + id, std::to_string(n) + ":" + padding, "text/plain");
+            if (sent.status != 200)
+                refused = sent.status;
+        }
         for (auto& t : threads)
             t.join();
+        CPPUNIT_ASSERT_EQUAL(0, refused);
         long rssAfter = rssKiB(_daemon->pid());
         std::cout << "\n[stall] " << complete.load() << " of " << readers << " readers got all "
                   << burst << " messages; daemon RSS " << rssBefore << " -> " << rssAfter << " KiB "

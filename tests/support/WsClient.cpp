@@ -11,11 +11,14 @@ namespace hchat::test
 
 using Poco::Net::WebSocket;
 
-WsClient::WsClient(const std::string& host, int port, const std::string& path)
+WsClient::WsClient(const std::string& host, int port, const std::string& path,
+                   const std::string& cookie)
     : _session(host, static_cast<Poco::UInt16>(port))
 {
     Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path,
                                    Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!cookie.empty())
+        request.set("Cookie", cookie);
     Poco::Net::HTTPResponse response;
     _socket = std::make_unique<WebSocket>(_session, request, response);
     _socket->setMaxPayloadSize(1 << 24);
@@ -68,6 +71,38 @@ std::string WsClient::nextText(double timeoutSeconds)
             return "";
     }
     return "";
+}
+
+std::string WsClient::nextOfType(const std::string& type, double timeoutSeconds)
+{
+    return nextMatching(timeoutSeconds, "\"type\":\"" + type + "\"", "");
+}
+
+std::string WsClient::nextChat(double timeoutSeconds)
+{
+    return nextMatching(timeoutSeconds, "\"type\":\"message\"", "\"kind\":\"message\"");
+}
+
+std::string WsClient::nextMatching(double timeoutSeconds, const std::string& part,
+                                   const std::string& otherPart)
+{
+    // Frames are compact JSON made by the daemon, and its texts escape quotes,
+    // so a field is found as a plain substring.
+    auto deadline = std::chrono::steady_clock::now() +
+                    std::chrono::microseconds(static_cast<long>(timeoutSeconds * 1e6));
+    for (;;)
+    {
+        double left =
+            std::chrono::duration<double>(deadline - std::chrono::steady_clock::now()).count();
+        if (left <= 0)
+            return "";
+        std::string text = nextText(left);
+        if (text.empty())
+            return "";
+        if (text.find(part) != std::string::npos &&
+            (otherPart.empty() || text.find(otherPart) != std::string::npos))
+            return text;
+    }
 }
 
 int WsClient::closeCode(double timeoutSeconds)

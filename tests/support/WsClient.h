@@ -13,8 +13,9 @@ class WsClient
 /// A WebSocket client for integration tests (POCO's client side).
 {
 public:
-    WsClient(const std::string& host, int port, const std::string& path);
-    /// Connects and upgrades; throws on failure.
+    WsClient(const std::string& host, int port, const std::string& path,
+             const std::string& cookie = "");
+    /// Connects and upgrades (with the Cookie header, if given); throws on failure.
 
     void sendText(const std::string& text);
     void sendFrame(const std::string& payload, int flags);
@@ -27,12 +28,23 @@ public:
     /// The next text frame, answering pings; "" when none comes within the
     /// timeout, or on close.
 
+    std::string nextOfType(const std::string& type, double timeoutSeconds = 5);
+    /// The next text frame whose JSON "type" is `type`, skipping the others;
+    /// "" when none comes in time.
+
+    std::string nextChat(double timeoutSeconds = 5);
+    /// The next log entry of kind "message", skipping notices (join, leave,
+    /// nick), presence and private frames; "" when none comes in time.
+
     int closeCode(double timeoutSeconds = 5);
     /// Reads until a close frame and returns its code (-1: none came).
 
     Poco::Net::WebSocket& socket() { return *_socket; }
 
 private:
+    std::string nextMatching(double timeoutSeconds, const std::string& part,
+                             const std::string& otherPart);
+
     Poco::Net::HTTPClientSession _session;
     std::unique_ptr<Poco::Net::WebSocket> _socket;
 };

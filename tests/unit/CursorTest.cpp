@@ -20,7 +20,7 @@ class CursorTest : public CppUnit::TestFixture
         RoomRecord r;
         r.id = "0123456789abcdef0123456789abcdef";
         store.createRoom(r);
-        return std::make_shared<Room>(r, store, window, Poco::Timespan(30, 0));
+        return std::make_shared<Room>(r, store, window);
     }
 
 public:

@@ -111,7 +111,7 @@ class RoomTest : public CppUnit::TestFixture
         Room make(std::size_t window)
         {
             store.createRoom(record());
-            return Room(record(), store, window, Poco::Timespan(30, 0));
+            return Room(record(), store, window);
         }
         MemoryStore store;
         Room room;
@@ -268,7 +268,7 @@ public:
     void registryListsOnlyPublicRooms()
     {
         MemoryStore store(10);
-        RoomRegistry rooms(store, 10, Poco::Timespan(30, 0));
+        RoomRegistry rooms(store, 10);
         auto open = rooms.create("open", true);
         auto hidden = rooms.create("hidden", false);
         auto listed = rooms.publicRooms();
@@ -292,7 +292,7 @@ public:
             }
         } store;
         store.createRoom(record());
-        Room room(record(), store, 10, Poco::Timespan(30, 0));
+        Room room(record(), store, 10);
         CPPUNIT_ASSERT_THROW(room.append(MessageKind::Message, "a", "lost?"), Poco::IOException);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), room.next());
         MessagePtr m;
@@ -305,7 +305,7 @@ public:
         // as a gap) fails too, and the next message gets number 0 again.
         ManualStore store;
         store.createRoom(record());
-        Room room(record(), store, 10, Poco::Timespan(30, 0));
+        Room room(record(), store, 10);
         Senders senders{store, room, {}};
         auto& first = senders.send("0");
         store.waitForHeld(1);
@@ -333,7 +333,7 @@ public:
         // number 1 before 0's sender wakes. Numbering must go back to 0.
         ManualStore store;
         store.createRoom(record());
-        Room room(record(), store, 10, Poco::Timespan(30, 0));
+        Room room(record(), store, 10);
         Senders senders{store, room, {}};
         auto& zero = senders.send("0");
         store.waitForHeld(1);
@@ -359,7 +359,7 @@ public:
     {
         ManualStore store;
         store.createRoom(record());
-        Room room(record(), store, 10, Poco::Timespan(30, 0));
+        Room room(record(), store, 10);
         Senders senders{store, room, {}};
         auto& first = senders.send("0");
         store.waitForHeld(1);

@@ -148,7 +148,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), store.tail(b, 10).next);
 
         // A Room on the reopened store continues the numbering.
-        Room r(rooms[1], store, 10, Poco::Timespan(30, 0));
+        Room r(rooms[1], store, 10);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(50), r.append(MessageKind::Message, "x", "next")->id());
         MessagePtr old;
         CPPUNIT_ASSERT(r.get(3, old) == Room::Lookup::Found); // outside the window: from disk
@@ -176,7 +176,7 @@ public:
         {
             SqliteStore store(path);
             store.createRoom(room(a, "", true));
-            Room r(store.rooms()[0], store, 100, Poco::Timespan(30, 0));
+            Room r(store.rooms()[0], store, 100);
             std::vector<std::thread> senders;
             for (int t = 0; t < threads; ++t)
                 senders.emplace_back(
@@ -206,7 +206,7 @@ public:
         // A file size limit of 0 makes every write fail like a full disk.
         SqliteStore store(_dir + "/chat.db");
         store.createRoom(room(a, "", true));
-        Room r(store.rooms()[0], store, 100, Poco::Timespan(30, 0));
+        Room r(store.rooms()[0], store, 100);
         r.append(MessageKind::Message, "x", "before");
 
         auto previous = std::signal(SIGXFSZ, SIG_IGN);
@@ -313,14 +313,14 @@ public:
 
             // The room hides expired messages still in its memory window.
             store.createRoom(room(b, "", true));
-            Room r(store.rooms()[1], store, 10, Poco::Timespan(30, 0), day);
+            Room r(store.rooms()[1], store, 10, day);
             store.append(b, message(0, "old", MessageKind::Message, now - twoDays)).get();
             MessagePtr m;
             CPPUNIT_ASSERT(r.get(0, m) == Room::Lookup::Gone);
         }
         SqliteStore store(path, day);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(2501), store.tail(a, 10).next);
-        Room r(store.rooms()[0], store, 10, Poco::Timespan(30, 0), day);
+        Room r(store.rooms()[0], store, 10, day);
         MessagePtr m;
         CPPUNIT_ASSERT(r.get(5, m) == Room::Lookup::Gone);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(2501), r.append(MessageKind::Message, "x", "y")->id());

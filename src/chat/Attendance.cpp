@@ -1,0 +1,30 @@
+#include "chat/Attendance.h"
+
+#include "chat/Announcer.h"
+#include "chat/Doorbell.h"
+#include "chat/Room.h"
+
+namespace hchat
+{
+
+Attendance::Attendance(People& people, Announcer& announcer, std::shared_ptr<Room> room,
+                       std::string key, const std::string& wanted, const std::string& guest,
+                       std::shared_ptr<Doorbell> bell, std::shared_ptr<Mailbox> mailbox)
+    : _people(people), _room(std::move(room)), _key(std::move(key)), _bell(std::move(bell)),
+      _mailbox(std::move(mailbox))
+{
+    // Subscribed first, so the join entry below already rings this bell.
+    _room->subscribe(_bell);
+    _arrival = _people.enter(_room->id(), _key, wanted, guest, _mailbox);
+    announcer.renamed(_arrival);
+    if (_arrival.arrived)
+        announcer.joined(_room->id(), _arrival.name);
+}
+
+Attendance::~Attendance()
+{
+    _people.exit(_room->id(), _key, _mailbox);
+    _room->unsubscribe(_bell);
+}
+
+} // namespace hchat

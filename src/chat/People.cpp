@@ -1,0 +1,292 @@
+#include "chat/People.h"
+
+#include "chat/Nickname.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <algorithm>
+#include <sstream>
+
+namespace hchat
+{
+
+namespace
+{
+// A presence frame goes to everyone in the room each time the list changes;
+// past this many names it carries the count and the first names only, so a
+// big room's frames stay small.
+const std::size_t namesInFrame = 200;
+} // namespace
+
+People::People(Poco::Timespan pollWindow, Poco::Timespan leaveGrace)
+    : _pollWindow(pollWindow), _leaveGrace(leaveGrace)
+{
+}
+
+void People::setName(Person& person, const std::string& key, const std::string& name)
+{
+    person.name = name;
+    const std::string folded = Nickname::folded(name);
+    auto holder = _names.find(folded);
+    if (holder != _names.end() && holder->second != key)
+    {
+        // A guest name someone else holds already (two cookie-less clients
+        // are both "anonymous"): used, but not reserved.
+        person.folded.clear();
+        return;
+    }
+    _names[folded] = key;
+    person.folded = folded;
+}
+
+People::Person& People::personFor(const std::string& key, const std::string& wanted,
+                                  const std::string& guest, Outcome& outcome)
+{
+    auto found = _people.find(key);
+    if (found != _people.end())
+    {
+        applyName(found->second, key, wanted, outcome);
+        outcome.name = found->second.name;
+        return found->second;
+    }
+    Person& person = _people[key];
+    const bool wantedFree =
+        !wanted.empty() && _names.find(Nickname::folded(wanted)) == _names.end();
+    setName(person, key, wantedFree ? wanted : guest);
+    outcome.taken = !wanted.empty() && !wantedFree;
+    outcome.name = person.name;
+    return person;
+}
+
+void People::applyName(Person& person, const std::string& key, const std::string& wanted,
+                       Outcome& outcome)
+{
+    if (wanted.empty() || wanted == person.name)
+        return;
+    const std::string folded = Nickname::folded(wanted);
+    auto holder = _names.find(folded);
+    if (holder != _names.end() && holder->second != key)
+    {
+        outcome.taken = true;
+        return;
+    }
+    if (!person.folded.empty())
+        _names.erase(person.folded);
+    outcome.previous = person.name;
+    person.name = wanted;
+    person.folded = folded;
+    _names[folded] = key;
+    for (const auto& [roomId, stay] : person.rooms)
+    {
+        _changed.insert(roomId);
+        if (stay.announced)
+            outcome.renamedIn.push_back(roomId);
+    }
+}
+
+People::Outcome People::enter(const std::string& roomId, const std::string& key,
+                              const std::string& wanted, const std::string& guest,
+                              const std::shared_ptr<Mailbox>& mailbox)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    Outcome outcome;
+    Person& person = personFor(key, wanted, guest, outcome);
+    auto [stay, fresh] = person.rooms.try_emplace(roomId);
+    if (fresh)
+    {
+        _rooms[roomId].insert(key);
+        _changed.insert(roomId);
+    }
+    // Back within the grace period (a reload), or still polling: no new join.
+    outcome.arrived = stay->second.live == 0 && !stay->second.announced;
+    stay->second.announced = true;
+    ++stay->second.live;
+    if (mailbox)
+        person.mailboxes.push_back(mailbox);
+    return outcome;
+}
+
+void People::exit(const std::string& roomId, const std::string& key,
+                  const std::shared_ptr<Mailbox>& mailbox)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    auto person = _people.find(key);
+    if (person == _people.end())
+        return;
+    auto& boxes = person->second.mailboxes;
+    if (mailbox)
+        boxes.erase(std::remove(boxes.begin(), boxes.end(), mailbox), boxes.end());
+    auto stay = person->second.rooms.find(roomId);
+    if (stay != person->second.rooms.end() && stay->second.live > 0 && --stay->second.live == 0)
+        stay->second.lastLive.update();
+}
+
+People::Outcome People::seen(const std::string& roomId, const std::string& key,
+                             const std::string& wanted, const std::string& guest,
+                             const Poco::Timestamp& now)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    Outcome outcome;
+    Person& person = personFor(key, wanted, guest, outcome);
+    auto [stay, fresh] = person.rooms.try_emplace(roomId);
+    stay->second.lastSeen = now;
+    if (fresh)
+    {
+        _rooms[roomId].insert(key);
+        _changed.insert(roomId);
+    }
+    return outcome;
+}
+
+People::Outcome People::connect(const std::string& key, const std::string& wanted,
+                                const std::string& guest, const std::shared_ptr<Mailbox>& mailbox)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    Outcome outcome;
+    Person& person = personFor(key, wanted, guest, outcome);
+    if (mailbox)
+        person.mailboxes.push_back(mailbox);
+    return outcome;
+}
+
+void People::disconnect(const std::string& key, const std::shared_ptr<Mailbox>& mailbox)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    auto person = _people.find(key);
+    if (person == _people.end())
+        return;
+    auto& boxes = person->second.mailboxes;
+    boxes.erase(std::remove(boxes.begin(), boxes.end(), mailbox), boxes.end());
+    dropIfGone(key);
+}
+
+People::Outcome People::rename(const std::string& key, const std::string& wanted)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    Outcome outcome;
+    auto person = _people.find(key);
+    if (person == _people.end())
+        return outcome; // not online: there is no name to change
+    applyName(person->second, key, wanted, outcome);
+    outcome.name = person->second.name;
+    return outcome;
+}
+
+std::string People::nameOf(const std::string& key, const std::string& fallback) const
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    auto person = _people.find(key);
+    return person == _people.end() ? fallback : person->second.name;
+}
+
+void People::dropIfGone(const std::string& key)
+{
+    auto person = _people.find(key);
+    if (person == _people.end() || !person->second.rooms.empty() ||
+        !person->second.mailboxes.empty())
+        return;
+    if (!person->second.folded.empty())
+        _names.erase(person->second.folded);
+    _people.erase(person);
+}
+
+std::vector<std::string> People::online(const std::string& roomId) const
+{
+    std::vector<std::string> names;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        auto room = _rooms.find(roomId);
+        if (room == _rooms.end())
+            return names;
+        names.reserve(room->second.size());
+        for (const std::string& key : room->second)
+            names.push_back(_people.at(key).name);
+    }
+    std::sort(names.begin(), names.end(),
+              [](const std::string& a, const std::string& b)
+              {
+                  const std::string fa = Nickname::folded(a), fb = Nickname::folded(b);
+                  return fa != fb ? fa < fb : a < b;
+              });
+    return names;
+}
+
+std::size_t People::countOnline(const std::string& roomId) const
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    auto room = _rooms.find(roomId);
+    return room == _rooms.end() ? 0 : room->second.size();
+}
+
+std::string People::presenceJson(const std::string& roomId) const
+{
+    const std::vector<std::string> names = online(roomId);
+    Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
+    object.set("type", "presence");
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (std::size_t i = 0; i < names.size() && i < namesInFrame; ++i)
+        list->add(names[i]);
+    object.set("online", list);
+    object.set("count", static_cast<Poco::UInt64>(names.size()));
+    std::ostringstream out;
+    object.stringify(out);
+    return out.str();
+}
+
+People::Delivery People::sendPrivate(const std::string& fromKey, const std::string& to,
+                                     const std::string& text)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    auto holder = _names.find(Nickname::folded(to));
+    if (holder == _names.end())
+        return Delivery::NotOnline;
+    const Person& recipient = _people.at(holder->second);
+    if (recipient.mailboxes.empty())
+        return Delivery::NotOnline; // only polling: nothing to deliver it to
+    auto sender = _people.find(fromKey);
+    const std::string fromName = sender == _people.end() ? "anonymous" : sender->second.name;
+    auto letter = std::make_shared<const Mailbox::Letter>(fromName, recipient.name, text);
+    for (const auto& box : recipient.mailboxes)
+        box->post(letter);
+    if (sender != _people.end() && holder->second != fromKey)
+        for (const auto& box : sender->second.mailboxes)
+            box->post(letter);
+    return Delivery::Sent;
+}
+
+People::Swept People::sweep(const Poco::Timestamp& now)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    Swept out;
+    for (auto room = _rooms.begin(); room != _rooms.end();)
+    {
+        auto& keys = room->second;
+        for (auto k = keys.begin(); k != keys.end();)
+        {
+            Person& person = _people.at(*k);
+            const Stay& stay = person.rooms.at(room->first);
+            const bool over = stay.live == 0 &&
+                              now - stay.lastLive >= _leaveGrace.totalMicroseconds() &&
+                              now - stay.lastSeen >= _pollWindow.totalMicroseconds();
+            if (!over)
+            {
+                ++k;
+                continue;
+            }
+            if (stay.announced)
+                out.left.emplace_back(room->first, person.name);
+            person.rooms.erase(room->first);
+            _changed.insert(room->first);
+            const std::string key = *k;
+            k = keys.erase(k);
+            dropIfGone(key);
+        }
+        room = keys.empty() ? _rooms.erase(room) : std::next(room);
+    }
+    out.changed.assign(_changed.begin(), _changed.end());
+    _changed.clear();
+    return out;
+}
+
+} // namespace hchat

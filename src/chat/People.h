@@ -1,0 +1,142 @@
+#pragma once
+
+#include "chat/Mailbox.h"
+
+#include <Poco/Timespan.h>
+#include <Poco/Timestamp.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace hchat
+{
+
+class People
+/// Who is online, in which rooms, under which name: one registry for the
+/// whole daemon, shared by every transport, so a name is unique
+/// (case-insensitively) among the people online whatever they use (SPEC §5).
+///
+/// A person is a key: the hchat_person cookie of a browser, the peer address
+/// of a cookie-less HTTP client, or a fresh key per WebSocket, SSE stream or
+/// TCP session without a cookie. A person is in a room
+///  - while one of their live connections (WebSocket, SSE, TCP) is in it,
+///  - for `leaveGrace` after the last one closed, so a page reload is no
+///    leave and join,
+///  - and for `pollWindow` after a long poll or send (HTTP clients have no
+///    connection to watch).
+/// A live connection's arrival is announced (a join entry) unless the person
+/// was announced in that room already; a leave entry follows only an
+/// announced stay. Long polls and sends are never announced: a curl script
+/// posting one message has not "joined", and hchatd's /msg numbering stays
+/// what its clients expect.
+///
+/// The registry only decides; the caller writes the log entries (Announcer)
+/// and sweep() reports leaves and changed rooms once a second.
+/// Thread-safe: _mutex guards everything. Never held while a room's lock or
+/// a socket is used.
+{
+public:
+    People(Poco::Timespan pollWindow, Poco::Timespan leaveGrace);
+
+    struct Outcome
+    /// What a call did to the person, for the caller to announce.
+    {
+        std::string name;                   ///< the person's name now
+        bool taken = false;                 ///< the wanted name is someone else's
+        std::string previous;               ///< the former name, if it changed
+        std::vector<std::string> renamedIn; ///< rooms that get a nick entry
+        bool arrived = false;               ///< enter(): a join entry is due
+    };
+
+    Outcome enter(const std::string& roomId, const std::string& key, const std::string& wanted,
+                  const std::string& guest, const std::shared_ptr<Mailbox>& mailbox);
+    /// A live connection of `key` is in the room. `wanted`: the name asked
+    /// for (empty: keep the current one; a newcomer gets `guest`). A name
+    /// that is taken leaves the person's name as it was (`taken` is set).
+    /// `mailbox` (may be null) receives the person's private messages
+    /// until exit().
+
+    void exit(const std::string& roomId, const std::string& key,
+              const std::shared_ptr<Mailbox>& mailbox);
+    /// That connection closed; its grace period starts when it was the last.
+
+    Outcome seen(const std::string& roomId, const std::string& key, const std::string& wanted,
+                 const std::string& guest, const Poco::Timestamp& now);
+    /// A long poll or send of `key` in the room (never announced).
+
+    Outcome connect(const std::string& key, const std::string& wanted, const std::string& guest,
+                    const std::shared_ptr<Mailbox>& mailbox);
+    void disconnect(const std::string& key, const std::shared_ptr<Mailbox>& mailbox);
+    /// A connection that is the person's before it is in any room (a TCP
+    /// session from USERNAME on). The name is held until disconnect().
+
+    Outcome rename(const std::string& key, const std::string& wanted);
+    /// Changes the name of someone online (their live connections keep it).
+
+    std::string nameOf(const std::string& key, const std::string& fallback) const;
+
+    std::vector<std::string> online(const std::string& roomId) const;
+    /// Names of the people in the room, sorted case-insensitively.
+    std::size_t countOnline(const std::string& roomId) const;
+
+    std::string presenceJson(const std::string& roomId) const;
+    /// {"type":"presence","online":[first 200 names],"count":n}
+
+    enum class Delivery
+    {
+        Sent,
+        NotOnline ///< nobody of that name has a live connection
+    };
+
+    Delivery sendPrivate(const std::string& fromKey, const std::string& to,
+                         const std::string& text);
+    /// To every live connection of the person named `to` and, as an echo,
+    /// of the sender.
+
+    struct Swept
+    {
+        std::vector<std::pair<std::string, std::string>> left; ///< (room, name) to announce
+        std::vector<std::string> changed; ///< rooms whose list changed since the last sweep
+    };
+    Swept sweep(const Poco::Timestamp& now);
+    /// Ends the stays whose grace or poll window is over.
+
+private:
+    struct Stay
+    {
+        int live = 0;                ///< live connections in the room
+        Poco::Timestamp lastSeen{0}; ///< last long poll or send
+        Poco::Timestamp lastLive{0}; ///< when the last live connection closed
+        bool announced = false;      ///< a join entry was written
+    };
+    struct Person
+    {
+        std::string name;
+        std::string folded; ///< the key in _names; empty when the name is not reserved
+        std::map<std::string, Stay> rooms;
+        std::vector<std::shared_ptr<Mailbox>> mailboxes;
+    };
+
+    Person& personFor(const std::string& key, const std::string& wanted, const std::string& guest,
+                      Outcome& outcome);
+    void applyName(Person& person, const std::string& key, const std::string& wanted,
+                   Outcome& outcome);
+    void setName(Person& person, const std::string& key, const std::string& name);
+    void dropIfGone(const std::string& key);
+
+    const Poco::Timespan _pollWindow;
+    const Poco::Timespan _leaveGrace;
+    mutable std::mutex _mutex;
+    std::unordered_map<std::string, Person> _people;               ///< by key
+    std::unordered_map<std::string, std::string> _names;           ///< folded name → key
+    std::unordered_map<std::string, std::set<std::string>> _rooms; ///< room → keys
+    std::set<std::string> _changed;
+};
+
+} // namespace hchat

@@ -1,0 +1,265 @@
+#include "support/DaemonProcess.h"
+#include "support/TestClient.h"
+#include "support/WsClient.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <thread>
+
+namespace hchat::test
+{
+
+class PresenceTest : public CppUnit::TestFixture
+/// People across transports, over real sockets: join and leave entries with
+/// the reload grace period, presence frames and /api/rooms/<id> "online",
+/// names unique among everyone online, nick entries, private messages.
+{
+    CPPUNIT_TEST_SUITE(PresenceTest);
+    CPPUNIT_TEST(joinThenLeaveAfterGrace);
+    CPPUNIT_TEST(reloadIsNoLeaveAndJoin);
+    CPPUNIT_TEST(presenceFramesFollowTheRoom);
+    CPPUNIT_TEST(namesAreUniqueAcrossTransports);
+    CPPUNIT_TEST(privateMessagesReachOnlyTheTwo);
+    CPPUNIT_TEST(eventStreamCarriesPresenceAndPrivate);
+    CPPUNIT_TEST_SUITE_END();
+
+    std::unique_ptr<DaemonProcess> _daemon;
+
+    TestClient http() { return TestClient(_daemon->host(), _daemon->port()); }
+    std::unique_ptr<WsClient> ws(const std::string& path, const std::string& cookie = "")
+    {
+        return std::make_unique<WsClient>(_daemon->host(), _daemon->port(), path, cookie);
+    }
+    static Poco::JSON::Object::Ptr object(const std::string& text)
+    {
+        return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+    }
+
+    /// "kind:text" of every entry of the room log, in order.
+    std::vector<std::string> entries(const std::string& id)
+    {
+        auto page = object(http().get("/api/rooms/" + id + "/messages?from=0&limit=1000").body);
+        std::vector<std::string> out;
+        auto messages = page->getArray("messages");
+        for (std::size_t i = 0; i < messages->size(); ++i)
+            out.push_back(messages->getObject(i)->getValue<std::string>("kind") + ":" +
+                          messages->getObject(i)->getValue<std::string>("text"));
+        return out;
+    }
+    std::string online(const std::string& id)
+    {
+        auto names = object(http().get("/api/rooms/" + id).body)->getArray("online");
+        std::string out;
+        for (std::size_t i = 0; i < names->size(); ++i)
+            out += (i ? "," : "") + names->getElement<std::string>(i);
+        return out;
+    }
+    static int count(const std::vector<std::string>& list, const std::string& prefix)
+    {
+        int n = 0;
+        for (const auto& e : list)
+            n += e.compare(0, prefix.size(), prefix) == 0;
+        return n;
+    }
+    static void waitFor(const std::function<bool()>& done, double seconds = 5)
+    {
+        auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(static_cast<int>(seconds * 1000));
+        while (!done() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+
+public:
+    void setUp() override
+    {
+        _daemon = std::make_unique<DaemonProcess>(std::map<std::string, std::string>{
+            {"chat.leaveGrace", "1"}, {"longpoll.timeout", "2"}});
+    }
+    void tearDown() override { _daemon.reset(); }
+
+    void joinThenLeaveAfterGrace()
+    {
+        std::string id = http().createRoom("comings and goings", false);
+        auto watcher = ws("/ws/" + id + "?nick=watcher");
+        {
+            auto alice = ws("/ws/" + id + "?nick=alice");
+            auto joined = object(watcher->nextOfType("message"));
+            while (joined->getValue<std::string>("author") != "alice")
+                joined = object(watcher->nextOfType("message"));
+            CPPUNIT_ASSERT_EQUAL(std::string("join"), joined->getValue<std::string>("kind"));
+            CPPUNIT_ASSERT_EQUAL(std::string("alice joined"),
+                                 joined->getValue<std::string>("text"));
+            CPPUNIT_ASSERT_EQUAL(std::string("alice,watcher"), online(id));
+        }
+        // Gone for longer than chat.leaveGrace (1 s): a leave entry, seen live.
+        auto left = object(watcher->nextOfType("message", 5));
+        CPPUNIT_ASSERT_EQUAL(std::string("leave"), left->getValue<std::string>("kind"));
+        CPPUNIT_ASSERT_EQUAL(std::string("alice left"), left->getValue<std::string>("text"));
+        CPPUNIT_ASSERT_EQUAL(std::string("watcher"), online(id));
+        // The same entries for every transport: /msg gives the notice's text and kind.
+        Reply notice = http().get("/msg/" + id + "/" + std::to_string(left->getValue<int>("id")));
+        CPPUNIT_ASSERT_EQUAL(std::string("alice left"), notice.body);
+        CPPUNIT_ASSERT_EQUAL(std::string("leave"), notice.header("X-Chat-Kind"));
+        // A curl script that sends and polls is online, but never announced.
+        http().post("/send/" + id + "?nick=script", "beep", "text/plain");
+        CPPUNIT_ASSERT_EQUAL(std::string("script,watcher"), online(id));
+        auto log = entries(id);
+        CPPUNIT_ASSERT_EQUAL(2, count(log, "join:"));
+        CPPUNIT_ASSERT_EQUAL(1, count(log, "leave:"));
+        CPPUNIT_ASSERT_EQUAL(0, count(log, "join:script"));
+    }
+
+    void reloadIsNoLeaveAndJoin()
+    {
+        std::string id = http().createRoom("reloads", false);
+        const std::string cookie = "hchat_person=" + std::string(32, 'a');
+        auto watcher = ws("/ws/" + id + "?nick=watcher");
+        for (int i = 0; i < 3; ++i) // three page loads in quick succession
+        {
+            auto page = ws("/ws/" + id + "?nick=alice", cookie);
+            CPPUNIT_ASSERT(!page->nextOfType("presence").empty());
+        }
+        auto back = ws("/ws/" + id + "?nick=alice", cookie);
+        std::this_thread::sleep_for(std::chrono::milliseconds(2500)); // past the grace period
+        auto log = entries(id);
+        CPPUNIT_ASSERT_EQUAL(1, count(log, "join:alice"));
+        CPPUNIT_ASSERT_EQUAL(0, count(log, "leave:"));
+        CPPUNIT_ASSERT_EQUAL(std::string("alice,watcher"), online(id));
+        // Two tabs of one browser are one person: one name in the list.
+        auto secondTab = ws("/ws/" + id, cookie);
+        CPPUNIT_ASSERT_EQUAL(std::string("alice,watcher"), online(id));
+    }
+
+    void presenceFramesFollowTheRoom()
+    {
+        std::string id = http().createRoom("presence", false);
+        auto first = ws("/ws/" + id + "?nick=first");
+        auto frame = object(first->nextOfType("presence"));
+        CPPUNIT_ASSERT_EQUAL(1, frame->getValue<int>("count"));
+        CPPUNIT_ASSERT_EQUAL(std::string("first"),
+                             frame->getArray("online")->getElement<std::string>(0));
+        auto second = ws("/ws/" + id + "?nick=Second");
+        // The next presence frame of the first client names both.
+        waitFor(
+            [&]
+            {
+                frame = object(first->nextOfType("presence", 3));
+                return frame->getValue<int>("count") == 2;
+            });
+        CPPUNIT_ASSERT_EQUAL(2, frame->getValue<int>("count"));
+        CPPUNIT_ASSERT_EQUAL(std::string("Second"),
+                             frame->getArray("online")->getElement<std::string>(1));
+        second.reset();
+        waitFor(
+            [&]
+            {
+                frame = object(first->nextOfType("presence", 3));
+                return frame->getValue<int>("count") == 1;
+            });
+        CPPUNIT_ASSERT_EQUAL(1, frame->getValue<int>("count"));
+        // Presence frames are not log entries.
+        for (const auto& e : entries(id))
+            CPPUNIT_ASSERT(e.compare(0, 5, "join:") == 0 || e.compare(0, 6, "leave:") == 0);
+    }
+
+    void namesAreUniqueAcrossTransports()
+    {
+        std::string id = http().createRoom("names", false);
+        auto alice = ws("/ws/" + id + "?nick=alice");
+        CPPUNIT_ASSERT(!alice->nextOfType("presence").empty());
+        // curl, another WebSocket, the WebSocket nick message: all refused.
+        CPPUNIT_ASSERT_EQUAL(409,
+                             http().post("/send/" + id + "?nick=Alice", "hi", "text/plain").status);
+        auto impostor = ws("/ws/" + id + "?nick=ALICE");
+        auto refused = object(impostor->nextOfType("error"));
+        CPPUNIT_ASSERT_EQUAL(std::string("nick-taken"), refused->getValue<std::string>("error"));
+        impostor->sendText(R"({"type":"nick","nick":"alice"})");
+        CPPUNIT_ASSERT_EQUAL(std::string("nick-taken"),
+                             object(impostor->nextOfType("error"))->getValue<std::string>("error"));
+        impostor->sendText(R"({"type":"send","text":"who am I"})");
+        CPPUNIT_ASSERT(
+            object(impostor->nextChat())->getValue<std::string>("author").find("guest-") == 0);
+        // alice renames herself: a nick entry, and her old name is free.
+        alice->sendText(R"({"type":"nick","nick":"alicia"})");
+        auto renamed = object(alice->nextOfType("message"));
+        while (renamed->getValue<std::string>("kind") != "nick")
+            renamed = object(alice->nextOfType("message"));
+        CPPUNIT_ASSERT_EQUAL(std::string("alice is now known as alicia"),
+                             renamed->getValue<std::string>("text"));
+        CPPUNIT_ASSERT_EQUAL(std::string("alicia"), renamed->getValue<std::string>("author"));
+        alice->sendText(R"({"type":"send","text":"new name"})");
+        CPPUNIT_ASSERT_EQUAL(std::string("alicia"),
+                             object(alice->nextChat())->getValue<std::string>("author"));
+        CPPUNIT_ASSERT_EQUAL(
+            200, http().post("/send/" + id + "?nick=alice", "mine now", "text/plain").status);
+        CPPUNIT_ASSERT_EQUAL(400, http().get("/ws/" + id + "?nick=no%20spaces").status);
+    }
+
+    void privateMessagesReachOnlyTheTwo()
+    {
+        std::string id = http().createRoom("whispers", false);
+        std::string other = http().createRoom("elsewhere", false);
+        auto alice = ws("/ws/" + id + "?nick=alice");
+        auto bob = ws("/ws/" + other + "?nick=bob"); // in another room: still reachable
+        auto carol = ws("/ws/" + id + "?nick=carol");
+        CPPUNIT_ASSERT(!carol->nextOfType("presence").empty());
+        alice->sendText(R"({"type":"privmsg","to":"BOB","text":"just for you <3"})");
+        for (auto* c : {&bob, &alice}) // the recipient, and the echo to the sender
+        {
+            auto letter = object((*c)->nextOfType("private"));
+            CPPUNIT_ASSERT_EQUAL(std::string("alice"), letter->getValue<std::string>("from"));
+            CPPUNIT_ASSERT_EQUAL(std::string("bob"), letter->getValue<std::string>("to"));
+            CPPUNIT_ASSERT_EQUAL(std::string("just for you <3"),
+                                 letter->getValue<std::string>("text"));
+            CPPUNIT_ASSERT(!letter->getValue<std::string>("time").empty());
+        }
+        CPPUNIT_ASSERT_EQUAL(std::string(""), carol->nextOfType("private", 1));
+        for (const auto& room : {id, other})
+            for (const auto& e : entries(room))
+                CPPUNIT_ASSERT(e.find("just for you") == std::string::npos);
+        alice->sendText(R"({"type":"privmsg","to":"nobody","text":"hello?"})");
+        CPPUNIT_ASSERT_EQUAL(std::string("not-online"),
+                             object(alice->nextOfType("error"))->getValue<std::string>("error"));
+        alice->sendText(R"({"type":"privmsg","to":"bob","text":" "})");
+        CPPUNIT_ASSERT_EQUAL(std::string("empty"),
+                             object(alice->nextOfType("error"))->getValue<std::string>("error"));
+    }
+
+    void eventStreamCarriesPresenceAndPrivate()
+    {
+        std::string id = http().createRoom("sse people", false);
+        std::thread whisper(
+            [&]
+            {
+                std::this_thread::sleep_for(std::chrono::milliseconds(700));
+                auto alice = ws("/ws/" + id + "?nick=alice");
+                alice->sendText(R"({"type":"privmsg","to":"reader","text":"over SSE"})");
+                alice->nextOfType("private");
+            });
+        std::string stream = http().raw(
+            "GET /events/" + id + "?nick=reader HTTP/1.1\r\nHost: localhost\r\n\r\n", 2.5);
+        whisper.join();
+        CPPUNIT_ASSERT(stream.find("event: join\ndata: ") != std::string::npos);
+        CPPUNIT_ASSERT(
+            stream.find("event: presence\ndata: {\"type\":\"presence\",\"online\":[\"reader\"]") !=
+            std::string::npos);
+        CPPUNIT_ASSERT(
+            stream.find("event: private\ndata: {\"type\":\"private\",\"from\":\"alice\"") !=
+            std::string::npos);
+        // Presence and private events carry no id: Last-Event-ID stays a message number.
+        for (const char* kind : {"\nevent: private", "\nevent: presence"})
+            for (auto at = stream.find(kind); at != std::string::npos;
+                 at = stream.find(kind, at + 1))
+            {
+                const auto lineStart = stream.rfind('\n', at - 1);
+                CPPUNIT_ASSERT(stream.compare(lineStart + 1, 4, "id: ") != 0);
+            }
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(PresenceTest);
+
+} // namespace hchat::test

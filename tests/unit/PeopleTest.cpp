@@ -1,0 +1,201 @@
+#include "chat/People.h"
+#include "chat/Doorbell.h"
+#include "chat/Mailbox.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+namespace hchat::test
+{
+
+class PeopleTest : public CppUnit::TestFixture
+/// People: unique names, arrivals and departures with their grace period,
+/// long-poll presence, private message routing.
+{
+    CPPUNIT_TEST_SUITE(PeopleTest);
+    CPPUNIT_TEST(namesAreUniqueCaseInsensitively);
+    CPPUNIT_TEST(renameIsAnnouncedWhereAnnounced);
+    CPPUNIT_TEST(arrivalOncePerStay);
+    CPPUNIT_TEST(reloadWithinGraceIsNoLeave);
+    CPPUNIT_TEST(pollersAreOnlineButNeverAnnounced);
+    CPPUNIT_TEST(privateMessagesReachBothParties);
+    CPPUNIT_TEST(mailboxIsBounded);
+    CPPUNIT_TEST(presenceFrameAndOrder);
+    CPPUNIT_TEST_SUITE_END();
+
+    static std::shared_ptr<Mailbox> box()
+    {
+        return std::make_shared<Mailbox>(std::make_shared<Doorbell>());
+    }
+    static const Poco::Timespan hour;
+    static std::string join(const std::vector<std::string>& names)
+    {
+        std::string out;
+        for (const auto& name : names)
+            out += (out.empty() ? "" : ",") + name;
+        return out;
+    }
+    static Poco::Timestamp later(int seconds)
+    {
+        return Poco::Timestamp() + Poco::Timespan(seconds, 0).totalMicroseconds();
+    }
+
+public:
+    void namesAreUniqueCaseInsensitively()
+    {
+        People people(hour, hour);
+        auto a = people.enter("r1", "ka", "alice", "guest-a", box());
+        CPPUNIT_ASSERT(!a.taken);
+        CPPUNIT_ASSERT_EQUAL(std::string("alice"), a.name);
+        // Someone else, in another room, over another transport: refused.
+        auto b = people.seen("r2", "kb", "ALICE", "guest-b", Poco::Timestamp());
+        CPPUNIT_ASSERT(b.taken);
+        CPPUNIT_ASSERT_EQUAL(std::string("guest-b"), b.name);
+        CPPUNIT_ASSERT(people.connect("kc", "Alice", "guest-c", box()).taken);
+        CPPUNIT_ASSERT(people.rename("kb", "alicE").taken);
+        CPPUNIT_ASSERT_EQUAL(std::string("guest-b"), people.nameOf("kb", ""));
+        // The owner may change the case of her own name.
+        CPPUNIT_ASSERT(!people.rename("ka", "Alice").taken);
+        CPPUNIT_ASSERT_EQUAL(std::string("Alice"), people.nameOf("ka", ""));
+        // Once she is gone, the name is free.
+        people.exit("r1", "ka", nullptr);
+        People quick(Poco::Timespan(0), Poco::Timespan(0));
+        quick.enter("r1", "ka", "alice", "g", nullptr);
+        quick.exit("r1", "ka", nullptr);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), quick.sweep(later(1)).left.size());
+        CPPUNIT_ASSERT(!quick.seen("r1", "kb", "alice", "g", Poco::Timestamp()).taken);
+    }
+
+    void renameIsAnnouncedWhereAnnounced()
+    {
+        People people(hour, hour);
+        people.enter("live", "k", "", "guest-k", nullptr);
+        people.seen("polled", "k", "", "guest-k", Poco::Timestamp());
+        auto renamed = people.rename("k", "bob");
+        CPPUNIT_ASSERT(!renamed.taken);
+        CPPUNIT_ASSERT_EQUAL(std::string("guest-k"), renamed.previous);
+        CPPUNIT_ASSERT_EQUAL(std::string("bob"), renamed.name);
+        // A nick entry where the person's arrival was announced, not where
+        // they only poll.
+        CPPUNIT_ASSERT_EQUAL(std::string("live"), join(renamed.renamedIn));
+        // The same name again changes nothing.
+        CPPUNIT_ASSERT(people.rename("k", "bob").renamedIn.empty());
+        CPPUNIT_ASSERT(people.rename("nobody", "carol").name.empty());
+    }
+
+    void arrivalOncePerStay()
+    {
+        People people(Poco::Timespan(0), Poco::Timespan(0));
+        CPPUNIT_ASSERT(people.enter("r", "k", "", "g", nullptr).arrived);
+        CPPUNIT_ASSERT(!people.enter("r", "k", "", "g", nullptr).arrived); // a second tab
+        CPPUNIT_ASSERT(people.enter("other", "k", "", "g", nullptr).arrived);
+        people.exit("r", "k", nullptr);
+        CPPUNIT_ASSERT(people.sweep(later(1)).left.empty()); // the second tab is still there
+        people.exit("r", "k", nullptr);
+        auto swept = people.sweep(later(1));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), swept.left.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("r"), swept.left[0].first);
+        CPPUNIT_ASSERT_EQUAL(std::string("g"), swept.left[0].second);
+        CPPUNIT_ASSERT(people.online("r").empty());
+        CPPUNIT_ASSERT_EQUAL(std::string("g"), join(people.online("other")));
+        CPPUNIT_ASSERT(people.enter("r", "k", "", "g", nullptr).arrived); // back, announced again
+    }
+
+    void reloadWithinGraceIsNoLeave()
+    {
+        People people(Poco::Timespan(0), hour);
+        people.enter("r", "k", "alice", "g", nullptr);
+        people.exit("r", "k", nullptr); // the page unloads
+        auto swept = people.sweep(Poco::Timestamp());
+        CPPUNIT_ASSERT(swept.left.empty());
+        CPPUNIT_ASSERT_EQUAL(std::string("alice"), join(people.online("r")));
+        // Nobody may take the name meanwhile; the person gets it back.
+        CPPUNIT_ASSERT(people.enter("r", "other", "alice", "g2", nullptr).taken);
+        auto back = people.enter("r", "k", "alice", "g", nullptr);
+        CPPUNIT_ASSERT(!back.arrived && !back.taken);
+        // Past the grace period it is a leave.
+        people.exit("r", "k", nullptr);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), people.sweep(later(3601)).left.size());
+    }
+
+    void pollersAreOnlineButNeverAnnounced()
+    {
+        People people(Poco::Timespan(35, 0), Poco::Timespan(5, 0));
+        const Poco::Timestamp t0;
+        auto polled = people.seen("r", "addr:1", "", "anonymous", t0);
+        CPPUNIT_ASSERT(!polled.arrived);
+        CPPUNIT_ASSERT_EQUAL(std::string("anonymous"), join(people.online("r")));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), people.sweep(t0 + 30 * 1000000LL).changed.size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), people.countOnline("r"));
+        // Past the window: gone without a leave entry.
+        auto swept = people.sweep(t0 + 36 * 1000000LL);
+        CPPUNIT_ASSERT(swept.left.empty());
+        CPPUNIT_ASSERT_EQUAL(std::string("r"), join(swept.changed));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), people.countOnline("r"));
+        // Two cookie-less pollers share the guest name "anonymous".
+        CPPUNIT_ASSERT(!people.seen("r", "addr:1", "", "anonymous", t0).taken);
+        CPPUNIT_ASSERT(!people.seen("r", "addr:2", "", "anonymous", t0).taken);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), people.countOnline("r"));
+    }
+
+    void privateMessagesReachBothParties()
+    {
+        People people(hour, hour);
+        auto alice1 = box(), alice2 = box(), bob = box(), carol = box();
+        people.enter("r", "ka", "alice", "g", alice1);
+        people.enter("r2", "ka", "", "g", alice2); // her second connection
+        people.connect("kb", "bob", "g", bob);     // a TCP session in no room
+        people.enter("r", "kc", "carol", "g", carol);
+        CPPUNIT_ASSERT(people.sendPrivate("kb", "ALICE", "psst") == People::Delivery::Sent);
+        for (auto* b : {&alice1, &alice2, &bob})
+        {
+            auto letters = (*b)->takeAll();
+            CPPUNIT_ASSERT_EQUAL(std::size_t(1), letters.size());
+            CPPUNIT_ASSERT_EQUAL(std::string("bob"), letters[0]->from);
+            CPPUNIT_ASSERT_EQUAL(std::string("alice"), letters[0]->to);
+            CPPUNIT_ASSERT(letters[0]->json.find("\"type\":\"private\"") != std::string::npos);
+        }
+        CPPUNIT_ASSERT(carol->takeAll().empty());
+        CPPUNIT_ASSERT(people.sendPrivate("kb", "dave", "hi") == People::Delivery::NotOnline);
+        // Someone who only polls has no connection to deliver to.
+        people.seen("r", "kd", "dave", "g", Poco::Timestamp());
+        CPPUNIT_ASSERT(people.sendPrivate("kb", "dave", "hi") == People::Delivery::NotOnline);
+        // A closed connection gets nothing more.
+        people.exit("r", "ka", alice1);
+        people.sendPrivate("kc", "alice", "again");
+        CPPUNIT_ASSERT(alice1->takeAll().empty());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), alice2->takeAll().size());
+        // To oneself: once.
+        people.sendPrivate("kc", "carol", "note to self");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), carol->takeAll().size()); // echo of "again", this
+    }
+
+    void mailboxIsBounded()
+    {
+        auto mailbox = box();
+        auto letter = std::make_shared<const Mailbox::Letter>("a", "b", "x");
+        for (std::size_t i = 0; i < Mailbox::capacity; ++i)
+            CPPUNIT_ASSERT(mailbox->post(letter));
+        CPPUNIT_ASSERT(!mailbox->post(letter));
+        CPPUNIT_ASSERT_EQUAL(Mailbox::capacity, mailbox->takeAll().size());
+        CPPUNIT_ASSERT(mailbox->post(letter));
+    }
+
+    void presenceFrameAndOrder()
+    {
+        People people(hour, hour);
+        for (const char* name : {"zoe", "Bob", "alice"})
+            people.enter("r", std::string("k") + name, name, "g", nullptr);
+        CPPUNIT_ASSERT_EQUAL(std::string("alice,Bob,zoe"), join(people.online("r")));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string(R"({"type":"presence","online":["alice","Bob","zoe"],"count":3})"),
+            people.presenceJson("r"));
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"type":"presence","online":[],"count":0})"),
+                             people.presenceJson("empty"));
+    }
+};
+
+const Poco::Timespan PeopleTest::hour(3600, 0);
+
+CPPUNIT_TEST_SUITE_REGISTRATION(PeopleTest);
+
+} // namespace hchat::test
