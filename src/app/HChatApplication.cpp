@@ -8,6 +8,7 @@
 #include "http/HttpServer.h"
 #include "http/PageRenderer.h"
 #include "http/ServerContext.h"
+#include "line/LineServer.h"
 #include "store/MemoryStore.h"
 #include "store/SqliteStore.h"
 
@@ -229,7 +230,25 @@ int HChatApplication::main(const std::vector<std::string>&)
                   e.displayText());
         return EXIT_UNAVAILABLE;
     }
+    if (_settings.linePort > 0)
+    {
+        try
+        {
+            _line = std::make_unique<LineServer>(_settings, *_context);
+        }
+        catch (const Poco::Exception& e)
+        {
+            log.fatal("cannot listen on %s:%d: %s", _settings.httpAddress, _settings.linePort,
+                      e.displayText());
+            return EXIT_UNAVAILABLE;
+        }
+    }
     _http->start();
+    if (_line)
+    {
+        _line->start();
+        log.information("line protocol on %s", _line->address());
+    }
     _sweeper->start();
     log.information("hchatd listening on http://%s (store: %s, %z rooms)", _http->address(),
                     storeName, _rooms->size());
@@ -240,6 +259,8 @@ int HChatApplication::main(const std::vector<std::string>&)
     _sweeper->stop(); // people disconnected by the shutdown have not left
     _rooms->closeAll();
     _http->stop();
+    if (_line)
+        _line->stop();
     // Every acknowledged message is committed already; this finishes the
     // ones whose senders were cut off and closes the database cleanly.
     _store->close();

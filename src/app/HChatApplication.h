@@ -14,6 +14,7 @@ namespace hchat
 
 class Store;
 class RoomRegistry;
+class LineServer;
 class People;
 class Announcer;
 class PresenceSweeper;
@@ -58,6 +59,7 @@ private:
     std::unique_ptr<PageRenderer> _pages;
     std::unique_ptr<ServerContext> _context;
     std::unique_ptr<HttpServer> _http;
+    std::unique_ptr<LineServer> _line;
 };
 
 } // namespace hchat

@@ -40,6 +40,13 @@ std::string Metrics::render(std::size_t rooms) const
            longPollTimeouts);
     metric(out, "hchatd_sse_streams", "gauge", "Open Server-Sent Events streams.", sseStreams);
     metric(out, "hchatd_websockets", "gauge", "Open WebSocket connections.", webSockets);
+    metric(out, "hchatd_line_sessions", "gauge", "Open line-protocol (TCP) connections.",
+           lineSessions);
+    metric(out, "hchatd_line_connections_total", "counter",
+           "Line-protocol connections accepted or refused.", lineConnectionsTotal);
+    metric(out, "hchatd_line_refused_total", "counter",
+           "Line-protocol connections refused (threads busy or limits.connectionsPerAddress).",
+           lineRefused);
     metric(out, "hchatd_messages_total", "counter", "Messages appended to room logs.",
            messagesAppended);
     metric(out, "hchatd_private_messages_total", "counter",

@@ -22,6 +22,9 @@ struct Metrics
     std::atomic<std::uint64_t> longPollTimeouts{0}; ///< long polls answered 204
     std::atomic<std::int64_t> sseStreams{0};        ///< gauge: open /events streams
     std::atomic<std::int64_t> webSockets{0};        ///< gauge: open /ws connections
+    std::atomic<std::int64_t> lineSessions{0};      ///< gauge: open line-protocol connections
+    std::atomic<std::uint64_t> lineConnectionsTotal{0};
+    std::atomic<std::uint64_t> lineRefused{0}; ///< refused: threads busy or per-address limit
     std::atomic<std::uint64_t> messagesAppended{0};
     std::atomic<std::uint64_t> privateMessages{0}; ///< delivered to someone online
     std::atomic<std::uint64_t> roomsCreated{0};

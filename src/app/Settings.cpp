@@ -131,6 +131,8 @@ const std::vector<std::string>& Settings::knownKeys()
                                                   "http.keepAliveTimeout",
                                                   "http.htmlDir",
                                                   "longpoll.timeout",
+                                                  "line.port",
+                                                  "line.idleTimeout",
                                                   "websocket.pingInterval",
                                                   "chat.recentOnJoin",
                                                   "chat.maxMessageBytes",
@@ -169,6 +171,8 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
     r.integer("http.keepAliveTimeout", s.httpKeepAliveTimeout, 1, 3600);
     r.text("http.htmlDir", s.httpHtmlDir);
     r.integer("longpoll.timeout", s.longPollTimeout, 1, 3600);
+    r.integer("line.port", s.linePort, 0, 65535);
+    r.integer("line.idleTimeout", s.lineIdleTimeout, 1, 86400);
     r.integer("websocket.pingInterval", s.webSocketPingInterval, 1, 3600);
     r.integer("chat.recentOnJoin", s.recentOnJoin, 0, 1000);
     r.integer("chat.maxMessageBytes", s.maxMessageBytes, 1, 1 << 20);

@@ -24,6 +24,9 @@ public:
 
     int longPollTimeout = 30; ///< seconds
 
+    int linePort = 0;          ///< the line protocol's TCP port; 0: off
+    int lineIdleTimeout = 900; ///< seconds without a line before a client is closed
+
     int webSocketPingInterval =
         25; ///< seconds of silence before a ping; no pong by the next: dropped
 

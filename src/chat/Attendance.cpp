@@ -21,9 +21,18 @@ Attendance::Attendance(People& people, Announcer& announcer, std::shared_ptr<Roo
         announcer.joined(_room->id(), _arrival.name);
 }
 
+void Attendance::leaveNow()
+{
+    if (_left)
+        return;
+    _left = true;
+    _people.exit(_room->id(), _key, _mailbox, true);
+}
+
 Attendance::~Attendance()
 {
-    _people.exit(_room->id(), _key, _mailbox);
+    if (!_left)
+        _people.exit(_room->id(), _key, _mailbox);
     _room->unsubscribe(_bell);
 }
 

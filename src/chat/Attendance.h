@@ -32,6 +32,10 @@ public:
     const People::Outcome& arrival() const { return _arrival; }
     /// The name given, and whether the wanted one was taken.
 
+    void leaveNow();
+    /// The person said they leave (LEAVE, QUIT): the leave entry is written
+    /// within a second, without the grace period a closed page gets.
+
 private:
     People& _people;
     std::shared_ptr<Room> _room;
@@ -39,6 +43,7 @@ private:
     std::shared_ptr<Doorbell> _bell;
     std::shared_ptr<Mailbox> _mailbox;
     People::Outcome _arrival;
+    bool _left = false;
 };
 
 } // namespace hchat

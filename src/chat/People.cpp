@@ -108,7 +108,7 @@ People::Outcome People::enter(const std::string& roomId, const std::string& key,
 }
 
 void People::exit(const std::string& roomId, const std::string& key,
-                  const std::shared_ptr<Mailbox>& mailbox)
+                  const std::shared_ptr<Mailbox>& mailbox, bool now)
 {
     std::lock_guard<std::mutex> lock(_mutex);
     auto person = _people.find(key);
@@ -119,7 +119,12 @@ void People::exit(const std::string& roomId, const std::string& key,
         boxes.erase(std::remove(boxes.begin(), boxes.end(), mailbox), boxes.end());
     auto stay = person->second.rooms.find(roomId);
     if (stay != person->second.rooms.end() && stay->second.live > 0 && --stay->second.live == 0)
-        stay->second.lastLive.update();
+    {
+        if (now)
+            stay->second.lastLive = 0; // long past: the next sweep ends the stay
+        else
+            stay->second.lastLive.update();
+    }
 }
 
 People::Outcome People::seen(const std::string& roomId, const std::string& key,

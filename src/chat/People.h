@@ -63,8 +63,9 @@ public:
     /// until exit().
 
     void exit(const std::string& roomId, const std::string& key,
-              const std::shared_ptr<Mailbox>& mailbox);
+              const std::shared_ptr<Mailbox>& mailbox, bool now = false);
     /// That connection closed; its grace period starts when it was the last.
+    /// now: the person said they leave (LEAVE, QUIT): no grace period.
 
     Outcome seen(const std::string& roomId, const std::string& key, const std::string& wanted,
                  const std::string& guest, const Poco::Timestamp& now);

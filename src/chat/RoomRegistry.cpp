@@ -1,6 +1,7 @@
 #include "chat/RoomRegistry.h"
 
 #include "chat/IdGenerator.h"
+#include "chat/Nickname.h"
 #include "store/Store.h"
 
 #include <algorithm>
@@ -25,8 +26,46 @@ std::shared_ptr<Room> RoomRegistry::insert(const RoomRecord& record)
     std::unique_lock<std::shared_mutex> lock(_mutex);
     auto& slot = _rooms[record.id];
     if (!slot)
+    {
         slot = std::make_shared<Room>(record, _store, _window, _retention);
+        // Rooms are inserted oldest first (the store lists them in creation
+        // order), so the first public room with a name keeps it.
+        if (record.isPublic && isRoomName(record.subject))
+            _named.emplace(Nickname::folded(record.subject), slot);
+    }
     return slot;
+}
+
+bool RoomRegistry::isRoomName(const std::string& text)
+{
+    return text.size() > 1 && text[0] == '#' && Nickname::isValid(text.substr(1));
+}
+
+std::shared_ptr<Room> RoomRegistry::findNamed(const std::string& name) const
+{
+    std::shared_lock<std::shared_mutex> lock(_mutex);
+    auto it = _named.find(Nickname::folded(name));
+    return it == _named.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<Room> RoomRegistry::openNamed(const std::string& name)
+{
+    std::lock_guard<std::mutex> naming(_naming);
+    if (auto room = findNamed(name))
+        return room;
+    return create(name, true);
+}
+
+std::string RoomRegistry::label(const Room& room) const
+{
+    const std::string& subject = room.record().subject;
+    if (room.record().isPublic && isRoomName(subject))
+    {
+        auto named = findNamed(subject);
+        if (named.get() == &room)
+            return subject;
+    }
+    return room.id();
 }
 
 std::shared_ptr<Room> RoomRegistry::create(const std::string& subject, bool isPublic)

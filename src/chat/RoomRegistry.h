@@ -33,6 +33,20 @@ public:
     std::shared_ptr<Room> find(const std::string& id) const;
     /// The room, or null when there is none with that id.
 
+    static bool isRoomName(const std::string& text);
+    /// "#" and 1 to 32 letters, digits, '_', '-' or '.' (SPEC §5).
+
+    std::shared_ptr<Room> findNamed(const std::string& name) const;
+    /// The room called `name` (case-insensitive), or null. A room's #name is
+    /// its subject, for the oldest public room whose subject is that name.
+
+    std::shared_ptr<Room> openNamed(const std::string& name);
+    /// The room called `name`, created (public, subject `name`) if there is
+    /// none. Two callers at once get the same room.
+
+    std::string label(const Room& room) const;
+    /// How the line protocol names a room: its #name, else its id.
+
     std::vector<std::shared_ptr<Room>> publicRooms() const;
     /// Public rooms, most recently active first.
 
@@ -52,6 +66,8 @@ private:
     const Poco::Timespan _retention;
     mutable std::shared_mutex _mutex;
     std::map<std::string, std::shared_ptr<Room>> _rooms;
+    std::map<std::string, std::shared_ptr<Room>> _named; ///< folded #name → room
+    std::mutex _naming; ///< serializes openNamed's look-up and creation
 };
 
 } // namespace hchat

@@ -1,15 +1,14 @@
 #include "http/ConnectionGate.h"
 
-#include "app/Metrics.h"
-
 #include <Poco/Logger.h>
 
 namespace hchat
 {
 
-ConnectionGate::ConnectionGate(int maxThreads, int perAddress, Metrics& metrics)
-    : _maxThreads(maxThreads), _perAddress(perAddress), _metrics(metrics),
-      _logger(Poco::Logger::get("hchatd.http"))
+ConnectionGate::ConnectionGate(int maxThreads, int perAddress, Counters counters, Refusal refusal,
+                               const std::string& loggerName)
+    : _maxThreads(maxThreads), _perAddress(perAddress), _counters(counters),
+      _refusal(std::move(refusal)), _logger(Poco::Logger::get(loggerName))
 {
 }
 
@@ -18,12 +17,9 @@ void ConnectionGate::watch(const Poco::Net::TCPServer* server)
     _server = server;
 }
 
-void ConnectionGate::refuse(const Poco::Net::StreamSocket& socket, const std::string& why)
+void ConnectionGate::refuse(const Poco::Net::StreamSocket& socket, const std::string& why) const
 {
-    std::string answer = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; "
-                         "charset=utf-8\r\nRetry-After: 1\r\nConnection: close\r\n"
-                         "Content-Length: " +
-                         std::to_string(why.size() + 1) + "\r\n\r\n" + why + "\n";
+    const std::string answer = _refusal(why);
     try
     {
         // Never block the acceptor: a fresh socket's send buffer takes this
@@ -40,7 +36,7 @@ void ConnectionGate::refuse(const Poco::Net::StreamSocket& socket, const std::st
 
 bool ConnectionGate::accept(const Poco::Net::StreamSocket& socket)
 {
-    _metrics.httpConnectionsTotal.fetch_add(1, std::memory_order_relaxed);
+    _counters.accepted.fetch_add(1, std::memory_order_relaxed);
     std::string address;
     try
     {
@@ -52,7 +48,7 @@ bool ConnectionGate::accept(const Poco::Net::StreamSocket& socket)
     }
     if (_server && _server->currentConnections() + _server->queuedConnections() >= _maxThreads)
     {
-        _metrics.httpRefused.fetch_add(1, std::memory_order_relaxed);
+        _counters.busy.fetch_add(1, std::memory_order_relaxed);
         refuse(socket, "server busy: every connection thread is in use, try again");
         return false;
     }
@@ -60,7 +56,7 @@ bool ConnectionGate::accept(const Poco::Net::StreamSocket& socket)
     int& open = _open[address];
     if (_perAddress > 0 && open >= _perAddress)
     {
-        _metrics.httpRefusedPerAddress.fetch_add(1, std::memory_order_relaxed);
+        _counters.perAddress.fetch_add(1, std::memory_order_relaxed);
         _logger.warning("%s has %d connections open (limits.connectionsPerAddress): refused",
                         address, open);
         refuse(socket, "too many connections from your address");

@@ -2,6 +2,9 @@
 
 #include <Poco/Net/TCPServer.h>
 
+#include <atomic>
+#include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -14,19 +17,30 @@ class Logger;
 namespace hchat
 {
 
-struct Metrics;
-
 class ConnectionGate : public Poco::Net::TCPServerConnectionFilter
 /// Decides on the acceptor thread, before a connection takes a thread:
-///   - when every thread is busy, answers "503 Service Unavailable" at once
-///     and closes, instead of letting the client hang in a queue;
+///   - when every thread is busy, answers at once (HTTP: "503 Service
+///     Unavailable", line protocol: an ERROR line) and closes, instead of
+///     letting the client hang in a queue;
 ///   - when an address already has limits.connectionsPerAddress open
-///     connections, answers 503 and closes (logged as a warning).
+///     connections, answers likewise and closes (logged as a warning).
+/// Used by the HTTP server and the line server, each with its own counts.
 /// Accepted connections are counted per address until connectionClosed().
 /// Thread-safe: _mutex guards _perAddress.
 {
 public:
-    ConnectionGate(int maxThreads, int perAddress, Metrics& metrics);
+    using Refusal = std::function<std::string(const std::string& why)>;
+    /// The bytes that tell a refused client why, in its protocol.
+
+    struct Counters
+    {
+        std::atomic<std::uint64_t>& accepted;
+        std::atomic<std::uint64_t>& busy;       ///< refused: every thread busy
+        std::atomic<std::uint64_t>& perAddress; ///< refused: limits.connectionsPerAddress
+    };
+
+    ConnectionGate(int maxThreads, int perAddress, Counters counters, Refusal refusal,
+                   const std::string& loggerName);
 
     void watch(const Poco::Net::TCPServer* server);
     /// The server whose load decides "every thread busy". Call before start.
@@ -37,11 +51,12 @@ public:
     /// A connection accepted from that address has ended.
 
 private:
-    static void refuse(const Poco::Net::StreamSocket& socket, const std::string& why);
+    void refuse(const Poco::Net::StreamSocket& socket, const std::string& why) const;
 
     const int _maxThreads;
     const int _perAddress;
-    Metrics& _metrics;
+    Counters _counters;
+    Refusal _refusal;
     const Poco::Net::TCPServer* _server = nullptr;
     Poco::Logger& _logger;
     std::mutex _mutex;

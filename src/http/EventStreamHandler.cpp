@@ -76,6 +76,7 @@ void EventStreamHandler::handle(Poco::Net::HTTPServerRequest& request,
         static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket().impl()->sockfd();
     Cursor cursor(room, next);
     std::uint64_t presenceSent = 0;
+    std::string presenceJson;
     while (out.good())
     {
         bell->clear(); // anything from here on rings it again

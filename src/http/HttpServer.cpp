@@ -1,5 +1,6 @@
 #include "http/HttpServer.h"
 
+#include "app/Metrics.h"
 #include "app/Settings.h"
 #include "http/ServerContext.h"
 #include "http/TrackedConnectionFactory.h"
@@ -19,8 +20,18 @@ const int threadStackBytes = 256 * 1024;
 HttpServer::HttpServer(const Settings& settings, const ServerContext& context)
     : _socket(), _threads(2, settings.httpMaxThreads, 60, threadStackBytes),
       _dispatcher(new RequestDispatcher(context)),
-      _gate(new ConnectionGate(settings.httpMaxThreads, settings.connectionsPerAddress,
-                               context.metrics))
+      _gate(new ConnectionGate(
+          settings.httpMaxThreads, settings.connectionsPerAddress,
+          {context.metrics.httpConnectionsTotal, context.metrics.httpRefused,
+           context.metrics.httpRefusedPerAddress},
+          [](const std::string& why)
+          {
+              return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; "
+                     "charset=utf-8\r\nRetry-After: 1\r\nConnection: close\r\n"
+                     "Content-Length: " +
+                     std::to_string(why.size() + 1) + "\r\n\r\n" + why + "\n";
+          },
+          "hchatd.http"))
 {
     // SO_REUSEADDR to restart at once after a stop, but not SO_REUSEPORT,
     // which would let a second daemon share the port instead of failing.

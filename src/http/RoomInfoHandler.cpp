@@ -19,7 +19,7 @@ void RoomInfoHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServe
 {
     auto room = findRoom(_roomId);
     std::ostringstream out;
-    RoomView::toJson(*room, _context.people)->stringify(out);
+    RoomView::toJson(*room, _context.people, _context.rooms)->stringify(out);
     send(response, out.str(), "application/json");
 }
 

@@ -17,7 +17,7 @@ void RoomListHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServe
 {
     Poco::JSON::Array list;
     for (auto& room : _context.rooms.publicRooms())
-        list.add(RoomView::toJson(*room, _context.people));
+        list.add(RoomView::toJson(*room, _context.people, _context.rooms));
     std::ostringstream out;
     list.stringify(out);
     send(response, out.str(), "application/json");

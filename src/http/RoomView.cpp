@@ -2,18 +2,24 @@
 
 #include "chat/People.h"
 #include "chat/Room.h"
+#include "chat/RoomRegistry.h"
 
 #include <Poco/JSON/Array.h>
 
 namespace hchat
 {
 
-Poco::JSON::Object::Ptr RoomView::toJson(Room& room, const People& people)
+Poco::JSON::Object::Ptr RoomView::toJson(Room& room, const People& people,
+                                         const RoomRegistry& rooms)
 {
     Poco::JSON::Object::Ptr object = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     object->set("id", room.id());
     object->set("subject", room.record().subject);
-    object->set("name", Poco::Dynamic::Var()); // #names come with the line protocol
+    const std::string label = rooms.label(room);
+    if (label == room.id())
+        object->set("name", Poco::Dynamic::Var());
+    else
+        object->set("name", label);
     object->set("public", room.record().isPublic);
     object->set("created", Message::formatTime(room.record().created));
     object->set("next", static_cast<Poco::UInt64>(room.next()));

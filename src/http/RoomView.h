@@ -7,6 +7,7 @@ namespace hchat
 
 class Room;
 class People;
+class RoomRegistry;
 
 class RoomView
 /// The room object of the JSON API (SPEC §4):
@@ -14,7 +15,8 @@ class RoomView
 /// Thread-safe (no state).
 {
 public:
-    static Poco::JSON::Object::Ptr toJson(Room& room, const People& people);
+    static Poco::JSON::Object::Ptr toJson(Room& room, const People& people,
+                                          const RoomRegistry& rooms);
 };
 
 } // namespace hchat

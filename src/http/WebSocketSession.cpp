@@ -140,7 +140,11 @@ void WebSocketSession::sendPresence()
 {
     // The version is read before the list: a change in between is sent again.
     _presenceSent = _room->presenceVersion();
-    sendText(_context.people.presenceJson(_room->id()));
+    std::string json = _context.people.presenceJson(_room->id());
+    if (json == _presenceJson)
+        return; // a change and its undoing (a reload) between two looks
+    _presenceJson.swap(json);
+    sendText(_presenceJson);
 }
 
 bool WebSocketSession::readFrame()

@@ -95,6 +95,7 @@ private:
     Poco::Logger& _log;
 
     std::uint64_t _presenceSent = 0; ///< the room's presence version last sent
+    std::string _presenceJson;       ///< the presence frame last sent
     std::string _partial;            ///< a fragmented message being reassembled
     bool _inFragments = false;
     bool _pingOutstanding = false;
