@@ -215,7 +215,7 @@ int HChatApplication::main(const std::vector<std::string>&)
     // A long-poll client counts as online until it misses a poll by 5 s.
     _people = std::make_unique<People>(Poco::Timespan(_settings.longPollTimeout + 5, 0),
                                        Poco::Timespan(_settings.leaveGrace, 0));
-    _announcer = std::make_unique<Announcer>(*_rooms);
+    _announcer = std::make_unique<Announcer>(*_rooms, _settings.notices);
     _sweeper = std::make_unique<PresenceSweeper>(*_people, *_announcer, *_rooms);
     _context.reset(
         new ServerContext{_settings, *_rooms, *_limiter, _metrics, *_pages, *_people, *_announcer});

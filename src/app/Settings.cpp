@@ -106,6 +106,13 @@ public:
         }
     }
 
+    void flag(const std::string& key, bool& value)
+    {
+        std::string word = value ? "true" : "false";
+        choice(key, word, {"true", "false"});
+        value = word == "true";
+    }
+
 private:
     const Poco::Util::AbstractConfiguration& _config;
 };
@@ -138,6 +145,7 @@ const std::vector<std::string>& Settings::knownKeys()
                                                   "chat.maxMessageBytes",
                                                   "chat.historyLimit",
                                                   "chat.leaveGrace",
+                                                  "chat.notices",
                                                   "store.kind",
                                                   "store.path",
                                                   "store.retention",
@@ -178,6 +186,7 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
     r.integer("chat.maxMessageBytes", s.maxMessageBytes, 1, 1 << 20);
     r.integer("chat.historyLimit", s.historyLimit, 1, 10000000);
     r.integer("chat.leaveGrace", s.leaveGrace, 0, 3600);
+    r.flag("chat.notices", s.notices);
     r.choice("store.kind", s.storeKind, {"sqlite", "memory"});
     r.text("store.path", s.storePath);
     r.duration("store.retention", s.storeRetention);

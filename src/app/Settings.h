@@ -33,7 +33,8 @@ public:
     int recentOnJoin = 50;
     int maxMessageBytes = 4096;
     int historyLimit = 1000;
-    int leaveGrace = 5; ///< seconds gone before a leave entry: a page reload is no leave
+    int leaveGrace = 5;  ///< seconds gone before a leave entry: a page reload is no leave
+    bool notices = true; ///< join, leave and nick entries in the room logs
 
     std::string storeKind = "sqlite";
     std::string storePath = "var/hchatd.db"; ///< relative to the configuration file's folder

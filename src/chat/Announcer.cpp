@@ -8,7 +8,7 @@
 namespace hchat
 {
 
-Announcer::Announcer(RoomRegistry& rooms) : _rooms(rooms) {}
+Announcer::Announcer(RoomRegistry& rooms, bool enabled) : _rooms(rooms), _enabled(enabled) {}
 
 void Announcer::joined(const std::string& roomId, const std::string& name)
 {
@@ -30,6 +30,8 @@ void Announcer::renamed(const People::Outcome& outcome)
 void Announcer::append(const std::string& roomId, MessageKind kind, const std::string& author,
                        const std::string& text)
 {
+    if (!_enabled)
+        return;
     auto room = _rooms.find(roomId);
     if (!room || room->isClosed())
         return; // shutting down: nobody is left to tell

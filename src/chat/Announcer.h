@@ -19,7 +19,9 @@ class Announcer
 /// Thread-safe (the registry and rooms are).
 {
 public:
-    explicit Announcer(RoomRegistry& rooms);
+    Announcer(RoomRegistry& rooms, bool enabled);
+    /// enabled = false (chat.notices = false): nothing is written, for big
+    /// broadcast rooms where 10,000 arrivals would be 10,000 entries.
 
     void joined(const std::string& roomId, const std::string& name);
     void left(const std::string& roomId, const std::string& name);
@@ -31,6 +33,7 @@ private:
                 const std::string& text);
 
     RoomRegistry& _rooms;
+    const bool _enabled;
 };
 
 } // namespace hchat

@@ -24,6 +24,7 @@ class PresenceTest : public CppUnit::TestFixture
     CPPUNIT_TEST(namesAreUniqueAcrossTransports);
     CPPUNIT_TEST(privateMessagesReachOnlyTheTwo);
     CPPUNIT_TEST(eventStreamCarriesPresenceAndPrivate);
+    CPPUNIT_TEST(noticesCanBeTurnedOff);
     CPPUNIT_TEST_SUITE_END();
 
     std::unique_ptr<DaemonProcess> _daemon;
@@ -257,6 +258,27 @@ public:
                 const auto lineStart = stream.rfind('\n', at - 1);
                 CPPUNIT_ASSERT(stream.compare(lineStart + 1, 4, "id: ") != 0);
             }
+    }
+
+    void noticesCanBeTurnedOff()
+    {
+        DaemonProcess quiet(std::map<std::string, std::string>{{"chat.notices", "false"},
+                                                               {"chat.leaveGrace", "0"}});
+        TestClient c(quiet.host(), quiet.port());
+        std::string id = c.createRoom("broadcast", true);
+        {
+            WsClient reader(quiet.host(), quiet.port(), "/ws/" + id + "?nick=reader");
+            CPPUNIT_ASSERT(!reader.nextOfType("presence").empty());
+            CPPUNIT_ASSERT(c.get("/api/rooms/" + id).body.find("\"online\":[\"reader\"]") !=
+                           std::string::npos);
+            reader.sendText(R"({"type":"nick","nick":"renamed"})");
+            reader.sendText(R"({"type":"send","text":"only this"})");
+            CPPUNIT_ASSERT(!reader.nextChat().empty());
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500)); // past the grace
+        std::string log = c.get("/api/rooms/" + id + "/messages").body;
+        CPPUNIT_ASSERT(log.find("\"id\":0,\"kind\":\"message\"") != std::string::npos);
+        CPPUNIT_ASSERT(log.find("\"next\":1}") != std::string::npos);
     }
 };
 

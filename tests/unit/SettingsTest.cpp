@@ -54,6 +54,9 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("sqlite"), s.storeKind);
         CPPUNIT_ASSERT_EQUAL(std::string("/srv/chat/var/hchatd.db"), s.storePath);
         CPPUNIT_ASSERT_EQUAL(0, s.storeRetention);
+        CPPUNIT_ASSERT_EQUAL(0, s.linePort); // the line protocol is off without a file
+        CPPUNIT_ASSERT_EQUAL(5, s.leaveGrace);
+        CPPUNIT_ASSERT(s.notices);
     }
 
     void storeKeys()
@@ -64,6 +67,15 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("/var/lib/hchatd/x.db"), s.storePath);
         CPPUNIT_ASSERT_EQUAL(30 * 86400, s.storeRetention);
         CPPUNIT_ASSERT_EQUAL(90, load("store.retention = 90s\n").storeRetention);
+        // People and the line protocol.
+        Settings p = load("chat.notices = false\nchat.leaveGrace = 0\nline.port = 1235\n"
+                          "line.idleTimeout = 60\n");
+        CPPUNIT_ASSERT(!p.notices);
+        CPPUNIT_ASSERT_EQUAL(0, p.leaveGrace);
+        CPPUNIT_ASSERT_EQUAL(1235, p.linePort);
+        CPPUNIT_ASSERT_EQUAL(60, p.lineIdleTimeout);
+        CPPUNIT_ASSERT(errorOf("chat.notices = maybe\n").find("chat.notices") != std::string::npos);
+        CPPUNIT_ASSERT(errorOf("line.port = 70000\n").find("line.port") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(900, load("store.retention = 15m\n").storeRetention);
         CPPUNIT_ASSERT_EQUAL(7200, load("store.retention = 2h\n").storeRetention);
         CPPUNIT_ASSERT_EQUAL(45, load("store.retention = 45\n").storeRetention);
