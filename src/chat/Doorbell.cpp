@@ -1,38 +1,92 @@
 #include "chat/Doorbell.h"
 
-#include <Poco/Exception.h>
-
 #include <cerrno>
-#include <cstdint>
-#include <cstring>
-#include <sys/eventfd.h>
-#include <unistd.h>
+#include <csignal>
+#include <mutex>
 
 namespace hchat
 {
 
-Doorbell::Doorbell() : _fd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC))
+namespace
 {
-    if (_fd < 0)
-        throw Poco::SystemException(std::string("eventfd: ") + std::strerror(errno));
+// A standard signal, not a real-time one: several rings while the owner is
+// busy coalesce into one pending signal instead of queueing. SIGURG is
+// ignored by default and only sent by the kernel to a socket's owner
+// process (F_SETOWN), which hchatd never sets.
+int bellSignal()
+{
+    return SIGURG;
 }
 
-Doorbell::~Doorbell()
+void ignoreRing(int) {}
+
+// Installed once: a handler that does nothing (the interruption of ppoll()
+// is the point), without SA_RESTART.
+void installHandler()
 {
-    ::close(_fd);
+    static std::once_flag once;
+    std::call_once(once,
+                   []
+                   {
+                       struct sigaction action
+                       {
+                       };
+                       action.sa_handler = ignoreRing;
+                       sigemptyset(&action.sa_mask);
+                       ::sigaction(bellSignal(), &action, nullptr);
+                   });
+}
+} // namespace
+
+Doorbell::Doorbell()
+{
+    installHandler();
 }
 
 void Doorbell::ring()
 {
-    std::uint64_t one = 1;
-    // Fails only when the counter is about to overflow: it is rung already.
-    [[maybe_unused]] ssize_t n = ::write(_fd, &one, sizeof one);
+    _rung.store(true);
+    std::lock_guard<std::mutex> lock(_mutex);
+    if (_waiting)
+        ::pthread_kill(_owner, bellSignal());
 }
 
 void Doorbell::clear()
 {
-    std::uint64_t count = 0;
-    [[maybe_unused]] ssize_t n = ::read(_fd, &count, sizeof count);
+    _rung.store(false);
+}
+
+int Doorbell::wait(pollfd* fds, nfds_t count, int timeoutMs)
+{
+    sigset_t bell, during;
+    sigemptyset(&bell);
+    sigaddset(&bell, bellSignal());
+    // Blocked outside ppoll(): a ring that comes early stays pending.
+    ::pthread_sigmask(SIG_BLOCK, &bell, &during);
+    sigdelset(&during, bellSignal());
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _owner = ::pthread_self();
+        _waiting = true;
+    }
+    int result;
+    if (_rung.load())
+    {
+        errno = EINTR;
+        result = -1;
+    }
+    else
+    {
+        timespec timeout{timeoutMs / 1000, (timeoutMs % 1000) * 1000000L};
+        result = ::ppoll(fds, count, timeoutMs < 0 ? nullptr : &timeout, &during);
+    }
+    const int error = errno;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _waiting = false;
+    }
+    errno = error;
+    return result;
 }
 
 } // namespace hchat

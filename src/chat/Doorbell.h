@@ -1,27 +1,47 @@
 #pragma once
 
+#include <atomic>
+#include <mutex>
+#include <poll.h>
+#include <pthread.h>
+
 namespace hchat
 {
 
 class Doorbell
-/// Wakes a connection thread that waits in poll() on its socket and on this
-/// bell at once (a WebSocket reads its client and delivers the room's
-/// messages from one thread). A Linux eventfd: ring() never blocks, and
-/// rings while nobody listens are kept until clear().
-/// Thread-safe: ring() from any thread; clear() and fd() by the owner.
+/// Wakes a connection thread that waits in wait() for its socket and for
+/// the bell at once (a WebSocket reads its client and delivers the room's
+/// messages from one thread). Rings while nobody waits are kept until clear().
+///
+/// It uses no file descriptor: with one per connection, 10,000 WebSockets
+/// would need 20,000 descriptors, more than a common RLIMIT_NOFILE allows.
+/// Instead ring() sets a flag and, if the owner is waiting, sends its thread
+/// a signal (SIGURG); the owner keeps that signal blocked except inside
+/// ppoll(), so a ring between its look at the flag and the ppoll() call is
+/// held pending and interrupts the ppoll() at once (no lost wake-up).
+/// Thread-safe: ring() from any thread; clear() and wait() by one owner
+/// thread at a time. _mutex guards _owner and _waiting, so a signal only
+/// goes to a thread that is inside wait().
 {
 public:
     Doorbell();
-    ~Doorbell();
     Doorbell(const Doorbell&) = delete;
     Doorbell& operator=(const Doorbell&) = delete;
 
     void ring();
     void clear();
-    int fd() const { return _fd; }
+    bool rung() const { return _rung.load(); }
+
+    int wait(pollfd* fds, nfds_t count, int timeoutMs);
+    /// poll() on fds until one is ready, the bell rings, or the timeout:
+    /// > 0 fds are ready, 0 timeout, -1 with errno EINTR when rung (or a
+    /// stray signal: look at rung()). Returns at once if rung already.
 
 private:
-    int _fd;
+    std::atomic<bool> _rung{false};
+    std::mutex _mutex;
+    pthread_t _owner{};
+    bool _waiting = false;
 };
 
 } // namespace hchat

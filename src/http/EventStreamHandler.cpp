@@ -17,7 +17,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <poll.h>
 
 namespace hchat
 {
@@ -105,11 +104,11 @@ void EventStreamHandler::handle(Poco::Net::HTTPServerRequest& request,
         // The client sends nothing after its request: its socket turning
         // readable means it closed, and its person starts to leave now rather
         // than at the next keep-alive write.
-        pollfd waits[2] = {{bell->fd(), POLLIN, 0}, {client, POLLIN | POLLRDHUP, 0}};
-        int ready = ::poll(waits, 2, keepAliveMs);
+        pollfd waits[1] = {{client, POLLIN | POLLRDHUP, 0}};
+        int ready = bell->wait(waits, 1, keepAliveMs);
         if (ready < 0 && errno != EINTR)
             break;
-        if (waits[1].revents != 0)
+        if (ready > 0)
             break;
         if (ready == 0)
             out << ": keep-alive\n\n" << std::flush;

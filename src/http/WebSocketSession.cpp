@@ -20,8 +20,6 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/String.h>
 
-#include <poll.h>
-
 namespace hchat
 {
 
@@ -85,10 +83,14 @@ void WebSocketSession::run(std::uint64_t from)
                     break;
                 continue;
             }
-            pollfd waits[2] = {{_socket.impl()->sockfd(), POLLIN, 0}, {_bell->fd(), POLLIN, 0}};
-            int ready = ::poll(waits, 2, pingMs);
-            if (ready < 0 && errno != EINTR)
-                break;
+            pollfd waits[1] = {{_socket.impl()->sockfd(), POLLIN, 0}};
+            int ready = _bell->wait(waits, 1, pingMs);
+            if (ready < 0)
+            {
+                if (errno != EINTR)
+                    break;
+                continue; // rung: deliver
+            }
             if (ready == 0)
             {
                 if (_pingOutstanding)

@@ -21,7 +21,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <poll.h>
 #include <sstream>
 
 namespace hchat
@@ -115,8 +114,8 @@ bool LineSession::serve()
             return false;
         }
         const int waitMs = static_cast<int>((idleLimit - idle).totalMilliseconds()) + 1;
-        pollfd waits[2] = {{socket().impl()->sockfd(), POLLIN, 0}, {_bell->fd(), POLLIN, 0}};
-        int ready = ::poll(waits, 2, waitMs);
+        pollfd waits[1] = {{socket().impl()->sockfd(), POLLIN, 0}};
+        int ready = _bell->wait(waits, 1, waitMs);
         if (ready < 0 && errno != EINTR)
             return false;
         if (ready <= 0 || (waits[0].revents & (POLLIN | POLLHUP | POLLERR)) == 0)

@@ -2,6 +2,10 @@
 //
 //   hchat-load publish PORT SECONDS CONNECTIONS ROOM...
 //       keep-alive senders on 127.0.0.1:PORT; prints one JSON object
+//   hchat-load fanout SERVER TRANSPORT PORT ROOM SUBSCRIBERS MESSAGES RATE [PID]
+//       SERVER hchatd|nchan, TRANSPORT longpoll|sse|ws: subscribers, then
+//       messages at RATE/s carrying their send time; prints one JSON object
+//       (deliveries, latency, the server's CPU and RSS when PID is given)
 //   hchat-load ready PORT PATH TIMEOUT
 //       polls GET PATH until it answers 200; prints the wall-clock time (ms
 //       since 1970) of that answer, or exits 1 after TIMEOUT seconds
@@ -9,6 +13,7 @@
 //       creates a public room; prints its id
 //   hchat-load freeport
 //       prints a TCP port that is free on 127.0.0.1 right now
+#include "Fanout.h"
 #include "Publisher.h"
 #include "Socket.h"
 
@@ -29,6 +34,8 @@ namespace
 int usage()
 {
     std::cerr << "usage: hchat-load publish PORT SECONDS CONNECTIONS ROOM...\n"
+                 "       hchat-load fanout SERVER TRANSPORT PORT ROOM SUBSCRIBERS MESSAGES "
+                 "RATE [PID]\n"
                  "       hchat-load ready PORT PATH TIMEOUT\n"
                  "       hchat-load create PORT SUBJECT\n"
                  "       hchat-load freeport\n";
@@ -89,6 +96,29 @@ int main(int argc, char** argv)
                         "\"rate\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f}\n",
                         o.connections, o.rooms.size(), r.seconds, r.acknowledged, r.acknowledgedAll,
                         r.refused, r.reconnects, r.rate(), r.p50Ms, r.p99Ms);
+            return 0;
+        }
+        if (mode == "fanout" && (argc == 9 || argc == 10))
+        {
+            hchat::load::Fanout::Options o;
+            o.server = argv[2];
+            o.transport = argv[3];
+            o.port = std::atoi(argv[4]);
+            o.room = argv[5];
+            o.subscribers = std::atoi(argv[6]);
+            o.messages = std::atoi(argv[7]);
+            o.rate = std::atof(argv[8]);
+            o.serverPid = argc == 10 ? std::atoi(argv[9]) : 0;
+            auto r = hchat::load::Fanout(o).run();
+            std::printf("{\"server\":\"%s\",\"transport\":\"%s\",\"subscribers\":%d,"
+                        "\"ready\":%d,\"messages\":%d,\"rate\":%g,\"expected\":%ld,"
+                        "\"delivered\":%ld,\"duplicates\":%ld,\"p50_ms\":%.2f,\"p99_ms\":%.2f,"
+                        "\"max_ms\":%.2f,\"server_cpu_s\":%.3f,\"rss_before_kib\":%ld,"
+                        "\"rss_held_kib\":%ld,\"peak_rss_kib\":%ld,\"connect_s\":%.2f}\n",
+                        o.server.c_str(), o.transport.c_str(), o.subscribers, r.ready, o.messages,
+                        o.rate, r.expected, r.delivered, r.duplicates, r.p50Ms, r.p99Ms, r.maxMs,
+                        r.serverCpuSeconds, r.rssBeforeKiB, r.rssHeldKiB, r.peakRssKiB,
+                        r.connectSeconds);
             return 0;
         }
         if (mode == "ready" && argc == 5)
