@@ -79,7 +79,7 @@ void People::applyName(Person& person, const std::string& key, const std::string
     _names[folded] = key;
     for (const auto& [roomId, stay] : person.rooms)
     {
-        _changed.insert(roomId);
+        changed(roomId);
         if (stay.announced)
             outcome.renamedIn.push_back(roomId);
     }
@@ -96,7 +96,7 @@ People::Outcome People::enter(const std::string& roomId, const std::string& key,
     if (fresh)
     {
         _rooms[roomId].insert(key);
-        _changed.insert(roomId);
+        changed(roomId);
     }
     // Back within the grace period (a reload), or still polling: no new join.
     outcome.arrived = stay->second.live == 0 && !stay->second.announced;
@@ -139,7 +139,7 @@ People::Outcome People::seen(const std::string& roomId, const std::string& key,
     if (fresh)
     {
         _rooms[roomId].insert(key);
-        _changed.insert(roomId);
+        changed(roomId);
     }
     return outcome;
 }
@@ -196,25 +196,38 @@ void People::dropIfGone(const std::string& key)
     _people.erase(person);
 }
 
+void People::changed(const std::string& roomId)
+{
+    _changed.insert(roomId);
+    _frames.erase(roomId);
+}
+
+std::vector<std::string> People::sortedNames(const std::string& roomId) const
+{
+    std::vector<std::pair<std::string, std::string>> keyed; // (folded, name)
+    auto room = _rooms.find(roomId);
+    if (room != _rooms.end())
+    {
+        keyed.reserve(room->second.size());
+        for (const std::string& key : room->second)
+        {
+            const Person& person = _people.at(key);
+            keyed.emplace_back(
+                person.folded.empty() ? Nickname::folded(person.name) : person.folded, person.name);
+        }
+    }
+    std::sort(keyed.begin(), keyed.end());
+    std::vector<std::string> names;
+    names.reserve(keyed.size());
+    for (auto& entry : keyed)
+        names.push_back(std::move(entry.second));
+    return names;
+}
+
 std::vector<std::string> People::online(const std::string& roomId) const
 {
-    std::vector<std::string> names;
-    {
-        std::lock_guard<std::mutex> lock(_mutex);
-        auto room = _rooms.find(roomId);
-        if (room == _rooms.end())
-            return names;
-        names.reserve(room->second.size());
-        for (const std::string& key : room->second)
-            names.push_back(_people.at(key).name);
-    }
-    std::sort(names.begin(), names.end(),
-              [](const std::string& a, const std::string& b)
-              {
-                  const std::string fa = Nickname::folded(a), fb = Nickname::folded(b);
-                  return fa != fb ? fa < fb : a < b;
-              });
-    return names;
+    std::lock_guard<std::mutex> lock(_mutex);
+    return sortedNames(roomId);
 }
 
 std::size_t People::countOnline(const std::string& roomId) const
@@ -226,7 +239,13 @@ std::size_t People::countOnline(const std::string& roomId) const
 
 std::string People::presenceJson(const std::string& roomId) const
 {
-    const std::vector<std::string> names = online(roomId);
+    // Every connection of the room asks after each change: the frame is
+    // built once per change and shared.
+    std::lock_guard<std::mutex> lock(_mutex);
+    auto cached = _frames.find(roomId);
+    if (cached != _frames.end())
+        return cached->second;
+    const std::vector<std::string> names = sortedNames(roomId);
     Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
     object.set("type", "presence");
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
@@ -236,7 +255,7 @@ std::string People::presenceJson(const std::string& roomId) const
     object.set("count", static_cast<Poco::UInt64>(names.size()));
     std::ostringstream out;
     object.stringify(out);
-    return out.str();
+    return _frames[roomId] = out.str();
 }
 
 People::Delivery People::sendPrivate(const std::string& fromKey, const std::string& to,
@@ -282,7 +301,7 @@ People::Swept People::sweep(const Poco::Timestamp& now)
             if (stay.announced)
                 out.left.emplace_back(room->first, person.name);
             person.rooms.erase(room->first);
-            _changed.insert(room->first);
+            changed(room->first);
             const std::string key = *k;
             k = keys.erase(k);
             dropIfGone(key);

@@ -130,6 +130,8 @@ private:
                    Outcome& outcome);
     void setName(Person& person, const std::string& key, const std::string& name);
     void dropIfGone(const std::string& key);
+    void changed(const std::string& roomId);
+    std::vector<std::string> sortedNames(const std::string& roomId) const;
 
     const Poco::Timespan _pollWindow;
     const Poco::Timespan _leaveGrace;
@@ -138,6 +140,7 @@ private:
     std::unordered_map<std::string, std::string> _names;           ///< folded name → key
     std::unordered_map<std::string, std::set<std::string>> _rooms; ///< room → keys
     std::set<std::string> _changed;
+    mutable std::unordered_map<std::string, std::string> _frames; ///< room → presence frame
 };
 
 } // namespace hchat

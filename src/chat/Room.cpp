@@ -58,9 +58,8 @@ MessagePtr Room::append(MessageKind kind, const std::string& author, const std::
     }
     lock.lock();
     publishThrough(message);
-    Bells bells = _bells;
     lock.unlock();
-    wake(bells);
+    wake();
     return message;
 }
 
@@ -107,9 +106,8 @@ void Room::acceptRemote(const MessagePtr& message)
     ++_next;
     _assigned = _next;
     _lastActivity = message->time();
-    Bells bells = _bells;
     lock.unlock();
-    wake(bells);
+    wake();
 }
 
 bool Room::inWindow(std::uint64_t n) const
@@ -202,54 +200,44 @@ Poco::Timestamp Room::lastActivity()
 
 void Room::close()
 {
-    Bells bells;
     {
         std::lock_guard<std::mutex> lock(_mutex);
         _closed = true;
-        bells = _bells;
     }
-    wake(bells);
+    wake();
 }
 
-void Room::wake(const Bells& bells)
+void Room::wake()
 {
     _arrived.notify_all();
-    if (bells)
-        for (const auto& bell : *bells)
-            bell->ring();
+    std::lock_guard<std::mutex> lock(_bellsMutex);
+    for (const auto& bell : _bells)
+        bell->ring();
 }
 
 void Room::subscribe(const std::shared_ptr<Doorbell>& bell)
 {
-    std::lock_guard<std::mutex> lock(_mutex);
-    auto next = std::make_shared<std::vector<std::shared_ptr<Doorbell>>>();
-    if (_bells)
-        *next = *_bells;
-    next->push_back(bell);
-    _bells = next;
+    std::lock_guard<std::mutex> lock(_bellsMutex);
+    _bells.push_back(bell);
 }
 
 void Room::unsubscribe(const std::shared_ptr<Doorbell>& bell)
 {
-    std::lock_guard<std::mutex> lock(_mutex);
-    if (!_bells)
+    std::lock_guard<std::mutex> lock(_bellsMutex);
+    auto it = std::find(_bells.begin(), _bells.end(), bell);
+    if (it == _bells.end())
         return;
-    auto next = std::make_shared<std::vector<std::shared_ptr<Doorbell>>>(*_bells);
-    next->erase(std::remove(next->begin(), next->end(), bell), next->end());
-    _bells = next;
+    // Order does not matter: the last one takes its place, O(1) after the search.
+    *it = std::move(_bells.back());
+    _bells.pop_back();
 }
 
 void Room::presenceChanged()
 {
     _presenceVersion.fetch_add(1);
-    Bells bells;
-    {
-        std::lock_guard<std::mutex> lock(_mutex);
-        bells = _bells;
-    }
-    if (bells)
-        for (const auto& bell : *bells)
-            bell->ring();
+    std::lock_guard<std::mutex> lock(_bellsMutex);
+    for (const auto& bell : _bells)
+        bell->ring();
 }
 
 bool Room::isClosed()

@@ -94,12 +94,11 @@ private:
     void publishThrough(const MessagePtr& stored);
     void discardFrom(const MessagePtr& failed);
     bool inWindow(std::uint64_t n) const;
-    using Bells = std::shared_ptr<const std::vector<std::shared_ptr<Doorbell>>>;
 
     bool expired(const MessagePtr& message) const;
-    void wake(const Bells& bells);
-    /// Wakes the readers waiting on _arrived and rings the bells (a snapshot
-    /// of _bells taken under the lock), without holding the lock.
+    void wake();
+    /// Wakes the readers waiting on _arrived and rings the bells; called
+    /// without the room lock.
     Lookup fromStore(std::uint64_t n, MessagePtr& out);
 
     const RoomRecord _record;
@@ -117,9 +116,10 @@ private:
     bool _loaded = false;
     bool _closed = false;
     Poco::Timestamp _lastActivity;
-    /// Copy-on-write: replaced under _mutex, rung outside it, so ringing never
-    /// holds the room lock and subscribing never waits for a ring.
-    Bells _bells;
+    /// Under their own lock, never the room's: ringing 10,000 bells holds up
+    /// no reader or sender of the room, only (un)subscribing.
+    std::mutex _bellsMutex;
+    std::vector<std::shared_ptr<Doorbell>> _bells;
 };
 
 } // namespace hchat
