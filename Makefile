@@ -26,12 +26,13 @@ HTML      = $(sort $(wildcard html/*))
 # Packages: to build, to test (browser tests need chromium and node/npm).
 BUILD_PACKAGES = g++ make libpoco-dev libcppunit-dev
 TEST_PACKAGES  = chromium nodejs npm
+BENCH_PACKAGES = nginx-light libnginx-mod-nchan
 
 LOADGEN_SRC = $(sort $(wildcard tools/loadgen/*.cpp))
 LOADGEN     = $(BUILD)/tools/hchat-load
 FILL        = $(BUILD)/tools/hchatd-fill
 
-.PHONY: all run check asan asan-build bench deps test-deps clean format
+.PHONY: all run check asan asan-build bench bench-deps deps test-deps clean format
 
 all: $(HCHATD)
 
@@ -97,8 +98,15 @@ asan-build:
 	  OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 	  LDFLAGS="-fsanitize=address,undefined" build-asan/hchatd build-asan/hchatd-tests
 
-# Bounded in time (a few minutes), 127.0.0.1 only; results in build/bench/bench.json.
-bench: deps
+# The peer the fan-out benchmark compares against: nginx with nchan, from Debian.
+bench-deps: deps
+	@missing=""; for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else echo "missing packages:$$missing"; echo "run: sudo apt-get install -y$$missing"; exit 1; fi; fi
+
+# Bounded in time (under 10 minutes), 127.0.0.1 only; results in build/bench/bench.json.
+bench: bench-deps
 	@$(MAKE) --no-print-directory all $(LOADGEN) $(FILL)
 	@tools/bench/run.sh ./$(HCHATD) $(LOADGEN) $(FILL) $(BUILD)/bench
 

@@ -12,6 +12,8 @@ Cursor::Cursor(std::shared_ptr<Room> room, std::uint64_t next) : _room(std::move
 Cursor::Slice Cursor::take(std::size_t limit)
 {
     Slice slice;
+    if (!_room->hasFrom(_next))
+        return slice; // nothing new: no need for the room's lock
     std::uint64_t roomNext = 0;
     slice.messages = _room->range(_next, limit, roomNext);
     // range() skips what retention deleted: the first message (or, with none

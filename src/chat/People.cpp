@@ -199,7 +199,6 @@ void People::dropIfGone(const std::string& key)
 void People::changed(const std::string& roomId)
 {
     _changed.insert(roomId);
-    _frames.erase(roomId);
 }
 
 std::vector<std::string> People::sortedNames(const std::string& roomId) const
@@ -240,11 +239,17 @@ std::size_t People::countOnline(const std::string& roomId) const
 std::string People::presenceJson(const std::string& roomId) const
 {
     // Every connection of the room asks after each change: the frame is
-    // built once per change and shared.
+    // built by sweep(), once a second at most, and shared. Only a room with
+    // none yet builds it here.
     std::lock_guard<std::mutex> lock(_mutex);
     auto cached = _frames.find(roomId);
     if (cached != _frames.end())
         return cached->second;
+    return buildFrame(roomId);
+}
+
+std::string People::buildFrame(const std::string& roomId) const
+{
     const std::vector<std::string> names = sortedNames(roomId);
     Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
     object.set("type", "presence");
@@ -310,6 +315,13 @@ People::Swept People::sweep(const Poco::Timestamp& now)
     }
     out.changed.assign(_changed.begin(), _changed.end());
     _changed.clear();
+    for (const std::string& roomId : out.changed)
+    {
+        if (_rooms.count(roomId))
+            buildFrame(roomId);
+        else
+            _frames.erase(roomId);
+    }
     return out;
 }
 

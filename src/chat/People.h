@@ -87,7 +87,8 @@ public:
     std::size_t countOnline(const std::string& roomId) const;
 
     std::string presenceJson(const std::string& roomId) const;
-    /// {"type":"presence","online":[first 200 names],"count":n}
+    /// {"type":"presence","online":[first 200 names],"count":n}, as of the
+    /// last sweep (the frame is rebuilt there, not on every arrival).
 
     enum class Delivery
     {
@@ -132,6 +133,7 @@ private:
     void dropIfGone(const std::string& key);
     void changed(const std::string& roomId);
     std::vector<std::string> sortedNames(const std::string& roomId) const;
+    std::string buildFrame(const std::string& roomId) const; ///< and caches it in _frames
 
     const Poco::Timespan _pollWindow;
     const Poco::Timespan _leaveGrace;

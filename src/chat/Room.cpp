@@ -27,10 +27,17 @@ void Room::ensureLoaded(std::unique_lock<std::mutex>&)
     Store::Tail tail = _store.tail(_record.id, _window);
     _recent.assign(tail.recent.begin(), tail.recent.end());
     _next = tail.next;
+    _published.store(_next);
     _assigned = tail.next;
     if (!_recent.empty())
         _lastActivity = _recent.back()->time();
     _loaded = true;
+    _loadedFlag.store(true);
+}
+
+bool Room::hasFrom(std::uint64_t n) const
+{
+    return !_loadedFlag.load() || n < _published.load();
 }
 
 MessagePtr Room::append(MessageKind kind, const std::string& author, const std::string& text)
@@ -78,6 +85,7 @@ void Room::publishThrough(const MessagePtr& stored)
             _recent.pop_front();
     }
     _next = stored->id() + 1;
+    _published.store(_next);
     _lastActivity = stored->time();
 }
 
@@ -104,6 +112,7 @@ void Room::acceptRemote(const MessagePtr& message)
     if (_recent.size() > _window)
         _recent.pop_front();
     ++_next;
+    _published.store(_next);
     _assigned = _next;
     _lastActivity = message->time();
     lock.unlock();
@@ -238,12 +247,6 @@ void Room::presenceChanged()
     std::lock_guard<std::mutex> lock(_bellsMutex);
     for (const auto& bell : _bells)
         bell->ring();
-}
-
-bool Room::isClosed()
-{
-    std::lock_guard<std::mutex> lock(_mutex);
-    return _closed;
 }
 
 } // namespace hchat

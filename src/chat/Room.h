@@ -76,7 +76,11 @@ public:
 
     void close();
     /// Wakes every waiting reader and refuses further appends (shutdown).
-    bool isClosed();
+    bool isClosed() const { return _closed.load(); }
+
+    bool hasFrom(std::uint64_t n) const;
+    /// Whether message n (or a later one) may be readable now, without the
+    /// lock: false only when the room is loaded and n is past its end.
 
     void subscribe(const std::shared_ptr<Doorbell>& bell);
     void unsubscribe(const std::shared_ptr<Doorbell>& bell);
@@ -114,7 +118,12 @@ private:
     std::uint64_t _assigned = 0; ///< the number the next append gets
     std::uint64_t _next = 0;     ///< the first number not yet stored
     bool _loaded = false;
-    bool _closed = false;
+    std::atomic<bool> _closed{false}; ///< written under _mutex, read without it too
+    /// _next as of the last publish, readable without the lock: a reader
+    /// woken with nothing new for it (the common case when 10,000 wake at
+    /// once) looks here instead of queueing on _mutex. 0 until loaded.
+    std::atomic<std::uint64_t> _published{0};
+    std::atomic<bool> _loadedFlag{false};
     Poco::Timestamp _lastActivity;
     /// Under their own lock, never the room's: ringing 10,000 bells holds up
     /// no reader or sender of the room, only (un)subscribing.

@@ -11,7 +11,15 @@
 # 2. Start-up with a large database: FILL_MESSAGES messages are written with
 #    the SqliteStore itself, then the time from exec to the first answer of
 #    a room's history is measured.
-# Prints a table; writes OUTDIR/bench.json.
+# 3. Fan-out against nginx + nchan (issue 6): one room (channel), N = 100,
+#    1,000 and 10,000 subscribers over long poll, SSE and WebSocket, 100
+#    messages of 100 bytes carrying their send time (10/s, 2/s at 10,000);
+#    deliveries counted per subscriber, latency p50/p99/max, the server's
+#    CPU per delivery and RSS from /proc; RSS per held idle connection from
+#    the 10,000 runs. Each run gets a freshly started server. hchatd uses the
+#    memory store and chat.notices = false (nchan keeps messages in memory
+#    and has no notices); nchan runs one worker (tools/bench/nchan.conf).
+# Prints tables; writes OUTDIR/bench.json.
 set -euo pipefail
 
 HCHATD=$(realpath "$1")
@@ -22,12 +30,20 @@ ROUNDS=${ROUNDS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-4}
 SENDERS=${SENDERS:-32}
 FILL_MESSAGES=${FILL_MESSAGES:-1000000}
+FANOUT_SIZES=${FANOUT_SIZES:-"100 1000 10000"}
+FANOUT_MESSAGES=${FANOUT_MESSAGES:-100}
+SECTIONS=${SECTIONS:-"publish startup fanout"}
+want() { [[ " $SECTIONS " == *" $1 "* ]]; }
+JSON_PUBLISH="" db_mb=0 startup=0 rss=0 FANOUT_JSON=""
+CONF_DIR=$(dirname "$(realpath "$0")")
 
 mkdir -p "$OUT"
 WORK=$(mktemp -d /tmp/hchatd-bench.XXXXXX)
 DAEMON_PID=
+NGINX_PID=
 cleanup() {
     [ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
+    [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -74,6 +90,7 @@ field() { # JSON FIELD: a number from the load generator's one-line JSON
 
 median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 
+if want publish; then
 TICK=$(getconf CLK_TCK)
 declare -A RATES CPUS P99S
 echo "publish throughput: $SENDERS keep-alive senders, ${SECONDS_PER_RUN}s per run, $ROUNDS rounds" >&2
@@ -106,7 +123,6 @@ med() { tr ' ' '\n' <<< "${1% }" | median; }
 echo
 echo "Publish throughput (acknowledged messages/s, median of $ROUNDS runs of ${SECONDS_PER_RUN}s, $SENDERS senders)"
 printf '%-10s %12s %12s %8s %16s %16s\n' rooms sqlite memory ratio "sqlite us/msg" "memory us/msg"
-JSON_PUBLISH=""
 for rooms in 1 32; do
     s=$(med "${RATES[sqlite,$rooms]}"); m=$(med "${RATES[memory,$rooms]}")
     cs=$(med "${CPUS[sqlite,$rooms]}"); cm=$(med "${CPUS[memory,$rooms]}")
@@ -115,7 +131,10 @@ for rooms in 1 32; do
     JSON_PUBLISH+="${JSON_PUBLISH:+,}{\"rooms\":$rooms,\"sqlite_rate\":$s,\"memory_rate\":$m,\"ratio\":$ratio,\"sqlite_cpu_us_per_msg\":$cs,\"memory_cpu_us_per_msg\":$cm,\"sqlite_runs\":[${RATES[sqlite,$rooms]// /,}],\"memory_runs\":[${RATES[memory,$rooms]// /,}]}"
 done
 JSON_PUBLISH=${JSON_PUBLISH//,]/]}
+fi
 
+
+if want startup; then
 echo
 echo "Start-up with a large database" >&2
 DB_DIR="$WORK/big"
@@ -139,10 +158,133 @@ db_mb=$(du -m "$DB_DIR/chat.db" | cut -f1)
 printf '%s messages in 100 rooms (%s MB, written in %s s): first answer %d ms after exec, RSS %d KiB\n' \
     "$FILL_MESSAGES" "$db_mb" "$fill_took" "$startup" "$rss"
 
+fi
+
+# ---- 3. fan-out, hchatd against nginx + nchan ----
+start_fanout_hchatd() { # DIR: hchatd tuned for many subscribers; sets DAEMON_PID, PORT, SERVER_PID
+    local dir=$1
+    mkdir -p "$dir"
+    cat > "$dir/hchatd.conf" <<CONF
+http.address = 127.0.0.1
+http.maxThreads = 12000
+store.kind = memory
+chat.notices = false
+longpoll.timeout = 120
+websocket.pingInterval = 600
+limits.messagesPerSecond = 0
+limits.connectionsPerAddress = 0
+CONF
+    "$HCHATD" -c "$dir/hchatd.conf" -p 0 2> "$dir/log" &
+    DAEMON_PID=$!
+    SERVER_PID=$DAEMON_PID
+    PORT=
+    for _ in $(seq 200); do
+        PORT=$(sed -n 's/.*listening on http:\/\/[^ ]*:\([0-9]*\).*/\1/p' "$dir/log")
+        [ -n "$PORT" ] && return 0
+        sleep 0.05
+    done
+    echo "hchatd did not start:" >&2; cat "$dir/log" >&2; exit 1
+}
+
+start_nchan() { # DIR: nginx + nchan, one worker; sets NGINX_PID, PORT, SERVER_PID
+    local dir=$1
+    mkdir -p "$dir"
+    PORT=$("$LOADGEN" freeport)
+    sed -e "s|@PORT@|$PORT|" -e "s|@DIR@|$dir|g" "$CONF_DIR/nchan.conf" > "$dir/nginx.conf"
+    nginx -c "$dir/nginx.conf" -p "$dir" 2> "$dir/stderr" &
+    NGINX_PID=$!
+    SERVER_PID=
+    for _ in $(seq 200); do
+        SERVER_PID=$(pgrep -P "$NGINX_PID" | head -1 || true)
+        if [ -n "$SERVER_PID" ] && (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.05
+    done
+    echo "nginx + nchan did not start:" >&2; cat "$dir/stderr" "$dir/error.log" >&2; exit 1
+}
+
+stop_nchan() {
+    kill "$NGINX_PID"; wait "$NGINX_PID" || true; NGINX_PID=
+}
+
+if want fanout; then
+declare -A FAN
+echo >&2
+echo "fan-out: $FANOUT_MESSAGES messages of 100 bytes per run, each server freshly started" >&2
+for n in $FANOUT_SIZES; do
+    rate=10
+    [ "$n" -ge 10000 ] && rate=2
+    for transport in longpoll sse ws; do
+        for server in hchatd nchan; do
+            dir="$WORK/fan-$server-$transport-$n"
+            if [ "$server" = hchatd ]; then
+                start_fanout_hchatd "$dir"
+                room=$("$LOADGEN" create "$PORT" "fan-out")
+            else
+                start_nchan "$dir"
+                room="bench$n$transport"
+            fi
+            result=$("$LOADGEN" fanout "$server" "$transport" "$PORT" "$room" "$n" \
+                "$FANOUT_MESSAGES" "$rate" "$SERVER_PID")
+            if [ "$server" = hchatd ]; then stop_daemon; else stop_nchan; fi
+            FANOUT_JSON+="${FANOUT_JSON:+,}$result"
+            FAN[$server,$transport,$n]=$result
+            printf '  %-6s %-8s %5d subscribers: %s/%s delivered, p99 %s ms\n' "$server" \
+                "$transport" "$n" "$(field "$result" delivered)" "$(field "$result" expected)" \
+                "$(field "$result" p99_ms)" >&2
+        done
+    done
+done
+
+per_delivery() { # RESULT: server CPU microseconds per delivery
+    awk -v c="$(field "$1" server_cpu_s)" -v d="$(field "$1" delivered)" \
+        'BEGIN {printf "%.1f", d ? c * 1e6 / d : 0}'
+}
+held() { # RESULT: RSS KiB per held idle connection
+    awk -v a="$(field "$1" rss_held_kib)" -v b="$(field "$1" rss_before_kib)" \
+        -v n="$(field "$1" subscribers)" 'BEGIN {printf "%.1f", n ? (a - b) / n : 0}'
+}
+echo
+echo "Fan-out: one room, $FANOUT_MESSAGES messages of 100 bytes (10/s; 2/s at 10,000 subscribers)"
+printf '%-8s %6s | %-31s | %-31s | %9s %9s\n' "" "" \
+    "hchatd: delivered p50/p99/max ms" "nchan: delivered p50/p99/max ms" "p99 ratio" "CPU ratio"
+for n in $FANOUT_SIZES; do
+    for transport in longpoll sse ws; do
+        h=${FAN[hchatd,$transport,$n]}; c=${FAN[nchan,$transport,$n]}
+        cells=()
+        for r in "$h" "$c"; do
+            cells+=("$(printf '%s/%s %s/%s/%s' "$(field "$r" delivered)" "$(field "$r" expected)" \
+                "$(field "$r" p50_ms)" "$(field "$r" p99_ms)" "$(field "$r" max_ms)")")
+        done
+        p99r=$(awk -v a="$(field "$h" p99_ms)" -v b="$(field "$c" p99_ms)" 'BEGIN {printf "%.2f", b ? a / b : 0}')
+        cpur=$(awk -v a="$(per_delivery "$h")" -v b="$(per_delivery "$c")" 'BEGIN {printf "%.2f", b ? a / b : 0}')
+        printf '%-8s %6d | %-31s | %-31s | %9s %9s\n' "$transport" "$n" "${cells[0]}" "${cells[1]}" "$p99r" "$cpur"
+    done
+done
+echo
+echo "Server cost (CPU microseconds per delivery; peak RSS MiB; RSS KiB per held idle connection at the largest N)"
+printf '%-8s %6s | %10s %10s | %10s %10s | %10s %10s\n' "" "" "hchatd us" "nchan us" "hchatd MiB" "nchan MiB" "hchatd KiB" "nchan KiB"
+largest=${FANOUT_SIZES##* }
+for n in $FANOUT_SIZES; do
+    for transport in longpoll sse ws; do
+        h=${FAN[hchatd,$transport,$n]}; c=${FAN[nchan,$transport,$n]}
+        hk=""; ck=""
+        if [ "$n" = "$largest" ]; then hk=$(held "$h"); ck=$(held "$c"); fi
+        printf '%-8s %6d | %10s %10s | %10s %10s | %10s %10s\n' "$transport" "$n" \
+            "$(per_delivery "$h")" "$(per_delivery "$c")" \
+            "$(awk -v k="$(field "$h" peak_rss_kib)" 'BEGIN {printf "%.1f", k / 1024}')" \
+            "$(awk -v k="$(field "$c" peak_rss_kib)" 'BEGIN {printf "%.1f", k / 1024}')" "$hk" "$ck"
+    done
+done
+
+fi
+
 cat > "$OUT/bench.json" <<JSON
 {"machine":{"cores":$(nproc),"kernel":"$(uname -r)"},
  "publish":[$JSON_PUBLISH],
- "startup":{"messages":$FILL_MESSAGES,"rooms":100,"db_mb":$db_mb,"first_answer_ms":$startup,"rss_kib":$rss}}
+ "startup":{"messages":$FILL_MESSAGES,"rooms":100,"db_mb":$db_mb,"first_answer_ms":$startup,"rss_kib":$rss},
+ "fanout":[$FANOUT_JSON]}
 JSON
 echo
 echo "written: $OUT/bench.json"
