@@ -48,19 +48,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_daemon KIND DIR: starts hchatd on a free port; sets DAEMON_PID, PORT.
+# start_daemon KIND DIR [KEY=VALUE...]: starts hchatd on a free port with
+# rate limits off and the extra keys; sets DAEMON_PID, PORT and SERVER_PID.
 start_daemon() {
     local kind=$1 dir=$2
+    shift 2
     mkdir -p "$dir"
-    cat > "$dir/hchatd.conf" <<CONF
-http.address = 127.0.0.1
-store.kind = $kind
-store.path = $dir/chat.db
-limits.messagesPerSecond = 0
-limits.connectionsPerAddress = 0
-CONF
+    {
+        echo "http.address = 127.0.0.1"
+        echo "store.kind = $kind"
+        echo "store.path = $dir/chat.db"
+        echo "limits.messagesPerSecond = 0"
+        echo "limits.connectionsPerAddress = 0"
+        for setting in "$@"; do echo "${setting/=/ = }"; done
+    } > "$dir/hchatd.conf"
     "$HCHATD" -c "$dir/hchatd.conf" -p 0 2> "$dir/log" &
     DAEMON_PID=$!
+    SERVER_PID=$DAEMON_PID
     PORT=
     for _ in $(seq 200); do
         PORT=$(sed -n 's/.*listening on http:\/\/[^ ]*:\([0-9]*\).*/\1/p' "$dir/log")
@@ -161,31 +165,6 @@ printf '%s messages in 100 rooms (%s MB, written in %s s): first answer %d ms af
 fi
 
 # ---- 3. fan-out, hchatd against nginx + nchan ----
-start_fanout_hchatd() { # DIR: hchatd tuned for many subscribers; sets DAEMON_PID, PORT, SERVER_PID
-    local dir=$1
-    mkdir -p "$dir"
-    cat > "$dir/hchatd.conf" <<CONF
-http.address = 127.0.0.1
-http.maxThreads = 12000
-store.kind = memory
-chat.notices = false
-longpoll.timeout = 120
-websocket.pingInterval = 600
-limits.messagesPerSecond = 0
-limits.connectionsPerAddress = 0
-CONF
-    "$HCHATD" -c "$dir/hchatd.conf" -p 0 2> "$dir/log" &
-    DAEMON_PID=$!
-    SERVER_PID=$DAEMON_PID
-    PORT=
-    for _ in $(seq 200); do
-        PORT=$(sed -n 's/.*listening on http:\/\/[^ ]*:\([0-9]*\).*/\1/p' "$dir/log")
-        [ -n "$PORT" ] && return 0
-        sleep 0.05
-    done
-    echo "hchatd did not start:" >&2; cat "$dir/log" >&2; exit 1
-}
-
 start_nchan() { # DIR: nginx + nchan, one worker; sets NGINX_PID, PORT, SERVER_PID
     local dir=$1
     mkdir -p "$dir"
@@ -219,7 +198,9 @@ for n in $FANOUT_SIZES; do
         for server in hchatd nchan; do
             dir="$WORK/fan-$server-$transport-$n"
             if [ "$server" = hchatd ]; then
-                start_fanout_hchatd "$dir"
+                # Tuned for many subscribers; see the comment at the top.
+                start_daemon memory "$dir" http.maxThreads=12000 chat.notices=false \
+                    longpoll.timeout=120 websocket.pingInterval=600
                 room=$("$LOADGEN" create "$PORT" "fan-out")
             else
                 start_nchan "$dir"
