@@ -40,9 +40,9 @@ bool Mailbox::post(const LetterPtr& letter)
 
 std::vector<Mailbox::LetterPtr> Mailbox::takeAll()
 {
+    std::vector<LetterPtr> out;
     std::lock_guard<std::mutex> lock(_mutex);
-    std::vector<LetterPtr> out(_letters.begin(), _letters.end());
-    _letters.clear();
+    out.swap(_letters);
     return out;
 }
 

@@ -2,7 +2,6 @@
 
 #include <Poco/Timestamp.h>
 
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -49,7 +48,7 @@ public:
 private:
     std::shared_ptr<Doorbell> _bell;
     std::mutex _mutex;
-    std::deque<LetterPtr> _letters;
+    std::vector<LetterPtr> _letters; ///< a vector: costs nothing until a letter comes
 };
 
 } // namespace hchat

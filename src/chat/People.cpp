@@ -236,7 +236,7 @@ std::size_t People::countOnline(const std::string& roomId) const
     return room == _rooms.end() ? 0 : room->second.size();
 }
 
-std::string People::presenceJson(const std::string& roomId) const
+People::Frame People::presenceJson(const std::string& roomId) const
 {
     // Every connection of the room asks after each change: the frame is
     // built by sweep(), once a second at most, and shared. Only a room with
@@ -248,7 +248,7 @@ std::string People::presenceJson(const std::string& roomId) const
     return buildFrame(roomId);
 }
 
-std::string People::buildFrame(const std::string& roomId) const
+People::Frame People::buildFrame(const std::string& roomId) const
 {
     const std::vector<std::string> names = sortedNames(roomId);
     Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -260,7 +260,7 @@ std::string People::buildFrame(const std::string& roomId) const
     object.set("count", static_cast<Poco::UInt64>(names.size()));
     std::ostringstream out;
     object.stringify(out);
-    return _frames[roomId] = out.str();
+    return _frames[roomId] = std::make_shared<const std::string>(out.str());
 }
 
 People::Delivery People::sendPrivate(const std::string& fromKey, const std::string& to,

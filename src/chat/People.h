@@ -86,7 +86,8 @@ public:
     /// Names of the people in the room, sorted case-insensitively.
     std::size_t countOnline(const std::string& roomId) const;
 
-    std::string presenceJson(const std::string& roomId) const;
+    using Frame = std::shared_ptr<const std::string>;
+    Frame presenceJson(const std::string& roomId) const;
     /// {"type":"presence","online":[first 200 names],"count":n}, as of the
     /// last sweep (the frame is rebuilt there, not on every arrival).
 
@@ -133,7 +134,7 @@ private:
     void dropIfGone(const std::string& key);
     void changed(const std::string& roomId);
     std::vector<std::string> sortedNames(const std::string& roomId) const;
-    std::string buildFrame(const std::string& roomId) const; ///< and caches it in _frames
+    Frame buildFrame(const std::string& roomId) const; ///< and caches it in _frames
 
     const Poco::Timespan _pollWindow;
     const Poco::Timespan _leaveGrace;
@@ -142,7 +143,8 @@ private:
     std::unordered_map<std::string, std::string> _names;           ///< folded name → key
     std::unordered_map<std::string, std::set<std::string>> _rooms; ///< room → keys
     std::set<std::string> _changed;
-    mutable std::unordered_map<std::string, std::string> _frames; ///< room → presence frame
+    /// room → its presence frame, shared by every connection that sent it
+    mutable std::unordered_map<std::string, Frame> _frames;
 };
 
 } // namespace hchat

@@ -75,7 +75,7 @@ void EventStreamHandler::handle(Poco::Net::HTTPServerRequest& request,
         static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket().impl()->sockfd();
     Cursor cursor(room, next);
     std::uint64_t presenceSent = 0;
-    std::string presenceJson;
+    std::shared_ptr<const std::string> presenceFrame; // shared: not a copy per stream
     while (out.good())
     {
         bell->clear(); // anything from here on rings it again
@@ -96,7 +96,12 @@ void EventStreamHandler::handle(Poco::Net::HTTPServerRequest& request,
         if (room->presenceVersion() != presenceSent)
         {
             presenceSent = room->presenceVersion();
-            out << "event: presence\ndata: " << _context.people.presenceJson(room->id()) << "\n\n";
+            People::Frame frame = _context.people.presenceJson(room->id());
+            if (!presenceFrame || *frame != *presenceFrame) // not a change undone (a reload)
+            {
+                presenceFrame = std::move(frame);
+                out << "event: presence\ndata: " << *presenceFrame << "\n\n";
+            }
         }
         out.flush();
         if (room->isClosed())

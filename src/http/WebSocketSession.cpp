@@ -142,11 +142,11 @@ void WebSocketSession::sendPresence()
 {
     // The version is read before the list: a change in between is sent again.
     _presenceSent = _room->presenceVersion();
-    std::string json = _context.people.presenceJson(_room->id());
-    if (json == _presenceJson)
+    People::Frame frame = _context.people.presenceJson(_room->id());
+    if (_presenceFrame && *frame == *_presenceFrame)
         return; // a change and its undoing (a reload) between two looks
-    _presenceJson.swap(json);
-    sendText(_presenceJson);
+    _presenceFrame = std::move(frame);
+    sendText(*_presenceFrame);
 }
 
 bool WebSocketSession::readFrame()

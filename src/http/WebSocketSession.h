@@ -94,9 +94,9 @@ private:
     const std::string _peer;
     Poco::Logger& _log;
 
-    std::uint64_t _presenceSent = 0; ///< the room's presence version last sent
-    std::string _presenceJson;       ///< the presence frame last sent
-    std::string _partial;            ///< a fragmented message being reassembled
+    std::uint64_t _presenceSent = 0;                   ///< the room's presence version last sent
+    std::shared_ptr<const std::string> _presenceFrame; ///< the frame last sent (shared)
+    std::string _partial;                              ///< a fragmented message being reassembled
     bool _inFragments = false;
     bool _pingOutstanding = false;
     bool _closed = false;

@@ -188,9 +188,9 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("alice,Bob,zoe"), join(people.online("r")));
         CPPUNIT_ASSERT_EQUAL(
             std::string(R"({"type":"presence","online":["alice","Bob","zoe"],"count":3})"),
-            people.presenceJson("r"));
+            *people.presenceJson("r"));
         CPPUNIT_ASSERT_EQUAL(std::string(R"({"type":"presence","online":[],"count":0})"),
-                             people.presenceJson("empty"));
+                             *people.presenceJson("empty"));
     }
 };
 
