@@ -219,6 +219,11 @@ void Room::close()
 void Room::wake()
 {
     _arrived.notify_all();
+    ringBells();
+}
+
+void Room::ringBells()
+{
     std::lock_guard<std::mutex> lock(_bellsMutex);
     for (const auto& bell : _bells)
         bell->ring();
@@ -244,9 +249,7 @@ void Room::unsubscribe(const std::shared_ptr<Doorbell>& bell)
 void Room::presenceChanged()
 {
     _presenceVersion.fetch_add(1);
-    std::lock_guard<std::mutex> lock(_bellsMutex);
-    for (const auto& bell : _bells)
-        bell->ring();
+    ringBells(); // long polls do not carry presence: _arrived stays quiet
 }
 
 } // namespace hchat

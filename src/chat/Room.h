@@ -101,6 +101,7 @@ private:
 
     bool expired(const MessagePtr& message) const;
     void wake();
+    void ringBells();
     /// Wakes the readers waiting on _arrived and rings the bells; called
     /// without the room lock.
     Lookup fromStore(std::uint64_t n, MessagePtr& out);

@@ -418,15 +418,7 @@ void LineSession::render(const Message& m, bool history)
     {
     case MessageKind::Message:
     {
-        // A line per line: a message from the web may hold several.
-        std::istringstream lines(m.text());
-        std::string part;
-        while (std::getline(lines, part))
-        {
-            if (!part.empty() && part.back() == '\r')
-                part.pop_back();
-            queue("ROOM " + _roomLabel + " " + m.author() + " " + part);
-        }
+        queueLines("ROOM " + _roomLabel + " " + m.author() + " ", m.text());
         break;
     }
     case MessageKind::Join:
@@ -452,10 +444,20 @@ void LineSession::deliverLetters()
         // The echo of one's own private message: "OK Sent" said it already.
         if (Nickname::folded(letter->from) == me && Nickname::folded(letter->to) != me)
             continue;
-        std::istringstream lines(letter->text);
-        std::string part;
-        while (std::getline(lines, part))
-            queue("PRIVMSG " + letter->from + " " + part);
+        queueLines("PRIVMSG " + letter->from + " ", letter->text);
+    }
+}
+
+void LineSession::queueLines(const std::string& prefix, const std::string& text)
+{
+    // A line per line: a message from the web may hold several.
+    std::istringstream lines(text);
+    std::string part;
+    while (std::getline(lines, part))
+    {
+        if (!part.empty() && part.back() == '\r')
+            part.pop_back();
+        queue(prefix + part);
     }
 }
 

@@ -74,7 +74,9 @@ private:
     void render(const Message& m, bool history);
 
     void queue(const std::string& line); ///< adds "line\r\n" to the output
-    void flush();                        ///< writes the queued output
+    void queueLines(const std::string& prefix, const std::string& text);
+    /// One line per line of text (a web message may hold several), each after prefix.
+    void flush(); ///< writes the queued output
 
     const ServerContext& _context;
     LineServer& _server;
