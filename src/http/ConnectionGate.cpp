@@ -12,9 +12,9 @@ ConnectionGate::ConnectionGate(int maxThreads, int perAddress, Counters counters
 {
 }
 
-void ConnectionGate::watch(const Poco::Net::TCPServer* server)
+void ConnectionGate::watch(std::function<int()> threadsInUse)
 {
-    _server = server;
+    _threadsInUse = std::move(threadsInUse);
 }
 
 void ConnectionGate::refuse(const Poco::Net::StreamSocket& socket, const std::string& why) const
@@ -46,7 +46,7 @@ bool ConnectionGate::accept(const Poco::Net::StreamSocket& socket)
     {
         return false; // gone before we looked
     }
-    if (_server && _server->currentConnections() + _server->queuedConnections() >= _maxThreads)
+    if (_threadsInUse && _threadsInUse() >= _maxThreads)
     {
         _counters.busy.fetch_add(1, std::memory_order_relaxed);
         refuse(socket, "server busy: every connection thread is in use, try again");
@@ -64,6 +64,12 @@ bool ConnectionGate::accept(const Poco::Net::StreamSocket& socket)
     }
     ++open;
     return true;
+}
+
+void ConnectionGate::adopt(const std::string& address)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    ++_open[address];
 }
 
 void ConnectionGate::connectionClosed(const std::string& address)

@@ -42,10 +42,17 @@ public:
     ConnectionGate(int maxThreads, int perAddress, Counters counters, Refusal refusal,
                    const std::string& loggerName);
 
-    void watch(const Poco::Net::TCPServer* server);
-    /// The server whose load decides "every thread busy". Call before start.
+    void watch(std::function<int()> threadsInUse);
+    /// What decides "every thread busy": the connection threads in use
+    /// (queued connections included), compared with maxThreads. Call before
+    /// the server starts.
 
     bool accept(const Poco::Net::StreamSocket& socket) override;
+
+    void adopt(const std::string& address);
+    /// A connection from that address was handed to a thread of its own
+    /// (StreamPool): counted once more, so that when its HTTP connection
+    /// object says connectionClosed() it stays counted until the stream's.
 
     void connectionClosed(const std::string& address);
     /// A connection accepted from that address has ended.
@@ -57,7 +64,7 @@ private:
     const int _perAddress;
     Counters _counters;
     Refusal _refusal;
-    const Poco::Net::TCPServer* _server = nullptr;
+    std::function<int()> _threadsInUse;
     Poco::Logger& _logger;
     std::mutex _mutex;
     std::unordered_map<std::string, int> _open;

@@ -7,6 +7,8 @@
 namespace hchat
 {
 
+class StreamPool;
+
 class EventStreamHandler : public EndpointHandler
 /// GET /events/<id>[?from=n][&nick=name]        (Server-Sent Events)
 ///
@@ -43,16 +45,19 @@ class EventStreamHandler : public EndpointHandler
 ///
 /// The connection is a cursor into the room log: nothing is queued for it,
 /// so a client that stops reading only falls behind itself. At shutdown the
-/// stream ends; EventSource reconnects with Last-Event-ID.
+/// stream ends; EventSource reconnects with Last-Event-ID. The stream runs
+/// on a StreamPool thread (EventStream); this handler returns once it is
+/// handed over.
 {
 public:
-    EventStreamHandler(const ServerContext& context, std::string roomId);
+    EventStreamHandler(const ServerContext& context, StreamPool& streams, std::string roomId);
 
 protected:
     void handle(Poco::Net::HTTPServerRequest& request,
                 Poco::Net::HTTPServerResponse& response) override;
 
 private:
+    StreamPool& _streams;
     std::string _roomId;
 };
 

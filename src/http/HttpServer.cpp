@@ -19,7 +19,6 @@ const int threadStackBytes = 256 * 1024;
 
 HttpServer::HttpServer(const Settings& settings, const ServerContext& context)
     : _socket(), _threads(2, settings.httpMaxThreads, 60, threadStackBytes),
-      _dispatcher(new RequestDispatcher(context)),
       _gate(new ConnectionGate(
           settings.httpMaxThreads, settings.connectionsPerAddress,
           {context.metrics.httpConnectionsTotal, context.metrics.httpRefused,
@@ -31,7 +30,9 @@ HttpServer::HttpServer(const Settings& settings, const ServerContext& context)
                      "Content-Length: " +
                      std::to_string(why.size() + 1) + "\r\n\r\n" + why + "\n";
           },
-          "hchatd.http"))
+          "hchatd.http")),
+      _streams(std::make_unique<StreamPool>(settings.httpMaxThreads, threadStackBytes, _gate)),
+      _dispatcher(new RequestDispatcher(context, *_streams))
 {
     // SO_REUSEADDR to restart at once after a stop, but not SO_REUSEPORT,
     // which would let a second daemon share the port instead of failing.
@@ -54,7 +55,10 @@ HttpServer::HttpServer(const Settings& settings, const ServerContext& context)
     _server = std::make_unique<Poco::Net::TCPServer>(
         new TrackedConnectionFactory(params, _dispatcher, _gate, context.metrics), _threads,
         _socket, params);
-    _gate->watch(_server.get());
+    _gate->watch(
+        [this] {
+            return _server->currentConnections() + _server->queuedConnections() + _streams->count();
+        });
     _server->setConnectionFilter(_gate);
 }
 
@@ -68,6 +72,7 @@ void HttpServer::stop()
     _server->stop();
     _dispatcher->stopConnections();
     _threads.joinAll();
+    _streams->joinAll();
 }
 
 } // namespace hchat

@@ -2,6 +2,7 @@
 
 #include "http/ConnectionGate.h"
 #include "http/RequestDispatcher.h"
+#include "http/StreamPool.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Net/ServerSocket.h>
@@ -21,6 +22,8 @@ class HttpServer
 /// pool, one thread per connection and blocking I/O. Threads have small
 /// stacks so thousands of waiting long polls fit; when all http.maxThreads
 /// are busy, new connections get a 503 at once (ConnectionGate).
+/// WebSocket and SSE streams move to threads of their own after their
+/// handshake (StreamPool); they count toward http.maxThreads too.
 /// start() and stop() are called by the application's main thread only.
 {
 public:
@@ -40,8 +43,9 @@ public:
 private:
     Poco::Net::ServerSocket _socket;
     Poco::ThreadPool _threads;
-    Poco::SharedPtr<RequestDispatcher> _dispatcher;
     Poco::AutoPtr<ConnectionGate> _gate;
+    std::unique_ptr<StreamPool> _streams;
+    Poco::SharedPtr<RequestDispatcher> _dispatcher;
     std::unique_ptr<Poco::Net::TCPServer> _server;
 };
 

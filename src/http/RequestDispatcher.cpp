@@ -20,7 +20,7 @@
 namespace hchat
 {
 
-RequestDispatcher::RequestDispatcher(const ServerContext& c) : _context(c)
+RequestDispatcher::RequestDispatcher(const ServerContext& c, StreamPool& streams) : _context(c)
 {
     using P = Router::Params;
     Router& r = _router;
@@ -29,8 +29,10 @@ RequestDispatcher::RequestDispatcher(const ServerContext& c) : _context(c)
     r.add("GET", "/chat/{id}", [&c](const P& p) { return new ChatPageHandler(c, p[0]); });
     r.add("GET", "/msg/{id}/{n}", [&c](const P& p) { return new LongPollHandler(c, p[0], p[1]); });
     r.add("POST", "/send/{id}", [&c](const P& p) { return new SendHandler(c, p[0]); });
-    r.add("GET", "/events/{id}", [&c](const P& p) { return new EventStreamHandler(c, p[0]); });
-    r.add("GET", "/ws/{id}", [&c](const P& p) { return new WebSocketHandler(c, p[0]); });
+    r.add("GET", "/events/{id}",
+          [&c, &streams](const P& p) { return new EventStreamHandler(c, streams, p[0]); });
+    r.add("GET", "/ws/{id}",
+          [&c, &streams](const P& p) { return new WebSocketHandler(c, streams, p[0]); });
     r.add("GET", "/api/rooms", [&c](const P&) { return new RoomListHandler(c); });
     r.add("GET", "/api/rooms/{id}", [&c](const P& p) { return new RoomInfoHandler(c, p[0]); });
     r.add("GET", "/api/rooms/{id}/messages",

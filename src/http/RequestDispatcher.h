@@ -8,6 +8,8 @@
 namespace hchat
 {
 
+class StreamPool;
+
 class RequestDispatcher : public Poco::Net::HTTPRequestHandlerFactory
 /// The one route table of the HTTP interface (SPEC §4): one line per route,
 /// with the request line each handler documents. Anything else gets a
@@ -15,7 +17,8 @@ class RequestDispatcher : public Poco::Net::HTTPRequestHandlerFactory
 /// Thread-safe: the table is built in the constructor and only read after.
 {
 public:
-    explicit RequestDispatcher(const ServerContext& context);
+    RequestDispatcher(const ServerContext& context, StreamPool& streams);
+    /// streams: where WebSocket and SSE streams go after their handshake.
 
     Poco::Net::HTTPRequestHandler*
     createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;

@@ -3,6 +3,7 @@
 #include "chat/Nickname.h"
 #include "chat/Room.h"
 #include "http/HttpError.h"
+#include "http/StreamPool.h"
 #include "http/WebSocketSession.h"
 
 #include <Poco/Net/HTTPServerRequest.h>
@@ -13,8 +14,9 @@
 namespace hchat
 {
 
-WebSocketHandler::WebSocketHandler(const ServerContext& context, std::string roomId)
-    : EndpointHandler(context), _roomId(std::move(roomId))
+WebSocketHandler::WebSocketHandler(const ServerContext& context, StreamPool& streams,
+                                   std::string roomId)
+    : EndpointHandler(context), _streams(streams), _roomId(std::move(roomId))
 {
 }
 
@@ -34,10 +36,12 @@ void WebSocketHandler::handle(Poco::Net::HTTPServerRequest& request,
         throw HttpError(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST,
                         "this URL takes a WebSocket upgrade (" + e.message() + ")");
     }
-    // From here on the answer was the 101: errors end the session, never an HTTP answer.
-    WebSocketSession session(_context, *socket, room, personKey(request), streamKey(request), nick,
-                             request.clientAddress().toString());
-    session.run(from);
+    // From here on the answer was the 101: errors end the session, never an
+    // HTTP answer. POCO's WebSocket took the socket from the HTTP session.
+    _streams.start(std::make_unique<WebSocketSession>(_context, std::move(socket), room, from,
+                                                      personKey(request), streamKey(request), nick,
+                                                      request.clientAddress().toString()),
+                   request.clientAddress().host().toString());
 }
 
 } // namespace hchat

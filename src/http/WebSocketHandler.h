@@ -7,6 +7,8 @@
 namespace hchat
 {
 
+class StreamPool;
+
 class WebSocketHandler : public EndpointHandler
 /// GET /ws/<id>[?from=n]     (WebSocket, RFC 6455)
 ///
@@ -14,19 +16,21 @@ class WebSocketHandler : public EndpointHandler
 /// messages from n (?from=n, else the last chat.recentOnJoin) and every new
 /// one, as JSON text frames; the client sends {"type":"send","text":…} and
 /// {"type":"nick","nick":…}. See WebSocketSession for frames and close codes.
+/// The session runs on a StreamPool thread; this handler returns after the 101.
 ///
 ///   101 the upgrade
 ///   400 not a WebSocket upgrade request, or from is not a number
 ///   404 no such room
 {
 public:
-    WebSocketHandler(const ServerContext& context, std::string roomId);
+    WebSocketHandler(const ServerContext& context, StreamPool& streams, std::string roomId);
 
 protected:
     void handle(Poco::Net::HTTPServerRequest& request,
                 Poco::Net::HTTPServerResponse& response) override;
 
 private:
+    StreamPool& _streams;
     std::string _roomId;
 };
 

@@ -30,10 +30,11 @@ namespace
 const std::size_t sliceSize = 100; // messages taken from the room per look
 } // namespace
 
-WebSocketSession::WebSocketSession(const ServerContext& context, WebSocket& socket,
-                                   std::shared_ptr<Room> room, std::string limitKey,
-                                   std::string personKey, std::string wantedNick, std::string peer)
-    : _context(context), _socket(socket), _room(std::move(room)), _cursor(_room, 0),
+WebSocketSession::WebSocketSession(const ServerContext& context, std::unique_ptr<WebSocket> socket,
+                                   std::shared_ptr<Room> room, std::uint64_t from,
+                                   std::string limitKey, std::string personKey,
+                                   std::string wantedNick, std::string peer)
+    : _context(context), _socket(std::move(socket)), _room(std::move(room)), _cursor(_room, from),
       _bell(std::make_shared<Doorbell>()), _mailbox(std::make_shared<Mailbox>(_bell)),
       _limitKey(std::move(limitKey)), _personKey(std::move(personKey)),
       _wantedNick(std::move(wantedNick)), _guestName(Nickname::guestName(_personKey)),
@@ -41,17 +42,16 @@ WebSocketSession::WebSocketSession(const ServerContext& context, WebSocket& sock
 {
 }
 
-void WebSocketSession::run(std::uint64_t from)
+void WebSocketSession::run()
 {
-    _cursor = Cursor(_room, from);
     const int maxMessage = _context.settings.maxMessageBytes * 6 + 256;
-    _socket.setMaxPayloadSize(maxMessage);
-    _socket.setNoDelay(true);
+    _socket->setMaxPayloadSize(maxMessage);
+    _socket->setNoDelay(true);
     // A client that stops reading blocks only this thread, and only this long.
-    _socket.setSendTimeout(Poco::Timespan(_context.settings.httpRequestTimeout, 0));
+    _socket->setSendTimeout(Poco::Timespan(_context.settings.httpRequestTimeout, 0));
     // Read only when poll() says bytes are there; this bounds a frame that
     // arrives in pieces.
-    _socket.setReceiveTimeout(Poco::Timespan(_context.settings.httpRequestTimeout, 0));
+    _socket->setReceiveTimeout(Poco::Timespan(_context.settings.httpRequestTimeout, 0));
 
     Metrics& metrics = _context.metrics;
     metrics.webSockets.fetch_add(1, std::memory_order_relaxed);
@@ -77,13 +77,13 @@ void WebSocketSession::run(std::uint64_t from)
                 close(WebSocket::WS_ENDPOINT_GOING_AWAY, "server shutting down");
                 break;
             }
-            if (_socket.available() > 0)
+            if (_socket->available() > 0)
             {
                 if (!readFrame())
                     break;
                 continue;
             }
-            pollfd waits[1] = {{_socket.impl()->sockfd(), POLLIN, 0}};
+            pollfd waits[1] = {{_socket->impl()->sockfd(), POLLIN, 0}};
             int ready = _bell->wait(waits, 1, pingMs);
             if (ready < 0)
             {
@@ -99,7 +99,7 @@ void WebSocketSession::run(std::uint64_t from)
                     close(WebSocket::WS_ENDPOINT_GOING_AWAY, "no answer to ping");
                     break;
                 }
-                _socket.sendFrame("", 0, WebSocket::FRAME_FLAG_FIN | WebSocket::FRAME_OP_PING);
+                _socket->sendFrame("", 0, WebSocket::FRAME_FLAG_FIN | WebSocket::FRAME_OP_PING);
                 _pingOutstanding = true;
                 continue;
             }
@@ -153,7 +153,7 @@ bool WebSocketSession::readFrame()
 {
     int flags = 0;
     _frame.resize(0);
-    int n = _socket.receiveFrame(_frame, flags);
+    int n = _socket->receiveFrame(_frame, flags);
     if (n == 0 && flags == 0)
         return false;         // the peer closed the TCP connection
     _pingOutstanding = false; // anything it sends shows it is alive
@@ -162,7 +162,7 @@ bool WebSocketSession::readFrame()
     switch (opcode)
     {
     case WebSocket::FRAME_OP_PING:
-        _socket.sendFrame(payload.data(), n, WebSocket::FRAME_FLAG_FIN | WebSocket::FRAME_OP_PONG);
+        _socket->sendFrame(payload.data(), n, WebSocket::FRAME_FLAG_FIN | WebSocket::FRAME_OP_PONG);
         return true;
     case WebSocket::FRAME_OP_PONG:
         return true;
@@ -192,7 +192,7 @@ bool WebSocketSession::readFrame()
         return false;
     }
     _partial += payload;
-    if (_partial.size() > static_cast<std::size_t>(_socket.getMaxPayloadSize()))
+    if (_partial.size() > static_cast<std::size_t>(_socket->getMaxPayloadSize()))
     {
         close(WebSocket::WS_PAYLOAD_TOO_BIG, "message too big");
         return false;
@@ -324,7 +324,7 @@ bool WebSocketSession::handlePrivate(const Poco::JSON::Object& request)
 
 void WebSocketSession::sendText(const std::string& json)
 {
-    _socket.sendFrame(json.data(), static_cast<int>(json.size()), WebSocket::FRAME_TEXT);
+    _socket->sendFrame(json.data(), static_cast<int>(json.size()), WebSocket::FRAME_TEXT);
 }
 
 void WebSocketSession::close(Poco::UInt16 code, const std::string& reason)
@@ -334,7 +334,7 @@ void WebSocketSession::close(Poco::UInt16 code, const std::string& reason)
     _closed = true;
     try
     {
-        _socket.shutdown(code, reason);
+        _socket->shutdown(code, reason);
     }
     catch (const Poco::Exception&)
     {

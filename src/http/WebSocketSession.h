@@ -7,6 +7,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/WebSocket.h>
+#include <Poco/Runnable.h>
 #include <Poco/Timestamp.h>
 
 #include <cstdint>
@@ -21,8 +22,8 @@ class Doorbell;
 class Mailbox;
 struct ServerContext;
 
-class WebSocketSession
-/// One WebSocket client of one room, served by one thread that waits in
+class WebSocketSession : public Poco::Runnable
+/// One WebSocket client of one room, served by one thread (of the StreamPool) that waits in
 /// poll() on the socket and on a Doorbell the room rings for every new
 /// message: the connection is a cursor into the room log, with nothing
 /// queued for it but its private messages (a bounded Mailbox). While it is
@@ -58,13 +59,14 @@ class WebSocketSession
 /// Not thread-safe: one session per connection thread.
 {
 public:
-    WebSocketSession(const ServerContext& context, Poco::Net::WebSocket& socket,
-                     std::shared_ptr<Room> room, std::string limitKey, std::string personKey,
-                     std::string wantedNick, std::string peer);
-    /// limitKey: whose limits.messagesPerSecond budget is spent (the cookie
-    /// or the address); personKey: who the connection is (People).
+    WebSocketSession(const ServerContext& context, std::unique_ptr<Poco::Net::WebSocket> socket,
+                     std::shared_ptr<Room> room, std::uint64_t from, std::string limitKey,
+                     std::string personKey, std::string wantedNick, std::string peer);
+    /// from: the first message to send; limitKey: whose
+    /// limits.messagesPerSecond budget is spent (the cookie or the address);
+    /// personKey: who the connection is (People).
 
-    void run(std::uint64_t from);
+    void run() override;
     /// Serves the client until it closes, breaks the protocol, stops
     /// answering, or the daemon shuts down. Never throws.
 
@@ -82,7 +84,7 @@ private:
     void close(Poco::UInt16 code, const std::string& reason);
 
     const ServerContext& _context;
-    Poco::Net::WebSocket& _socket;
+    const std::unique_ptr<Poco::Net::WebSocket> _socket;
     std::shared_ptr<Room> _room;
     Cursor _cursor;
     std::shared_ptr<Doorbell> _bell;
