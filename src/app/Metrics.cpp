@@ -19,7 +19,8 @@ void metric(std::ostringstream& out, const char* name, const char* type, const c
 std::string Metrics::render(std::size_t rooms) const
 {
     std::ostringstream out;
-    out << "# HELP hchatd_connections Open connections by transport.\n"
+    out << "# HELP hchatd_connections Open HTTP connections in the request pool (streams: "
+           "hchatd_sse_streams, hchatd_websockets).\n"
            "# TYPE hchatd_connections gauge\n"
            "hchatd_connections{transport=\"http\"} "
         << httpConnections.load(std::memory_order_relaxed) << '\n';

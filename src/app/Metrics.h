@@ -11,7 +11,9 @@ struct Metrics
 /// Counters for GET /metrics, updated with relaxed atomics from every
 /// thread. Gauges go up and down; totals only up.
 {
-    std::atomic<std::int64_t> httpConnections{0};       ///< gauge: open HTTP connections
+    std::atomic<std::int64_t> httpConnections{
+        0}; ///< gauge: open HTTP connections (streams that left the HTTP pool count in sseStreams
+            ///< and webSockets)
     std::atomic<std::uint64_t> httpConnectionsTotal{0}; ///< accepted HTTP connections
     std::atomic<std::uint64_t> httpRefused{0}; ///< answered 503 at accept (all threads busy)
     std::atomic<std::uint64_t> httpRefusedPerAddress{0}; ///< closed: limits.connectionsPerAddress

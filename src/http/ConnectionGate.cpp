@@ -63,21 +63,28 @@ bool ConnectionGate::accept(const Poco::Net::StreamSocket& socket)
         return false;
     }
     ++open;
+    _holders[socket.impl()] = Holders{address, 1};
     return true;
 }
 
-void ConnectionGate::adopt(const std::string& address)
+void ConnectionGate::addHolder(const Poco::Net::Socket& connection)
 {
     std::lock_guard<std::mutex> lock(_mutex);
-    ++_open[address];
+    auto it = _holders.find(connection.impl());
+    if (it != _holders.end())
+        ++it->second.count;
 }
 
-void ConnectionGate::connectionClosed(const std::string& address)
+void ConnectionGate::dropHolder(const Poco::Net::Socket& connection)
 {
     std::lock_guard<std::mutex> lock(_mutex);
-    auto it = _open.find(address);
-    if (it != _open.end() && --it->second <= 0)
-        _open.erase(it);
+    auto it = _holders.find(connection.impl());
+    if (it == _holders.end() || --it->second.count > 0)
+        return;
+    auto open = _open.find(it->second.address);
+    if (open != _open.end() && --open->second <= 0)
+        _open.erase(open);
+    _holders.erase(it);
 }
 
 } // namespace hchat

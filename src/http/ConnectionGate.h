@@ -25,8 +25,9 @@ class ConnectionGate : public Poco::Net::TCPServerConnectionFilter
 ///   - when an address already has limits.connectionsPerAddress open
 ///     connections, answers likewise and closes (logged as a warning).
 /// Used by the HTTP server and the line server, each with its own counts.
-/// Accepted connections are counted per address until connectionClosed().
-/// Thread-safe: _mutex guards _perAddress.
+/// An accepted connection is counted for its address until every holder of
+/// it has released it: its connection object, and the stream it was handed
+/// to, if any (addHolder()). Thread-safe: _mutex guards the counts.
 {
 public:
     using Refusal = std::function<std::string(const std::string& why)>;
@@ -49,13 +50,13 @@ public:
 
     bool accept(const Poco::Net::StreamSocket& socket) override;
 
-    void adopt(const std::string& address);
-    /// A connection from that address was handed to a thread of its own
-    /// (StreamPool): counted once more, so that when its HTTP connection
-    /// object says connectionClosed() it stays counted until the stream's.
+    void addHolder(const Poco::Net::Socket& connection);
+    /// One more holder of an accepted connection (a stream it was handed to
+    /// by its HTTP connection object, which releases it when it returns).
 
-    void connectionClosed(const std::string& address);
-    /// A connection accepted from that address has ended.
+    void dropHolder(const Poco::Net::Socket& connection);
+    /// A holder is done with the connection (the socket accept() saw, or
+    /// a copy); the last one makes its address count one less.
 
 private:
     void refuse(const Poco::Net::StreamSocket& socket, const std::string& why) const;
@@ -67,7 +68,16 @@ private:
     std::function<int()> _threadsInUse;
     Poco::Logger& _logger;
     std::mutex _mutex;
-    std::unordered_map<std::string, int> _open;
+    std::unordered_map<std::string, int> _open; ///< open connections per address
+
+    struct Holders
+    {
+        std::string address;
+        int count;
+    };
+    /// By the socket's implementation, which lives as long as any holder
+    /// keeps a copy of the socket, so the key is never reused meanwhile.
+    std::unordered_map<const Poco::Net::SocketImpl*, Holders> _holders;
 };
 
 } // namespace hchat

@@ -33,10 +33,11 @@ void EventStreamHandler::handle(Poco::Net::HTTPServerRequest& request,
     response.write(head);
     // The stream writes the head with its first events, on the socket taken
     // from the HTTP session, so that POCO frees the session now.
-    auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
-    _streams.start(std::make_unique<EventStream>(_context, impl.detachSocket(), head.str(), room,
-                                                 from, streamKey(request), nick),
-                   request.clientAddress().host().toString());
+    Poco::Net::StreamSocket socket =
+        static_cast<Poco::Net::HTTPServerRequestImpl&>(request).detachSocket();
+    _streams.start(std::make_unique<EventStream>(_context, socket, head.str(), room, from,
+                                                 streamKey(request), nick),
+                   socket);
 }
 
 } // namespace hchat

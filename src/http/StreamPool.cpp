@@ -13,23 +13,24 @@ class StreamPool::Job : public Poco::Runnable
 /// back to the gate. Deletes itself, as the pool only holds a reference.
 {
 public:
-    Job(StreamPool& pool, std::unique_ptr<Poco::Runnable> stream, std::string address)
-        : _pool(pool), _stream(std::move(stream)), _address(std::move(address))
+    Job(StreamPool& pool, std::unique_ptr<Poco::Runnable> stream,
+        Poco::Net::StreamSocket connection)
+        : _pool(pool), _stream(std::move(stream)), _connection(std::move(connection))
     {
     }
 
     void run() override
     {
         _stream->run();
-        _stream.reset(); // the socket closes here, before the slot is given back
-        _pool.finished(_address);
+        _stream.reset(); // the socket closes here
+        _pool.finished(_connection);
         delete this;
     }
 
 private:
     StreamPool& _pool;
     std::unique_ptr<Poco::Runnable> _stream;
-    const std::string _address;
+    const Poco::Net::StreamSocket _connection; ///< as the gate knows it
 };
 
 StreamPool::StreamPool(int maxThreads, int stackBytes, Poco::AutoPtr<ConnectionGate> gate)
@@ -42,11 +43,12 @@ StreamPool::~StreamPool()
     joinAll();
 }
 
-void StreamPool::start(std::unique_ptr<Poco::Runnable> stream, const std::string& address)
+void StreamPool::start(std::unique_ptr<Poco::Runnable> stream,
+                       const Poco::Net::StreamSocket& connection)
 {
-    _gate->adopt(address);
+    _gate->addHolder(connection);
     _count.fetch_add(1, std::memory_order_relaxed);
-    auto* job = new Job(*this, std::move(stream), address);
+    auto* job = new Job(*this, std::move(stream), connection);
     try
     {
         _threads.start(*job, "hchatd-stream");
@@ -54,14 +56,14 @@ void StreamPool::start(std::unique_ptr<Poco::Runnable> stream, const std::string
     catch (const Poco::NoThreadAvailableException&)
     {
         Poco::Logger::get("hchatd.http")
-            .warning("no stream thread free; %s is served on its HTTP thread", address);
+            .warning("no stream thread free; a stream is served on its HTTP thread");
         job->run();
     }
 }
 
-void StreamPool::finished(const std::string& address)
+void StreamPool::finished(const Poco::Net::StreamSocket& connection)
 {
-    _gate->connectionClosed(address);
+    _gate->dropHolder(connection);
     _count.fetch_sub(1, std::memory_order_relaxed);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <Poco/AutoPtr.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/Runnable.h>
 #include <Poco/ThreadPool.h>
 
@@ -32,10 +33,11 @@ public:
     StreamPool(const StreamPool&) = delete;
     StreamPool& operator=(const StreamPool&) = delete;
 
-    void start(std::unique_ptr<Poco::Runnable> stream, const std::string& address);
+    void start(std::unique_ptr<Poco::Runnable> stream, const Poco::Net::StreamSocket& connection);
     /// Runs stream->run() on a thread of the pool, then deletes the stream.
-    /// stream->run() must not throw. address: the client's host, counted by
-    /// the gate until the stream ends. If no thread can be had (the gate
+    /// stream->run() must not throw. connection: the socket the gate
+    /// accepted (the HTTP session's, before any hand-over), which stays
+    /// counted until the stream ends. If no thread can be had (the gate
     /// keeps that from happening), the stream runs on the calling thread.
 
     int count() const { return _count.load(std::memory_order_relaxed); }
@@ -47,7 +49,7 @@ public:
 
 private:
     class Job;
-    void finished(const std::string& address);
+    void finished(const Poco::Net::StreamSocket& connection);
 
     Poco::ThreadPool _threads;
     Poco::AutoPtr<ConnectionGate> _gate;

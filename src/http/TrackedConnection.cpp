@@ -14,7 +14,6 @@ TrackedConnection::TrackedConnection(const Poco::Net::StreamSocket& socket,
     _metrics.httpConnections.fetch_add(1, std::memory_order_relaxed);
     try
     {
-        _address = socket.peerAddress().host().toString();
         this->socket().setNoDelay(true);
     }
     catch (const Poco::Exception&)
@@ -26,7 +25,7 @@ TrackedConnection::TrackedConnection(const Poco::Net::StreamSocket& socket,
 TrackedConnection::~TrackedConnection()
 {
     _metrics.httpConnections.fetch_sub(1, std::memory_order_relaxed);
-    _gate->connectionClosed(_address);
+    _gate->dropHolder(socket());
 }
 
 } // namespace hchat

@@ -25,7 +25,6 @@ public:
 private:
     Poco::AutoPtr<ConnectionGate> _gate;
     Metrics& _metrics;
-    std::string _address;
 };
 
 } // namespace hchat

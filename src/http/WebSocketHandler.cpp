@@ -7,6 +7,7 @@
 #include "http/WebSocketSession.h"
 
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/WebSocket.h>
@@ -26,6 +27,9 @@ void WebSocketHandler::handle(Poco::Net::HTTPServerRequest& request,
     auto room = findRoom(_roomId);
     const std::uint64_t from = startOfStream(request, *room);
     const std::string nick = wantedNick(request);
+    // The connection as the gate counts it, before the WebSocket takes it.
+    const Poco::Net::StreamSocket connection =
+        static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket();
     std::unique_ptr<Poco::Net::WebSocket> socket;
     try
     {
@@ -41,7 +45,7 @@ void WebSocketHandler::handle(Poco::Net::HTTPServerRequest& request,
     _streams.start(std::make_unique<WebSocketSession>(_context, std::move(socket), room, from,
                                                       personKey(request), streamKey(request), nick,
                                                       request.clientAddress().toString()),
-                   request.clientAddress().host().toString());
+                   connection);
 }
 
 } // namespace hchat

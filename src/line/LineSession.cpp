@@ -85,7 +85,7 @@ void LineSession::run()
         _log.error("line client %s: %s", _address, std::string(e.what()));
     }
     _server.dismiss(_bell);
-    _gate->connectionClosed(_address);
+    _gate->dropHolder(socket());
     metrics.lineSessions.fetch_sub(1, std::memory_order_relaxed);
 }
 

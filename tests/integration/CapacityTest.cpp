@@ -1,7 +1,9 @@
 #include "support/DaemonProcess.h"
 #include "support/TestClient.h"
+#include "support/WsClient.h"
 
 #include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -21,10 +23,12 @@ namespace hchat::test
 
 class CapacityTest : public CppUnit::TestFixture
 /// 1,000 long polls wait on one room at once, and every one of them gets
-/// the next message. A count, not a timing.
+/// the next message. A count, not a timing. Streams handed to their own
+/// threads still count toward the connection limits.
 {
     CPPUNIT_TEST_SUITE(CapacityTest);
     CPPUNIT_TEST(thousandLongPollsAllGetTheMessage);
+    CPPUNIT_TEST(streamsCountTowardConnectionLimits);
     CPPUNIT_TEST_SUITE_END();
 
     static constexpr int pollers = 1000;
@@ -121,6 +125,97 @@ public:
                   << " waiting long polls received the message" << std::endl;
         CPPUNIT_ASSERT_EQUAL(pollers, delivered);
         CPPUNIT_ASSERT_EQUAL(0, metric(c, "hchatd_http_refused_busy_total"));
+    }
+
+    void streamsCountTowardConnectionLimits()
+    {
+        // Per address: 3 allowed. Two WebSockets and an SSE stream hold them
+        // (each left the HTTP pool after its handshake), so a fourth
+        // connection is refused until one stream ends.
+        {
+            DaemonProcess daemon(
+                std::map<std::string, std::string>{{"limits.connectionsPerAddress", "3"}});
+            const std::string room = fresh(daemon).createRoom("limits", true);
+            auto first = openWs(daemon, room);
+            auto second = openWs(daemon, room);
+            Poco::Net::StreamSocket events = openEvents(daemon, room);
+            Reply refused = fresh(daemon).get("/healthz");
+            CPPUNIT_ASSERT_EQUAL(503, refused.status);
+            CPPUNIT_ASSERT(refused.body.find("too many connections") != std::string::npos);
+            first.reset(); // a stream ends: its slot comes back
+            CPPUNIT_ASSERT_EQUAL(200, statusSoon(daemon, 200));
+        }
+        // In all: with http.maxThreads = 4, four streams make the server busy.
+        {
+            DaemonProcess daemon(std::map<std::string, std::string>{{"http.maxThreads", "4"}});
+            const std::string room = fresh(daemon).createRoom("busy", true);
+            std::vector<std::unique_ptr<WsClient>> streams;
+            for (int i = 0; i < 4; ++i)
+                streams.push_back(openWs(daemon, room));
+            Reply refused = fresh(daemon).get("/healthz");
+            CPPUNIT_ASSERT_EQUAL(503, refused.status);
+            CPPUNIT_ASSERT(refused.body.find("server busy") != std::string::npos);
+            streams.pop_back();
+            CPPUNIT_ASSERT_EQUAL(200, statusSoon(daemon, 200));
+        }
+    }
+
+private:
+    static TestClient fresh(const DaemonProcess& daemon)
+    /// A client on a new connection (the gate decides when one is accepted).
+    {
+        return TestClient(daemon.host(), daemon.port());
+    }
+
+    static std::unique_ptr<WsClient> openWs(const DaemonProcess& daemon, const std::string& room)
+    /// A WebSocket on the room, tried for 2 s: the connection that came just
+    /// before may still be counted for a moment after its client closed it.
+    {
+        for (int i = 0;; ++i)
+        {
+            try
+            {
+                return std::make_unique<WsClient>(daemon.host(), daemon.port(), "/ws/" + room);
+            }
+            catch (const Poco::Exception&)
+            {
+                if (i == 40)
+                    throw;
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            }
+        }
+    }
+
+    static Poco::Net::StreamSocket openEvents(const DaemonProcess& daemon, const std::string& room)
+    /// An SSE stream on the room (its answer head read), tried for 2 s likewise.
+    {
+        const std::string request = "GET /events/" + room + " HTTP/1.1\r\nHost: x\r\n\r\n";
+        std::string head;
+        for (int i = 0; i < 40; ++i)
+        {
+            Poco::Net::StreamSocket events(Poco::Net::SocketAddress(daemon.host(), daemon.port()));
+            events.sendBytes(request.data(), static_cast<int>(request.size()));
+            char bytes[16] = {};
+            events.receiveBytes(bytes, 15);
+            head = bytes;
+            if (head == "HTTP/1.1 200 OK")
+                return events;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        CPPUNIT_FAIL("no event stream: " + head);
+        return {};
+    }
+
+    static int statusSoon(const DaemonProcess& daemon, int wanted)
+    /// GET /healthz on new connections until it answers `wanted` (2 s at most).
+    {
+        int status = 0;
+        for (int i = 0; i < 40 && status != wanted; ++i)
+        {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            status = fresh(daemon).get("/healthz").status;
+        }
+        return status;
     }
 };
 
