@@ -3,7 +3,7 @@
 #include <atomic>
 #include <mutex>
 #include <poll.h>
-#include <pthread.h>
+#include <sys/types.h>
 
 namespace hchat
 {
@@ -18,10 +18,12 @@ class Doorbell
 /// Instead ring() sets a flag and, if the owner is waiting, sends its thread
 /// a signal (SIGURG); the owner keeps that signal blocked except inside
 /// ppoll(), so a ring between its look at the flag and the ppoll() call is
-/// held pending and interrupts the ppoll() at once (no lost wake-up).
+/// held pending and interrupts the ppoll() at once (no lost wake-up). A
+/// thread blocks the signal at its first wait() and leaves it blocked, so
+/// a delivery costs the ring's tgkill(), the ppoll() and the sigreturn.
 /// Thread-safe: ring() from any thread; clear() and wait() by one owner
-/// thread at a time. _mutex guards _owner and _waiting, so a signal only
-/// goes to a thread that is inside wait().
+/// thread at a time. _mutex guards the owner's ids and _waiting, so a
+/// signal only goes to a thread that is inside wait().
 {
 public:
     Doorbell();
@@ -40,7 +42,8 @@ public:
 private:
     std::atomic<bool> _rung{false};
     std::mutex _mutex;
-    pthread_t _owner{};
+    pid_t _ownerPid = 0;
+    pid_t _ownerTid = 0;
     bool _waiting = false;
 };
 

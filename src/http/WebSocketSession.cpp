@@ -64,6 +64,7 @@ void WebSocketSession::run()
             sendText(StreamError::make("nick-taken", "the nickname " + _wantedNick +
                                                          " is taken by someone online; you are " +
                                                          stay.arrival().name));
+        bool handshakeBytes = true;
         while (!_closed)
         {
             _bell->clear(); // a message stored from here on rings it again
@@ -77,12 +78,15 @@ void WebSocketSession::run()
                 close(WebSocket::WS_ENDPOINT_GOING_AWAY, "server shutting down");
                 break;
             }
-            if (_socket->available() > 0)
+            // Frames that came with the handshake sit in POCO's buffer,
+            // where poll() cannot see them; once it is empty, poll() can.
+            if (handshakeBytes && _socket->available() > 0)
             {
                 if (!readFrame())
                     break;
                 continue;
             }
+            handshakeBytes = false;
             pollfd waits[1] = {{_socket->impl()->sockfd(), POLLIN, 0}};
             int ready = _bell->wait(waits, 1, pingMs);
             if (ready < 0)
