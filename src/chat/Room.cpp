@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <thread>
 
 namespace hchat
 {
@@ -18,7 +20,15 @@ Room::Room(RoomRecord record, Store& store, std::size_t window, Poco::Timespan r
 {
 }
 
-void Room::ensureLoaded(std::unique_lock<std::mutex>&)
+void Room::load()
+{
+    if (_loadedFlag.load())
+        return;
+    std::unique_lock<std::shared_mutex> lock(_mutex);
+    ensureLoaded(lock);
+}
+
+void Room::ensureLoaded(std::unique_lock<std::shared_mutex>&)
 {
     // Rooms load their tail on first use, so start-up does not read every
     // room's history.
@@ -42,7 +52,7 @@ bool Room::hasFrom(std::uint64_t n) const
 
 MessagePtr Room::append(MessageKind kind, const std::string& author, const std::string& text)
 {
-    std::unique_lock<std::mutex> lock(_mutex);
+    std::unique_lock<std::shared_mutex> lock(_mutex);
     ensureLoaded(lock);
     if (_closed)
         throw Poco::IllegalStateException("the server is shutting down");
@@ -104,7 +114,7 @@ void Room::discardFrom(const MessagePtr& failed)
 
 void Room::acceptRemote(const MessagePtr& message)
 {
-    std::unique_lock<std::mutex> lock(_mutex);
+    std::unique_lock<std::shared_mutex> lock(_mutex);
     ensureLoaded(lock);
     if (message->id() != _next || !_pending.empty())
         return; // already known, or a gap the next tail load will fill
@@ -147,14 +157,10 @@ Room::Lookup Room::get(std::uint64_t n, MessagePtr& out)
 
 Room::Lookup Room::waitFor(std::uint64_t n, Poco::Timespan timeout, MessagePtr& out)
 {
-    std::unique_lock<std::mutex> lock(_mutex);
-    ensureLoaded(lock);
-    if (n >= _next && timeout > 0 && !_closed)
-    {
-        auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::microseconds(timeout.totalMicroseconds());
-        _arrived.wait_until(lock, deadline, [&] { return n < _next || _closed; });
-    }
+    load();
+    if (timeout > 0)
+        waitUntilPublished(n, timeout);
+    std::shared_lock<std::shared_mutex> lock(_mutex);
     if (n >= _next)
         return _closed ? Lookup::Closed : Lookup::NotYet;
     if (inWindow(n))
@@ -166,11 +172,24 @@ Room::Lookup Room::waitFor(std::uint64_t n, Poco::Timespan timeout, MessagePtr& 
     return fromStore(n, out);
 }
 
+void Room::waitUntilPublished(std::uint64_t n, Poco::Timespan timeout)
+{
+    auto ready = [&] { return n < _published.load() || _closed.load(); };
+    if (ready())
+        return;
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::microseconds(timeout.totalMicroseconds());
+    WaitShard& shard =
+        _waits[std::hash<std::thread::id>{}(std::this_thread::get_id()) % _waits.size()];
+    std::unique_lock<std::mutex> lock(shard.mutex);
+    shard.arrived.wait_until(lock, deadline, ready);
+}
+
 std::vector<MessagePtr> Room::range(std::uint64_t from, std::size_t limit, std::uint64_t& next)
 {
     std::vector<MessagePtr> out;
-    std::unique_lock<std::mutex> lock(_mutex);
-    ensureLoaded(lock);
+    load();
+    std::shared_lock<std::shared_mutex> lock(_mutex);
     next = _next;
     if (from >= _next || limit == 0)
         return out;
@@ -195,22 +214,22 @@ std::vector<MessagePtr> Room::range(std::uint64_t from, std::size_t limit, std::
 
 std::uint64_t Room::next()
 {
-    std::unique_lock<std::mutex> lock(_mutex);
-    ensureLoaded(lock);
+    load();
+    std::shared_lock<std::shared_mutex> lock(_mutex);
     return _next;
 }
 
 Poco::Timestamp Room::lastActivity()
 {
     // Not loaded for this: listing the rooms must not read every room's tail.
-    std::lock_guard<std::mutex> lock(_mutex);
+    std::shared_lock<std::shared_mutex> lock(_mutex);
     return _lastActivity;
 }
 
 void Room::close()
 {
     {
-        std::lock_guard<std::mutex> lock(_mutex);
+        std::lock_guard<std::shared_mutex> lock(_mutex);
         _closed = true;
     }
     wake();
@@ -218,7 +237,15 @@ void Room::close()
 
 void Room::wake()
 {
-    _arrived.notify_all();
+    for (WaitShard& shard : _waits)
+    {
+        // A waiter checks under its shard's mutex, then sleeps: passing
+        // through the mutex puts this notify after any such check.
+        {
+            std::lock_guard<std::mutex> pass(shard.mutex);
+        }
+        shard.arrived.notify_all();
+    }
     ringBells();
 }
 

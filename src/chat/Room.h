@@ -5,12 +5,14 @@
 
 #include <Poco/Timespan.h>
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <vector>
 
 namespace hchat
@@ -22,8 +24,15 @@ class Doorbell;
 class Room
 /// A room: its record and its append-only log, numbered 0, 1, 2, … without
 /// gaps. The last `window` messages are kept in memory; older ones are read
-/// from the Store. Readers wait on _arrived until the number they want exists,
-/// so a waiting reader costs no CPU, and nothing is queued per reader.
+/// from the Store. Readers wait on a condition variable of the room until the
+/// number they want exists, so a waiting reader costs no CPU, and nothing is
+/// queued per reader.
+///
+/// Made for thousands of readers woken at once by one message: they wait on
+/// one of several condition variables (each with its own small mutex, by
+/// thread), not on one, and read the log under a shared lock, so they do not
+/// queue behind each other on one mutex (each such collision costs a sleep
+/// and a wake-up of its own).
 ///
 /// A message is numbered under the lock and handed to the store there (so
 /// the store sees one room's messages in order), but the sender waits for the
@@ -33,8 +42,8 @@ class Room
 /// Messages older than `retention` (if not zero) are gone for readers.
 ///
 /// Thread-safe. _mutex guards _recent, _pending, _assigned, _next, _loaded,
-/// _closed and _lastActivity. Never held while a reader writes to a socket:
-/// readers get shared MessagePtrs and write after the lock is released.
+/// _closed and _lastActivity: exclusive to change them, shared to read. Never held while a reader
+/// writes to a socket: readers get shared MessagePtrs and write after the lock is released.
 {
 public:
     enum class Lookup
@@ -85,7 +94,8 @@ public:
     void subscribe(const std::shared_ptr<Doorbell>& bell);
     void unsubscribe(const std::shared_ptr<Doorbell>& bell);
     /// Bells rung after every new message and at close, for readers that
-    /// cannot wait on _arrived because they also wait for their socket.
+    /// cannot wait on a condition variable because they also wait for their
+    /// socket.
 
     void presenceChanged();
     /// Bumps presenceVersion() and rings the bells: the people in the room
@@ -94,7 +104,10 @@ public:
     /// Lock-free, so every wake of every connection can compare it.
 
 private:
-    void ensureLoaded(std::unique_lock<std::mutex>& lock);
+    void ensureLoaded(std::unique_lock<std::shared_mutex>& lock);
+    void load();
+    /// ensureLoaded() for readers, which then take the lock shared.
+    void waitUntilPublished(std::uint64_t n, Poco::Timespan timeout);
     void publishThrough(const MessagePtr& stored);
     void discardFrom(const MessagePtr& failed);
     bool inWindow(std::uint64_t n) const;
@@ -102,7 +115,7 @@ private:
     bool expired(const MessagePtr& message) const;
     void wake();
     void ringBells();
-    /// Wakes the readers waiting on _arrived and rings the bells; called
+    /// Wakes the readers waiting on _waits and rings the bells; called
     /// without the room lock.
     Lookup fromStore(std::uint64_t n, MessagePtr& out);
 
@@ -112,8 +125,17 @@ private:
     const Poco::Timespan _retention;
     std::atomic<std::uint64_t> _presenceVersion{1};
 
-    std::mutex _mutex;
-    std::condition_variable _arrived;
+    std::shared_mutex _mutex;
+    /// Where readers wait for a message: a waiter takes one by its thread,
+    /// checks _published and _closed (atomics) and sleeps; wake() passes
+    /// through each mutex before notifying, so no wake-up falls between a
+    /// waiter's check and its sleep.
+    struct WaitShard
+    {
+        std::mutex mutex;
+        std::condition_variable arrived;
+    };
+    std::array<WaitShard, 16> _waits;
     std::deque<MessagePtr> _recent;
     std::deque<MessagePtr> _pending;
     std::uint64_t _assigned = 0; ///< the number the next append gets
