@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/ConnectionGate.h"
+#include "http/ListeningSocket.h"
 #include "http/RequestDispatcher.h"
 #include "http/StreamPool.h"
 
@@ -41,7 +42,7 @@ public:
     std::string address() const { return _socket.address().toString(); }
 
 private:
-    Poco::Net::ServerSocket _socket;
+    ListeningSocket _socket;
     Poco::ThreadPool _threads;
     Poco::AutoPtr<ConnectionGate> _gate;
     std::unique_ptr<StreamPool> _streams;
