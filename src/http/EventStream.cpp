@@ -141,6 +141,10 @@ void EventStream::send(std::string& events)
     sendAll(out);
     _headSent = true;
     events.clear();
+    // A presence frame can be kilobytes; 10,000 idle streams should not each
+    // keep room for one.
+    if (events.capacity() > 1024)
+        events.shrink_to_fit();
 }
 
 void EventStream::sendAll(const std::string& bytes)
