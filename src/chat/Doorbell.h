@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <poll.h>
 #include <sys/types.h>
@@ -21,7 +22,10 @@ class Doorbell
 /// held pending and interrupts the ppoll() at once (no lost wake-up). A
 /// thread blocks the signal at its first wait() and leaves it blocked, so
 /// a delivery costs the ring's tgkill(), the ppoll() and the sigreturn.
-/// Thread-safe: ring() from any thread; clear() and wait() by one owner
+/// The room calls newMessages(), which first tries the owner's shortcut
+/// (Outbox::deliverNow(): the publishing thread writes the messages itself
+/// when it can without waiting) and rings only if that declines.
+/// Thread-safe: ring() and newMessages() from any thread; clear() and wait() by one owner
 /// thread at a time. _mutex guards the owner's ids and _waiting, so a
 /// signal only goes to a thread that is inside wait().
 {
@@ -32,6 +36,12 @@ public:
 
     void ring();
     void clear();
+
+    void setShortcut(std::function<bool()> deliver) { _shortcut = std::move(deliver); }
+    /// A way to deliver new messages without waking the owner (Outbox::deliverNow),
+    /// tried first by newMessages(). Set before the bell is subscribed to a room.
+    void newMessages();
+    /// The room has new messages: the shortcut delivers them, or the bell rings.
     bool rung() const { return _rung.load(); }
 
     int wait(pollfd* fds, nfds_t count, int timeoutMs);
@@ -40,6 +50,7 @@ public:
     /// stray signal: look at rung()). Returns at once if rung already.
 
 private:
+    std::function<bool()> _shortcut;
     std::atomic<bool> _rung{false};
     std::mutex _mutex;
     pid_t _ownerPid = 0;

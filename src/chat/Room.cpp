@@ -232,10 +232,19 @@ void Room::close()
         std::lock_guard<std::shared_mutex> lock(_mutex);
         _closed = true;
     }
-    wake();
+    wakeWaiters();
+    ringBells(); // not newMessages(): every stream must see the room close
 }
 
 void Room::wake()
+{
+    wakeWaiters();
+    std::lock_guard<std::mutex> lock(_bellsMutex);
+    for (const auto& bell : _bells)
+        bell->newMessages();
+}
+
+void Room::wakeWaiters()
 {
     for (WaitShard& shard : _waits)
     {
@@ -246,7 +255,6 @@ void Room::wake()
         }
         shard.arrived.notify_all();
     }
-    ringBells();
 }
 
 void Room::ringBells()

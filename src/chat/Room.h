@@ -93,9 +93,11 @@ public:
 
     void subscribe(const std::shared_ptr<Doorbell>& bell);
     void unsubscribe(const std::shared_ptr<Doorbell>& bell);
-    /// Bells rung after every new message and at close, for readers that
-    /// cannot wait on a condition variable because they also wait for their
-    /// socket.
+    /// Bells for readers that cannot wait on a condition variable because
+    /// they also wait for their socket: told of every new message
+    /// (Doorbell::newMessages(), from the thread that stored it, which may
+    /// deliver it then and there), rung at close. Unsubscribed, a bell is
+    /// no longer used by any thread once unsubscribe() returns.
 
     void presenceChanged();
     /// Bumps presenceVersion() and rings the bells: the people in the room
@@ -114,9 +116,11 @@ private:
 
     bool expired(const MessagePtr& message) const;
     void wake();
+    /// After new messages, without the room lock: wakes the readers waiting
+    /// on _waits and tells the bells (Doorbell::newMessages(), which may
+    /// write to the streams from this thread).
+    void wakeWaiters();
     void ringBells();
-    /// Wakes the readers waiting on _waits and rings the bells; called
-    /// without the room lock.
     Lookup fromStore(std::uint64_t n, MessagePtr& out);
 
     const RoomRecord _record;

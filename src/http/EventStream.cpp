@@ -10,6 +10,7 @@
 #include "chat/Nickname.h"
 #include "chat/People.h"
 #include "chat/Room.h"
+#include "http/Outbox.h"
 #include "http/ServerContext.h"
 #include "http/StreamError.h"
 
@@ -31,6 +32,35 @@ const std::size_t sliceSize = 100;
 void appendEvent(std::string& out, const char* event, const std::string& data)
 {
     out.append("event: ").append(event).append("\ndata: ").append(data).append("\n\n");
+}
+
+void appendMessages(const Cursor::Slice& slice, std::string& events)
+{
+    if (slice.skipped)
+        appendEvent(events, "error", StreamError::gone(slice.skippedFrom, slice.resumedAt));
+    for (const MessagePtr& m : slice.messages)
+    {
+        events.append("id: ").append(std::to_string(m->id())).append("\n");
+        appendEvent(events, Message::kindName(m->kind()), m->json());
+    }
+}
+
+// One chunk of the HTTP chunked encoding.
+void appendChunk(std::string& out, const std::string& events)
+{
+    out.append(Poco::NumberFormatter::formatHex(events.size()))
+        .append("\r\n")
+        .append(events)
+        .append("\r\n");
+}
+
+// How a publisher sends messages to the stream (Outbox::Format): one chunk.
+void appendMessagesChunk(const Cursor::Slice& slice, std::string& out)
+{
+    thread_local std::string events;
+    events.clear();
+    appendMessages(slice, events);
+    appendChunk(out, events);
 }
 } // namespace
 
@@ -64,10 +94,16 @@ void EventStream::serve()
     // A client that stops reading blocks only this thread, and only this long.
     _socket.setSendTimeout(Poco::Timespan(_context.settings.httpRequestTimeout, 0));
     _socket.setNoDelay(true);
+    std::string out = _head;                // the first send starts the response
     std::string events = "retry: 2000\n\n"; // EventSource reconnects after 2 s
     const int keepAliveMs = std::min(15, _context.settings.longPollTimeout) * 1000;
 
+    const int client = _socket.impl()->sockfd();
+    // Declared before the Attendance, which unsubscribes the bell: no
+    // publisher reaches the outbox once it is gone.
+    Outbox outbox(client, _room, _from, appendMessagesChunk);
     auto bell = std::make_shared<Doorbell>();
+    bell->setShortcut([&outbox] { return outbox.deliverNow(); });
     auto mailbox = std::make_shared<Mailbox>(bell);
     Attendance stay(_context.people, _context.announcer, _room, _personKey, _wantedNick,
                     Nickname::guestName(_personKey), bell, mailbox);
@@ -77,43 +113,50 @@ void EventStream::serve()
                                                         " is taken by someone online; you are " +
                                                         stay.arrival().name));
 
-    const int client = _socket.impl()->sockfd();
-    Cursor cursor(_room, _from);
     std::uint64_t presenceSent = 0;
     std::shared_ptr<const std::string> presenceFrame; // shared: not a copy per stream
     for (;;)
     {
         bell->clear(); // anything from here on rings it again
-        for (;;)
         {
-            Cursor::Slice slice = cursor.take(sliceSize);
-            if (slice.skipped)
-                appendEvent(events, "error", StreamError::gone(slice.skippedFrom, slice.resumedAt));
-            for (const MessagePtr& m : slice.messages)
+            auto claim = outbox.claim();
+            for (;;)
             {
-                events.append("id: ").append(std::to_string(m->id()));
-                events.append("\n");
-                appendEvent(events, Message::kindName(m->kind()), m->json());
+                Cursor::Slice slice = outbox.cursor().take(sliceSize);
+                appendMessages(slice, events);
+                if (slice.messages.empty())
+                    break;
             }
-            if (slice.messages.empty())
-                break;
-        }
-        for (const Mailbox::LetterPtr& letter : mailbox->takeAll())
-            appendEvent(events, "private", letter->json);
-        if (_room->presenceVersion() != presenceSent)
-        {
-            presenceSent = _room->presenceVersion();
-            People::Frame frame = _context.people.presenceJson(_room->id());
-            if (!presenceFrame || *frame != *presenceFrame) // not a change undone (a reload)
+            for (const Mailbox::LetterPtr& letter : mailbox->takeAll())
+                appendEvent(events, "private", letter->json);
+            if (_room->presenceVersion() != presenceSent)
             {
-                presenceFrame = std::move(frame);
-                appendEvent(events, "presence", *presenceFrame);
+                presenceSent = _room->presenceVersion();
+                People::Frame frame = _context.people.presenceJson(_room->id());
+                if (!presenceFrame || *frame != *presenceFrame) // not a change undone (a reload)
+                {
+                    presenceFrame = std::move(frame);
+                    appendEvent(events, "presence", *presenceFrame);
+                }
             }
+            if (!events.empty())
+                appendChunk(out, events);
+            outbox.write(out); // this wake-up's events in one send()
+            outbox.setOpen(true);
         }
-        send(events);
+        out.clear();
+        events.clear();
+        // A presence frame can be kilobytes; 10,000 idle streams should not
+        // each keep room for one.
+        if (out.capacity() > 1024)
+            std::string().swap(out);
+        if (events.capacity() > 1024)
+            std::string().swap(events);
         if (_room->isClosed())
         {
-            sendAll("0\r\n\r\n"); // the end of the chunked body
+            auto claim = outbox.claim();
+            outbox.setOpen(false);
+            outbox.write("0\r\n\r\n"); // the end of the chunked body
             return;
         }
         pollfd waits[1] = {{client, POLLIN | POLLRDHUP, 0}};
@@ -122,44 +165,6 @@ void EventStream::serve()
             return; // the client closed (it sends nothing), or poll failed
         if (ready == 0)
             events = ": keep-alive\n\n";
-    }
-}
-
-void EventStream::send(std::string& events)
-/// Sends the events as one chunk (after the response head, the first time)
-/// and empties them.
-{
-    if (events.empty())
-        return;
-    std::string out;
-    if (!_headSent)
-        out = _head;
-    out.append(Poco::NumberFormatter::formatHex(events.size()))
-        .append("\r\n")
-        .append(events)
-        .append("\r\n");
-    sendAll(out);
-    _headSent = true;
-    events.clear();
-    // A presence frame can be kilobytes; 10,000 idle streams should not each
-    // keep room for one.
-    if (events.capacity() > 1024)
-        events.shrink_to_fit();
-}
-
-void EventStream::sendAll(const std::string& bytes)
-/// One send() on the blocking socket, which returns when the kernel took
-/// everything; the loop only covers an interrupted one.
-{
-    const char* data = bytes.data();
-    std::size_t left = bytes.size();
-    while (left > 0)
-    {
-        const int sent = _socket.sendBytes(data, static_cast<int>(left));
-        if (sent <= 0)
-            throw Poco::IOException("the client stopped reading");
-        data += sent;
-        left -= static_cast<std::size_t>(sent);
     }
 }
 

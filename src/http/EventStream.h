@@ -19,13 +19,14 @@ class EventStream : public Poco::Runnable
 /// served by one StreamPool thread on the socket the handler took from the
 /// HTTP session. It writes the HTTP chunked encoding itself: every wake-up's
 /// events go out as one chunk in one send(), with no stream buffers kept
-/// between wake-ups.
+/// between wake-ups. New messages for a client that keeps up are sent by
+/// the thread that published them, through the stream's Outbox.
 ///
 /// The thread waits on a Doorbell that the room rings for new messages and
 /// presence changes and the person's Mailbox for private messages, and on the
 /// client's socket: the client sends nothing after its request, so its socket
 /// turning readable means it closed, and its person starts to leave at once.
-/// Not thread-safe: one stream per thread.
+/// Not thread-safe: one stream per thread (publishers reach only its Outbox).
 {
 public:
     EventStream(const ServerContext& context, Poco::Net::StreamSocket socket, std::string head,
@@ -40,8 +41,6 @@ public:
 
 private:
     void serve();
-    void send(std::string& events);
-    void sendAll(const std::string& bytes);
 
     const ServerContext& _context;
     Poco::Net::StreamSocket _socket;
@@ -51,7 +50,6 @@ private:
     const std::string _personKey;
     const std::string _wantedNick;
     Poco::Logger& _log;
-    bool _headSent = false;
 };
 
 } // namespace hchat

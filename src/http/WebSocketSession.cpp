@@ -13,6 +13,7 @@
 #include "chat/Room.h"
 #include "http/ServerContext.h"
 #include "http/StreamError.h"
+#include "http/TextFrame.h"
 #include "util/Utf8.h"
 
 #include <Poco/JSON/Object.h>
@@ -28,13 +29,22 @@ using Poco::Net::WebSocket;
 namespace
 {
 const std::size_t sliceSize = 100; // messages taken from the room per look
+
+void appendSlice(const Cursor::Slice& slice, std::string& out)
+{
+    if (slice.skipped)
+        TextFrame::append(out, StreamError::gone(slice.skippedFrom, slice.resumedAt));
+    for (const MessagePtr& m : slice.messages)
+        TextFrame::append(out, m->json());
+}
 } // namespace
 
 WebSocketSession::WebSocketSession(const ServerContext& context, std::unique_ptr<WebSocket> socket,
                                    std::shared_ptr<Room> room, std::uint64_t from,
                                    std::string limitKey, std::string personKey,
                                    std::string wantedNick, std::string peer)
-    : _context(context), _socket(std::move(socket)), _room(std::move(room)), _cursor(_room, from),
+    : _context(context), _socket(std::move(socket)), _room(std::move(room)),
+      _outbox(_socket->impl()->sockfd(), _room, from, appendSlice),
       _bell(std::make_shared<Doorbell>()), _mailbox(std::make_shared<Mailbox>(_bell)),
       _limitKey(std::move(limitKey)), _personKey(std::move(personKey)),
       _wantedNick(std::move(wantedNick)), _guestName(Nickname::guestName(_personKey)),
@@ -56,6 +66,7 @@ void WebSocketSession::run()
     Metrics& metrics = _context.metrics;
     metrics.webSockets.fetch_add(1, std::memory_order_relaxed);
     const int pingMs = _context.settings.webSocketPingInterval * 1000;
+    _bell->setShortcut([this] { return _outbox.deliverNow(); });
     try
     {
         Attendance stay(_context.people, _context.announcer, _room, _personKey, _wantedNick,
@@ -68,11 +79,17 @@ void WebSocketSession::run()
         while (!_closed)
         {
             _bell->clear(); // a message stored from here on rings it again
-            deliver();
-            for (const Mailbox::LetterPtr& letter : _mailbox->takeAll())
-                sendText(letter->json);
-            if (_room->presenceVersion() != _presenceSent)
-                sendPresence();
+            {
+                std::string out; // everything due goes out in one send()
+                auto claim = _outbox.claim();
+                deliver(out);
+                for (const Mailbox::LetterPtr& letter : _mailbox->takeAll())
+                    TextFrame::append(out, letter->json);
+                if (_room->presenceVersion() != _presenceSent)
+                    sendPresence(out);
+                _outbox.write(out);
+                _outbox.setOpen(true);
+            }
             if (_room->isClosed())
             {
                 close(WebSocket::WS_ENDPOINT_GOING_AWAY, "server shutting down");
@@ -103,6 +120,7 @@ void WebSocketSession::run()
                     close(WebSocket::WS_ENDPOINT_GOING_AWAY, "no answer to ping");
                     break;
                 }
+                auto claim = _outbox.claim();
                 _socket->sendFrame("", 0, WebSocket::FRAME_FLAG_FIN | WebSocket::FRAME_OP_PING);
                 _pingOutstanding = true;
                 continue;
@@ -128,21 +146,18 @@ void WebSocketSession::run()
     metrics.webSockets.fetch_sub(1, std::memory_order_relaxed);
 }
 
-void WebSocketSession::deliver()
+void WebSocketSession::deliver(std::string& out)
 {
     for (;;)
     {
-        Cursor::Slice slice = _cursor.take(sliceSize);
-        if (slice.skipped)
-            sendText(StreamError::gone(slice.skippedFrom, slice.resumedAt));
-        for (const MessagePtr& m : slice.messages)
-            sendText(m->json());
+        Cursor::Slice slice = _outbox.cursor().take(sliceSize);
+        appendSlice(slice, out);
         if (slice.messages.empty())
             return;
     }
 }
 
-void WebSocketSession::sendPresence()
+void WebSocketSession::sendPresence(std::string& out)
 {
     // The version is read before the list: a change in between is sent again.
     _presenceSent = _room->presenceVersion();
@@ -150,7 +165,7 @@ void WebSocketSession::sendPresence()
     if (_presenceFrame && *frame == *_presenceFrame)
         return; // a change and its undoing (a reload) between two looks
     _presenceFrame = std::move(frame);
-    sendText(*_presenceFrame);
+    TextFrame::append(out, *_presenceFrame);
 }
 
 bool WebSocketSession::readFrame()
@@ -166,8 +181,11 @@ bool WebSocketSession::readFrame()
     switch (opcode)
     {
     case WebSocket::FRAME_OP_PING:
+    {
+        auto claim = _outbox.claim();
         _socket->sendFrame(payload.data(), n, WebSocket::FRAME_FLAG_FIN | WebSocket::FRAME_OP_PONG);
         return true;
+    }
     case WebSocket::FRAME_OP_PONG:
         return true;
     case WebSocket::FRAME_OP_CLOSE:
@@ -328,7 +346,10 @@ bool WebSocketSession::handlePrivate(const Poco::JSON::Object& request)
 
 void WebSocketSession::sendText(const std::string& json)
 {
-    _socket->sendFrame(json.data(), static_cast<int>(json.size()), WebSocket::FRAME_TEXT);
+    std::string frame;
+    TextFrame::append(frame, json);
+    auto claim = _outbox.claim();
+    _outbox.write(frame);
 }
 
 void WebSocketSession::close(Poco::UInt16 code, const std::string& reason)
@@ -338,6 +359,8 @@ void WebSocketSession::close(Poco::UInt16 code, const std::string& reason)
     _closed = true;
     try
     {
+        auto claim = _outbox.claim();
+        _outbox.setOpen(false); // nothing may follow the close frame
         _socket->shutdown(code, reason);
     }
     catch (const Poco::Exception&)

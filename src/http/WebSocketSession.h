@@ -1,7 +1,7 @@
 #pragma once
 
-#include "chat/Cursor.h"
 #include "chat/Message.h"
+#include "http/Outbox.h"
 
 #include <Poco/Buffer.h>
 #include <Poco/JSON/Object.h>
@@ -25,9 +25,10 @@ struct ServerContext;
 class WebSocketSession : public Poco::Runnable
 /// One WebSocket client of one room, served by one thread (of the StreamPool) that waits in
 /// poll() on the socket and on a Doorbell the room rings for every new
-/// message: the connection is a cursor into the room log, with nothing
-/// queued for it but its private messages (a bounded Mailbox). While it is
-/// open, its person is in the room (Attendance: join entry, presence).
+/// message: the connection is a cursor into the room log (in its Outbox,
+/// through which whoever publishes a message may send it at once), with
+/// nothing queued for it but its private messages (a bounded Mailbox). While
+/// it is open, its person is in the room (Attendance: join entry, presence).
 ///
 /// Server → client text frames (SPEC §6): the message objects
 ///   {"type":"message","id":n,"kind":…,"author":…,"time":…,"text":…}
@@ -56,7 +57,8 @@ class WebSocketSession : public Poco::Runnable
 /// 1009 a message too big. An idle client is pinged every
 /// websocket.pingInterval seconds and dropped when it misses a pong.
 ///
-/// Not thread-safe: one session per connection thread.
+/// Not thread-safe: one session per connection thread; publishers reach it
+/// only through its Outbox.
 {
 public:
     WebSocketSession(const ServerContext& context, std::unique_ptr<Poco::Net::WebSocket> socket,
@@ -71,8 +73,8 @@ public:
     /// answering, or the daemon shuts down. Never throws.
 
 private:
-    void deliver();
-    void sendPresence();
+    void deliver(std::string& out);
+    void sendPresence(std::string& out);
     bool readFrame();
     bool handleText(const std::string& text);
     bool handleSend(const Poco::JSON::Object& request);
@@ -86,7 +88,7 @@ private:
     const ServerContext& _context;
     const std::unique_ptr<Poco::Net::WebSocket> _socket;
     std::shared_ptr<Room> _room;
-    Cursor _cursor;
+    Outbox _outbox;
     std::shared_ptr<Doorbell> _bell;
     std::shared_ptr<Mailbox> _mailbox;
     const std::string _limitKey;

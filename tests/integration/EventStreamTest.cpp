@@ -3,7 +3,10 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <Poco/Net/StreamSocket.h>
+
 #include <thread>
+#include <vector>
 
 namespace hchat::test
 {
@@ -17,6 +20,7 @@ class EventStreamTest : public CppUnit::TestFixture
     CPPUNIT_TEST(keepAliveComments);
     CPPUNIT_TEST(badRequests);
     CPPUNIT_TEST(deletedMessagesAreAnErrorEvent);
+    CPPUNIT_TEST(pausedReaderGetsEverythingOnceInOrder);
     CPPUNIT_TEST_SUITE_END();
 
     std::unique_ptr<DaemonProcess> _daemon;
@@ -115,6 +119,86 @@ public:
         CPPUNIT_ASSERT(!has(stream, "id: 3\n"));
         CPPUNIT_ASSERT(has(stream, "id: 4\n") && has(stream, "id: 6\nevent: join"));
         CPPUNIT_ASSERT(stream.find("event: error") < stream.find("id: 4\n"));
+    }
+
+    void pausedReaderGetsEverythingOnceInOrder()
+    {
+        // The client reads nothing while 100 messages of 60 KB are sent, more
+        // than the socket buffers hold (Linux grows a loopback send buffer
+        // to 4 MB), so the daemon's sends stop part way through a chunk,
+        // whoever makes them; once it reads again it gets every message
+        // once, in order, in a well-formed stream.
+        _daemon = std::make_unique<DaemonProcess>(
+            std::map<std::string, std::string>{{"chat.maxMessageBytes", "60000"}});
+        std::string id = http().createRoom("paused", false);
+        Poco::Net::StreamSocket client(
+            Poco::Net::SocketAddress(_daemon->host(), static_cast<Poco::UInt16>(_daemon->port())));
+        const std::string get = request("/events/" + id + "?from=0");
+        client.sendBytes(get.data(), static_cast<int>(get.size()));
+        std::this_thread::sleep_for(std::chrono::milliseconds(300)); // subscribed
+        const int count = 100;
+        const std::string padding(59990, 'z');
+        TestClient sender = http();
+        for (int n = 0; n < count; ++n)
+            CPPUNIT_ASSERT_EQUAL(
+                200,
+                sender.post("/send/" + id, std::to_string(n) + ":" + padding, "text/plain").status);
+        // Read until the last message has come, and its chunk is complete.
+        // Join and presence events come between: messages are found by text.
+        auto marker = [](int n) { return "\"text\":\"" + std::to_string(n) + ":z"; };
+        const std::string last = marker(count - 1);
+        std::string stream, body;
+        std::vector<char> buffer(1 << 16);
+        client.setReceiveTimeout(Poco::Timespan(10, 0));
+        bool lastCame = false;
+        while (!lastCame || body.find(last) == std::string::npos)
+        {
+            const std::size_t before = stream.size();
+            int n = client.receiveBytes(buffer.data(), static_cast<int>(buffer.size()));
+            CPPUNIT_ASSERT(n > 0);
+            stream.append(buffer.data(), static_cast<std::size_t>(n));
+            lastCame = lastCame || stream.find(last, before > last.size() ? before - last.size()
+                                                                          : 0) != std::string::npos;
+            if (lastCame)
+                body = dechunked(stream);
+        }
+        std::size_t at = 0;
+        for (int n = 0; n < count; ++n)
+        {
+            const std::string event = marker(n);
+            std::size_t found = body.find(event, at);
+            CPPUNIT_ASSERT_MESSAGE("message " + std::to_string(n), found != std::string::npos);
+            CPPUNIT_ASSERT(body.find(event, found + 1) == std::string::npos); // once
+            at = found + event.size();
+        }
+    }
+
+    static std::string dechunked(const std::string& stream)
+    /// The body of a chunked response as far as whole chunks have come;
+    /// fails the test on anything that is not the chunked encoding.
+    {
+        std::size_t at = stream.find("\r\n\r\n");
+        if (at == std::string::npos)
+            return "";
+        at += 4;
+        std::string body;
+        for (;;)
+        {
+            std::size_t lineEnd = stream.find("\r\n", at);
+            if (lineEnd == std::string::npos)
+                return body;
+            const std::string sizeLine = stream.substr(at, lineEnd - at);
+            CPPUNIT_ASSERT_MESSAGE("chunk size " + sizeLine.substr(0, 20),
+                                   !sizeLine.empty() && sizeLine.size() <= 8 &&
+                                       sizeLine.find_first_not_of("0123456789abcdefABCDEF") ==
+                                           std::string::npos);
+            const std::size_t size = std::stoul(sizeLine, nullptr, 16);
+            if (stream.size() < lineEnd + 2 + size + 2)
+                return body;
+            CPPUNIT_ASSERT_EQUAL(std::string("\r\n"), stream.substr(lineEnd + 2 + size, 2));
+            body += stream.substr(lineEnd + 2, size);
+            at = lineEnd + 2 + size + 2;
+        }
     }
 };
 

@@ -31,6 +31,7 @@ class WebSocketTest : public CppUnit::TestFixture
     CPPUNIT_TEST(notAnUpgradeOrNoRoom);
     CPPUNIT_TEST(silentClientIsDropped);
     CPPUNIT_TEST(stalledReaderDelaysNobody);
+    CPPUNIT_TEST(pausedReaderGetsEverythingOnceInOrder);
     CPPUNIT_TEST_SUITE_END();
 
     std::unique_ptr<DaemonProcess> _daemon;
@@ -316,6 +317,35 @@ public:
         // the deliveries are checked; the plain build checks the memory.)
         if (!sanitized)
             CPPUNIT_ASSERT(rssAfter - rssBefore < 20 * 1024);
+    }
+
+    void pausedReaderGetsEverythingOnceInOrder()
+    {
+        // The client reads nothing while 100 messages of 60 KB are sent, more
+        // than the socket buffers hold (Linux grows a loopback send buffer
+        // to 4 MB), so the daemon's sends stop part way through a frame,
+        // whoever makes them; once it reads again every frame is whole and
+        // every message comes once, in order.
+        _daemon = std::make_unique<DaemonProcess>(
+            std::map<std::string, std::string>{{"chat.maxMessageBytes", "60000"}});
+        std::string id = http().createRoom("paused", false);
+        auto paused = ws("/ws/" + id + "?from=0");
+        const int count = 100;
+        const std::string padding(59990, 'z');
+        TestClient sender = http();
+        for (int n = 0; n < count; ++n)
+            CPPUNIT_ASSERT_EQUAL(
+                200,
+                sender.post("/send/" + id, std::to_string(n) + ":" + padding, "text/plain").status);
+        int lastId = -1;
+        for (int n = 0; n < count; ++n)
+        {
+            auto message = object(paused->nextChat(10));
+            CPPUNIT_ASSERT(message->getValue<int>("id") > lastId);
+            lastId = message->getValue<int>("id");
+            CPPUNIT_ASSERT_EQUAL(std::to_string(n) + ":" + padding,
+                                 message->getValue<std::string>("text"));
+        }
     }
 };
 

@@ -1,0 +1,94 @@
+#include "http/Outbox.h"
+
+#include <Poco/Exception.h>
+
+#include <cerrno>
+#include <sys/socket.h>
+
+namespace hchat
+{
+
+namespace
+{
+// Messages a publisher sends in one go. A client further behind than this
+// is its own thread's work: a publisher serves everyone in the room.
+const std::size_t publisherSlice = 16;
+} // namespace
+
+Outbox::Outbox(int socket, std::shared_ptr<Room> room, std::uint64_t from, Format format)
+    : _socket(socket), _format(std::move(format)), _cursor(std::move(room), from)
+{
+}
+
+bool Outbox::deliverNow() noexcept
+{
+    std::unique_lock<std::mutex> lock(_mutex, std::try_to_lock);
+    if (!lock.owns_lock() || !_open || !_unsent.empty())
+        return false;
+    try
+    {
+        Cursor::Slice slice = _cursor.take(publisherSlice);
+        if (slice.messages.empty() && !slice.skipped)
+            return true; // the owner or another publisher sent them already
+        // One buffer per publishing thread, reused for every connection.
+        thread_local std::string out;
+        out.clear();
+        _format(slice, out);
+        ssize_t sent = ::send(_socket, out.data(), out.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (sent < 0)
+        {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+            {
+                // The client is gone; its thread finds out by itself.
+                _open = false;
+                return false;
+            }
+            sent = 0;
+        }
+        if (static_cast<std::size_t>(sent) < out.size())
+            _unsent.assign(out, static_cast<std::size_t>(sent), std::string::npos);
+        if (out.capacity() > 64 * 1024)
+            std::string().swap(out);
+        return _unsent.empty() && slice.messages.size() < publisherSlice;
+    }
+    catch (...)
+    {
+        // A store error reading behind the window, or out of memory: the
+        // owner's thread meets it again and can answer it.
+        return false;
+    }
+}
+
+std::unique_lock<std::mutex> Outbox::claim()
+{
+    std::unique_lock<std::mutex> lock(_mutex);
+    if (!_unsent.empty())
+    {
+        sendAll(_unsent.data(), _unsent.size());
+        std::string().swap(_unsent);
+    }
+    return lock;
+}
+
+void Outbox::write(const std::string& bytes)
+{
+    sendAll(bytes.data(), bytes.size());
+}
+
+void Outbox::sendAll(const char* data, std::size_t size)
+{
+    while (size > 0)
+    {
+        const ssize_t sent = ::send(_socket, data, size, MSG_NOSIGNAL);
+        if (sent < 0 && errno == EINTR)
+            continue;
+        if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            throw Poco::TimeoutException("the client stopped reading");
+        if (sent <= 0)
+            throw Poco::IOException("the client is gone");
+        data += sent;
+        size -= static_cast<std::size_t>(sent);
+    }
+}
+
+} // namespace hchat
