@@ -31,4 +31,10 @@ Cursor::Slice Cursor::take(std::size_t limit)
     return slice;
 }
 
+std::uint64_t Cursor::lag() const
+{
+    const std::uint64_t roomNext = _room->next();
+    return roomNext > _next ? roomNext - _next : 0;
+}
+
 } // namespace hchat

@@ -35,6 +35,9 @@ public:
 
     std::uint64_t position() const { return _next; }
 
+    std::uint64_t lag() const;
+    /// How many messages the room has past the cursor (0 when up to date).
+
 private:
     std::shared_ptr<Room> _room;
     std::uint64_t _next;

@@ -27,6 +27,10 @@ bool Outbox::deliverNow() noexcept
         return false;
     try
     {
+        // Far behind, the messages may have to be read from the store:
+        // that is the owner's work, not every publisher's.
+        if (_cursor.lag() > publisherSlice)
+            return false;
         Cursor::Slice slice = _cursor.take(publisherSlice);
         if (slice.messages.empty() && !slice.skipped)
             return true; // the owner or another publisher sent them already
@@ -49,7 +53,7 @@ bool Outbox::deliverNow() noexcept
             _unsent.assign(out, static_cast<std::size_t>(sent), std::string::npos);
         if (out.capacity() > 64 * 1024)
             std::string().swap(out);
-        return _unsent.empty() && slice.messages.size() < publisherSlice;
+        return _unsent.empty();
     }
     catch (...)
     {
