@@ -211,9 +211,10 @@ for n in $FANOUT_SIZES; do
             if [ "$server" = hchatd ]; then stop_daemon; else stop_nchan; fi
             FANOUT_JSON+="${FANOUT_JSON:+,}$result"
             FAN[$server,$transport,$n]=$result
-            printf '  %-6s %-8s %5d subscribers: %s/%s delivered, p99 %s ms\n' "$server" \
-                "$transport" "$n" "$(field "$result" delivered)" "$(field "$result" expected)" \
-                "$(field "$result" p99_ms)" >&2
+            printf '  %-6s %-8s %5d subscribers: %s/%s delivered, p99 %s ms, publish answered in %s ms (max %s)\n' \
+                "$server" "$transport" "$n" "$(field "$result" delivered)" \
+                "$(field "$result" expected)" "$(field "$result" p99_ms)" \
+                "$(field "$result" ack_p50_ms)" "$(field "$result" ack_max_ms)" >&2
         done
     done
 done

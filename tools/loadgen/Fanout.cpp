@@ -317,6 +317,7 @@ void Fanout::publish(std::atomic<bool>& done)
                           " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                           "Content-Type: text/plain\r\nContent-Length: " +
                           std::to_string(body.size()) + "\r\n\r\n" + body;
+        const double sentAt = microsNow();
         if (!writeAll(fd, req))
             break;
         // Read the whole answer before the next request.
@@ -330,6 +331,7 @@ void Fanout::publish(std::atomic<bool>& done)
                 if (in.size() >= end + 4 + length)
                 {
                     in.erase(0, end + 4 + length);
+                    _acks.push_back(static_cast<float>((microsNow() - sentAt) / 1000.0));
                     break;
                 }
             }
@@ -463,6 +465,12 @@ Fanout::Result Fanout::run()
         result.p50Ms = at(0.5);
         result.p99Ms = at(0.99);
         result.maxMs = _latencies.back();
+    }
+    if (!_acks.empty())
+    {
+        std::sort(_acks.begin(), _acks.end());
+        result.ackP50Ms = _acks[_acks.size() / 2];
+        result.ackMaxMs = _acks.back();
     }
     return result;
 }

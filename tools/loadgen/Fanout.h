@@ -47,6 +47,7 @@ public:
         double serverCpuSeconds = 0; ///< while publishing and delivering
         long rssBeforeKiB = 0, rssHeldKiB = 0, peakRssKiB = 0;
         double connectSeconds = 0;
+        double ackP50Ms = 0, ackMaxMs = 0; ///< publishing: request sent to answer read
     };
 
     explicit Fanout(Options options) : _options(std::move(options)) {}
@@ -64,6 +65,7 @@ private:
 
     Options _options;
     std::vector<float> _latencies;
+    std::vector<float> _acks; ///< written by the publishing thread, read after it ends
 };
 
 } // namespace hchat::load

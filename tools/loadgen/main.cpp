@@ -114,11 +114,12 @@ int main(int argc, char** argv)
                         "\"ready\":%d,\"messages\":%d,\"rate\":%g,\"expected\":%ld,"
                         "\"delivered\":%ld,\"duplicates\":%ld,\"p50_ms\":%.2f,\"p99_ms\":%.2f,"
                         "\"max_ms\":%.2f,\"server_cpu_s\":%.3f,\"rss_before_kib\":%ld,"
-                        "\"rss_held_kib\":%ld,\"peak_rss_kib\":%ld,\"connect_s\":%.2f}\n",
+                        "\"rss_held_kib\":%ld,\"peak_rss_kib\":%ld,\"connect_s\":%.2f,"
+                        "\"ack_p50_ms\":%.2f,\"ack_max_ms\":%.2f}\n",
                         o.server.c_str(), o.transport.c_str(), o.subscribers, r.ready, o.messages,
                         o.rate, r.expected, r.delivered, r.duplicates, r.p50Ms, r.p99Ms, r.maxMs,
                         r.serverCpuSeconds, r.rssBeforeKiB, r.rssHeldKiB, r.peakRssKiB,
-                        r.connectSeconds);
+                        r.connectSeconds, r.ackP50Ms, r.ackMaxMs);
             return 0;
         }
         if (mode == "ready" && argc == 5)
