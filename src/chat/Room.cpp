@@ -1,6 +1,7 @@
 #include "chat/Room.h"
 
 #include "chat/Doorbell.h"
+#include "chat/MessageWait.h"
 #include "store/Store.h"
 
 #include <Poco/Exception.h>
@@ -234,14 +235,83 @@ void Room::close()
     }
     wakeWaiters();
     ringBells(); // not newMessages(): every stream must see the room close
+    std::vector<std::shared_ptr<MessageWait>> polls;
+    {
+        std::lock_guard<std::mutex> lock(_pollsMutex);
+        polls = _polls;
+    }
+    // Answered ones too: their owners wait for a next request that may never come.
+    for (const auto& wait : polls)
+        wait->ring();
 }
 
 void Room::wake()
 {
     wakeWaiters();
+    offerPolls();
     std::lock_guard<std::mutex> lock(_bellsMutex);
     for (const auto& bell : _bells)
         bell->newMessages();
+}
+
+void Room::offerPolls()
+{
+    const std::uint64_t published = _published.load();
+    std::vector<std::shared_ptr<MessageWait>> due;
+    {
+        std::lock_guard<std::mutex> lock(_pollsMutex);
+        for (const auto& wait : _polls)
+            if (wait->number() < published && !wait->settled())
+                due.push_back(wait);
+    }
+    // Most waits want the same message: look it up once per number.
+    MessagePtr message;
+    std::uint64_t looked = 0;
+    bool lookedUp = false;
+    for (const auto& wait : due)
+    {
+        if (!lookedUp || wait->number() != looked)
+        {
+            looked = wait->number();
+            lookedUp = true;
+            message.reset();
+            try
+            {
+                if (get(looked, message) != Lookup::Found)
+                    message.reset();
+            }
+            catch (...)
+            {
+                // A store error reading behind the window: the owner's
+                // thread meets it again and can answer it.
+                message.reset();
+            }
+        }
+        wait->offer(message);
+    }
+}
+
+bool Room::await(const std::shared_ptr<MessageWait>& wait)
+{
+    std::lock_guard<std::mutex> lock(_pollsMutex);
+    // A publisher stores _published before it takes _pollsMutex in
+    // offerPolls(): either this sees the message, or that sees the wait.
+    if (wait->number() < _published.load() || _closed.load())
+        return false;
+    wait->_slot = _polls.size();
+    _polls.push_back(wait);
+    return true;
+}
+
+void Room::forget(const std::shared_ptr<MessageWait>& wait)
+{
+    std::lock_guard<std::mutex> lock(_pollsMutex);
+    const std::size_t slot = wait->_slot;
+    if (slot >= _polls.size() || _polls[slot] != wait)
+        return;
+    _polls[slot] = std::move(_polls.back());
+    _polls[slot]->_slot = slot;
+    _polls.pop_back();
 }
 
 void Room::wakeWaiters()

@@ -20,13 +20,15 @@ namespace hchat
 
 class Store;
 class Doorbell;
+class MessageWait;
 
 class Room
 /// A room: its record and its append-only log, numbered 0, 1, 2, … without
 /// gaps. The last `window` messages are kept in memory; older ones are read
 /// from the Store. Readers wait on a condition variable of the room until the
 /// number they want exists, so a waiting reader costs no CPU, and nothing is
-/// queued per reader.
+/// queued per reader. Long polls that also watch their socket are listed
+/// instead (await(): the publisher answers them), streams ring bells.
 ///
 /// Made for thousands of readers woken at once by one message: they wait on
 /// one of several condition variables (each with its own small mutex, by
@@ -99,6 +101,14 @@ public:
     /// deliver it then and there), rung at close. Unsubscribed, a bell is
     /// no longer used by any thread once unsubscribe() returns.
 
+    bool await(const std::shared_ptr<MessageWait>& wait);
+    /// Lists a long poll's wait for message wait->number(): the thread that
+    /// publishes it offers it (MessageWait::offer()), close() rings it. False,
+    /// and not listed, when the message is readable already or the room is
+    /// closed: look again with get().
+    void forget(const std::shared_ptr<MessageWait>& wait);
+    /// Takes the wait off the list (the owner, once it has woken).
+
     void presenceChanged();
     /// Bumps presenceVersion() and rings the bells: the people in the room
     /// changed (PresenceSweeper, at most once a second).
@@ -121,6 +131,8 @@ private:
     /// write to the streams from this thread).
     void wakeWaiters();
     void ringBells();
+    void offerPolls();
+    /// Offers each listed wait whose message is now readable, outside _pollsMutex.
     Lookup fromStore(std::uint64_t n, MessagePtr& out);
 
     const RoomRecord _record;
@@ -156,6 +168,11 @@ private:
     /// no reader or sender of the room, only (un)subscribing.
     std::mutex _bellsMutex;
     std::vector<std::shared_ptr<Doorbell>> _bells;
+    /// Long polls watching their sockets. Each owner lists and unlists its
+    /// wait once per request, so both are O(1) (MessageWait::_slot), and the
+    /// lock is held only to pick the waits due, never while answering them.
+    std::mutex _pollsMutex;
+    std::vector<std::shared_ptr<MessageWait>> _polls;
 };
 
 } // namespace hchat

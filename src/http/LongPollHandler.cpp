@@ -2,17 +2,63 @@
 
 #include "app/Metrics.h"
 #include "app/Settings.h"
-#include "chat/Room.h"
+#include "chat/MessageWait.h"
 #include "http/HttpError.h"
 #include "http/RequestValues.h"
 
-#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/NetException.h>
+
+#include <cerrno>
+#include <chrono>
+#include <sstream>
+#include <sys/socket.h>
 
 namespace hchat
 {
 
 using Poco::Net::HTTPResponse;
+
+namespace
+{
+// Bytes of a next request that POCO has read already: such a request never
+// makes the socket readable again. HTTPSession::buffered() is protected;
+// a pointer to it formed through a derived class may be called on any session.
+struct SessionPeek : Poco::Net::HTTPSession
+{
+    static int bytesIn(const Poco::Net::HTTPSession& session)
+    {
+        return (session.*(&SessionPeek::buffered))();
+    }
+};
+
+// The Date header, formatted once a second per thread: a publisher writes
+// thousands of answers in that second.
+const std::string& httpDate()
+{
+    thread_local std::time_t second = 0;
+    thread_local std::string text;
+    const std::time_t now = std::time(nullptr);
+    if (now != second)
+    {
+        second = now;
+        text = Poco::DateTimeFormatter::format(Poco::Timestamp::fromEpochTime(now),
+                                               Poco::DateTimeFormat::HTTP_FORMAT);
+    }
+    return text;
+}
+
+int millisecondsUntil(std::chrono::steady_clock::time_point deadline)
+{
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    return left.count() > 0 ? static_cast<int>(left.count()) : 0;
+}
+} // namespace
 
 LongPollHandler::LongPollHandler(const ServerContext& context, std::string roomId,
                                  std::string number)
@@ -29,13 +75,21 @@ void LongPollHandler::handle(Poco::Net::HTTPServerRequest& request,
                         "message number must be a non-negative integer");
     auto room = findRoom(_roomId);
     markSeen(request, *room);
+    auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
+    _socket = impl.socket();
+    prepareHead(request, response);
 
     MessagePtr message;
-    Metrics& metrics = _context.metrics;
-    metrics.longPollWaiting.fetch_add(1, std::memory_order_relaxed);
-    Room::Lookup found =
-        room->waitFor(n, Poco::Timespan(_context.settings.longPollTimeout, 0), message);
-    metrics.longPollWaiting.fetch_sub(1, std::memory_order_relaxed);
+    Room::Lookup found = room->get(n, message);
+    if (found == Room::Lookup::NotYet)
+    {
+        if (response.getKeepAlive() && SessionPeek::bytesIn(impl.session()) == 0)
+            found = awaitWatching(response, *room, n, message);
+        else
+            found = awaitQuietly(*room, n, message);
+    }
+    if (_answered)
+        return;
 
     if (found == Room::Lookup::Gone)
         throw HttpError(HTTPResponse::HTTP_GONE,
@@ -44,20 +98,170 @@ void LongPollHandler::handle(Poco::Net::HTTPServerRequest& request,
         throw HttpError(HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "server shutting down");
     if (found == Room::Lookup::NotYet)
     {
-        metrics.longPollTimeouts.fetch_add(1, std::memory_order_relaxed);
+        _context.metrics.longPollTimeouts.fetch_add(1, std::memory_order_relaxed);
         response.setStatusAndReason(HTTPResponse::HTTP_NO_CONTENT);
         response.setContentLength(0);
         response.send();
         return;
     }
-    response.set("X-Chat-Id", std::to_string(message->id()));
-    response.set("X-Chat-Author", message->author());
-    response.set("X-Chat-Time", message->timeText());
-    response.set("X-Chat-Kind", Message::kindName(message->kind()));
-    if (wantsJson(request))
-        send(response, message->json(), "application/json");
+    std::string answer;
+    formatAnswer(*message, answer);
+    sendAll(answer);
+}
+
+Room::Lookup LongPollHandler::awaitQuietly(Room& room, std::uint64_t n, MessagePtr& message)
+{
+    auto& waiting = _context.metrics.longPollWaiting;
+    waiting.fetch_add(1, std::memory_order_relaxed);
+    Room::Lookup found =
+        room.waitFor(n, Poco::Timespan(_context.settings.longPollTimeout, 0), message);
+    waiting.fetch_sub(1, std::memory_order_relaxed);
+    return found;
+}
+
+Room::Lookup LongPollHandler::awaitWatching(Poco::Net::HTTPServerResponse& response, Room& room,
+                                            std::uint64_t n, MessagePtr& message)
+{
+    auto wait =
+        std::make_shared<MessageWait>(n, [this](const MessagePtr& m) { return sendNow(m); });
+    if (!room.await(wait))
+        return room.get(n, message);
+    // Counted as waiting until answered: by a publisher (sendNow()) or below.
+    auto& waiting = _context.metrics.longPollWaiting;
+    waiting.fetch_add(1, std::memory_order_relaxed);
+
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(_context.settings.longPollTimeout);
+    const int socket = _socket.impl()->sockfd();
+    int ready;
+    do
+        ready = wait->wait(socket, millisecondsUntil(deadline));
+    while (ready < 0 && errno == EINTR && !wait->rung()); // a stray signal
+    const bool delivered = wait->finish();
+    room.forget(wait);
+    if (delivered)
+    {
+        _answered = true;
+        return Room::Lookup::Found;
+    }
+
+    Room::Lookup found = Room::Lookup::NotYet;
+    const bool clientSpoke = ready > 0 && !wait->rung();
+    if (!_unsent.empty())
+    {
+        // A publisher began the answer; the rest is this thread's to send.
+        _answered = true;
+        found = Room::Lookup::Found;
+    }
+    else if (clientSpoke && clientLeft())
+    {
+        // Nobody to answer: the thread is free now, not at the timeout.
+        response.setKeepAlive(false);
+        _answered = true;
+    }
+    else if (clientSpoke)
+    {
+        // The client sent its next request before this answer (pipelining):
+        // the socket cannot tell of the client any more, the room can.
+        found = room.waitFor(n, Poco::Timespan(0, millisecondsUntil(deadline) * 1000L), message);
+    }
     else
-        send(response, message->text(), "text/plain; charset=utf-8");
+        found = room.get(n, message); // rung (published, or the room closed) or timed out
+    waiting.fetch_sub(1, std::memory_order_relaxed);
+    if (!_unsent.empty())
+        sendAll(_unsent);
+    return found;
+}
+
+void LongPollHandler::prepareHead(Poco::Net::HTTPServerRequest& request,
+                                  Poco::Net::HTTPServerResponse& response)
+{
+    _json = wantsJson(request);
+    response.setContentType(_json ? "application/json" : "text/plain; charset=utf-8");
+    response.set("Cache-Control", "no-store");
+    // What POCO would write for this response (Connection, Server, …), less
+    // the Date, which is the moment the answer is written.
+    Poco::Net::HTTPResponse head(response.getVersion(), HTTPResponse::HTTP_OK);
+    for (const auto& field : response)
+        if (field.first != "Date")
+            head.add(field.first, field.second);
+    std::ostringstream text;
+    head.write(text);
+    _head = text.str();
+    _head.resize(_head.size() - 2); // the blank line comes after the message's headers
+}
+
+void LongPollHandler::formatAnswer(const Message& message, std::string& out) const
+{
+    const std::string& body = _json ? message.json() : message.text();
+    out.reserve(_head.size() + 200 + message.author().size() + body.size());
+    out += _head;
+    out += "Date: ";
+    out += httpDate();
+    out += "\r\nX-Chat-Id: ";
+    out += std::to_string(message.id());
+    out += "\r\nX-Chat-Author: ";
+    out += message.author();
+    out += "\r\nX-Chat-Time: ";
+    out += message.timeText();
+    out += "\r\nX-Chat-Kind: ";
+    out += Message::kindName(message.kind());
+    out += "\r\nContent-Length: ";
+    out += std::to_string(body.size());
+    out += "\r\n\r\n";
+    out += body;
+}
+
+bool LongPollHandler::sendNow(const MessagePtr& message) noexcept
+{
+    try
+    {
+        // One buffer per publishing thread, reused for every poll.
+        thread_local std::string out;
+        out.clear();
+        formatAnswer(*message, out);
+        ssize_t sent =
+            ::send(_socket.impl()->sockfd(), out.data(), out.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (sent < 0)
+        {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                return false; // the client is gone: the owner finds out when it answers
+            sent = 0;
+        }
+        if (static_cast<std::size_t>(sent) < out.size())
+            _unsent.assign(out, static_cast<std::size_t>(sent), std::string::npos);
+        if (out.capacity() > 64 * 1024)
+            std::string().swap(out);
+        if (!_unsent.empty())
+            return false;
+        _context.metrics.longPollWaiting.fetch_sub(1, std::memory_order_relaxed);
+        return true;
+    }
+    catch (...)
+    {
+        return false; // out of memory: the owner answers
+    }
+}
+
+void LongPollHandler::sendAll(const std::string& bytes)
+{
+    const char* data = bytes.data();
+    std::size_t size = bytes.size();
+    while (size > 0)
+    {
+        const int sent = _socket.sendBytes(data, static_cast<int>(size), MSG_NOSIGNAL);
+        if (sent <= 0)
+            throw Poco::Net::ConnectionResetException("the client is gone");
+        data += sent;
+        size -= static_cast<std::size_t>(sent);
+    }
+}
+
+bool LongPollHandler::clientLeft() const
+{
+    char next;
+    const ssize_t got = ::recv(_socket.impl()->sockfd(), &next, 1, MSG_PEEK | MSG_DONTWAIT);
+    return got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
 }
 
 } // namespace hchat

@@ -1,6 +1,10 @@
 #pragma once
 
+#include "chat/Message.h"
+#include "chat/Room.h"
 #include "http/EndpointHandler.h"
+
+#include <Poco/Net/StreamSocket.h>
 
 #include <string>
 
@@ -11,8 +15,8 @@ class LongPollHandler : public EndpointHandler
 /// GET /msg/<id>/<n>
 ///
 /// Message n of room <id>, the original hchatd's long poll. If n does not
-/// exist yet, the request waits (on the room's condition variable, costing
-/// no CPU) until it does, at most longpoll.timeout seconds.
+/// exist yet, the request waits (costing no CPU) until it does, at most
+/// longpoll.timeout seconds.
 ///
 ///   200 text/plain; charset=utf-8   body: the text exactly as sent
 ///       X-Chat-Id: n, X-Chat-Author: name, X-Chat-Time: 2026-11-22T03:01:08.123Z,
@@ -27,6 +31,13 @@ class LongPollHandler : public EndpointHandler
 ///
 /// Numbers increase by one with no gaps, so a client reads n, n+1, … and
 /// never misses or repeats a message. A poll marks its client as present.
+///
+/// How it waits: a keep-alive request sleeps in a poll of its socket,
+/// listed with the room (MessageWait), and the thread that publishes n
+/// writes the 200 itself; this thread wakes when the client sends its next
+/// request (or leaves: it is then freed at once). Requests on a closing
+/// connection, or behind which the client already sent another (pipelining),
+/// wait on the room's condition variable instead and answer themselves.
 {
 public:
     LongPollHandler(const ServerContext& context, std::string roomId, std::string number);
@@ -36,8 +47,30 @@ protected:
                 Poco::Net::HTTPServerResponse& response) override;
 
 private:
+    Room::Lookup awaitWatching(Poco::Net::HTTPServerResponse& response, Room& room, std::uint64_t n,
+                               MessagePtr& message);
+    /// Waits for n on the socket and the room at once; sets _answered when
+    /// a publisher answered or the client left.
+    Room::Lookup awaitQuietly(Room& room, std::uint64_t n, MessagePtr& message);
+    /// Waits for n on the room's condition variable only.
+    void prepareHead(Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response);
+    void formatAnswer(const Message& message, std::string& out) const;
+    /// The whole 200 for the message: _head, then what depends on the
+    /// message and the moment (Date), then the body.
+    bool sendNow(const MessagePtr& message) noexcept;
+    /// MessageWait::Deliver, on a publisher's thread: a non-blocking send;
+    /// what does not fit is left in _unsent.
+    void sendAll(const std::string& bytes);
+    bool clientLeft() const;
+
     std::string _roomId;
     std::string _number;
+    Poco::Net::StreamSocket _socket;
+    std::string _head; ///< status line and the headers that do not depend on the message
+    bool _json = false;
+    std::string _unsent; ///< what a publisher could not send; the owner sends it
+    bool _answered = false;
 };
 
 } // namespace hchat

@@ -2,7 +2,11 @@
 #include "support/TestClient.h"
 
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPCookie.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/StreamCopier.h>
 #include <Poco/StringTokenizer.h>
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -24,6 +28,9 @@ class HchatdFlowTest : public CppUnit::TestFixture
     CPPUNIT_TEST(sendThenReadBack);
     CPPUNIT_TEST(longPollHangsUntilMessageExists);
     CPPUNIT_TEST(longPollTimesOutWith204);
+    CPPUNIT_TEST(longPollsOnOneConnectionGetEveryMessageInOrder);
+    CPPUNIT_TEST(longPollEndsWhenItsClientLeaves);
+    CPPUNIT_TEST(pipelinedLongPollsAreAnsweredInOrder);
     CPPUNIT_TEST(jsonMessagesAndRoomObject);
     CPPUNIT_TEST(listingShowsPublicNeverUnlisted);
     CPPUNIT_TEST(formSendWithNickAndCookie);
@@ -40,9 +47,11 @@ class HchatdFlowTest : public CppUnit::TestFixture
         return Poco::JSON::Parser().parse(text);
     }
 
-    int waitingLongPolls()
+    int waitingLongPolls() { return waitingLongPolls(client()); }
+
+    static int waitingLongPolls(TestClient c)
     {
-        Reply metrics = client().get("/metrics");
+        Reply metrics = c.get("/metrics");
         const std::string key = "\nhchatd_longpoll_waiting ";
         auto at = metrics.body.find(key);
         return at == std::string::npos ? -1 : std::stoi(metrics.body.substr(at + key.size()));
@@ -156,6 +165,119 @@ public:
         CPPUNIT_ASSERT(sentBeforeAnswer);
         CPPUNIT_ASSERT_EQUAL(200, got.status);
         CPPUNIT_ASSERT_EQUAL(std::string("finally"), got.body);
+    }
+
+    void waitUntilPollsWait(int count)
+    {
+        for (int i = 0; i < 400 && waitingLongPolls() != count; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        CPPUNIT_ASSERT_EQUAL(count, waitingLongPolls());
+    }
+
+    void longPollsOnOneConnectionGetEveryMessageInOrder()
+    {
+        // A keep-alive client's polls are answered by the thread that
+        // publishes the message; each answer must be whole, so that the
+        // next request on the connection is read right.
+        std::string id = client().createRoom("keep", false);
+        Poco::Net::HTTPClientSession session(_daemon->host(), _daemon->port());
+        session.setKeepAlive(true);
+        session.setTimeout(Poco::Timespan(5, 0));
+        int localPort = -1;
+        for (int n = 0; n < 20; ++n)
+        {
+            Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET,
+                                           "/msg/" + id + "/" + std::to_string(n),
+                                           Poco::Net::HTTPMessage::HTTP_1_1);
+            request.setKeepAlive(true);
+            const bool asJson = n % 2 == 1;
+            if (asJson)
+                request.set("Accept", "application/json");
+            session.sendRequest(request).flush(); // POCO sends it only then
+            if (n == 0)
+                localPort = session.socket().address().port();
+            waitUntilPollsWait(1);
+            const std::string text = "message " + std::to_string(n) + " \xc3\xa9";
+            CPPUNIT_ASSERT_EQUAL(200, client().post("/send/" + id, text, "text/plain").status);
+
+            Poco::Net::HTTPResponse response;
+            std::istream& in = session.receiveResponse(response);
+            std::string body;
+            Poco::StreamCopier::copyToString(in, body);
+            CPPUNIT_ASSERT_EQUAL(200, static_cast<int>(response.getStatus()));
+            CPPUNIT_ASSERT_EQUAL(std::to_string(n), response.get("X-Chat-Id"));
+            CPPUNIT_ASSERT_EQUAL(std::string("message"), response.get("X-Chat-Kind"));
+            CPPUNIT_ASSERT(response.has("Date"));
+            CPPUNIT_ASSERT(response.getKeepAlive());
+            CPPUNIT_ASSERT_EQUAL(static_cast<std::streamsize>(body.size()),
+                                 response.getContentLength64());
+            if (asJson)
+            {
+                CPPUNIT_ASSERT_EQUAL(std::string("application/json"), response.getContentType());
+                CPPUNIT_ASSERT_EQUAL(
+                    text,
+                    json(body).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("text"));
+            }
+            else
+            {
+                CPPUNIT_ASSERT_EQUAL(std::string("text/plain; charset=utf-8"),
+                                     response.getContentType());
+                CPPUNIT_ASSERT_EQUAL(text, body);
+            }
+            // Still the first connection: the daemon kept it open.
+            CPPUNIT_ASSERT_EQUAL(localPort, static_cast<int>(session.socket().address().port()));
+        }
+        waitUntilPollsWait(0);
+    }
+
+    void longPollEndsWhenItsClientLeaves()
+    {
+        // Its own daemon, with a timeout far beyond the test: the poll must
+        // end because the client left, not because it timed out.
+        DaemonProcess daemon(std::map<std::string, std::string>{{"longpoll.timeout", "60"}});
+        TestClient c(daemon.host(), daemon.port());
+        std::string id = c.createRoom("leaving", false);
+        {
+            Poco::Net::StreamSocket socket(
+                Poco::Net::SocketAddress(daemon.host(), static_cast<Poco::UInt16>(daemon.port())));
+            const std::string poll = "GET /msg/" + id + "/0 HTTP/1.1\r\nHost: x\r\n\r\n";
+            socket.sendBytes(poll.data(), static_cast<int>(poll.size()));
+            for (int i = 0; i < 400 && waitingLongPolls(c) != 1; ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            CPPUNIT_ASSERT_EQUAL(1, waitingLongPolls(c));
+        } // closed
+        for (int i = 0; i < 400 && waitingLongPolls(c) != 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        CPPUNIT_ASSERT_EQUAL(0, waitingLongPolls(c));
+        // Nothing was sent or lost on its account.
+        CPPUNIT_ASSERT_EQUAL(200, c.post("/send/" + id, "after", "text/plain").status);
+        CPPUNIT_ASSERT_EQUAL(std::string("after"), c.get("/msg/" + id + "/0").body);
+    }
+
+    void pipelinedLongPollsAreAnsweredInOrder()
+    {
+        // The second request arrives with the first, before either has an
+        // answer: both are answered, in order, on the one connection.
+        std::string id = client().createRoom("pipelined", false);
+        std::thread sender(
+            [&]
+            {
+                for (int i = 0; i < 400 && waitingLongPolls() != 1; ++i)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                client().post("/send/" + id, "first", "text/plain");
+                client().post("/send/" + id, "second", "text/plain");
+            });
+        const std::string path = "/msg/" + id + "/";
+        std::string answer =
+            client().raw("GET " + path + "0 HTTP/1.1\r\nHost: x\r\n\r\n" + "GET " + path +
+                         "1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        sender.join();
+        const auto first = answer.find("X-Chat-Id: 0\r\n");
+        const auto second = answer.find("X-Chat-Id: 1\r\n");
+        CPPUNIT_ASSERT_MESSAGE(answer, first != std::string::npos && second != std::string::npos);
+        CPPUNIT_ASSERT(first < second);
+        CPPUNIT_ASSERT(answer.find("\r\n\r\nfirst") < second);
+        CPPUNIT_ASSERT(answer.find("\r\n\r\nsecond") > second);
     }
 
     void longPollTimesOutWith204()

@@ -3,6 +3,9 @@
 
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -110,12 +113,39 @@ public:
         Poco::File(dir).remove(true);
     }
 
+    static bool waiting(TestClient& c, int polls)
+    {
+        for (int i = 0; i < 200; ++i)
+        {
+            if (c.get("/metrics")
+                    .body.find("\nhchatd_longpoll_waiting " + std::to_string(polls) + "\n") !=
+                std::string::npos)
+                return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return false;
+    }
+
     void stopsCleanlyOn(int signal)
     {
         DaemonProcess daemon(std::map<std::string, std::string>{{"longpoll.timeout", "30"}});
         TestClient c(daemon.host(), daemon.port());
         std::string room = c.createRoom("stop", false);
         c.post("/send/" + room, "kept", "text/plain");
+
+        // A keep-alive client whose poll was answered and who has not asked
+        // again: its connection's thread still sleeps, and must not hold up the stop.
+        Poco::Net::HTTPClientSession idle(daemon.host(), static_cast<Poco::UInt16>(daemon.port()));
+        idle.setKeepAlive(true);
+        Poco::Net::HTTPRequest poll(Poco::Net::HTTPRequest::HTTP_GET, "/msg/" + room + "/1",
+                                    Poco::Net::HTTPMessage::HTTP_1_1);
+        idle.sendRequest(poll).flush(); // POCO sends it only then
+        CPPUNIT_ASSERT(waiting(c, 1));
+        c.post("/send/" + room, "answered", "text/plain");
+        Poco::Net::HTTPResponse answered;
+        idle.receiveResponse(answered).ignore(1000);
+        CPPUNIT_ASSERT_EQUAL(200, static_cast<int>(answered.getStatus()));
+
         int pollStatus = -1;
         std::thread poller(
             [&]
@@ -123,17 +153,14 @@ public:
                 try
                 {
                     pollStatus =
-                        TestClient(daemon.host(), daemon.port()).get("/msg/" + room + "/1").status;
+                        TestClient(daemon.host(), daemon.port()).get("/msg/" + room + "/2").status;
                 }
                 catch (const Poco::Exception&)
                 {
                     pollStatus = 0; // connection closed without an answer
                 }
             });
-        for (int i = 0; i < 100 && c.get("/metrics").body.find("\nhchatd_longpoll_waiting 1") ==
-                                       std::string::npos;
-             ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        CPPUNIT_ASSERT(waiting(c, 1));
         double took = 0;
         int status = daemon.stop(signal, 5, took);
         poller.join();
