@@ -4,8 +4,6 @@
 #include "chat/Room.h"
 #include "http/EndpointHandler.h"
 
-#include <Poco/Net/StreamSocket.h>
-
 #include <string>
 
 namespace hchat
@@ -66,7 +64,7 @@ private:
 
     std::string _roomId;
     std::string _number;
-    Poco::Net::StreamSocket _socket;
+    int _socket = -1;  ///< the connection's, blocking (POCO's)
     std::string _head; ///< status line and the headers that do not depend on the message
     bool _json = false;
     std::string _unsent; ///< what a publisher could not send; the owner sends it
