@@ -10,7 +10,8 @@ namespace hchat
 
 Message::Message(std::uint64_t id, MessageKind kind, std::string author, Poco::Timestamp time,
                  std::string text)
-    : _id(id), _kind(kind), _author(std::move(author)), _time(time), _text(std::move(text))
+    : _id(id), _kind(kind), _author(std::move(author)), _time(time), _text(std::move(text)),
+      _timeText(formatTime(time))
 {
     Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
     object.set("type", "message");
@@ -22,11 +23,6 @@ Message::Message(std::uint64_t id, MessageKind kind, std::string author, Poco::T
     std::ostringstream out;
     object.stringify(out);
     _json = out.str();
-}
-
-std::string Message::timeText() const
-{
-    return formatTime(_time);
 }
 
 std::string Message::formatTime(const Poco::Timestamp& time)

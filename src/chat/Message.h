@@ -37,8 +37,9 @@ public:
     const std::string& json() const { return _json; }
     /// {"type":"message","id":…,"kind":…,"author":…,"time":…,"text":…}
 
-    std::string timeText() const;
-    /// RFC 3339, UTC, milliseconds: 2026-11-22T03:01:08.123Z
+    const std::string& timeText() const { return _timeText; }
+    /// RFC 3339, UTC, milliseconds: 2026-11-22T03:01:08.123Z (formatted
+    /// once: a long poll answer carries it in a header for every delivery)
 
     static const char* kindName(MessageKind kind);
     static bool parseKind(const std::string& name, MessageKind& kind);
@@ -50,6 +51,7 @@ private:
     std::string _author;
     Poco::Timestamp _time;
     std::string _text;
+    std::string _timeText;
     std::string _json;
 };
 
