@@ -12,11 +12,6 @@ ConnectionGate::ConnectionGate(int maxThreads, int perAddress, Counters counters
 {
 }
 
-void ConnectionGate::watch(std::function<int()> threadsInUse)
-{
-    _threadsInUse = std::move(threadsInUse);
-}
-
 void ConnectionGate::refuse(const Poco::Net::StreamSocket& socket, const std::string& why) const
 {
     const std::string answer = _refusal(why);
@@ -46,13 +41,14 @@ bool ConnectionGate::accept(const Poco::Net::StreamSocket& socket)
     {
         return false; // gone before we looked
     }
-    if (_threadsInUse && _threadsInUse() >= _maxThreads)
+    std::lock_guard<std::mutex> lock(_mutex);
+    // Every open connection holds a thread or waits in the queue for one.
+    if (_holders.size() >= static_cast<std::size_t>(_maxThreads))
     {
         _counters.busy.fetch_add(1, std::memory_order_relaxed);
         refuse(socket, "server busy: every connection thread is in use, try again");
         return false;
     }
-    std::lock_guard<std::mutex> lock(_mutex);
     int& open = _open[address];
     if (_perAddress > 0 && open >= _perAddress)
     {

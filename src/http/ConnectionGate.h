@@ -19,7 +19,8 @@ namespace hchat
 
 class ConnectionGate : public Poco::Net::TCPServerConnectionFilter
 /// Decides on the acceptor thread, before a connection takes a thread:
-///   - when every thread is busy, answers at once (HTTP: "503 Service
+///   - when every thread is busy (maxThreads connections are open, queued
+///     ones and handed-over streams included), answers at once (HTTP: "503 Service
 ///     Unavailable", line protocol: an ERROR line) and closes, instead of
 ///     letting the client hang in a queue;
 ///   - when an address already has limits.connectionsPerAddress open
@@ -43,11 +44,6 @@ public:
     ConnectionGate(int maxThreads, int perAddress, Counters counters, Refusal refusal,
                    const std::string& loggerName);
 
-    void watch(std::function<int()> threadsInUse);
-    /// What decides "every thread busy": the connection threads in use
-    /// (queued connections included), compared with maxThreads. Call before
-    /// the server starts.
-
     bool accept(const Poco::Net::StreamSocket& socket) override;
 
     void addHolder(const Poco::Net::Socket& connection);
@@ -65,7 +61,6 @@ private:
     const int _perAddress;
     Counters _counters;
     Refusal _refusal;
-    std::function<int()> _threadsInUse;
     Poco::Logger& _logger;
     std::mutex _mutex;
     std::unordered_map<std::string, int> _open; ///< open connections per address

@@ -55,10 +55,6 @@ HttpServer::HttpServer(const Settings& settings, const ServerContext& context)
     _server = std::make_unique<Poco::Net::TCPServer>(
         new TrackedConnectionFactory(params, _dispatcher, _gate, context.metrics), _threads,
         _socket, params);
-    _gate->watch(
-        [this] {
-            return _server->currentConnections() + _server->queuedConnections() + _streams->count();
-        });
     _server->setConnectionFilter(_gate);
 }
 

@@ -42,8 +42,6 @@ LineServer::LineServer(const Settings& settings, const ServerContext& context)
     params->setThreadIdleTime(Poco::Timespan(60, 0));
     _server = std::make_unique<Poco::Net::TCPServer>(new LineSessionFactory(context, *this, _gate),
                                                      _threads, _socket, params);
-    _gate->watch([server = _server.get()]
-                 { return server->currentConnections() + server->queuedConnections(); });
     _server->setConnectionFilter(_gate);
 }
 

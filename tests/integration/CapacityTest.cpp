@@ -148,13 +148,17 @@ public:
             first.reset(); // a stream ends: its slot comes back
             CPPUNIT_ASSERT_EQUAL(200, statusSoon(daemon, 200));
         }
-        // In all: with http.maxThreads = 4, four streams make the server busy.
+        // In all: with http.maxThreads = 4, four open connections (streams)
+        // make the server busy, and not fewer.
         {
             DaemonProcess daemon(std::map<std::string, std::string>{{"http.maxThreads", "4"}});
             const std::string room = fresh(daemon).createRoom("busy", true);
             std::vector<std::unique_ptr<WsClient>> streams;
-            for (int i = 0; i < 4; ++i)
+            for (int i = 0; i < 3; ++i)
                 streams.push_back(openWs(daemon, room));
+            // Three connections open: the fourth is served.
+            CPPUNIT_ASSERT_EQUAL(200, fresh(daemon).get("/healthz").status);
+            streams.push_back(openWs(daemon, room));
             Reply refused = fresh(daemon).get("/healthz");
             CPPUNIT_ASSERT_EQUAL(503, refused.status);
             CPPUNIT_ASSERT(refused.body.find("server busy") != std::string::npos);
