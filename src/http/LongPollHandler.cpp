@@ -5,13 +5,13 @@
 #include "chat/MessageWait.h"
 #include "http/HttpError.h"
 #include "http/RequestValues.h"
+#include "http/SocketSend.h"
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/HTTPServerSession.h>
-#include <Poco/Net/NetException.h>
 
 #include <cerrno>
 #include <chrono>
@@ -107,7 +107,7 @@ void LongPollHandler::handle(Poco::Net::HTTPServerRequest& request,
     }
     std::string answer;
     formatAnswer(*message, answer);
-    sendAll(answer);
+    SocketSend::all(_socket, answer.data(), answer.size());
 }
 
 Room::Lookup LongPollHandler::awaitQuietly(Room& room, std::uint64_t n, MessagePtr& message)
@@ -169,7 +169,7 @@ Room::Lookup LongPollHandler::awaitWatching(Poco::Net::HTTPServerResponse& respo
         found = room.get(n, message); // rung (published, or the room closed) or timed out
     waiting.fetch_sub(1, std::memory_order_relaxed);
     if (!_unsent.empty())
-        sendAll(_unsent);
+        SocketSend::all(_socket, _unsent.data(), _unsent.size());
     return found;
 }
 
@@ -227,15 +227,8 @@ bool LongPollHandler::sendNow(const MessagePtr& message) noexcept
         thread_local std::string out;
         out.clear();
         formatAnswer(*message, out);
-        ssize_t sent = ::send(_socket, out.data(), out.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (sent < 0)
-        {
-            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-                return false; // the client is gone: the owner finds out when it answers
-            sent = 0;
-        }
-        if (static_cast<std::size_t>(sent) < out.size())
-            _unsent.assign(out, static_cast<std::size_t>(sent), std::string::npos);
+        if (!SocketSend::withoutWaiting(_socket, out, _unsent))
+            return false; // the client is gone: the owner finds out when it answers
         if (out.capacity() > 64 * 1024)
             std::string().swap(out);
         if (!_unsent.empty())
@@ -246,24 +239,6 @@ bool LongPollHandler::sendNow(const MessagePtr& message) noexcept
     catch (...)
     {
         return false; // out of memory: the owner answers
-    }
-}
-
-void LongPollHandler::sendAll(const std::string& bytes)
-{
-    const char* data = bytes.data();
-    std::size_t size = bytes.size();
-    while (size > 0)
-    {
-        const ssize_t sent = ::send(_socket, data, size, MSG_NOSIGNAL);
-        if (sent < 0 && errno == EINTR)
-            continue;
-        if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            throw Poco::TimeoutException("the client stopped reading");
-        if (sent <= 0)
-            throw Poco::Net::ConnectionResetException("the client is gone");
-        data += sent;
-        size -= static_cast<std::size_t>(sent);
     }
 }
 

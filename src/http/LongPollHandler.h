@@ -59,7 +59,6 @@ private:
     bool sendNow(const MessagePtr& message) noexcept;
     /// MessageWait::Deliver, on a publisher's thread: a non-blocking send;
     /// what does not fit is left in _unsent.
-    void sendAll(const std::string& bytes);
     bool clientLeft() const;
 
     std::string _roomId;

@@ -1,9 +1,6 @@
 #include "http/Outbox.h"
 
-#include <Poco/Exception.h>
-
-#include <cerrno>
-#include <sys/socket.h>
+#include "http/SocketSend.h"
 
 namespace hchat
 {
@@ -38,19 +35,12 @@ bool Outbox::deliverNow() noexcept
         thread_local std::string out;
         out.clear();
         _format(slice, out);
-        ssize_t sent = ::send(_socket, out.data(), out.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (sent < 0)
+        if (!SocketSend::withoutWaiting(_socket, out, _unsent))
         {
-            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-            {
-                // The client is gone; its thread finds out by itself.
-                _open = false;
-                return false;
-            }
-            sent = 0;
+            // The client is gone; its thread finds out by itself.
+            _open = false;
+            return false;
         }
-        if (static_cast<std::size_t>(sent) < out.size())
-            _unsent.assign(out, static_cast<std::size_t>(sent), std::string::npos);
         if (out.capacity() > 64 * 1024)
             std::string().swap(out);
         return _unsent.empty();
@@ -68,7 +58,7 @@ std::unique_lock<std::mutex> Outbox::claim()
     std::unique_lock<std::mutex> lock(_mutex);
     if (!_unsent.empty())
     {
-        sendAll(_unsent.data(), _unsent.size());
+        SocketSend::all(_socket, _unsent.data(), _unsent.size());
         std::string().swap(_unsent);
     }
     return lock;
@@ -76,23 +66,7 @@ std::unique_lock<std::mutex> Outbox::claim()
 
 void Outbox::write(const std::string& bytes)
 {
-    sendAll(bytes.data(), bytes.size());
-}
-
-void Outbox::sendAll(const char* data, std::size_t size)
-{
-    while (size > 0)
-    {
-        const ssize_t sent = ::send(_socket, data, size, MSG_NOSIGNAL);
-        if (sent < 0 && errno == EINTR)
-            continue;
-        if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            throw Poco::TimeoutException("the client stopped reading");
-        if (sent <= 0)
-            throw Poco::IOException("the client is gone");
-        data += sent;
-        size -= static_cast<std::size_t>(sent);
-    }
+    SocketSend::all(_socket, bytes.data(), bytes.size());
 }
 
 } // namespace hchat

@@ -71,8 +71,6 @@ public:
     void formatSlice(const Cursor::Slice& slice, std::string& out) const { _format(slice, out); }
 
 private:
-    void sendAll(const char* data, std::size_t size);
-
     const int _socket;
     const Format _format;
     std::mutex _mutex;
