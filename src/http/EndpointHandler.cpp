@@ -189,7 +189,12 @@ std::string EndpointHandler::wantedNick(const Poco::Net::HTTPServerRequest& requ
 People::Outcome EndpointHandler::markSeen(const Poco::Net::HTTPServerRequest& request, Room& room,
                                           const std::string& wanted)
 {
-    const std::string key = personKey(request);
+    return markSeen(personKey(request), room, wanted);
+}
+
+People::Outcome EndpointHandler::markSeen(const std::string& key, Room& room,
+                                          const std::string& wanted)
+{
     People::Outcome outcome =
         _context.people.seen(room.id(), key, wanted, Nickname::guestName(key), Poco::Timestamp());
     _context.announcer.renamed(outcome);

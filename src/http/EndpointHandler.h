@@ -64,6 +64,9 @@ protected:
     /// The person making a long poll or send is in the room (People::seen),
     /// under `wanted` if given and free; a rename is announced.
 
+    People::Outcome markSeen(const std::string& key, Room& room, const std::string& wanted = "");
+    /// The same for a person whose personKey() is known.
+
     void spendToken(const Poco::Net::HTTPServerRequest& request, const std::string& refusal);
     /// Takes one action from the person's limits.messagesPerSecond budget;
     /// HttpError 429 with Retry-After (and the refusal as body) when it is spent.

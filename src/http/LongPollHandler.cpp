@@ -4,6 +4,7 @@
 #include "app/Settings.h"
 #include "chat/MessageWait.h"
 #include "http/HttpError.h"
+#include "http/NextPoll.h"
 #include "http/RequestValues.h"
 #include "http/SocketSend.h"
 
@@ -12,9 +13,11 @@
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/HTTPServerSession.h>
+#include <Poco/String.h>
 
 #include <cerrno>
 #include <chrono>
+#include <memory>
 #include <sys/socket.h>
 
 namespace hchat
@@ -73,24 +76,39 @@ void LongPollHandler::handle(Poco::Net::HTTPServerRequest& request,
         throw HttpError(HTTPResponse::HTTP_BAD_REQUEST,
                         "message number must be a non-negative integer");
     auto room = findRoom(_roomId);
-    markSeen(request, *room);
+    _personKey = personKey(request);
+    markSeen(_personKey, *room);
     auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
     // The descriptor, not a StreamSocket copy (a reference count and a
     // dynamic_cast per poll): the request, and so the socket, outlives this call.
     _socket = impl.socket().impl()->sockfd();
+    _session = &impl.session();
     prepareHead(request, response);
+    const bool servesNext = notePlainRequest(request);
 
+    while (answer(response, *room, n) && servesNext && takeNextRequest(response, n))
+    {
+        _context.metrics.httpRequests.fetch_add(1, std::memory_order_relaxed);
+        markSeen(_personKey, *room);
+    }
+}
+
+bool LongPollHandler::answer(Poco::Net::HTTPServerResponse& response, Room& room, std::uint64_t n)
+{
+    _answered = false;
+    _nextRequestWaiting = false;
+    _unsent.clear();
     MessagePtr message;
-    Room::Lookup found = room->get(n, message);
+    Room::Lookup found = room.get(n, message);
     if (found == Room::Lookup::NotYet)
     {
-        if (response.getKeepAlive() && SessionPeek::bytesIn(impl.session()) == 0)
-            found = awaitWatching(response, *room, n, message);
+        if (response.getKeepAlive() && SessionPeek::bytesIn(*_session) == 0)
+            found = awaitWatching(response, room, n, message);
         else
-            found = awaitQuietly(*room, n, message);
+            found = awaitQuietly(room, n, message);
     }
     if (_answered)
-        return;
+        return _nextRequestWaiting;
 
     if (found == Room::Lookup::Gone)
         throw HttpError(HTTPResponse::HTTP_GONE,
@@ -103,11 +121,62 @@ void LongPollHandler::handle(Poco::Net::HTTPServerRequest& request,
         response.setStatusAndReason(HTTPResponse::HTTP_NO_CONTENT);
         response.setContentLength(0);
         response.send();
-        return;
+        return false;
     }
     std::string answer;
     formatAnswer(*message, answer);
     SocketSend::all(_socket, answer.data(), answer.size());
+    return false;
+}
+
+bool LongPollHandler::notePlainRequest(const Poco::Net::HTTPServerRequest& request)
+{
+    if (request.getVersion() != Poco::Net::HTTPMessage::HTTP_1_1)
+        return false;
+    int accepts = 0, cookies = 0;
+    for (const auto& field : request)
+    {
+        if (Poco::icompare(field.first, "Accept") == 0)
+        {
+            ++accepts;
+            _accept = field.second;
+        }
+        else if (Poco::icompare(field.first, "Cookie") == 0)
+        {
+            ++cookies;
+            _cookie = field.second;
+        }
+    }
+    _hasAccept = accepts == 1;
+    _hasCookie = cookies == 1;
+    return accepts <= 1 && cookies <= 1;
+}
+
+bool LongPollHandler::takeNextRequest(Poco::Net::HTTPServerResponse& response, std::uint64_t& n)
+{
+    // On the heap, and only now: a thread's stack pages stay resident, and
+    // an idle poll should cost as little memory as possible.
+    const std::size_t capacity = 4096; // longer heads are left to POCO
+    std::unique_ptr<char[]> bytes(new char[capacity]);
+    const ssize_t got = ::recv(_socket, bytes.get(), capacity, MSG_PEEK | MSG_DONTWAIT);
+    if (got <= 0)
+        return false;
+    NextPoll next;
+    const std::size_t length = next.parse(bytes.get(), static_cast<std::size_t>(got));
+    // Only a request that POCO would hand to this handler with the same
+    // person and the same answer format; anything else is POCO's to read.
+    if (length == 0 || next.room != _roomId || next.hasAccept != _hasAccept ||
+        next.accept != _accept || next.hasCookie != _hasCookie || next.cookie != _cookie ||
+        !RequestValues::parseNumber(next.number, n))
+        return false;
+    // Peeked, so in the socket's buffer: this does not block.
+    if (::recv(_socket, bytes.get(), length, MSG_WAITALL) != static_cast<ssize_t>(length))
+    {
+        response.setKeepAlive(false); // half a request read: the connection is unusable
+        return false;
+    }
+    _number = std::move(next.number);
+    return true;
 }
 
 Room::Lookup LongPollHandler::awaitQuietly(Room& room, std::uint64_t n, MessagePtr& message)
@@ -142,6 +211,7 @@ Room::Lookup LongPollHandler::awaitWatching(Poco::Net::HTTPServerResponse& respo
     if (delivered)
     {
         _answered = true;
+        _nextRequestWaiting = ready > 0 && !wait->rung();
         return Room::Lookup::Found;
     }
 

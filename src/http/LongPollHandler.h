@@ -4,6 +4,8 @@
 #include "chat/Room.h"
 #include "http/EndpointHandler.h"
 
+#include <Poco/Net/HTTPSession.h>
+
 #include <string>
 
 namespace hchat
@@ -33,9 +35,12 @@ class LongPollHandler : public EndpointHandler
 /// How it waits: a keep-alive request sleeps in a poll of its socket,
 /// listed with the room (MessageWait), and the thread that publishes n
 /// writes the 200 itself; this thread wakes when the client sends its next
-/// request (or leaves: it is then freed at once). Requests on a closing
-/// connection, or behind which the client already sent another (pipelining),
-/// wait on the room's condition variable instead and answer themselves.
+/// request (or leaves: it is then freed at once). If that request is the
+/// same poll for a later n, asked the same way (NextPoll), this thread reads
+/// and serves it itself; anything else goes back to POCO. Requests on a
+/// closing connection, or behind which the client already sent another
+/// (pipelining), wait on the room's condition variable instead and answer
+/// themselves.
 {
 public:
     LongPollHandler(const ServerContext& context, std::string roomId, std::string number);
@@ -45,12 +50,24 @@ protected:
                 Poco::Net::HTTPServerResponse& response) override;
 
 private:
+    bool answer(Poco::Net::HTTPServerResponse& response, Room& room, std::uint64_t n);
+    /// Answers poll n (200, 204, or an HttpError). True when a publisher
+    /// wrote the 200 and the client has sent more bytes since: the next
+    /// request may be taken by takeNextRequest().
     Room::Lookup awaitWatching(Poco::Net::HTTPServerResponse& response, Room& room, std::uint64_t n,
                                MessagePtr& message);
     /// Waits for n on the socket and the room at once; sets _answered when
     /// a publisher answered or the client left.
     Room::Lookup awaitQuietly(Room& room, std::uint64_t n, MessagePtr& message);
     /// Waits for n on the room's condition variable only.
+    bool notePlainRequest(const Poco::Net::HTTPServerRequest& request);
+    /// Keeps the first request's Accept and Cookie, which the next requests
+    /// must repeat to be taken here. False when the connection's requests
+    /// must all go through POCO (not HTTP/1.1, repeated headers).
+    bool takeNextRequest(Poco::Net::HTTPServerResponse& response, std::uint64_t& n);
+    /// Reads the client's next request off the socket when it is a plain
+    /// long poll (NextPoll) for this room, asking as the first did, and
+    /// sets n; otherwise leaves its bytes to POCO and returns false.
     void prepareHead(Poco::Net::HTTPServerRequest& request,
                      Poco::Net::HTTPServerResponse& response);
     void formatAnswer(const Message& message, std::string& out) const;
@@ -68,6 +85,13 @@ private:
     bool _json = false;
     std::string _unsent; ///< what a publisher could not send; the owner sends it
     bool _answered = false;
+    bool _nextRequestWaiting = false; ///< set with _answered: the client spoke since
+    const Poco::Net::HTTPSession* _session = nullptr; ///< POCO's, for its read buffer
+    std::string _personKey; ///< the first request's, which the next ones share
+    bool _hasAccept = false;
+    std::string _accept;
+    bool _hasCookie = false;
+    std::string _cookie;
 };
 
 } // namespace hchat

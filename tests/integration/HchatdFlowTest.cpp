@@ -1,4 +1,7 @@
+#include "chat/IdGenerator.h"
+#include "chat/Nickname.h"
 #include "support/DaemonProcess.h"
+#include "support/RawHttpConnection.h"
 #include "support/TestClient.h"
 
 #include <Poco/JSON/Parser.h>
@@ -7,6 +10,7 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -31,6 +35,8 @@ class HchatdFlowTest : public CppUnit::TestFixture
     CPPUNIT_TEST(longPollsOnOneConnectionGetEveryMessageInOrder);
     CPPUNIT_TEST(longPollEndsWhenItsClientLeaves);
     CPPUNIT_TEST(pipelinedLongPollsAreAnsweredInOrder);
+    CPPUNIT_TEST(requestsAfterAnAnsweredPollAreAnsweredAsAsked);
+    CPPUNIT_TEST(badNumberAfterAnAnsweredPollIs400);
     CPPUNIT_TEST(jsonMessagesAndRoomObject);
     CPPUNIT_TEST(listingShowsPublicNeverUnlisted);
     CPPUNIT_TEST(formSendWithNickAndCookie);
@@ -278,6 +284,108 @@ public:
         CPPUNIT_ASSERT(first < second);
         CPPUNIT_ASSERT(answer.find("\r\n\r\nfirst") < second);
         CPPUNIT_ASSERT(answer.find("\r\n\r\nsecond") > second);
+    }
+
+    // A poll for n on the raw connection, which a publisher then answers.
+    Reply pollAnsweredByPublisher(RawHttpConnection& connection, const std::string& request,
+                                  const std::string& room, const std::string& text)
+    {
+        connection.send(request);
+        waitUntilPollsWait(1);
+        CPPUNIT_ASSERT_EQUAL(200, client().post("/send/" + room, text, "text/plain").status);
+        return connection.read();
+    }
+
+    static std::string pollRequest(const std::string& room, int n, const std::string& person,
+                                   const std::string& moreHeaders = "")
+    {
+        return "GET /msg/" + room + "/" + std::to_string(n) +
+               " HTTP/1.1\r\nHost: x\r\nCookie: hchat_person=" + person + "\r\n" + moreHeaders +
+               "\r\n";
+    }
+
+    static void assertMessage(const Reply& r, int id, const std::string& text, bool asJson)
+    {
+        CPPUNIT_ASSERT_EQUAL(200, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::to_string(id), r.header("X-Chat-Id"));
+        if (asJson)
+        {
+            CPPUNIT_ASSERT_EQUAL(std::string("application/json"), r.response.getContentType());
+            auto m = json(r.body).extract<Poco::JSON::Object::Ptr>();
+            CPPUNIT_ASSERT_EQUAL(id, m->getValue<int>("id"));
+            CPPUNIT_ASSERT_EQUAL(text, m->getValue<std::string>("text"));
+        }
+        else
+        {
+            CPPUNIT_ASSERT_EQUAL(std::string("text/plain; charset=utf-8"),
+                                 r.response.getContentType());
+            CPPUNIT_ASSERT_EQUAL(text, r.body);
+        }
+    }
+
+    void requestsAfterAnAnsweredPollAreAnsweredAsAsked()
+    {
+        // Once a publisher has answered a poll, the poll's own thread reads
+        // the client's next request when it is the same poll asked the same
+        // way (NextPoll). Every request that differs (format, room, person,
+        // method, Connection) must be answered exactly as if POCO had read it.
+        const std::string a = client().createRoom("next a", false);
+        const std::string b = client().createRoom("next b", false);
+        const std::string alice = IdGenerator::next(), bob = IdGenerator::next();
+        const std::string asJson = "Accept: application/json\r\n";
+        RawHttpConnection c(_daemon->host(), _daemon->port());
+
+        assertMessage(pollAnsweredByPublisher(c, pollRequest(a, 0, alice), a, "one"), 0, "one",
+                      false);
+        // The same poll again: read by the poll's thread.
+        assertMessage(pollAnsweredByPublisher(c, pollRequest(a, 1, alice), a, "two"), 1, "two",
+                      false);
+        // Now as JSON.
+        assertMessage(pollAnsweredByPublisher(c, pollRequest(a, 2, alice, asJson), a, "three"), 2,
+                      "three", true);
+        assertMessage(pollAnsweredByPublisher(c, pollRequest(a, 3, alice, asJson), a, "four"), 3,
+                      "four", true);
+        // Another room.
+        assertMessage(pollAnsweredByPublisher(c, pollRequest(b, 0, alice, asJson), b, "in b"), 0,
+                      "in b", true);
+        // Another person: seen in the room under their own name.
+        assertMessage(pollAnsweredByPublisher(c, pollRequest(b, 1, bob, asJson), b, "by bob"), 1,
+                      "by bob", true);
+        auto online = json(client().get("/api/rooms/" + b).body)
+                          .extract<Poco::JSON::Object::Ptr>()
+                          ->getArray("online");
+        bool bobSeen = false;
+        for (std::size_t i = 0; i < online->size(); ++i)
+            bobSeen = bobSeen || online->getElement<std::string>(i) == Nickname::guestName(bob);
+        CPPUNIT_ASSERT(bobSeen);
+        // A send on the same connection.
+        c.send("POST /send/" + b + " HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n" +
+               "Content-Length: 5\r\n\r\nhello");
+        Reply sent = c.read();
+        CPPUNIT_ASSERT_EQUAL(200, sent.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("2"), Poco::trim(sent.body));
+        c.send(pollRequest(b, 2, bob));
+        assertMessage(c.read(), 2, "hello", false); // there already: answered at once
+        // A poll that asks to close the connection after its answer.
+        assertMessage(pollAnsweredByPublisher(c, pollRequest(b, 3, bob), b, "five"), 3, "five",
+                      false);
+        assertMessage(
+            pollAnsweredByPublisher(c, pollRequest(b, 4, bob, "Connection: close\r\n"), b, "six"),
+            4, "six", false);
+        CPPUNIT_ASSERT(c.closedByServer());
+    }
+
+    void badNumberAfterAnAnsweredPollIs400()
+    {
+        const std::string a = client().createRoom("next bad", false);
+        const std::string alice = IdGenerator::next();
+        RawHttpConnection c(_daemon->host(), _daemon->port());
+        assertMessage(pollAnsweredByPublisher(c, pollRequest(a, 0, alice), a, "one"), 0, "one",
+                      false);
+        c.send("GET /msg/" + a + "/-1 HTTP/1.1\r\nHost: x\r\nCookie: hchat_person=" + alice +
+               "\r\n\r\n");
+        CPPUNIT_ASSERT_EQUAL(400, c.read().status);
+        CPPUNIT_ASSERT(c.closedByServer());
     }
 
     void longPollTimesOutWith204()

@@ -1,0 +1,153 @@
+#include "http/NextPoll.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+namespace hchat::test
+{
+
+class NextPollTest : public CppUnit::TestFixture
+/// The plain long poll a kept-alive client sends next: read whole, or left
+/// to POCO (0) for anything POCO might read or answer differently.
+{
+    CPPUNIT_TEST_SUITE(NextPollTest);
+    CPPUNIT_TEST(plainPollIsReadWithItsLength);
+    CPPUNIT_TEST(acceptAndCookieAreKeptTrimmed);
+    CPPUNIT_TEST(headerNamesAreCaseInsensitive);
+    CPPUNIT_TEST(incompleteHeadIsLeft);
+    CPPUNIT_TEST(otherRequestsAreLeft);
+    CPPUNIT_TEST(headersThatChangeTheAnswerAreLeft);
+    CPPUNIT_TEST(malformedHeadersAreLeft);
+    CPPUNIT_TEST(pocoLimitsAreLeftToPoco);
+    CPPUNIT_TEST_SUITE_END();
+
+    static const std::string& room()
+    {
+        static const std::string id = "c5aa782c264be6a4b9b2df5909205828";
+        return id;
+    }
+
+    static std::size_t parse(const std::string& bytes, NextPoll& out)
+    {
+        return out.parse(bytes.data(), bytes.size());
+    }
+
+    static std::size_t parse(const std::string& bytes)
+    {
+        NextPoll out;
+        return parse(bytes, out);
+    }
+
+    static std::string poll(const std::string& headers)
+    {
+        return "GET /msg/" + room() + "/7 HTTP/1.1\r\n" + headers + "\r\n";
+    }
+
+public:
+    void plainPollIsReadWithItsLength()
+    {
+        const std::string head = poll("Host: localhost:1234\r\nUser-Agent: curl/7.88.1\r\n");
+        NextPoll next;
+        // What follows (a pipelined request) is not part of it.
+        CPPUNIT_ASSERT_EQUAL(head.size(), parse(head + "GET /msg/", next));
+        CPPUNIT_ASSERT_EQUAL(room(), next.room);
+        CPPUNIT_ASSERT_EQUAL(std::string("7"), next.number);
+        CPPUNIT_ASSERT(!next.hasAccept);
+        CPPUNIT_ASSERT(!next.hasCookie);
+        // No headers at all.
+        const std::string bare = "GET /msg/r/12345678901234567890 HTTP/1.1\r\n\r\n";
+        CPPUNIT_ASSERT_EQUAL(bare.size(), parse(bare, next));
+        CPPUNIT_ASSERT_EQUAL(std::string("r"), next.room);
+        CPPUNIT_ASSERT_EQUAL(std::string("12345678901234567890"), next.number); // checked later
+    }
+
+    void acceptAndCookieAreKeptTrimmed()
+    {
+        NextPoll next;
+        next.accept = "left over";
+        const std::string head =
+            poll("Accept:  application/json \t\r\nCookie:\thchat_person=ab; x=1 \r\nHost: x\r\n");
+        CPPUNIT_ASSERT_EQUAL(head.size(), parse(head, next));
+        CPPUNIT_ASSERT(next.hasAccept);
+        CPPUNIT_ASSERT_EQUAL(std::string("application/json"), next.accept);
+        CPPUNIT_ASSERT(next.hasCookie);
+        CPPUNIT_ASSERT_EQUAL(std::string("hchat_person=ab; x=1"), next.cookie);
+        // A second parse forgets the first's headers.
+        CPPUNIT_ASSERT(parse(poll(""), next) > 0);
+        CPPUNIT_ASSERT(!next.hasAccept && next.accept.empty());
+        CPPUNIT_ASSERT(!next.hasCookie && next.cookie.empty());
+        // Present but empty is not absent.
+        CPPUNIT_ASSERT(parse(poll("Accept:\r\n"), next) > 0);
+        CPPUNIT_ASSERT(next.hasAccept && next.accept.empty());
+    }
+
+    void headerNamesAreCaseInsensitive()
+    {
+        NextPoll next;
+        CPPUNIT_ASSERT(parse(poll("aCCEPT: text/plain\r\ncookie: a=b\r\n"), next) > 0);
+        CPPUNIT_ASSERT_EQUAL(std::string("text/plain"), next.accept);
+        CPPUNIT_ASSERT_EQUAL(std::string("a=b"), next.cookie);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), parse(poll("CONNECTION: close\r\n")));
+    }
+
+    void incompleteHeadIsLeft()
+    {
+        const std::string head = poll("Host: x\r\n");
+        for (std::size_t cut = 0; cut < head.size(); ++cut)
+            CPPUNIT_ASSERT_EQUAL(std::size_t(0), parse(head.substr(0, cut)));
+        CPPUNIT_ASSERT_EQUAL(head.size(), parse(head));
+    }
+
+    void otherRequestsAreLeft()
+    {
+        const std::string id = room();
+        for (const std::string& line :
+             {"POST /msg/" + id + "/7 HTTP/1.1", "get /msg/" + id + "/7 HTTP/1.1",
+              "GET /msg/" + id + "/7 HTTP/1.0", "GET /msg/" + id + "/7 HTTP/1.10",
+              "GET /msg/" + id + "/7?x=1 HTTP/1.1", "GET /msg/" + id + "/%37 HTTP/1.1",
+              "GET /msg/" + id + "/7/ HTTP/1.1", "GET /msg/" + id + "/ HTTP/1.1",
+              std::string("GET /msg//7 HTTP/1.1"), "GET /msg/" + id + " HTTP/1.1",
+              "GET /msg/" + id + "/7  HTTP/1.1", "GET  /msg/" + id + "/7 HTTP/1.1",
+              "GET http://x/msg/" + id + "/7 HTTP/1.1", "GET /chat/" + id + " HTTP/1.1",
+              "GET /events/" + id + " HTTP/1.1", "GET /msg/" + id + "/7 HTTP/1.1 "})
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(line, std::size_t(0), parse(line + "\r\nHost: x\r\n\r\n"));
+    }
+
+    void headersThatChangeTheAnswerAreLeft()
+    {
+        for (const char* header :
+             {"Connection: keep-alive", "Connection: close", "Content-Length: 0",
+              "Transfer-Encoding: chunked", "Expect: 100-continue", "Upgrade: websocket"})
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(header, std::size_t(0),
+                                         parse(poll(std::string(header) + "\r\n")));
+        // Twice the same header the answer depends on: which one counts is POCO's call.
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), parse(poll("Accept: a\r\nAccept: b\r\n")));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), parse(poll("Cookie: a=1\r\nCookie: b=2\r\n")));
+    }
+
+    void malformedHeadersAreLeft()
+    {
+        for (const std::string& headers :
+             {std::string("Host x\r\n"), std::string(": x\r\n"), std::string("Ho st: x\r\n"),
+              std::string("Host: x\r\n continued\r\n"), std::string("Host: x\n"),
+              std::string("Host: x\rY: z\r\n"), std::string("Host: a\0b\r\n", 12)})
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(headers, std::size_t(0), parse(poll(headers)));
+        // The request line with a bare LF.
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), parse("GET /msg/" + room() + "/7 HTTP/1.1\n\r\n"));
+    }
+
+    void pocoLimitsAreLeftToPoco()
+    {
+        // POCO answers 400 past 100 fields or a 256-byte name; so must it stay.
+        std::string fields;
+        for (int i = 0; i < 100; ++i)
+            fields += "X-" + std::to_string(i) + ": y\r\n";
+        CPPUNIT_ASSERT(parse(poll(fields)) > 0);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), parse(poll(fields + "X-100: y\r\n")));
+        CPPUNIT_ASSERT(parse(poll(std::string(256, 'n') + ": y\r\n")) > 0);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), parse(poll(std::string(257, 'n') + ": y\r\n")));
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(NextPollTest);
+
+} // namespace hchat::test
