@@ -12,9 +12,12 @@
 #include <chrono>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
 #include <iostream>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
+#include <sstream>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <thread>
@@ -32,6 +35,7 @@ class CapacityTest : public CppUnit::TestFixture
     CPPUNIT_TEST(thousandLongPollsAllGetTheMessage);
     CPPUNIT_TEST(streamsCountTowardConnectionLimits);
     CPPUNIT_TEST(idleKeepAliveCostsOneDescriptor);
+    CPPUNIT_TEST(connectionThreadsRunUnderBatchScheduling);
     CPPUNIT_TEST_SUITE_END();
 
     static constexpr int pollers = 1000;
@@ -192,7 +196,50 @@ public:
         CPPUNIT_ASSERT(held < 120);
     }
 
+    void connectionThreadsRunUnderBatchScheduling()
+    {
+        // So that polls woken by their clients' next requests do not preempt
+        // a publisher still answering the others (TrackedConnection::run).
+        DaemonProcess daemon;
+        CPPUNIT_ASSERT_EQUAL(0, batchThreads(daemon.pid()));
+        std::vector<std::unique_ptr<Poco::Net::StreamSocket>> clients;
+        const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+        for (int i = 0; i < 3; ++i)
+        {
+            clients.push_back(std::make_unique<Poco::Net::StreamSocket>(
+                Poco::Net::SocketAddress(daemon.host(), daemon.port())));
+            clients.back()->sendBytes(request.data(), static_cast<int>(request.size()));
+            char answer[512];
+            CPPUNIT_ASSERT(clients.back()->receiveBytes(answer, sizeof answer) > 0);
+        }
+        CPPUNIT_ASSERT_EQUAL(3, batchThreads(daemon.pid()));
+        CPPUNIT_ASSERT_EQUAL(0, policy(std::to_string(daemon.pid()) + "/task/" +
+                                       std::to_string(daemon.pid()))); // the main thread
+    }
+
 private:
+    static int policy(const std::string& task)
+    /// Field 41 of /proc/<task>/stat: 0 SCHED_OTHER, 3 SCHED_BATCH.
+    {
+        std::ifstream in("/proc/" + task + "/stat");
+        std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::istringstream fields(stat.substr(stat.rfind(')') + 2)); // from field 3
+        std::string field;
+        for (int i = 3; i <= 41 && fields >> field; ++i)
+        {
+        }
+        return std::stoi(field);
+    }
+
+    static int batchThreads(int pid)
+    {
+        int count = 0;
+        const std::string tasks = "/proc/" + std::to_string(pid) + "/task";
+        for (Poco::DirectoryIterator it(tasks), end; it != end; ++it)
+            count += policy(std::to_string(pid) + "/task/" + it.name()) == SCHED_BATCH ? 1 : 0;
+        return count;
+    }
+
     static int descriptors(int pid)
     {
         int count = 0;
