@@ -3,6 +3,7 @@
 #include "app/Metrics.h"
 #include "app/Settings.h"
 #include "chat/MessageWait.h"
+#include "http/BatchScheduling.h"
 #include "http/HttpError.h"
 #include "http/NextPoll.h"
 #include "http/RequestValues.h"
@@ -85,6 +86,7 @@ void LongPollHandler::handle(Poco::Net::HTTPServerRequest& request,
     _session = &impl.session();
     prepareHead(request, response);
     const bool servesNext = notePlainRequest(request);
+    const BatchScheduling batch; // see there: answered polls must not preempt the publisher
 
     while (answer(response, *room, n) && servesNext && takeNextRequest(response, n))
     {

@@ -13,8 +13,7 @@ struct Metrics;
 class TrackedConnection : public Poco::Net::HTTPServerConnection
 /// POCO's HTTP connection, counted while it is open (per address for the
 /// ConnectionGate, in total for /metrics), with Nagle off so each answer
-/// leaves at once, served by a thread under SCHED_BATCH. Lives on its
-/// connection thread.
+/// leaves at once. Lives on its connection thread.
 {
 public:
     TrackedConnection(const Poco::Net::StreamSocket& socket,
@@ -22,9 +21,6 @@ public:
                       Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
                       Poco::AutoPtr<ConnectionGate> gate, Metrics& metrics);
     ~TrackedConnection() override;
-
-    void run() override;
-    /// Puts the connection's thread under SCHED_BATCH, then serves as POCO does.
 
 private:
     Poco::AutoPtr<ConnectionGate> _gate;

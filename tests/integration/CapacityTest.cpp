@@ -35,7 +35,7 @@ class CapacityTest : public CppUnit::TestFixture
     CPPUNIT_TEST(thousandLongPollsAllGetTheMessage);
     CPPUNIT_TEST(streamsCountTowardConnectionLimits);
     CPPUNIT_TEST(idleKeepAliveCostsOneDescriptor);
-    CPPUNIT_TEST(connectionThreadsRunUnderBatchScheduling);
+    CPPUNIT_TEST(longPollThreadsRunUnderBatchScheduling);
     CPPUNIT_TEST_SUITE_END();
 
     static constexpr int pollers = 1000;
@@ -196,25 +196,51 @@ public:
         CPPUNIT_ASSERT(held < 120);
     }
 
-    void connectionThreadsRunUnderBatchScheduling()
+    void longPollThreadsRunUnderBatchScheduling()
     {
         // So that polls woken by their clients' next requests do not preempt
-        // a publisher still answering the others (TrackedConnection::run).
-        DaemonProcess daemon;
+        // a publisher still answering the others (BatchScheduling); the
+        // threads of other requests, and pool threads between connections,
+        // keep the default policy.
+        DaemonProcess daemon(std::map<std::string, std::string>{{"longpoll.timeout", "60"}});
+        TestClient c(daemon.host(), daemon.port());
+        const std::string room = c.createRoom("batch", false);
+        auto connect = [&daemon]
+        {
+            return std::make_unique<Poco::Net::StreamSocket>(
+                Poco::Net::SocketAddress(daemon.host(), daemon.port()));
+        };
+        std::vector<std::unique_ptr<Poco::Net::StreamSocket>> idle, polls;
+        for (int i = 0; i < 2; ++i)
+        {
+            idle.push_back(connect());
+            const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+            idle.back()->sendBytes(request.data(), static_cast<int>(request.size()));
+            char answer[512];
+            CPPUNIT_ASSERT(idle.back()->receiveBytes(answer, sizeof answer) > 0);
+        }
         CPPUNIT_ASSERT_EQUAL(0, batchThreads(daemon.pid()));
-        std::vector<std::unique_ptr<Poco::Net::StreamSocket>> clients;
-        const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+
+        const std::string poll = "GET /msg/" + room + "/0 HTTP/1.1\r\nHost: x\r\n\r\n";
         for (int i = 0; i < 3; ++i)
         {
-            clients.push_back(std::make_unique<Poco::Net::StreamSocket>(
-                Poco::Net::SocketAddress(daemon.host(), daemon.port())));
-            clients.back()->sendBytes(request.data(), static_cast<int>(request.size()));
-            char answer[512];
-            CPPUNIT_ASSERT(clients.back()->receiveBytes(answer, sizeof answer) > 0);
+            polls.push_back(connect());
+            polls.back()->sendBytes(poll.data(), static_cast<int>(poll.size()));
         }
+        for (int i = 0; i < 400 && metric(c, "hchatd_longpoll_waiting") != 3; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        CPPUNIT_ASSERT_EQUAL(3, metric(c, "hchatd_longpoll_waiting"));
         CPPUNIT_ASSERT_EQUAL(3, batchThreads(daemon.pid()));
         CPPUNIT_ASSERT_EQUAL(0, policy(std::to_string(daemon.pid()) + "/task/" +
                                        std::to_string(daemon.pid()))); // the main thread
+
+        // Answered, and their clients gone: the pool threads are back to the default.
+        CPPUNIT_ASSERT_EQUAL(200, c.post("/send/" + room, "hi", "text/plain").status);
+        polls.clear();
+        int left = -1;
+        for (int i = 0; i < 400 && (left = batchThreads(daemon.pid())) != 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        CPPUNIT_ASSERT_EQUAL(0, left);
     }
 
 private:
