@@ -13,6 +13,9 @@ LDFLAGS  +=
 LIBS      = -lPocoUtil -lPocoJSON -lPocoNet -lPocoXML -lPocoDataSQLite -lPocoData -lPocoFoundation -lpthread
 TEST_LIBS = -lcppunit
 
+# Compile jobs for the targets below that build before they run (a fresh
+# check compiles everything twice: the normal and the sanitizer build).
+JOBS     ?= $(shell nproc)
 BUILD    ?= build
 HCHATD   ?= hchatd
 TESTBIN   = $(BUILD)/hchatd-tests
@@ -81,15 +84,16 @@ test-deps: deps
 	@cd tests/e2e && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --loglevel=error; }
 
 run: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@mkdir -p var
 	./$(HCHATD) -c hchatd.conf
 
 check: test-deps
-	@$(MAKE) --no-print-directory all $(TESTBIN) asan-build
+	@$(MAKE) --no-print-directory -j$(JOBS) all $(TESTBIN) asan-build
 	@tests/run-all.sh ./$(HCHATD) $(TESTBIN) --with-asan
 
-asan: test-deps asan-build
+asan: test-deps
+	@$(MAKE) --no-print-directory -j$(JOBS) asan-build
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  tests/run-all.sh build-asan/hchatd build-asan/hchatd-tests --no-e2e
 
@@ -107,7 +111,7 @@ bench-deps: deps
 
 # Bounded in time (under 10 minutes), 127.0.0.1 only; results in build/bench/bench.json.
 bench: bench-deps
-	@$(MAKE) --no-print-directory all $(LOADGEN) $(FILL)
+	@$(MAKE) --no-print-directory -j$(JOBS) all $(LOADGEN) $(FILL)
 	@tools/bench/run.sh ./$(HCHATD) $(LOADGEN) $(FILL) $(BUILD)/bench
 
 format:
