@@ -10,8 +10,9 @@ namespace
 {
 bool isTokenChar(char c)
 {
+    // strchr() also finds the terminating NUL: that is no token character.
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
+           (c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr);
 }
 
 bool named(const char* name, std::size_t length, const char* want)
