@@ -83,7 +83,9 @@ void LongPollHandler::handle(Poco::Net::HTTPServerRequest& request,
     // The descriptor, not a StreamSocket copy (a reference count and a
     // dynamic_cast per poll): the request, and so the socket, outlives this call.
     _socket = impl.socket().impl()->sockfd();
-    _session = &impl.session();
+    // Decided once per connection: while this handler loops, POCO reads
+    // nothing more, and only a closed connection ends keep-alive.
+    _watchSocket = response.getKeepAlive() && SessionPeek::bytesIn(impl.session()) == 0;
     prepareHead(request, response);
     const bool servesNext = notePlainRequest(request);
     const BatchScheduling batch; // see there: answered polls must not preempt the publisher
@@ -104,7 +106,7 @@ bool LongPollHandler::answer(Poco::Net::HTTPServerResponse& response, Room& room
     Room::Lookup found = room.get(n, message);
     if (found == Room::Lookup::NotYet)
     {
-        if (response.getKeepAlive() && SessionPeek::bytesIn(*_session) == 0)
+        if (_watchSocket)
             found = awaitWatching(response, room, n, message);
         else
             found = awaitQuietly(room, n, message);

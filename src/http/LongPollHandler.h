@@ -4,8 +4,6 @@
 #include "chat/Room.h"
 #include "http/EndpointHandler.h"
 
-#include <Poco/Net/HTTPSession.h>
-
 #include <string>
 
 namespace hchat
@@ -86,8 +84,8 @@ private:
     std::string _unsent; ///< what a publisher could not send; the owner sends it
     bool _answered = false;
     bool _nextRequestWaiting = false; ///< set with _answered: the client spoke since
-    const Poco::Net::HTTPSession* _session = nullptr; ///< POCO's, for its read buffer
-    std::string _personKey; ///< the first request's, which the next ones share
+    bool _watchSocket = false;        ///< keep-alive, nothing buffered by POCO: awaitWatching()
+    std::string _personKey;           ///< the first request's, which the next ones share
     bool _hasAccept = false;
     std::string _accept;
     bool _hasCookie = false;
