@@ -1,5 +1,6 @@
 #include "support/DaemonProcess.h"
 
+#include <Poco/DirectoryIterator.h>
 #include <Poco/Environment.h>
 #include <Poco/Exception.h>
 #include <Poco/File.h>
@@ -129,6 +130,34 @@ std::string DaemonProcess::log()
     return _log;
 }
 
+void DaemonProcess::describeThreads(int pid)
+{
+    // What each thread was blocked in (kernel wait channel, system call
+    // number): a stop that hangs in CI says where without a debugger.
+    const std::string tasks = "/proc/" + std::to_string(pid) + "/task";
+    auto firstLine = [](const std::string& path)
+    {
+        std::ifstream in(path);
+        std::string line;
+        std::getline(in, line);
+        return line;
+    };
+    try
+    {
+        for (Poco::DirectoryIterator it(tasks), end; it != end; ++it)
+        {
+            const std::string task = tasks + "/" + it.name();
+            std::cerr << "[stuck] thread " << it.name() << " " << firstLine(task + "/comm")
+                      << ": in " << firstLine(task + "/wchan") << ", syscall "
+                      << firstLine(task + "/syscall").substr(0, 4) << std::endl;
+        }
+    }
+    catch (const Poco::Exception&)
+    {
+        // It exited after all.
+    }
+}
+
 int DaemonProcess::stop(int signal, double timeoutSeconds, double& tookSeconds)
 {
     tookSeconds = 0;
@@ -153,6 +182,7 @@ int DaemonProcess::stop(int signal, double timeoutSeconds, double& tookSeconds)
             break;
         if (tookSeconds > timeoutSeconds)
         {
+            describeThreads(pid);
             ::kill(pid, SIGKILL);
             ::waitpid(pid, &status, 0);
             result = -1;

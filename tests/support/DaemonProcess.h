@@ -35,7 +35,8 @@ public:
 
     int stop(int signal, double timeoutSeconds, double& tookSeconds);
     /// Sends the signal and waits for the exit; returns the exit status, or
-    /// -1 (and kills it) if it did not exit in time.
+    /// -1 (and kills it) if it did not exit in time, after printing on
+    /// stderr what each of its threads was blocked in.
 
     static std::string binary();
     static int run(const std::vector<std::string>& args, std::string& output);
@@ -48,6 +49,7 @@ public:
     /// LeakSanitizer or UBSan error in their log (the runner fails on any).
 
 private:
+    static void describeThreads(int pid);
     void drain();
     void checkSanitizerReports();
 
