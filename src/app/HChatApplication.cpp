@@ -1,13 +1,14 @@
 #include "app/HChatApplication.h"
 
 #include "chat/Announcer.h"
+#include "chat/ChatActions.h"
 #include "chat/People.h"
 #include "chat/PresenceSweeper.h"
 #include "chat/RateLimiter.h"
 #include "chat/RoomRegistry.h"
+#include "http/HttpContext.h"
 #include "http/HttpServer.h"
 #include "http/PageRenderer.h"
-#include "http/ServerContext.h"
 #include "line/LineServer.h"
 #include "store/MemoryStore.h"
 #include "store/SqliteStore.h"
@@ -141,6 +142,34 @@ void HChatApplication::loadSettings()
     config().add(file, PRIO_APPLICATION);
 }
 
+HttpOptions HChatApplication::httpOptions() const
+{
+    HttpOptions o;
+    o.address = _settings.httpAddress;
+    o.port = _settings.httpPort;
+    o.maxThreads = _settings.httpMaxThreads;
+    o.requestTimeout = _settings.httpRequestTimeout;
+    o.keepAliveTimeout = _settings.httpKeepAliveTimeout;
+    o.connectionsPerAddress = _settings.connectionsPerAddress;
+    o.longPollTimeout = _settings.longPollTimeout;
+    o.webSocketPingInterval = _settings.webSocketPingInterval;
+    o.recentOnJoin = _settings.recentOnJoin;
+    return o;
+}
+
+LineOptions HChatApplication::lineOptions() const
+{
+    LineOptions o;
+    o.address = _settings.httpAddress;
+    o.port = _settings.linePort;
+    o.maxConnections = _settings.lineMaxConnections;
+    o.connectionsPerAddress = _settings.connectionsPerAddress;
+    o.idleTimeout = _settings.lineIdleTimeout;
+    o.sendTimeout = _settings.lineSendTimeout;
+    o.recentOnJoin = _settings.recentOnJoin;
+    return o;
+}
+
 void HChatApplication::setUpLogging()
 {
     if (config().has("logging.loggers") || config().has("logging.channels"))
@@ -202,7 +231,6 @@ int HChatApplication::main(const std::vector<std::string>&)
                 std::make_unique<MemoryStore>(static_cast<std::size_t>(_settings.historyLimit));
         _rooms = std::make_unique<RoomRegistry>(
             *_store, static_cast<std::size_t>(_settings.historyLimit), retention);
-        _store->setListener(_rooms.get());
         _rooms->load();
     }
     catch (const Poco::Exception& e)
@@ -217,12 +245,13 @@ int HChatApplication::main(const std::vector<std::string>&)
                                        Poco::Timespan(_settings.leaveGrace, 0));
     _announcer = std::make_unique<Announcer>(*_rooms, _settings.notices);
     _sweeper = std::make_unique<PresenceSweeper>(*_people, *_announcer, *_rooms);
-    _context.reset(
-        new ServerContext{_settings, *_rooms, *_limiter, _metrics, *_pages, *_people, *_announcer});
+    _actions = std::make_unique<ChatActions>(*_rooms, *_people, *_announcer, *_limiter, _metrics,
+                                             static_cast<std::size_t>(_settings.maxMessageBytes));
+    _context.reset(new HttpContext{*_actions, *_rooms, *_people, *_announcer, _metrics, *_pages});
 
     try
     {
-        _http = std::make_unique<HttpServer>(_settings, *_context);
+        _http = std::make_unique<HttpServer>(httpOptions(), *_context);
     }
     catch (const Poco::Exception& e)
     {
@@ -234,7 +263,8 @@ int HChatApplication::main(const std::vector<std::string>&)
     {
         try
         {
-            _line = std::make_unique<LineServer>(_settings, *_context);
+            _line = std::make_unique<LineServer>(lineOptions(), *_actions, *_rooms, *_people,
+                                                 *_announcer, _metrics);
         }
         catch (const Poco::Exception& e)
         {

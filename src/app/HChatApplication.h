@@ -1,9 +1,11 @@
 #pragma once
 
 #include "app/CommandLine.h"
-#include "app/Metrics.h"
 #include "app/PidFile.h"
 #include "app/Settings.h"
+#include "http/HttpOptions.h"
+#include "line/LineOptions.h"
+#include "util/Metrics.h"
 
 #include <Poco/Util/ServerApplication.h>
 
@@ -17,11 +19,12 @@ class RoomRegistry;
 class LineServer;
 class People;
 class Announcer;
+class ChatActions;
 class PresenceSweeper;
 class RateLimiter;
 class PageRenderer;
 class HttpServer;
-struct ServerContext;
+struct HttpContext;
 
 class HChatApplication : public Poco::Util::ServerApplication
 /// The hchatd daemon: reads the command line and the configuration, sets up
@@ -44,6 +47,8 @@ protected:
 
 private:
     void loadSettings();
+    HttpOptions httpOptions() const;
+    LineOptions lineOptions() const;
     void setUpLogging();
 
     CommandLine _commandLine;
@@ -56,8 +61,9 @@ private:
     std::unique_ptr<People> _people;
     std::unique_ptr<Announcer> _announcer;
     std::unique_ptr<PresenceSweeper> _sweeper;
+    std::unique_ptr<ChatActions> _actions;
     std::unique_ptr<PageRenderer> _pages;
-    std::unique_ptr<ServerContext> _context;
+    std::unique_ptr<HttpContext> _context;
     std::unique_ptr<HttpServer> _http;
     std::unique_ptr<LineServer> _line;
 };

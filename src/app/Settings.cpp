@@ -140,6 +140,8 @@ const std::vector<std::string>& Settings::knownKeys()
                                                   "longpoll.timeout",
                                                   "line.port",
                                                   "line.idleTimeout",
+                                                  "line.maxConnections",
+                                                  "line.sendTimeout",
                                                   "websocket.pingInterval",
                                                   "chat.recentOnJoin",
                                                   "chat.maxMessageBytes",
@@ -181,6 +183,8 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
     r.integer("longpoll.timeout", s.longPollTimeout, 1, 3600);
     r.integer("line.port", s.linePort, 0, 65535);
     r.integer("line.idleTimeout", s.lineIdleTimeout, 1, 86400);
+    r.integer("line.maxConnections", s.lineMaxConnections, 4, 100000);
+    r.integer("line.sendTimeout", s.lineSendTimeout, 1, 3600);
     r.integer("websocket.pingInterval", s.webSocketPingInterval, 1, 3600);
     r.integer("chat.recentOnJoin", s.recentOnJoin, 0, 1000);
     r.integer("chat.maxMessageBytes", s.maxMessageBytes, 1, 1 << 20);

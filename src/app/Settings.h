@@ -24,8 +24,10 @@ public:
 
     int longPollTimeout = 30; ///< seconds
 
-    int linePort = 0;          ///< the line protocol's TCP port; 0: off
-    int lineIdleTimeout = 900; ///< seconds without a line before a client is closed
+    int linePort = 0;              ///< the line protocol's TCP port; 0: off
+    int lineIdleTimeout = 900;     ///< seconds without a line before a client is closed
+    int lineMaxConnections = 2048; ///< line-protocol connections at once (a thread each)
+    int lineSendTimeout = 10;      ///< seconds a write may wait for a client that stopped reading
 
     int webSocketPingInterval =
         25; ///< seconds of silence before a ping; no pong by the next: dropped

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "chat/Message.h"
 #include "chat/People.h"
+#include "model/Message.h"
 
 #include <string>
 

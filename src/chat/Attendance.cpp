@@ -1,7 +1,6 @@
 #include "chat/Attendance.h"
 
 #include "chat/Announcer.h"
-#include "chat/Doorbell.h"
 #include "chat/Room.h"
 
 namespace hchat
@@ -9,12 +8,12 @@ namespace hchat
 
 Attendance::Attendance(People& people, Announcer& announcer, std::shared_ptr<Room> room,
                        std::string key, const std::string& wanted, const std::string& guest,
-                       std::shared_ptr<Doorbell> bell, std::shared_ptr<Mailbox> mailbox)
-    : _people(people), _room(std::move(room)), _key(std::move(key)), _bell(std::move(bell)),
-      _mailbox(std::move(mailbox))
+                       std::shared_ptr<Subscriber> subscriber, std::shared_ptr<Mailbox> mailbox)
+    : _people(people), _room(std::move(room)), _key(std::move(key)),
+      _subscriber(std::move(subscriber)), _mailbox(std::move(mailbox))
 {
-    // Subscribed first, so the join entry below already rings this bell.
-    _room->subscribe(_bell);
+    // Subscribed first, so the join entry below already reaches it.
+    _room->subscribe(_subscriber);
     _arrival = _people.enter(_room->id(), _key, wanted, guest, _mailbox);
     announcer.renamed(_arrival);
     if (_arrival.arrived)
@@ -33,7 +32,7 @@ Attendance::~Attendance()
 {
     if (!_left)
         _people.exit(_room->id(), _key, _mailbox);
-    _room->unsubscribe(_bell);
+    _room->unsubscribe(_subscriber);
 }
 
 } // namespace hchat

@@ -9,22 +9,21 @@ namespace hchat
 {
 
 class Announcer;
-class Doorbell;
 class Mailbox;
 class Room;
+class Subscriber;
 
 class Attendance
 /// One live connection's stay in a room, from arrival to departure (RAII):
-/// it rings the connection's Doorbell for new messages, presence changes and
-/// private messages, tells People the person is there (and gone when it is
-/// destroyed), and has the join or nick entries written that this causes.
-/// Used by WebSocket and SSE sessions (and TCP sessions for their room).
+/// the connection is subscribed to the room, People know the person is
+/// there (and gone when it is destroyed), and the join or nick entries this
+/// causes are written. Used by every stream (StreamSession).
 /// Not thread-safe: owned by the connection's thread.
 {
 public:
     Attendance(People& people, Announcer& announcer, std::shared_ptr<Room> room, std::string key,
-               const std::string& wanted, const std::string& guest, std::shared_ptr<Doorbell> bell,
-               std::shared_ptr<Mailbox> mailbox);
+               const std::string& wanted, const std::string& guest,
+               std::shared_ptr<Subscriber> subscriber, std::shared_ptr<Mailbox> mailbox);
     ~Attendance();
     Attendance(const Attendance&) = delete;
     Attendance& operator=(const Attendance&) = delete;
@@ -40,7 +39,7 @@ private:
     People& _people;
     std::shared_ptr<Room> _room;
     const std::string _key;
-    std::shared_ptr<Doorbell> _bell;
+    std::shared_ptr<Subscriber> _subscriber;
     std::shared_ptr<Mailbox> _mailbox;
     People::Outcome _arrival;
     bool _left = false;

@@ -31,10 +31,13 @@ Cursor::Slice Cursor::take(std::size_t limit)
     return slice;
 }
 
-std::uint64_t Cursor::lag() const
+bool Cursor::takeIfNext(const MessagePtr& message, Slice& slice)
 {
-    const std::uint64_t roomNext = _room->next();
-    return roomNext > _next ? roomNext - _next : 0;
+    if (message->id() != _next)
+        return false;
+    slice.messages.assign(1, message);
+    ++_next;
+    return true;
 }
 
 } // namespace hchat

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "chat/Message.h"
+#include "model/Message.h"
 
 #include <cstdint>
 #include <memory>
@@ -13,9 +13,9 @@ class Room;
 
 class Cursor
 /// A reader's position in a room's log (SPEC §2): the number of the next
-/// message it must deliver. Streams (SSE, WebSocket, later TCP lines) take
-/// messages from it in slices and write them out; nothing is queued for a
-/// reader, so one that is slow only falls behind its own cursor.
+/// message it must deliver. Streams take messages from it in slices and
+/// write them out; nothing is queued for a reader, so one that is slow only
+/// falls behind its own cursor.
 /// Not thread-safe: one per connection thread.
 {
 public:
@@ -33,10 +33,12 @@ public:
     /// Up to limit messages from the cursor, which moves past them; empty
     /// when the reader is up to date.
 
-    std::uint64_t position() const { return _next; }
+    bool takeIfNext(const MessagePtr& message, Slice& slice);
+    /// When `message` (readable) is the next one, puts it alone in the
+    /// slice and moves past it, without the room's lock.
 
-    std::uint64_t lag() const;
-    /// How many messages the room has past the cursor (0 when up to date).
+    std::uint64_t position() const { return _next; }
+    Room& room() const { return *_room; }
 
 private:
     std::shared_ptr<Room> _room;

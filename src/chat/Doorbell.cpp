@@ -82,13 +82,6 @@ void Doorbell::ring()
         ::syscall(SYS_tgkill, _ownerPid, _ownerTid, bellSignal());
 }
 
-void Doorbell::newMessages()
-{
-    if (_shortcut && _shortcut())
-        return;
-    ring();
-}
-
 void Doorbell::clear()
 {
     _rung.store(false);

@@ -1,7 +1,7 @@
 #include "chat/Mailbox.h"
 
 #include "chat/Doorbell.h"
-#include "chat/Message.h"
+#include "model/Message.h"
 
 #include <Poco/JSON/Object.h>
 

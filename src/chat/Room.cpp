@@ -1,7 +1,5 @@
 #include "chat/Room.h"
 
-#include "chat/Doorbell.h"
-#include "chat/MessageWait.h"
 #include "store/Store.h"
 
 #include <Poco/Exception.h>
@@ -77,7 +75,7 @@ MessagePtr Room::append(MessageKind kind, const std::string& author, const std::
     lock.lock();
     publishThrough(message);
     lock.unlock();
-    wake();
+    wake(message);
     return message;
 }
 
@@ -111,23 +109,6 @@ void Room::discardFrom(const MessagePtr& failed)
         return;
     _assigned = failed->id();
     _pending.erase(it, _pending.end());
-}
-
-void Room::acceptRemote(const MessagePtr& message)
-{
-    std::unique_lock<std::shared_mutex> lock(_mutex);
-    ensureLoaded(lock);
-    if (message->id() != _next || !_pending.empty())
-        return; // already known, or a gap the next tail load will fill
-    _recent.push_back(message);
-    if (_recent.size() > _window)
-        _recent.pop_front();
-    ++_next;
-    _published.store(_next);
-    _assigned = _next;
-    _lastActivity = message->time();
-    lock.unlock();
-    wake();
 }
 
 bool Room::inWindow(std::uint64_t n) const
@@ -234,84 +215,17 @@ void Room::close()
         _closed = true;
     }
     wakeWaiters();
-    ringBells(); // not newMessages(): every stream must see the room close
-    std::vector<std::shared_ptr<MessageWait>> polls;
-    {
-        std::lock_guard<std::mutex> lock(_pollsMutex);
-        polls = _polls;
-    }
-    // Answered ones too: their owners wait for a next request that may never come.
-    for (const auto& wait : polls)
-        wait->ring();
+    auto subscribers = _subscribers.snapshot();
+    for (const auto& subscriber : *subscribers)
+        subscriber->closed(*this);
 }
 
-void Room::wake()
+void Room::wake(const MessagePtr& latest)
 {
     wakeWaiters();
-    offerPolls();
-    std::lock_guard<std::mutex> lock(_bellsMutex);
-    for (const auto& bell : _bells)
-        bell->newMessages();
-}
-
-void Room::offerPolls()
-{
-    const std::uint64_t published = _published.load();
-    std::vector<std::shared_ptr<MessageWait>> due;
-    {
-        std::lock_guard<std::mutex> lock(_pollsMutex);
-        for (const auto& wait : _polls)
-            if (wait->number() < published && !wait->settled())
-                due.push_back(wait);
-    }
-    // Most waits want the same message: look it up once per number.
-    MessagePtr message;
-    std::uint64_t looked = 0;
-    bool lookedUp = false;
-    for (const auto& wait : due)
-    {
-        if (!lookedUp || wait->number() != looked)
-        {
-            looked = wait->number();
-            lookedUp = true;
-            message.reset();
-            try
-            {
-                if (get(looked, message) != Lookup::Found)
-                    message.reset();
-            }
-            catch (...)
-            {
-                // A store error reading behind the window: the owner's
-                // thread meets it again and can answer it.
-                message.reset();
-            }
-        }
-        wait->offer(message);
-    }
-}
-
-bool Room::await(const std::shared_ptr<MessageWait>& wait)
-{
-    std::lock_guard<std::mutex> lock(_pollsMutex);
-    // A publisher stores _published before it takes _pollsMutex in
-    // offerPolls(): either this sees the message, or that sees the wait.
-    if (wait->number() < _published.load() || _closed.load())
-        return false;
-    wait->_slot = _polls.size();
-    _polls.push_back(wait);
-    return true;
-}
-
-void Room::forget(const std::shared_ptr<MessageWait>& wait)
-{
-    std::lock_guard<std::mutex> lock(_pollsMutex);
-    const std::size_t slot = wait->_slot;
-    if (slot >= _polls.size() || _polls[slot] != wait)
-        return;
-    _polls[slot] = std::move(_polls.back());
-    _polls[slot]->_slot = slot;
-    _polls.pop_back();
+    auto subscribers = _subscribers.snapshot();
+    for (const auto& subscriber : *subscribers)
+        subscriber->published(*this, latest);
 }
 
 void Room::wakeWaiters()
@@ -327,34 +241,22 @@ void Room::wakeWaiters()
     }
 }
 
-void Room::ringBells()
+void Room::subscribe(const std::shared_ptr<Subscriber>& subscriber)
 {
-    std::lock_guard<std::mutex> lock(_bellsMutex);
-    for (const auto& bell : _bells)
-        bell->ring();
+    _subscribers.add(subscriber);
 }
 
-void Room::subscribe(const std::shared_ptr<Doorbell>& bell)
+void Room::unsubscribe(const std::shared_ptr<Subscriber>& subscriber)
 {
-    std::lock_guard<std::mutex> lock(_bellsMutex);
-    _bells.push_back(bell);
-}
-
-void Room::unsubscribe(const std::shared_ptr<Doorbell>& bell)
-{
-    std::lock_guard<std::mutex> lock(_bellsMutex);
-    auto it = std::find(_bells.begin(), _bells.end(), bell);
-    if (it == _bells.end())
-        return;
-    // Order does not matter: the last one takes its place, O(1) after the search.
-    *it = std::move(_bells.back());
-    _bells.pop_back();
+    _subscribers.remove(subscriber);
 }
 
 void Room::presenceChanged()
 {
     _presenceVersion.fetch_add(1);
-    ringBells(); // long polls do not carry presence: _arrived stays quiet
+    auto subscribers = _subscribers.snapshot();
+    for (const auto& subscriber : *subscribers)
+        subscriber->presenceChanged(*this);
 }
 
 } // namespace hchat

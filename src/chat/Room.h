@@ -1,7 +1,8 @@
 #pragma once
 
-#include "chat/Message.h"
-#include "store/RoomRecord.h"
+#include "chat/SubscriberList.h"
+#include "model/Message.h"
+#include "model/RoomRecord.h"
 
 #include <Poco/Timespan.h>
 
@@ -19,33 +20,18 @@ namespace hchat
 {
 
 class Store;
-class Doorbell;
-class MessageWait;
 
 class Room
 /// A room: its record and its append-only log, numbered 0, 1, 2, … without
-/// gaps. The last `window` messages are kept in memory; older ones are read
-/// from the Store. Readers wait on a condition variable of the room until the
-/// number they want exists, so a waiting reader costs no CPU, and nothing is
-/// queued per reader. Long polls that also watch their socket are listed
-/// instead (await(): the publisher answers them), streams ring bells.
-///
-/// Made for thousands of readers woken at once by one message: they wait on
-/// one of several condition variables (each with its own small mutex, by
-/// thread), not on one, and read the log under a shared lock, so they do not
-/// queue behind each other on one mutex (each such collision costs a sleep
-/// and a wake-up of its own).
-///
-/// A message is numbered under the lock and handed to the store there (so
-/// the store sees one room's messages in order), but the sender waits for the
-/// store outside the lock, so many senders' messages are committed together.
-/// Readers see a message only once it is stored: _pending holds the numbered
-/// messages not yet stored, _next is the first number readers cannot see.
-/// Messages older than `retention` (if not zero) are gone for readers.
-///
-/// Thread-safe. _mutex guards _recent, _pending, _assigned, _next, _loaded,
-/// _closed and _lastActivity: exclusive to change them, shared to read. Never held while a reader
-/// writes to a socket: readers get shared MessagePtrs and write after the lock is released.
+/// gaps (SPEC §2). The last `window` messages are kept in memory; older ones
+/// are read from the Store; messages older than `retention` (if not 0) are
+/// gone for readers. A message is acknowledged (append() returns) only once
+/// the store has it, and only then do readers see it. Readers either wait
+/// on the room (waitFor()) or subscribe: each subscriber is told of every
+/// publish, presence change and the close, from the thread that made it.
+/// Thread-safe. _mutex guards the log (_recent, _pending, _assigned, _next,
+/// _loaded, _lastActivity); it is never held while a subscriber is told or
+/// a reader writes to a socket.
 {
 public:
     enum class Lookup
@@ -66,10 +52,6 @@ public:
     /// and wakes every waiting reader. Throws Poco::IllegalStateException
     /// when the room is closed, and whatever the store failed with (nothing
     /// is appended then, and the number is given to the next message).
-
-    void acceptRemote(const MessagePtr& message);
-    /// A message another node appended to the shared store: taken into the
-    /// window if it is the next one, and readers are woken.
 
     Lookup get(std::uint64_t n, MessagePtr& out);
     /// Message n without waiting.
@@ -93,25 +75,14 @@ public:
     /// Whether message n (or a later one) may be readable now, without the
     /// lock: false only when the room is loaded and n is past its end.
 
-    void subscribe(const std::shared_ptr<Doorbell>& bell);
-    void unsubscribe(const std::shared_ptr<Doorbell>& bell);
-    /// Bells for readers that cannot wait on a condition variable because
-    /// they also wait for their socket: told of every new message
-    /// (Doorbell::newMessages(), from the thread that stored it, which may
-    /// deliver it then and there), rung at close. Unsubscribed, a bell is
-    /// no longer used by any thread once unsubscribe() returns.
-
-    bool await(const std::shared_ptr<MessageWait>& wait);
-    /// Lists a long poll's wait for message wait->number(): the thread that
-    /// publishes it offers it (MessageWait::offer()), close() rings it. False,
-    /// and not listed, when the message is readable already or the room is
-    /// closed: look again with get().
-    void forget(const std::shared_ptr<MessageWait>& wait);
-    /// Takes the wait off the list (the owner, once it has woken).
+    void subscribe(const std::shared_ptr<Subscriber>& subscriber);
+    void unsubscribe(const std::shared_ptr<Subscriber>& subscriber);
+    /// A subscriber subscribed before a publish is told of it. To miss
+    /// nothing, look at the log after subscribing.
 
     void presenceChanged();
-    /// Bumps presenceVersion() and rings the bells: the people in the room
-    /// changed (PresenceSweeper, at most once a second).
+    /// Bumps presenceVersion() and tells the subscribers: the people in the
+    /// room changed (PresenceSweeper, at most once a second).
     std::uint64_t presenceVersion() const { return _presenceVersion.load(); }
     /// Lock-free, so every wake of every connection can compare it.
 
@@ -125,14 +96,10 @@ private:
     bool inWindow(std::uint64_t n) const;
 
     bool expired(const MessagePtr& message) const;
-    void wake();
+    void wake(const MessagePtr& latest);
     /// After new messages, without the room lock: wakes the readers waiting
-    /// on _waits and tells the bells (Doorbell::newMessages(), which may
-    /// write to the streams from this thread).
+    /// on _waits and tells the subscribers.
     void wakeWaiters();
-    void ringBells();
-    void offerPolls();
-    /// Offers each listed wait whose message is now readable, outside _pollsMutex.
     Lookup fromStore(std::uint64_t n, MessagePtr& out);
 
     const RoomRecord _record;
@@ -164,15 +131,7 @@ private:
     std::atomic<std::uint64_t> _published{0};
     std::atomic<bool> _loadedFlag{false};
     Poco::Timestamp _lastActivity;
-    /// Under their own lock, never the room's: ringing 10,000 bells holds up
-    /// no reader or sender of the room, only (un)subscribing.
-    std::mutex _bellsMutex;
-    std::vector<std::shared_ptr<Doorbell>> _bells;
-    /// Long polls watching their sockets. Each owner lists and unlists its
-    /// wait once per request, so both are O(1) (MessageWait::_slot), and the
-    /// lock is held only to pick the waits due, never while answering them.
-    std::mutex _pollsMutex;
-    std::vector<std::shared_ptr<MessageWait>> _polls;
+    SubscriberList _subscribers;
 };
 
 } // namespace hchat

@@ -123,15 +123,4 @@ void RoomRegistry::closeAll()
         room->close();
 }
 
-void RoomRegistry::remoteRoomCreated(const RoomRecord& room)
-{
-    insert(room);
-}
-
-void RoomRegistry::remoteMessageAppended(const std::string& roomId, const MessagePtr& message)
-{
-    if (auto room = find(roomId))
-        room->acceptRemote(message);
-}
-
 } // namespace hchat

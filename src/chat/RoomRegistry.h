@@ -1,7 +1,6 @@
 #pragma once
 
 #include "chat/Room.h"
-#include "store/StoreListener.h"
 
 #include <map>
 #include <memory>
@@ -14,7 +13,7 @@ namespace hchat
 
 class Store;
 
-class RoomRegistry : public StoreListener
+class RoomRegistry
 /// Every room of this daemon, by id. Rooms are never deleted while running.
 /// Thread-safe: _mutex (shared for look-ups) guards _rooms; it is never held
 /// while a room's own lock is taken.
@@ -54,9 +53,6 @@ public:
 
     void closeAll();
     /// Shutdown: wakes every waiting reader in every room.
-
-    void remoteRoomCreated(const RoomRecord& room) override;
-    void remoteMessageAppended(const std::string& roomId, const MessagePtr& message) override;
 
 private:
     std::shared_ptr<Room> insert(const RoomRecord& record);

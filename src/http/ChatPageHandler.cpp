@@ -1,6 +1,6 @@
 #include "http/ChatPageHandler.h"
 
-#include "app/Settings.h"
+#include "chat/ChatActions.h"
 #include "chat/IdGenerator.h"
 #include "chat/Nickname.h"
 #include "chat/Room.h"
@@ -14,8 +14,8 @@
 namespace hchat
 {
 
-ChatPageHandler::ChatPageHandler(const ServerContext& context, std::string roomId)
-    : EndpointHandler(context), _roomId(std::move(roomId))
+ChatPageHandler::ChatPageHandler(const HttpContext& context, std::string roomId, int recentOnJoin)
+    : EndpointHandler(context), _roomId(std::move(roomId)), _recentOnJoin(recentOnJoin)
 {
 }
 
@@ -42,18 +42,17 @@ void ChatPageHandler::handle(Poco::Net::HTTPServerRequest& request,
         setCookie("hchat_person", person);
     }
 
-    const Settings& settings = _context.settings;
     const std::string& subject = room->record().subject;
-    sendPage(
-        response,
-        _context.pages.render(
-            "chat.html", {{"title", subject.empty() ? "Chat room" : subject},
-                          {"subject", subject.empty() ? "Untitled room" : subject},
-                          {"roomId", room->id()},
-                          {"visibility", room->record().isPublic ? "Public room" : "Unlisted room"},
-                          {"guestName", Nickname::guestName(person)},
-                          {"recentOnJoin", std::to_string(settings.recentOnJoin)},
-                          {"maxMessageBytes", std::to_string(settings.maxMessageBytes)}}));
+    sendPage(response,
+             _context.pages.render(
+                 "chat.html",
+                 {{"title", subject.empty() ? "Chat room" : subject},
+                  {"subject", subject.empty() ? "Untitled room" : subject},
+                  {"roomId", room->id()},
+                  {"visibility", room->record().isPublic ? "Public room" : "Unlisted room"},
+                  {"guestName", Nickname::guestName(person)},
+                  {"recentOnJoin", std::to_string(_recentOnJoin)},
+                  {"maxMessageBytes", std::to_string(_context.actions.maxMessageBytes())}}));
 }
 
 } // namespace hchat

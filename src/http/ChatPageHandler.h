@@ -21,7 +21,8 @@ class ChatPageHandler : public EndpointHandler
 ///   404 an HTML page: no such room
 {
 public:
-    ChatPageHandler(const ServerContext& context, std::string roomId);
+    ChatPageHandler(const HttpContext& context, std::string roomId, int recentOnJoin);
+    /// recentOnJoin: chat.recentOnJoin, which the page shows first.
 
 protected:
     void handle(Poco::Net::HTTPServerRequest& request,
@@ -29,6 +30,7 @@ protected:
 
 private:
     std::string _roomId;
+    const int _recentOnJoin;
 };
 
 } // namespace hchat

@@ -19,7 +19,7 @@ class CreateRoomHandler : public EndpointHandler
 ///   503 the room could not be stored (a failing disk); nothing was created, try again
 {
 public:
-    explicit CreateRoomHandler(const ServerContext& context);
+    explicit CreateRoomHandler(const HttpContext& context);
 
 protected:
     void handle(Poco::Net::HTTPServerRequest& request,

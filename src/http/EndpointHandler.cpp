@@ -1,16 +1,12 @@
 #include "http/EndpointHandler.h"
 
-#include "app/Metrics.h"
-#include "app/Settings.h"
-#include "chat/Announcer.h"
 #include "chat/IdGenerator.h"
-#include "chat/Nickname.h"
-#include "chat/RateLimiter.h"
 #include "chat/Room.h"
 #include "chat/RoomRegistry.h"
 #include "http/HttpError.h"
 #include "http/PageRenderer.h"
 #include "http/RequestValues.h"
+#include "util/Metrics.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPServerRequest.h>
@@ -33,7 +29,7 @@ const char* const contentSecurityPolicy =
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 } // namespace
 
-EndpointHandler::EndpointHandler(const ServerContext& context) : _context(context) {}
+EndpointHandler::EndpointHandler(const HttpContext& context) : _context(context) {}
 
 Poco::Logger& EndpointHandler::logger()
 {
@@ -176,44 +172,54 @@ std::string EndpointHandler::streamKey(const Poco::Net::HTTPServerRequest& reque
     return key.compare(0, 5, "addr:") == 0 ? IdGenerator::next() : key;
 }
 
+ChatActions::Actor EndpointHandler::actor(const Poco::Net::HTTPServerRequest& request,
+                                          const std::string& key, ChatActions::Transport transport)
+{
+    return ChatActions::Actor{key, personKey(request), request.clientAddress().toString(),
+                              transport};
+}
+
 std::string EndpointHandler::wantedNick(const Poco::Net::HTTPServerRequest& request)
 {
     std::string nick;
     RequestValues::query(request, "nick", nick);
-    if (!nick.empty() && !Nickname::isValid(nick))
-        throw HttpError(HTTPResponse::HTTP_BAD_REQUEST,
-                        "bad nickname: use 1 to 32 letters, digits, '_', '-' or '.'");
+    if (!nick.empty())
+        require(_context.actions.checkName(actor(request, personKey(request)), nick));
     return nick;
 }
 
-People::Outcome EndpointHandler::markSeen(const Poco::Net::HTTPServerRequest& request, Room& room,
-                                          const std::string& wanted)
+void EndpointHandler::require(const ChatActions::Outcome& outcome)
 {
-    return markSeen(personKey(request), room, wanted);
-}
-
-People::Outcome EndpointHandler::markSeen(const std::string& key, Room& room,
-                                          const std::string& wanted)
-{
-    People::Outcome outcome =
-        _context.people.seen(room.id(), key, wanted, Nickname::guestName(key), Poco::Timestamp());
-    _context.announcer.renamed(outcome);
-    return outcome;
-}
-
-void EndpointHandler::spendToken(const Poco::Net::HTTPServerRequest& request,
-                                 const std::string& refusal)
-{
-    const std::string key = personKey(request);
-    Poco::Timespan retryAfter;
-    if (_context.limiter.tryAcquire(key, Poco::Timestamp(), retryAfter))
+    using Result = ChatActions::Result;
+    HTTPResponse::HTTPStatus status = HTTPResponse::HTTP_BAD_REQUEST;
+    switch (outcome.result)
+    {
+    case Result::Done:
         return;
-    _context.metrics.rateLimited.fetch_add(1, std::memory_order_relaxed);
-    logger().warning("rate limit: %s from %s", key, request.clientAddress().toString());
-    auto seconds =
-        static_cast<long>(std::ceil(static_cast<double>(retryAfter.totalMicroseconds()) / 1e6));
-    throw HttpError(HTTPResponse::HTTP_TOO_MANY_REQUESTS, refusal)
-        .withHeader("Retry-After", std::to_string(std::max(1L, seconds)));
+    case Result::TooLong:
+        status = HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE;
+        break;
+    case Result::NameTaken:
+        status = HTTPResponse::HTTP_CONFLICT;
+        break;
+    case Result::NotOnline:
+    case Result::NoRoom:
+        status = HTTPResponse::HTTP_NOT_FOUND;
+        break;
+    case Result::NotStored:
+        status = HTTPResponse::HTTP_SERVICE_UNAVAILABLE;
+        break;
+    case Result::RateLimited:
+    {
+        const auto seconds = static_cast<long>(
+            std::ceil(static_cast<double>(outcome.retryAfter.totalMicroseconds()) / 1e6));
+        throw HttpError(HTTPResponse::HTTP_TOO_MANY_REQUESTS, outcome.detail)
+            .withHeader("Retry-After", std::to_string(std::max(1L, seconds)));
+    }
+    default:
+        break;
+    }
+    throw HttpError(status, outcome.detail);
 }
 
 bool EndpointHandler::wantsJson(const Poco::Net::HTTPServerRequest& request)
@@ -222,7 +228,7 @@ bool EndpointHandler::wantsJson(const Poco::Net::HTTPServerRequest& request)
 }
 
 std::uint64_t EndpointHandler::startOfStream(const Poco::Net::HTTPServerRequest& request,
-                                             Room& room) const
+                                             Room& room, int recentOnJoin)
 {
     std::string text;
     std::uint64_t n = 0;
@@ -240,7 +246,7 @@ std::uint64_t EndpointHandler::startOfStream(const Poco::Net::HTTPServerRequest&
         return n + 1;
     }
     const std::uint64_t next = room.next();
-    const auto recent = static_cast<std::uint64_t>(_context.settings.recentOnJoin);
+    const auto recent = static_cast<std::uint64_t>(recentOnJoin);
     return next > recent ? next - recent : 0;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "chat/People.h"
-#include "http/ServerContext.h"
+#include "chat/ChatActions.h"
+#include "http/HttpContext.h"
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -28,7 +28,7 @@ class EndpointHandler : public Poco::Net::HTTPRequestHandler
 /// A handler object serves one request on one thread.
 {
 public:
-    explicit EndpointHandler(const ServerContext& context);
+    explicit EndpointHandler(const HttpContext& context);
 
     void handleRequest(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response) final;
@@ -56,29 +56,27 @@ protected:
     /// Who a live connection (SSE, WebSocket) is: the cookie as above, else a
     /// fresh id, so each cookie-less bot is a person of its own.
 
-    static std::string wantedNick(const Poco::Net::HTTPServerRequest& request);
+    static ChatActions::Actor
+    actor(const Poco::Net::HTTPServerRequest& request, const std::string& key,
+          ChatActions::Transport transport = ChatActions::Transport::Http);
+    /// The person `key` acting by this request; its rate limit is personKey()'s.
+
+    std::string wantedNick(const Poco::Net::HTTPServerRequest& request);
     /// The ?nick= of a stream request; HttpError 400 when it breaks the rule.
 
-    People::Outcome markSeen(const Poco::Net::HTTPServerRequest& request, Room& room,
-                             const std::string& wanted = "");
-    /// The person making a long poll or send is in the room (People::seen),
-    /// under `wanted` if given and free; a rename is announced.
-
-    People::Outcome markSeen(const std::string& key, Room& room, const std::string& wanted = "");
-    /// The same for a person whose personKey() is known.
-
-    void spendToken(const Poco::Net::HTTPServerRequest& request, const std::string& refusal);
-    /// Takes one action from the person's limits.messagesPerSecond budget;
-    /// HttpError 429 with Retry-After (and the refusal as body) when it is spent.
+    static void require(const ChatActions::Outcome& outcome);
+    /// Nothing when the action was done; else the HttpError that answers
+    /// its refusal (400, 404, 409, 413, 429 with Retry-After, 503).
 
     static bool wantsJson(const Poco::Net::HTTPServerRequest& request);
 
-    std::uint64_t startOfStream(const Poco::Net::HTTPServerRequest& request, Room& room) const;
+    static std::uint64_t startOfStream(const Poco::Net::HTTPServerRequest& request, Room& room,
+                                       int recentOnJoin);
     /// Where an SSE or WebSocket stream starts (SPEC §4): ?from=n, else the
-    /// Last-Event-ID header + 1, else the last chat.recentOnJoin messages.
+    /// Last-Event-ID header + 1, else the last `recentOnJoin` messages.
     /// HttpError 400 when from or Last-Event-ID is not a number.
 
-    const ServerContext& _context;
+    const HttpContext& _context;
 
 private:
     void answerError(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,

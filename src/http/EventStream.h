@@ -1,6 +1,8 @@
 #pragma once
 
-#include <Poco/Logger.h>
+#include "chat/ChatActions.h"
+#include "stream/StreamTransport.h"
+
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Runnable.h>
 
@@ -11,45 +13,54 @@
 namespace hchat
 {
 
+class Announcer;
+class People;
 class Room;
-struct ServerContext;
+class StreamSession;
+struct Metrics;
 
-class EventStream : public Poco::Runnable
-/// One Server-Sent Events stream (the events EventStreamHandler documents),
-/// served by one StreamPool thread on the socket the handler took from the
-/// HTTP session. It writes the HTTP chunked encoding itself: every wake-up's
-/// events go out as one chunk in one send(), with no stream buffers kept
-/// between wake-ups. New messages for a client that keeps up are sent by
-/// the thread that published them, through the stream's Outbox.
-///
-/// The thread waits on a Doorbell that the room rings for new messages and
-/// presence changes and the person's Mailbox for private messages, and on the
-/// client's socket: the client sends nothing after its request, so its socket
-/// turning readable means it closed, and its person starts to leave at once.
-/// Not thread-safe: one stream per thread (publishers reach only its Outbox).
+class EventStream : public Poco::Runnable, private StreamTransport
+/// One Server-Sent Events stream (the events EventStreamHandler documents)
+/// on a StreamPool thread, on the socket the handler took from the HTTP
+/// session: a StreamSession in SSE's wire form (SseCodec). The client sends
+/// nothing after its request, so any byte or its close ends the stream.
+/// Not thread-safe: one stream per thread.
 {
 public:
-    EventStream(const ServerContext& context, Poco::Net::StreamSocket socket, std::string head,
-                std::shared_ptr<Room> room, std::uint64_t from, std::string personKey,
-                std::string wantedNick);
-    /// head: the HTTP response head (status line and headers, chunked),
-    /// sent first; from: the first message to send.
+    struct Setup
+    {
+        std::string head; ///< the HTTP response head (chunked), sent first
+        std::shared_ptr<Room> room;
+        std::uint64_t from = 0;    ///< the first message to send
+        ChatActions::Actor actor;  ///< the person (the stream's key) and the peer
+        std::string wantedNick;    ///< ?nick=, may be empty
+        int sendTimeout = 10;      ///< seconds a write may wait for the client
+        int keepAliveSeconds = 15; ///< a comment after this long without an event
+    };
+
+    EventStream(ChatActions& actions, People& people, Announcer& announcer, Metrics& metrics,
+                Poco::Net::StreamSocket socket, Setup setup);
 
     void run() override;
-    /// Serves the client until it closes, stops reading for
-    /// http.requestTimeout, or the room closes (shutdown). Never throws.
+    /// Serves the client until it closes, stops reading, or the room closes
+    /// (shutdown). Never throws.
 
 private:
-    void serve();
+    void entries(const Cursor::Slice& slice, std::string& out) override;
+    void presence(const std::string& frame, std::string& out) override;
+    void letter(const Mailbox::Letter& letter, std::string& out) override;
+    bool received(const char* data, std::size_t size) override;
+    int quietMs() override;
+    bool quiet() override;
+    void closing(std::string& out) override;
 
-    const ServerContext& _context;
+    ChatActions& _actions;
+    People& _people;
+    Announcer& _announcer;
+    Metrics& _metrics;
     Poco::Net::StreamSocket _socket;
-    const std::string _head;
-    std::shared_ptr<Room> _room;
-    const std::uint64_t _from;
-    const std::string _personKey;
-    const std::string _wantedNick;
-    Poco::Logger& _log;
+    Setup _setup;
+    std::shared_ptr<StreamSession> _session;
 };
 
 } // namespace hchat

@@ -11,9 +11,9 @@
 namespace hchat
 {
 
-EventStreamHandler::EventStreamHandler(const ServerContext& context, StreamPool& streams,
-                                       std::string roomId)
-    : EndpointHandler(context), _streams(streams), _roomId(std::move(roomId))
+EventStreamHandler::EventStreamHandler(const HttpContext& context, StreamPool& streams,
+                                       std::string roomId, Limits limits)
+    : EndpointHandler(context), _streams(streams), _roomId(std::move(roomId)), _limits(limits)
 {
 }
 
@@ -21,8 +21,13 @@ void EventStreamHandler::handle(Poco::Net::HTTPServerRequest& request,
                                 Poco::Net::HTTPServerResponse& response)
 {
     auto room = findRoom(_roomId);
-    const std::uint64_t from = startOfStream(request, *room);
-    const std::string nick = wantedNick(request);
+    EventStream::Setup setup;
+    setup.room = room;
+    setup.from = startOfStream(request, *room, _limits.recentOnJoin);
+    setup.wantedNick = wantedNick(request);
+    setup.actor = actor(request, streamKey(request), ChatActions::Transport::EventStream);
+    setup.sendTimeout = _limits.sendTimeout;
+    setup.keepAliveSeconds = _limits.keepAliveSeconds;
 
     response.setContentType("text/event-stream; charset=utf-8");
     response.set("Cache-Control", "no-cache");
@@ -31,12 +36,14 @@ void EventStreamHandler::handle(Poco::Net::HTTPServerRequest& request,
     response.setKeepAlive(false);
     std::ostringstream head;
     response.write(head);
+    setup.head = head.str();
     // The stream writes the head with its first events, on the socket taken
     // from the HTTP session, so that POCO frees the session now.
     Poco::Net::StreamSocket socket =
         static_cast<Poco::Net::HTTPServerRequestImpl&>(request).detachSocket();
-    _streams.start(std::make_unique<EventStream>(_context, socket, head.str(), room, from,
-                                                 streamKey(request), nick),
+    _streams.start(std::make_unique<EventStream>(_context.actions, _context.people,
+                                                 _context.announcer, _context.metrics, socket,
+                                                 std::move(setup)),
                    socket);
 }
 

@@ -50,7 +50,15 @@ class EventStreamHandler : public EndpointHandler
 /// handed over.
 {
 public:
-    EventStreamHandler(const ServerContext& context, StreamPool& streams, std::string roomId);
+    struct Limits
+    {
+        int recentOnJoin;     ///< chat.recentOnJoin
+        int sendTimeout;      ///< http.requestTimeout: how long a write may wait
+        int keepAliveSeconds; ///< 15, or longpoll.timeout if shorter
+    };
+
+    EventStreamHandler(const HttpContext& context, StreamPool& streams, std::string roomId,
+                       Limits limits);
 
 protected:
     void handle(Poco::Net::HTTPServerRequest& request,
@@ -59,6 +67,7 @@ protected:
 private:
     StreamPool& _streams;
     std::string _roomId;
+    const Limits _limits;
 };
 
 } // namespace hchat

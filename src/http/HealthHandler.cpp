@@ -5,7 +5,7 @@
 namespace hchat
 {
 
-HealthHandler::HealthHandler(const ServerContext& context) : EndpointHandler(context) {}
+HealthHandler::HealthHandler(const HttpContext& context) : EndpointHandler(context) {}
 
 void HealthHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response)
 {

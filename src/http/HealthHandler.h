@@ -13,7 +13,7 @@ class HealthHandler : public EndpointHandler
 ///   200 text/plain   "ok"
 {
 public:
-    explicit HealthHandler(const ServerContext& context);
+    explicit HealthHandler(const HttpContext& context);
 
 protected:
     void handle(Poco::Net::HTTPServerRequest& request,

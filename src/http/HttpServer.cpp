@@ -1,9 +1,8 @@
 #include "http/HttpServer.h"
 
-#include "app/Metrics.h"
-#include "app/Settings.h"
-#include "http/ServerContext.h"
+#include "http/HttpContext.h"
 #include "http/TrackedConnectionFactory.h"
+#include "util/Metrics.h"
 
 #include <Poco/Net/HTTPServerParams.h>
 
@@ -17,10 +16,10 @@ namespace
 const int threadStackBytes = 256 * 1024;
 } // namespace
 
-HttpServer::HttpServer(const Settings& settings, const ServerContext& context)
-    : _socket(), _threads(2, settings.httpMaxThreads, 60, threadStackBytes),
+HttpServer::HttpServer(const HttpOptions& options, const HttpContext& context)
+    : _socket(), _threads(2, options.maxThreads, 60, threadStackBytes),
       _gate(new ConnectionGate(
-          settings.httpMaxThreads, settings.connectionsPerAddress,
+          options.maxThreads, options.connectionsPerAddress,
           {context.metrics.httpConnectionsTotal, context.metrics.httpRefused,
            context.metrics.httpRefusedPerAddress},
           [](const std::string& why)
@@ -31,24 +30,23 @@ HttpServer::HttpServer(const Settings& settings, const ServerContext& context)
                      std::to_string(why.size() + 1) + "\r\n\r\n" + why + "\n";
           },
           "hchatd.http")),
-      _streams(std::make_unique<StreamPool>(settings.httpMaxThreads, threadStackBytes, _gate)),
-      _dispatcher(new RequestDispatcher(context, *_streams))
+      _streams(std::make_unique<StreamPool>(options.maxThreads, threadStackBytes, _gate)),
+      _dispatcher(new RequestDispatcher(context, options, *_streams))
 {
     // SO_REUSEADDR to restart at once after a stop, but not SO_REUSEPORT,
     // which would let a second daemon share the port instead of failing.
-    _socket.bind(Poco::Net::SocketAddress(settings.httpAddress,
-                                          static_cast<Poco::UInt16>(settings.httpPort)),
+    _socket.bind(Poco::Net::SocketAddress(options.address, static_cast<Poco::UInt16>(options.port)),
                  true, false);
     _socket.listen(1024);
 
     Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(settings.httpMaxThreads);
+    params->setMaxThreads(options.maxThreads);
     // The gate refuses before the queue can fill, so POCO never silently drops.
-    params->setMaxQueued(settings.httpMaxThreads);
+    params->setMaxQueued(options.maxThreads);
     params->setThreadIdleTime(Poco::Timespan(60, 0));
-    params->setTimeout(Poco::Timespan(settings.httpRequestTimeout, 0));
+    params->setTimeout(Poco::Timespan(options.requestTimeout, 0));
     params->setKeepAlive(true);
-    params->setKeepAliveTimeout(Poco::Timespan(settings.httpKeepAliveTimeout, 0));
+    params->setKeepAliveTimeout(Poco::Timespan(options.keepAliveTimeout, 0));
     params->setMaxKeepAliveRequests(0); // unlimited
     params->setSoftwareVersion("hchatd");
 

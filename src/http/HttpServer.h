@@ -1,9 +1,10 @@
 #pragma once
 
-#include "http/ConnectionGate.h"
-#include "http/ListeningSocket.h"
+#include "http/HttpOptions.h"
 #include "http/RequestDispatcher.h"
 #include "http/StreamPool.h"
+#include "net/ConnectionGate.h"
+#include "net/ListeningSocket.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Net/ServerSocket.h>
@@ -15,8 +16,7 @@
 namespace hchat
 {
 
-class Settings;
-struct ServerContext;
+struct HttpContext;
 
 class HttpServer
 /// HTTP on http.address:http.port: POCO's TCPServer with its own thread
@@ -28,7 +28,7 @@ class HttpServer
 /// start() and stop() are called by the application's main thread only.
 {
 public:
-    HttpServer(const Settings& settings, const ServerContext& context);
+    HttpServer(const HttpOptions& options, const HttpContext& context);
     /// Binds the socket; throws Poco::Net::NetException when it can't.
 
     void start();

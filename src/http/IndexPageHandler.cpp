@@ -18,7 +18,7 @@ namespace
 const std::size_t roomsShown = 200;
 } // namespace
 
-IndexPageHandler::IndexPageHandler(const ServerContext& context) : EndpointHandler(context) {}
+IndexPageHandler::IndexPageHandler(const HttpContext& context) : EndpointHandler(context) {}
 
 std::string IndexPageHandler::ago(const Poco::Timestamp& then, const Poco::Timestamp& now)
 {

@@ -15,7 +15,7 @@ class IndexPageHandler : public EndpointHandler
 ///   200 text/html
 {
 public:
-    explicit IndexPageHandler(const ServerContext& context);
+    explicit IndexPageHandler(const HttpContext& context);
 
     static std::string ago(const Poco::Timestamp& then, const Poco::Timestamp& now);
     /// "just now", "5 min ago", "3 h ago", "2 days ago".

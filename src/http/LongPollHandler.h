@@ -1,13 +1,17 @@
 #pragma once
 
-#include "chat/Message.h"
 #include "chat/Room.h"
 #include "http/EndpointHandler.h"
 
+#include <memory>
+#include <optional>
 #include <string>
 
 namespace hchat
 {
+
+class Connection;
+class LongPollAnswer;
 
 class LongPollHandler : public EndpointHandler
 /// GET /msg/<id>/<n>
@@ -29,19 +33,15 @@ class LongPollHandler : public EndpointHandler
 ///
 /// Numbers increase by one with no gaps, so a client reads n, n+1, … and
 /// never misses or repeats a message. A poll marks its client as present.
-///
-/// How it waits: a keep-alive request sleeps in a poll of its socket,
-/// listed with the room (MessageWait), and the thread that publishes n
-/// writes the 200 itself; this thread wakes when the client sends its next
-/// request (or leaves: it is then freed at once). If that request is the
-/// same poll for a later n, asked the same way (NextPoll), this thread reads
-/// and serves it itself; anything else goes back to POCO. Requests on a
-/// closing connection, or behind which the client already sent another
-/// (pipelining), wait on the room's condition variable instead and answer
-/// themselves.
+/// A kept-alive poll waits on its socket, subscribed to the room
+/// (LongPollWait: the publisher answers it); the client's next request, if
+/// it is the same poll asked the same way (NextPoll), is served by this
+/// handler too. Other polls wait on the room's condition variable.
 {
 public:
-    LongPollHandler(const ServerContext& context, std::string roomId, std::string number);
+    LongPollHandler(const HttpContext& context, std::string roomId, std::string number,
+                    int timeoutSeconds);
+    ~LongPollHandler() override;
 
 protected:
     void handle(Poco::Net::HTTPServerRequest& request,
@@ -57,35 +57,25 @@ private:
     /// Waits for n on the socket and the room at once; sets _answered when
     /// a publisher answered or the client left.
     Room::Lookup awaitQuietly(Room& room, std::uint64_t n, MessagePtr& message);
-    /// Waits for n on the room's condition variable only.
     bool notePlainRequest(const Poco::Net::HTTPServerRequest& request);
     /// Keeps the first request's Accept and Cookie, which the next requests
-    /// must repeat to be taken here. False when the connection's requests
-    /// must all go through POCO (not HTTP/1.1, repeated headers).
+    /// must repeat to be taken here. False when every request of the
+    /// connection must go through POCO (not HTTP/1.1, repeated headers).
     bool takeNextRequest(Poco::Net::HTTPServerResponse& response, std::uint64_t& n);
     /// Reads the client's next request off the socket when it is a plain
-    /// long poll (NextPoll) for this room, asking as the first did, and
-    /// sets n; otherwise leaves its bytes to POCO and returns false.
-    void prepareHead(Poco::Net::HTTPServerRequest& request,
-                     Poco::Net::HTTPServerResponse& response);
-    void formatAnswer(const Message& message, std::string& out) const;
-    /// The whole 200 for the message: _head, then what depends on the
-    /// message and the moment (Date), then the body.
-    bool sendNow(const MessagePtr& message) noexcept;
-    /// MessageWait::Deliver, on a publisher's thread: a non-blocking send;
-    /// what does not fit is left in _unsent.
+    /// long poll (NextPoll) for this room, asked as the first was, and sets
+    /// n; otherwise leaves its bytes to POCO and returns false.
     bool clientLeft() const;
 
     std::string _roomId;
     std::string _number;
-    int _socket = -1;  ///< the connection's, blocking (POCO's)
-    std::string _head; ///< status line and the headers that do not depend on the message
-    bool _json = false;
-    std::string _unsent; ///< what a publisher could not send; the owner sends it
+    const int _timeoutSeconds;
+    std::shared_ptr<Connection> _connection; ///< POCO's socket, as publishers write to it
+    std::unique_ptr<LongPollAnswer> _answer;
     bool _answered = false;
     bool _nextRequestWaiting = false; ///< set with _answered: the client spoke since
     bool _watchSocket = false;        ///< keep-alive, nothing buffered by POCO: awaitWatching()
-    std::string _personKey;           ///< the first request's, which the next ones share
+    std::optional<ChatActions::Actor> _actor; ///< the first request's, which the next ones share
     bool _hasAccept = false;
     std::string _accept;
     bool _hasCookie = false;

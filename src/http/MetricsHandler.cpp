@@ -1,18 +1,19 @@
 #include "http/MetricsHandler.h"
 
-#include "app/Metrics.h"
+#include "chat/ChatActions.h"
 #include "chat/RoomRegistry.h"
+#include "util/Metrics.h"
 
 #include <Poco/Net/HTTPServerResponse.h>
 
 namespace hchat
 {
 
-MetricsHandler::MetricsHandler(const ServerContext& context) : EndpointHandler(context) {}
+MetricsHandler::MetricsHandler(const HttpContext& context) : EndpointHandler(context) {}
 
 void MetricsHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response)
 {
-    send(response, _context.metrics.render(_context.rooms.size()),
+    send(response, _context.metrics.render(_context.rooms.size()) + _context.actions.metricsText(),
          "text/plain; version=0.0.4; charset=utf-8");
 }
 

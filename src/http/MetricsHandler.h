@@ -13,7 +13,7 @@ class MetricsHandler : public EndpointHandler
 ///   200 text/plain; version=0.0.4
 {
 public:
-    explicit MetricsHandler(const ServerContext& context);
+    explicit MetricsHandler(const HttpContext& context);
 
 protected:
     void handle(Poco::Net::HTTPServerRequest& request,

@@ -5,7 +5,7 @@
 namespace hchat
 {
 
-NoRouteHandler::NoRouteHandler(const ServerContext& context, std::string allow)
+NoRouteHandler::NoRouteHandler(const HttpContext& context, std::string allow)
     : EndpointHandler(context), _allow(std::move(allow))
 {
 }

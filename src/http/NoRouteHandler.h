@@ -13,7 +13,7 @@ class NoRouteHandler : public EndpointHandler
 ///   405 the path exists for other methods; Allow lists them
 {
 public:
-    NoRouteHandler(const ServerContext& context, std::string allow);
+    NoRouteHandler(const HttpContext& context, std::string allow);
     /// allow: empty for 404, else the methods for the Allow header of a 405.
 
 protected:

@@ -17,26 +17,36 @@
 
 #include <Poco/Net/HTTPServerRequest.h>
 
+#include <algorithm>
+
 namespace hchat
 {
 
-RequestDispatcher::RequestDispatcher(const ServerContext& c, StreamPool& streams) : _context(c)
+RequestDispatcher::RequestDispatcher(const HttpContext& c, const HttpOptions& o,
+                                     StreamPool& streams)
+    : _context(c)
 {
     using P = Router::Params;
     Router& r = _router;
+    const int recent = o.recentOnJoin, poll = o.longPollTimeout;
+    const EventStreamHandler::Limits sse{recent, o.requestTimeout, std::min(15, poll)};
+    const WebSocketHandler::Limits ws{recent, o.requestTimeout, o.webSocketPingInterval};
+    StreamPool* pool = &streams;
     r.add("GET", "/", [&c](const P&) { return new IndexPageHandler(c); });
     r.add("GET", "/chat_create", [&c](const P&) { return new CreateRoomHandler(c); });
-    r.add("GET", "/chat/{id}", [&c](const P& p) { return new ChatPageHandler(c, p[0]); });
-    r.add("GET", "/msg/{id}/{n}", [&c](const P& p) { return new LongPollHandler(c, p[0], p[1]); });
+    r.add("GET", "/chat/{id}",
+          [&c, recent](const P& p) { return new ChatPageHandler(c, p[0], recent); });
+    r.add("GET", "/msg/{id}/{n}",
+          [&c, poll](const P& p) { return new LongPollHandler(c, p[0], p[1], poll); });
     r.add("POST", "/send/{id}", [&c](const P& p) { return new SendHandler(c, p[0]); });
     r.add("GET", "/events/{id}",
-          [&c, &streams](const P& p) { return new EventStreamHandler(c, streams, p[0]); });
+          [&c, pool, sse](const P& p) { return new EventStreamHandler(c, *pool, p[0], sse); });
     r.add("GET", "/ws/{id}",
-          [&c, &streams](const P& p) { return new WebSocketHandler(c, streams, p[0]); });
+          [&c, pool, ws](const P& p) { return new WebSocketHandler(c, *pool, p[0], ws); });
     r.add("GET", "/api/rooms", [&c](const P&) { return new RoomListHandler(c); });
     r.add("GET", "/api/rooms/{id}", [&c](const P& p) { return new RoomInfoHandler(c, p[0]); });
     r.add("GET", "/api/rooms/{id}/messages",
-          [&c](const P& p) { return new RoomMessagesHandler(c, p[0]); });
+          [&c, poll](const P& p) { return new RoomMessagesHandler(c, p[0], poll); });
     r.add("GET", "/healthz", [&c](const P&) { return new HealthHandler(c); });
     r.add("GET", "/metrics", [&c](const P&) { return new MetricsHandler(c); });
     r.add("GET", "/static/{file}", [&c](const P& p) { return new StaticFileHandler(c, p[0]); });

@@ -1,7 +1,8 @@
 #pragma once
 
+#include "http/HttpContext.h"
+#include "http/HttpOptions.h"
 #include "http/Router.h"
-#include "http/ServerContext.h"
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 
@@ -17,8 +18,9 @@ class RequestDispatcher : public Poco::Net::HTTPRequestHandlerFactory
 /// Thread-safe: the table is built in the constructor and only read after.
 {
 public:
-    RequestDispatcher(const ServerContext& context, StreamPool& streams);
+    RequestDispatcher(const HttpContext& context, const HttpOptions& options, StreamPool& streams);
     /// streams: where WebSocket and SSE streams go after their handshake.
+    /// Each handler is given the settings it uses.
 
     Poco::Net::HTTPRequestHandler*
     createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
@@ -27,7 +29,7 @@ public:
     /// Tells every open connection to finish its current request and close.
 
 private:
-    const ServerContext& _context;
+    const HttpContext& _context;
     Router _router;
 };
 

@@ -10,7 +10,7 @@
 namespace hchat
 {
 
-RoomInfoHandler::RoomInfoHandler(const ServerContext& context, std::string roomId)
+RoomInfoHandler::RoomInfoHandler(const HttpContext& context, std::string roomId)
     : EndpointHandler(context), _roomId(std::move(roomId))
 {
 }

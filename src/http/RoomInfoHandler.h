@@ -16,7 +16,7 @@ class RoomInfoHandler : public EndpointHandler
 ///   404 no such room
 {
 public:
-    RoomInfoHandler(const ServerContext& context, std::string roomId);
+    RoomInfoHandler(const HttpContext& context, std::string roomId);
 
 protected:
     void handle(Poco::Net::HTTPServerRequest& request,

@@ -11,7 +11,7 @@
 namespace hchat
 {
 
-RoomListHandler::RoomListHandler(const ServerContext& context) : EndpointHandler(context) {}
+RoomListHandler::RoomListHandler(const HttpContext& context) : EndpointHandler(context) {}
 
 void RoomListHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response)
 {

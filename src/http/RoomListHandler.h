@@ -14,7 +14,7 @@ class RoomListHandler : public EndpointHandler
 ///   200 application/json   [{"id":…,"subject":…,"name":null,"public":true,…}, …]
 {
 public:
-    explicit RoomListHandler(const ServerContext& context);
+    explicit RoomListHandler(const HttpContext& context);
 
 protected:
     void handle(Poco::Net::HTTPServerRequest& request,

@@ -1,9 +1,8 @@
 #include "http/RoomMessagesHandler.h"
 
-#include "app/Metrics.h"
-#include "app/Settings.h"
 #include "chat/Room.h"
 #include "http/RequestValues.h"
+#include "util/Metrics.h"
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -19,8 +18,9 @@ const std::uint64_t defaultLimit = 100;
 const std::uint64_t maxLimit = 1000;
 } // namespace
 
-RoomMessagesHandler::RoomMessagesHandler(const ServerContext& context, std::string roomId)
-    : EndpointHandler(context), _roomId(std::move(roomId))
+RoomMessagesHandler::RoomMessagesHandler(const HttpContext& context, std::string roomId,
+                                         int maxWaitSeconds)
+    : EndpointHandler(context), _roomId(std::move(roomId)), _maxWaitSeconds(maxWaitSeconds)
 {
 }
 
@@ -35,11 +35,11 @@ void RoomMessagesHandler::handle(Poco::Net::HTTPServerRequest& request,
         RequestValues::queryNumber(request, "from", next > limit ? next - limit : 0);
     const std::uint64_t wait =
         std::min<std::uint64_t>(RequestValues::queryNumber(request, "wait", 0),
-                                static_cast<std::uint64_t>(_context.settings.longPollTimeout));
+                                static_cast<std::uint64_t>(_maxWaitSeconds));
 
     if (wait > 0)
     {
-        markSeen(request, *room);
+        _context.actions.markSeen(actor(request, personKey(request)), *room, "");
         MessagePtr ignored;
         _context.metrics.longPollWaiting.fetch_add(1, std::memory_order_relaxed);
         room->waitFor(from, Poco::Timespan(static_cast<long>(wait), 0), ignored);

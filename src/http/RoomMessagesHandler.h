@@ -24,7 +24,8 @@ class RoomMessagesHandler : public EndpointHandler
 ///   404 no such room
 {
 public:
-    RoomMessagesHandler(const ServerContext& context, std::string roomId);
+    RoomMessagesHandler(const HttpContext& context, std::string roomId, int maxWaitSeconds);
+    /// maxWaitSeconds: longpoll.timeout, the longest ?wait=.
 
 protected:
     void handle(Poco::Net::HTTPServerRequest& request,
@@ -32,6 +33,7 @@ protected:
 
 private:
     std::string _roomId;
+    const int _maxWaitSeconds;
 };
 
 } // namespace hchat

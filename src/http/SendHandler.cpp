@@ -1,14 +1,9 @@
 #include "http/SendHandler.h"
 
-#include "app/Metrics.h"
-#include "app/Settings.h"
-#include "chat/Nickname.h"
 #include "chat/Room.h"
 #include "http/HttpError.h"
 #include "http/RequestValues.h"
-#include "util/Utf8.h"
 
-#include <Poco/Logger.h>
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -21,7 +16,7 @@ namespace hchat
 
 using Poco::Net::HTTPResponse;
 
-SendHandler::SendHandler(const ServerContext& context, std::string roomId)
+SendHandler::SendHandler(const HttpContext& context, std::string roomId)
     : EndpointHandler(context), _roomId(std::move(roomId))
 {
 }
@@ -29,12 +24,11 @@ SendHandler::SendHandler(const ServerContext& context, std::string roomId)
 void SendHandler::handle(Poco::Net::HTTPServerRequest& request,
                          Poco::Net::HTTPServerResponse& response)
 {
-    const Settings& settings = _context.settings;
-    auto room = findRoom(_roomId);
+    auto room = findRoom(_roomId); // 404 before the body is read
 
     // Room for the largest text percent-encoded (3 bytes per byte) plus the
     // other form fields.
-    const std::size_t maxText = static_cast<std::size_t>(settings.maxMessageBytes);
+    const std::size_t maxText = _context.actions.maxMessageBytes();
     std::string body = RequestValues::readBody(request, 3 * maxText + 1024);
 
     std::string text, nick;
@@ -70,39 +64,15 @@ void SendHandler::handle(Poco::Net::HTTPServerRequest& request,
     if (nick.empty())
         RequestValues::query(request, "nick", nick);
 
-    if (!Utf8::isValid(text))
-        throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "the message is not valid UTF-8");
-    if (Poco::trim(text).empty())
-        throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "the message is empty");
-    if (text.size() > maxText)
-        throw HttpError(HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE,
-                        "the message is too long (at most " + std::to_string(maxText) + " bytes)");
-    if (!nick.empty() && !Nickname::isValid(nick))
-        throw HttpError(HTTPResponse::HTTP_BAD_REQUEST,
-                        "bad nickname: use 1 to 32 letters, digits, '_', '-' or '.'");
-
-    // The name is claimed before the token is spent: a refused name costs nothing.
-    const People::Outcome person = markSeen(request, *room, nick);
-    if (person.taken)
-        throw HttpError(HTTPResponse::HTTP_CONFLICT,
-                        "the nickname " + nick + " is taken by someone online: choose another");
-    spendToken(request, "too many messages: slow down");
-
-    const std::string& author = person.name;
-    MessagePtr message;
-    try
-    {
-        message = room->append(MessageKind::Message, author, text);
-    }
-    catch (const Poco::Exception& e)
-    {
-        Poco::Logger::get("hchatd.http")
-            .error("cannot append to %s: %s", room->id(), e.displayText());
-        throw HttpError(HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
-                        "the message could not be stored; nothing was sent, try again");
-    }
-    _context.metrics.messagesAppended.fetch_add(1, std::memory_order_relaxed);
-    send(response, std::to_string(message->id()), "text/plain; charset=utf-8");
+    // The text is checked, then the name claimed, then the token spent: a
+    // refused text or name costs nothing.
+    const ChatActions::Actor who = actor(request, personKey(request));
+    require(_context.actions.checkText(who, text));
+    const ChatActions::Outcome person = _context.actions.markSeen(who, *room, nick);
+    require(person);
+    const ChatActions::Outcome sent = _context.actions.send(who, *room, person.name, text);
+    require(sent);
+    send(response, std::to_string(sent.message->id()), "text/plain; charset=utf-8");
 }
 
 } // namespace hchat

@@ -30,7 +30,7 @@ class SendHandler : public EndpointHandler
 /// number; nothing else is ever appended.
 {
 public:
-    SendHandler(const ServerContext& context, std::string roomId);
+    SendHandler(const HttpContext& context, std::string roomId);
 
 protected:
     void handle(Poco::Net::HTTPServerRequest& request,

@@ -8,7 +8,7 @@
 namespace hchat
 {
 
-StaticFileHandler::StaticFileHandler(const ServerContext& context, std::string name)
+StaticFileHandler::StaticFileHandler(const HttpContext& context, std::string name)
     : EndpointHandler(context), _name(std::move(name))
 {
 }

@@ -17,7 +17,7 @@ class StaticFileHandler : public EndpointHandler
 ///   404 no such file
 {
 public:
-    StaticFileHandler(const ServerContext& context, std::string name);
+    StaticFileHandler(const HttpContext& context, std::string name);
 
 protected:
     void handle(Poco::Net::HTTPServerRequest& request,

@@ -1,6 +1,6 @@
 #include "http/StreamPool.h"
 
-#include "http/ConnectionGate.h"
+#include "net/ConnectionGate.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>

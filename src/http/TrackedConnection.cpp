@@ -1,6 +1,6 @@
 #include "http/TrackedConnection.h"
 
-#include "app/Metrics.h"
+#include "util/Metrics.h"
 
 namespace hchat
 {

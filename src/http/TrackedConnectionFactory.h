@@ -1,6 +1,6 @@
 #pragma once
 
-#include "http/ConnectionGate.h"
+#include "net/ConnectionGate.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>

@@ -10,20 +10,28 @@ namespace hchat
 class StreamPool;
 
 class WebSocketHandler : public EndpointHandler
-/// GET /ws/<id>[?from=n]     (WebSocket, RFC 6455)
+/// GET /ws/<id>[?from=n][&nick=name]     (WebSocket, RFC 6455)
 ///
-/// Upgrades to a WebSocket (POCO's), then runs a WebSocketSession: the room's
-/// messages from n (?from=n, else the last chat.recentOnJoin) and every new
-/// one, as JSON text frames; the client sends {"type":"send","text":…} and
-/// {"type":"nick","nick":…}. See WebSocketSession for frames and close codes.
-/// The session runs on a StreamPool thread; this handler returns after the 101.
+/// The upgrade, then a WebSocketSession on a StreamPool thread: the room's
+/// messages from n (?from=n, else Last-Event-ID + 1, else the last
+/// chat.recentOnJoin) and every new one, as JSON text frames; the client
+/// sends {"type":"send"|"nick"|"privmsg",…}. See WebSocketSession for the
+/// frames and close codes. This handler returns after the 101.
 ///
-///   101 the upgrade
-///   400 not a WebSocket upgrade request, or from is not a number
+///   101 the upgrade (Sec-WebSocket-Version 13)
+///   400 not a WebSocket upgrade request, from is not a number, or a bad nick
 ///   404 no such room
 {
 public:
-    WebSocketHandler(const ServerContext& context, StreamPool& streams, std::string roomId);
+    struct Limits
+    {
+        int recentOnJoin; ///< chat.recentOnJoin
+        int sendTimeout;  ///< http.requestTimeout: how long a write may wait
+        int pingInterval; ///< websocket.pingInterval
+    };
+
+    WebSocketHandler(const HttpContext& context, StreamPool& streams, std::string roomId,
+                     Limits limits);
 
 protected:
     void handle(Poco::Net::HTTPServerRequest& request,
@@ -32,6 +40,7 @@ protected:
 private:
     StreamPool& _streams;
     std::string _roomId;
+    const Limits _limits;
 };
 
 } // namespace hchat

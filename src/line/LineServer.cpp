@@ -1,10 +1,8 @@
 #include "line/LineServer.h"
 
-#include "app/Metrics.h"
-#include "app/Settings.h"
-#include "chat/Doorbell.h"
-#include "http/ServerContext.h"
 #include "line/LineSessionFactory.h"
+#include "stream/StreamSession.h"
+#include "util/Metrics.h"
 
 #include <Poco/Net/TCPServerParams.h>
 
@@ -17,12 +15,13 @@ namespace
 const int threadStackBytes = 256 * 1024;
 } // namespace
 
-LineServer::LineServer(const Settings& settings, const ServerContext& context)
-    : _threads(2, settings.httpMaxThreads, 60, threadStackBytes),
+LineServer::LineServer(const LineOptions& options, ChatActions& actions, RoomRegistry& rooms,
+                       People& people, Announcer& announcer, Metrics& metrics)
+    : _options(options), _actions(actions), _rooms(rooms), _people(people), _announcer(announcer),
+      _metrics(metrics), _threads(2, options.maxConnections, 60, threadStackBytes),
       _gate(new ConnectionGate(
-          settings.httpMaxThreads, settings.connectionsPerAddress,
-          {context.metrics.lineConnectionsTotal, context.metrics.lineRefused,
-           context.metrics.lineRefused},
+          options.maxConnections, options.connectionsPerAddress,
+          {metrics.lineConnectionsTotal, metrics.lineRefused, metrics.lineRefused},
           [](const std::string& why)
           {
               std::string line = "ERROR " + why + "\r\n";
@@ -32,16 +31,15 @@ LineServer::LineServer(const Settings& settings, const ServerContext& context)
           "hchatd.line"))
 {
     // As for HTTP: SO_REUSEADDR, not SO_REUSEPORT, so a second daemon fails.
-    _socket.bind(Poco::Net::SocketAddress(settings.httpAddress,
-                                          static_cast<Poco::UInt16>(settings.linePort)),
+    _socket.bind(Poco::Net::SocketAddress(options.address, static_cast<Poco::UInt16>(options.port)),
                  true, false);
     _socket.listen(1024);
     Poco::Net::TCPServerParams::Ptr params = new Poco::Net::TCPServerParams;
-    params->setMaxThreads(settings.httpMaxThreads);
-    params->setMaxQueued(settings.httpMaxThreads);
+    params->setMaxThreads(options.maxConnections);
+    params->setMaxQueued(options.maxConnections);
     params->setThreadIdleTime(Poco::Timespan(60, 0));
-    _server = std::make_unique<Poco::Net::TCPServer>(new LineSessionFactory(context, *this, _gate),
-                                                     _threads, _socket, params);
+    _server = std::make_unique<Poco::Net::TCPServer>(new LineSessionFactory(*this), _threads,
+                                                     _socket, params);
     _server->setConnectionFilter(_gate);
 }
 
@@ -57,29 +55,33 @@ void LineServer::start()
 
 void LineServer::stop()
 {
-    if (_stopping.exchange(true))
-        return;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        if (_stopping)
+            return;
+        _stopping = true;
+    }
     _server->stop();
     {
         std::lock_guard<std::mutex> lock(_mutex);
-        for (const auto& bell : _bells)
-            bell->ring();
+        for (const auto& session : _sessions)
+            session->stop();
     }
     _threads.joinAll();
 }
 
-void LineServer::enlist(const std::shared_ptr<Doorbell>& bell)
+void LineServer::enlist(const std::shared_ptr<StreamSession>& session)
 {
     std::lock_guard<std::mutex> lock(_mutex);
-    _bells.insert(bell);
+    _sessions.insert(session);
     if (_stopping)
-        bell->ring(); // arrived while stopping: leave at once
+        session->stop(); // arrived while stopping: leave at once
 }
 
-void LineServer::dismiss(const std::shared_ptr<Doorbell>& bell)
+void LineServer::dismiss(const std::shared_ptr<StreamSession>& session)
 {
     std::lock_guard<std::mutex> lock(_mutex);
-    _bells.erase(bell);
+    _sessions.erase(session);
 }
 
 } // namespace hchat

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "http/ConnectionGate.h"
+#include "line/LineOptions.h"
+#include "net/ConnectionGate.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Net/ServerSocket.h>
@@ -15,21 +16,24 @@
 namespace hchat
 {
 
-class Doorbell;
-class Settings;
-struct ServerContext;
+class Announcer;
+class ChatActions;
+class People;
+class RoomRegistry;
+class StreamSession;
+struct Metrics;
 
 class LineServer
-/// The line protocol (SPEC §5) on http.address:line.port: POCO's TCPServer
-/// with its own thread pool, one thread per connection (LineSession), like
-/// the HTTP side. Connections past limits.connectionsPerAddress, or past
-/// http.maxThreads, get an ERROR line and are closed (ConnectionGate).
-/// Sessions enlist their Doorbell so stop() can wake and end them.
+/// The line protocol (SPEC §5) on line.port: POCO's TCPServer with its own
+/// thread pool, one thread per connection (LineSession), like the HTTP
+/// side. Connections past limits.connectionsPerAddress, or past
+/// line.maxConnections, get an ERROR line and are closed (ConnectionGate).
 /// start() and stop() from the application's main thread; the rest is
-/// thread-safe (_mutex guards _bells).
+/// thread-safe (_mutex guards _sessions).
 {
 public:
-    LineServer(const Settings& settings, const ServerContext& context);
+    LineServer(const LineOptions& options, ChatActions& actions, RoomRegistry& rooms,
+               People& people, Announcer& announcer, Metrics& metrics);
     /// Binds the socket; throws Poco::Net::NetException when it can't.
     ~LineServer();
 
@@ -40,18 +44,31 @@ public:
 
     std::string address() const { return _socket.address().toString(); }
 
-    bool stopping() const { return _stopping.load(); }
-    void enlist(const std::shared_ptr<Doorbell>& bell);
-    void dismiss(const std::shared_ptr<Doorbell>& bell);
+    // For the sessions:
+    const LineOptions& options() const { return _options; }
+    ChatActions& actions() { return _actions; }
+    RoomRegistry& rooms() { return _rooms; }
+    People& people() { return _people; }
+    Announcer& announcer() { return _announcer; }
+    Metrics& metrics() { return _metrics; }
+    ConnectionGate& gate() { return *_gate; }
+    void enlist(const std::shared_ptr<StreamSession>& session);
+    void dismiss(const std::shared_ptr<StreamSession>& session);
 
 private:
+    const LineOptions _options;
+    ChatActions& _actions;
+    RoomRegistry& _rooms;
+    People& _people;
+    Announcer& _announcer;
+    Metrics& _metrics;
     Poco::Net::ServerSocket _socket;
     Poco::ThreadPool _threads;
     Poco::AutoPtr<ConnectionGate> _gate;
     std::unique_ptr<Poco::Net::TCPServer> _server;
-    std::atomic<bool> _stopping{false};
+    bool _stopping = false; ///< guarded by _mutex
     std::mutex _mutex;
-    std::set<std::shared_ptr<Doorbell>> _bells;
+    std::set<std::shared_ptr<StreamSession>> _sessions;
 };
 
 } // namespace hchat

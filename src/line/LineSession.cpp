@@ -1,34 +1,24 @@
 #include "line/LineSession.h"
 
-#include "app/Metrics.h"
-#include "app/Settings.h"
-#include "chat/Announcer.h"
-#include "chat/Attendance.h"
-#include "chat/Doorbell.h"
 #include "chat/IdGenerator.h"
-#include "chat/Mailbox.h"
-#include "chat/Nickname.h"
 #include "chat/People.h"
-#include "chat/RateLimiter.h"
 #include "chat/Room.h"
 #include "chat/RoomRegistry.h"
-#include "http/ServerContext.h"
+#include "line/LineCodec.h"
+#include "line/LineCommand.h"
 #include "line/LineServer.h"
+#include "stream/StreamSession.h"
+#include "util/Metrics.h"
 #include "util/Utf8.h"
 
-#include <Poco/Net/NetException.h>
+#include <Poco/Logger.h>
 #include <Poco/String.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <sstream>
 
 namespace hchat
 {
 
 namespace
 {
-const std::size_t sliceSize = 100;
 // Room for "PRIVMSG <32-character name> " in front of the longest text.
 const std::size_t commandOverhead = 64;
 
@@ -45,134 +35,135 @@ std::string peerHost(const Poco::Net::StreamSocket& socket)
 }
 } // namespace
 
-LineSession::LineSession(const Poco::Net::StreamSocket& socket, const ServerContext& context,
-                         LineServer& server, Poco::AutoPtr<ConnectionGate> gate)
-    : Poco::Net::TCPServerConnection(socket), _context(context), _server(server),
-      _gate(std::move(gate)), _address(peerHost(socket)), _limitKey("addr:" + _address),
-      _personKey(IdGenerator::next()), _log(Poco::Logger::get("hchatd.line")),
-      _bell(std::make_shared<Doorbell>()), _mailbox(std::make_shared<Mailbox>(_bell)),
-      _reader(static_cast<std::size_t>(context.settings.maxMessageBytes) + commandOverhead)
+LineSession::LineSession(const Poco::Net::StreamSocket& socket, LineServer& server)
+    : Poco::Net::TCPServerConnection(socket), _server(server),
+      _reader(server.actions().maxMessageBytes() + commandOverhead)
 {
+    const std::string host = peerHost(socket);
+    _actor =
+        ChatActions::Actor{IdGenerator::next(), "addr:" + host, host, ChatActions::Transport::Line};
 }
 
 LineSession::~LineSession() = default;
 
 void LineSession::run()
 {
-    Metrics& metrics = _context.metrics;
+    Metrics& metrics = _server.metrics();
     metrics.lineSessions.fetch_add(1, std::memory_order_relaxed);
-    _server.enlist(_bell);
+    _session = std::make_shared<StreamSession>(
+        socket().impl()->sockfd(), _server.options().sendTimeout,
+        static_cast<StreamTransport&>(*this), _server.people(), _server.announcer());
+    _server.enlist(_session);
     try
     {
         socket().setNoDelay(true);
-        // A client that stops reading blocks only this thread, and only this long.
-        socket().setSendTimeout(Poco::Timespan(_context.settings.httpRequestTimeout, 0));
-        serve();
+        _session->serve();
     }
     catch (const Poco::Exception& e)
     {
         // The client went away or stopped reading.
-        _log.debug("line client %s ended: %s", _address, e.displayText());
+        Poco::Logger::get("hchatd.line")
+            .debug("line client %s ended: %s", _actor.peer, e.displayText());
     }
-    try
-    {
-        leave(false); // a dropped connection leaves after the grace period
-        if (!_name.empty())
-            _context.people.disconnect(_personKey, _mailbox);
-    }
-    catch (const std::exception& e)
-    {
-        _log.error("line client %s: %s", _address, std::string(e.what()));
-    }
-    _server.dismiss(_bell);
-    _gate->dropHolder(socket());
+    _session->end(); // a dropped connection leaves after the grace period
+    if (!_name.empty())
+        _server.people().disconnect(_actor.key, _session->mailbox());
+    _server.dismiss(_session);
+    _server.gate().dropHolder(socket());
     metrics.lineSessions.fetch_sub(1, std::memory_order_relaxed);
 }
 
-bool LineSession::serve()
+void LineSession::entries(const Cursor::Slice& slice, std::string& out)
 {
-    const Poco::Timespan idleLimit(_context.settings.lineIdleTimeout, 0);
-    Poco::Timestamp lastInput;
-    char buffer[4096];
-    while (!_quit)
+    for (const MessagePtr& m : slice.messages)
+        LineCodec::entry(*m, _roomLabel, _name, m->id() < _liveFrom, out);
+}
+
+void LineSession::presence(const std::string&, std::string&)
+{
+    // The line protocol has no presence frames: USERS asks.
+}
+
+void LineSession::letter(const Mailbox::Letter& letter, std::string& out)
+{
+    LineCodec::letter(letter, _name, out);
+}
+
+bool LineSession::received(const char* data, std::size_t size)
+{
+    _lastInput.update();
+    _reader.feed(data, size);
+    std::string line;
+    for (;;)
     {
-        _bell->clear(); // anything from here on rings it again
-        if (_server.stopping() || (_room && _room->isClosed()))
+        switch (_reader.next(line))
         {
-            queue("ERROR Server shutting down");
-            flush();
-            return false;
-        }
-        deliver();
-        deliverLetters();
-        flush();
-        const Poco::Timespan idle = lastInput.elapsed();
-        if (idle >= idleLimit)
-        {
-            queue("ERROR Idle timeout, closing");
-            flush();
-            return false;
-        }
-        const int waitMs = static_cast<int>((idleLimit - idle).totalMilliseconds()) + 1;
-        pollfd waits[1] = {{socket().impl()->sockfd(), POLLIN, 0}};
-        int ready = _bell->wait(waits, 1, waitMs);
-        if (ready < 0 && errno != EINTR)
-            return false;
-        if (ready <= 0 || (waits[0].revents & (POLLIN | POLLHUP | POLLERR)) == 0)
-            continue;
-        int n = socket().receiveBytes(buffer, sizeof buffer);
-        if (n <= 0)
-            return false; // the client closed
-        lastInput.update();
-        _reader.feed(buffer, static_cast<std::size_t>(n));
-        std::string line;
-        for (;;)
-        {
-            LineReader::Result result = _reader.next(line);
-            if (result == LineReader::Result::NeedMore)
-                break;
-            if (result == LineReader::Result::TooLong)
-                queue("ERROR Message too long");
-            else if (!handle(line))
-                break;
+        case LineReader::Result::NeedMore:
+            return true;
+        case LineReader::Result::TooLong:
+            refuse(ChatActions::Result::TooLong, "a line over the limit", "Message too long");
+            break;
+        case LineReader::Result::Line:
+            if (!handle(line))
+                return false;
+            break;
         }
     }
-    flush();
-    return true;
+}
+
+int LineSession::quietMs()
+{
+    const Poco::Timespan idleLimit(_server.options().idleTimeout, 0);
+    const Poco::Timespan idle = _lastInput.elapsed();
+    return idle >= idleLimit ? 0 : static_cast<int>((idleLimit - idle).totalMilliseconds()) + 1;
+}
+
+bool LineSession::quiet()
+{
+    if (_lastInput.elapsed() < Poco::Timespan(_server.options().idleTimeout, 0).totalMicroseconds())
+        return true;
+    reply("ERROR Idle timeout, closing");
+    return false;
+}
+
+void LineSession::closing(std::string& out)
+{
+    LineCodec::line("ERROR Server shutting down", out);
 }
 
 bool LineSession::handle(const std::string& line)
 {
     if (!Utf8::isValid(line))
     {
-        queue("ERROR Invalid UTF-8");
+        refuse(ChatActions::Result::BadUtf8, "a line that is not UTF-8", "Invalid UTF-8");
         return true;
     }
     if (Poco::trim(line).empty())
         return true; // an empty line (an extra Enter) asks nothing
-    LineCommand command = LineCommand::parse(line);
+    const LineCommand command = LineCommand::parse(line);
     using Verb = LineCommand::Verb;
-    if (command.verb == Verb::Quit)
+    switch (command.verb)
     {
-        leave(true);
-        queue("OK Goodbye!");
-        _quit = true;
+    case Verb::Quit: // QUIT
+        _session->leave(true);
+        reply("OK Goodbye!");
         return false;
-    }
-    if (command.verb == Verb::Username)
-    {
+    case Verb::Username:
         username(command.argument);
         return true;
-    }
-    if (command.verb == Verb::Rooms)
-    {
+    case Verb::Rooms:
         rooms();
         return true;
+    default:
+        break;
     }
     if (_name.empty())
     {
-        queue(command.verb == Verb::Text ? "ERROR Unknown command"
-                                         : "ERROR Set a username first: USERNAME <name>");
+        if (command.verb == Verb::Text)
+            refuse(ChatActions::Result::BadRequest, "unknown command", "Unknown command");
+        else
+            refuse(ChatActions::Result::BadRequest, "no username yet",
+                   "Set a username first: USERNAME <name>");
         return true;
     }
     switch (command.verb)
@@ -181,23 +172,16 @@ bool LineSession::handle(const std::string& line)
         join(command.argument);
         break;
     case Verb::Leave:
-        if (!_room)
-            queue("ERROR Not in a room");
-        else
-        {
-            const std::string label = _roomLabel;
-            leave(true);
-            queue("OK Left " + label);
-        }
+        leave();
         break;
     case Verb::Msg:
         say(command.text);
         break;
-    case Verb::Text:
-        if (_room)
+    case Verb::Text: // a line in a room is a message
+        if (_session->room())
             say(command.text);
         else
-            queue("ERROR Unknown command");
+            refuse(ChatActions::Result::BadRequest, "unknown command", "Unknown command");
         break;
     case Verb::Privmsg:
         whisper(command.argument, command.text);
@@ -211,273 +195,121 @@ bool LineSession::handle(const std::string& line)
     return true;
 }
 
+// USERNAME <name>: the first names the connection, later ones rename it.
 void LineSession::username(const std::string& name)
 {
-    if (!Nickname::isValid(name))
+    ChatActions& actions = _server.actions();
+    const ChatActions::Outcome outcome = _name.empty()
+                                             ? actions.connect(_actor, name, _session->mailbox())
+                                             : actions.rename(_actor, name);
+    if (!outcome.done())
+        return render(outcome);
     {
-        queue("ERROR Invalid username: use 1 to 32 letters, digits, '_', '-' or '.'");
-        return;
-    }
-    if (_name.empty())
-    {
-        People::Outcome outcome =
-            _context.people.connect(_personKey, name, Nickname::guestName(_personKey), _mailbox);
-        if (outcome.taken)
-        {
-            _context.people.disconnect(_personKey, _mailbox);
-            queue("ERROR Username taken");
-            return;
-        }
+        // entries() reads the name on publishers' threads.
+        auto hold = _session->connection().hold();
         _name = outcome.name;
-        queue("OK Welcome, " + _name + "!");
-        return;
     }
-    People::Outcome outcome = _context.people.rename(_personKey, name);
-    if (outcome.taken)
-    {
-        queue("ERROR Username taken");
-        return;
-    }
-    _context.announcer.renamed(outcome);
-    _name = outcome.name;
-    queue("OK Welcome, " + _name + "!");
+    reply("OK Welcome, " + _name + "!");
 }
 
+// JOIN <#name | 32-hex id>: a #name that does not exist is created (public).
 void LineSession::join(const std::string& target)
 {
     if (target.empty())
+        return refuse(ChatActions::Result::BadRequest, "JOIN without a room",
+                      "Usage: JOIN <#name or room id>");
+    const ChatActions::Outcome opened = _server.actions().openRoom(_actor, target);
+    if (!opened.done())
+        return render(opened);
+    const std::shared_ptr<Room>& room = opened.room;
+    if (room.get() == _session->room())
+        return refuse(ChatActions::Result::BadRequest, "already in the room",
+                      "Already in " + _roomLabel);
+    _session->leave(true);
     {
-        queue("ERROR Usage: JOIN <#name or room id>");
-        return;
+        auto hold = _session->connection().hold();
+        _roomLabel = _server.rooms().label(*room);
+        _liveFrom = room->next();
     }
-    std::shared_ptr<Room> room;
-    if (target[0] == '#')
-    {
-        if (!RoomRegistry::isRoomName(target))
-        {
-            queue("ERROR Invalid room name: # and 1 to 32 letters, digits, '_', '-' or '.'");
-            return;
-        }
-        try
-        {
-            room = _context.rooms.openNamed(target);
-        }
-        catch (const Poco::Exception& e)
-        {
-            _log.error("cannot create room %s: %s", target, e.displayText());
-            queue("ERROR Room not created, try again");
-            return;
-        }
-    }
-    else if (IdGenerator::isValid(target))
-        room = _context.rooms.find(target);
-    if (!room)
-    {
-        queue("ERROR Room not found");
-        return;
-    }
-    if (room == _room)
-    {
-        queue("ERROR Already in " + _roomLabel);
-        return;
-    }
-    leave(true);
-    _room = room;
-    _roomLabel = _context.rooms.label(*room);
     // The recent history first, then everything from the join on.
-    _liveFrom = room->next();
-    const auto recent = static_cast<std::uint64_t>(_context.settings.recentOnJoin);
-    _cursor.emplace(room, _liveFrom > recent ? _liveFrom - recent : 0);
-    _stay = std::make_unique<Attendance>(_context.people, _context.announcer, room, _personKey, "",
-                                         _name, _bell, nullptr);
-    const std::size_t others = _context.people.countOnline(room->id()) - 1;
-    queue("OK Joined " + _roomLabel + " (" + std::to_string(others) +
+    const auto recent = static_cast<std::uint64_t>(_server.options().recentOnJoin);
+    _session->enter(room, _liveFrom > recent ? _liveFrom - recent : 0, _actor.key, "", _name,
+                    false);
+    const std::size_t others = _server.people().countOnline(room->id()) - 1;
+    reply("OK Joined " + _roomLabel + " (" + std::to_string(others) +
           (others == 1 ? " user)" : " users)"));
 }
 
-void LineSession::leave(bool announced)
+// LEAVE
+void LineSession::leave()
 {
-    if (!_room)
-        return;
-    if (announced && _stay)
-        _stay->leaveNow();
-    _stay.reset();
-    _cursor.reset();
-    _room.reset();
-    _roomLabel.clear();
+    if (!_session->room())
+        return refuse(ChatActions::Result::NotInRoom, "not in a room", "Not in a room");
+    const std::string label = _roomLabel;
+    _session->leave(true);
+    reply("OK Left " + label);
 }
 
-bool LineSession::spendToken()
-{
-    Poco::Timespan retryAfter;
-    if (_context.limiter.tryAcquire(_limitKey, Poco::Timestamp(), retryAfter))
-        return true;
-    _context.metrics.rateLimited.fetch_add(1, std::memory_order_relaxed);
-    queue("ERROR Too many messages, slow down");
-    return false;
-}
-
+// MSG <text>, or a line that is no command
 void LineSession::say(const std::string& text)
 {
-    if (!_room)
-    {
-        queue("ERROR Not in a room");
-        return;
-    }
-    if (Poco::trim(text).empty())
-    {
-        queue("ERROR Empty message");
-        return;
-    }
-    if (text.size() > static_cast<std::size_t>(_context.settings.maxMessageBytes))
-    {
-        queue("ERROR Message too long");
-        return;
-    }
-    if (!spendToken())
-        return;
-    try
-    {
-        _room->append(MessageKind::Message, _name, text);
-        _context.metrics.messagesAppended.fetch_add(1, std::memory_order_relaxed);
-    }
-    catch (const Poco::Exception& e)
-    {
-        _log.error("cannot append to %s: %s", _room->id(), e.displayText());
-        queue("ERROR Message not stored, try again");
-    }
+    Room* room = _session->room();
+    if (!room)
+        return refuse(ChatActions::Result::NotInRoom, "not in a room", "Not in a room");
+    render(_server.actions().send(_actor, *room, _name, text));
 }
 
+// PRIVMSG <user> <text>
 void LineSession::whisper(const std::string& to, const std::string& text)
 {
     if (to.empty() || Poco::trim(text).empty())
-    {
-        queue("ERROR Usage: PRIVMSG <user> <text>");
-        return;
-    }
-    if (text.size() > static_cast<std::size_t>(_context.settings.maxMessageBytes))
-    {
-        queue("ERROR Message too long");
-        return;
-    }
-    if (!Nickname::isValid(to))
-    {
-        queue("ERROR User not found");
-        return;
-    }
-    if (!spendToken())
-        return;
-    if (_context.people.sendPrivate(_personKey, to, text) == People::Delivery::NotOnline)
-        queue("ERROR User not found");
+        return refuse(ChatActions::Result::BadRequest, "PRIVMSG without a user or text",
+                      "Usage: PRIVMSG <user> <text>");
+    const ChatActions::Outcome outcome = _server.actions().whisper(_actor, to, text);
+    if (outcome.done())
+        reply("OK Sent");
     else
-    {
-        _context.metrics.privateMessages.fetch_add(1, std::memory_order_relaxed);
-        queue("OK Sent");
-    }
+        render(outcome);
 }
 
+// USERS
 void LineSession::users()
 {
-    if (!_room)
-    {
-        queue("ERROR Not in a room");
-        return;
-    }
+    Room* room = _session->room();
+    if (!room)
+        return refuse(ChatActions::Result::NotInRoom, "not in a room", "Not in a room");
     std::string line = "USERLIST";
-    for (const std::string& name : _context.people.online(_room->id()))
+    for (const std::string& name : _server.people().online(room->id()))
         line += " " + name;
-    queue(line);
+    reply(line);
 }
 
+// ROOMS
 void LineSession::rooms()
 {
     std::string line = "ROOMLIST";
-    for (const auto& room : _context.rooms.publicRooms())
-        line += " " + _context.rooms.label(*room);
-    queue(line);
+    for (const auto& room : _server.rooms().publicRooms())
+        line += " " + _server.rooms().label(*room);
+    reply(line);
 }
 
-void LineSession::deliver()
+void LineSession::reply(const std::string& line)
 {
-    if (!_cursor)
-        return;
-    for (;;)
-    {
-        Cursor::Slice slice = _cursor->take(sliceSize);
-        for (const MessagePtr& m : slice.messages)
-            render(*m, m->id() < _liveFrom);
-        if (slice.messages.empty())
-            return;
-    }
+    std::string out;
+    LineCodec::line(line, out);
+    _session->queue(out);
 }
 
-void LineSession::render(const Message& m, bool history)
+void LineSession::refuse(ChatActions::Result result, const std::string& detail,
+                         const std::string& brief)
 {
-    const bool mine = Nickname::folded(m.author()) == Nickname::folded(_name);
-    switch (m.kind())
-    {
-    case MessageKind::Message:
-    {
-        queueLines("ROOM " + _roomLabel + " " + m.author() + " ", m.text());
-        break;
-    }
-    case MessageKind::Join:
-        if (!history && !mine)
-            queue("JOIN " + _roomLabel + " " + m.author());
-        break;
-    case MessageKind::Leave:
-        if (!history && !mine)
-            queue("LEAVE " + _roomLabel + " " + m.author());
-        break;
-    case MessageKind::Nick:
-        if (!history)
-            queue("ROOM " + _roomLabel + " * " + m.text());
-        break;
-    }
+    render(_server.actions().refuse(_actor, result, detail, brief));
 }
 
-void LineSession::deliverLetters()
+void LineSession::render(const ChatActions::Outcome& outcome)
 {
-    const std::string me = Nickname::folded(_name);
-    for (const Mailbox::LetterPtr& letter : _mailbox->takeAll())
-    {
-        // The echo of one's own private message: "OK Sent" said it already.
-        if (Nickname::folded(letter->from) == me && Nickname::folded(letter->to) != me)
-            continue;
-        queueLines("PRIVMSG " + letter->from + " ", letter->text);
-    }
-}
-
-void LineSession::queueLines(const std::string& prefix, const std::string& text)
-{
-    // A line per line: a message from the web may hold several.
-    std::istringstream lines(text);
-    std::string part;
-    while (std::getline(lines, part))
-    {
-        if (!part.empty() && part.back() == '\r')
-            part.pop_back();
-        queue(prefix + part);
-    }
-}
-
-void LineSession::queue(const std::string& line)
-{
-    _output += line;
-    _output += "\r\n";
-}
-
-void LineSession::flush()
-{
-    std::size_t sent = 0;
-    while (sent < _output.size())
-    {
-        int n = socket().sendBytes(_output.data() + sent, static_cast<int>(_output.size() - sent));
-        if (n <= 0)
-            throw Poco::Net::NetException("the client stopped reading");
-        sent += static_cast<std::size_t>(n);
-    }
-    _output.clear();
+    if (!outcome.done())
+        reply("ERROR " + outcome.brief);
 }
 
 } // namespace hchat

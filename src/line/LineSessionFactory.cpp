@@ -5,16 +5,12 @@
 namespace hchat
 {
 
-LineSessionFactory::LineSessionFactory(const ServerContext& context, LineServer& server,
-                                       Poco::AutoPtr<ConnectionGate> gate)
-    : _context(context), _server(server), _gate(std::move(gate))
-{
-}
+LineSessionFactory::LineSessionFactory(LineServer& server) : _server(server) {}
 
 Poco::Net::TCPServerConnection*
 LineSessionFactory::createConnection(const Poco::Net::StreamSocket& socket)
 {
-    return new LineSession(socket, _context, _server, _gate);
+    return new LineSession(socket, _server);
 }
 
 } // namespace hchat

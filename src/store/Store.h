@@ -1,8 +1,7 @@
 #pragma once
 
-#include "chat/Message.h"
-#include "store/RoomRecord.h"
-#include "store/StoreListener.h"
+#include "model/Message.h"
+#include "model/RoomRecord.h"
 
 #include <cstdint>
 #include <future>
@@ -14,8 +13,8 @@ namespace hchat
 
 class Store
 /// Where rooms and messages live beyond the in-memory window of each Room.
-/// Implementations: MemoryStore (tests, throwaway use), SqliteStore (default),
-/// RedisStore (several nodes). All methods are thread-safe.
+/// Implementations: MemoryStore (tests, throwaway use) and SqliteStore (default).
+/// All methods are thread-safe.
 ///
 /// Contract: append() hands a message over and returns a future that becomes
 /// ready once the message is as durable as the store can make it, or holds
@@ -54,15 +53,6 @@ public:
 
     virtual void close() {}
     /// Stores what was handed over, then refuses further appends (shutdown).
-
-    void setListener(StoreListener* listener) { _listener = listener; }
-    /// Called once at start, before any other thread uses the store.
-
-protected:
-    StoreListener* listener() const { return _listener; }
-
-private:
-    StoreListener* _listener = nullptr;
 };
 
 } // namespace hchat

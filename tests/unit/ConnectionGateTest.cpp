@@ -1,4 +1,4 @@
-#include "http/ConnectionGate.h"
+#include "net/ConnectionGate.h"
 
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>

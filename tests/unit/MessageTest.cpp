@@ -1,4 +1,4 @@
-#include "chat/Message.h"
+#include "model/Message.h"
 
 #include <Poco/DateTime.h>
 #include <Poco/JSON/Parser.h>

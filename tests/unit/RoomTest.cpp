@@ -1,5 +1,4 @@
 #include "chat/Room.h"
-#include "chat/MessageWait.h"
 #include "chat/RoomRegistry.h"
 #include "store/MemoryStore.h"
 
@@ -35,11 +34,9 @@ class RoomTest : public CppUnit::TestFixture
     CPPUNIT_TEST(failureDropsLaterPendingAppends);
     CPPUNIT_TEST(failuresWokenOutOfOrderLeaveNoGap);
     CPPUNIT_TEST(messagesAreSeenOnlyOnceStored);
-    CPPUNIT_TEST(listedWaitIsOfferedItsMessageOnce);
-    CPPUNIT_TEST(awaitRefusesWhatIsReadableOrClosed);
-    CPPUNIT_TEST(forgottenWaitsAreNotOffered);
-    CPPUNIT_TEST(declinedOfferRingsTheOwner);
-    CPPUNIT_TEST(closeRingsEveryListedWait);
+    CPPUNIT_TEST(subscribersAreToldOfEveryPublish);
+    CPPUNIT_TEST(unsubscribedAreNotTold);
+    CPPUNIT_TEST(presenceAndCloseReachEverySubscriber);
     CPPUNIT_TEST_SUITE_END();
 
     static RoomRecord record(bool isPublic = true)
@@ -391,130 +388,76 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("1"), all[1]->text());
     }
 
-    // A long poll's wait (MessageWait) whose deliver function records what
-    // it was given and answers `accept`.
-    struct RecordingWait
+    // A subscriber that writes down what the room told it.
+    struct Recorder : Subscriber
     {
-        explicit RecordingWait(std::uint64_t n, bool accept = true)
-            : wait(std::make_shared<MessageWait>(n,
-                                                 [this, accept](const MessagePtr& m)
-                                                 {
-                                                     offered.push_back(m ? m->id() : 999);
-                                                     return accept;
-                                                 }))
+        std::vector<std::uint64_t> told; ///< the latest message of each publish
+        int presence = 0;
+        int closes = 0;
+        void published(Room&, const MessagePtr& latest) noexcept override
         {
+            told.push_back(latest->id());
         }
-        std::vector<std::uint64_t> offered;
-        std::shared_ptr<MessageWait> wait;
+        void presenceChanged(Room&) noexcept override { ++presence; }
+        void closed(Room&) noexcept override { ++closes; }
     };
 
-    void listedWaitIsOfferedItsMessageOnce()
+    void subscribersAreToldOfEveryPublish()
     {
         Fixture f;
-        f.room.append(MessageKind::Message, "a", "zero");
-        RecordingWait one(1), two(2);
-        CPPUNIT_ASSERT(f.room.await(one.wait));
-        CPPUNIT_ASSERT(f.room.await(two.wait));
-        f.room.append(MessageKind::Message, "a", "one");
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), one.offered.size());
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), one.offered[0]);
-        CPPUNIT_ASSERT(two.offered.empty()); // message 2 does not exist yet
-        f.room.append(MessageKind::Message, "a", "two");
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), one.offered.size()); // settled: not offered again
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), two.offered.size());
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), two.offered[0]);
-        CPPUNIT_ASSERT(!one.wait->rung()); // delivered: the owner was not woken for it
-        CPPUNIT_ASSERT(one.wait->finish());
-        CPPUNIT_ASSERT(two.wait->finish());
-        f.room.forget(one.wait);
-        f.room.forget(two.wait);
+        f.room.append(MessageKind::Message, "a", "before");
+        auto one = std::make_shared<Recorder>(), two = std::make_shared<Recorder>();
+        f.room.subscribe(one);
+        f.room.subscribe(two);
+        for (int i = 0; i < 3; ++i)
+            f.room.append(MessageKind::Message, "a", std::to_string(i));
+        const std::vector<std::uint64_t> expected{1, 2, 3};
+        CPPUNIT_ASSERT(one->told == expected);
+        CPPUNIT_ASSERT(two->told == expected);
+        // When a subscriber is told, the message is readable.
+        MessagePtr m;
+        CPPUNIT_ASSERT(f.room.get(3, m) == Room::Lookup::Found);
+        f.room.unsubscribe(one);
+        f.room.unsubscribe(two);
     }
 
-    void awaitRefusesWhatIsReadableOrClosed()
+    void unsubscribedAreNotTold()
     {
         Fixture f;
-        f.room.append(MessageKind::Message, "a", "zero");
-        RecordingWait readable(0);
-        CPPUNIT_ASSERT(!f.room.await(readable.wait));
-        f.room.close();
-        RecordingWait later(1);
-        CPPUNIT_ASSERT(!f.room.await(later.wait));
-        CPPUNIT_ASSERT(readable.offered.empty());
-        CPPUNIT_ASSERT(later.offered.empty());
-    }
-
-    void forgottenWaitsAreNotOffered()
-    {
-        Fixture f;
-        // Three listed; the middle one leaves, so the last one moves into
-        // its place, and must still be found and offered.
-        std::vector<std::unique_ptr<RecordingWait>> waits;
+        std::vector<std::shared_ptr<Recorder>> all;
         for (int i = 0; i < 3; ++i)
         {
-            waits.push_back(std::make_unique<RecordingWait>(0));
-            CPPUNIT_ASSERT(f.room.await(waits.back()->wait));
+            all.push_back(std::make_shared<Recorder>());
+            f.room.subscribe(all.back());
         }
-        f.room.forget(waits[1]->wait);
-        CPPUNIT_ASSERT(waits[1]->wait->finish() == false);
-        f.room.forget(waits[1]->wait); // twice is harmless
+        f.room.unsubscribe(all[1]); // the last one takes its place, and is still told
+        f.room.unsubscribe(all[1]); // twice is harmless
         f.room.append(MessageKind::Message, "a", "zero");
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), waits[0]->offered.size());
-        CPPUNIT_ASSERT(waits[1]->offered.empty());
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), waits[2]->offered.size());
-        // After finish() no publisher writes, even before the owner forgets it.
-        RecordingWait finished(1);
-        CPPUNIT_ASSERT(f.room.await(finished.wait));
-        CPPUNIT_ASSERT(!finished.wait->finish());
-        f.room.append(MessageKind::Message, "a", "one");
-        CPPUNIT_ASSERT(finished.offered.empty());
-        for (auto& w : waits)
-            f.room.forget(w->wait);
-        f.room.forget(finished.wait);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), all[0]->told.size());
+        CPPUNIT_ASSERT(all[1]->told.empty());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), all[2]->told.size());
+        f.room.unsubscribe(all[0]);
+        f.room.unsubscribe(all[2]);
     }
 
-    void declinedOfferRingsTheOwner()
+    void presenceAndCloseReachEverySubscriber()
     {
         Fixture f;
-        RecordingWait declining(0, false);
-        CPPUNIT_ASSERT(f.room.await(declining.wait));
-        std::atomic<int> woke{-2};
-        std::thread owner(
-            [&]
-            {
-                // A socket that never becomes readable, as a quiet client's.
-                int fds[2];
-                if (::pipe(fds) != 0)
-                    return;
-                woke = declining.wait->wait(fds[0], 5000);
-                ::close(fds[0]);
-                ::close(fds[1]);
-            });
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        auto started = std::chrono::steady_clock::now();
-        f.room.append(MessageKind::Message, "a", "zero");
-        owner.join();
-        CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < std::chrono::seconds(4));
-        CPPUNIT_ASSERT_EQUAL(-1, woke.load()); // interrupted by the bell, not the timeout
-        CPPUNIT_ASSERT(declining.wait->rung());
-        CPPUNIT_ASSERT(!declining.wait->finish()); // the owner answers
-        f.room.forget(declining.wait);
-    }
-
-    void closeRingsEveryListedWait()
-    {
-        Fixture f;
-        RecordingWait answered(0);
-        CPPUNIT_ASSERT(f.room.await(answered.wait));
-        f.room.append(MessageKind::Message, "a", "zero");
-        RecordingWait next(1);
-        CPPUNIT_ASSERT(f.room.await(next.wait));
+        auto one = std::make_shared<Recorder>(), two = std::make_shared<Recorder>();
+        f.room.subscribe(one);
+        f.room.subscribe(two);
+        const std::uint64_t version = f.room.presenceVersion();
+        f.room.presenceChanged();
+        CPPUNIT_ASSERT(f.room.presenceVersion() > version);
         f.room.close();
-        // The answered one too: its owner still sleeps, waiting for its client.
-        CPPUNIT_ASSERT(answered.wait->rung());
-        CPPUNIT_ASSERT(next.wait->rung());
-        CPPUNIT_ASSERT(next.offered.empty());
-        f.room.forget(answered.wait);
-        f.room.forget(next.wait);
+        for (const auto& r : {one, two})
+        {
+            CPPUNIT_ASSERT_EQUAL(1, r->presence);
+            CPPUNIT_ASSERT_EQUAL(1, r->closes);
+            CPPUNIT_ASSERT(r->told.empty());
+        }
+        f.room.unsubscribe(one);
+        f.room.unsubscribe(two);
     }
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <Poco/Net/TCPServer.h>
+#include <Poco/Timestamp.h>
 
 #include <atomic>
 #include <cstdint>
@@ -64,6 +65,8 @@ private:
     Poco::Logger& _logger;
     std::mutex _mutex;
     std::unordered_map<std::string, int> _open; ///< open connections per address
+    Poco::Timestamp _busyLogged{0};             ///< when a busy refusal was last logged
+    int _busySinceLog = 0;
 
     struct Holders
     {

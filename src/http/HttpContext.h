@@ -3,25 +3,24 @@
 namespace hchat
 {
 
-class Settings;
-class RoomRegistry;
-class RateLimiter;
-class PageRenderer;
-struct Metrics;
-class People;
 class Announcer;
+class ChatActions;
+class PageRenderer;
+class People;
+class RoomRegistry;
+struct Metrics;
 
-struct ServerContext
+struct HttpContext
 /// What every HTTP handler may use, owned by HChatApplication and alive
 /// longer than the server. Each part documents its own thread safety.
+/// Settings reach a handler through its constructor (RequestDispatcher).
 {
-    const Settings& settings;
+    ChatActions& actions;
     RoomRegistry& rooms;
-    RateLimiter& limiter;
-    Metrics& metrics;
-    const PageRenderer& pages;
     People& people;
     Announcer& announcer;
+    Metrics& metrics;
+    const PageRenderer& pages;
 };
 
 } // namespace hchat

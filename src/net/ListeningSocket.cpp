@@ -1,4 +1,4 @@
-#include "http/ListeningSocket.h"
+#include "net/ListeningSocket.h"
 
 #include <Poco/Net/ServerSocketImpl.h>
 #include <Poco/Net/StreamSocketImpl.h>

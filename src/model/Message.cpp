@@ -1,4 +1,4 @@
-#include "chat/Message.h"
+#include "model/Message.h"
 
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Object.h>

@@ -1,4 +1,4 @@
-#include "http/ConnectionGate.h"
+#include "net/ConnectionGate.h"
 
 #include <Poco/Logger.h>
 
@@ -46,6 +46,17 @@ bool ConnectionGate::accept(const Poco::Net::StreamSocket& socket)
     if (_holders.size() >= static_cast<std::size_t>(_maxThreads))
     {
         _counters.busy.fetch_add(1, std::memory_order_relaxed);
+        // At most a line a second: under a flood, the acceptor must not
+        // spend its time logging.
+        ++_busySinceLog;
+        if (_busyLogged.isElapsed(1000000))
+        {
+            _logger.warning("%s refused: all %d connections in use (%d refused since the last "
+                            "such line)",
+                            address, _maxThreads, _busySinceLog);
+            _busyLogged.update();
+            _busySinceLog = 0;
+        }
         refuse(socket, "server busy: every connection thread is in use, try again");
         return false;
     }

@@ -1,4 +1,4 @@
-#include "app/Metrics.h"
+#include "util/Metrics.h"
 
 #include <sstream>
 

@@ -1,0 +1,287 @@
+#include "chat/ChatActions.h"
+
+#include "chat/Announcer.h"
+#include "chat/IdGenerator.h"
+#include "chat/Nickname.h"
+#include "chat/People.h"
+#include "chat/RateLimiter.h"
+#include "chat/Room.h"
+#include "chat/RoomRegistry.h"
+#include "util/Metrics.h"
+#include "util/Utf8.h"
+
+#include <Poco/Logger.h>
+#include <Poco/String.h>
+
+#include <sstream>
+
+namespace hchat
+{
+
+namespace
+{
+const std::size_t maxSubjectBytes = 200;
+const char* const nameRule = "use 1 to 32 letters, digits, '_', '-' or '.'";
+
+const char* const resultCodes[ChatActions::results] = {
+    "done",       "empty",       "too-long",     "bad-utf8",   "bad-nick",
+    "nick-taken", "not-online",  "rate-limited", "not-stored", "not-found",
+    "bad-room",   "not-in-room", "bad-request"};
+const char* const transportNames[ChatActions::transports] = {"http", "sse", "ws", "line"};
+
+std::size_t index(ChatActions::Result result)
+{
+    return static_cast<std::size_t>(result);
+}
+
+std::size_t index(ChatActions::Transport transport)
+{
+    return static_cast<std::size_t>(transport);
+}
+
+ChatActions::Outcome done(std::string name = "")
+{
+    ChatActions::Outcome outcome;
+    outcome.name = std::move(name);
+    return outcome;
+}
+} // namespace
+
+const char* ChatActions::Outcome::code() const
+{
+    return resultCodes[index(result)];
+}
+
+ChatActions::ChatActions(RoomRegistry& rooms, People& people, Announcer& announcer,
+                         RateLimiter& limiter, Metrics& metrics, std::size_t maxMessageBytes)
+    : _rooms(rooms), _people(people), _announcer(announcer), _limiter(limiter), _metrics(metrics),
+      _maxMessageBytes(maxMessageBytes), _log(Poco::Logger::get("hchatd.chat"))
+{
+}
+
+ChatActions::Outcome ChatActions::refuse(const Actor& actor, Result result, std::string detail,
+                                         std::string brief)
+{
+    _refusals[index(actor.transport)][index(result)].fetch_add(1, std::memory_order_relaxed);
+    Outcome outcome;
+    outcome.result = result;
+    outcome.detail = std::move(detail);
+    outcome.brief = std::move(brief);
+    // A flood of refusals is one client's doing: a warning names it once
+    // per refusal, without the text it sent.
+    const int priority = result == Result::RateLimited ? Poco::Message::PRIO_WARNING
+                                                       : Poco::Message::PRIO_INFORMATION;
+    if (_log.is(priority))
+    {
+        const std::string who =
+            std::string(transportNames[index(actor.transport)]) + " client " + actor.peer;
+        const std::string what = result == Result::RateLimited
+                                     ? " over the rate limit: "
+                                     : std::string(" refused (") + outcome.code() + "): ";
+        _log.log(Poco::Message(_log.name(), who + what + outcome.detail,
+                               static_cast<Poco::Message::Priority>(priority)));
+    }
+    return outcome;
+}
+
+ChatActions::Outcome ChatActions::checkText(const Actor& actor, const std::string& text)
+{
+    if (!Utf8::isValid(text))
+        return refuse(actor, Result::BadUtf8, "the message is not valid UTF-8", "Invalid UTF-8");
+    if (Poco::trim(text).empty())
+        return refuse(actor, Result::Empty, "the message is empty", "Empty message");
+    if (text.size() > _maxMessageBytes)
+        return refuse(actor, Result::TooLong,
+                      "the message is too long (at most " + std::to_string(_maxMessageBytes) +
+                          " bytes)",
+                      "Message too long");
+    return done();
+}
+
+ChatActions::Outcome ChatActions::checkName(const Actor& actor, const std::string& name)
+{
+    if (Nickname::isValid(name))
+        return done();
+    return refuse(actor, Result::BadName, std::string("bad nickname: ") + nameRule,
+                  std::string("Invalid username: ") + nameRule);
+}
+
+ChatActions::Outcome ChatActions::spendToken(const Actor& actor, const std::string& detail)
+{
+    Poco::Timespan retryAfter;
+    if (_limiter.tryAcquire(actor.limitKey, Poco::Timestamp(), retryAfter))
+        return done();
+    _metrics.rateLimited.fetch_add(1, std::memory_order_relaxed);
+    Outcome outcome = refuse(actor, Result::RateLimited, detail, "Too many messages, slow down");
+    outcome.retryAfter = retryAfter;
+    return outcome;
+}
+
+ChatActions::Outcome ChatActions::send(const Actor& actor, Room& room, const std::string& author,
+                                       const std::string& text)
+{
+    Outcome outcome = checkText(actor, text);
+    if (outcome.done())
+        outcome = spendToken(actor, "too many messages: slow down");
+    if (!outcome.done())
+        return outcome;
+    try
+    {
+        outcome.message = room.append(MessageKind::Message, author, text);
+    }
+    catch (const Poco::Exception& e)
+    {
+        _log.error("cannot append to %s: %s", room.id(), e.displayText());
+        return refuse(actor, Result::NotStored,
+                      "the message could not be stored; nothing was sent, try again",
+                      "Message not stored, try again");
+    }
+    _metrics.messagesAppended.fetch_add(1, std::memory_order_relaxed);
+    outcome.name = author;
+    return outcome;
+}
+
+ChatActions::Outcome ChatActions::whisper(const Actor& actor, const std::string& to,
+                                          const std::string& text)
+{
+    Outcome outcome = checkText(actor, text);
+    if (!outcome.done())
+        return outcome;
+    // An invalid name is nobody's: it cannot be online.
+    if (!Nickname::isValid(to))
+        return refuse(actor, Result::NotOnline, "nobody called " + to + " is online",
+                      "User not found");
+    outcome = spendToken(actor, "too many messages: slow down");
+    if (!outcome.done())
+        return outcome;
+    if (_people.sendPrivate(actor.key, to, text) == People::Delivery::NotOnline)
+        return refuse(actor, Result::NotOnline, "nobody called " + to + " is online",
+                      "User not found");
+    _metrics.privateMessages.fetch_add(1, std::memory_order_relaxed);
+    return outcome;
+}
+
+ChatActions::Outcome ChatActions::connect(const Actor& actor, const std::string& name,
+                                          const std::shared_ptr<Mailbox>& mailbox)
+{
+    Outcome outcome = checkName(actor, name);
+    if (!outcome.done())
+        return outcome;
+    People::Outcome person =
+        _people.connect(actor.key, name, Nickname::guestName(actor.key), mailbox);
+    if (person.taken)
+    {
+        _people.disconnect(actor.key, mailbox);
+        return refuse(actor, Result::NameTaken,
+                      "the nickname " + name + " is taken by someone online: choose another",
+                      "Username taken");
+    }
+    return done(person.name);
+}
+
+ChatActions::Outcome ChatActions::rename(const Actor& actor, const std::string& name)
+{
+    Outcome outcome = checkName(actor, name);
+    if (!outcome.done())
+        return outcome;
+    People::Outcome person = _people.rename(actor.key, name);
+    if (person.taken)
+        return refuse(actor, Result::NameTaken,
+                      "the nickname " + name + " is taken by someone online: choose another",
+                      "Username taken");
+    _announcer.renamed(person);
+    return done(person.name);
+}
+
+ChatActions::Outcome ChatActions::markSeen(const Actor& actor, Room& room,
+                                           const std::string& wanted)
+{
+    if (!wanted.empty())
+    {
+        Outcome outcome = checkName(actor, wanted);
+        if (!outcome.done())
+            return outcome;
+    }
+    People::Outcome person = _people.seen(room.id(), actor.key, wanted,
+                                          Nickname::guestName(actor.key), Poco::Timestamp());
+    _announcer.renamed(person);
+    if (person.taken)
+        return refuse(actor, Result::NameTaken,
+                      "the nickname " + wanted + " is taken by someone online: choose another",
+                      "Username taken");
+    return done(person.name);
+}
+
+ChatActions::Outcome ChatActions::createRoom(const Actor& actor, const std::string& subject,
+                                             bool isPublic)
+{
+    if (!Utf8::isValid(subject))
+        return refuse(actor, Result::BadRoom, "the subject is not valid UTF-8", "Invalid subject");
+    if (subject.size() > maxSubjectBytes)
+        return refuse(actor, Result::BadRoom, "the subject is too long (at most 200 bytes)",
+                      "Invalid subject");
+    for (unsigned char c : subject)
+        if (c < 0x20 || c == 0x7F)
+            return refuse(actor, Result::BadRoom, "the subject may not contain control characters",
+                          "Invalid subject");
+    Outcome outcome = spendToken(actor, "creating rooms too fast");
+    if (!outcome.done())
+        return outcome;
+    try
+    {
+        outcome.room = _rooms.create(subject, isPublic);
+    }
+    catch (const Poco::Exception& e)
+    {
+        _log.error("cannot create a room: %s", e.displayText());
+        return refuse(actor, Result::NotStored, "the room could not be stored; try again",
+                      "Room not created, try again");
+    }
+    _metrics.roomsCreated.fetch_add(1, std::memory_order_relaxed);
+    _log.information("room %s created (%s) by %s", outcome.room->id(),
+                     std::string(isPublic ? "public" : "unlisted"), actor.peer);
+    return outcome;
+}
+
+ChatActions::Outcome ChatActions::openRoom(const Actor& actor, const std::string& target)
+{
+    Outcome outcome;
+    if (!target.empty() && target[0] == '#')
+    {
+        if (!RoomRegistry::isRoomName(target))
+            return refuse(actor, Result::BadRoom,
+                          std::string("bad room name: # and 1 to 32 letters, digits, '_', '-' "
+                                      "or '.'"),
+                          "Invalid room name: # and 1 to 32 letters, digits, '_', '-' or '.'");
+        try
+        {
+            outcome.room = _rooms.openNamed(target);
+        }
+        catch (const Poco::Exception& e)
+        {
+            _log.error("cannot create room %s: %s", target, e.displayText());
+            return refuse(actor, Result::NotStored, "the room could not be stored; try again",
+                          "Room not created, try again");
+        }
+    }
+    else if (IdGenerator::isValid(target))
+        outcome.room = _rooms.find(target);
+    if (!outcome.room)
+        return refuse(actor, Result::NoRoom, "no such room", "Room not found");
+    return outcome;
+}
+
+std::string ChatActions::metricsText() const
+{
+    std::ostringstream out;
+    out << "# HELP hchatd_refusals_total Requests refused, by transport and reason.\n"
+           "# TYPE hchatd_refusals_total counter\n";
+    for (std::size_t t = 0; t < transports; ++t)
+        for (std::size_t r = 1; r < results; ++r)
+            out << "hchatd_refusals_total{transport=\"" << transportNames[t] << "\",reason=\""
+                << resultCodes[r] << "\"} " << _refusals[t][r].load(std::memory_order_relaxed)
+                << '\n';
+    return out.str();
+}
+
+} // namespace hchat

@@ -1,0 +1,149 @@
+#pragma once
+
+#include "model/Message.h"
+
+#include <Poco/Timespan.h>
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace Poco
+{
+class Logger;
+}
+
+namespace hchat
+{
+
+class Announcer;
+class Mailbox;
+class People;
+class RateLimiter;
+class Room;
+class RoomRegistry;
+struct Metrics;
+
+class ChatActions
+/// What people do in hchatd, written once for every transport: send a
+/// message, take or change a name, send a private message, create or open a
+/// room. Each action checks its input, spends the person's rate limit where
+/// it should, acts, and returns an Outcome that the transport only renders
+/// (an HTTP status, an error frame, an ERROR line). The texts of refusals
+/// live here. Every refusal is logged with the peer and counted for
+/// /metrics. Thread-safe.
+{
+public:
+    enum class Result
+    {
+        Done,
+        Empty,       ///< a blank text
+        TooLong,     ///< over chat.maxMessageBytes
+        BadUtf8,     ///< not valid UTF-8
+        BadName,     ///< breaks the naming rule (Nickname)
+        NameTaken,   ///< someone online has that name
+        NotOnline,   ///< a private message to nobody online
+        RateLimited, ///< over limits.messagesPerSecond
+        NotStored,   ///< the store failed: nothing happened
+        NoRoom,      ///< no such room
+        BadRoom,     ///< a bad room name or subject
+        NotInRoom,   ///< the line protocol: an action that needs a room
+        BadRequest   ///< what the transport could not parse
+    };
+    static constexpr std::size_t results = 13;
+
+    enum class Transport
+    {
+        Http,
+        EventStream,
+        WebSocket,
+        Line
+    };
+    static constexpr std::size_t transports = 4;
+
+    struct Actor
+    /// Who acts, and from where.
+    {
+        std::string key;      ///< the person (People)
+        std::string limitKey; ///< whose rate limit is spent: the cookie, or "addr:" and the address
+        std::string peer;     ///< the client's address, for the log
+        Transport transport = Transport::Http;
+    };
+
+    struct Outcome
+    {
+        Result result = Result::Done;
+        std::string detail;         ///< a refusal in a sentence, for HTTP bodies and error frames
+        std::string brief;          ///< the same as the line protocol words it: "Message too long"
+        MessagePtr message;         ///< send(): the message appended
+        std::string name;           ///< the person's name now (names, markSeen)
+        std::shared_ptr<Room> room; ///< createRoom(), openRoom()
+        Poco::Timespan retryAfter;  ///< RateLimited: when a token is back
+
+        bool done() const { return result == Result::Done; }
+        const char* code() const;
+        /// The refusal's code in JSON error objects: "too-long", "nick-taken", …
+    };
+
+    ChatActions(RoomRegistry& rooms, People& people, Announcer& announcer, RateLimiter& limiter,
+                Metrics& metrics, std::size_t maxMessageBytes);
+
+    std::size_t maxMessageBytes() const { return _maxMessageBytes; }
+
+    Outcome checkText(const Actor& actor, const std::string& text);
+    /// The text rule: valid UTF-8, not blank, at most chat.maxMessageBytes.
+
+    Outcome checkName(const Actor& actor, const std::string& name);
+    /// The naming rule (Nickname): 1 to 32 letters, digits, '_', '-' or '.'.
+
+    Outcome send(const Actor& actor, Room& room, const std::string& author,
+                 const std::string& text);
+    /// Checks the text, spends a token and appends the message; durable
+    /// when Done (Outcome::message).
+
+    Outcome whisper(const Actor& actor, const std::string& to, const std::string& text);
+    /// A private message to every live connection of the person called
+    /// `to` (never in a log), echoed to the sender's.
+
+    Outcome connect(const Actor& actor, const std::string& name,
+                    const std::shared_ptr<Mailbox>& mailbox);
+    /// A connection's person takes a name before it is in a room (the line
+    /// protocol's USERNAME); held until People::disconnect().
+
+    Outcome rename(const Actor& actor, const std::string& name);
+    /// Someone online changes name; nick entries in their rooms.
+
+    Outcome markSeen(const Actor& actor, Room& room, const std::string& wanted);
+    /// A long poll or send of the person in the room (People::seen), under
+    /// `wanted` if that is free; a rename is announced.
+
+    Outcome createRoom(const Actor& actor, const std::string& subject, bool isPublic);
+    /// A new room; the subject is UTF-8 without control characters, at
+    /// most 200 bytes. Spends a token.
+
+    Outcome openRoom(const Actor& actor, const std::string& target);
+    /// The room `#name` (created, public, if there is none) or the room of
+    /// that 32-hex id.
+
+    Outcome refuse(const Actor& actor, Result result, std::string detail, std::string brief);
+    /// Logs, counts and returns a refusal; for what a transport refuses itself.
+
+    std::string metricsText() const;
+    /// hchatd_refusals_total by transport and code, for /metrics.
+
+private:
+    Outcome spendToken(const Actor& actor, const std::string& detail);
+
+    RoomRegistry& _rooms;
+    People& _people;
+    Announcer& _announcer;
+    RateLimiter& _limiter;
+    Metrics& _metrics;
+    const std::size_t _maxMessageBytes;
+    Poco::Logger& _log;
+    std::array<std::array<std::atomic<std::uint64_t>, results>, transports> _refusals{};
+};
+
+} // namespace hchat

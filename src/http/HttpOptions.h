@@ -1,0 +1,24 @@
+#pragma once
+
+#include <string>
+
+namespace hchat
+{
+
+struct HttpOptions
+/// The settings of the HTTP side (http.*, longpoll.timeout,
+/// websocket.pingInterval, and the chat.* and limits.* keys it uses), as
+/// the application read them (Settings has the defaults).
+{
+    std::string address;
+    int port = 0;
+    int maxThreads = 0;
+    int requestTimeout = 0;   ///< seconds to receive a request; also the longest write
+    int keepAliveTimeout = 0; ///< seconds an idle keep-alive connection is kept
+    int connectionsPerAddress = 0;
+    int longPollTimeout = 0;
+    int webSocketPingInterval = 0;
+    int recentOnJoin = 0;
+};
+
+} // namespace hchat

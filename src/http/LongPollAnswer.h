@@ -1,0 +1,34 @@
+#pragma once
+
+#include "model/Message.h"
+
+#include <Poco/Net/HTTPResponse.h>
+
+#include <string>
+
+namespace hchat
+{
+
+class LongPollAnswer
+/// The wire form of a long poll's 200 (GET /msg/<id>/<n>): the status line
+/// and the headers POCO would write for this connection's response, built
+/// once, then per message the Date, X-Chat-* headers and the body (the text,
+/// or the JSON object when the request asked for it). Immutable after
+/// construction, so any thread may format with it.
+{
+public:
+    LongPollAnswer(bool json, const Poco::Net::HTTPResponse& response);
+    /// json: the request asked for the JSON object; response: as POCO
+    /// would send it (its version and headers, but for the Date).
+
+    bool json() const { return _json; }
+
+    void format(const Message& message, std::string& out) const;
+    /// Appends the whole answer for the message.
+
+private:
+    bool _json = false;
+    std::string _head;
+};
+
+} // namespace hchat

@@ -1,0 +1,50 @@
+#include "http/SseCodec.h"
+
+#include "http/StreamError.h"
+
+#include <Poco/NumberFormatter.h>
+
+namespace hchat
+{
+
+namespace
+{
+void appendEvent(std::string& events, const char* name, const std::string& data)
+{
+    events.append("event: ").append(name).append("\ndata: ").append(data).append("\n\n");
+}
+} // namespace
+
+void SseCodec::chunk(const std::string& text, std::string& out)
+{
+    out.append(Poco::NumberFormatter::formatHex(text.size()))
+        .append("\r\n")
+        .append(text)
+        .append("\r\n");
+}
+
+void SseCodec::event(const char* name, const std::string& data, std::string& out)
+{
+    std::string events;
+    appendEvent(events, name, data);
+    chunk(events, out);
+}
+
+void SseCodec::entries(const Cursor::Slice& slice, std::string& out)
+{
+    if (slice.messages.empty() && !slice.skipped)
+        return;
+    // One buffer per thread: publishers format for thousands of streams.
+    thread_local std::string events;
+    events.clear();
+    if (slice.skipped)
+        appendEvent(events, "error", StreamError::gone(slice.skippedFrom, slice.resumedAt));
+    for (const MessagePtr& m : slice.messages)
+    {
+        events.append("id: ").append(std::to_string(m->id())).append("\n");
+        appendEvent(events, Message::kindName(m->kind()), m->json());
+    }
+    chunk(events, out);
+}
+
+} // namespace hchat

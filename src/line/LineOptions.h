@@ -1,0 +1,21 @@
+#pragma once
+
+#include <string>
+
+namespace hchat
+{
+
+struct LineOptions
+/// The settings of the line protocol (line.*, and the chat.* and limits.*
+/// keys it uses), as the application read them (Settings has the defaults).
+{
+    std::string address; ///< http.address: both listen on the same one
+    int port = 0;
+    int maxConnections = 0;
+    int connectionsPerAddress = 0;
+    int idleTimeout = 0; ///< seconds without a line before a client is closed
+    int sendTimeout = 0; ///< seconds a write may wait for a client that stopped reading
+    int recentOnJoin = 0;
+};
+
+} // namespace hchat

@@ -1,0 +1,103 @@
+#include "net/Connection.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/NetException.h>
+
+#include <cerrno>
+#include <cstring>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+namespace hchat
+{
+
+Connection::Connection(int socket) : _socket(socket) {}
+
+void Connection::setSendTimeout(int seconds)
+{
+    timeval timeout{seconds, 0};
+    ::setsockopt(_socket, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+}
+
+Connection::Claim Connection::claim()
+{
+    Claim claim(_mutex);
+    if (!_unsent.empty())
+    {
+        send(_unsent.data(), _unsent.size());
+        std::string().swap(_unsent);
+    }
+    return claim;
+}
+
+Connection::Claim Connection::tryClaim()
+{
+    Claim claim(_mutex, std::try_to_lock);
+    if (claim.owns_lock() && (!_open || !_unsent.empty()))
+        claim.unlock();
+    return claim;
+}
+
+Connection::Claim Connection::hold()
+{
+    return Claim(_mutex);
+}
+
+Connection::Claim Connection::shut()
+{
+    Claim claim(_mutex);
+    _open = false;
+    std::string().swap(_unsent);
+    return claim;
+}
+
+void Connection::send(const char* data, std::size_t size)
+{
+    while (size > 0)
+    {
+        const ssize_t sent = ::send(_socket, data, size, MSG_NOSIGNAL);
+        if (sent < 0 && errno == EINTR)
+            continue;
+        if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            throw Poco::TimeoutException("the client stopped reading");
+        if (sent <= 0)
+            throw Poco::Net::ConnectionResetException("the client is gone");
+        data += sent;
+        size -= static_cast<std::size_t>(sent);
+    }
+}
+
+bool Connection::sendNow(const std::string& bytes)
+{
+    ssize_t sent = ::send(_socket, bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (sent < 0)
+    {
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+        {
+            _open = false; // the client is gone; its owner finds out by itself
+            return false;
+        }
+        sent = 0;
+    }
+    if (static_cast<std::size_t>(sent) == bytes.size())
+        return true;
+    _unsent.assign(bytes, static_cast<std::size_t>(sent), std::string::npos);
+    return false;
+}
+
+long Connection::receive(char* buffer, std::size_t size)
+{
+    for (;;)
+    {
+        const ssize_t got = ::recv(_socket, buffer, size, MSG_DONTWAIT);
+        if (got >= 0)
+            return static_cast<long>(got);
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return -1;
+        throw Poco::Net::NetException("cannot read from the client", std::strerror(errno));
+    }
+}
+
+} // namespace hchat

@@ -1,0 +1,77 @@
+#pragma once
+
+#include <cstddef>
+#include <mutex>
+#include <string>
+
+namespace hchat
+{
+
+class Connection
+/// One client's socket as hchatd's own code uses it: every byte it sends to
+/// a client, and every byte a stream reads, goes through here. The owner
+/// (the connection's thread) writes under claim(), blocking at most the
+/// socket's send timeout; another thread (one that has just published a
+/// message) may tryClaim() and sendNow(), which never waits. What the socket
+/// did not take then goes out first, at the owner's next claim().
+/// Does not own the socket. Thread-safe: the claim (_mutex) guards all but
+/// the descriptor; receive() is the owner's alone.
+{
+public:
+    using Claim = std::unique_lock<std::mutex>;
+
+    explicit Connection(int socket);
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    int descriptor() const { return _socket; }
+
+    void setSendTimeout(int seconds);
+    /// How long the owner's send() may wait for a client that stopped reading.
+
+    Claim claim();
+    /// The owner's: waits for the connection, then sends what a publisher
+    /// left unsent. Throws Poco::TimeoutException when the client stopped
+    /// reading and Poco::Net::ConnectionResetException when it is gone.
+
+    Claim tryClaim();
+    /// A publisher's: the connection if nobody holds it, it is open and
+    /// nothing is left unsent; an empty claim (false) otherwise.
+
+    Claim hold();
+    /// The owner's, to change what publishers read, without sending.
+
+    Claim shut();
+    /// The owner's last claim: closed to publishers, unsent bytes dropped.
+    /// No other thread writes once it returns.
+
+    // Under a claim:
+
+    void send(const std::string& bytes) { send(bytes.data(), bytes.size()); }
+    void send(const char* data, std::size_t size);
+    /// Sends everything, blocking; throws as claim() does.
+
+    bool sendNow(const std::string& bytes);
+    /// Sends what the socket takes without waiting and keeps the rest.
+    /// True when everything went; false when some is kept, or the client
+    /// is gone (then the connection is closed to publishers).
+
+    void setOpen(bool open) { _open = open; }
+    /// Whether tryClaim() may succeed: not before what must come first (an
+    /// HTTP head) is sent, nor after what must come last (a close frame).
+
+    bool hasUnsent() const { return !_unsent.empty(); }
+
+    long receive(char* buffer, std::size_t size);
+    /// The owner's, without waiting: the bytes read, 0 when the client
+    /// closed, -1 when there is nothing to read. Throws
+    /// Poco::Net::NetException on an error (a reset).
+
+private:
+    const int _socket;
+    std::mutex _mutex;
+    std::string _unsent; ///< what sendNow() could not send; empty (no memory) otherwise
+    bool _open = false;
+};
+
+} // namespace hchat

@@ -1,0 +1,248 @@
+#include "stream/StreamSession.h"
+
+#include "chat/Doorbell.h"
+#include "chat/Mailbox.h"
+#include "chat/People.h"
+#include "chat/Room.h"
+#include "stream/StreamTransport.h"
+
+#include <cerrno>
+#include <poll.h>
+
+namespace hchat
+{
+
+namespace
+{
+// Messages read from the room per look, so a client far behind catches up
+// in slices instead of one huge copy.
+const std::size_t sliceSize = 100;
+// Messages a publisher sends in one go. A client further behind is its own
+// thread's work (that may read the store): a publisher serves everyone.
+const std::size_t publisherSlice = 16;
+} // namespace
+
+StreamSession::StreamSession(int socket, int sendTimeoutSeconds, StreamTransport& transport,
+                             People& people, Announcer& announcer)
+    : _connection(socket), _transport(transport), _people(people), _announcer(announcer),
+      _bell(std::make_shared<Doorbell>()), _mailbox(std::make_shared<Mailbox>(_bell))
+{
+    // A client that stops reading blocks only this thread, and only this long.
+    _connection.setSendTimeout(sendTimeoutSeconds);
+}
+
+StreamSession::~StreamSession() = default;
+
+const People::Outcome& StreamSession::enter(std::shared_ptr<Room> room, std::uint64_t from,
+                                            const std::string& key, const std::string& wanted,
+                                            const std::string& guest, bool withMailbox)
+{
+    leave(false);
+    {
+        // Closed to publishers until the owner has sent what it queued (the
+        // answer to the command that entered) and the history after it.
+        auto hold = _connection.hold();
+        _connection.setOpen(false);
+        _cursor.emplace(room, from);
+        _presenceSent = 0;
+        _presenceFrame.reset();
+    }
+    _stay = std::make_unique<Attendance>(_people, _announcer, std::move(room), key, wanted, guest,
+                                         shared_from_this(), withMailbox ? _mailbox : nullptr);
+    return _stay->arrival();
+}
+
+void StreamSession::leave(bool now)
+{
+    if (!_stay)
+        return;
+    if (now)
+        _stay->leaveNow();
+    _stay.reset();
+    auto hold = _connection.hold();
+    _cursor.reset();
+}
+
+void StreamSession::serve(const std::string& early)
+{
+    if (!early.empty() && !receive(early.data(), early.size()))
+    {
+        finish("");
+        return;
+    }
+    char input[4096];
+    for (;;)
+    {
+        _bell->clear(); // anything from here on rings it again
+        flush();
+        Room* in = room();
+        if (_stopping.load() || (in && in->isClosed()))
+        {
+            std::string last;
+            _transport.closing(last);
+            finish(last);
+            return;
+        }
+        pollfd client[1] = {{_connection.descriptor(), POLLIN, 0}};
+        const int ready = _bell->wait(client, 1, _transport.quietMs());
+        if (ready < 0 && errno == EINTR)
+            continue; // rung
+        if (ready < 0)
+            break;
+        if (ready == 0)
+        {
+            if (!_transport.quiet())
+                break;
+            continue;
+        }
+        const long got = _connection.receive(input, sizeof input);
+        if (got == 0)
+            return; // the client closed: nobody to tell
+        if (got > 0 && !receive(input, static_cast<std::size_t>(got)))
+            break;
+    }
+    finish("");
+}
+
+bool StreamSession::receive(const char* data, std::size_t size)
+{
+    // What the client's commands cause (its own message, say) goes out after
+    // the answers they queued: publishers leave it to this thread meanwhile.
+    // Set under the claim, so no publisher is past its look at the flag.
+    {
+        auto hold = _connection.hold();
+        _receiving.store(true);
+    }
+    bool more = false;
+    try
+    {
+        more = _transport.received(data, size);
+    }
+    catch (...)
+    {
+        _receiving.store(false);
+        throw;
+    }
+    _receiving.store(false);
+    return more;
+}
+
+void StreamSession::flush()
+{
+    std::string out;
+    out.swap(_queued);
+    auto claim = _connection.claim();
+    if (_cursor)
+    {
+        for (;;)
+        {
+            Cursor::Slice slice = _cursor->take(sliceSize);
+            _transport.entries(slice, out);
+            if (slice.messages.empty())
+                break;
+        }
+    }
+    for (const Mailbox::LetterPtr& letter : _mailbox->takeAll())
+        _transport.letter(*letter, out);
+    if (_cursor)
+    {
+        Room& room = _cursor->room();
+        // The version is read before the frame: a change in between is sent again.
+        const std::uint64_t version = room.presenceVersion();
+        if (version != _presenceSent)
+        {
+            _presenceSent = version;
+            People::Frame frame = _people.presenceJson(room.id());
+            if (!_presenceFrame || *frame != *_presenceFrame) // not a change undone (a reload)
+            {
+                _presenceFrame = std::move(frame);
+                _transport.presence(*_presenceFrame, out);
+            }
+        }
+    }
+    if (!out.empty())
+        _connection.send(out); // all of this turn in one send()
+    _connection.setOpen(true);
+}
+
+void StreamSession::finish(const std::string& last)
+{
+    std::string out;
+    out.swap(_queued);
+    out += last;
+    auto claim = _connection.claim();
+    _connection.setOpen(false); // nothing may follow the last bytes
+    if (!out.empty())
+        _connection.send(out);
+}
+
+void StreamSession::end() noexcept
+{
+    try
+    {
+        leave(false); // a dropped connection leaves after the grace period
+    }
+    catch (...)
+    {
+        // Announcing the departure failed (the store): presence is right regardless.
+    }
+    auto shut = _connection.shut();
+}
+
+void StreamSession::stop()
+{
+    _stopping.store(true);
+    _bell->ring();
+}
+
+void StreamSession::published(Room& room, const MessagePtr& latest) noexcept
+{
+    if (!deliverNow(room, latest))
+        _bell->ring();
+}
+
+bool StreamSession::deliverNow(Room& room, const MessagePtr& latest) noexcept
+{
+    try
+    {
+        auto claim = _connection.tryClaim();
+        if (!claim || _receiving.load())
+            return false; // the owner is busy, or the client is not taking bytes
+        if (!_cursor || &_cursor->room() != &room)
+            return true; // a room the client left
+        const std::uint64_t at = _cursor->position();
+        if (at > latest->id())
+            return true; // sent already, by the owner or another publisher
+        if (latest->id() - at >= publisherSlice)
+            return false;
+        Cursor::Slice slice;
+        if (!_cursor->takeIfNext(latest, slice))
+            slice = _cursor->take(publisherSlice);
+        // One buffer per publishing thread, reused for every subscriber.
+        thread_local std::string out;
+        out.clear();
+        _transport.entries(slice, out);
+        const bool sent = _connection.sendNow(out);
+        if (out.capacity() > 64 * 1024)
+            std::string().swap(out);
+        return sent;
+    }
+    catch (...)
+    {
+        // A store error reading behind the window, or out of memory: the
+        // owner meets it again and can answer it.
+        return false;
+    }
+}
+
+void StreamSession::presenceChanged(Room&) noexcept
+{
+    _bell->ring();
+}
+
+void StreamSession::closed(Room&) noexcept
+{
+    _bell->ring();
+}
+
+} // namespace hchat

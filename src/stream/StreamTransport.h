@@ -1,0 +1,41 @@
+#pragma once
+
+#include "chat/Cursor.h"
+#include "chat/Mailbox.h"
+
+#include <cstddef>
+#include <string>
+
+namespace hchat
+{
+
+class StreamTransport
+/// What one kind of stream (SSE, WebSocket, the line protocol) adds to the
+/// StreamSession loop: its wire form (the codec's side) and what it does
+/// with its client's bytes and with silence. Every method appends bytes
+/// ready to send. entries() may run on a publisher's thread, under the
+/// connection's claim (so never beside another call that the owner makes
+/// under it); the rest run on the session's thread.
+{
+public:
+    virtual ~StreamTransport() = default;
+
+    virtual void entries(const Cursor::Slice& slice, std::string& out) = 0;
+    /// Log entries, and a notice when slice.skipped (retention).
+    virtual void presence(const std::string& frame, std::string& out) = 0;
+    /// The room's people changed: its presence frame (JSON).
+    virtual void letter(const Mailbox::Letter& letter, std::string& out) = 0;
+    /// A private message to or from this person.
+
+    virtual bool received(const char* data, std::size_t size) = 0;
+    /// Bytes from the client. False ends the session, once what was queued
+    /// (StreamSession::queue) is sent.
+    virtual int quietMs() = 0;
+    /// How long the session waits with nothing happening before quiet().
+    virtual bool quiet() = 0;
+    /// That long passed (keep-alive, ping, idle limit). False ends the session.
+    virtual void closing(std::string& out) = 0;
+    /// The room closed or the server stops: the last bytes.
+};
+
+} // namespace hchat
