@@ -1,9 +1,8 @@
 #pragma once
 
+#include "store/SqliteDatabase.h"
 #include "store/Store.h"
 
-#include <Poco/Data/Session.h>
-#include <Poco/Data/Statement.h>
 #include <Poco/Logger.h>
 #include <Poco/Timespan.h>
 
@@ -19,27 +18,16 @@ namespace hchat
 {
 
 class SqliteStore : public Store
-/// The default store: one SQLite file (POCO Data/SQLite) in WAL mode with
-/// synchronous=FULL, so a committed message survives kill -9 and power loss.
-///
-/// Group commit: append() queues the message and returns at once; one writer
-/// thread takes everything queued, inserts it in one transaction, commits
-/// (one fsync for the whole batch) and then fulfils every sender's future.
-/// Concurrent senders thus share the cost of a commit instead of paying one
-/// each. The writer checks each message's number against the room's stored
-/// next number, so a room's log never gets a gap or a repeat (Store contract).
-///
-/// The database is opened with locking_mode=EXCLUSIVE: while hchatd runs no
-/// other process (a second hchatd, say) can read or write it, and a second
-/// daemon on the same file fails at start instead of numbering messages
-/// behind the first one's back.
-///
-/// Retention: when `retention` is not zero, the writer deletes messages older
-/// than that, room by room and a chunk at a time, between batches.
-///
-/// Thread-safe. _dbMutex guards _session, its statements, _seqs and
-/// _progress (one connection, used by the writer and by readers in turn);
-/// _queueMutex guards _queue and _stopping.
+/// The default store: one SQLite file (SqliteDatabase), written by one
+/// thread with group commit: append() queues a message and returns at
+/// once; the writer takes everything queued, stores it in one transaction
+/// (one fsync for the batch) and then fulfils every sender's future. The
+/// writer checks each number against the room's stored next one, so a
+/// room's log never gets a gap or a repeat (the Store contract). With a
+/// `retention`, it also deletes older messages between batches.
+/// Thread-safe. _dbMutex guards _db, _seqs and _progress (one connection,
+/// used by the writer and by readers in turn); _queueMutex guards _queue
+/// and _stopping.
 {
 public:
     SqliteStore(const std::string& path, Poco::Timespan retention = 0);
@@ -70,33 +58,13 @@ private:
         MessagePtr message;
         std::promise<void> stored;
     };
+    using Progress = SqliteDatabase::Progress;
 
-    struct Progress
-    /// What the writer knows of a stored room's log.
-    {
-        std::uint64_t next = 0;
-        Poco::Int64 last = 0; ///< time of the last message, µs since 1970
-    };
-
-    struct Rows
-    /// The columns of one batch of messages, bound to _insert.
-    {
-        std::vector<Poco::Int64> rooms, ids, times;
-        std::vector<std::string> kinds, authors, texts;
-        void clear()
-        {
-            rooms.clear(), ids.clear(), times.clear();
-            kinds.clear(), authors.clear(), texts.clear();
-        }
-    };
-
-    void open();
     void writeLoop();
     void commitBatch(std::deque<Pending>& batch);
     Poco::Int64 seqOf(const std::string& roomId);
     Progress& progressOf(Poco::Int64 seq);
-    std::vector<MessagePtr> readLocked(Poco::Int64 seq, std::uint64_t from, std::size_t limit);
-    void rollbackQuietly();
+    SqliteDatabase& db();
     std::size_t sweepRoom(Poco::Int64 seq, Poco::Int64 cutoff);
 
     const std::string _path;
@@ -104,11 +72,9 @@ private:
     Poco::Logger& _log;
 
     std::mutex _dbMutex;
-    std::unique_ptr<Poco::Data::Session> _session;
+    std::unique_ptr<SqliteDatabase> _db;
     std::unordered_map<std::string, Poco::Int64> _seqs;
     std::unordered_map<Poco::Int64, Progress> _progress;
-    Rows _rows;
-    std::unique_ptr<Poco::Data::Statement> _begin, _insert, _commit;
 
     std::mutex _queueMutex;
     std::condition_variable _queued;

@@ -1,0 +1,305 @@
+#include "store/SqliteDatabase.h"
+
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/SQLiteException.h>
+#include <Poco/Exception.h>
+#include <Poco/File.h>
+#include <Poco/Path.h>
+
+namespace hchat
+{
+
+using namespace Poco::Data::Keywords;
+using Poco::Int64;
+
+namespace
+{
+
+// The schema, version 1 (PRAGMA user_version). Times are microseconds since
+// 1970, UTC. An upgrade adds a step in SqliteDatabase() from the version
+// found to the next one; a file of a newer version is refused.
+const int schemaVersion = 1;
+const char* const schema[] = {
+    "CREATE TABLE rooms ("
+    " seq     INTEGER PRIMARY KEY,"  // internal key, what messages refer to
+    " id      TEXT NOT NULL UNIQUE," // the public id: 32 lowercase hex characters
+    " subject TEXT NOT NULL,"        // UTF-8, at most 200 bytes, may be empty
+    " public  INTEGER NOT NULL,"     // 1: listed on the index page and /api/rooms
+    " created INTEGER NOT NULL,"     // when the room was created
+    " next    INTEGER NOT NULL,"     // at least the number its next message gets, and
+    " last    INTEGER NOT NULL)",    // at least the time of its last message: both
+                                     // written when retention deletes a room's
+                                     // messages, else the newest message says it
+    "CREATE TABLE messages ("
+    " room   INTEGER NOT NULL," // rooms.seq
+    " id     INTEGER NOT NULL," // number in the room: 0, 1, 2, … without gaps
+    " kind   TEXT NOT NULL,"    // message, join, leave or nick
+    " author TEXT NOT NULL,"    // display name
+    " time   INTEGER NOT NULL," // when it was appended
+    " text   TEXT NOT NULL,"    // exactly as sent, UTF-8
+    " PRIMARY KEY (room, id)) WITHOUT ROWID",
+};
+
+// Messages deleted per statement by the retention sweep, so the sweep never
+// holds the database away from the writer for long.
+const int sweepChunk = 1000;
+
+MessagePtr makeMessage(Int64 id, const std::string& kindName, std::string author, Int64 time,
+                       std::string text)
+{
+    MessageKind kind = MessageKind::Message;
+    Message::parseKind(kindName, kind);
+    return std::make_shared<const Message>(static_cast<std::uint64_t>(id), kind, std::move(author),
+                                           Poco::Timestamp(time), std::move(text));
+}
+
+} // namespace
+
+void SqliteDatabase::Rows::clear()
+{
+    rooms.clear(), ids.clear(), times.clear();
+    kinds.clear(), authors.clear(), texts.clear();
+}
+
+SqliteDatabase::SqliteDatabase(const std::string& path)
+{
+    Poco::Data::SQLite::Connector::registerConnector();
+    Poco::Path parent = Poco::Path(path).parent();
+    Poco::File folder(parent);
+    try
+    {
+        if (!folder.exists())
+            folder.createDirectories();
+    }
+    catch (const Poco::Exception& e)
+    {
+        throw Poco::CreateFileException("cannot create the folder " + parent.toString() + " (" +
+                                        e.displayText() + ")");
+    }
+
+    // Opening does no I/O yet; the first statement reads the header, which
+    // fails for a file that is not a database. Nothing is written until the
+    // file is known to be empty or an hchatd database of a known version.
+    _session = std::make_unique<Poco::Data::Session>("SQLite", path, 1);
+    Poco::Data::Session& db = *_session;
+    db << "PRAGMA locking_mode=EXCLUSIVE", now;
+    int version = 0;
+    int objects = 0;
+    db << "PRAGMA user_version", into(version), now;
+    db << "SELECT count(*) FROM sqlite_master", into(objects), now;
+    if (version > schemaVersion)
+        throw Poco::DataFormatException("written by a newer hchatd (schema version " +
+                                        std::to_string(version) + ")");
+    if (version == 0 && objects > 0)
+        throw Poco::DataFormatException("not an hchatd database");
+
+    std::string mode;
+    // Each commit writes the last leaf page of every room it touches to the
+    // WAL; 1 KiB pages instead of 4 KiB cut those bytes fourfold when many
+    // rooms are busy. Only takes effect when the file is created.
+    db << "PRAGMA page_size=1024", now;
+    db << "PRAGMA journal_mode=WAL", into(mode), now;
+    if (mode != "wal")
+        throw Poco::IOException("cannot switch to WAL mode (journal_mode is " + mode + ")");
+    db << "PRAGMA synchronous=FULL", now;
+    // Takes the exclusive lock, kept until close (locking_mode above).
+    try
+    {
+        db << "BEGIN EXCLUSIVE", now;
+    }
+    catch (const Poco::Data::SQLite::DBLockedException& e)
+    {
+        throw Poco::Data::SQLite::DBLockedException(e.message() + " (is another hchatd using it?)");
+    }
+    try
+    {
+        if (version == 0)
+        {
+            for (const char* statement : schema)
+                db << statement, now;
+            db << "PRAGMA user_version=" + std::to_string(schemaVersion), now;
+        }
+        db << "COMMIT", now;
+    }
+    catch (...)
+    {
+        rollbackQuietly();
+        throw;
+    }
+}
+
+void SqliteDatabase::close()
+{
+    if (_session)
+        _session->close();
+    _session.reset();
+}
+
+void SqliteDatabase::rollbackQuietly()
+{
+    try
+    {
+        *_session << "ROLLBACK", now;
+    }
+    catch (const Poco::Exception&)
+    {
+        // SQLite already rolled back (some I/O errors do that) or nothing was open.
+    }
+}
+
+std::unordered_map<std::string, Int64> SqliteDatabase::roomKeys()
+{
+    std::vector<std::string> ids;
+    std::vector<Int64> seqs;
+    *_session << "SELECT id, seq FROM rooms", into(ids), into(seqs), now;
+    std::unordered_map<std::string, Int64> keys;
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        keys[ids[i]] = seqs[i];
+    return keys;
+}
+
+Int64 SqliteDatabase::insertRoom(const RoomRecord& room)
+{
+    std::string id = room.id;
+    std::string subject = room.subject;
+    int isPublic = room.isPublic ? 1 : 0;
+    Int64 created = room.created.epochMicroseconds();
+    Int64 seq = 0;
+    Poco::Data::Session& db = *_session;
+    db << "INSERT INTO rooms (id, subject, public, created, next, last) VALUES (?, ?, ?, ?, 0, ?)",
+        use(id), use(subject), use(isPublic), use(created), use(created), now;
+    db << "SELECT seq FROM rooms WHERE id = ?", into(seq), use(id), now;
+    return seq;
+}
+
+std::vector<RoomRecord> SqliteDatabase::rooms()
+{
+    std::vector<std::string> ids, subjects;
+    std::vector<int> publics;
+    std::vector<Int64> created, last;
+    *_session << "SELECT r.id, r.subject, r.public, r.created, max(r.last, coalesce("
+                 "(SELECT m.time FROM messages m WHERE m.room = r.seq ORDER BY m.id DESC LIMIT 1),"
+                 " 0)) FROM rooms r ORDER BY r.seq",
+        into(ids), into(subjects), into(publics), into(created), into(last), now;
+    std::vector<RoomRecord> rooms(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i)
+    {
+        rooms[i].id = ids[i];
+        rooms[i].subject = subjects[i];
+        rooms[i].isPublic = publics[i] != 0;
+        rooms[i].created = Poco::Timestamp(created[i]);
+        rooms[i].lastActivity = Poco::Timestamp(last[i]);
+    }
+    return rooms;
+}
+
+SqliteDatabase::Progress SqliteDatabase::progress(Int64 room)
+{
+    Int64 next = 0;
+    Int64 last = 0;
+    Int64 newestId = -1;
+    Int64 newestTime = 0;
+    Poco::Data::Session& db = *_session;
+    db << "SELECT next, last FROM rooms WHERE seq = ?", into(next), into(last), use(room), now;
+    db << "SELECT id, time FROM messages WHERE room = ? ORDER BY id DESC LIMIT 1", into(newestId),
+        into(newestTime), use(room), now;
+    Progress progress;
+    progress.next = static_cast<std::uint64_t>(std::max(next, newestId + 1));
+    progress.last = std::max(last, newestTime);
+    return progress;
+}
+
+void SqliteDatabase::insert()
+{
+    Poco::Data::Session& db = *_session;
+    try
+    {
+        if (!_insert)
+        {
+            // Prepared once and run again for every batch: the vectors of
+            // _rows are bound by reference (POCO reads them at each run).
+            _begin = std::make_unique<Poco::Data::Statement>(db << "BEGIN IMMEDIATE");
+            _commit = std::make_unique<Poco::Data::Statement>(db << "COMMIT");
+            _insert = std::make_unique<Poco::Data::Statement>(
+                (db << "INSERT INTO messages (room, id, kind, author, time, text)"
+                       " VALUES (?, ?, ?, ?, ?, ?)",
+                 use(_rows.rooms), use(_rows.ids), use(_rows.kinds), use(_rows.authors),
+                 use(_rows.times), use(_rows.texts)));
+        }
+        _begin->execute();
+        _insert->execute();
+        _commit->execute();
+    }
+    catch (...)
+    {
+        // Statements that failed mid-way are not trusted again: prepared anew.
+        _begin.reset();
+        _insert.reset();
+        _commit.reset();
+        rollbackQuietly();
+        throw;
+    }
+}
+
+std::vector<MessagePtr> SqliteDatabase::read(Int64 room, std::uint64_t from, std::size_t limit)
+{
+    std::vector<Int64> ids, times;
+    std::vector<std::string> kinds, authors, texts;
+    Int64 first = static_cast<Int64>(from);
+    Int64 count = static_cast<Int64>(limit);
+    *_session << "SELECT id, kind, author, time, text FROM messages"
+                 " WHERE room = ? AND id >= ? ORDER BY id LIMIT ?",
+        into(ids), into(kinds), into(authors), into(times), into(texts), use(room), use(first),
+        use(count), now;
+    std::vector<MessagePtr> out;
+    out.reserve(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        out.push_back(
+            makeMessage(ids[i], kinds[i], std::move(authors[i]), times[i], std::move(texts[i])));
+    return out;
+}
+
+std::size_t SqliteDatabase::deleteExpired(Int64 room, Int64 cutoff, const Progress& progress,
+                                          bool& more)
+{
+    // A room's messages are numbered in the order of their times and
+    // retention only ever removes the oldest, so what has expired is a range
+    // of the primary key: from the lowest number up to the first message that
+    // has not expired.
+    more = false;
+    Poco::Data::Session& db = *_session;
+    Int64 first = -1;
+    db << "SELECT id FROM messages WHERE room = ? ORDER BY id LIMIT 1", into(first), use(room), now;
+    if (first < 0)
+        return 0;
+    Int64 chunkEnd = first + sweepChunk;
+    Int64 kept = -1;
+    db << "SELECT id FROM messages WHERE room = ? AND id >= ? AND id < ? AND time >= ?"
+          " ORDER BY id LIMIT 1",
+        into(kept), use(room), use(first), use(chunkEnd), use(cutoff), now;
+    Int64 upTo = kept >= 0 ? kept : chunkEnd;
+    if (upTo == first)
+        return 0;
+    Int64 next = static_cast<Int64>(progress.next);
+    Int64 last = progress.last;
+    Poco::Data::Statement remove(db);
+    remove << "DELETE FROM messages WHERE room = ? AND id < ?", use(room), use(upTo);
+    std::size_t deleted = 0;
+    db << "BEGIN IMMEDIATE", now;
+    try
+    {
+        db << "UPDATE rooms SET next = ?, last = ? WHERE seq = ?", use(next), use(last), use(room),
+            now;
+        deleted = remove.execute();
+        db << "COMMIT", now;
+    }
+    catch (...)
+    {
+        rollbackQuietly();
+        throw;
+    }
+    more = kept < 0;
+    return deleted;
+}
+
+} // namespace hchat

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "model/Message.h"
+#include "model/RoomRecord.h"
+
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace hchat
+{
+
+class SqliteDatabase
+/// The hchatd database file and every statement hchatd runs on it (POCO
+/// Data/SQLite): the schema, opening, rooms, batches of messages, reads and
+/// the retention delete. Opened in WAL mode with synchronous=FULL, so a
+/// committed batch survives kill -9 and power loss, and with
+/// locking_mode=EXCLUSIVE, so no second hchatd can use the file meanwhile.
+/// Not thread-safe: its owner (SqliteStore) serializes every call.
+{
+public:
+    struct Progress
+    /// What is stored of a room's log.
+    {
+        std::uint64_t next = 0; ///< the number its next message gets
+        Poco::Int64 last = 0;   ///< the time of its last message, µs since 1970
+    };
+
+    struct Rows
+    /// The columns of one batch of messages (insert()).
+    {
+        std::vector<Poco::Int64> rooms, ids, times;
+        std::vector<std::string> kinds, authors, texts;
+        void clear();
+    };
+
+    explicit SqliteDatabase(const std::string& path);
+    /// Opens the file, or creates it with its folder. Throws Poco::Exception
+    /// when it cannot be created, read, written or locked, or is no hchatd
+    /// database (of a known version); the file is not changed then.
+    void close();
+
+    std::unordered_map<std::string, Poco::Int64> roomKeys();
+    /// Every room's id and its key (rooms.seq), which messages refer to.
+    Poco::Int64 insertRoom(const RoomRecord& room);
+    std::vector<RoomRecord> rooms();
+    /// In creation order, with the time of their last message.
+    Progress progress(Poco::Int64 room);
+
+    Rows& rows() { return _rows; }
+    void insert();
+    /// Stores rows() in one transaction; throws (rolled back) when it fails.
+    std::vector<MessagePtr> read(Poco::Int64 room, std::uint64_t from, std::size_t limit);
+
+    std::size_t deleteExpired(Poco::Int64 room, Poco::Int64 cutoff, const Progress& progress,
+                              bool& more);
+    /// Deletes one chunk of the room's messages older than cutoff, keeping
+    /// its progress in its row so numbers are never given again. more: a
+    /// chunk more may have expired.
+
+private:
+    void rollbackQuietly();
+
+    std::unique_ptr<Poco::Data::Session> _session;
+    Rows _rows;
+    std::unique_ptr<Poco::Data::Statement> _begin, _insert, _commit;
+};
+
+} // namespace hchat
