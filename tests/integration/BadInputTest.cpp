@@ -1,4 +1,5 @@
-#include "support/DaemonProcess.h"
+#include "support/DaemonTest.h"
+#include "support/Eventually.h"
 #include "support/TestClient.h"
 
 #include <Poco/Net/StreamSocket.h>
@@ -11,7 +12,7 @@
 namespace hchat::test
 {
 
-class BadInputTest : public CppUnit::TestFixture
+class BadInputTest : public DaemonTest
 /// Every kind of bad input gets a clear error, and none of it crashes the
 /// daemon or changes a room. Each test ends by checking the room is intact.
 {
@@ -29,10 +30,9 @@ class BadInputTest : public CppUnit::TestFixture
     CPPUNIT_TEST(garbageRequestsDoNotCrash);
     CPPUNIT_TEST_SUITE_END();
 
-    std::unique_ptr<DaemonProcess> _daemon;
     std::string _room;
 
-    TestClient client() { return TestClient(_daemon->host(), _daemon->port()); }
+    TestClient client() { return http(); }
 
     void assertRoomIntact(std::uint64_t expectedNext)
     {
@@ -44,20 +44,22 @@ class BadInputTest : public CppUnit::TestFixture
         CPPUNIT_ASSERT_EQUAL(std::string("first"), c.get("/msg/" + _room + "/0").body);
     }
 
+    std::map<std::string, std::string> configuration() const override
+    {
+        return {{"longpoll.timeout", "1"},
+                {"chat.maxMessageBytes", "100"},
+                {"http.requestTimeout", "1"},
+                {"limits.messagesPerSecond", "1"},
+                {"limits.burst", "5"}};
+    }
+
 public:
     void setUp() override
     {
-        _daemon = std::make_unique<DaemonProcess>(
-            std::map<std::string, std::string>{{"longpoll.timeout", "1"},
-                                               {"chat.maxMessageBytes", "100"},
-                                               {"http.requestTimeout", "1"},
-                                               {"limits.messagesPerSecond", "1"},
-                                               {"limits.burst", "5"}});
+        DaemonTest::setUp();
         _room = client().createRoom("bad input", true);
         CPPUNIT_ASSERT_EQUAL(200, client().post("/send/" + _room, "first", "text/plain").status);
     }
-
-    void tearDown() override { _daemon.reset(); }
 
     void unknownRoomsAre404()
     {

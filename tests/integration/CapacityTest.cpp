@@ -1,4 +1,5 @@
 #include "support/DaemonProcess.h"
+#include "support/Eventually.h"
 #include "support/TestClient.h"
 #include "support/WsClient.h"
 
@@ -78,13 +79,8 @@ public:
             sockets.push_back(fd);
         }
         // Every one of them is waiting inside the daemon before the message exists.
-        int waiting = 0;
-        for (int i = 0; i < 600 && waiting < pollers; ++i)
-        {
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            waiting = metric(c, "hchatd_longpoll_waiting");
-        }
-        CPPUNIT_ASSERT_EQUAL(pollers, waiting);
+        eventually([&] { return metric(c, "hchatd_longpoll_waiting") >= pollers; }, 30, 50);
+        CPPUNIT_ASSERT_EQUAL(pollers, metric(c, "hchatd_longpoll_waiting"));
 
         CPPUNIT_ASSERT_EQUAL(std::string("0"),
                              c.post("/send/" + room, "hello, crowd", "text/plain").body);
@@ -227,8 +223,7 @@ public:
             polls.push_back(connect());
             polls.back()->sendBytes(poll.data(), static_cast<int>(poll.size()));
         }
-        for (int i = 0; i < 400 && metric(c, "hchatd_longpoll_waiting") != 3; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        eventually([&] { return metric(c, "hchatd_longpoll_waiting") == 3; });
         CPPUNIT_ASSERT_EQUAL(3, metric(c, "hchatd_longpoll_waiting"));
         CPPUNIT_ASSERT_EQUAL(3, batchThreads(daemon.pid()));
         CPPUNIT_ASSERT_EQUAL(0, policy(std::to_string(daemon.pid()) + "/task/" +
@@ -237,10 +232,8 @@ public:
         // Answered, and their clients gone: the pool threads are back to the default.
         CPPUNIT_ASSERT_EQUAL(200, c.post("/send/" + room, "hi", "text/plain").status);
         polls.clear();
-        int left = -1;
-        for (int i = 0; i < 400 && (left = batchThreads(daemon.pid())) != 0; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        CPPUNIT_ASSERT_EQUAL(0, left);
+        eventually([&] { return batchThreads(daemon.pid()) == 0; });
+        CPPUNIT_ASSERT_EQUAL(0, batchThreads(daemon.pid()));
     }
 
 private:
@@ -324,11 +317,8 @@ private:
     /// GET /healthz on new connections until it answers `wanted` (2 s at most).
     {
         int status = 0;
-        for (int i = 0; i < 40 && status != wanted; ++i)
-        {
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            status = fresh(daemon).get("/healthz").status;
-        }
+        eventually([&] { return (status = fresh(daemon).get("/healthz").status) == wanted; }, 2,
+                   50);
         return status;
     }
 };

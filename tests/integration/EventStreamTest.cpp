@@ -1,4 +1,5 @@
-#include "support/DaemonProcess.h"
+#include "support/DaemonTest.h"
+#include "support/Eventually.h"
 #include "support/TestClient.h"
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -11,7 +12,7 @@
 namespace hchat::test
 {
 
-class EventStreamTest : public CppUnit::TestFixture
+class EventStreamTest : public DaemonTest
 /// GET /events/<id> (Server-Sent Events) over a raw socket.
 {
     CPPUNIT_TEST_SUITE(EventStreamTest);
@@ -22,10 +23,6 @@ class EventStreamTest : public CppUnit::TestFixture
     CPPUNIT_TEST(deletedMessagesAreAnErrorEvent);
     CPPUNIT_TEST(pausedReaderGetsEverythingOnceInOrder);
     CPPUNIT_TEST_SUITE_END();
-
-    std::unique_ptr<DaemonProcess> _daemon;
-
-    TestClient http() { return TestClient(_daemon->host(), _daemon->port()); }
 
     static std::string request(const std::string& path, const std::string& extra = "")
     {
@@ -38,14 +35,12 @@ class EventStreamTest : public CppUnit::TestFixture
         return stream.find(part) != std::string::npos;
     }
 
-public:
-    void setUp() override
+    std::map<std::string, std::string> configuration() const override
     {
-        _daemon = std::make_unique<DaemonProcess>(std::map<std::string, std::string>{
-            {"longpoll.timeout", "1"}, {"chat.recentOnJoin", "2"}});
+        return {{"longpoll.timeout", "1"}, {"chat.recentOnJoin", "2"}};
     }
-    void tearDown() override { _daemon.reset(); }
 
+public:
     void historyThenLiveMessages()
     {
         std::string id = http().createRoom("sse", true);
@@ -128,14 +123,17 @@ public:
         // to 4 MB), so the daemon's sends stop part way through a chunk,
         // whoever makes them; once it reads again it gets every message
         // once, in order, in a well-formed stream.
-        _daemon = std::make_unique<DaemonProcess>(
-            std::map<std::string, std::string>{{"chat.maxMessageBytes", "60000"}});
+        restart({{"chat.maxMessageBytes", "60000"}});
         std::string id = http().createRoom("paused", false);
         Poco::Net::StreamSocket client(
             Poco::Net::SocketAddress(_daemon->host(), static_cast<Poco::UInt16>(_daemon->port())));
         const std::string get = request("/events/" + id + "?from=0");
         client.sendBytes(get.data(), static_cast<int>(get.size()));
-        std::this_thread::sleep_for(std::chrono::milliseconds(300)); // subscribed
+        CPPUNIT_ASSERT(eventually(
+            [&] {
+                return http().get("/metrics").body.find("\nhchatd_sse_streams 1\n") !=
+                       std::string::npos;
+            }));
         const int count = 100;
         const std::string padding(59990, 'z');
         TestClient sender = http();

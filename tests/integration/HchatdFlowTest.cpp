@@ -1,6 +1,7 @@
 #include "chat/IdGenerator.h"
 #include "chat/Nickname.h"
-#include "support/DaemonProcess.h"
+#include "support/DaemonTest.h"
+#include "support/Eventually.h"
 #include "support/RawHttpConnection.h"
 #include "support/TestClient.h"
 
@@ -22,7 +23,7 @@
 namespace hchat::test
 {
 
-class HchatdFlowTest : public CppUnit::TestFixture
+class HchatdFlowTest : public DaemonTest
 /// The original hchatd's flow against the real daemon: create, redirect,
 /// cookie, send, long poll that hangs then returns, 204 on timeout, listing.
 {
@@ -44,9 +45,7 @@ class HchatdFlowTest : public CppUnit::TestFixture
     CPPUNIT_TEST(healthAndMetrics);
     CPPUNIT_TEST_SUITE_END();
 
-    std::unique_ptr<DaemonProcess> _daemon;
-
-    TestClient client() { return TestClient(_daemon->host(), _daemon->port()); }
+    TestClient client() { return http(); }
 
     static Poco::Dynamic::Var json(const std::string& text)
     {
@@ -63,15 +62,12 @@ class HchatdFlowTest : public CppUnit::TestFixture
         return at == std::string::npos ? -1 : std::stoi(metrics.body.substr(at + key.size()));
     }
 
-public:
-    void setUp() override
+    std::map<std::string, std::string> configuration() const override
     {
-        _daemon = std::make_unique<DaemonProcess>(std::map<std::string, std::string>{
-            {"longpoll.timeout", "2"}, {"chat.historyLimit", "5"}, {"chat.recentOnJoin", "3"}});
+        return {{"longpoll.timeout", "2"}, {"chat.historyLimit", "5"}, {"chat.recentOnJoin", "3"}};
     }
 
-    void tearDown() override { _daemon.reset(); }
-
+public:
     void createRedirectsToRoom()
     {
         Reply r = client().get("/chat_create?subject=Team%20sync&public=1");
@@ -162,8 +158,7 @@ public:
                 sentBeforeAnswer = sent;
             });
         // It is waiting in the daemon (not answered) until the message is sent.
-        for (int i = 0; i < 200 && waitingLongPolls() < 1; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        eventually([&] { return waitingLongPolls() >= 1; });
         CPPUNIT_ASSERT_EQUAL(1, waitingLongPolls());
         sent = true;
         CPPUNIT_ASSERT_EQUAL(200, client().post("/send/" + id, "finally", "text/plain").status);
@@ -175,8 +170,7 @@ public:
 
     void waitUntilPollsWait(int count)
     {
-        for (int i = 0; i < 400 && waitingLongPolls() != count; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        eventually([&] { return waitingLongPolls() == count; });
         CPPUNIT_ASSERT_EQUAL(count, waitingLongPolls());
     }
 
@@ -248,12 +242,10 @@ public:
                 Poco::Net::SocketAddress(daemon.host(), static_cast<Poco::UInt16>(daemon.port())));
             const std::string poll = "GET /msg/" + id + "/0 HTTP/1.1\r\nHost: x\r\n\r\n";
             socket.sendBytes(poll.data(), static_cast<int>(poll.size()));
-            for (int i = 0; i < 400 && waitingLongPolls(c) != 1; ++i)
-                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            eventually([&] { return waitingLongPolls(c) == 1; });
             CPPUNIT_ASSERT_EQUAL(1, waitingLongPolls(c));
         } // closed
-        for (int i = 0; i < 400 && waitingLongPolls(c) != 0; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        eventually([&] { return waitingLongPolls(c) == 0; });
         CPPUNIT_ASSERT_EQUAL(0, waitingLongPolls(c));
         // Nothing was sent or lost on its account.
         CPPUNIT_ASSERT_EQUAL(200, c.post("/send/" + id, "after", "text/plain").status);
@@ -268,8 +260,7 @@ public:
         std::thread sender(
             [&]
             {
-                for (int i = 0; i < 400 && waitingLongPolls() != 1; ++i)
-                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                eventually([&] { return waitingLongPolls() == 1; });
                 client().post("/send/" + id, "first", "text/plain");
                 client().post("/send/" + id, "second", "text/plain");
             });

@@ -1,4 +1,5 @@
 #include "support/DaemonProcess.h"
+#include "support/Eventually.h"
 #include "support/TestClient.h"
 
 #include <Poco/File.h>
@@ -115,15 +116,13 @@ public:
 
     static bool waiting(TestClient& c, int polls)
     {
-        for (int i = 0; i < 200; ++i)
-        {
-            if (c.get("/metrics")
-                    .body.find("\nhchatd_longpoll_waiting " + std::to_string(polls) + "\n") !=
-                std::string::npos)
-                return true;
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        return false;
+        return eventually(
+            [&]
+            {
+                return c.get("/metrics")
+                           .body.find("\nhchatd_longpoll_waiting " + std::to_string(polls) +
+                                      "\n") != std::string::npos;
+            });
     }
 
     void stopsCleanlyOn(int signal)
@@ -191,12 +190,13 @@ public:
         std::string log;
         std::smatch m;
         const std::regex listening("listening on http://[^ ]*:([0-9]+)");
-        for (int i = 0; i < 200 && !std::regex_search(log, m, listening); ++i)
-        {
-            std::this_thread::sleep_for(std::chrono::milliseconds(25));
-            std::ifstream in(logFile);
-            log.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-        }
+        eventually(
+            [&]
+            {
+                std::ifstream in(logFile);
+                log.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+                return std::regex_search(log, m, listening);
+            });
         CPPUNIT_ASSERT_MESSAGE(log, std::regex_search(log, m, listening));
         int port = std::stoi(m[1]);
         CPPUNIT_ASSERT(Poco::File(pidFile).exists());
@@ -206,13 +206,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(200, TestClient("127.0.0.1", port).get("/healthz").status);
 
         ::kill(pid, SIGTERM);
-        bool gone = false;
-        for (int i = 0; i < 200 && !gone; ++i)
-        {
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-            gone = !running(pid) && !Poco::File(pidFile).exists();
-        }
-        CPPUNIT_ASSERT(gone);
+        CPPUNIT_ASSERT(
+            eventually([&] { return !running(pid) && !Poco::File(pidFile).exists(); }, 2));
         Poco::File(dir).remove(true);
     }
 };

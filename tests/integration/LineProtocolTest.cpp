@@ -1,4 +1,5 @@
-#include "support/DaemonProcess.h"
+#include "support/DaemonTest.h"
+#include "support/Eventually.h"
 #include "support/LineClient.h"
 #include "support/TestClient.h"
 #include "support/WsClient.h"
@@ -13,7 +14,7 @@
 namespace hchat::test
 {
 
-class LineProtocolTest : public CppUnit::TestFixture
+class LineProtocolTest : public DaemonTest
 /// The line protocol (SPEC §5) over real TCP: the session of the issue with
 /// two clients, every error, framing, one room shared with HTTP and
 /// WebSocket, private messages across transports, limits, and 200 clients
@@ -28,14 +29,6 @@ class LineProtocolTest : public CppUnit::TestFixture
     CPPUNIT_TEST(twoHundredClientsOneOrder);
     CPPUNIT_TEST_SUITE_END();
 
-    std::unique_ptr<DaemonProcess> _daemon;
-    int _linePort = 0;
-
-    std::unique_ptr<LineClient> tcp()
-    {
-        return std::make_unique<LineClient>(_daemon->host(), _linePort);
-    }
-    TestClient http() { return TestClient(_daemon->host(), _daemon->port()); }
     std::unique_ptr<LineClient> named(const std::string& name)
     {
         auto c = tcp();
@@ -43,22 +36,14 @@ class LineProtocolTest : public CppUnit::TestFixture
         CPPUNIT_ASSERT_EQUAL("OK Welcome, " + name + "!", c->line());
         return c;
     }
-    static Poco::JSON::Object::Ptr object(const std::string& text)
+
+    bool lineProtocol() const override { return true; }
+    std::map<std::string, std::string> configuration() const override
     {
-        return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+        return {{"chat.maxMessageBytes", "100"}, {"chat.recentOnJoin", "5"}};
     }
 
 public:
-    void setUp() override
-    {
-        _linePort = LineClient::freePort();
-        _daemon = std::make_unique<DaemonProcess>(
-            std::map<std::string, std::string>{{"line.port", std::to_string(_linePort)},
-                                               {"chat.maxMessageBytes", "100"},
-                                               {"chat.recentOnJoin", "5"}});
-    }
-    void tearDown() override { _daemon.reset(); }
-
     void aliceAndBob()
     {
         // The session of the issue, typed into nc by two people.

@@ -1,4 +1,5 @@
 #include "support/DaemonProcess.h"
+#include "support/Eventually.h"
 #include "support/TestClient.h"
 
 #include <Poco/File.h>
@@ -188,9 +189,7 @@ public:
                             }
                         }
                     });
-            auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-            while (count < target && std::chrono::steady_clock::now() < deadline)
-                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            eventually([&] { return count >= target; }, 60, 5);
             ::kill(daemon.pid(), SIGKILL); // mid-stream: every sender has a request in flight
             stop = true;
             for (auto& t : threads)
@@ -314,7 +313,9 @@ public:
             c.post("/send/" + id, "soon gone", "text/plain");
             c.post("/send/" + id, "also gone", "text/plain");
             CPPUNIT_ASSERT_EQUAL(200, c.get("/msg/" + id + "/0").status);
-            std::this_thread::sleep_for(std::chrono::milliseconds(3500)); // sweeps run every second
+            // Retention sweeps run every second.
+            CPPUNIT_ASSERT(
+                eventually([&] { return c.get("/msg/" + id + "/1").status == 410; }, 6, 100));
             CPPUNIT_ASSERT_EQUAL(410, c.get("/msg/" + id + "/0").status);
             CPPUNIT_ASSERT_EQUAL(410, c.get("/msg/" + id + "/1").status);
             CPPUNIT_ASSERT(daemon.logHas("retention: deleted 2 messages"));

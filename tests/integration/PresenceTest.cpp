@@ -1,4 +1,5 @@
-#include "support/DaemonProcess.h"
+#include "support/DaemonTest.h"
+#include "support/Eventually.h"
 #include "support/TestClient.h"
 #include "support/WsClient.h"
 
@@ -12,7 +13,7 @@
 namespace hchat::test
 {
 
-class PresenceTest : public CppUnit::TestFixture
+class PresenceTest : public DaemonTest
 /// People across transports, over real sockets: join and leave entries with
 /// the reload grace period, presence frames and /api/rooms/<id> "online",
 /// names unique among everyone online, nick entries, private messages.
@@ -26,18 +27,6 @@ class PresenceTest : public CppUnit::TestFixture
     CPPUNIT_TEST(eventStreamCarriesPresenceAndPrivate);
     CPPUNIT_TEST(noticesCanBeTurnedOff);
     CPPUNIT_TEST_SUITE_END();
-
-    std::unique_ptr<DaemonProcess> _daemon;
-
-    TestClient http() { return TestClient(_daemon->host(), _daemon->port()); }
-    std::unique_ptr<WsClient> ws(const std::string& path, const std::string& cookie = "")
-    {
-        return std::make_unique<WsClient>(_daemon->host(), _daemon->port(), path, cookie);
-    }
-    static Poco::JSON::Object::Ptr object(const std::string& text)
-    {
-        return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
-    }
 
     /// "kind:text" of every entry of the room log, in order.
     std::vector<std::string> entries(const std::string& id)
@@ -65,22 +54,13 @@ class PresenceTest : public CppUnit::TestFixture
             n += e.compare(0, prefix.size(), prefix) == 0;
         return n;
     }
-    static void waitFor(const std::function<bool()>& done, double seconds = 5)
+
+    std::map<std::string, std::string> configuration() const override
     {
-        auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::milliseconds(static_cast<int>(seconds * 1000));
-        while (!done() && std::chrono::steady_clock::now() < deadline)
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        return {{"chat.leaveGrace", "1"}, {"longpoll.timeout", "2"}};
     }
 
 public:
-    void setUp() override
-    {
-        _daemon = std::make_unique<DaemonProcess>(std::map<std::string, std::string>{
-            {"chat.leaveGrace", "1"}, {"longpoll.timeout", "2"}});
-    }
-    void tearDown() override { _daemon.reset(); }
-
     void joinThenLeaveAfterGrace()
     {
         std::string id = http().createRoom("comings and goings", false);
@@ -144,7 +124,7 @@ public:
                              frame->getArray("online")->getElement<std::string>(0));
         auto second = ws("/ws/" + id + "?nick=Second");
         // The next presence frame of the first client names both.
-        waitFor(
+        eventually(
             [&]
             {
                 frame = object(first->nextOfType("presence", 3));
@@ -154,7 +134,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("Second"),
                              frame->getArray("online")->getElement<std::string>(1));
         second.reset();
-        waitFor(
+        eventually(
             [&]
             {
                 frame = object(first->nextOfType("presence", 3));

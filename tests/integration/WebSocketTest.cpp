@@ -1,4 +1,5 @@
-#include "support/DaemonProcess.h"
+#include "support/DaemonTest.h"
+#include "support/Eventually.h"
 #include "support/TestClient.h"
 #include "support/WsClient.h"
 
@@ -16,7 +17,7 @@ namespace hchat::test
 
 using Poco::Net::WebSocket;
 
-class WebSocketTest : public CppUnit::TestFixture
+class WebSocketTest : public DaemonTest
 /// GET /ws/<id> through POCO's WebSocket client: delivery, resume, RFC 6455
 /// behaviour and its close codes, idle clients, a client that never reads.
 {
@@ -34,29 +35,14 @@ class WebSocketTest : public CppUnit::TestFixture
     CPPUNIT_TEST(pausedReaderGetsEverythingOnceInOrder);
     CPPUNIT_TEST_SUITE_END();
 
-    std::unique_ptr<DaemonProcess> _daemon;
-
-    TestClient http() { return TestClient(_daemon->host(), _daemon->port()); }
-    std::unique_ptr<WsClient> ws(const std::string& path)
+    std::map<std::string, std::string> configuration() const override
     {
-        return std::make_unique<WsClient>(_daemon->host(), _daemon->port(), path);
-    }
-
-    static Poco::JSON::Object::Ptr object(const std::string& text)
-    {
-        return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+        return {{"chat.recentOnJoin", "3"},
+                {"chat.maxMessageBytes", "1000"},
+                {"websocket.pingInterval", "1"}};
     }
 
 public:
-    void setUp() override
-    {
-        _daemon = std::make_unique<DaemonProcess>(
-            std::map<std::string, std::string>{{"chat.recentOnJoin", "3"},
-                                               {"chat.maxMessageBytes", "1000"},
-                                               {"websocket.pingInterval", "1"}});
-    }
-    void tearDown() override { _daemon.reset(); }
-
     void everyClientGetsEveryMessageInOrder()
     {
         std::string id = http().createRoom("ws", true);
@@ -326,8 +312,7 @@ public:
         // to 4 MB), so the daemon's sends stop part way through a frame,
         // whoever makes them; once it reads again every frame is whole and
         // every message comes once, in order.
-        _daemon = std::make_unique<DaemonProcess>(
-            std::map<std::string, std::string>{{"chat.maxMessageBytes", "60000"}});
+        restart({{"chat.maxMessageBytes", "60000"}});
         std::string id = http().createRoom("paused", false);
         auto paused = ws("/ws/" + id + "?from=0");
         const int count = 100;

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "support/DaemonProcess.h"
+#include "support/LineClient.h"
+#include "support/TestClient.h"
+#include "support/WsClient.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <cppunit/TestFixture.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace hchat::test
+{
+
+class DaemonTest : public CppUnit::TestFixture
+/// The base of the suites that talk to a real hchatd over real sockets: a
+/// daemon per test, started with the suite's configuration (configuration(),
+/// with line.port on a free port when lineProtocol()), stopped after; and
+/// a client of each transport.
+{
+public:
+    void setUp() override;
+    void tearDown() override;
+
+protected:
+    virtual std::map<std::string, std::string> configuration() const { return {}; }
+    virtual bool lineProtocol() const { return false; }
+
+    void restart(const std::map<std::string, std::string>& configuration);
+    /// Stops this test's daemon and starts one with another configuration.
+
+    TestClient http() const { return TestClient(_daemon->host(), _daemon->port()); }
+    std::unique_ptr<WsClient> ws(const std::string& path, const std::string& cookie = "") const;
+    std::unique_ptr<LineClient> tcp() const;
+
+    static Poco::JSON::Object::Ptr object(const std::string& text);
+    /// A JSON object; throws when the text is not one.
+
+    std::unique_ptr<DaemonProcess> _daemon;
+    int _linePort = 0;
+};
+
+} // namespace hchat::test
