@@ -47,7 +47,6 @@ void StreamPool::start(std::unique_ptr<Poco::Runnable> stream,
                        const Poco::Net::StreamSocket& connection)
 {
     _gate->addHolder(connection);
-    _count.fetch_add(1, std::memory_order_relaxed);
     auto* job = new Job(*this, std::move(stream), connection);
     try
     {
@@ -64,7 +63,6 @@ void StreamPool::start(std::unique_ptr<Poco::Runnable> stream,
 void StreamPool::finished(const Poco::Net::StreamSocket& connection)
 {
     _gate->dropHolder(connection);
-    _count.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void StreamPool::joinAll()

@@ -5,7 +5,6 @@
 #include <Poco/Runnable.h>
 #include <Poco/ThreadPool.h>
 
-#include <atomic>
 #include <memory>
 #include <string>
 
@@ -17,14 +16,10 @@ class ConnectionGate;
 class StreamPool
 /// The threads of long-lived streams (WebSocket sessions, SSE streams).
 /// Once a stream's handshake is answered, its handler hands the stream over
-/// and returns: POCO then frees the request, the response and the session
-/// of that connection, with their three 4 KiB buffers, and the HTTP pool's
-/// thread goes back to serving requests. The stream keeps one thread of its
-/// own with blocking I/O, as before; it just no longer carries the HTTP
-/// machinery it will not use again (issue 6: ~12 KiB less per connection).
-///
-/// A handed-over connection stays counted by the HTTP ConnectionGate, per
-/// address and toward http.maxThreads (which count() adds to), until its
+/// and returns, so POCO frees that connection's request, response and
+/// session buffers and the HTTP thread serves requests again; the stream
+/// keeps a thread of its own. A handed-over connection stays counted by the
+/// HTTP ConnectionGate, per address and toward http.maxThreads, until its
 /// stream ends. Thread-safe.
 {
 public:
@@ -40,9 +35,6 @@ public:
     /// counted until the stream ends. If no thread can be had (the gate
     /// keeps that from happening), the stream runs on the calling thread.
 
-    int count() const { return _count.load(std::memory_order_relaxed); }
-    /// Streams running now.
-
     void joinAll();
     /// Waits for every stream to end; the caller has made them end (closed
     /// the rooms, which rings every stream's bell).
@@ -53,7 +45,6 @@ private:
 
     Poco::ThreadPool _threads;
     Poco::AutoPtr<ConnectionGate> _gate;
-    std::atomic<int> _count{0};
 };
 
 } // namespace hchat

@@ -72,7 +72,6 @@ private:
 
     bool handleText(const std::string& text);
     bool render(const ChatActions::Outcome& outcome);
-    void sendError(const std::string& code, const std::string& message);
     bool closeWith(std::uint16_t code, const std::string& reason);
 
     ChatActions& _actions;
