@@ -193,6 +193,16 @@ ChatActions::Outcome ChatActions::rename(const Actor& actor, const std::string& 
     return done(person.name);
 }
 
+ChatActions::Outcome ChatActions::arrive(const Actor& actor, const std::string& wanted,
+                                         const People::Outcome& arrival)
+{
+    if (!arrival.taken)
+        return done(arrival.name);
+    return refuse(actor, Result::NameTaken,
+                  "the nickname " + wanted + " is taken by someone online; you are " + arrival.name,
+                  "Username taken");
+}
+
 ChatActions::Outcome ChatActions::markSeen(const Actor& actor, Room& room,
                                            const std::string& wanted)
 {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "chat/People.h"
 #include "model/Message.h"
 
 #include <Poco/Timespan.h>
@@ -20,7 +21,6 @@ namespace hchat
 
 class Announcer;
 class Mailbox;
-class People;
 class RateLimiter;
 class Room;
 class RoomRegistry;
@@ -114,6 +114,10 @@ public:
 
     Outcome rename(const Actor& actor, const std::string& name);
     /// Someone online changes name; nick entries in their rooms.
+
+    Outcome arrive(const Actor& actor, const std::string& wanted, const People::Outcome& arrival);
+    /// A stream's arrival (Attendance): refused (and counted) when the name
+    /// it wanted is someone else's; it goes on under its own name.
 
     Outcome markSeen(const Actor& actor, Room& room, const std::string& wanted);
     /// A long poll or send of the person in the room (People::seen), under

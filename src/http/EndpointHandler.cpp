@@ -222,6 +222,19 @@ void EndpointHandler::require(const ChatActions::Outcome& outcome)
     throw HttpError(status, outcome.detail);
 }
 
+StreamStart EndpointHandler::startStream(const Poco::Net::HTTPServerRequest& request,
+                                         const std::string& roomId, int recentOnJoin,
+                                         int sendTimeout, ChatActions::Transport transport)
+{
+    StreamStart start;
+    start.room = findRoom(roomId);
+    start.from = startOfStream(request, *start.room, recentOnJoin);
+    start.wantedNick = wantedNick(request);
+    start.actor = actor(request, streamKey(request), transport);
+    start.sendTimeout = sendTimeout;
+    return start;
+}
+
 bool EndpointHandler::wantsJson(const Poco::Net::HTTPServerRequest& request)
 {
     return request.get("Accept", "").find("application/json") != std::string::npos;

@@ -2,6 +2,7 @@
 
 #include "chat/ChatActions.h"
 #include "http/HttpContext.h"
+#include "stream/StreamStart.h"
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -67,6 +68,11 @@ protected:
     static void require(const ChatActions::Outcome& outcome);
     /// Nothing when the action was done; else the HttpError that answers
     /// its refusal (400, 404, 409, 413, 429 with Retry-After, 503).
+
+    StreamStart startStream(const Poco::Net::HTTPServerRequest& request, const std::string& roomId,
+                            int recentOnJoin, int sendTimeout, ChatActions::Transport transport);
+    /// Where and as whom an SSE or WebSocket stream starts (startOfStream(),
+    /// wantedNick(), streamKey()); HttpError as they throw.
 
     static bool wantsJson(const Poco::Net::HTTPServerRequest& request);
 

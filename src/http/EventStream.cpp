@@ -1,6 +1,5 @@
 #include "http/EventStream.h"
 
-#include "chat/Nickname.h"
 #include "http/SseCodec.h"
 #include "http/StreamError.h"
 #include "stream/StreamSession.h"
@@ -12,9 +11,11 @@ namespace hchat
 {
 
 EventStream::EventStream(ChatActions& actions, People& people, Announcer& announcer,
-                         Metrics& metrics, Poco::Net::StreamSocket socket, Setup setup)
+                         Metrics& metrics, Poco::Net::StreamSocket socket, StreamStart start,
+                         std::string head, int keepAliveSeconds)
     : _actions(actions), _people(people), _announcer(announcer), _metrics(metrics),
-      _socket(std::move(socket)), _setup(std::move(setup))
+      _socket(std::move(socket)), _start(std::move(start)), _head(std::move(head)),
+      _keepAliveSeconds(keepAliveSeconds)
 {
 }
 
@@ -22,25 +23,17 @@ void EventStream::run()
 {
     _metrics.sseStreams.fetch_add(1, std::memory_order_relaxed);
     _session =
-        std::make_shared<StreamSession>(_socket.impl()->sockfd(), _setup.sendTimeout,
+        std::make_shared<StreamSession>(_socket.impl()->sockfd(), _start.sendTimeout,
                                         static_cast<StreamTransport&>(*this), _people, _announcer);
     try
     {
         _socket.setNoDelay(true);
-        std::string first = _setup.head;           // the first send starts the response
+        std::string first = _head;                 // the first send starts the response
         SseCodec::chunk("retry: 2000\n\n", first); // EventSource reconnects after 2 s
-        const People::Outcome& arrival =
-            _session->enter(_setup.room, _setup.from, _setup.actor.key, _setup.wantedNick,
-                            Nickname::guestName(_setup.actor.key), true);
-        if (arrival.taken)
-        {
-            auto refused =
-                _actions.refuse(_setup.actor, ChatActions::Result::NameTaken,
-                                "the nickname " + _setup.wantedNick +
-                                    " is taken by someone online; you are " + arrival.name,
-                                "Username taken");
-            SseCodec::event("error", StreamError::make(refused.code(), refused.detail), first);
-        }
+        const ChatActions::Outcome arrival =
+            _actions.arrive(_start.actor, _start.wantedNick, _session->enter(_start, true));
+        if (!arrival.done())
+            SseCodec::event("error", StreamError::make(arrival.code(), arrival.detail), first);
         _session->queue(first);
         _session->serve();
     }
@@ -48,7 +41,7 @@ void EventStream::run()
     {
         // The client went away or stopped reading (send timeout).
         Poco::Logger::get("hchatd.sse")
-            .debug("event stream of %s ended: %s", _setup.actor.peer, e.displayText());
+            .debug("event stream of %s ended: %s", _start.actor.peer, e.displayText());
     }
     _session->end();
     _metrics.sseStreams.fetch_sub(1, std::memory_order_relaxed);
@@ -76,7 +69,7 @@ bool EventStream::received(const char*, std::size_t)
 
 int EventStream::quietMs()
 {
-    return _setup.keepAliveSeconds * 1000;
+    return _keepAliveSeconds * 1000;
 }
 
 bool EventStream::quiet()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat/ChatActions.h"
+#include "stream/StreamStart.h"
 #include "stream/StreamTransport.h"
 
 #include <Poco/Net/StreamSocket.h>
@@ -27,19 +28,11 @@ class EventStream : public Poco::Runnable, private StreamTransport
 /// Not thread-safe: one stream per thread.
 {
 public:
-    struct Setup
-    {
-        std::string head; ///< the HTTP response head (chunked), sent first
-        std::shared_ptr<Room> room;
-        std::uint64_t from = 0;    ///< the first message to send
-        ChatActions::Actor actor;  ///< the person (the stream's key) and the peer
-        std::string wantedNick;    ///< ?nick=, may be empty
-        int sendTimeout = 10;      ///< seconds a write may wait for the client
-        int keepAliveSeconds = 15; ///< a comment after this long without an event
-    };
-
     EventStream(ChatActions& actions, People& people, Announcer& announcer, Metrics& metrics,
-                Poco::Net::StreamSocket socket, Setup setup);
+                Poco::Net::StreamSocket socket, StreamStart start, std::string head,
+                int keepAliveSeconds);
+    /// head: the HTTP response head (chunked), sent first; keepAliveSeconds:
+    /// a comment after this long without an event.
 
     void run() override;
     /// Serves the client until it closes, stops reading, or the room closes
@@ -59,7 +52,9 @@ private:
     Announcer& _announcer;
     Metrics& _metrics;
     Poco::Net::StreamSocket _socket;
-    Setup _setup;
+    const StreamStart _start;
+    const std::string _head;
+    const int _keepAliveSeconds;
     std::shared_ptr<StreamSession> _session;
 };
 

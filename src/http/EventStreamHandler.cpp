@@ -20,14 +20,8 @@ EventStreamHandler::EventStreamHandler(const HttpContext& context, StreamPool& s
 void EventStreamHandler::handle(Poco::Net::HTTPServerRequest& request,
                                 Poco::Net::HTTPServerResponse& response)
 {
-    auto room = findRoom(_roomId);
-    EventStream::Setup setup;
-    setup.room = room;
-    setup.from = startOfStream(request, *room, _limits.recentOnJoin);
-    setup.wantedNick = wantedNick(request);
-    setup.actor = actor(request, streamKey(request), ChatActions::Transport::EventStream);
-    setup.sendTimeout = _limits.sendTimeout;
-    setup.keepAliveSeconds = _limits.keepAliveSeconds;
+    StreamStart start = startStream(request, _roomId, _limits.recentOnJoin, _limits.sendTimeout,
+                                    ChatActions::Transport::EventStream);
 
     response.setContentType("text/event-stream; charset=utf-8");
     response.set("Cache-Control", "no-cache");
@@ -36,14 +30,13 @@ void EventStreamHandler::handle(Poco::Net::HTTPServerRequest& request,
     response.setKeepAlive(false);
     std::ostringstream head;
     response.write(head);
-    setup.head = head.str();
     // The stream writes the head with its first events, on the socket taken
     // from the HTTP session, so that POCO frees the session now.
     Poco::Net::StreamSocket socket =
         static_cast<Poco::Net::HTTPServerRequestImpl&>(request).detachSocket();
-    _streams.start(std::make_unique<EventStream>(_context.actions, _context.people,
-                                                 _context.announcer, _context.metrics, socket,
-                                                 std::move(setup)),
+    _streams.start(std::make_unique<EventStream>(
+                       _context.actions, _context.people, _context.announcer, _context.metrics,
+                       socket, std::move(start), head.str(), _limits.keepAliveSeconds),
                    socket);
 }
 

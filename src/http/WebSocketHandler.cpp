@@ -63,14 +63,8 @@ WebSocketHandler::WebSocketHandler(const HttpContext& context, StreamPool& strea
 void WebSocketHandler::handle(Poco::Net::HTTPServerRequest& request,
                               Poco::Net::HTTPServerResponse& response)
 {
-    auto room = findRoom(_roomId);
-    WebSocketSession::Setup setup;
-    setup.room = room;
-    setup.from = startOfStream(request, *room, _limits.recentOnJoin);
-    setup.wantedNick = wantedNick(request);
-    setup.actor = actor(request, streamKey(request), ChatActions::Transport::WebSocket);
-    setup.sendTimeout = _limits.sendTimeout;
-    setup.pingInterval = _limits.pingInterval;
+    StreamStart start = startStream(request, _roomId, _limits.recentOnJoin, _limits.sendTimeout,
+                                    ChatActions::Transport::WebSocket);
     requireUpgrade(request);
 
     response.setStatusAndReason(HTTPResponse::HTTP_SWITCHING_PROTOCOLS);
@@ -86,10 +80,10 @@ void WebSocketHandler::handle(Poco::Net::HTTPServerRequest& request,
     Poco::Net::StreamSocket socket = impl.detachSocket();
     Poco::Buffer<char> early(0);
     impl.session().drainBuffer(early);
-    setup.early.assign(early.begin(), early.size());
-    _streams.start(std::make_unique<WebSocketSession>(_context.actions, _context.people,
-                                                      _context.announcer, _context.metrics, socket,
-                                                      std::move(setup)),
+    _streams.start(std::make_unique<WebSocketSession>(
+                       _context.actions, _context.people, _context.announcer, _context.metrics,
+                       socket, std::move(start), std::string(early.begin(), early.size()),
+                       _limits.pingInterval),
                    socket);
 }
 

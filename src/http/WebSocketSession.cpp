@@ -21,10 +21,11 @@ Poco::Logger& logger()
 } // namespace
 
 WebSocketSession::WebSocketSession(ChatActions& actions, People& people, Announcer& announcer,
-                                   Metrics& metrics, Poco::Net::StreamSocket socket, Setup setup)
+                                   Metrics& metrics, Poco::Net::StreamSocket socket,
+                                   StreamStart start, std::string early, int pingInterval)
     : _actions(actions), _people(people), _announcer(announcer), _metrics(metrics),
-      _socket(std::move(socket)), _setup(std::move(setup)),
-      _codec(actions.maxMessageBytes() * 6 + 256)
+      _socket(std::move(socket)), _start(std::move(start)), _early(std::move(early)),
+      _pingInterval(pingInterval), _codec(actions.maxMessageBytes() * 6 + 256)
 {
 }
 
@@ -32,26 +33,19 @@ void WebSocketSession::run()
 {
     _metrics.webSockets.fetch_add(1, std::memory_order_relaxed);
     _session =
-        std::make_shared<StreamSession>(_socket.impl()->sockfd(), _setup.sendTimeout,
+        std::make_shared<StreamSession>(_socket.impl()->sockfd(), _start.sendTimeout,
                                         static_cast<StreamTransport&>(*this), _people, _announcer);
     try
     {
         _socket.setNoDelay(true);
-        const People::Outcome& arrival =
-            _session->enter(_setup.room, _setup.from, _setup.actor.key, _setup.wantedNick,
-                            Nickname::guestName(_setup.actor.key), true);
-        if (arrival.taken)
-            render(_actions.refuse(_setup.actor, ChatActions::Result::NameTaken,
-                                   "the nickname " + _setup.wantedNick +
-                                       " is taken by someone online; you are " + arrival.name,
-                                   "Username taken"));
+        render(_actions.arrive(_start.actor, _start.wantedNick, _session->enter(_start, true)));
         // Frames that came with the handshake were read with it.
-        _session->serve(_setup.early);
+        _session->serve(_early);
     }
     catch (const Poco::Exception& e)
     {
         // The client went away or stopped reading (send timeout).
-        logger().debug("WebSocket %s ended: %s", _setup.actor.peer, e.displayText());
+        logger().debug("WebSocket %s ended: %s", _start.actor.peer, e.displayText());
     }
     _session->end();
     _metrics.webSockets.fetch_sub(1, std::memory_order_relaxed);
@@ -110,7 +104,7 @@ bool WebSocketSession::received(const char* data, std::size_t size)
         case Event::NotUtf8:
             return closeWith(1007, "not UTF-8");
         case Event::ProtocolError:
-            logger().information("WebSocket %s: %s", _setup.actor.peer, _codec.error());
+            logger().information("WebSocket %s: %s", _start.actor.peer, _codec.error());
             return closeWith(1002, "protocol error");
         }
     }
@@ -130,21 +124,21 @@ bool WebSocketSession::handleText(const std::string& text)
     }
     catch (const Poco::Exception&)
     {
-        return render(_actions.refuse(_setup.actor, ChatActions::Result::BadRequest,
+        return render(_actions.refuse(_start.actor, ChatActions::Result::BadRequest,
                                       "frames must be JSON objects", "Bad request"));
     }
     if (type == "send")
     {
         Room* room = _session->room();
         const std::string author =
-            _people.nameOf(_setup.actor.key, Nickname::guestName(_setup.actor.key));
-        return render(_actions.send(_setup.actor, *room, author, body));
+            _people.nameOf(_start.actor.key, Nickname::guestName(_start.actor.key));
+        return render(_actions.send(_start.actor, *room, author, body));
     }
     if (type == "nick")
-        return render(_actions.rename(_setup.actor, field));
+        return render(_actions.rename(_start.actor, field));
     if (type == "privmsg")
-        return render(_actions.whisper(_setup.actor, field, body));
-    return render(_actions.refuse(_setup.actor, ChatActions::Result::BadRequest,
+        return render(_actions.whisper(_start.actor, field, body));
+    return render(_actions.refuse(_start.actor, ChatActions::Result::BadRequest,
                                   "unknown type '" + type + "'", "Bad request"));
 }
 
@@ -170,14 +164,14 @@ bool WebSocketSession::closeWith(std::uint16_t code, const std::string& reason)
 
 int WebSocketSession::quietMs()
 {
-    return _setup.pingInterval * 1000;
+    return _pingInterval * 1000;
 }
 
 bool WebSocketSession::quiet()
 {
     if (_pingOutstanding)
     {
-        logger().information("WebSocket %s: no pong, dropped", _setup.actor.peer);
+        logger().information("WebSocket %s: no pong, dropped", _start.actor.peer);
         return closeWith(1001, "no answer to ping");
     }
     std::string ping;

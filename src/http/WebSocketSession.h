@@ -2,6 +2,7 @@
 
 #include "chat/ChatActions.h"
 #include "http/WebSocketCodec.h"
+#include "stream/StreamStart.h"
 #include "stream/StreamTransport.h"
 
 #include <Poco/JSON/Object.h>
@@ -43,19 +44,11 @@ class WebSocketSession : public Poco::Runnable, private StreamTransport
 /// message too big. Not thread-safe: one session per thread.
 {
 public:
-    struct Setup
-    {
-        std::shared_ptr<Room> room;
-        std::uint64_t from = 0;   ///< the first message to send
-        ChatActions::Actor actor; ///< the person, whose rate limit, the peer
-        std::string wantedNick;   ///< ?nick=, may be empty
-        std::string early;        ///< bytes the client sent with its handshake
-        int sendTimeout = 10;     ///< seconds a write may wait for the client
-        int pingInterval = 25;    ///< seconds of silence before a ping
-    };
-
     WebSocketSession(ChatActions& actions, People& people, Announcer& announcer, Metrics& metrics,
-                     Poco::Net::StreamSocket socket, Setup setup);
+                     Poco::Net::StreamSocket socket, StreamStart start, std::string early,
+                     int pingInterval);
+    /// early: the bytes the client sent with its handshake; pingInterval:
+    /// seconds of silence before a ping.
 
     void run() override;
     /// Serves the client until it closes, breaks the protocol, stops
@@ -79,7 +72,9 @@ private:
     Announcer& _announcer;
     Metrics& _metrics;
     Poco::Net::StreamSocket _socket;
-    Setup _setup;
+    const StreamStart _start;
+    const std::string _early;
+    const int _pingInterval;
     WebSocketCodec _codec;
     std::shared_ptr<StreamSession> _session;
     bool _pingOutstanding = false;

@@ -2,6 +2,7 @@
 
 #include "chat/Doorbell.h"
 #include "chat/Mailbox.h"
+#include "chat/Nickname.h"
 #include "chat/People.h"
 #include "chat/Room.h"
 #include "stream/StreamTransport.h"
@@ -50,6 +51,12 @@ const People::Outcome& StreamSession::enter(std::shared_ptr<Room> room, std::uin
     _stay = std::make_unique<Attendance>(_people, _announcer, std::move(room), key, wanted, guest,
                                          shared_from_this(), withMailbox ? _mailbox : nullptr);
     return _stay->arrival();
+}
+
+const People::Outcome& StreamSession::enter(const StreamStart& start, bool withMailbox)
+{
+    return enter(start.room, start.from, start.actor.key, start.wantedNick,
+                 Nickname::guestName(start.actor.key), withMailbox);
 }
 
 void StreamSession::leave(bool now)

@@ -4,6 +4,7 @@
 #include "chat/Cursor.h"
 #include "chat/Subscriber.h"
 #include "net/Connection.h"
+#include "stream/StreamStart.h"
 
 #include <atomic>
 #include <cstdint>
@@ -44,6 +45,9 @@ public:
     /// time); returns the arrival (its name, whether `wanted` was taken).
     /// withMailbox: the person's private messages come here (a line session
     /// registers its mailbox with its name instead).
+    const People::Outcome& enter(const StreamStart& start, bool withMailbox);
+    /// The same for a stream that starts in a room: as its actor, with a
+    /// guest name from its key.
     void leave(bool now);
     /// Out of the room; now: the person said so, no grace period.
     Room* room() const { return _cursor ? &_cursor->room() : nullptr; }
