@@ -28,13 +28,13 @@ void EventStream::run()
     try
     {
         _socket.setNoDelay(true);
-        std::string first = _head;                 // the first send starts the response
+        std::string first = std::move(_head);      // the first send starts the response
         SseCodec::chunk("retry: 2000\n\n", first); // EventSource reconnects after 2 s
         const ChatActions::Outcome arrival =
             _actions.arrive(_start.actor, _start.wantedNick, _session->enter(_start, true));
         if (!arrival.done())
             SseCodec::event("error", StreamError::make(arrival.code(), arrival.detail), first);
-        _session->queue(first);
+        _session->queue(std::move(first));
         _session->serve();
     }
     catch (const Poco::Exception& e)

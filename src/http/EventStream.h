@@ -53,7 +53,7 @@ private:
     Metrics& _metrics;
     Poco::Net::StreamSocket _socket;
     const StreamStart _start;
-    const std::string _head;
+    std::string _head; ///< until it is queued
     const int _keepAliveSeconds;
     std::shared_ptr<StreamSession> _session;
 };

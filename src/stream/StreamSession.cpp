@@ -70,6 +70,14 @@ void StreamSession::leave(bool now)
     _cursor.reset();
 }
 
+void StreamSession::queue(std::string bytes)
+{
+    if (_queued.empty())
+        _queued = std::move(bytes); // most turns queue one thing, or nothing
+    else
+        _queued += bytes;
+}
+
 void StreamSession::serve(const std::string& early)
 {
     if (!early.empty() && !receive(early.data(), early.size()))
@@ -77,7 +85,6 @@ void StreamSession::serve(const std::string& early)
         finish("");
         return;
     }
-    char input[4096];
     for (;;)
     {
         _bell->clear(); // anything from here on rings it again
@@ -102,10 +109,14 @@ void StreamSession::serve(const std::string& early)
                 break;
             continue;
         }
-        const long got = _connection.receive(input, sizeof input);
+        // On the heap and only now: a thread's stack pages stay resident,
+        // and most streams (SSE, a WebSocket that only listens) never read.
+        const std::size_t size = 4096;
+        std::unique_ptr<char[]> input(new char[size]);
+        const long got = _connection.receive(input.get(), size);
         if (got == 0)
             return; // the client closed: nobody to tell
-        if (got > 0 && !receive(input, static_cast<std::size_t>(got)))
+        if (got > 0 && !receive(input.get(), static_cast<std::size_t>(got)))
             break;
     }
     finish("");

@@ -56,7 +56,7 @@ public:
     Connection& connection() { return _connection; }
     /// A transport holds its claim while it changes what entries() reads.
 
-    void queue(const std::string& bytes) { _queued += bytes; }
+    void queue(std::string bytes);
     /// Sent at the next turn of the loop, before anything new.
 
     void serve(const std::string& early = "");
