@@ -32,7 +32,7 @@ void CreateRoomHandler::handle(Poco::Net::HTTPServerRequest& request,
                             "public must be 1 (listed) or 0 (unlisted)");
     }
     const ChatActions::Outcome created =
-        _context.actions.createRoom(actor(request, personKey(request)), subject, isPublic);
+        _context.actions.createRoom(actor(request), subject, isPublic);
     require(created);
     const std::string location = "/chat/" + created.room->id();
     response.setStatusAndReason(HTTPResponse::HTTP_SEE_OTHER);

@@ -172,6 +172,13 @@ std::string EndpointHandler::streamKey(const Poco::Net::HTTPServerRequest& reque
     return key.compare(0, 5, "addr:") == 0 ? IdGenerator::next() : key;
 }
 
+ChatActions::Actor EndpointHandler::actor(const Poco::Net::HTTPServerRequest& request)
+{
+    const std::string key = personKey(request);
+    return ChatActions::Actor{key, key, request.clientAddress().toString(),
+                              ChatActions::Transport::Http};
+}
+
 ChatActions::Actor EndpointHandler::actor(const Poco::Net::HTTPServerRequest& request,
                                           const std::string& key, ChatActions::Transport transport)
 {
@@ -184,7 +191,7 @@ std::string EndpointHandler::wantedNick(const Poco::Net::HTTPServerRequest& requ
     std::string nick;
     RequestValues::query(request, "nick", nick);
     if (!nick.empty())
-        require(_context.actions.checkName(actor(request, personKey(request)), nick));
+        require(_context.actions.checkName(actor(request), nick));
     return nick;
 }
 

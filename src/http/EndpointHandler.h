@@ -57,9 +57,10 @@ protected:
     /// Who a live connection (SSE, WebSocket) is: the cookie as above, else a
     /// fresh id, so each cookie-less bot is a person of its own.
 
-    static ChatActions::Actor
-    actor(const Poco::Net::HTTPServerRequest& request, const std::string& key,
-          ChatActions::Transport transport = ChatActions::Transport::Http);
+    static ChatActions::Actor actor(const Poco::Net::HTTPServerRequest& request);
+    /// The person of personKey() acting by this request.
+    static ChatActions::Actor actor(const Poco::Net::HTTPServerRequest& request,
+                                    const std::string& key, ChatActions::Transport transport);
     /// The person `key` acting by this request; its rate limit is personKey()'s.
 
     std::string wantedNick(const Poco::Net::HTTPServerRequest& request);

@@ -61,7 +61,7 @@ void LongPollHandler::handle(Poco::Net::HTTPServerRequest& request,
         throw HttpError(HTTPResponse::HTTP_BAD_REQUEST,
                         "message number must be a non-negative integer");
     auto room = findRoom(_roomId);
-    _actor = actor(request, personKey(request));
+    _actor = actor(request);
     _context.actions.markSeen(*_actor, *room, "");
     auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
     // The descriptor, not a StreamSocket copy (a reference count and a

@@ -39,7 +39,7 @@ void RoomMessagesHandler::handle(Poco::Net::HTTPServerRequest& request,
 
     if (wait > 0)
     {
-        _context.actions.markSeen(actor(request, personKey(request)), *room, "");
+        _context.actions.markSeen(actor(request), *room, "");
         MessagePtr ignored;
         _context.metrics.longPollWaiting.fetch_add(1, std::memory_order_relaxed);
         room->waitFor(from, Poco::Timespan(static_cast<long>(wait), 0), ignored);

@@ -66,7 +66,7 @@ void SendHandler::handle(Poco::Net::HTTPServerRequest& request,
 
     // The text is checked, then the name claimed, then the token spent: a
     // refused text or name costs nothing.
-    const ChatActions::Actor who = actor(request, personKey(request));
+    const ChatActions::Actor who = actor(request);
     require(_context.actions.checkText(who, text));
     const ChatActions::Outcome person = _context.actions.markSeen(who, *room, nick);
     require(person);
