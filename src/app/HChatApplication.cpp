@@ -1,5 +1,6 @@
 #include "app/HChatApplication.h"
 
+#include "app/PrintableFormatter.h"
 #include "chat/Announcer.h"
 #include "chat/ChatActions.h"
 #include "chat/People.h"
@@ -186,7 +187,7 @@ void HChatApplication::setUpLogging()
         else
             target = new Poco::ConsoleChannel;
         Poco::AutoPtr<Poco::PatternFormatter> format(
-            new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i %p %s: %t"));
+            new PrintableFormatter("%Y-%m-%d %H:%M:%S.%i %p %s: %t"));
         Poco::AutoPtr<Poco::Channel> channel(new Poco::FormattingChannel(format, target));
         Poco::Logger::root().setChannel(channel);
         Poco::Logger::root().setLevel(Poco::Message::PRIO_INFORMATION);

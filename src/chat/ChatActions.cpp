@@ -8,6 +8,7 @@
 #include "chat/Room.h"
 #include "chat/RoomRegistry.h"
 #include "util/Metrics.h"
+#include "util/TextRule.h"
 #include "util/Utf8.h"
 
 #include <Poco/Logger.h>
@@ -24,9 +25,9 @@ const std::size_t maxSubjectBytes = 200;
 const char* const nameRule = "use 1 to 32 letters, digits, '_', '-' or '.'";
 
 const char* const resultCodes[ChatActions::results] = {
-    "done",       "empty",       "too-long",     "bad-utf8",   "bad-nick",
-    "nick-taken", "not-online",  "rate-limited", "not-stored", "not-found",
-    "bad-room",   "not-in-room", "bad-request"};
+    "done",      "empty",      "too-long",    "bad-utf8",     "bad-text",
+    "bad-nick",  "nick-taken", "not-online",  "rate-limited", "not-stored",
+    "not-found", "bad-room",   "not-in-room", "bad-request"};
 const char* const transportNames[ChatActions::transports] = {"http", "sse", "ws", "line"};
 
 std::size_t index(ChatActions::Result result)
@@ -84,10 +85,20 @@ ChatActions::Outcome ChatActions::refuse(const Actor& actor, Result result, std:
     return outcome;
 }
 
-ChatActions::Outcome ChatActions::checkText(const Actor& actor, const std::string& text)
+ChatActions::Outcome ChatActions::checkText(const Actor& actor, std::string& text)
 {
-    if (!Utf8::isValid(text))
+    switch (TextRule::apply(text))
+    {
+    case TextRule::Verdict::BadUtf8:
         return refuse(actor, Result::BadUtf8, "the message is not valid UTF-8", "Invalid UTF-8");
+    case TextRule::Verdict::Control:
+        return refuse(actor, Result::BadText,
+                      "the message contains a control character (only tab and newline may be "
+                      "sent)",
+                      "Invalid text");
+    case TextRule::Verdict::Fine:
+        break;
+    }
     if (Poco::trim(text).empty())
         return refuse(actor, Result::Empty, "the message is empty", "Empty message");
     if (text.size() > _maxMessageBytes)
@@ -118,7 +129,7 @@ ChatActions::Outcome ChatActions::spendToken(const Actor& actor, const std::stri
 }
 
 ChatActions::Outcome ChatActions::send(const Actor& actor, Room& room, const std::string& author,
-                                       const std::string& text)
+                                       std::string text)
 {
     Outcome outcome = checkText(actor, text);
     if (outcome.done())
@@ -142,7 +153,7 @@ ChatActions::Outcome ChatActions::send(const Actor& actor, Room& room, const std
 }
 
 ChatActions::Outcome ChatActions::whisper(const Actor& actor, const std::string& to,
-                                          const std::string& text)
+                                          std::string text)
 {
     Outcome outcome = checkText(actor, text);
     if (!outcome.done())

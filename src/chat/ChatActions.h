@@ -42,6 +42,7 @@ public:
         Empty,       ///< a blank text
         TooLong,     ///< over chat.maxMessageBytes
         BadUtf8,     ///< not valid UTF-8
+        BadText,     ///< a control character (TextRule)
         BadName,     ///< breaks the naming rule (Nickname)
         NameTaken,   ///< someone online has that name
         NotOnline,   ///< a private message to nobody online
@@ -52,7 +53,7 @@ public:
         NotInRoom,   ///< the line protocol: an action that needs a room
         BadRequest   ///< what the transport could not parse
     };
-    static constexpr std::size_t results = 13;
+    static constexpr std::size_t results = 14;
 
     enum class Transport
     {
@@ -92,18 +93,18 @@ public:
 
     std::size_t maxMessageBytes() const { return _maxMessageBytes; }
 
-    Outcome checkText(const Actor& actor, const std::string& text);
-    /// The text rule: valid UTF-8, not blank, at most chat.maxMessageBytes.
+    Outcome checkText(const Actor& actor, std::string& text);
+    /// The text rule (TextRule: UTF-8, no control characters, line ends
+    /// made LF), not blank, at most chat.maxMessageBytes.
 
     Outcome checkName(const Actor& actor, const std::string& name);
     /// The naming rule (Nickname): 1 to 32 letters, digits, '_', '-' or '.'.
 
-    Outcome send(const Actor& actor, Room& room, const std::string& author,
-                 const std::string& text);
+    Outcome send(const Actor& actor, Room& room, const std::string& author, std::string text);
     /// Checks the text, spends a token and appends the message; durable
     /// when Done (Outcome::message).
 
-    Outcome whisper(const Actor& actor, const std::string& to, const std::string& text);
+    Outcome whisper(const Actor& actor, const std::string& to, std::string text);
     /// A private message to every live connection of the person called
     /// `to` (never in a log), echoed to the sender's.
 

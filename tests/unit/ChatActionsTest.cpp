@@ -51,23 +51,35 @@ class ChatActionsTest : public CppUnit::TestFixture
     static const std::string alice;
     static const std::string bob;
 
+    static ChatActions::Outcome checkText(ChatActions& actions, const ChatActions::Actor& actor,
+                                          std::string text)
+    {
+        return actions.checkText(actor, text);
+    }
+
 public:
     void textRule()
     {
         Fixture f;
         const auto a = Fixture::actor(alice);
-        CPPUNIT_ASSERT(f.actions.checkText(a, "0123456789").done());
-        auto tooLong = f.actions.checkText(a, "0123456789!");
+        CPPUNIT_ASSERT(checkText(f.actions, a, "0123456789").done());
+        auto tooLong = checkText(f.actions, a, "0123456789!");
         CPPUNIT_ASSERT(tooLong.result == Result::TooLong);
         CPPUNIT_ASSERT_EQUAL(std::string("too-long"), std::string(tooLong.code()));
         CPPUNIT_ASSERT_EQUAL(std::string("Message too long"), tooLong.brief);
         CPPUNIT_ASSERT_EQUAL(std::string("the message is too long (at most 10 bytes)"),
                              tooLong.detail);
-        CPPUNIT_ASSERT(f.actions.checkText(a, " \t\n").result == Result::Empty);
-        CPPUNIT_ASSERT_EQUAL(std::string("Empty message"), f.actions.checkText(a, "").brief);
-        auto utf8 = f.actions.checkText(a, "\xc3\x28");
+        CPPUNIT_ASSERT(checkText(f.actions, a, " \t\n").result == Result::Empty);
+        CPPUNIT_ASSERT_EQUAL(std::string("Empty message"), checkText(f.actions, a, "").brief);
+        auto utf8 = checkText(f.actions, a, "\xc3\x28");
         CPPUNIT_ASSERT(utf8.result == Result::BadUtf8);
         CPPUNIT_ASSERT_EQUAL(std::string("Invalid UTF-8"), utf8.brief);
+        auto control = checkText(f.actions, a, std::string("a\0b", 3));
+        CPPUNIT_ASSERT(control.result == Result::BadText);
+        CPPUNIT_ASSERT_EQUAL(std::string("Invalid text"), control.brief);
+        std::string crlf = "a\r\nb";
+        CPPUNIT_ASSERT(f.actions.checkText(a, crlf).done());
+        CPPUNIT_ASSERT_EQUAL(std::string("a\nb"), crlf);
     }
 
     void sendAppendsUnderTheAuthor()
@@ -111,8 +123,8 @@ public:
     void refusalsAreCountedByTransportAndReason()
     {
         Fixture f;
-        f.actions.checkText(Fixture::actor(alice, ChatActions::Transport::WebSocket), "");
-        f.actions.checkText(Fixture::actor(alice, ChatActions::Transport::WebSocket), "");
+        checkText(f.actions, Fixture::actor(alice, ChatActions::Transport::WebSocket), "");
+        checkText(f.actions, Fixture::actor(alice, ChatActions::Transport::WebSocket), "");
         f.actions.checkName(Fixture::actor(alice, ChatActions::Transport::Http), "no spaces");
         const std::string text = f.actions.metricsText();
         CPPUNIT_ASSERT(text.find("hchatd_refusals_total{transport=\"ws\",reason=\"empty\"} 2\n") !=
