@@ -32,6 +32,9 @@ std::shared_ptr<Room> RoomRegistry::insert(const RoomRecord& record)
         // order), so the first public room with a name keeps it.
         if (record.isPublic && isRoomName(record.subject))
             _named.emplace(Nickname::folded(record.subject), slot);
+        // A room made while the daemon stops holds up no reader.
+        if (_closed)
+            slot->close();
     }
     return slot;
 }
@@ -115,7 +118,8 @@ void RoomRegistry::closeAll()
 {
     std::vector<std::shared_ptr<Room>> rooms;
     {
-        std::shared_lock<std::shared_mutex> lock(_mutex);
+        std::unique_lock<std::shared_mutex> lock(_mutex);
+        _closed = true;
         for (const auto& entry : _rooms)
             rooms.push_back(entry.second);
     }

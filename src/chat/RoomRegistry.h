@@ -52,7 +52,8 @@ public:
     std::size_t size() const;
 
     void closeAll();
-    /// Shutdown: wakes every waiting reader in every room.
+    /// Shutdown: wakes every waiting reader in every room; a room made
+    /// later is closed from the start.
 
 private:
     std::shared_ptr<Room> insert(const RoomRecord& record);
@@ -62,6 +63,7 @@ private:
     const Poco::Timespan _retention;
     mutable std::shared_mutex _mutex;
     std::map<std::string, std::shared_ptr<Room>> _rooms;
+    bool _closed = false; ///< after closeAll(), rooms are born closed
     std::map<std::string, std::shared_ptr<Room>> _named; ///< folded #name → room
     std::mutex _naming; ///< serializes openNamed's look-up and creation
 };

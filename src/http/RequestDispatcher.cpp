@@ -63,6 +63,7 @@ RequestDispatcher::createRequestHandler(const Poco::Net::HTTPServerRequest& requ
 
 void RequestDispatcher::stopConnections()
 {
+    _stopped = true;
     serverStopped(this, false);
 }
 

@@ -6,6 +6,8 @@
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 
+#include <atomic>
+
 namespace hchat
 {
 
@@ -28,8 +30,13 @@ public:
     void stopConnections();
     /// Tells every open connection to finish its current request and close.
 
+    bool stopped() const { return _stopped.load(); }
+    /// After stopConnections(): a connection made now closes at once (it
+    /// may have missed the stop).
+
 private:
     const HttpContext& _context;
+    std::atomic<bool> _stopped{false};
     Router _router;
 };
 

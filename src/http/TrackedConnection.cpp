@@ -7,14 +7,20 @@ namespace hchat
 
 TrackedConnection::TrackedConnection(const Poco::Net::StreamSocket& socket,
                                      Poco::Net::HTTPServerParams::Ptr params,
-                                     Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
+                                     Poco::SharedPtr<RequestDispatcher> dispatcher,
                                      Poco::AutoPtr<ConnectionGate> gate, Metrics& metrics)
-    : HTTPServerConnection(socket, params, factory), _gate(std::move(gate)), _metrics(metrics)
+    : HTTPServerConnection(socket, params, dispatcher), _gate(std::move(gate)), _metrics(metrics)
 {
     _metrics.httpConnections.fetch_add(1, std::memory_order_relaxed);
     try
     {
         this->socket().setNoDelay(true);
+        // POCO tells the connections it knows of when the server stops; one
+        // made since (its socket was queued) would serve keep-alive on and
+        // hold up the stop. The base has subscribed by now, so it misses the
+        // stop only if the flag is set already.
+        if (dispatcher->stopped())
+            this->socket().shutdown();
     }
     catch (const Poco::Exception&)
     {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "http/RequestDispatcher.h"
 #include "net/ConnectionGate.h"
 
 #include <Poco/AutoPtr.h>
@@ -13,12 +14,13 @@ struct Metrics;
 class TrackedConnection : public Poco::Net::HTTPServerConnection
 /// POCO's HTTP connection, counted while it is open (per address for the
 /// ConnectionGate, in total for /metrics), with Nagle off so each answer
-/// leaves at once. Lives on its connection thread.
+/// leaves at once, and closed at once when made after the server stopped.
+/// Lives on its connection thread.
 {
 public:
     TrackedConnection(const Poco::Net::StreamSocket& socket,
                       Poco::Net::HTTPServerParams::Ptr params,
-                      Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
+                      Poco::SharedPtr<RequestDispatcher> dispatcher,
                       Poco::AutoPtr<ConnectionGate> gate, Metrics& metrics);
     ~TrackedConnection() override;
 

@@ -5,10 +5,11 @@
 namespace hchat
 {
 
-TrackedConnectionFactory::TrackedConnectionFactory(
-    Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr handlers,
-    Poco::AutoPtr<ConnectionGate> gate, Metrics& metrics)
-    : _params(std::move(params)), _handlers(std::move(handlers)), _gate(std::move(gate)),
+TrackedConnectionFactory::TrackedConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
+                                                   Poco::SharedPtr<RequestDispatcher> dispatcher,
+                                                   Poco::AutoPtr<ConnectionGate> gate,
+                                                   Metrics& metrics)
+    : _params(std::move(params)), _dispatcher(std::move(dispatcher)), _gate(std::move(gate)),
       _metrics(metrics)
 {
 }
@@ -16,7 +17,7 @@ TrackedConnectionFactory::TrackedConnectionFactory(
 Poco::Net::TCPServerConnection*
 TrackedConnectionFactory::createConnection(const Poco::Net::StreamSocket& socket)
 {
-    return new TrackedConnection(socket, _params, _handlers, _gate, _metrics);
+    return new TrackedConnection(socket, _params, _dispatcher, _gate, _metrics);
 }
 
 } // namespace hchat

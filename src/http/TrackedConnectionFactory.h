@@ -1,9 +1,9 @@
 #pragma once
 
+#include "http/RequestDispatcher.h"
 #include "net/ConnectionGate.h"
 
 #include <Poco/AutoPtr.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/TCPServerConnectionFactory.h>
 
@@ -17,7 +17,7 @@ class TrackedConnectionFactory : public Poco::Net::TCPServerConnectionFactory
 {
 public:
     TrackedConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
-                             Poco::Net::HTTPRequestHandlerFactory::Ptr handlers,
+                             Poco::SharedPtr<RequestDispatcher> dispatcher,
                              Poco::AutoPtr<ConnectionGate> gate, Metrics& metrics);
 
     Poco::Net::TCPServerConnection*
@@ -25,7 +25,7 @@ public:
 
 private:
     Poco::Net::HTTPServerParams::Ptr _params;
-    Poco::Net::HTTPRequestHandlerFactory::Ptr _handlers;
+    Poco::SharedPtr<RequestDispatcher> _dispatcher;
     Poco::AutoPtr<ConnectionGate> _gate;
     Metrics& _metrics;
 };

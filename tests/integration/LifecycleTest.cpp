@@ -7,15 +7,18 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <fstream>
 #include <regex>
 #include <thread>
+#include <vector>
 
 namespace hchat::test
 {
@@ -30,6 +33,7 @@ class LifecycleTest : public CppUnit::TestFixture
     CPPUNIT_TEST(portInUseIsAClearError);
     CPPUNIT_TEST(sigtermWakesWaitersAndExitsQuickly);
     CPPUNIT_TEST(sigintExitsToo);
+    CPPUNIT_TEST(stopsWhileClientsKeepConnecting);
     CPPUNIT_TEST(daemonModeWritesAndRemovesPidFile);
     CPPUNIT_TEST_SUITE_END();
 
@@ -171,6 +175,68 @@ public:
     void sigtermWakesWaitersAndExitsQuickly() { stopsCleanlyOn(SIGTERM); }
 
     void sigintExitsToo() { stopsCleanlyOn(SIGINT); }
+
+    void stopsWhileClientsKeepConnecting()
+    {
+        // Connections accepted while the stop is under way, each kept open
+        // after its answer: none may hold the stop up to its keep-alive
+        // timeout, nor may a room created meanwhile hold up its long poll.
+        DaemonProcess daemon(
+            std::map<std::string, std::string>{{"longpoll.timeout", "30"},
+                                               {"http.keepAliveTimeout", "30"},
+                                               {"limits.connectionsPerAddress", "0"}});
+        std::atomic<bool> done{false};
+        std::vector<std::thread> clients;
+        for (int t = 0; t < 4; ++t)
+            clients.emplace_back(
+                [&]
+                {
+                    std::vector<std::unique_ptr<Poco::Net::StreamSocket>> kept;
+                    while (!done && kept.size() < 400)
+                    {
+                        try
+                        {
+                            auto s =
+                                std::make_unique<Poco::Net::StreamSocket>(Poco::Net::SocketAddress(
+                                    daemon.host(), static_cast<Poco::UInt16>(daemon.port())));
+                            const std::string ask = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+                            s->sendBytes(ask.data(), static_cast<int>(ask.size()));
+                            kept.push_back(std::move(s));
+                        }
+                        catch (const Poco::Exception&)
+                        {
+                            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                        }
+                    }
+                    while (!done)
+                        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                });
+        std::thread creator(
+            [&]
+            {
+                while (!done)
+                {
+                    try
+                    {
+                        TestClient c(daemon.host(), daemon.port());
+                        std::string room = c.createRoom("late", false);
+                        c.get("/msg/" + room + "/0");
+                    }
+                    catch (const Poco::Exception&)
+                    {
+                    }
+                }
+            });
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        double took = 0;
+        int status = daemon.stop(SIGTERM, 10, took);
+        done = true;
+        creator.join();
+        for (auto& client : clients)
+            client.join();
+        CPPUNIT_ASSERT_EQUAL(0, status);
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(took), took < 3.0);
+    }
 
     void daemonModeWritesAndRemovesPidFile()
     {
