@@ -10,6 +10,14 @@
 namespace hchat
 {
 
+namespace
+{
+// mostActive() is asked on every index page and ROOMS: its order may be
+// this old (a new room shows at once), and this many rooms are kept.
+const Poco::Timespan activeFresh(1, 0);
+const std::size_t activeKept = 200;
+} // namespace
+
 RoomRegistry::RoomRegistry(Store& store, std::size_t window, Poco::Timespan retention)
     : _store(store), _window(window), _retention(retention)
 {
@@ -23,20 +31,32 @@ void RoomRegistry::load()
 
 std::shared_ptr<Room> RoomRegistry::insert(const RoomRecord& record)
 {
-    std::unique_lock<std::shared_mutex> lock(_mutex);
-    auto& slot = _rooms[record.id];
-    if (!slot)
+    std::shared_ptr<Room> room;
+    bool born = false;
+    bool closing = false;
     {
-        slot = std::make_shared<Room>(record, _store, _window, _retention);
-        // Rooms are inserted oldest first (the store lists them in creation
-        // order), so the first public room with a name keeps it.
-        if (record.isPublic && isRoomName(record.subject))
-            _named.emplace(Nickname::folded(record.subject), slot);
-        // A room made while the daemon stops holds up no reader.
-        if (_closed)
-            slot->close();
+        std::unique_lock<std::shared_mutex> lock(_mutex);
+        auto& slot = _rooms[record.id];
+        if (!slot)
+        {
+            slot = std::make_shared<Room>(record, _store, _window, _retention);
+            born = true;
+            // Rooms are inserted oldest first (the store lists them in
+            // creation order), so the first public room with a name keeps it.
+            if (record.isPublic && isRoomName(record.subject))
+                _named.emplace(Nickname::folded(record.subject), slot);
+        }
+        room = slot;
+        closing = born && _closed;
     }
-    return slot;
+    if (closing)
+        room->close(); // made while the daemon stops: it holds up no reader
+    if (born)
+    {
+        std::lock_guard<std::mutex> active(_activeMutex);
+        _activeValid = false; // a new room is listed at once
+    }
+    return room;
 }
 
 bool RoomRegistry::isRoomName(const std::string& text)
@@ -89,23 +109,70 @@ std::shared_ptr<Room> RoomRegistry::find(const std::string& id) const
     return it == _rooms.end() ? nullptr : it->second;
 }
 
-std::vector<std::shared_ptr<Room>> RoomRegistry::publicRooms() const
+RoomRegistry::Listing RoomRegistry::mostActive(std::size_t limit) const
 {
-    std::vector<std::shared_ptr<Room>> rooms;
+    {
+        std::lock_guard<std::mutex> lock(_activeMutex);
+        if (_activeValid && _activeAt.elapsed() < activeFresh.totalMicroseconds() &&
+            limit <= activeKept)
+        {
+            Listing listing;
+            listing.total = _active.total;
+            listing.more = limit < _active.total;
+            const std::size_t shown = std::min(limit, _active.rooms.size());
+            listing.rooms.assign(_active.rooms.begin(),
+                                 _active.rooms.begin() + static_cast<std::ptrdiff_t>(shown));
+            return listing;
+        }
+    }
+    std::vector<std::pair<Poco::Timestamp, std::shared_ptr<Room>>> keyed;
     {
         std::shared_lock<std::shared_mutex> lock(_mutex);
         for (const auto& entry : _rooms)
             if (entry.second->record().isPublic)
-                rooms.push_back(entry.second);
+                keyed.emplace_back(0, entry.second);
     }
-    std::vector<std::pair<Poco::Timestamp, std::shared_ptr<Room>>> keyed;
-    for (auto& room : rooms)
-        keyed.emplace_back(room->lastActivity(), room);
-    std::stable_sort(keyed.begin(), keyed.end(),
-                     [](const auto& a, const auto& b) { return a.first > b.first; });
-    for (std::size_t i = 0; i < keyed.size(); ++i)
-        rooms[i] = keyed[i].second;
-    return rooms;
+    for (auto& entry : keyed)
+        entry.first = entry.second->lastActivity();
+    Listing listing;
+    listing.total = keyed.size();
+    const std::size_t kept = std::min(std::max(limit, activeKept), keyed.size());
+    const auto end = keyed.begin() + static_cast<std::ptrdiff_t>(kept);
+    std::partial_sort(keyed.begin(), end, keyed.end(),
+                      [](const auto& a, const auto& b) {
+                          return a.first > b.first ||
+                                 (a.first == b.first && a.second->id() < b.second->id());
+                      });
+    for (auto it = keyed.begin(); it != end; ++it)
+        listing.rooms.push_back(std::move(it->second));
+    {
+        std::lock_guard<std::mutex> lock(_activeMutex);
+        _active = listing;
+        _activeAt.update();
+        _activeValid = true;
+    }
+    if (listing.rooms.size() > limit)
+        listing.rooms.resize(limit);
+    listing.more = listing.rooms.size() < listing.total;
+    return listing;
+}
+
+RoomRegistry::Listing RoomRegistry::publicAfter(const std::string& after, std::size_t limit) const
+{
+    Listing listing;
+    std::shared_lock<std::shared_mutex> lock(_mutex);
+    for (auto it = _rooms.upper_bound(after); it != _rooms.end(); ++it)
+    {
+        if (!it->second->record().isPublic)
+            continue;
+        if (listing.rooms.size() == limit)
+        {
+            listing.more = true;
+            break;
+        }
+        listing.rooms.push_back(it->second);
+    }
+    return listing;
 }
 
 std::size_t RoomRegistry::size() const

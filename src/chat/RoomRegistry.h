@@ -2,8 +2,11 @@
 
 #include "chat/Room.h"
 
+#include <Poco/Timestamp.h>
+
 #include <map>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -46,8 +49,22 @@ public:
     std::string label(const Room& room) const;
     /// How the line protocol names a room: its #name, else its id.
 
-    std::vector<std::shared_ptr<Room>> publicRooms() const;
-    /// Public rooms, most recently active first.
+    struct Listing
+    {
+        std::vector<std::shared_ptr<Room>> rooms;
+        std::size_t total = 0; ///< public rooms in all (mostActive(); publicAfter() does not count)
+        bool more = false;     ///< rooms follow the ones listed
+    };
+
+    Listing mostActive(std::size_t limit) const;
+    /// At most `limit` public rooms, most recently active first. The order
+    /// is at most a second old (kept for 200 rooms, so a flood of ROOMS
+    /// costs one sort a second); a room just created is in it.
+
+    Listing publicAfter(const std::string& after, std::size_t limit) const;
+    /// At most `limit` public rooms in id order, from the first id greater
+    /// than `after` ("" for the first page): pages that hold still while
+    /// rooms are busy or created.
 
     std::size_t size() const;
 
@@ -63,7 +80,11 @@ private:
     const Poco::Timespan _retention;
     mutable std::shared_mutex _mutex;
     std::map<std::string, std::shared_ptr<Room>> _rooms;
-    bool _closed = false; ///< after closeAll(), rooms are born closed
+    bool _closed = false;            ///< after closeAll(), rooms are born closed
+    mutable std::mutex _activeMutex; ///< guards the three below; never held with _mutex
+    mutable Listing _active;         ///< mostActive()'s last answer
+    mutable Poco::Timestamp _activeAt;
+    mutable bool _activeValid = false;
     std::map<std::string, std::shared_ptr<Room>> _named; ///< folded #name → room
     std::mutex _naming; ///< serializes openNamed's look-up and creation
 };

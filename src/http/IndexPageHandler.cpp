@@ -37,11 +37,11 @@ void IndexPageHandler::handle(Poco::Net::HTTPServerRequest&,
                               Poco::Net::HTTPServerResponse& response)
 {
     const Poco::Timestamp now;
-    auto rooms = _context.rooms.publicRooms();
+    const RoomRegistry::Listing listing = _context.rooms.mostActive(roomsShown);
     std::string items;
-    for (std::size_t i = 0; i < rooms.size() && i < roomsShown; ++i)
+    for (const auto& shown : listing.rooms)
     {
-        Room& room = *rooms[i];
+        Room& room = *shown;
         const std::string& subject = room.record().subject;
         std::size_t online = _context.people.countOnline(room.id());
         items += "<li class=\"room\"><a href=\"/chat/" + room.id() + "\">";
@@ -55,7 +55,7 @@ void IndexPageHandler::handle(Poco::Net::HTTPServerRequest&,
         items = "<li class=\"empty\">No public rooms yet. Create the first one.</li>\n";
     sendPage(response,
              _context.pages.render(
-                 "index.html", {{"rooms", items}, {"roomCount", std::to_string(rooms.size())}}));
+                 "index.html", {{"rooms", items}, {"roomCount", std::to_string(listing.total)}}));
 }
 
 } // namespace hchat

@@ -32,9 +32,9 @@ WebSocketSession::WebSocketSession(ChatActions& actions, People& people, Announc
 void WebSocketSession::run()
 {
     _metrics.webSockets.fetch_add(1, std::memory_order_relaxed);
-    _session =
-        std::make_shared<StreamSession>(_socket.impl()->sockfd(), _start.sendTimeout,
-                                        static_cast<StreamTransport&>(*this), _people, _announcer);
+    _session = std::make_shared<StreamSession>(
+        _socket.impl()->sockfd(), _start.sendTimeout, static_cast<StreamTransport&>(*this), _people,
+        _announcer, _metrics, "ws client " + _start.actor.peer);
     try
     {
         _socket.setNoDelay(true);

@@ -21,16 +21,18 @@ namespace
 {
 // Room for "PRIVMSG <32-character name> " in front of the longest text.
 const std::size_t commandOverhead = 64;
+// Names in one USERLIST or ROOMLIST answer; an OK line says how many more.
+const std::size_t listed = 100;
 
-std::string peerHost(const Poco::Net::StreamSocket& socket)
+Poco::Net::SocketAddress peerOf(const Poco::Net::StreamSocket& socket)
 {
     try
     {
-        return socket.peerAddress().host().toString();
+        return socket.peerAddress();
     }
     catch (const Poco::Exception&)
     {
-        return "unknown";
+        return Poco::Net::SocketAddress(); // gone already: run() finds out
     }
 }
 } // namespace
@@ -39,9 +41,9 @@ LineSession::LineSession(const Poco::Net::StreamSocket& socket, LineServer& serv
     : Poco::Net::TCPServerConnection(socket), _server(server),
       _reader(server.actions().maxMessageBytes() + commandOverhead)
 {
-    const std::string host = peerHost(socket);
-    _actor =
-        ChatActions::Actor{IdGenerator::next(), "addr:" + host, host, ChatActions::Transport::Line};
+    const Poco::Net::SocketAddress peer = peerOf(socket);
+    _actor = ChatActions::Actor{IdGenerator::next(), "addr:" + peer.host().toString(),
+                                peer.toString(), ChatActions::Transport::Line};
 }
 
 LineSession::~LineSession() = default;
@@ -50,9 +52,10 @@ void LineSession::run()
 {
     Metrics& metrics = _server.metrics();
     metrics.lineSessions.fetch_add(1, std::memory_order_relaxed);
-    _session = std::make_shared<StreamSession>(
-        socket().impl()->sockfd(), _server.options().sendTimeout,
-        static_cast<StreamTransport&>(*this), _server.people(), _server.announcer());
+    _session =
+        std::make_shared<StreamSession>(socket().impl()->sockfd(), _server.options().sendTimeout,
+                                        static_cast<StreamTransport&>(*this), _server.people(),
+                                        _server.announcer(), metrics, "line client " + _actor.peer);
     _server.enlist(_session);
     try
     {
@@ -278,19 +281,27 @@ void LineSession::users()
     Room* room = _session->room();
     if (!room)
         return refuse(ChatActions::Result::NotInRoom, "not in a room", "Not in a room");
+    const std::vector<std::string> names = _server.people().online(room->id());
     std::string line = "USERLIST";
-    for (const std::string& name : _server.people().online(room->id()))
-        line += " " + name;
+    for (std::size_t i = 0; i < names.size() && i < listed; ++i)
+        line += " " + names[i];
     reply(line);
+    if (names.size() > listed)
+        reply("OK " + std::to_string(listed) + " of " + std::to_string(names.size()) +
+              " users listed");
 }
 
-// ROOMS
+// ROOMS: the most recently active public rooms.
 void LineSession::rooms()
 {
+    const RoomRegistry::Listing listing = _server.rooms().mostActive(listed);
     std::string line = "ROOMLIST";
-    for (const auto& room : _server.rooms().publicRooms())
+    for (const auto& room : listing.rooms)
         line += " " + _server.rooms().label(*room);
     reply(line);
+    if (listing.more)
+        reply("OK " + std::to_string(listing.rooms.size()) + " of " +
+              std::to_string(listing.total) + " rooms listed, the most recently active");
 }
 
 void LineSession::reply(const std::string& line)

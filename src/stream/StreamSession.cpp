@@ -6,6 +6,10 @@
 #include "chat/People.h"
 #include "chat/Room.h"
 #include "stream/StreamTransport.h"
+#include "util/Metrics.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Logger.h>
 
 #include <cerrno>
 #include <poll.h>
@@ -24,9 +28,11 @@ const std::size_t publisherSlice = 16;
 } // namespace
 
 StreamSession::StreamSession(int socket, int sendTimeoutSeconds, StreamTransport& transport,
-                             People& people, Announcer& announcer)
+                             People& people, Announcer& announcer, Metrics& metrics,
+                             std::string who)
     : _connection(socket), _transport(transport), _people(people), _announcer(announcer),
-      _bell(std::make_shared<Doorbell>()), _mailbox(std::make_shared<Mailbox>(_bell))
+      _metrics(metrics), _who(std::move(who)), _bell(std::make_shared<Doorbell>()),
+      _mailbox(std::make_shared<Mailbox>(_bell)), _sendTimeout(sendTimeoutSeconds)
 {
     // A client that stops reading blocks only this thread, and only this long.
     _connection.setSendTimeout(sendTimeoutSeconds);
@@ -76,9 +82,29 @@ void StreamSession::queue(std::string bytes)
         _queued = std::move(bytes); // most turns queue one thing, or nothing
     else
         _queued += bytes;
+    if (_queued.size() < maxPending)
+        return;
+    // Answers go before what the client's commands cause, as at a flush.
+    auto claim = _connection.claim();
+    _connection.send(_queued);
+    std::string().swap(_queued);
 }
 
 void StreamSession::serve(const std::string& early)
+{
+    try
+    {
+        run(early);
+    }
+    catch (const Poco::TimeoutException&)
+    {
+        _metrics.slowClientsClosed.fetch_add(1, std::memory_order_relaxed);
+        Poco::Logger::get("hchatd.stream")
+            .warning("%s stopped reading: closed after %d s", _who, _sendTimeout);
+    }
+}
+
+void StreamSession::run(const std::string& early)
 {
     if (!early.empty() && !receive(early.data(), early.size()))
     {
@@ -158,6 +184,11 @@ void StreamSession::flush()
             _transport.entries(slice, out);
             if (slice.messages.empty())
                 break;
+            if (out.size() >= maxPending)
+            {
+                _connection.send(out); // a long history goes out as it is read
+                out.clear();
+            }
         }
     }
     for (const Mailbox::LetterPtr& letter : _mailbox->takeAll())

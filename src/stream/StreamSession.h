@@ -17,6 +17,7 @@ namespace hchat
 
 class Announcer;
 class Doorbell;
+struct Metrics;
 class Mailbox;
 class People;
 class StreamTransport;
@@ -29,13 +30,20 @@ class StreamSession : public Subscriber, public std::enable_shared_from_this<Str
 /// person's private messages (Mailbox) and the room's presence. Nothing but
 /// private messages is queued for a client. A publisher that finds the
 /// client up to date and the owner idle writes new entries itself
-/// (published()); otherwise it rings the bell.
+/// (published()); otherwise it rings the bell. What waits for a client is
+/// bounded (maxPending): past it the owner sends before doing more, so a
+/// client that stops reading is closed after the send timeout, logged and
+/// counted, whatever it asked for.
 /// Made with make_shared. Thread-safe as a Subscriber and in stop(); the
 /// rest is the owner's.
 {
 public:
     StreamSession(int socket, int sendTimeoutSeconds, StreamTransport& transport, People& people,
-                  Announcer& announcer);
+                  Announcer& announcer, Metrics& metrics, std::string who);
+    /// who: the client in log lines ("line client 192.0.2.1:4711").
+
+    static const std::size_t maxPending = 64 * 1024;
+    /// The bytes kept for a client before the owner waits for it to take them.
     ~StreamSession() override;
 
     const People::Outcome& enter(std::shared_ptr<Room> room, std::uint64_t from,
@@ -57,13 +65,15 @@ public:
     /// A transport holds its claim while it changes what entries() reads.
 
     void queue(std::string bytes);
-    /// Sent at the next turn of the loop, before anything new.
+    /// Sent at the next turn of the loop, before anything new; sent at once
+    /// when maxPending bytes wait (may throw as serve()).
 
     void serve(const std::string& early = "");
     /// Runs the loop until the transport ends it, the client leaves, or the
     /// room closes or stop() is called (then closing() is sent last).
     /// early: what the client sent before (with an HTTP upgrade), received first.
-    /// Throws Poco::Exception when the client is gone or stopped reading.
+    /// A client that stopped reading is closed (logged, counted); throws
+    /// Poco::Exception when the client is gone.
     void end() noexcept;
     /// After serve(): out of the room, and no thread writes to the client again.
 
@@ -75,6 +85,7 @@ public:
     void closed(Room& room) noexcept override;
 
 private:
+    void run(const std::string& early);
     bool receive(const char* data, std::size_t size);
     void flush();
     void finish(const std::string& last);
@@ -84,6 +95,8 @@ private:
     StreamTransport& _transport;
     People& _people;
     Announcer& _announcer;
+    Metrics& _metrics;
+    const std::string _who;
     std::shared_ptr<Doorbell> _bell;
     std::shared_ptr<Mailbox> _mailbox;
     std::optional<Cursor> _cursor; ///< guarded by the connection's claim
@@ -93,6 +106,7 @@ private:
     std::string _queued;
     std::atomic<bool> _stopping{false};
     std::atomic<bool> _receiving{false}; ///< the owner handles the client's bytes
+    const int _sendTimeout;
 };
 
 } // namespace hchat

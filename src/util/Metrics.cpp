@@ -54,6 +54,9 @@ std::string Metrics::render(std::size_t rooms) const
            "Private messages delivered to someone online.", privateMessages);
     metric(out, "hchatd_rooms_created_total", "counter", "Rooms created since start.",
            roomsCreated);
+    metric(out, "hchatd_slow_clients_closed_total", "counter",
+           "Streams (SSE, WebSocket, line) closed because the client stopped reading.",
+           slowClientsClosed);
     metric(out, "hchatd_rate_limited_total", "counter", "Actions refused by the rate limit.",
            rateLimited);
     out << "# HELP hchatd_rooms Rooms known to this daemon.\n# TYPE hchatd_rooms gauge\n"

@@ -30,6 +30,7 @@ struct Metrics
     std::atomic<std::uint64_t> messagesAppended{0};
     std::atomic<std::uint64_t> privateMessages{0}; ///< delivered to someone online
     std::atomic<std::uint64_t> roomsCreated{0};
+    std::atomic<std::uint64_t> slowClientsClosed{0}; ///< streams that stopped reading: closed
     std::atomic<std::uint64_t> rateLimited{0}; ///< actions refused by limits.messagesPerSecond
 
     std::string render(std::size_t rooms) const;

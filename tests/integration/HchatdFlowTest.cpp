@@ -16,6 +16,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <set>
+
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -43,6 +45,7 @@ class HchatdFlowTest : public DaemonTest
     CPPUNIT_TEST(formSendWithNickAndCookie);
     CPPUNIT_TEST(retentionAnswers410);
     CPPUNIT_TEST(healthAndMetrics);
+    CPPUNIT_TEST(roomListIsPaged);
     CPPUNIT_TEST_SUITE_END();
 
     TestClient client() { return http(); }
@@ -458,6 +461,40 @@ public:
         // The unlisted room works for whoever has its URL.
         CPPUNIT_ASSERT_EQUAL(200, c.get("/chat/" + secret).status);
         CPPUNIT_ASSERT_EQUAL(200, c.get("/api/rooms/" + secret).status);
+    }
+
+    void roomListIsPaged()
+    {
+        TestClient c = client();
+        std::set<std::string> made;
+        for (int i = 0; i < 250; ++i)
+            made.insert(c.createRoom("room " + std::to_string(i), true));
+        c.createRoom("unlisted", false);
+        std::set<std::string> seen;
+        std::string next = "/api/rooms";
+        int pages = 0;
+        while (!next.empty())
+        {
+            Reply page = c.get(next);
+            CPPUNIT_ASSERT_EQUAL(200, page.status);
+            auto list = json(page.body).extract<Poco::JSON::Array::Ptr>();
+            CPPUNIT_ASSERT(list->size() <= 100);
+            for (std::size_t i = 0; i < list->size(); ++i)
+                CPPUNIT_ASSERT(seen.insert(list->getObject(i)->getValue<std::string>("id")).second);
+            const std::string link = page.header("Link");
+            next = link.empty() ? "" : link.substr(1, link.find('>') - 1);
+            ++pages;
+        }
+        CPPUNIT_ASSERT_EQUAL(3, pages);
+        CPPUNIT_ASSERT(made == seen);
+        Reply all = c.get("/api/rooms?limit=5000"); // at most 1000
+        CPPUNIT_ASSERT_EQUAL(std::size_t(250),
+                             json(all.body).extract<Poco::JSON::Array::Ptr>()->size());
+        CPPUNIT_ASSERT(all.header("Link").empty());
+        CPPUNIT_ASSERT_EQUAL(400, c.get("/api/rooms?limit=ten").status);
+        // The index shows the 200 most active and counts them all.
+        Reply index = c.get("/");
+        CPPUNIT_ASSERT(index.body.find(">250</span>") != std::string::npos);
     }
 
     void formSendWithNickAndCookie()

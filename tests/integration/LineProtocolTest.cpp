@@ -27,6 +27,7 @@ class LineProtocolTest : public DaemonTest
     CPPUNIT_TEST(oneRoomForEveryTransport);
     CPPUNIT_TEST(idleAndPerAddressLimits);
     CPPUNIT_TEST(twoHundredClientsOneOrder);
+    CPPUNIT_TEST(listsAreCappedAndNonReadersClosed);
     CPPUNIT_TEST_SUITE_END();
 
     std::unique_ptr<LineClient> named(const std::string& name)
@@ -209,6 +210,42 @@ public:
         LineClient again(limited.host(), port); // the slots are free again
         again.say("ROOMS");
         CPPUNIT_ASSERT_EQUAL(std::string("ROOMLIST"), again.line());
+    }
+
+    void listsAreCappedAndNonReadersClosed()
+    {
+        const int port = LineClient::freePort();
+        DaemonProcess d(std::map<std::string, std::string>{{"line.port", std::to_string(port)},
+                                                           {"line.sendTimeout", "1"}});
+        TestClient web(d.host(), d.port());
+        for (int i = 0; i < 150; ++i) // 32-character names: 3 KiB per answer
+            web.createRoom("#r" + std::to_string(i) + std::string(28, 'x'), true);
+        LineClient reader(d.host(), port);
+        reader.say("ROOMS");
+        const std::string list = reader.line();
+        CPPUNIT_ASSERT_EQUAL(0, static_cast<int>(list.find("ROOMLIST #r")));
+        CPPUNIT_ASSERT_EQUAL(100L, static_cast<long>(std::count(list.begin(), list.end(), ' ')));
+        CPPUNIT_ASSERT_EQUAL(std::string("OK 100 of 150 rooms listed, the most recently active"),
+                             reader.line());
+
+        // 5,000 ROOMS (16 MB of answers) in one write from a client that never reads: it is
+        // closed after line.sendTimeout, counted, and nobody else notices.
+        LineClient flood(d.host(), port);
+        flood.socket().setReceiveBufferSize(4096);
+        std::string asks;
+        for (int i = 0; i < 5000; ++i)
+            asks += "ROOMS\r\n";
+        flood.send(asks);
+        CPPUNIT_ASSERT(eventually(
+            [&]
+            {
+                return web.get("/metrics").body.find("\nhchatd_slow_clients_closed_total 1\n") !=
+                       std::string::npos;
+            },
+            10));
+        CPPUNIT_ASSERT(d.logHas("stopped reading: closed after 1 s"));
+        reader.say("ROOMS");
+        CPPUNIT_ASSERT_EQUAL(0, static_cast<int>(reader.line().find("ROOMLIST")));
     }
 
     void twoHundredClientsOneOrder()

@@ -30,6 +30,7 @@ class RoomTest : public CppUnit::TestFixture
     CPPUNIT_TEST(rangeSkipsDroppedAndReportsNext);
     CPPUNIT_TEST(closeWakesWaitersAndRefusesAppends);
     CPPUNIT_TEST(registryListsOnlyPublicRooms);
+    CPPUNIT_TEST(registryPagesPublicRooms);
     CPPUNIT_TEST(storeFailureAppendsNothing);
     CPPUNIT_TEST(failureDropsLaterPendingAppends);
     CPPUNIT_TEST(failuresWokenOutOfOrderLeaveNoGap);
@@ -276,13 +277,47 @@ public:
         RoomRegistry rooms(store, 10);
         auto open = rooms.create("open", true);
         auto hidden = rooms.create("hidden", false);
-        auto listed = rooms.publicRooms();
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), listed.size());
-        CPPUNIT_ASSERT_EQUAL(open->id(), listed[0]->id());
+        auto listed = rooms.mostActive(10);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), listed.rooms.size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), listed.total);
+        CPPUNIT_ASSERT_EQUAL(open->id(), listed.rooms[0]->id());
+        CPPUNIT_ASSERT_EQUAL(open->id(), rooms.publicAfter("", 10).rooms.at(0)->id());
         CPPUNIT_ASSERT(rooms.find(hidden->id()) == hidden);
         CPPUNIT_ASSERT(!rooms.find("ffffffffffffffffffffffffffffffff"));
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), rooms.size());
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), store.rooms().size());
+    }
+
+    void registryPagesPublicRooms()
+    {
+        MemoryStore store(10);
+        RoomRegistry rooms(store, 10);
+        std::vector<std::string> ids;
+        for (int i = 0; i < 25; ++i)
+        {
+            ids.push_back(rooms.create("r" + std::to_string(i), true)->id());
+            rooms.create("hidden", false);
+        }
+        std::sort(ids.begin(), ids.end());
+        std::vector<std::string> seen;
+        std::string after;
+        for (;;)
+        {
+            RoomRegistry::Listing page = rooms.publicAfter(after, 10);
+            for (const auto& room : page.rooms)
+                seen.push_back(room->id());
+            if (!page.more)
+                break;
+            after = page.rooms.back()->id();
+        }
+        CPPUNIT_ASSERT(ids == seen);
+        // The most active first: a message makes a room the first.
+        auto busy = rooms.find(ids[7]);
+        busy->append(MessageKind::Message, "a", "hi");
+        RoomRegistry::Listing active = rooms.mostActive(3);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), active.rooms.size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(25), active.total);
+        CPPUNIT_ASSERT_EQUAL(ids[7], active.rooms[0]->id());
     }
 
     void storeFailureAppendsNothing()

@@ -7,12 +7,14 @@
 #include "stream/StreamTransport.h"
 #include "support/Eventually.h"
 #include "support/SocketPair.h"
+#include "util/Metrics.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <thread>
 
@@ -33,6 +35,7 @@ class StreamSessionTest : public CppUnit::TestFixture
     CPPUNIT_TEST(lettersPresenceAndCommands);
     CPPUNIT_TEST(stopSendsTheLastBytes);
     CPPUNIT_TEST(aRoomLeftIsNotDelivered);
+    CPPUNIT_TEST(aClientThatStopsReadingIsClosedAndCounted);
     CPPUNIT_TEST_SUITE_END();
 
     // A transport whose wire form of an entry is its text and a newline,
@@ -44,6 +47,7 @@ class StreamSessionTest : public CppUnit::TestFixture
         std::atomic<bool> end{false};
         bool showPresence = false;
         std::string heard;
+        std::string answer = "heard\n"; ///< queued for each read
         StreamSession* session = nullptr;
 
         void entries(const Cursor::Slice& slice, std::string& out) override
@@ -67,7 +71,8 @@ class StreamSessionTest : public CppUnit::TestFixture
         bool received(const char* data, std::size_t size) override
         {
             heard.append(data, size);
-            session->queue("heard\n");
+            for (std::size_t i = 0; i < (answer.size() > 100 ? size : 1); ++i)
+                session->queue(answer);
             return heard.find("bye") == std::string::npos;
         }
         int quietMs() override { return 20; }
@@ -81,17 +86,25 @@ class StreamSessionTest : public CppUnit::TestFixture
         }
     };
 
+    static long peakKiB()
+    {
+        rusage usage{};
+        ::getrusage(RUSAGE_SELF, &usage);
+        return usage.ru_maxrss;
+    }
+
     struct Fixture
     {
         MemoryStore store{1000};
         RoomRegistry rooms{store, 1000};
         People people{Poco::Timespan(5, 0), Poco::Timespan(0, 0)};
         Announcer announcer{rooms, false};
+        Metrics metrics;
         std::shared_ptr<Room> room = rooms.create("test", false);
         SocketPair pair;
         Lines transport;
-        std::shared_ptr<StreamSession> session =
-            std::make_shared<StreamSession>(pair.server, 5, transport, people, announcer);
+        std::shared_ptr<StreamSession> session = std::make_shared<StreamSession>(
+            pair.server, 1, transport, people, announcer, metrics, "test client");
         std::thread owner;
         std::exception_ptr failure;
 
@@ -270,6 +283,25 @@ public:
         f.session->published(*other, stale);
         f.say("still here");
         CPPUNIT_ASSERT_EQUAL(std::string("still here\n"), f.pair.readFor(5, 11));
+    }
+
+    void aClientThatStopsReadingIsClosedAndCounted()
+    {
+        // Each byte asks for 1 MiB and the client reads nothing: what waits
+        // for it stays bounded, and the send timeout (1 s) ends the session.
+        Fixture f;
+        f.transport.answer.assign(1 << 20, 'x');
+        f.pair.shrinkServerBuffer();
+        f.enter();
+        f.serve();
+        const long before = peakKiB();
+        const std::string asks(1000, '?'); // 1 GiB if it were kept
+        CPPUNIT_ASSERT_EQUAL(static_cast<ssize_t>(asks.size()),
+                             ::send(f.pair.client, asks.data(), asks.size(), 0));
+        CPPUNIT_ASSERT(eventually([&] { return f.metrics.slowClientsClosed.load() == 1; }, 5));
+        f.owner.join();
+        CPPUNIT_ASSERT(!f.failure);
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(peakKiB() - before), peakKiB() - before < 64 * 1024);
     }
 };
 
