@@ -26,6 +26,11 @@ void EventStreamHandler::handle(Poco::Net::HTTPServerRequest& request,
     response.setContentType("text/event-stream; charset=utf-8");
     response.set("Cache-Control", "no-cache");
     response.set("X-Accel-Buffering", "no"); // a proxy in front must not buffer the stream
+    if (request.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD)
+    {
+        response.send(); // what a GET would answer, without the stream
+        return;
+    }
     response.setChunkedTransferEncoding(true);
     response.setKeepAlive(false);
     std::ostringstream head;

@@ -39,7 +39,7 @@ class EventStreamHandler : public EndpointHandler
 ///   event: presence    data: {"type":"presence","online":[…],"count":n}
 ///   event: private     data: {"type":"private","from":…,"to":…,"time":…,"text":…}
 ///
-///   200 text/event-stream   the stream (chunked)
+///   200 text/event-stream   the stream (chunked); to HEAD, the head alone
 ///   400 from or Last-Event-ID is not a number, or a bad nick
 ///   404 no such room
 ///

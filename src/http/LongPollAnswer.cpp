@@ -27,34 +27,35 @@ const std::string& httpDate()
 }
 } // namespace
 
-LongPollAnswer::LongPollAnswer(bool json, const Poco::Net::HTTPResponse& response) : _json(json)
+LongPollAnswer::LongPollAnswer(bool json, bool head, const Poco::Net::HTTPResponse& response)
+    : _json(json), _head(head)
 {
     // What POCO would write for this response (status line, Connection,
     // Server, …), less the Date, which is the moment the answer is written.
     // Built by hand: an HTTPResponse and an ostringstream per poll cost more
     // than the rest of the answer.
-    _head.reserve(256);
-    _head = response.getVersion();
-    _head += " 200 OK\r\n";
+    _fields.reserve(256);
+    _fields = response.getVersion();
+    _fields += " 200 OK\r\n";
     for (const auto& field : response)
     {
         if (field.first == Poco::Net::HTTPResponse::DATE)
             continue;
-        _head += field.first;
-        _head += ": ";
-        _head += field.second;
-        _head += "\r\n";
+        _fields += field.first;
+        _fields += ": ";
+        _fields += field.second;
+        _fields += "\r\n";
     }
-    _head += _json ? "Content-Type: application/json\r\n"
-                   : "Content-Type: text/plain; charset=utf-8\r\n";
-    _head += "Cache-Control: no-store\r\n";
+    _fields += _json ? "Content-Type: application/json\r\n"
+                     : "Content-Type: text/plain; charset=utf-8\r\n";
+    _fields += "Cache-Control: no-store\r\n";
 }
 
 void LongPollAnswer::format(const Message& message, std::string& out) const
 {
     const std::string& body = _json ? message.json() : message.text();
-    out.reserve(out.size() + _head.size() + 200 + message.author().size() + body.size());
-    out += _head;
+    out.reserve(out.size() + _fields.size() + 200 + message.author().size() + body.size());
+    out += _fields;
     out += "Date: ";
     out += httpDate();
     out += "\r\nX-Chat-Id: ";
@@ -68,7 +69,8 @@ void LongPollAnswer::format(const Message& message, std::string& out) const
     out += "\r\nContent-Length: ";
     out += std::to_string(body.size());
     out += "\r\n\r\n";
-    out += body;
+    if (!_head)
+        out += body;
 }
 
 } // namespace hchat

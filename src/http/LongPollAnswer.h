@@ -17,9 +17,10 @@ class LongPollAnswer
 /// construction, so any thread may format with it.
 {
 public:
-    LongPollAnswer(bool json, const Poco::Net::HTTPResponse& response);
-    /// json: the request asked for the JSON object; response: as POCO
-    /// would send it (its version and headers, but for the Date).
+    LongPollAnswer(bool json, bool head, const Poco::Net::HTTPResponse& response);
+    /// json: the request asked for the JSON object; head: it was a HEAD (no
+    /// body); response: as POCO would send it (its version and headers, but
+    /// for the Date).
 
     bool json() const { return _json; }
 
@@ -28,7 +29,8 @@ public:
 
 private:
     bool _json = false;
-    std::string _head;
+    bool _head = false;
+    std::string _fields;
 };
 
 } // namespace hchat

@@ -70,7 +70,8 @@ void LongPollHandler::handle(Poco::Net::HTTPServerRequest& request,
     // Decided once per connection: while this handler loops, POCO reads
     // nothing more, and only a closed connection ends keep-alive.
     _watchSocket = response.getKeepAlive() && SessionPeek::bytesIn(impl.session()) == 0;
-    _answer = std::make_unique<LongPollAnswer>(wantsJson(request), response);
+    _answer = std::make_unique<LongPollAnswer>(
+        wantsJson(request), request.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD, response);
     const bool servesNext = notePlainRequest(request);
     const BatchScheduling batch; // see there: answered polls must not preempt the publisher
 

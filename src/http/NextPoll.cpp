@@ -65,6 +65,7 @@ std::size_t NextPoll::parse(const char* data, std::size_t size)
     number.assign(slash + 1, pathEnd);
     p = eol + 2;
 
+    bool hasHost = false;
     hasAccept = hasCookie = false;
     accept.clear();
     cookie.clear();
@@ -76,8 +77,8 @@ std::size_t NextPoll::parse(const char* data, std::size_t size)
         eol = lineEnd(p);
         if (!eol)
             return 0;
-        if (eol == p)
-            return static_cast<std::size_t>(eol + 2 - data); // the blank line
+        if (eol == p) // the blank line
+            return hasHost ? static_cast<std::size_t>(eol + 2 - data) : 0;
         const char* colon = static_cast<const char*>(std::memchr(p, ':', eol - p));
         if (!colon || colon == p || fields == fieldLimit ||
             static_cast<std::size_t>(colon - p) > nameLimit)
@@ -92,7 +93,16 @@ std::size_t NextPoll::parse(const char* data, std::size_t size)
             ++value;
         while (valueEnd > value && isBlank(valueEnd[-1]))
             --valueEnd;
-        if (named(p, nameLength, "Accept"))
+        for (const char* q = value; q < valueEnd; ++q)
+            if ((static_cast<unsigned char>(*q) < 0x20 && *q != '\t') || *q == 0x7F)
+                return 0; // RequestCheck refuses it
+        if (named(p, nameLength, "Host"))
+        {
+            if (hasHost)
+                return 0;
+            hasHost = true;
+        }
+        else if (named(p, nameLength, "Accept"))
         {
             if (hasAccept)
                 return 0;

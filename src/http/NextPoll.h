@@ -16,10 +16,10 @@ class NextPoll
 /// Only the plainest form is recognised: `GET /msg/<id>/<n> HTTP/1.1`, no
 /// query or percent-escapes in the path, CRLF line ends, and none of the
 /// headers that change how a request is read or answered (Connection,
-/// Content-Length, Transfer-Encoding, Expect, Upgrade); at most one Accept
-/// and one Cookie header. Anything else, and a head not yet received whole,
-/// is refused and left to POCO, which answers it as before. Thread-safe (no
-/// shared state).
+/// Content-Length, Transfer-Encoding, Expect, Upgrade); exactly one Host, at
+/// most one Accept and one Cookie header, no control character in a value. Anything else, and a
+/// head not yet received whole, is refused and left to POCO, which answers it as before.
+/// Thread-safe (no shared state).
 {
 public:
     std::size_t parse(const char* data, std::size_t size);

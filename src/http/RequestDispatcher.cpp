@@ -7,7 +7,8 @@
 #include "http/IndexPageHandler.h"
 #include "http/LongPollHandler.h"
 #include "http/MetricsHandler.h"
-#include "http/NoRouteHandler.h"
+#include "http/RefusalHandler.h"
+#include "http/RequestCheck.h"
 #include "http/RoomInfoHandler.h"
 #include "http/RoomListHandler.h"
 #include "http/RoomMessagesHandler.h"
@@ -55,10 +56,12 @@ RequestDispatcher::RequestDispatcher(const HttpContext& c, const HttpOptions& o,
 Poco::Net::HTTPRequestHandler*
 RequestDispatcher::createRequestHandler(const Poco::Net::HTTPServerRequest& request)
 {
+    if (std::optional<HttpError> problem = RequestCheck::problem(request))
+        return new RefusalHandler(_context, std::move(*problem));
     Router::Match match = _router.match(request.getMethod(), request.getURI());
     if (match.create)
         return (*match.create)(match.params);
-    return new NoRouteHandler(_context, match.allow);
+    return new RefusalHandler(_context, RefusalHandler::noRoute(match.allow));
 }
 
 void RequestDispatcher::stopConnections()

@@ -16,7 +16,7 @@ class StreamPool;
 class RequestDispatcher : public Poco::Net::HTTPRequestHandlerFactory
 /// The one route table of the HTTP interface (SPEC §4): one line per route,
 /// with the request line each handler documents. Anything else gets a
-/// NoRouteHandler (404, or 405 with Allow), never a null handler.
+/// RefusalHandler (a bad head, 404, or 405 with Allow), never a null handler.
 /// Thread-safe: the table is built in the constructor and only read after.
 {
 public:

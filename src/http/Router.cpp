@@ -67,7 +67,8 @@ Router::Match Router::match(const std::string& method, const std::string& uri) c
     {
         if (!matches(route, parts, params))
             continue;
-        if (route.method == method)
+        // Every GET route answers HEAD too (POCO sends no body for it).
+        if (route.method == method || (method == "HEAD" && route.method == "GET"))
         {
             result.create = &route.create;
             result.params = params;
@@ -75,8 +76,9 @@ Router::Match Router::match(const std::string& method, const std::string& uri) c
             result.allow.clear();
             return result;
         }
+        const std::string methods = route.method == "GET" ? "GET, HEAD" : route.method;
         if (result.allow.find(route.method) == std::string::npos)
-            result.allow += (result.allow.empty() ? "" : ", ") + route.method;
+            result.allow += (result.allow.empty() ? "" : ", ") + methods;
     }
     return result;
 }

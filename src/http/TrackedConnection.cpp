@@ -2,6 +2,8 @@
 
 #include "util/Metrics.h"
 
+#include <Poco/Logger.h>
+
 namespace hchat
 {
 
@@ -25,6 +27,22 @@ TrackedConnection::TrackedConnection(const Poco::Net::StreamSocket& socket,
     catch (const Poco::Exception&)
     {
         // The peer is gone already; run() will find out.
+    }
+}
+
+void TrackedConnection::run()
+{
+    try
+    {
+        HTTPServerConnection::run();
+    }
+    catch (const Poco::SyntaxException& e)
+    {
+        // POCO could not read the head (a Content-Length such as "5, 5"):
+        // thrown while it builds the request, whose session has closed the
+        // socket by now, so the client sees the connection close unanswered.
+        _metrics.httpClientErrors.fetch_add(1, std::memory_order_relaxed);
+        Poco::Logger::get("hchatd.http").debug("unreadable request head: %s", e.displayText());
     }
 }
 

@@ -24,6 +24,10 @@ public:
                       Poco::AutoPtr<ConnectionGate> gate, Metrics& metrics);
     ~TrackedConnection() override;
 
+    void run() override;
+    /// POCO's loop; a head POCO cannot even read (a Content-Length that is
+    /// no number) closes the connection, counted as a client error.
+
 private:
     Poco::AutoPtr<ConnectionGate> _gate;
     Metrics& _metrics;

@@ -37,7 +37,7 @@ class LongPollWaitTest : public CppUnit::TestFixture
         SocketPair pair;
         std::shared_ptr<Connection> connection = std::make_shared<Connection>(pair.server);
         Poco::Net::HTTPResponse head;
-        LongPollAnswer answer{false, head};
+        LongPollAnswer answer{false, false, head};
         std::atomic<std::int64_t> waiting{0};
         Fixture()
         {
@@ -65,7 +65,7 @@ public:
         head.set("X-Content-Type-Options", "nosniff");
         Message m(7, MessageKind::Message, "ann", Poco::Timestamp(0), "hi\nthere");
         std::string out;
-        LongPollAnswer(false, head).format(m, out);
+        LongPollAnswer(false, false, head).format(m, out);
         CPPUNIT_ASSERT_EQUAL(std::string("HTTP/1.0 200 OK\r\n"), out.substr(0, 17));
         CPPUNIT_ASSERT(out.find("\r\nConnection: Keep-Alive\r\n") != std::string::npos);
         CPPUNIT_ASSERT(out.find("\r\nX-Content-Type-Options: nosniff\r\n") != std::string::npos);
@@ -76,7 +76,7 @@ public:
                                 "Content-Length: 8\r\n\r\nhi\nthere") != std::string::npos);
         CPPUNIT_ASSERT(out.find("\r\nDate: ") != std::string::npos);
         out.clear();
-        LongPollAnswer(true, head).format(m, out);
+        LongPollAnswer(true, false, head).format(m, out);
         CPPUNIT_ASSERT(out.find("Content-Type: application/json\r\n") != std::string::npos);
         CPPUNIT_ASSERT(out.find("\r\n\r\n" + m.json()) != std::string::npos);
     }

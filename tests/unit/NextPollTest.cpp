@@ -1,5 +1,7 @@
 #include "http/NextPoll.h"
 
+#include <Poco/String.h>
+
 #include <cppunit/extensions/HelperMacros.h>
 
 namespace hchat::test
@@ -18,6 +20,7 @@ class NextPollTest : public CppUnit::TestFixture
     CPPUNIT_TEST(headersThatChangeTheAnswerAreLeft);
     CPPUNIT_TEST(malformedHeadersAreLeft);
     CPPUNIT_TEST(pocoLimitsAreLeftToPoco);
+    CPPUNIT_TEST(hostAndControlCharactersAreLeftToPoco);
     CPPUNIT_TEST_SUITE_END();
 
     static const std::string& room()
@@ -38,8 +41,11 @@ class NextPollTest : public CppUnit::TestFixture
     }
 
     static std::string poll(const std::string& headers)
+    /// A poll with these headers, and a Host unless they have one.
     {
-        return "GET /msg/" + room() + "/7 HTTP/1.1\r\n" + headers + "\r\n";
+        const bool hosted = Poco::toLower(headers).find("host:") != std::string::npos;
+        return "GET /msg/" + room() + "/7 HTTP/1.1\r\n" + (hosted ? "" : "Host: x\r\n") + headers +
+               "\r\n";
     }
 
 public:
@@ -53,8 +59,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("7"), next.number);
         CPPUNIT_ASSERT(!next.hasAccept);
         CPPUNIT_ASSERT(!next.hasCookie);
-        // No headers at all.
-        const std::string bare = "GET /msg/r/12345678901234567890 HTTP/1.1\r\n\r\n";
+        // No header but Host.
+        const std::string bare = "GET /msg/r/12345678901234567890 HTTP/1.1\r\nHost: x\r\n\r\n";
         CPPUNIT_ASSERT_EQUAL(bare.size(), parse(bare, next));
         CPPUNIT_ASSERT_EQUAL(std::string("r"), next.room);
         CPPUNIT_ASSERT_EQUAL(std::string("12345678901234567890"), next.number); // checked later
@@ -135,11 +141,21 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), parse("GET /msg/" + room() + "/7 HTTP/1.1\n\r\n"));
     }
 
+    void hostAndControlCharactersAreLeftToPoco()
+    {
+        const std::string bare = "GET /msg/" + room() + "/7 HTTP/1.1\r\n";
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), parse(bare + "\r\n"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), parse(bare + "Host: a\r\nHost: b\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), parse(poll(std::string("Accept: a\0b\r\n", 13))));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), parse(poll("Cookie: a=b\rX: y\r\n")));
+        CPPUNIT_ASSERT(parse(poll("Cookie: a=\tb\r\n")) > 0);
+    }
+
     void pocoLimitsAreLeftToPoco()
     {
         // POCO answers 400 past 100 fields or a 256-byte name; so must it stay.
         std::string fields;
-        for (int i = 0; i < 100; ++i)
+        for (int i = 1; i < 100; ++i) // and Host
             fields += "X-" + std::to_string(i) + ": y\r\n";
         CPPUNIT_ASSERT(parse(poll(fields)) > 0);
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), parse(poll(fields + "X-100: y\r\n")));

@@ -57,7 +57,10 @@ public:
         CPPUNIT_ASSERT(!m.create);
         CPPUNIT_ASSERT_EQUAL(std::string("POST"), m.allow);
         m = r.match("DELETE", "/chat/abc");
-        CPPUNIT_ASSERT_EQUAL(std::string("GET"), m.allow);
+        CPPUNIT_ASSERT_EQUAL(std::string("GET, HEAD"), m.allow);
+        m = r.match("HEAD", "/chat/abc"); // every GET route answers HEAD
+        CPPUNIT_ASSERT(m.create);
+        CPPUNIT_ASSERT(!r.match("HEAD", "/send/abc").create);
     }
 
     void unknownPathsDoNotMatch()

@@ -1,19 +1,22 @@
 #pragma once
 
 #include "http/EndpointHandler.h"
-
-#include <string>
+#include "http/HttpError.h"
 
 namespace hchat
 {
 
-class NoRouteHandler : public EndpointHandler
-/// Any request the route table has no entry for.
+class RefusalHandler : public EndpointHandler
+/// A request refused before any route: a head RequestCheck refuses (400,
+/// 501, 505, then the connection closes), or one the route table has no
+/// entry for.
 ///   404 no such path
 ///   405 the path exists for other methods; Allow lists them
 {
 public:
-    NoRouteHandler(const HttpContext& context, std::string allow);
+    RefusalHandler(const HttpContext& context, HttpError refusal);
+
+    static HttpError noRoute(const std::string& allow);
     /// allow: empty for 404, else the methods for the Allow header of a 405.
 
 protected:
@@ -21,7 +24,7 @@ protected:
                 Poco::Net::HTTPServerResponse& response) override;
 
 private:
-    std::string _allow;
+    HttpError _refusal;
 };
 
 } // namespace hchat
