@@ -38,6 +38,15 @@ void WebSocketCodec::close(std::string& out, std::uint16_t code, const std::stri
 
 WebSocketCodec::WebSocketCodec(std::size_t maxPayload) : _maxPayload(maxPayload) {}
 
+bool WebSocketCodec::isValidCloseCode(std::uint16_t code)
+{
+    // RFC 6455 §7.4: 1004-1006 and 1015 are never sent, 1016-2999 are
+    // reserved for the protocol, 3000-4999 are for applications.
+    if (code >= 3000 && code <= 4999)
+        return true;
+    return code >= 1000 && code <= 1014 && code != 1004 && code != 1005 && code != 1006;
+}
+
 void WebSocketCodec::feed(const char* data, std::size_t size)
 {
     _buffer.append(data, size);
@@ -97,14 +106,22 @@ WebSocketCodec::Event WebSocketCodec::next()
         case Pong:
             return Event::Pong;
         case Close:
+        {
             // Echoed with the client's code (§5.5.1); without one, a plain 1000.
+            if (payload.size() == 1)
+                return fail(Event::ProtocolError, "a close frame of one byte");
             _closeCode =
                 payload.size() >= 2
                     ? static_cast<std::uint16_t>((static_cast<unsigned char>(payload[0]) << 8) |
                                                  static_cast<unsigned char>(payload[1]))
                     : 1000;
+            if (!isValidCloseCode(_closeCode))
+                return fail(Event::ProtocolError, "an invalid close code");
+            if (payload.size() > 2 && !Utf8::isValid(payload.data() + 2, payload.size() - 2))
+                return fail(Event::NotUtf8, "a close reason that is not UTF-8");
             _buffer.clear();
             return Event::Closed;
+        }
         case Binary:
             return fail(Event::NotText, "binary frame");
         case Text:

@@ -36,14 +36,17 @@ public:
         Message,      ///< a text message (valid UTF-8) in payload
         Ping,         ///< payload: to echo in a pong
         Pong,         ///< the answer to a ping
-        Closed,       ///< the client closes; closeCode is its code (1000 if none)
+        Closed,       ///< the client closes; closeCode is its valid code (1000 if none)
         TooBig,       ///< a message over maxPayload: close 1009
         NotText,      ///< a binary message: close 1003
-        NotUtf8,      ///< a text message that is not UTF-8: close 1007
+        NotUtf8,      ///< a text message or close reason that is not UTF-8: close 1007
         ProtocolError ///< anything else RFC 6455 forbids: close 1002
     };
 
     explicit WebSocketCodec(std::size_t maxPayload);
+
+    static bool isValidCloseCode(std::uint16_t code);
+    /// A code a client may send in a close frame (RFC 6455 §7.4).
 
     void feed(const char* data, std::size_t size);
     Event next();

@@ -14,6 +14,9 @@ namespace hchat
 
 namespace
 {
+// Refusals for the rate limit in a row before the connection is closed.
+const int limitedBeforeClose = 20;
+
 Poco::Logger& logger()
 {
     return Poco::Logger::get("hchatd.ws");
@@ -145,8 +148,13 @@ bool WebSocketSession::handleText(const std::string& text)
 bool WebSocketSession::render(const ChatActions::Outcome& outcome)
 {
     if (outcome.done())
+    {
+        _limitedInARow = 0;
         return true;
-    if (outcome.result == ChatActions::Result::RateLimited)
+    }
+    // Over the rate limit a client is told, as on every transport; one that
+    // goes on regardless is closed.
+    if (outcome.result == ChatActions::Result::RateLimited && ++_limitedInARow > limitedBeforeClose)
         return closeWith(1008, "too many messages");
     std::string frame;
     WebSocketCodec::text(frame, StreamError::make(outcome.code(), outcome.detail));

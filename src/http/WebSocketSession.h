@@ -40,8 +40,9 @@ class WebSocketSession : public Poco::Runnable, private StreamTransport
 /// + 256 bytes, room for JSON escapes); a ping is answered with a pong, a
 /// close echoed with its code. Close codes: 1001 shutdown or no pong by
 /// the next websocket.pingInterval, 1002 a protocol error, 1003 a binary
-/// message, 1007 text that is not UTF-8, 1008 over the rate limit, 1009 a
-/// message too big. Not thread-safe: one session per thread.
+/// message, 1007 text (or a close reason) that is not UTF-8, 1008 after 20
+/// refusals for the rate limit in a row (each before is an error frame
+/// "rate-limited"), 1009 a message too big. Not thread-safe: one session per thread.
 {
 public:
     WebSocketSession(ChatActions& actions, People& people, Announcer& announcer, Metrics& metrics,
@@ -78,6 +79,7 @@ private:
     WebSocketCodec _codec;
     std::shared_ptr<StreamSession> _session;
     bool _pingOutstanding = false;
+    int _limitedInARow = 0; ///< rate-limit refusals since the last action done
 };
 
 } // namespace hchat

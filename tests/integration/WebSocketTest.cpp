@@ -28,7 +28,7 @@ class WebSocketTest : public DaemonTest
     CPPUNIT_TEST(pingIsAnsweredWithPong);
     CPPUNIT_TEST(closeCodes);
     CPPUNIT_TEST(refusedRequestsKeepTheConnection);
-    CPPUNIT_TEST(overTheRateLimitCloses1008);
+    CPPUNIT_TEST(overTheRateLimitIsToldThenClosed);
     CPPUNIT_TEST(notAnUpgradeOrNoRoom);
     CPPUNIT_TEST(silentClientIsDropped);
     CPPUNIT_TEST(stalledReaderDelaysNobody);
@@ -135,6 +135,12 @@ public:
             c->socket().shutdown(4321, "bye"); // echoed with the client's code
             CPPUNIT_ASSERT_EQUAL(4321, c->closeCode());
         }
+        for (int bad : {0, 999, 1005, 1006, 1015, 5000})
+        {
+            auto c = ws("/ws/" + id);
+            c->socket().shutdown(static_cast<Poco::UInt16>(bad), "");
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(std::to_string(bad), 1002, c->closeCode());
+        }
         {
             auto c = ws("/ws/" + id);
             c->sendFrame(std::string("{\"type\":\"send\",\"text\":\"\xc3\x28\"}"),
@@ -182,13 +188,20 @@ public:
                              object(c->nextChat())->getValue<std::string>("text"));
     }
 
-    void overTheRateLimitCloses1008()
+    void overTheRateLimitIsToldThenClosed()
     {
         DaemonProcess limited(std::map<std::string, std::string>{
             {"limits.messagesPerSecond", "0.5"}, {"limits.burst", "2"}});
         std::string id = TestClient(limited.host(), limited.port()).createRoom("limit", false);
         WsClient c(limited.host(), limited.port(), "/ws/" + id);
         for (int i = 0; i < 3; ++i)
+            c.sendText(R"({"type":"send","text":"quick"})");
+        // Told, like HTTP's 429 and the line protocol's ERROR, and kept.
+        CPPUNIT_ASSERT_EQUAL(std::string("rate-limited"),
+                             object(c.nextOfType("error"))->getValue<std::string>("error"));
+        c.sendText(R"({"type":"nick","nick":"still-here"})"); // no token needed
+        // Sustained abuse closes it.
+        for (int i = 0; i < 25; ++i)
             c.sendText(R"({"type":"send","text":"quick"})");
         CPPUNIT_ASSERT_EQUAL(1008, c.closeCode());
         CPPUNIT_ASSERT(limited.logHas("over the rate limit"));

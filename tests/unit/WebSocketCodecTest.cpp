@@ -18,6 +18,8 @@ class WebSocketCodecTest : public CppUnit::TestFixture
     CPPUNIT_TEST(fragmentsAreReassembledAroundControlFrames);
     CPPUNIT_TEST(closeGivesTheClientsCode);
     CPPUNIT_TEST(refusals);
+    CPPUNIT_TEST(badCloseFramesAreProtocolErrors);
+    CPPUNIT_TEST(emptyFragmentsAreFine);
     CPPUNIT_TEST(sizeLimitPerFrameAndPerMessage);
     CPPUNIT_TEST_SUITE_END();
 
@@ -147,6 +149,37 @@ public:
         plain.feed(bare.data(), bare.size());
         CPPUNIT_ASSERT(plain.next() == Event::Closed);
         CPPUNIT_ASSERT_EQUAL(std::uint16_t(1000), plain.closeCode());
+    }
+
+    void badCloseFramesAreProtocolErrors()
+    {
+        auto closeWith = [](std::uint16_t code, const std::string& reason)
+        {
+            return clientFrame(
+                0x88,
+                std::string{static_cast<char>(code >> 8), static_cast<char>(code & 0xFF)} + reason);
+        };
+        for (std::uint16_t code : {0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535})
+            CPPUNIT_ASSERT_MESSAGE(std::to_string(code),
+                                   decode(closeWith(code, "")) == Event::ProtocolError);
+        for (std::uint16_t code : {1000, 1001, 1002, 1003, 1007, 1011, 1014, 3000, 4999})
+            CPPUNIT_ASSERT_MESSAGE(std::to_string(code),
+                                   decode(closeWith(code, "ok")) == Event::Closed);
+        CPPUNIT_ASSERT(decode(clientFrame(0x88, "\x03")) == Event::ProtocolError); // one byte
+        CPPUNIT_ASSERT(decode(closeWith(1000, "\xc3\x28")) == Event::NotUtf8);
+    }
+
+    void emptyFragmentsAreFine()
+    {
+        // An empty non-final continuation, and an empty first fragment.
+        CPPUNIT_ASSERT(decode(clientFrame(0x01, "he") + clientFrame(0x00, "") +
+                              clientFrame(0x80, "y")) == Event::Message);
+        WebSocketCodec codec(1000);
+        const std::string bytes =
+            clientFrame(0x01, "") + clientFrame(0x00, "") + clientFrame(0x80, "");
+        codec.feed(bytes.data(), bytes.size());
+        CPPUNIT_ASSERT(codec.next() == Event::Message);
+        CPPUNIT_ASSERT_EQUAL(std::string(), codec.payload());
     }
 
     void refusals()
