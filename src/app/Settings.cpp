@@ -1,6 +1,7 @@
 #include "app/Settings.h"
 
 #include <Poco/Exception.h>
+#include <Poco/NumberFormatter.h>
 #include <Poco/NumberParser.h>
 #include <Poco/Path.h>
 #include <Poco/String.h>
@@ -55,9 +56,10 @@ public:
         double number = 0;
         if (!Poco::NumberParser::tryParseFloat(text, number) || !(number >= min) ||
             !(number <= max))
-            throw Poco::InvalidArgumentException(
-                "bad value for " + key + ": '" + text + "' (expected a number from " +
-                std::to_string(min) + " to " + std::to_string(max) + ")");
+            throw Poco::InvalidArgumentException("bad value for " + key + ": '" + text +
+                                                 "' (expected a number from " +
+                                                 Poco::NumberFormatter::format(min) + " to " +
+                                                 Poco::NumberFormatter::format(max) + ")");
         value = number;
     }
 

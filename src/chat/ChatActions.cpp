@@ -287,6 +287,9 @@ ChatActions::Outcome ChatActions::openRoom(const Actor& actor, const std::string
     }
     else if (IdGenerator::isValid(target))
         outcome.room = _rooms.find(target);
+    else if (RoomRegistry::isRoomName("#" + target))
+        return refuse(actor, Result::NoRoom, "no such room (named rooms start with #)",
+                      "Room not found: JOIN #" + target + " joins or creates the room #" + target);
     if (!outcome.room)
         return refuse(actor, Result::NoRoom, "no such room", "Room not found");
     return outcome;

@@ -10,8 +10,8 @@ class CreateRoomHandler : public EndpointHandler
 ///
 /// Creates a room and sends the browser to it.
 ///   subject  UTF-8, trimmed, at most 200 bytes, no control characters; may be empty
-///   public   absent, "0", "off" or "false": unlisted (found only by its URL);
-///            "1", "on" or "true": listed on the index page and in /api/rooms
+///   public   absent, "0", "off", "false" or "no": unlisted (found only by its URL);
+///            "1", "on", "true" or "yes": listed on the index page and in /api/rooms
 ///
 ///   303 Location: /chat/<id>   the new room (id: 128 random bits, 32 hex characters)
 ///   400 bad subject or public value

@@ -256,14 +256,14 @@ std::uint64_t EndpointHandler::startOfStream(const Poco::Net::HTTPServerRequest&
     {
         if (!RequestValues::parseNumber(text, n))
             throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "from must be a message number");
-        return n;
+        return std::min(n, room.next()); // past the end: from the next message on
     }
     const std::string lastEventId = request.get("Last-Event-ID", "");
     if (!lastEventId.empty())
     {
         if (!RequestValues::parseNumber(lastEventId, n))
             throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "Last-Event-ID must be a number");
-        return n + 1;
+        return std::min(n + 1, room.next()); // a number from before a memory store restarted
     }
     const std::uint64_t next = room.next();
     const auto recent = static_cast<std::uint64_t>(recentOnJoin);

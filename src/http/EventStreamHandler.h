@@ -14,8 +14,9 @@ class EventStreamHandler : public EndpointHandler
 ///
 /// The room's log as an endless event stream, from message n: ?from=n, else
 /// the Last-Event-ID header + 1 (what a browser's EventSource sends when it
-/// reconnects), else the last chat.recentOnJoin messages. Then every new
-/// message as soon as it is stored, each exactly once and in order:
+/// reconnects), else the last chat.recentOnJoin messages; a number past the
+/// end starts at the next message. Then every new message as soon as it is
+/// stored, each exactly once and in order:
 ///
 ///   id: 7
 ///   event: message            (the kind: message, join, leave or nick)

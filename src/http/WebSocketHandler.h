@@ -14,7 +14,8 @@ class WebSocketHandler : public EndpointHandler
 ///
 /// The upgrade, then a WebSocketSession on a StreamPool thread: the room's
 /// messages from n (?from=n, else Last-Event-ID + 1, else the last
-/// chat.recentOnJoin) and every new one, as JSON text frames; the client
+/// chat.recentOnJoin; past the end: the next) and every new one, as JSON
+/// text frames; the client
 /// sends {"type":"send"|"nick"|"privmsg",…}. See WebSocketSession for the
 /// frames and close codes. This handler returns after the 101.
 ///

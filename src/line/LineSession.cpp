@@ -178,13 +178,8 @@ bool LineSession::handle(const std::string& line)
         leave();
         break;
     case Verb::Msg:
+    case Verb::Text: // a line that is no command is a message
         say(command.text);
-        break;
-    case Verb::Text: // a line in a room is a message
-        if (_session->room())
-            say(command.text);
-        else
-            refuse(ChatActions::Result::BadRequest, "unknown command", "Unknown command");
         break;
     case Verb::Privmsg:
         whisper(command.argument, command.text);

@@ -461,6 +461,12 @@ public:
         // The unlisted room works for whoever has its URL.
         CPPUNIT_ASSERT_EQUAL(200, c.get("/chat/" + secret).status);
         CPPUNIT_ASSERT_EQUAL(200, c.get("/api/rooms/" + secret).status);
+        // public=yes and public=no are understood, as on and off are.
+        CPPUNIT_ASSERT_EQUAL(303, c.get("/chat_create?subject=said-yes&public=yes").status);
+        CPPUNIT_ASSERT_EQUAL(303, c.get("/chat_create?subject=said-no&public=no").status);
+        const std::string listed = c.get("/api/rooms").body;
+        CPPUNIT_ASSERT(listed.find("said-yes") != std::string::npos);
+        CPPUNIT_ASSERT(listed.find("said-no") == std::string::npos);
     }
 
     void roomListIsPaged()

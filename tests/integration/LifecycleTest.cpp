@@ -88,7 +88,8 @@ public:
         const std::vector<std::pair<std::string, std::string>> cases = {
             {"http.prot = 1234\n", "http.prot"},
             {"longpoll.timeout = forever\n", "longpoll.timeout"},
-            {"store.kind = floppy\n", "store.kind"}};
+            {"store.kind = floppy\n", "store.kind"},
+            {"limits.burst = 0\n", "(expected a number from 1 to 1000000)"}};
         for (const auto& c : cases)
         {
             std::ofstream(dir + "/bad.conf") << c.first;

@@ -104,8 +104,12 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("ERROR Not in a room"), c->line());
         c->say("USERS");
         CPPUNIT_ASSERT_EQUAL(std::string("ERROR Not in a room"), c->line());
-        c->say("no command");
-        CPPUNIT_ASSERT_EQUAL(std::string("ERROR Unknown command"), c->line());
+        c->say("no command"); // a message, as MSG is
+        CPPUNIT_ASSERT_EQUAL(std::string("ERROR Not in a room"), c->line());
+        c->say("JOIN general");
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("ERROR Room not found: JOIN #general joins or creates the room #general"),
+            c->line());
         c->say("PRIVMSG nobody hello");
         CPPUNIT_ASSERT_EQUAL(std::string("ERROR User not found"), c->line());
         c->say("JOIN " + std::string(32, 'f'));

@@ -30,6 +30,7 @@ class WebSocketTest : public DaemonTest
     CPPUNIT_TEST(refusedRequestsKeepTheConnection);
     CPPUNIT_TEST(overTheRateLimitIsToldThenClosed);
     CPPUNIT_TEST(notAnUpgradeOrNoRoom);
+    CPPUNIT_TEST(fromPastTheEndAndTheFirstPresence);
     CPPUNIT_TEST(silentClientIsDropped);
     CPPUNIT_TEST(stalledReaderDelaysNobody);
     CPPUNIT_TEST(pausedReaderGetsEverythingOnceInOrder);
@@ -205,6 +206,24 @@ public:
             c.sendText(R"({"type":"send","text":"quick"})");
         CPPUNIT_ASSERT_EQUAL(1008, c.closeCode());
         CPPUNIT_ASSERT(limited.logHas("over the rate limit"));
+    }
+
+    void fromPastTheEndAndTheFirstPresence()
+    {
+        std::string id = http().createRoom("ahead", false);
+        http().post("/send/" + id, "zero", "text/plain");
+        // A number from before a restart of a memory store, say: the stream
+        // goes on from the next message instead of waiting for number 500.
+        auto c = ws("/ws/" + id + "?from=500&nick=early");
+        auto presence = object(c->nextOfType("presence"));
+        auto online = presence->getArray("online");
+        bool me = false;
+        for (std::size_t i = 0; i < online->size(); ++i)
+            me = me || online->getElement<std::string>(i) == "early";
+        CPPUNIT_ASSERT_MESSAGE("the first presence frame names the client", me);
+        http().post("/send/" + id, "one", "text/plain");
+        CPPUNIT_ASSERT_EQUAL(std::string("one"),
+                             object(c->nextChat())->getValue<std::string>("text"));
     }
 
     void notAnUpgradeOrNoRoom()
