@@ -149,6 +149,7 @@ HttpOptions HChatApplication::httpOptions() const
     o.address = _settings.httpAddress;
     o.port = _settings.httpPort;
     o.maxThreads = _settings.httpMaxThreads;
+    o.allowedOrigins = _settings.httpAllowedOrigins;
     o.requestTimeout = _settings.httpRequestTimeout;
     o.keepAliveTimeout = _settings.httpKeepAliveTimeout;
     o.connectionsPerAddress = _settings.connectionsPerAddress;

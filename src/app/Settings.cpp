@@ -139,6 +139,7 @@ const std::vector<std::string>& Settings::knownKeys()
                                                   "http.requestTimeout",
                                                   "http.keepAliveTimeout",
                                                   "http.htmlDir",
+                                                  "http.allowedOrigins",
                                                   "longpoll.timeout",
                                                   "line.port",
                                                   "line.idleTimeout",
@@ -182,6 +183,7 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
     r.integer("http.requestTimeout", s.httpRequestTimeout, 1, 3600);
     r.integer("http.keepAliveTimeout", s.httpKeepAliveTimeout, 1, 3600);
     r.text("http.htmlDir", s.httpHtmlDir);
+    r.text("http.allowedOrigins", s.httpAllowedOrigins);
     r.integer("longpoll.timeout", s.longPollTimeout, 1, 3600);
     r.integer("line.port", s.linePort, 0, 65535);
     r.integer("line.idleTimeout", s.lineIdleTimeout, 1, 86400);

@@ -18,9 +18,10 @@ public:
     std::string httpAddress = "0.0.0.0";
     int httpPort = 1234;
     int httpMaxThreads = 2048;
-    int httpRequestTimeout = 10;   ///< seconds to receive a request before dropping the client
-    int httpKeepAliveTimeout = 15; ///< seconds an idle keep-alive connection is kept
-    std::string httpHtmlDir;       ///< empty: the web client compiled into the binary
+    int httpRequestTimeout = 10;    ///< seconds to receive a request before dropping the client
+    int httpKeepAliveTimeout = 15;  ///< seconds an idle keep-alive connection is kept
+    std::string httpHtmlDir;        ///< empty: the web client compiled into the binary
+    std::string httpAllowedOrigins; ///< other sites' pages that may post and open WebSockets
 
     int longPollTimeout = 30; ///< seconds
 

@@ -13,11 +13,15 @@ namespace hchat
 
 using Poco::Net::HTTPResponse;
 
-CreateRoomHandler::CreateRoomHandler(const HttpContext& context) : EndpointHandler(context) {}
+CreateRoomHandler::CreateRoomHandler(const HttpContext& context, const OriginPolicy& origins)
+    : EndpointHandler(context), _origins(origins)
+{
+}
 
 void CreateRoomHandler::handle(Poco::Net::HTTPServerRequest& request,
                                Poco::Net::HTTPServerResponse& response)
 {
+    _origins.require(request);
     std::string subject, flag;
     RequestValues::query(request, "subject", subject);
     subject = Poco::trim(subject);

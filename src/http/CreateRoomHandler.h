@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/EndpointHandler.h"
+#include "http/OriginPolicy.h"
 
 namespace hchat
 {
@@ -15,15 +16,19 @@ class CreateRoomHandler : public EndpointHandler
 ///
 ///   303 Location: /chat/<id>   the new room (id: 128 random bits, 32 hex characters)
 ///   400 bad subject or public value
+///   403 asked by a page of another site (an <img>, a link; OriginPolicy)
 ///   429 creating rooms too fast (the per-person limit); Retry-After says when to retry
 ///   503 the room could not be stored (a failing disk); nothing was created, try again
 {
 public:
-    explicit CreateRoomHandler(const HttpContext& context);
+    CreateRoomHandler(const HttpContext& context, const OriginPolicy& origins);
 
 protected:
     void handle(Poco::Net::HTTPServerRequest& request,
                 Poco::Net::HTTPServerResponse& response) override;
+
+private:
+    const OriginPolicy& _origins;
 };
 
 } // namespace hchat

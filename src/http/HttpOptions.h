@@ -19,6 +19,7 @@ struct HttpOptions
     int longPollTimeout = 0;
     int webSocketPingInterval = 0;
     int recentOnJoin = 0;
+    std::string allowedOrigins; ///< http.allowedOrigins (OriginPolicy)
 };
 
 } // namespace hchat

@@ -25,7 +25,7 @@ namespace hchat
 
 RequestDispatcher::RequestDispatcher(const HttpContext& c, const HttpOptions& o,
                                      StreamPool& streams)
-    : _context(c)
+    : _context(c), _origins(o.allowedOrigins)
 {
     using P = Router::Params;
     Router& r = _router;
@@ -33,17 +33,21 @@ RequestDispatcher::RequestDispatcher(const HttpContext& c, const HttpOptions& o,
     const EventStreamHandler::Limits sse{recent, o.requestTimeout, std::min(15, poll)};
     const WebSocketHandler::Limits ws{recent, o.requestTimeout, o.webSocketPingInterval};
     StreamPool* pool = &streams;
+    const OriginPolicy* origins = &_origins;
     r.add("GET", "/", [&c](const P&) { return new IndexPageHandler(c); });
-    r.add("GET", "/chat_create", [&c](const P&) { return new CreateRoomHandler(c); });
+    r.add("GET", "/chat_create",
+          [&c, origins](const P&) { return new CreateRoomHandler(c, *origins); });
     r.add("GET", "/chat/{id}",
           [&c, recent](const P& p) { return new ChatPageHandler(c, p[0], recent); });
     r.add("GET", "/msg/{id}/{n}",
           [&c, poll](const P& p) { return new LongPollHandler(c, p[0], p[1], poll); });
-    r.add("POST", "/send/{id}", [&c](const P& p) { return new SendHandler(c, p[0]); });
+    r.add("POST", "/send/{id}",
+          [&c, origins](const P& p) { return new SendHandler(c, p[0], *origins); });
     r.add("GET", "/events/{id}",
           [&c, pool, sse](const P& p) { return new EventStreamHandler(c, *pool, p[0], sse); });
     r.add("GET", "/ws/{id}",
-          [&c, pool, ws](const P& p) { return new WebSocketHandler(c, *pool, p[0], ws); });
+          [&c, pool, ws, origins](const P& p)
+          { return new WebSocketHandler(c, *pool, p[0], ws, *origins); });
     r.add("GET", "/api/rooms", [&c](const P&) { return new RoomListHandler(c); });
     r.add("GET", "/api/rooms/{id}", [&c](const P& p) { return new RoomInfoHandler(c, p[0]); });
     r.add("GET", "/api/rooms/{id}/messages",

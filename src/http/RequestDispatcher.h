@@ -2,6 +2,7 @@
 
 #include "http/HttpContext.h"
 #include "http/HttpOptions.h"
+#include "http/OriginPolicy.h"
 #include "http/Router.h"
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -36,6 +37,7 @@ public:
 
 private:
     const HttpContext& _context;
+    const OriginPolicy _origins;
     std::atomic<bool> _stopped{false};
     Router _router;
 };

@@ -16,14 +16,16 @@ namespace hchat
 
 using Poco::Net::HTTPResponse;
 
-SendHandler::SendHandler(const HttpContext& context, std::string roomId)
-    : EndpointHandler(context), _roomId(std::move(roomId))
+SendHandler::SendHandler(const HttpContext& context, std::string roomId,
+                         const OriginPolicy& origins)
+    : EndpointHandler(context), _roomId(std::move(roomId)), _origins(origins)
 {
 }
 
 void SendHandler::handle(Poco::Net::HTTPServerRequest& request,
                          Poco::Net::HTTPServerResponse& response)
 {
+    _origins.require(request);
     auto room = findRoom(_roomId); // 404 before the body is read
 
     // Room for the largest text percent-encoded (3 bytes per byte) plus the

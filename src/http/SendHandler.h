@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/EndpointHandler.h"
+#include "http/OriginPolicy.h"
 
 #include <string>
 
@@ -20,6 +21,7 @@ class SendHandler : public EndpointHandler
 ///
 ///   200 text/plain   body: the new message's number
 ///   400 empty text (or only white space), invalid UTF-8, a bad nick
+///   403 sent by a page of another site (OriginPolicy)
 ///   404 no such room
 ///   413 text over chat.maxMessageBytes, or a body too large to hold it
 ///   429 over limits.messagesPerSecond/limits.burst; Retry-After says when to retry
@@ -30,7 +32,7 @@ class SendHandler : public EndpointHandler
 /// number; nothing else is ever appended.
 {
 public:
-    SendHandler(const HttpContext& context, std::string roomId);
+    SendHandler(const HttpContext& context, std::string roomId, const OriginPolicy& origins);
 
 protected:
     void handle(Poco::Net::HTTPServerRequest& request,
@@ -38,6 +40,7 @@ protected:
 
 private:
     std::string _roomId;
+    const OriginPolicy& _origins;
 };
 
 } // namespace hchat

@@ -55,14 +55,16 @@ void requireUpgrade(const Poco::Net::HTTPServerRequest& request)
 } // namespace
 
 WebSocketHandler::WebSocketHandler(const HttpContext& context, StreamPool& streams,
-                                   std::string roomId, Limits limits)
-    : EndpointHandler(context), _streams(streams), _roomId(std::move(roomId)), _limits(limits)
+                                   std::string roomId, Limits limits, const OriginPolicy& origins)
+    : EndpointHandler(context), _streams(streams), _roomId(std::move(roomId)), _limits(limits),
+      _origins(origins)
 {
 }
 
 void WebSocketHandler::handle(Poco::Net::HTTPServerRequest& request,
                               Poco::Net::HTTPServerResponse& response)
 {
+    _origins.require(request); // a browser sends cookies with any page's WebSocket
     StreamStart start = startStream(request, _roomId, _limits.recentOnJoin, _limits.sendTimeout,
                                     ChatActions::Transport::WebSocket);
     requireUpgrade(request);

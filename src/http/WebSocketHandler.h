@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/EndpointHandler.h"
+#include "http/OriginPolicy.h"
 
 #include <string>
 
@@ -32,7 +33,7 @@ public:
     };
 
     WebSocketHandler(const HttpContext& context, StreamPool& streams, std::string roomId,
-                     Limits limits);
+                     Limits limits, const OriginPolicy& origins);
 
 protected:
     void handle(Poco::Net::HTTPServerRequest& request,
@@ -42,6 +43,7 @@ private:
     StreamPool& _streams;
     std::string _roomId;
     const Limits _limits;
+    const OriginPolicy& _origins;
 };
 
 } // namespace hchat
