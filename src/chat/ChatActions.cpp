@@ -40,6 +40,15 @@ std::size_t index(ChatActions::Transport transport)
     return static_cast<std::size_t>(transport);
 }
 
+// "192.0.2.1:4711" or "[2001:db8::1]:4711" -> the host, as SocketAddress::host() writes it.
+std::string hostOf(const std::string& peer)
+{
+    if (!peer.empty() && peer[0] == '[')
+        return peer.substr(1, peer.find(']') - 1);
+    const std::size_t colon = peer.find(':');
+    return colon != std::string::npos && colon == peer.rfind(':') ? peer.substr(0, colon) : peer;
+}
+
 ChatActions::Outcome done(std::string name = "")
 {
     ChatActions::Outcome outcome;
@@ -117,15 +126,33 @@ ChatActions::Outcome ChatActions::checkName(const Actor& actor, const std::strin
                   std::string("Invalid username: ") + nameRule);
 }
 
-ChatActions::Outcome ChatActions::spendToken(const Actor& actor, const std::string& detail)
+ChatActions::Outcome ChatActions::spendToken(const Actor& actor, const std::string& detail,
+                                             const std::string& brief)
 {
     Poco::Timespan retryAfter;
     if (_limiter.tryAcquire(actor.limitKey, Poco::Timestamp(), retryAfter))
         return done();
     _metrics.rateLimited.fetch_add(1, std::memory_order_relaxed);
-    Outcome outcome = refuse(actor, Result::RateLimited, detail, "Too many messages, slow down");
+    Outcome outcome = refuse(actor, Result::RateLimited, detail, brief);
     outcome.retryAfter = retryAfter;
     return outcome;
+}
+
+ChatActions::Outcome ChatActions::spendRoomToken(const Actor& actor)
+{
+    // Per person and per address: fresh cookies or connections from one
+    // address do not make more rooms.
+    const std::string addressKey = "addr:" + hostOf(actor.peer);
+    if (addressKey != actor.limitKey)
+    {
+        Actor byAddress = actor;
+        byAddress.limitKey = addressKey;
+        Outcome outcome = spendToken(byAddress, "creating rooms too fast from this address",
+                                     "Creating rooms too fast, slow down");
+        if (!outcome.done())
+            return outcome;
+    }
+    return spendToken(actor, "creating rooms too fast", "Creating rooms too fast, slow down");
 }
 
 ChatActions::Outcome ChatActions::send(const Actor& actor, Room& room, const std::string& author,
@@ -133,7 +160,7 @@ ChatActions::Outcome ChatActions::send(const Actor& actor, Room& room, const std
 {
     Outcome outcome = checkText(actor, text);
     if (outcome.done())
-        outcome = spendToken(actor, "too many messages: slow down");
+        outcome = spendToken(actor, "too many messages: slow down", "Too many messages, slow down");
     if (!outcome.done())
         return outcome;
     try
@@ -162,7 +189,7 @@ ChatActions::Outcome ChatActions::whisper(const Actor& actor, const std::string&
     if (!Nickname::isValid(to))
         return refuse(actor, Result::NotOnline, "nobody called " + to + " is online",
                       "User not found");
-    outcome = spendToken(actor, "too many messages: slow down");
+    outcome = spendToken(actor, "too many messages: slow down", "Too many messages, slow down");
     if (!outcome.done())
         return outcome;
     if (_people.sendPrivate(actor.key, to, text) == People::Delivery::NotOnline)
@@ -245,7 +272,7 @@ ChatActions::Outcome ChatActions::createRoom(const Actor& actor, const std::stri
         if (c < 0x20 || c == 0x7F)
             return refuse(actor, Result::BadRoom, "the subject may not contain control characters",
                           "Invalid subject");
-    Outcome outcome = spendToken(actor, "creating rooms too fast");
+    Outcome outcome = spendRoomToken(actor);
     if (!outcome.done())
         return outcome;
     try
@@ -274,6 +301,12 @@ ChatActions::Outcome ChatActions::openRoom(const Actor& actor, const std::string
                           std::string("bad room name: # and 1 to 32 letters, digits, '_', '-' "
                                       "or '.'"),
                           "Invalid room name: # and 1 to 32 letters, digits, '_', '-' or '.'");
+        if (!_rooms.findNamed(target))
+        {
+            outcome = spendRoomToken(actor); // JOIN #new creates the room
+            if (!outcome.done())
+                return outcome;
+        }
         try
         {
             outcome.room = _rooms.openNamed(target);

@@ -139,7 +139,10 @@ public:
     /// hchatd_refusals_total by transport and code, for /metrics.
 
 private:
-    Outcome spendToken(const Actor& actor, const std::string& detail);
+    Outcome spendRoomToken(const Actor& actor);
+    /// A token of the person's and one of their address's (actor.peer).
+
+    Outcome spendToken(const Actor& actor, const std::string& detail, const std::string& brief);
 
     RoomRegistry& _rooms;
     People& _people;

@@ -17,7 +17,7 @@ class CreateRoomHandler : public EndpointHandler
 ///   303 Location: /chat/<id>   the new room (id: 128 random bits, 32 hex characters)
 ///   400 bad subject or public value
 ///   403 asked by a page of another site (an <img>, a link; OriginPolicy)
-///   429 creating rooms too fast (the per-person limit); Retry-After says when to retry
+///   429 creating rooms too fast (the person's limit, and its address's); Retry-After says when
 ///   503 the room could not be stored (a failing disk); nothing was created, try again
 {
 public:

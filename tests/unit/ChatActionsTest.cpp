@@ -26,6 +26,7 @@ class ChatActionsTest : public CppUnit::TestFixture
     CPPUNIT_TEST(namesAreOnePersonsAcrossActions);
     CPPUNIT_TEST(privateMessagesNeedSomeoneOnline);
     CPPUNIT_TEST(roomsByNameOrId);
+    CPPUNIT_TEST(roomCreationSpendsThePersonsAndTheAddresssTokens);
     CPPUNIT_TEST_SUITE_END();
 
     using Result = ChatActions::Result;
@@ -195,6 +196,29 @@ public:
         auto created = f.actions.createRoom(Fixture::actor(bob), "Ops", false);
         CPPUNIT_ASSERT(created.done() && !created.room->record().isPublic);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), f.metrics.roomsCreated.load());
+    }
+
+    void roomCreationSpendsThePersonsAndTheAddresssTokens()
+    {
+        // Self-made cookies (a new person each time) from one address, burst 3.
+        Fixture f;
+        auto fresh = [](int i)
+        {
+            return ChatActions::Actor{"p" + std::to_string(i), "p" + std::to_string(i),
+                                      "192.0.2.7:" + std::to_string(4000 + i),
+                                      ChatActions::Transport::Http};
+        };
+        CPPUNIT_ASSERT(f.actions.openRoom(fresh(0), "#first").done());
+        CPPUNIT_ASSERT(f.actions.createRoom(fresh(1), "two", true).done());
+        CPPUNIT_ASSERT(f.actions.createRoom(fresh(2), "three", true).done());
+        auto refused = f.actions.createRoom(fresh(3), "four", true);
+        CPPUNIT_ASSERT(refused.result == Result::RateLimited);
+        CPPUNIT_ASSERT(refused.detail.find("from this address") != std::string::npos);
+        CPPUNIT_ASSERT(f.actions.openRoom(fresh(4), "#fifth").result == Result::RateLimited);
+        CPPUNIT_ASSERT(f.actions.openRoom(fresh(5), "#first").done()); // joining costs nothing
+        // Another address has its own budget.
+        ChatActions::Actor elsewhere{"q", "q", "[2001:db8::1]:5000", ChatActions::Transport::Line};
+        CPPUNIT_ASSERT(f.actions.openRoom(elsewhere, "#sixth").done());
     }
 };
 
