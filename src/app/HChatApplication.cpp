@@ -1,5 +1,6 @@
 #include "app/HChatApplication.h"
 
+#include "app/DescriptorBudget.h"
 #include "app/PrintableFormatter.h"
 #include "chat/Announcer.h"
 #include "chat/ChatActions.h"
@@ -167,6 +168,7 @@ LineOptions HChatApplication::lineOptions() const
     o.maxConnections = _settings.lineMaxConnections;
     o.connectionsPerAddress = _settings.connectionsPerAddress;
     o.idleTimeout = _settings.lineIdleTimeout;
+    o.joinTimeout = _settings.lineJoinTimeout;
     o.sendTimeout = _settings.lineSendTimeout;
     o.recentOnJoin = _settings.recentOnJoin;
     return o;
@@ -240,6 +242,7 @@ int HChatApplication::main(const std::vector<std::string>&)
         log.fatal("%s", e.message());
         return EXIT_IOERR;
     }
+    DescriptorBudget::fit(_settings, log);
     _limiter = std::make_unique<RateLimiter>(_settings.messagesPerSecond, _settings.burst);
     _pages = std::make_unique<PageRenderer>(_settings.httpHtmlDir);
     // A long-poll client counts as online until it misses a poll by 5 s.

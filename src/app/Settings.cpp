@@ -143,6 +143,7 @@ const std::vector<std::string>& Settings::knownKeys()
                                                   "longpoll.timeout",
                                                   "line.port",
                                                   "line.idleTimeout",
+                                                  "line.joinTimeout",
                                                   "line.maxConnections",
                                                   "line.sendTimeout",
                                                   "websocket.pingInterval",
@@ -187,6 +188,7 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
     r.integer("longpoll.timeout", s.longPollTimeout, 1, 3600);
     r.integer("line.port", s.linePort, 0, 65535);
     r.integer("line.idleTimeout", s.lineIdleTimeout, 1, 86400);
+    r.integer("line.joinTimeout", s.lineJoinTimeout, 1, 86400);
     r.integer("line.maxConnections", s.lineMaxConnections, 4, 100000);
     r.integer("line.sendTimeout", s.lineSendTimeout, 1, 3600);
     r.integer("websocket.pingInterval", s.webSocketPingInterval, 1, 3600);

@@ -17,7 +17,7 @@ class Settings
 public:
     std::string httpAddress = "0.0.0.0";
     int httpPort = 1234;
-    int httpMaxThreads = 2048;
+    int httpMaxThreads = 12000;     ///< what one process holds (make bench: 10,000 streams)
     int httpRequestTimeout = 10;    ///< seconds to receive a request before dropping the client
     int httpKeepAliveTimeout = 15;  ///< seconds an idle keep-alive connection is kept
     std::string httpHtmlDir;        ///< empty: the web client compiled into the binary
@@ -27,6 +27,7 @@ public:
 
     int linePort = 0;              ///< the line protocol's TCP port; 0: off
     int lineIdleTimeout = 900;     ///< seconds without a line before a client is closed
+    int lineJoinTimeout = 60;      ///< seconds from connecting to being in a room
     int lineMaxConnections = 2048; ///< line-protocol connections at once (a thread each)
     int lineSendTimeout = 10;      ///< seconds a write may wait for a client that stopped reading
 

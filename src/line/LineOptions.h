@@ -14,6 +14,7 @@ struct LineOptions
     int maxConnections = 0;
     int connectionsPerAddress = 0;
     int idleTimeout = 0; ///< seconds without a line before a client is closed
+    int joinTimeout = 0; ///< seconds from connecting to being in a room
     int sendTimeout = 0; ///< seconds a write may wait for a client that stopped reading
     int recentOnJoin = 0;
 };

@@ -116,14 +116,29 @@ bool LineSession::received(const char* data, std::size_t size)
 
 int LineSession::quietMs()
 {
-    const Poco::Timespan idleLimit(_server.options().idleTimeout, 0);
-    const Poco::Timespan idle = _lastInput.elapsed();
-    return idle >= idleLimit ? 0 : static_cast<int>((idleLimit - idle).totalMilliseconds()) + 1;
+    auto left = [](int seconds, const Poco::Timestamp& since)
+    {
+        const Poco::Timespan limit(seconds, 0);
+        const Poco::Timespan passed = since.elapsed();
+        return passed >= limit ? 0 : static_cast<int>((limit - passed).totalMilliseconds()) + 1;
+    };
+    const int idle = left(_server.options().idleTimeout, _lastInput);
+    // A connection that holds a thread without being in a room is no user's
+    // for long: it has line.joinTimeout to get there.
+    return _session->room() ? idle
+                            : std::min(idle, left(_server.options().joinTimeout, _connected));
 }
 
 bool LineSession::quiet()
 {
-    if (_lastInput.elapsed() < Poco::Timespan(_server.options().idleTimeout, 0).totalMicroseconds())
+    const auto seconds = [](int s) { return Poco::Timespan(s, 0).totalMicroseconds(); };
+    if (!_session->room() && _connected.elapsed() >= seconds(_server.options().joinTimeout))
+    {
+        reply("ERROR No room joined within " + std::to_string(_server.options().joinTimeout) +
+              " s, closing");
+        return false;
+    }
+    if (_lastInput.elapsed() < seconds(_server.options().idleTimeout))
         return true;
     reply("ERROR Idle timeout, closing");
     return false;

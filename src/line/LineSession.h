@@ -69,6 +69,7 @@ private:
     LineReader _reader;
     std::shared_ptr<StreamSession> _session;
     Poco::Timestamp _lastInput;
+    const Poco::Timestamp _connected; ///< the join timeout counts from here
     // What entries() renders with; changed under the connection's claim.
     std::string _name; ///< empty until USERNAME
     std::string _roomLabel;

@@ -28,6 +28,7 @@ class LineProtocolTest : public DaemonTest
     CPPUNIT_TEST(idleAndPerAddressLimits);
     CPPUNIT_TEST(twoHundredClientsOneOrder);
     CPPUNIT_TEST(listsAreCappedAndNonReadersClosed);
+    CPPUNIT_TEST(aClientNotInARoomHasJoinTimeout);
     CPPUNIT_TEST_SUITE_END();
 
     std::unique_ptr<LineClient> named(const std::string& name)
@@ -214,6 +215,29 @@ public:
         LineClient again(limited.host(), port); // the slots are free again
         again.say("ROOMS");
         CPPUNIT_ASSERT_EQUAL(std::string("ROOMLIST"), again.line());
+    }
+
+    void aClientNotInARoomHasJoinTimeout()
+    {
+        // Connections that only send USERNAME (or nothing) cannot hold the
+        // threads for line.idleTimeout: they have line.joinTimeout.
+        const int port = LineClient::freePort();
+        DaemonProcess d(std::map<std::string, std::string>{{"line.port", std::to_string(port)},
+                                                           {"line.joinTimeout", "1"}});
+        LineClient named(d.host(), port), silent(d.host(), port), joined(d.host(), port);
+        named.say("USERNAME lurker");
+        CPPUNIT_ASSERT_EQUAL(std::string("OK Welcome, lurker!"), named.line());
+        joined.say("USERNAME member");
+        joined.line();
+        joined.say("JOIN #kept");
+        CPPUNIT_ASSERT_EQUAL(0, static_cast<int>(joined.line().find("OK Joined")));
+        CPPUNIT_ASSERT_EQUAL(std::string("ERROR No room joined within 1 s, closing"),
+                             named.line(3));
+        CPPUNIT_ASSERT(named.closedByServer());
+        CPPUNIT_ASSERT_EQUAL(std::string("ERROR No room joined within 1 s, closing"),
+                             silent.line(3));
+        joined.say("still here");
+        CPPUNIT_ASSERT_EQUAL(std::string("ROOM #kept member still here"), joined.line());
     }
 
     void listsAreCappedAndNonReadersClosed()
