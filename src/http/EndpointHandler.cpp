@@ -105,7 +105,8 @@ void EndpointHandler::answerError(Poco::Net::HTTPServerRequest& request,
             response.set(headerName, headerValue);
         // A request whose body was not read leaves the connection unusable.
         if (status == HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE ||
-            status == HTTPResponse::HTTP_BAD_REQUEST)
+            status == HTTPResponse::HTTP_BAD_REQUEST ||
+            status == HTTPResponse::HTTP_REQUEST_TIMEOUT)
             response.setKeepAlive(false);
         bool page = request.getMethod() == "GET" &&
                     request.get("Accept", "").find("text/html") != std::string::npos;

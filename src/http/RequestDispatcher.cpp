@@ -42,7 +42,8 @@ RequestDispatcher::RequestDispatcher(const HttpContext& c, const HttpOptions& o,
     r.add("GET", "/msg/{id}/{n}",
           [&c, poll](const P& p) { return new LongPollHandler(c, p[0], p[1], poll); });
     r.add("POST", "/send/{id}",
-          [&c, origins](const P& p) { return new SendHandler(c, p[0], *origins); });
+          [&c, origins, body = o.requestTimeout](const P& p)
+          { return new SendHandler(c, p[0], *origins, body); });
     r.add("GET", "/events/{id}",
           [&c, pool, sse](const P& p) { return new EventStreamHandler(c, *pool, p[0], sse); });
     r.add("GET", "/ws/{id}",

@@ -2,6 +2,7 @@
 
 #include "http/HttpError.h"
 
+#include <Poco/Timestamp.h>
 #include <Poco/URI.h>
 
 #include <istream>
@@ -52,8 +53,10 @@ std::uint64_t RequestValues::queryNumber(const Poco::Net::HTTPServerRequest& req
     return value;
 }
 
-std::string RequestValues::readBody(Poco::Net::HTTPServerRequest& request, std::size_t limit)
+std::string RequestValues::readBody(Poco::Net::HTTPServerRequest& request, std::size_t limit,
+                                    const Poco::Timespan& deadline)
 {
+    const Poco::Timestamp started;
     const auto tooLarge = [&]
     {
         return HttpError(Poco::Net::HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE,
@@ -65,12 +68,18 @@ std::string RequestValues::readBody(Poco::Net::HTTPServerRequest& request, std::
     std::string body;
     std::istream& in = request.stream();
     char buffer[4096];
-    while (in)
+    // What arrived, as it arrives (peek waits for one read of the socket):
+    // a body dripped a byte at a time meets the deadline.
+    while (in.peek() != std::char_traits<char>::eof())
     {
-        in.read(buffer, sizeof buffer);
-        body.append(buffer, static_cast<std::size_t>(in.gcount()));
+        const std::streamsize got = in.readsome(buffer, sizeof buffer);
+        body.append(buffer, static_cast<std::size_t>(got));
         if (body.size() > limit)
             throw tooLarge();
+        if (started.elapsed() > deadline.totalMicroseconds())
+            throw HttpError(Poco::Net::HTTPResponse::HTTP_REQUEST_TIMEOUT,
+                            "request body too slow (all of it within " +
+                                std::to_string(deadline.totalSeconds()) + " s)");
     }
     // A body cut short (the client went away, or timed out) must never be
     // taken as a shorter message.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Timespan.h>
 
 #include <cstdint>
 #include <string>
@@ -26,9 +27,11 @@ public:
     /// A numeric query parameter, or fallback when absent. Throws
     /// Poco::InvalidArgumentException naming the parameter when it is not a number.
 
-    static std::string readBody(Poco::Net::HTTPServerRequest& request, std::size_t limit);
+    static std::string readBody(Poco::Net::HTTPServerRequest& request, std::size_t limit,
+                                const Poco::Timespan& deadline);
     /// The request body, refused with 413 (HttpError) before it is buffered
-    /// whole when it is longer than limit bytes.
+    /// whole when it is longer than limit bytes, and with 408 when it has not
+    /// all come within the deadline (however steadily it drips).
 };
 
 } // namespace hchat

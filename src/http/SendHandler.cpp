@@ -17,8 +17,9 @@ namespace hchat
 using Poco::Net::HTTPResponse;
 
 SendHandler::SendHandler(const HttpContext& context, std::string roomId,
-                         const OriginPolicy& origins)
-    : EndpointHandler(context), _roomId(std::move(roomId)), _origins(origins)
+                         const OriginPolicy& origins, int bodySeconds)
+    : EndpointHandler(context), _roomId(std::move(roomId)), _origins(origins),
+      _bodySeconds(bodySeconds)
 {
 }
 
@@ -31,7 +32,8 @@ void SendHandler::handle(Poco::Net::HTTPServerRequest& request,
     // Room for the largest text percent-encoded (3 bytes per byte) plus the
     // other form fields.
     const std::size_t maxText = _context.actions.maxMessageBytes();
-    std::string body = RequestValues::readBody(request, 3 * maxText + 1024);
+    std::string body =
+        RequestValues::readBody(request, 3 * maxText + 1024, Poco::Timespan(_bodySeconds, 0));
 
     std::string text, nick;
     bool haveText = false;

@@ -23,6 +23,7 @@ class SendHandler : public EndpointHandler
 ///   400 empty text (or only white space), invalid UTF-8, a bad nick
 ///   403 sent by a page of another site (OriginPolicy)
 ///   404 no such room
+///   408 the body did not all come within http.requestTimeout
 ///   413 text over chat.maxMessageBytes, or a body too large to hold it
 ///   429 over limits.messagesPerSecond/limits.burst; Retry-After says when to retry
 ///   503 the message could not be stored, or the daemon is shutting down:
@@ -32,7 +33,9 @@ class SendHandler : public EndpointHandler
 /// number; nothing else is ever appended.
 {
 public:
-    SendHandler(const HttpContext& context, std::string roomId, const OriginPolicy& origins);
+    SendHandler(const HttpContext& context, std::string roomId, const OriginPolicy& origins,
+                int bodySeconds);
+    /// bodySeconds: http.requestTimeout, for the whole body.
 
 protected:
     void handle(Poco::Net::HTTPServerRequest& request,
@@ -41,6 +44,7 @@ protected:
 private:
     std::string _roomId;
     const OriginPolicy& _origins;
+    const int _bodySeconds;
 };
 
 } // namespace hchat

@@ -28,6 +28,7 @@ class BadInputTest : public DaemonTest
     CPPUNIT_TEST(oversizedHeadersAndUris);
     CPPUNIT_TEST(silentClientIsDroppedWithoutBlockingOthers);
     CPPUNIT_TEST(garbageRequestsDoNotCrash);
+    CPPUNIT_TEST(drippedBodyMeetsItsDeadline);
     CPPUNIT_TEST_SUITE_END();
 
     std::string _room;
@@ -248,6 +249,41 @@ public:
         std::string hugeUri =
             c.raw("GET /msg/" + std::string(30000, 'a') + "/0 HTTP/1.1\r\nHost: x\r\n\r\n", 2);
         CPPUNIT_ASSERT(hugeUri.find("HTTP/1.1 4") == 0);
+        assertRoomIntact(1);
+    }
+
+    void drippedBodyMeetsItsDeadline()
+    {
+        // One byte every 0.4 s never trips the 1 s read timeout, but the
+        // whole body must come within http.requestTimeout.
+        Poco::Net::StreamSocket drip(
+            Poco::Net::SocketAddress(_daemon->host(), static_cast<Poco::UInt16>(_daemon->port())));
+        const std::string head = "POST /send/" + _room +
+                                 " HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                                 "Content-Length: 40\r\n\r\n";
+        drip.sendBytes(head.data(), static_cast<int>(head.size()));
+        const auto start = std::chrono::steady_clock::now();
+        std::string answer;
+        drip.setReceiveTimeout(Poco::Timespan(0, 400000));
+        for (int i = 0; i < 40 && answer.empty(); ++i)
+        {
+            try
+            {
+                drip.sendBytes("x", 1);
+                char buffer[512];
+                const int n = drip.receiveBytes(buffer, sizeof buffer);
+                answer.assign(buffer, static_cast<std::size_t>(std::max(n, 0)));
+            }
+            catch (const Poco::TimeoutException&)
+            {
+            }
+            catch (const Poco::Exception&)
+            {
+                break;
+            }
+        }
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(answer, 0, static_cast<int>(answer.find("HTTP/1.1 408")));
+        CPPUNIT_ASSERT(std::chrono::steady_clock::now() - start < std::chrono::seconds(4));
         assertRoomIntact(1);
     }
 
