@@ -4,6 +4,7 @@
 #   make check    install what tests need, build, run every test (also under ASan/UBSan)
 #   make asan     the CppUnit suites alone against an AddressSanitizer/UBSan build
 #   make bench    build the load generator, run the benchmarks (tools/bench/run.sh)
+#   make fuzz     run each libFuzzer target FUZZ_SECONDS (default 300) on a copy of its corpus
 #   make deps     install missing Debian packages (as root), else print the apt-get line
 
 CXX      ?= g++
@@ -28,14 +29,22 @@ HTML      = $(sort $(wildcard html/*))
 
 # Packages: to build, to test (browser tests need chromium and node/npm).
 BUILD_PACKAGES = g++ make libpoco-dev libcppunit-dev
-TEST_PACKAGES  = chromium nodejs npm
+TEST_PACKAGES  = chromium nodejs npm clang libclang-rt-14-dev
 BENCH_PACKAGES = nginx-light libnginx-mod-nchan
 
 LOADGEN_SRC = $(sort $(wildcard tools/loadgen/*.cpp))
 LOADGEN     = $(BUILD)/tools/hchat-load
 FILL        = $(BUILD)/tools/hchatd-fill
 
-.PHONY: all run check asan asan-build bench bench-deps deps test-deps clean format
+# libFuzzer targets (clang, with ASan and UBSan): one per parser of client bytes.
+FUZZ_TARGETS = $(patsubst tests/fuzz/%.cpp,build-fuzz/%,$(wildcard tests/fuzz/*Fuzz.cpp))
+FUZZ_SRC     = src/util/Utf8.cpp src/util/TextRule.cpp src/line/LineReader.cpp \
+               src/line/LineCommand.cpp src/http/WebSocketCodec.cpp src/http/NextPoll.cpp \
+               src/http/RequestValues.cpp src/http/Router.cpp src/http/HttpError.cpp
+FUZZ_FLAGS   = -std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc
+FUZZ_SECONDS ?= 300
+
+.PHONY: all run check asan asan-build bench bench-deps deps test-deps clean format fuzz fuzz-build
 
 all: $(HCHATD)
 
@@ -89,8 +98,19 @@ run: deps
 	./$(HCHATD) -c hchatd.conf
 
 check: test-deps
-	@$(MAKE) --no-print-directory -j$(JOBS) all $(TESTBIN) asan-build
+	@$(MAKE) --no-print-directory -j$(JOBS) all $(TESTBIN) asan-build fuzz-build
 	@tests/run-all.sh ./$(HCHATD) $(TESTBIN) --with-asan
+
+build-fuzz/%: tests/fuzz/%.cpp $(FUZZ_SRC) $(wildcard src/*/*.h)
+	@mkdir -p build-fuzz
+	clang++ $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRC) -lPocoJSON -lPocoNet -lPocoFoundation
+
+fuzz-build: $(FUZZ_TARGETS)
+
+# Each target on a copy of its seed corpus (the repository's stays as it is).
+fuzz: test-deps
+	@$(MAKE) --no-print-directory -j$(JOBS) fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 asan: test-deps
 	@$(MAKE) --no-print-directory -j$(JOBS) asan-build
@@ -118,6 +138,6 @@ format:
 	clang-format -i $$(find src tests tools -name '*.cpp' -o -name '*.h')
 
 clean:
-	rm -rf build build-asan $(HCHATD)
+	rm -rf build build-asan build-fuzz $(HCHATD)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

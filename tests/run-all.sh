@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite and ends with one line "N passed, N failed" for all.
 #   tests/run-all.sh HCHATD_BINARY TEST_BINARY [--no-e2e | --with-asan]
-# --with-asan also runs the CppUnit suites of the build-asan/ binaries.
+# --with-asan also runs the CppUnit suites of the build-asan/ binaries and
+# each libFuzzer target of build-fuzz/ for a short bounded time.
 set -u
 cd "$(dirname "$0")/.."
 binary=$(realpath "$1") tests=$(realpath "$2") e2e=${3:-}
@@ -25,6 +26,12 @@ if [ "$e2e" = "--with-asan" ]; then
     echo "== CppUnit again, against the AddressSanitizer + UBSan build"
     HCHATD_BIN=$(realpath build-asan/hchatd) ASAN_OPTIONS=detect_leaks=1 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 build-asan/hchatd-tests 2>&1 | tee "$out"
+    count "$out"
+fi
+
+if [ "$e2e" = "--with-asan" ]; then
+    echo "== libFuzzer targets, ${FUZZ_CHECK_SECONDS:-20} s each (make fuzz runs them longer)"
+    tests/fuzz/run.sh "${FUZZ_CHECK_SECONDS:-20}" build-fuzz/*Fuzz 2>&1 | tee "$out"
     count "$out"
 fi
 
