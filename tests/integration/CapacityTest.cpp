@@ -1,9 +1,11 @@
 #include "support/DaemonProcess.h"
 #include "support/Eventually.h"
+#include "support/LineClient.h"
 #include "support/TestClient.h"
 #include "support/WsClient.h"
 
 #include <Poco/DirectoryIterator.h>
+#include <Poco/File.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
@@ -11,16 +13,19 @@
 
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
 #include <sstream>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
@@ -37,6 +42,7 @@ class CapacityTest : public CppUnit::TestFixture
     CPPUNIT_TEST(streamsCountTowardConnectionLimits);
     CPPUNIT_TEST(idleKeepAliveCostsOneDescriptor);
     CPPUNIT_TEST(longPollThreadsRunUnderBatchScheduling);
+    CPPUNIT_TEST(atALowDescriptorLimitClientsGet503NotSilence);
     CPPUNIT_TEST_SUITE_END();
 
     static constexpr int pollers = 1000;
@@ -190,6 +196,76 @@ public:
                   << " more descriptors" << std::endl;
         CPPUNIT_ASSERT(held >= 100);
         CPPUNIT_ASSERT(held < 120);
+    }
+
+    void atALowDescriptorLimitClientsGet503NotSilence()
+    {
+        // A daemon whose hard descriptor limit is 200 (set in the child
+        // only): it fits its thread limits under it, so past them clients
+        // get 503 at once instead of hanging in the backlog.
+        const std::string dir = DaemonProcess::tempDir();
+        const int port = LineClient::freePort();
+        std::ofstream(dir + "/h.conf") << "http.address = 127.0.0.1\nstore.kind = memory\n"
+                                       << "limits.connectionsPerAddress = 0\n";
+        const std::string binary = DaemonProcess::binary(), conf = dir + "/h.conf",
+                          portText = std::to_string(port), log = dir + "/log";
+        const pid_t child = ::fork();
+        if (child == 0)
+        {
+            rlimit limit{200, 200};
+            ::setrlimit(RLIMIT_NOFILE, &limit);
+            const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            ::dup2(out, 1);
+            ::dup2(out, 2);
+            ::execl(binary.c_str(), binary.c_str(), "-c", conf.c_str(), "-p", portText.c_str(),
+                    static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        TestClient c("127.0.0.1", port);
+        CPPUNIT_ASSERT(eventually(
+            [&]
+            {
+                try
+                {
+                    return c.get("/healthz").status == 200;
+                }
+                catch (const Poco::Exception&)
+                {
+                    return false;
+                }
+            }));
+        std::vector<std::unique_ptr<Poco::Net::StreamSocket>> held;
+        int refused = 0, silent = 0;
+        for (int i = 0; i < 300; ++i)
+            held.push_back(std::make_unique<Poco::Net::StreamSocket>(
+                Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port))));
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        for (auto& s : held)
+        {
+            char buffer[64] = {};
+            s->setReceiveTimeout(Poco::Timespan(0, 10000)); // answers came within the second
+            try
+            {
+                const int n = s->receiveBytes(buffer, sizeof buffer - 1);
+                refused += std::string(buffer, static_cast<std::size_t>(std::max(n, 0)))
+                               .find("503 Service Unavailable") != std::string::npos;
+            }
+            catch (const Poco::TimeoutException&)
+            {
+                ++silent; // held by a thread, waiting for its request
+            }
+        }
+        ::kill(child, SIGTERM);
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        std::ifstream in(log);
+        const std::string logged((std::istreambuf_iterator<char>(in)), {});
+        Poco::File(dir).remove(true);
+        CPPUNIT_ASSERT_MESSAGE(logged, logged.find("descriptor limit") != std::string::npos);
+        CPPUNIT_ASSERT(logged.find("Too many open files") == std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(300, refused + silent);
+        CPPUNIT_ASSERT(refused >= 150);
+        CPPUNIT_ASSERT(silent + 200 <= 300 + 64); // what is held fits the limit
     }
 
     void longPollThreadsRunUnderBatchScheduling()
