@@ -252,7 +252,8 @@ int HChatApplication::main(const std::vector<std::string>&)
     _sweeper = std::make_unique<PresenceSweeper>(*_people, *_announcer, *_rooms);
     _actions = std::make_unique<ChatActions>(*_rooms, *_people, *_announcer, *_limiter, _metrics,
                                              static_cast<std::size_t>(_settings.maxMessageBytes));
-    _context.reset(new HttpContext{*_actions, *_rooms, *_people, *_announcer, _metrics, *_pages});
+    _context.reset(
+        new HttpContext{*_actions, *_rooms, *_people, *_announcer, _metrics, *_pages, _cookies});
 
     try
     {

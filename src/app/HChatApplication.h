@@ -3,6 +3,7 @@
 #include "app/CommandLine.h"
 #include "app/PidFile.h"
 #include "app/Settings.h"
+#include "http/CookieSigner.h"
 #include "http/HttpOptions.h"
 #include "line/LineOptions.h"
 #include "util/Metrics.h"
@@ -54,6 +55,7 @@ private:
     CommandLine _commandLine;
     Settings _settings;
     Metrics _metrics;
+    CookieSigner _cookies; ///< signs the cookies the web pages get
     std::unique_ptr<PidFile> _pidFile;
     std::unique_ptr<Store> _store;
     std::unique_ptr<RoomRegistry> _rooms;

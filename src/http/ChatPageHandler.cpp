@@ -1,9 +1,9 @@
 #include "http/ChatPageHandler.h"
 
 #include "chat/ChatActions.h"
-#include "chat/IdGenerator.h"
 #include "chat/Nickname.h"
 #include "chat/Room.h"
+#include "http/CookieSigner.h"
 #include "http/PageRenderer.h"
 
 #include <Poco/Net/HTTPCookie.h>
@@ -31,14 +31,14 @@ void ChatPageHandler::handle(Poco::Net::HTTPServerRequest& request,
         cookie.setSameSite(Poco::Net::HTTPCookie::SAME_SITE_LAX);
         response.addCookie(cookie);
     };
-    setCookie("hchat_client", IdGenerator::next());
+    setCookie("hchat_client", _context.cookies.issue());
     // The person outlives the page: a reload keeps its name and presence.
     Poco::Net::NameValueCollection cookies;
     request.getCookies(cookies);
     std::string person = cookies.get("hchat_person", "");
-    if (!IdGenerator::isValid(person))
+    if (!_context.cookies.verify(person))
     {
-        person = IdGenerator::next();
+        person = _context.cookies.issue();
         setCookie("hchat_person", person);
     }
 

@@ -3,6 +3,7 @@
 #include "chat/IdGenerator.h"
 #include "chat/Room.h"
 #include "chat/RoomRegistry.h"
+#include "http/CookieSigner.h"
 #include "http/HttpError.h"
 #include "http/PageRenderer.h"
 #include "http/RequestValues.h"
@@ -154,26 +155,26 @@ std::shared_ptr<Room> EndpointHandler::findRoom(const std::string& id) const
     return room;
 }
 
-std::string EndpointHandler::personKey(const Poco::Net::HTTPServerRequest& request)
+std::string EndpointHandler::personKey(const Poco::Net::HTTPServerRequest& request) const
 {
     Poco::Net::NameValueCollection cookies;
     request.getCookies(cookies);
     for (const char* name : {"hchat_person", "hchat_client"})
     {
         std::string id = cookies.get(name, "");
-        if (IdGenerator::isValid(id))
+        if (_context.cookies.verify(id))
             return id;
     }
     return "addr:" + request.clientAddress().host().toString();
 }
 
-std::string EndpointHandler::streamKey(const Poco::Net::HTTPServerRequest& request)
+std::string EndpointHandler::streamKey(const Poco::Net::HTTPServerRequest& request) const
 {
     std::string key = personKey(request);
     return key.compare(0, 5, "addr:") == 0 ? IdGenerator::next() : key;
 }
 
-ChatActions::Actor EndpointHandler::actor(const Poco::Net::HTTPServerRequest& request)
+ChatActions::Actor EndpointHandler::actor(const Poco::Net::HTTPServerRequest& request) const
 {
     const std::string key = personKey(request);
     return ChatActions::Actor{key, key, request.clientAddress().toString(),
@@ -181,7 +182,8 @@ ChatActions::Actor EndpointHandler::actor(const Poco::Net::HTTPServerRequest& re
 }
 
 ChatActions::Actor EndpointHandler::actor(const Poco::Net::HTTPServerRequest& request,
-                                          const std::string& key, ChatActions::Transport transport)
+                                          const std::string& key,
+                                          ChatActions::Transport transport) const
 {
     return ChatActions::Actor{key, personKey(request), request.clientAddress().toString(),
                               transport};

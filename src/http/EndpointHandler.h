@@ -48,19 +48,20 @@ protected:
     std::shared_ptr<Room> findRoom(const std::string& id) const;
     /// The room; HttpError 404 when the id is malformed or unknown.
 
-    static std::string personKey(const Poco::Net::HTTPServerRequest& request);
+    std::string personKey(const Poco::Net::HTTPServerRequest& request) const;
     /// Who a request counts as for limits and presence: the browser's
-    /// hchat_person cookie, else its hchat_client cookie, else the peer
-    /// address for clients without a cookie (curl).
+    /// hchat_person cookie, else its hchat_client cookie, each only as this
+    /// daemon signed it (CookieSigner), else the peer address (curl, and
+    /// cookies a client made up).
 
-    static std::string streamKey(const Poco::Net::HTTPServerRequest& request);
+    std::string streamKey(const Poco::Net::HTTPServerRequest& request) const;
     /// Who a live connection (SSE, WebSocket) is: the cookie as above, else a
     /// fresh id, so each cookie-less bot is a person of its own.
 
-    static ChatActions::Actor actor(const Poco::Net::HTTPServerRequest& request);
+    ChatActions::Actor actor(const Poco::Net::HTTPServerRequest& request) const;
     /// The person of personKey() acting by this request.
-    static ChatActions::Actor actor(const Poco::Net::HTTPServerRequest& request,
-                                    const std::string& key, ChatActions::Transport transport);
+    ChatActions::Actor actor(const Poco::Net::HTTPServerRequest& request, const std::string& key,
+                             ChatActions::Transport transport) const;
     /// The person `key` acting by this request; its rate limit is personKey()'s.
 
     std::string wantedNick(const Poco::Net::HTTPServerRequest& request);

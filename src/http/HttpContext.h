@@ -5,6 +5,7 @@ namespace hchat
 
 class Announcer;
 class ChatActions;
+class CookieSigner;
 class PageRenderer;
 class People;
 class RoomRegistry;
@@ -21,6 +22,7 @@ struct HttpContext
     Announcer& announcer;
     Metrics& metrics;
     const PageRenderer& pages;
+    const CookieSigner& cookies;
 };
 
 } // namespace hchat

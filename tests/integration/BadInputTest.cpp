@@ -7,6 +7,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 namespace hchat::test
@@ -29,6 +30,7 @@ class BadInputTest : public DaemonTest
     CPPUNIT_TEST(silentClientIsDroppedWithoutBlockingOthers);
     CPPUNIT_TEST(garbageRequestsDoNotCrash);
     CPPUNIT_TEST(drippedBodyMeetsItsDeadline);
+    CPPUNIT_TEST(madeUpCookiesBuyNoRateLimit);
     CPPUNIT_TEST_SUITE_END();
 
     std::string _room;
@@ -250,6 +252,27 @@ public:
             c.raw("GET /msg/" + std::string(30000, 'a') + "/0 HTTP/1.1\r\nHost: x\r\n\r\n", 2);
         CPPUNIT_ASSERT(hugeUri.find("HTTP/1.1 4") == 0);
         assertRoomIntact(1);
+    }
+
+    void madeUpCookiesBuyNoRateLimit()
+    {
+        // A fresh made-up person per request: all count as this address
+        // (burst 5, one spent by setUp's send), so most are refused.
+        TestClient c = client();
+        int stored = 0;
+        for (int i = 0; i < 20; ++i)
+        {
+            char id[33];
+            std::snprintf(id, sizeof id, "%032x", i + 1);
+            const std::string cookie = std::string("hchat_person=") + id + "; hchat_client=" + id;
+            stored +=
+                c.post("/send/" + _room, "burst", "text/plain", {{"Cookie", cookie}}).status == 200;
+        }
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(stored), stored <= 5);
+        // The cookie the page gives is a person of its own, with its own budget.
+        CPPUNIT_ASSERT_EQUAL(
+            200, c.post("/send/" + _room, "mine", "text/plain", {{"Cookie", personCookie(_room)}})
+                     .status);
     }
 
     void drippedBodyMeetsItsDeadline()

@@ -96,7 +96,7 @@ public:
     void reloadIsNoLeaveAndJoin()
     {
         std::string id = http().createRoom("reloads", false);
-        const std::string cookie = "hchat_person=" + std::string(32, 'a');
+        const std::string cookie = personCookie(id);
         auto watcher = ws("/ws/" + id + "?nick=watcher");
         for (int i = 0; i < 3; ++i) // three page loads in quick succession
         {

@@ -1,6 +1,7 @@
 #include "support/DaemonTest.h"
 
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPCookie.h>
 
 namespace hchat::test
 {
@@ -35,6 +36,16 @@ std::unique_ptr<WsClient> DaemonTest::ws(const std::string& path, const std::str
 std::unique_ptr<LineClient> DaemonTest::tcp() const
 {
     return std::make_unique<LineClient>(_daemon->host(), _linePort);
+}
+
+std::string DaemonTest::personCookie(const std::string& room) const
+{
+    std::vector<Poco::Net::HTTPCookie> cookies;
+    http().get("/chat/" + room).response.getCookies(cookies);
+    for (const auto& cookie : cookies)
+        if (cookie.getName() == "hchat_person")
+            return "hchat_person=" + cookie.getValue();
+    throw Poco::NotFoundException("no hchat_person cookie on the chat page");
 }
 
 Poco::JSON::Object::Ptr DaemonTest::object(const std::string& text)

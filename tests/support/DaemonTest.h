@@ -37,6 +37,9 @@ protected:
     std::unique_ptr<WsClient> ws(const std::string& path, const std::string& cookie = "") const;
     std::unique_ptr<LineClient> tcp() const;
 
+    std::string personCookie(const std::string& room) const;
+    /// "hchat_person=…" as the daemon signs it for a new visitor of the room's page.
+
     static Poco::JSON::Object::Ptr object(const std::string& text);
     /// A JSON object; throws when the text is not one.
 
