@@ -37,7 +37,8 @@ LineServer::LineServer(const LineOptions& options, ChatActions& actions, RoomReg
     Poco::Net::TCPServerParams::Ptr params = new Poco::Net::TCPServerParams;
     params->setMaxThreads(options.maxConnections);
     params->setMaxQueued(options.maxConnections);
-    params->setThreadIdleTime(Poco::Timespan(1, 0)); // as HttpServer: a stop waits this long at most
+    params->setThreadIdleTime(
+        Poco::Timespan(1, 0)); // as HttpServer: a stop waits this long at most
     _server = std::make_unique<Poco::Net::TCPServer>(new LineSessionFactory(*this), _threads,
                                                      _socket, params);
     _server->setConnectionFilter(_gate);
