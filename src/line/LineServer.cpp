@@ -37,8 +37,8 @@ LineServer::LineServer(const LineOptions& options, ChatActions& actions, RoomReg
     Poco::Net::TCPServerParams::Ptr params = new Poco::Net::TCPServerParams;
     params->setMaxThreads(options.maxConnections);
     params->setMaxQueued(options.maxConnections);
-    params->setThreadIdleTime(
-        Poco::Timespan(1, 0)); // as HttpServer: a stop waits this long at most
+    // As HttpServer: an idle thread may miss the stop's wake-up for this long.
+    params->setThreadIdleTime(Poco::Timespan(1, 0));
     _server = std::make_unique<Poco::Net::TCPServer>(new LineSessionFactory(*this), _threads,
                                                      _socket, params);
     _server->setConnectionFilter(_gate);
