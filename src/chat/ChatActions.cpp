@@ -269,7 +269,7 @@ ChatActions::Outcome ChatActions::createRoom(const Actor& actor, const std::stri
         return refuse(actor, Result::BadRoom, "the subject is too long (at most 200 bytes)",
                       "Invalid subject");
     for (unsigned char c : subject)
-        if (c < 0x20 || c == 0x7F)
+        if (TextRule::isControl(c))
             return refuse(actor, Result::BadRoom, "the subject may not contain control characters",
                           "Invalid subject");
     Outcome outcome = spendRoomToken(actor);

@@ -1,5 +1,7 @@
 #include "http/NextPoll.h"
 
+#include "util/TextRule.h"
+
 #include <cstring>
 #include <strings.h>
 
@@ -94,7 +96,7 @@ std::size_t NextPoll::parse(const char* data, std::size_t size)
         while (valueEnd > value && isBlank(valueEnd[-1]))
             --valueEnd;
         for (const char* q = value; q < valueEnd; ++q)
-            if ((static_cast<unsigned char>(*q) < 0x20 && *q != '\t') || *q == 0x7F)
+            if (TextRule::isControl(static_cast<unsigned char>(*q)) && *q != '\t')
                 return 0; // RequestCheck refuses it
         if (named(p, nameLength, "Host"))
         {

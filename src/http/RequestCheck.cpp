@@ -1,5 +1,7 @@
 #include "http/RequestCheck.h"
 
+#include "util/TextRule.h"
+
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
 
@@ -15,7 +17,7 @@ using Status = Poco::Net::HTTPResponse::HTTPStatus;
 bool hasControl(const std::string& text)
 {
     for (unsigned char c : text)
-        if ((c < 0x20 && c != '\t') || c == 0x7F)
+        if (TextRule::isControl(c) && c != '\t')
             return true;
     return false;
 }

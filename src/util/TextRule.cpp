@@ -7,14 +7,6 @@
 namespace hchat
 {
 
-namespace
-{
-bool isControl(unsigned char c)
-{
-    return c < 0x20 || c == 0x7F;
-}
-} // namespace
-
 TextRule::Verdict TextRule::apply(std::string& text)
 {
     if (!Utf8::isValid(text))

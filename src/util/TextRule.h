@@ -23,6 +23,9 @@ public:
     /// Checks the text and turns its line ends into LF; the text is only
     /// changed when the verdict is Fine.
 
+    static bool isControl(unsigned char c) { return c < 0x20 || c == 0x7F; }
+    /// A C0 control byte or DEL (C1 is two bytes in UTF-8: apply() checks it).
+
     static std::string printable(const std::string& text);
     /// The text with every control character but tab written as \xNN
     /// bytes (for log lines and terminals).
