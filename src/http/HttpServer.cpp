@@ -1,7 +1,7 @@
 #include "http/HttpServer.h"
 
+#include "http/HttpConnectionFactory.h"
 #include "http/HttpContext.h"
-#include "http/TrackedConnectionFactory.h"
 #include "util/Metrics.h"
 
 #include <Poco/Net/HTTPServerParams.h>
@@ -31,7 +31,8 @@ HttpServer::HttpServer(const HttpOptions& options, const HttpContext& context)
           },
           "hchatd.http")),
       _streams(std::make_unique<StreamPool>(options.maxThreads, threadStackBytes, _gate)),
-      _dispatcher(new RequestDispatcher(context, options, *_streams))
+      _dispatcher(new RequestDispatcher(context, options, *_streams)),
+      _heads(options.requestTimeout)
 {
     // SO_REUSEADDR to restart at once after a stop, but not SO_REUSEPORT,
     // which would let a second daemon share the port instead of failing.
@@ -55,13 +56,14 @@ HttpServer::HttpServer(const HttpOptions& options, const HttpContext& context)
     params->setSoftwareVersion("hchatd");
 
     _server = std::make_unique<Poco::Net::TCPServer>(
-        new TrackedConnectionFactory(params, _dispatcher, _gate, context.metrics), _threads,
+        new HttpConnectionFactory(params, _dispatcher, _gate, _heads, context.metrics), _threads,
         _socket, params);
     _server->setConnectionFilter(_gate);
 }
 
 void HttpServer::start()
 {
+    _heads.start();
     _server->start();
 }
 
@@ -70,6 +72,7 @@ void HttpServer::stop()
     _server->stop();
     _dispatcher->stopConnections();
     _threads.joinAll();
+    _heads.stop();
     _streams->joinAll();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "http/HeadWatch.h"
 #include "http/HttpOptions.h"
 #include "http/RequestDispatcher.h"
 #include "http/StreamPool.h"
@@ -47,6 +48,7 @@ private:
     Poco::AutoPtr<ConnectionGate> _gate;
     std::unique_ptr<StreamPool> _streams;
     Poco::SharedPtr<RequestDispatcher> _dispatcher;
+    HeadWatch _heads;
     std::unique_ptr<Poco::Net::TCPServer> _server;
 };
 

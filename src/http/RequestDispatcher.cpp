@@ -72,7 +72,7 @@ RequestDispatcher::createRequestHandler(const Poco::Net::HTTPServerRequest& requ
 void RequestDispatcher::stopConnections()
 {
     _stopped = true;
-    serverStopped(this, false);
+    stopping(this, false);
 }
 
 } // namespace hchat

@@ -5,6 +5,7 @@
 #include "http/OriginPolicy.h"
 #include "http/Router.h"
 
+#include <Poco/BasicEvent.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 
 #include <atomic>
@@ -30,6 +31,10 @@ public:
 
     void stopConnections();
     /// Tells every open connection to finish its current request and close.
+
+    Poco::BasicEvent<const bool> stopping;
+    /// What stopConnections() tells connections (HttpConnection), with
+    /// false: finish the current request first.
 
     bool stopped() const { return _stopped.load(); }
     /// After stopConnections(): a connection made now closes at once (it

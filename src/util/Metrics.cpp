@@ -35,6 +35,9 @@ std::string Metrics::render(std::size_t rooms) const
            httpClientErrors);
     metric(out, "hchatd_http_server_errors_total", "counter", "Requests answered 5xx.",
            httpServerErrors);
+    metric(out, "hchatd_http_head_timeouts_total", "counter",
+           "Requests answered 408 because their head took longer than http.requestTimeout.",
+           httpHeadTimeouts);
     metric(out, "hchatd_longpoll_waiting", "gauge", "Long polls waiting for a message.",
            longPollWaiting);
     metric(out, "hchatd_longpoll_timeouts_total", "counter", "Long polls answered 204.",

@@ -20,6 +20,7 @@ struct Metrics
     std::atomic<std::uint64_t> httpRequests{0};
     std::atomic<std::uint64_t> httpClientErrors{0}; ///< 4xx answers
     std::atomic<std::uint64_t> httpServerErrors{0}; ///< 5xx answers
+    std::atomic<std::uint64_t> httpHeadTimeouts{0}; ///< heads not all in within requestTimeout
     std::atomic<std::int64_t> longPollWaiting{0};   ///< gauge: long polls waiting right now
     std::atomic<std::uint64_t> longPollTimeouts{0}; ///< long polls answered 204
     std::atomic<std::int64_t> sseStreams{0};        ///< gauge: open /events streams

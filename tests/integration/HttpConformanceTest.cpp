@@ -14,7 +14,7 @@ class HttpConformanceTest : public DaemonTest
 {
     CPPUNIT_TEST_SUITE(HttpConformanceTest);
     CPPUNIT_TEST(smugglingShapesAreRefusedAndClosed);
-    CPPUNIT_TEST(unreadableLengthsCloseWithoutServing);
+    CPPUNIT_TEST(unreadableLengthsAreRefusedAndClosed);
     CPPUNIT_TEST(versionsHostAndControlCharacters);
     CPPUNIT_TEST(headAnswersLikeGetWithoutABody);
     CPPUNIT_TEST_SUITE_END();
@@ -90,16 +90,20 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), next());
     }
 
-    void unreadableLengthsCloseWithoutServing()
+    void unreadableLengthsAreRefusedAndClosed()
     {
-        // POCO cannot build a request from these: the connection closes
-        // unanswered, nothing is appended, and the daemon goes on.
+        // POCO cannot build a request from these: 400 and close, nothing
+        // appended, nothing after them served.
         for (const char* length : {"5, 5", "99999999999999999999"})
         {
             const std::string reply =
                 post(std::string("Content-Length: ") + length + "\r\n",
                      "hello" + std::string("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
-            CPPUNIT_ASSERT_EQUAL_MESSAGE(length, 0, answers(reply));
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(length, std::string("HTTP/1.1 400"), status(reply));
+            CPPUNIT_ASSERT_MESSAGE(reply, reply.find("Connection: Close") != std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(reply,
+                                   reply.find("unreadable request head") != std::string::npos);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(length, 1, answers(reply));
         }
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), next());
         CPPUNIT_ASSERT(_daemon->log().find("unhandled exception") == std::string::npos);

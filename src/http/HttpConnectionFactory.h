@@ -10,15 +10,16 @@
 namespace hchat
 {
 
+class HeadWatch;
 struct Metrics;
 
-class TrackedConnectionFactory : public Poco::Net::TCPServerConnectionFactory
-/// Makes a TrackedConnection for each accepted socket. Thread-safe (immutable).
+class HttpConnectionFactory : public Poco::Net::TCPServerConnectionFactory
+/// Makes an HttpConnection for each accepted socket. Thread-safe (immutable).
 {
 public:
-    TrackedConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
-                             Poco::SharedPtr<RequestDispatcher> dispatcher,
-                             Poco::AutoPtr<ConnectionGate> gate, Metrics& metrics);
+    HttpConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
+                          Poco::SharedPtr<RequestDispatcher> dispatcher,
+                          Poco::AutoPtr<ConnectionGate> gate, HeadWatch& heads, Metrics& metrics);
 
     Poco::Net::TCPServerConnection*
     createConnection(const Poco::Net::StreamSocket& socket) override;
@@ -27,6 +28,7 @@ private:
     Poco::Net::HTTPServerParams::Ptr _params;
     Poco::SharedPtr<RequestDispatcher> _dispatcher;
     Poco::AutoPtr<ConnectionGate> _gate;
+    HeadWatch& _heads;
     Metrics& _metrics;
 };
 

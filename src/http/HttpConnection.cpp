@@ -1,0 +1,181 @@
+#include "http/HttpConnection.h"
+
+#include "util/Metrics.h"
+
+#include <Poco/Delegate.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponseImpl.h>
+#include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Timestamp.h>
+
+#include <memory>
+
+namespace hchat
+{
+
+using Poco::Net::HTTPResponse;
+
+namespace
+{
+Poco::Logger& logger()
+{
+    return Poco::Logger::get("hchatd.http");
+}
+} // namespace
+
+HttpConnection::HttpConnection(const Poco::Net::StreamSocket& socket, Parts parts)
+    : TCPServerConnection(socket), _parts(std::move(parts)), _clock(socket)
+{
+    _parts.metrics.httpConnections.fetch_add(1, std::memory_order_relaxed);
+    _parts.dispatcher->stopping += Poco::delegate(this, &HttpConnection::onServerStopped);
+    _parts.heads.add(_clock);
+    try
+    {
+        this->socket().setNoDelay(true);
+        // The server tells the connections it knows of when it stops; one
+        // made since (its socket was queued) would serve keep-alive on and
+        // hold up the stop. This one has subscribed by now, so it misses
+        // the stop only if the flag is set already.
+        if (_parts.dispatcher->stopped())
+            onServerStopped(true);
+    }
+    catch (const Poco::Exception&)
+    {
+        // The peer is gone already; run() will find out.
+    }
+}
+
+HttpConnection::~HttpConnection()
+{
+    _parts.heads.remove(_clock);
+    _parts.dispatcher->stopping -= Poco::delegate(this, &HttpConnection::onServerStopped);
+    _parts.metrics.httpConnections.fetch_sub(1, std::memory_order_relaxed);
+    _parts.gate->dropHolder(socket());
+}
+
+void HttpConnection::run()
+{
+    Poco::Net::HTTPServerSession session(socket(), _parts.params);
+    while (!_stopped && session.hasMoreRequests())
+    {
+        std::lock_guard<std::mutex> lock(_serving);
+        if (_stopped || !serveOne(session))
+            break;
+    }
+}
+
+bool HttpConnection::serveOne(Poco::Net::HTTPServerSession& session)
+{
+    Poco::Net::HTTPServerResponseImpl response(session);
+    std::unique_ptr<Poco::Net::HTTPServerRequestImpl> request;
+    std::string unreadable;
+    _clock.start();
+    try
+    {
+        request =
+            std::make_unique<Poco::Net::HTTPServerRequestImpl>(response, session, _parts.params);
+    }
+    catch (const Poco::Net::NoMessageException&)
+    {
+        // The client closed between requests (or the watch ended the read).
+    }
+    catch (const Poco::Net::MessageException& e)
+    {
+        unreadable = e.message();
+    }
+    catch (const Poco::SyntaxException& e)
+    {
+        unreadable = e.message();
+    }
+    catch (const Poco::Exception& e)
+    {
+        // The connection failed or a single read timed out.
+        logger().debug("connection from %s: %s", socket().peerAddress().toString(),
+                       e.displayText());
+    }
+    _clock.stop();
+    if (_clock.expired())
+    {
+        _parts.metrics.httpHeadTimeouts.fetch_add(1, std::memory_order_relaxed);
+        refuse(session, HTTPResponse::HTTP_REQUEST_TIMEOUT,
+               "the request head took longer than " +
+                   std::to_string(_parts.params->getTimeout().totalSeconds()) + " s");
+        return false;
+    }
+    if (!unreadable.empty())
+    {
+        refuse(session, HTTPResponse::HTTP_BAD_REQUEST, "unreadable request head: " + unreadable);
+        return false;
+    }
+    if (!request)
+        return false;
+
+    response.setDate(Poco::Timestamp());
+    response.setVersion(request->getVersion());
+    response.setKeepAlive(request->getKeepAlive() && session.canKeepAlive());
+    response.set("Server", _parts.params->getSoftwareVersion());
+    try
+    {
+        std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(
+            _parts.dispatcher->createRequestHandler(*request));
+        if (request->getExpectContinue())
+            response.sendContinue();
+        handler->handleRequest(*request, response);
+    }
+    catch (const std::exception& e)
+    {
+        // Handlers answer their own errors; this is a bug or a broken socket.
+        logger().error("%s %s from %s: %s", request->getMethod(), request->getURI(),
+                       request->clientAddress().toString(), std::string(e.what()));
+        return false;
+    }
+    session.setKeepAlive(response.getKeepAlive() && session.canKeepAlive());
+    return true;
+}
+
+void HttpConnection::refuse(Poco::Net::HTTPServerSession& session, HTTPResponse::HTTPStatus status,
+                            const std::string& message)
+{
+    _parts.metrics.httpClientErrors.fetch_add(1, std::memory_order_relaxed);
+    try
+    {
+        logger().debug("%s from %s: %s", std::to_string(status), socket().peerAddress().toString(),
+                       message);
+        Poco::Net::HTTPServerResponseImpl response(session);
+        response.setVersion(HTTPResponse::HTTP_1_1);
+        response.setStatusAndReason(status);
+        response.setKeepAlive(false);
+        response.setContentType("text/plain; charset=utf-8");
+        const std::string body = message + "\n";
+        response.setContentLength(static_cast<std::streamsize>(body.size()));
+        // Not sendBuffer(): with no request attached it sends no body.
+        response.send() << body << std::flush;
+    }
+    catch (const Poco::Exception& e)
+    {
+        logger().debug("could not answer %s: %s", std::to_string(status), e.displayText());
+    }
+    session.setKeepAlive(false);
+}
+
+void HttpConnection::onServerStopped(const bool& abortCurrent)
+{
+    _stopped = true;
+    // Let the request being served finish first unless told otherwise.
+    std::unique_lock<std::mutex> lock(_serving, std::defer_lock);
+    if (!abortCurrent)
+        lock.lock();
+    try
+    {
+        socket().shutdown();
+    }
+    catch (const Poco::Exception&)
+    {
+        // Not connected any more.
+    }
+}
+
+} // namespace hchat

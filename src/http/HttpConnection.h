@@ -1,0 +1,70 @@
+#pragma once
+
+#include "http/HeadWatch.h"
+#include "http/RequestDispatcher.h"
+#include "net/ConnectionGate.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/TCPServerConnection.h>
+
+#include <atomic>
+#include <mutex>
+
+namespace Poco::Net
+{
+class HTTPServerSession;
+}
+
+namespace hchat
+{
+
+struct Metrics;
+
+class HttpConnection : public Poco::Net::TCPServerConnection
+/// One HTTP connection: reads requests one after the other (keep-alive)
+/// and serves each with the RequestDispatcher's handler, as POCO's
+/// HTTPServerConnection does, and also:
+///   - a head that has not all come within http.requestTimeout of its
+///     first byte is answered 408 and the connection closed (HeadWatch);
+///   - a head POCO cannot read (a request line without a version, a
+///     Content-Length that is no number, such as "5, 5") is answered 400
+///     and the connection closed, instead of closing it unanswered;
+///   - it is counted while open (per address for the ConnectionGate, in
+///     total for /metrics), with Nagle off so each answer leaves at once,
+///     and closed at once when made after the server stopped.
+/// Lives on its connection thread; the server's stop may come from another.
+{
+public:
+    struct Parts
+    {
+        Poco::Net::HTTPServerParams::Ptr params;
+        Poco::SharedPtr<RequestDispatcher> dispatcher;
+        Poco::AutoPtr<ConnectionGate> gate;
+        HeadWatch& heads;
+        Metrics& metrics;
+    };
+
+    HttpConnection(const Poco::Net::StreamSocket& socket, Parts parts);
+    ~HttpConnection() override;
+
+    void run() override;
+
+private:
+    bool serveOne(Poco::Net::HTTPServerSession& session);
+    /// Reads and serves one request; false when the connection is to close.
+
+    void refuse(Poco::Net::HTTPServerSession& session, Poco::Net::HTTPResponse::HTTPStatus status,
+                const std::string& message);
+    /// Answers a request that could not be read, then the connection closes.
+
+    void onServerStopped(const bool& abortCurrent);
+
+    Parts _parts;
+    HeadWatch::Clock _clock;
+    std::mutex _serving; ///< held while a request is served; a stop waits for it
+    std::atomic<bool> _stopped{false};
+};
+
+} // namespace hchat

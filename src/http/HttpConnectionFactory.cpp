@@ -1,0 +1,23 @@
+#include "http/HttpConnectionFactory.h"
+
+#include "http/HttpConnection.h"
+
+namespace hchat
+{
+
+HttpConnectionFactory::HttpConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
+                                             Poco::SharedPtr<RequestDispatcher> dispatcher,
+                                             Poco::AutoPtr<ConnectionGate> gate, HeadWatch& heads,
+                                             Metrics& metrics)
+    : _params(std::move(params)), _dispatcher(std::move(dispatcher)), _gate(std::move(gate)),
+      _heads(heads), _metrics(metrics)
+{
+}
+
+Poco::Net::TCPServerConnection*
+HttpConnectionFactory::createConnection(const Poco::Net::StreamSocket& socket)
+{
+    return new HttpConnection(socket, {_params, _dispatcher, _gate, _heads, _metrics});
+}
+
+} // namespace hchat
