@@ -2,10 +2,14 @@
 
 #include "http/HttpError.h"
 
+#include <Poco/Net/HTMLForm.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/String.h>
 #include <Poco/Timestamp.h>
 #include <Poco/URI.h>
 
 #include <istream>
+#include <sstream>
 
 namespace hchat
 {
@@ -28,7 +32,12 @@ bool RequestValues::parseNumber(const std::string& text, std::uint64_t& value)
 bool RequestValues::query(const Poco::Net::HTTPServerRequest& request, const std::string& name,
                           std::string& value)
 {
-    Poco::URI uri(request.getURI());
+    return query(request.getURI(), name, value);
+}
+
+bool RequestValues::query(const std::string& text, const std::string& name, std::string& value)
+{
+    Poco::URI uri(text);
     for (const auto& parameter : uri.getQueryParameters())
     {
         if (parameter.first == name)
@@ -51,6 +60,38 @@ std::uint64_t RequestValues::queryNumber(const Poco::Net::HTTPServerRequest& req
         throw Poco::InvalidArgumentException("parameter " + name +
                                              " must be a non-negative integer");
     return value;
+}
+
+RequestValues::SendForm RequestValues::sendForm(const std::string& contentType,
+                                                const std::string& body)
+{
+    SendForm fields;
+    const std::string type = Poco::toLower(contentType);
+    const bool multipart = type.find("multipart/form-data") == 0;
+    if (!multipart && type.find("application/x-www-form-urlencoded") != 0)
+        return fields;
+    try
+    {
+        Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, "/");
+        request.setContentType(contentType);
+        std::istringstream in(body);
+        Poco::Net::HTMLForm form;
+        form.setFieldLimit(16);
+        form.load(request, in);
+        fields.haveText = form.has("text");
+        if (fields.haveText)
+            fields.text = form.get("text");
+        fields.nick = form.get("nick", "");
+    }
+    catch (const Poco::Exception& e)
+    {
+        if (multipart)
+            throw HttpError(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST, "bad form: " + e.message());
+        return SendForm();
+    }
+    if (!fields.haveText && multipart)
+        throw HttpError(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST, "the form has no field 'text'");
+    return fields;
 }
 
 std::string RequestValues::readBody(Poco::Net::HTTPServerRequest& request, std::size_t limit,

@@ -19,8 +19,23 @@ public:
 
     static bool query(const Poco::Net::HTTPServerRequest& request, const std::string& name,
                       std::string& value);
+    static bool query(const std::string& uri, const std::string& name, std::string& value);
     /// The first query parameter with that name, percent-decoded. Throws
     /// Poco::SyntaxException for a malformed query string.
+
+    struct SendForm
+    {
+        bool haveText = false; ///< false: the body is the text, as it came
+        std::string text;
+        std::string nick;
+    };
+
+    static SendForm sendForm(const std::string& contentType, const std::string& body);
+    /// The fields text and nick of a POST /send body sent as a form
+    /// (application/x-www-form-urlencoded or multipart/form-data, at most
+    /// 16 fields). A url-encoded body that is no form (`curl -d "100% sure"`)
+    /// is plain text: haveText false. A bad multipart body, or one without
+    /// a field text, throws HttpError 400.
 
     static std::uint64_t queryNumber(const Poco::Net::HTTPServerRequest& request,
                                      const std::string& name, std::uint64_t fallback);

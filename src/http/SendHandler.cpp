@@ -4,12 +4,8 @@
 #include "http/HttpError.h"
 #include "http/RequestValues.h"
 
-#include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/String.h>
-
-#include <sstream>
 
 namespace hchat
 {
@@ -35,36 +31,9 @@ void SendHandler::handle(Poco::Net::HTTPServerRequest& request,
     std::string body =
         RequestValues::readBody(request, 3 * maxText + 1024, Poco::Timespan(_bodySeconds, 0));
 
-    std::string text, nick;
-    bool haveText = false;
-    const std::string type = Poco::toLower(request.getContentType());
-    if (type.find("application/x-www-form-urlencoded") == 0 ||
-        type.find("multipart/form-data") == 0)
-    {
-        const bool multipart = type.find("multipart/form-data") == 0;
-        try
-        {
-            std::istringstream in(body);
-            Poco::Net::HTMLForm form;
-            form.setFieldLimit(16);
-            form.load(request, in);
-            haveText = form.has("text");
-            if (haveText)
-                text = form.get("text");
-            nick = form.get("nick", "");
-        }
-        catch (const Poco::Exception& e)
-        {
-            // `curl -d "100% sure"` is sent as a form but is plain text: a
-            // url-encoded body that is no form is taken whole, as the text.
-            if (multipart)
-                throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "bad form: " + e.message());
-        }
-        if (!haveText && multipart)
-            throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "the form has no field 'text'");
-    }
-    if (!haveText)
-        text = body;
+    RequestValues::SendForm form = RequestValues::sendForm(request.getContentType(), body);
+    std::string text = form.haveText ? std::move(form.text) : std::move(body);
+    std::string nick = std::move(form.nick);
     if (nick.empty())
         RequestValues::query(request, "nick", nick);
 
