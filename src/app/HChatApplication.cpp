@@ -243,7 +243,8 @@ int HChatApplication::main(const std::vector<std::string>&)
         return EXIT_IOERR;
     }
     DescriptorBudget::fit(_settings, log);
-    _limiter = std::make_unique<RateLimiter>(_settings.messagesPerSecond, _settings.burst);
+    _limiter = std::make_unique<RateLimiter>(_settings.messagesPerSecond, _settings.burst,
+                                             _settings.peoplePerAddress);
     _pages = std::make_unique<PageRenderer>(_settings.httpHtmlDir);
     // A long-poll client counts as online until it misses a poll by 5 s.
     _people = std::make_unique<People>(Poco::Timespan(_settings.longPollTimeout + 5, 0),

@@ -158,6 +158,7 @@ const std::vector<std::string>& Settings::knownKeys()
                                                   "limits.messagesPerSecond",
                                                   "limits.burst",
                                                   "limits.connectionsPerAddress",
+                                                  "limits.peoplePerAddress",
                                                   "daemon.pidFile"};
     return keys;
 }
@@ -203,6 +204,7 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
     r.decimal("limits.messagesPerSecond", s.messagesPerSecond, 0, 1e6);
     r.decimal("limits.burst", s.burst, 1, 1e6);
     r.integer("limits.connectionsPerAddress", s.connectionsPerAddress, 0, 1000000);
+    r.integer("limits.peoplePerAddress", s.peoplePerAddress, 0, 1000000);
     r.text("daemon.pidFile", s.pidFile);
 
     s.httpHtmlDir = resolve(s.httpHtmlDir, baseDir);

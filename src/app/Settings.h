@@ -47,6 +47,7 @@ public:
     double messagesPerSecond = 2;
     double burst = 10;
     int connectionsPerAddress = 128;
+    int peoplePerAddress = 10; ///< an address's message budget, in people (0: none)
 
     std::string pidFile; ///< written when running as a daemon; empty: none
 

@@ -138,6 +138,24 @@ ChatActions::Outcome ChatActions::spendToken(const Actor& actor, const std::stri
     return outcome;
 }
 
+ChatActions::Outcome ChatActions::spendMessageToken(const Actor& actor)
+{
+    Outcome outcome =
+        spendToken(actor, "too many messages: slow down", "Too many messages, slow down");
+    if (!outcome.done())
+        return outcome;
+    // And from the address's budget (limits.peoplePerAddress): people made
+    // up at one address, with fresh cookies or connections, share it.
+    Poco::Timespan retryAfter;
+    if (_limiter.tryAcquireForAddress("sends:" + hostOf(actor.peer), Poco::Timestamp(), retryAfter))
+        return outcome;
+    _metrics.rateLimited.fetch_add(1, std::memory_order_relaxed);
+    outcome = refuse(actor, Result::RateLimited, "too many messages from this address: slow down",
+                     "Too many messages, slow down");
+    outcome.retryAfter = retryAfter;
+    return outcome;
+}
+
 ChatActions::Outcome ChatActions::spendRoomToken(const Actor& actor)
 {
     // Per person and per address: fresh cookies or connections from one
@@ -160,7 +178,7 @@ ChatActions::Outcome ChatActions::send(const Actor& actor, Room& room, const std
 {
     Outcome outcome = checkText(actor, text);
     if (outcome.done())
-        outcome = spendToken(actor, "too many messages: slow down", "Too many messages, slow down");
+        outcome = spendMessageToken(actor);
     if (!outcome.done())
         return outcome;
     try
@@ -189,7 +207,7 @@ ChatActions::Outcome ChatActions::whisper(const Actor& actor, const std::string&
     if (!Nickname::isValid(to))
         return refuse(actor, Result::NotOnline, "nobody called " + to + " is online",
                       "User not found");
-    outcome = spendToken(actor, "too many messages: slow down", "Too many messages, slow down");
+    outcome = spendMessageToken(actor);
     if (!outcome.done())
         return outcome;
     if (_people.sendPrivate(actor.key, to, text) == People::Delivery::NotOnline)

@@ -139,6 +139,9 @@ public:
     /// hchatd_refusals_total by transport and code, for /metrics.
 
 private:
+    Outcome spendMessageToken(const Actor& actor);
+    /// A token of the person's, then one of their address's shared budget.
+
     Outcome spendRoomToken(const Actor& actor);
     /// A token of the person's and one of their address's (actor.peer).
 

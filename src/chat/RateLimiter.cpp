@@ -13,24 +13,41 @@ namespace
 const std::size_t pruneThreshold = 10000;
 } // namespace
 
-RateLimiter::RateLimiter(double rate, double burst) : _rate(rate), _burst(std::max(1.0, burst)) {}
+RateLimiter::RateLimiter(double rate, double burst, double peoplePerAddress)
+    : _rate(rate), _burst(std::max(1.0, burst)), _peoplePerAddress(peoplePerAddress)
+{
+}
 
 bool RateLimiter::tryAcquire(const std::string& key, const Poco::Timestamp& now,
                              Poco::Timespan& retryAfter)
 {
+    return take(key, 1, now, retryAfter);
+}
+
+bool RateLimiter::tryAcquireForAddress(const std::string& key, const Poco::Timestamp& now,
+                                       Poco::Timespan& retryAfter)
+{
+    return _peoplePerAddress <= 0 || take(key, _peoplePerAddress, now, retryAfter);
+}
+
+bool RateLimiter::take(const std::string& key, double people, const Poco::Timestamp& now,
+                       Poco::Timespan& retryAfter)
+{
     if (_rate <= 0)
         return true;
+    const double rate = _rate * people;
+    const double burst = std::max(1.0, _burst * people);
     std::lock_guard<std::mutex> lock(_mutex);
     if (_buckets.size() >= pruneThreshold)
         prune(now);
     auto it = _buckets.find(key);
     if (it == _buckets.end())
-        it = _buckets.emplace(key, Bucket{_burst, now}).first;
+        it = _buckets.emplace(key, Bucket{burst, now, people}).first;
     Bucket& bucket = it->second;
     double elapsed = static_cast<double>(now - bucket.updated) / 1e6;
     if (elapsed > 0)
     {
-        bucket.tokens = std::min(_burst, bucket.tokens + elapsed * _rate);
+        bucket.tokens = std::min(burst, bucket.tokens + elapsed * rate);
         bucket.updated = now;
     }
     if (bucket.tokens >= 1.0)
@@ -38,7 +55,7 @@ bool RateLimiter::tryAcquire(const std::string& key, const Poco::Timestamp& now,
         bucket.tokens -= 1.0;
         return true;
     }
-    double wait = (1.0 - bucket.tokens) / _rate;
+    double wait = (1.0 - bucket.tokens) / rate;
     retryAfter = Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(std::ceil(wait * 1e6)));
     return false;
 }
@@ -48,7 +65,8 @@ void RateLimiter::prune(const Poco::Timestamp& now)
     for (auto it = _buckets.begin(); it != _buckets.end();)
     {
         double elapsed = static_cast<double>(now - it->second.updated) / 1e6;
-        if (it->second.tokens + elapsed * _rate >= _burst)
+        const double people = it->second.people;
+        if (it->second.tokens + elapsed * _rate * people >= std::max(1.0, _burst * people))
             it = _buckets.erase(it);
         else
             ++it;

@@ -17,11 +17,19 @@ class RateLimiter
 /// Thread-safe: _mutex guards _buckets.
 {
 public:
-    RateLimiter(double rate, double burst);
+    RateLimiter(double rate, double burst, double peoplePerAddress = 0);
+    /// peoplePerAddress (limits.peoplePerAddress): the budget of an
+    /// address's buckets, in people; 0: addresses have none.
 
     bool tryAcquire(const std::string& key, const Poco::Timestamp& now, Poco::Timespan& retryAfter);
     /// Takes a token. When there is none, returns false and sets retryAfter to
     /// the time until the next one.
+
+    bool tryAcquireForAddress(const std::string& key, const Poco::Timestamp& now,
+                              Poco::Timespan& retryAfter);
+    /// The same from a bucket shared by everyone at one address (key names
+    /// the address and what is spent): peoplePerAddress times the rate and
+    /// the burst, so people made up at one address share one budget.
 
     bool enabled() const { return _rate > 0; }
 
@@ -30,12 +38,17 @@ private:
     {
         double tokens;
         Poco::Timestamp updated;
+        double people; ///< how many people's rate and burst it has
     };
+
+    bool take(const std::string& key, double people, const Poco::Timestamp& now,
+              Poco::Timespan& retryAfter);
 
     void prune(const Poco::Timestamp& now);
 
     const double _rate;
     const double _burst;
+    const double _peoplePerAddress;
     std::mutex _mutex;
     std::unordered_map<std::string, Bucket> _buckets;
 };

@@ -32,6 +32,7 @@ class BadInputTest : public DaemonTest
     CPPUNIT_TEST(drippedBodyMeetsItsDeadline);
     CPPUNIT_TEST(drippedHeadMeetsItsDeadline);
     CPPUNIT_TEST(madeUpCookiesBuyNoRateLimit);
+    CPPUNIT_TEST(signedCookiesShareTheAddresssBudget);
     CPPUNIT_TEST_SUITE_END();
 
     std::string _room;
@@ -274,6 +275,27 @@ public:
         CPPUNIT_ASSERT_EQUAL(
             200, c.post("/send/" + _room, "mine", "text/plain", {{"Cookie", personCookie(_room)}})
                      .status);
+    }
+
+    void signedCookiesShareTheAddresssBudget()
+    {
+        // A bot loading the page for a fresh signed person per send gets
+        // no more than limits.peoplePerAddress (10) people's burst (5 each).
+        TestClient c = client();
+        int stored = 0;
+        Reply refused;
+        for (int i = 0; i < 70; ++i)
+        {
+            Reply reply =
+                c.post("/send/" + _room, "bot", "text/plain", {{"Cookie", personCookie(_room)}});
+            if (reply.status == 200)
+                ++stored;
+            else
+                refused = reply;
+        }
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(stored), stored >= 45 && stored <= 60);
+        CPPUNIT_ASSERT_EQUAL(429, refused.status);
+        CPPUNIT_ASSERT(refused.response.has("Retry-After"));
     }
 
     std::string dripUntilAnswered(const std::string& head)

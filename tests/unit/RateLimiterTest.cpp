@@ -12,6 +12,7 @@ class RateLimiterTest : public CppUnit::TestFixture
     CPPUNIT_TEST(refillsAtRate);
     CPPUNIT_TEST(peopleHaveSeparateBudgets);
     CPPUNIT_TEST(zeroRateIsOff);
+    CPPUNIT_TEST(anAddressHasSeveralPeoplesBudget);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -45,6 +46,23 @@ public:
         CPPUNIT_ASSERT(limiter.tryAcquire("a", now, retry));
         CPPUNIT_ASSERT(!limiter.tryAcquire("a", now, retry));
         CPPUNIT_ASSERT(limiter.tryAcquire("b", now, retry));
+    }
+
+    void anAddressHasSeveralPeoplesBudget()
+    {
+        RateLimiter limiter(2, 5, 3);
+        Poco::Timestamp now;
+        Poco::Timespan retry;
+        for (int i = 0; i < 15; ++i)
+            CPPUNIT_ASSERT(limiter.tryAcquireForAddress("sends:h", now, retry));
+        CPPUNIT_ASSERT(!limiter.tryAcquireForAddress("sends:h", now, retry));
+        // Three people's rate: 6 tokens a second.
+        CPPUNIT_ASSERT(retry.totalMilliseconds() > 0 && retry.totalMilliseconds() <= 167);
+        CPPUNIT_ASSERT(limiter.tryAcquireForAddress("sends:h", now + 170000, retry));
+        // 0 people per address: no address budget at all.
+        RateLimiter unlimited(2, 5, 0);
+        for (int i = 0; i < 100; ++i)
+            CPPUNIT_ASSERT(unlimited.tryAcquireForAddress("sends:h", now, retry));
     }
 
     void zeroRateIsOff()
