@@ -119,6 +119,11 @@
       mark.textContent = NOTICE_MARKS[m.kind] || '•';
       const text = document.createElement('span');
       text.textContent = m.text;
+      if (Array.isArray(m.names)) {
+        // A crowd's notice: its first names (up to 20) on hover.
+        const more = m.count > m.names.length ? ' and ' + (m.count - m.names.length) + ' more' : '';
+        text.title = m.names.join(', ') + more;
+      }
       li.append(mark, text, ' ', time);
     } else {
       li.className = 'msg' + (m.author === myName() ? ' mine' : '');

@@ -183,6 +183,7 @@ ChatActions::Outcome ChatActions::send(const Actor& actor, Room& room, const std
         return outcome;
     try
     {
+        _announcer.flushRoom(room.id()); // arrivals told before what is said
         outcome.message = room.append(MessageKind::Message, author, text);
     }
     catch (const Poco::Exception& e)

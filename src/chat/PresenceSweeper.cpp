@@ -63,6 +63,7 @@ void PresenceSweeper::sweepOnce()
     People::Swept swept = _people.sweep(Poco::Timestamp());
     for (const auto& [roomId, name] : swept.left)
         _announcer.left(roomId, name);
+    _announcer.flush();
     for (const std::string& roomId : swept.changed)
         if (auto room = _rooms.find(roomId))
             room->presenceChanged();

@@ -49,14 +49,15 @@ bool Room::hasFrom(std::uint64_t n) const
     return !_loadedFlag.load() || n < _published.load();
 }
 
-MessagePtr Room::append(MessageKind kind, const std::string& author, const std::string& text)
+MessagePtr Room::append(MessageKind kind, const std::string& author, const std::string& text,
+                        Crowd crowd)
 {
     std::unique_lock<std::shared_mutex> lock(_mutex);
     ensureLoaded(lock);
     if (_closed)
         throw Poco::IllegalStateException("the server is shutting down");
-    auto message =
-        std::make_shared<const Message>(_assigned, kind, author, Poco::Timestamp(), text);
+    auto message = std::make_shared<const Message>(_assigned, kind, author, Poco::Timestamp(), text,
+                                                   std::move(crowd));
     std::future<void> stored = _store.append(_record.id, message);
     _pending.push_back(message);
     ++_assigned;

@@ -1,6 +1,7 @@
 #include "model/Message.h"
 
 #include <Poco/DateTimeFormatter.h>
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include <sstream>
@@ -9,9 +10,9 @@ namespace hchat
 {
 
 Message::Message(std::uint64_t id, MessageKind kind, std::string author, Poco::Timestamp time,
-                 std::string text)
+                 std::string text, Crowd crowd)
     : _id(id), _kind(kind), _author(std::move(author)), _time(time), _text(std::move(text)),
-      _timeText(formatTime(time))
+      _crowd(std::move(crowd)), _timeText(formatTime(time))
 {
     Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
     object.set("type", "message");
@@ -20,6 +21,14 @@ Message::Message(std::uint64_t id, MessageKind kind, std::string author, Poco::T
     object.set("author", _author);
     object.set("time", timeText());
     object.set("text", _text);
+    if (!_crowd.empty())
+    {
+        Poco::JSON::Array::Ptr names = new Poco::JSON::Array;
+        for (const std::string& name : _crowd.names)
+            names->add(name);
+        object.set("names", names);
+        object.set("count", static_cast<Poco::UInt64>(_crowd.count));
+    }
     std::ostringstream out;
     object.stringify(out);
     _json = out.str();

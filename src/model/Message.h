@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/Crowd.h"
+
 #include <Poco/Timestamp.h>
 
 #include <cstdint>
@@ -26,16 +28,20 @@ class Message
 {
 public:
     Message(std::uint64_t id, MessageKind kind, std::string author, Poco::Timestamp time,
-            std::string text);
+            std::string text, Crowd crowd = Crowd());
+    /// crowd: for a notice about many people at once (then author is the
+    /// first of them).
 
     std::uint64_t id() const { return _id; }
     MessageKind kind() const { return _kind; }
     const std::string& author() const { return _author; }
     const Poco::Timestamp& time() const { return _time; }
     const std::string& text() const { return _text; }
+    const Crowd& crowd() const { return _crowd; }
 
     const std::string& json() const { return _json; }
-    /// {"type":"message","id":…,"kind":…,"author":…,"time":…,"text":…}
+    /// {"type":"message","id":…,"kind":…,"author":…,"time":…,"text":…},
+    /// and "names":[…],"count":n for a notice about a crowd
 
     const std::string& timeText() const { return _timeText; }
     /// RFC 3339, UTC, milliseconds: 2026-11-22T03:01:08.123Z (formatted
@@ -51,6 +57,7 @@ private:
     std::string _author;
     Poco::Timestamp _time;
     std::string _text;
+    Crowd _crowd;
     std::string _timeText;
     std::string _json;
 };

@@ -15,10 +15,10 @@ using Poco::Int64;
 namespace
 {
 
-// The schema, version 1 (PRAGMA user_version). Times are microseconds since
-// 1970, UTC. An upgrade adds a step in SqliteDatabase() from the version
-// found to the next one; a file of a newer version is refused.
-const int schemaVersion = 1;
+// The schema, version 2 (PRAGMA user_version). Times are microseconds since
+// 1970, UTC. An upgrade is a step in upgrades[] from the version found to
+// the next one; a file of a newer version is refused.
+const int schemaVersion = 2;
 const char* const schema[] = {
     "CREATE TABLE rooms ("
     " seq     INTEGER PRIMARY KEY,"  // internal key, what messages refer to
@@ -31,13 +31,19 @@ const char* const schema[] = {
                                      // written when retention deletes a room's
                                      // messages, else the newest message says it
     "CREATE TABLE messages ("
-    " room   INTEGER NOT NULL," // rooms.seq
-    " id     INTEGER NOT NULL," // number in the room: 0, 1, 2, … without gaps
-    " kind   TEXT NOT NULL,"    // message, join, leave or nick
-    " author TEXT NOT NULL,"    // display name
-    " time   INTEGER NOT NULL," // when it was appended
-    " text   TEXT NOT NULL,"    // exactly as sent, UTF-8
+    " room   INTEGER NOT NULL,"         // rooms.seq
+    " id     INTEGER NOT NULL,"         // number in the room: 0, 1, 2, … without gaps
+    " kind   TEXT NOT NULL,"            // message, join, leave or nick
+    " author TEXT NOT NULL,"            // display name
+    " time   INTEGER NOT NULL,"         // when it was appended
+    " text   TEXT NOT NULL,"            // exactly as sent, UTF-8
+    " crowd  TEXT NOT NULL DEFAULT ''," // a grouped notice's people (Crowd::json), or ''
     " PRIMARY KEY (room, id)) WITHOUT ROWID",
+};
+
+// upgrades[v - 1] takes a file of version v to version v + 1.
+const char* const upgrades[] = {
+    "ALTER TABLE messages ADD COLUMN crowd TEXT NOT NULL DEFAULT ''", // 1 -> 2: grouped notices
 };
 
 // Messages deleted per statement by the retention sweep, so the sweep never
@@ -45,12 +51,13 @@ const char* const schema[] = {
 const int sweepChunk = 1000;
 
 MessagePtr makeMessage(Int64 id, const std::string& kindName, std::string author, Int64 time,
-                       std::string text)
+                       std::string text, const std::string& crowd)
 {
     MessageKind kind = MessageKind::Message;
     Message::parseKind(kindName, kind);
     return std::make_shared<const Message>(static_cast<std::uint64_t>(id), kind, std::move(author),
-                                           Poco::Timestamp(time), std::move(text));
+                                           Poco::Timestamp(time), std::move(text),
+                                           Crowd::parse(crowd));
 }
 
 } // namespace
@@ -58,7 +65,7 @@ MessagePtr makeMessage(Int64 id, const std::string& kindName, std::string author
 void SqliteDatabase::Rows::clear()
 {
     rooms.clear(), ids.clear(), times.clear();
-    kinds.clear(), authors.clear(), texts.clear();
+    kinds.clear(), authors.clear(), texts.clear(), crowds.clear();
 }
 
 SqliteDatabase::SqliteDatabase(const std::string& path)
@@ -117,6 +124,12 @@ SqliteDatabase::SqliteDatabase(const std::string& path)
         {
             for (const char* statement : schema)
                 db << statement, now;
+            db << "PRAGMA user_version=" + std::to_string(schemaVersion), now;
+        }
+        else if (version < schemaVersion)
+        {
+            for (int v = version; v < schemaVersion; ++v)
+                db << upgrades[v - 1], now;
             db << "PRAGMA user_version=" + std::to_string(schemaVersion), now;
         }
         db << "COMMIT", now;
@@ -221,10 +234,10 @@ void SqliteDatabase::insert()
             _begin = std::make_unique<Poco::Data::Statement>(db << "BEGIN IMMEDIATE");
             _commit = std::make_unique<Poco::Data::Statement>(db << "COMMIT");
             _insert = std::make_unique<Poco::Data::Statement>(
-                (db << "INSERT INTO messages (room, id, kind, author, time, text)"
-                       " VALUES (?, ?, ?, ?, ?, ?)",
+                (db << "INSERT INTO messages (room, id, kind, author, time, text, crowd)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?)",
                  use(_rows.rooms), use(_rows.ids), use(_rows.kinds), use(_rows.authors),
-                 use(_rows.times), use(_rows.texts)));
+                 use(_rows.times), use(_rows.texts), use(_rows.crowds)));
         }
         _begin->execute();
         _insert->execute();
@@ -244,18 +257,18 @@ void SqliteDatabase::insert()
 std::vector<MessagePtr> SqliteDatabase::read(Int64 room, std::uint64_t from, std::size_t limit)
 {
     std::vector<Int64> ids, times;
-    std::vector<std::string> kinds, authors, texts;
+    std::vector<std::string> kinds, authors, texts, crowds;
     Int64 first = static_cast<Int64>(from);
     Int64 count = static_cast<Int64>(limit);
-    *_session << "SELECT id, kind, author, time, text FROM messages"
+    *_session << "SELECT id, kind, author, time, text, crowd FROM messages"
                  " WHERE room = ? AND id >= ? ORDER BY id LIMIT ?",
-        into(ids), into(kinds), into(authors), into(times), into(texts), use(room), use(first),
-        use(count), now;
+        into(ids), into(kinds), into(authors), into(times), into(texts), into(crowds), use(room),
+        use(first), use(count), now;
     std::vector<MessagePtr> out;
     out.reserve(ids.size());
     for (std::size_t i = 0; i < ids.size(); ++i)
-        out.push_back(
-            makeMessage(ids[i], kinds[i], std::move(authors[i]), times[i], std::move(texts[i])));
+        out.push_back(makeMessage(ids[i], kinds[i], std::move(authors[i]), times[i],
+                                  std::move(texts[i]), crowds[i]));
     return out;
 }
 

@@ -35,7 +35,7 @@ public:
     /// The columns of one batch of messages (insert()).
     {
         std::vector<Poco::Int64> rooms, ids, times;
-        std::vector<std::string> kinds, authors, texts;
+        std::vector<std::string> kinds, authors, texts, crowds;
         void clear();
     };
 

@@ -210,6 +210,7 @@ void SqliteStore::commitBatch(std::deque<Pending>& batch)
             rows.kinds.emplace_back(Message::kindName(p.message->kind()));
             rows.authors.push_back(p.message->author());
             rows.texts.push_back(p.message->text());
+            rows.crowds.push_back(p.message->crowd().json());
         }
         if (accepted.empty())
             return;

@@ -8,6 +8,7 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <chrono>
 #include <thread>
 
 namespace hchat::test
@@ -26,6 +27,7 @@ class PresenceTest : public DaemonTest
     CPPUNIT_TEST(privateMessagesReachOnlyTheTwo);
     CPPUNIT_TEST(eventStreamCarriesPresenceAndPrivate);
     CPPUNIT_TEST(noticesCanBeTurnedOff);
+    CPPUNIT_TEST(aCrowdArrivingCostsTwoEntriesASecond);
     CPPUNIT_TEST_SUITE_END();
 
     /// "kind:text" of every entry of the room log, in order.
@@ -238,6 +240,49 @@ public:
                 const auto lineStart = stream.rfind('\n', at - 1);
                 CPPUNIT_ASSERT(stream.compare(lineStart + 1, 4, "id: ") != 0);
             }
+    }
+
+    void aCrowdArrivingCostsTwoEntriesASecond()
+    {
+        // 150 people arriving as fast as they connect: the watcher gets a
+        // few join entries whose counts add up to everyone, not 150.
+        std::string id = http().createRoom("crowd", true);
+        auto watcher = ws("/ws/" + id + "?nick=watcher");
+        const auto start = std::chrono::steady_clock::now();
+        std::vector<std::unique_ptr<WsClient>> crowd;
+        for (int i = 0; i < 150; ++i)
+            crowd.push_back(ws("/ws/" + id));
+        CPPUNIT_ASSERT(eventually(
+            [&] {
+                return object(http().get("/api/rooms/" + id).body)->getArray("online")->size() ==
+                       151;
+            },
+            10));
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        CPPUNIT_ASSERT_EQUAL(200, http().post("/send/" + id, "barrier", "text/plain").status);
+        std::uint64_t joined = 0;
+        int entries = 0;
+        std::int64_t last = -1;
+        for (;;)
+        {
+            auto entry = object(watcher->nextOfType("message"));
+            const std::int64_t n = entry->getValue<std::int64_t>("id");
+            CPPUNIT_ASSERT_EQUAL(last + 1, n); // one continuous numbering
+            last = n;
+            if (entry->getValue<std::string>("kind") == "message")
+            {
+                CPPUNIT_ASSERT_EQUAL(std::string("barrier"), entry->getValue<std::string>("text"));
+                break;
+            }
+            CPPUNIT_ASSERT_EQUAL(std::string("join"), entry->getValue<std::string>("kind"));
+            ++entries;
+            joined += entry->has("count") ? entry->getValue<std::uint64_t>("count") : 1;
+        }
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(151), joined);
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(entries) + " entries in " + std::to_string(seconds) +
+                                   " s",
+                               entries <= 2 * (static_cast<int>(seconds) + 2));
     }
 
     void noticesCanBeTurnedOff()

@@ -20,6 +20,8 @@ class PresenceEntriesTest : public CppUnit::TestFixture
 {
     CPPUNIT_TEST_SUITE(PresenceEntriesTest);
     CPPUNIT_TEST(announcerWritesNoticesOrNothing);
+    CPPUNIT_TEST(aCrowdArrivingIsOneEntry);
+    CPPUNIT_TEST(waitingNoticesGoBeforeAMessage);
     CPPUNIT_TEST(attendanceSubscribesJoinsAndLeaves);
     CPPUNIT_TEST(secondConnectionIsNoSecondJoin);
     CPPUNIT_TEST(mailboxRingsAndIsBounded);
@@ -65,12 +67,55 @@ public:
         renamed.renamedIn = {f.room->id(), "ffffffffffffffffffffffffffffffff"}; // one unknown
         f.announcer.renamed(renamed);
         f.announcer.left(f.room->id(), "anne");
+        // One notice a second goes out at once; the rest wait for the sweep,
+        // and one person alone reads as before.
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), f.log().size());
+        f.announcer.flush();
         const std::vector<std::string> expected{
             "join:ann:ann joined", "nick:anne:ann is now known as anne", "leave:anne:anne left"};
         CPPUNIT_ASSERT(f.log() == expected);
         Announcer quiet(f.rooms, false);
         quiet.joined(f.room->id(), "bea");
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(3), f.room->next());
+    }
+
+    void aCrowdArrivingIsOneEntry()
+    {
+        Fixture f;
+        for (int i = 0; i < 1000; ++i)
+            f.announcer.joined(f.room->id(), "p" + std::to_string(i));
+        f.announcer.left(f.room->id(), "p0");
+        f.announcer.left(f.room->id(), "p1");
+        f.announcer.flush();
+        const std::vector<std::string> expected{"join:p0:p0 joined",
+                                                "join:p1:p1, p2, p3 and 996 others joined",
+                                                "leave:p0:p0 and p1 left"};
+        CPPUNIT_ASSERT(f.log() == expected);
+        MessagePtr crowd;
+        CPPUNIT_ASSERT(f.room->get(1, crowd) == Room::Lookup::Found);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(999), crowd->crowd().count);
+        CPPUNIT_ASSERT_EQUAL(Crowd::maxNames, crowd->crowd().names.size());
+        CPPUNIT_ASSERT(crowd->json().find(",\"names\":[\"p1\",\"p2\",") != std::string::npos);
+        CPPUNIT_ASSERT(crowd->json().find(",\"count\":999}") != std::string::npos);
+        MessagePtr alone;
+        CPPUNIT_ASSERT(f.room->get(0, alone) == Room::Lookup::Found);
+        CPPUNIT_ASSERT(alone->json().find("names") == std::string::npos);
+        // A new interval: the next notice goes out at once again.
+        f.announcer.joined(f.room->id(), "late");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(4), f.log().size());
+    }
+
+    void waitingNoticesGoBeforeAMessage()
+    {
+        Fixture f;
+        f.announcer.joined(f.room->id(), "ann");
+        f.announcer.joined(f.room->id(), "bob");
+        f.announcer.flushRoom(f.room->id()); // as ChatActions::send does
+        f.room->append(MessageKind::Message, "bob", "hi");
+        f.announcer.flush(); // nothing left to write
+        const std::vector<std::string> expected{"join:ann:ann joined", "join:bob:bob joined",
+                                                "message:bob:hi"};
+        CPPUNIT_ASSERT(f.log() == expected);
     }
 
     void attendanceSubscribesJoinsAndLeaves()
