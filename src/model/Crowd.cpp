@@ -1,7 +1,6 @@
 #include "model/Crowd.h"
 
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
 #include <sstream>
@@ -9,16 +8,21 @@
 namespace hchat
 {
 
-std::string Crowd::json() const
+void Crowd::addTo(Poco::JSON::Object& object) const
 {
-    if (empty())
-        return "";
-    Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
     for (const std::string& name : names)
         list->add(name);
     object.set("names", list);
     object.set("count", static_cast<Poco::UInt64>(count));
+}
+
+std::string Crowd::json() const
+{
+    if (empty())
+        return "";
+    Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
+    addTo(object);
     std::ostringstream out;
     object.stringify(out);
     return out.str();

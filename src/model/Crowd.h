@@ -1,5 +1,7 @@
 #pragma once
 
+#include <Poco/JSON/Object.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,6 +20,9 @@ struct Crowd
     std::uint64_t count = 0;
 
     bool empty() const { return count == 0; }
+
+    void addTo(Poco::JSON::Object& object) const;
+    /// Sets "names" and "count" in object (a message's JSON form).
 
     std::string json() const;
     /// {"names":[…],"count":n}, or "" when empty (as the store keeps it).

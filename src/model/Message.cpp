@@ -1,7 +1,6 @@
 #include "model/Message.h"
 
 #include <Poco/DateTimeFormatter.h>
-#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include <sstream>
@@ -22,13 +21,7 @@ Message::Message(std::uint64_t id, MessageKind kind, std::string author, Poco::T
     object.set("time", timeText());
     object.set("text", _text);
     if (!_crowd.empty())
-    {
-        Poco::JSON::Array::Ptr names = new Poco::JSON::Array;
-        for (const std::string& name : _crowd.names)
-            names->add(name);
-        object.set("names", names);
-        object.set("count", static_cast<Poco::UInt64>(_crowd.count));
-    }
+        _crowd.addTo(object);
     std::ostringstream out;
     object.stringify(out);
     _json = out.str();
