@@ -4,7 +4,9 @@
 #include <Poco/Net/NetException.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -97,6 +99,27 @@ long Connection::receive(char* buffer, std::size_t size)
         if (errno == EAGAIN || errno == EWOULDBLOCK)
             return -1;
         throw Poco::Net::NetException("cannot read from the client", std::strerror(errno));
+    }
+}
+
+void Connection::linger(int milliseconds)
+{
+    if (::shutdown(_socket, SHUT_WR) != 0)
+        return;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(milliseconds);
+    char drop[512];
+    for (std::size_t dropped = 0; dropped < 64 * 1024;)
+    {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              until - std::chrono::steady_clock::now())
+                              .count();
+        pollfd client = {_socket, POLLIN, 0};
+        if (left <= 0 || ::poll(&client, 1, static_cast<int>(left)) <= 0)
+            return;
+        const ssize_t got = ::recv(_socket, drop, sizeof drop, MSG_DONTWAIT);
+        if (got <= 0)
+            return; // closed by the client (or gone)
+        dropped += static_cast<std::size_t>(got);
     }
 }
 

@@ -67,6 +67,13 @@ public:
     /// closed, -1 when there is nothing to read. Throws
     /// Poco::Net::NetException on an error (a reset).
 
+    void linger(int milliseconds);
+    /// The owner's, after its last bytes: ends the sending side, then reads
+    /// and drops what the client still sends until it closes, for at most
+    /// that long. Closing with unread input would reset the connection,
+    /// and a reset can destroy the last bytes (a close frame) before the
+    /// client reads them.
+
 private:
     const int _socket;
     std::mutex _mutex;

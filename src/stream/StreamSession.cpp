@@ -25,6 +25,8 @@ const std::size_t sliceSize = 100;
 // Messages a publisher sends in one go. A client further behind is its own
 // thread's work (that may read the store): a publisher serves everyone.
 const std::size_t publisherSlice = 16;
+// How long a session that ends a connection waits for the client to close.
+const int lingerMs = 1000;
 } // namespace
 
 StreamSession::StreamSession(int socket, int sendTimeoutSeconds, StreamTransport& transport,
@@ -219,10 +221,16 @@ void StreamSession::finish(const std::string& last)
     std::string out;
     out.swap(_queued);
     out += last;
-    auto claim = _connection.claim();
-    _connection.setOpen(false); // nothing may follow the last bytes
-    if (!out.empty())
-        _connection.send(out);
+    {
+        auto claim = _connection.claim();
+        _connection.setOpen(false); // nothing may follow the last bytes
+        if (!out.empty())
+            _connection.send(out);
+    }
+    // The session ended it (a close frame, an ERROR line): let the client
+    // read that before the socket closes. Not when the daemon stops.
+    if (!_stopping.load())
+        _connection.linger(lingerMs);
 }
 
 void StreamSession::end() noexcept

@@ -207,8 +207,17 @@ public:
                              object(c.nextOfType("error"))->getValue<std::string>("error"));
         c.sendText(R"({"type":"nick","nick":"still-here"})"); // no token needed
         // Sustained abuse closes it.
-        for (int i = 0; i < 25; ++i)
-            c.sendText(R"({"type":"send","text":"quick"})");
+        try
+        {
+            for (int i = 0; i < 25; ++i)
+                c.sendText(R"({"type":"send","text":"quick"})");
+        }
+        catch (const Poco::Exception&)
+        {
+            // Closed by the daemon while frames were still going out.
+        }
+        // The close frame is not lost to a reset: the daemon reads what
+        // still comes before it closes the socket.
         CPPUNIT_ASSERT_EQUAL(1008, c.closeCode());
         CPPUNIT_ASSERT(limited.logHas("over the rate limit"));
     }
