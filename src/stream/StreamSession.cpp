@@ -110,7 +110,7 @@ void StreamSession::run(const std::string& early)
 {
     if (!early.empty() && !receive(early.data(), early.size()))
     {
-        finish("");
+        finish("", true);
         return;
     }
     for (;;)
@@ -122,7 +122,7 @@ void StreamSession::run(const std::string& early)
         {
             std::string last;
             _transport.closing(last);
-            finish(last);
+            finish(last, false); // the daemon stops: no lingering
             return;
         }
         pollfd client[1] = {{_connection.descriptor(), POLLIN, 0}};
@@ -147,7 +147,7 @@ void StreamSession::run(const std::string& early)
         if (got > 0 && !receive(input.get(), static_cast<std::size_t>(got)))
             break;
     }
-    finish("");
+    finish("", true);
 }
 
 bool StreamSession::receive(const char* data, std::size_t size)
@@ -216,7 +216,7 @@ void StreamSession::flush()
     _connection.setOpen(true);
 }
 
-void StreamSession::finish(const std::string& last)
+void StreamSession::finish(const std::string& last, bool linger)
 {
     std::string out;
     out.swap(_queued);
@@ -228,8 +228,8 @@ void StreamSession::finish(const std::string& last)
             _connection.send(out);
     }
     // The session ended it (a close frame, an ERROR line): let the client
-    // read that before the socket closes. Not when the daemon stops.
-    if (!_stopping.load())
+    // read that before the socket closes.
+    if (linger)
         _connection.linger(lingerMs);
 }
 

@@ -88,7 +88,9 @@ private:
     void run(const std::string& early);
     bool receive(const char* data, std::size_t size);
     void flush();
-    void finish(const std::string& last);
+    void finish(const std::string& last, bool linger);
+    /// Sends what is queued and last, closed to publishers; with linger,
+    /// waits up to 1 s for the client to close (Connection::linger).
     bool deliverNow(Room& room, const MessagePtr& latest) noexcept;
 
     Connection _connection;

@@ -72,6 +72,8 @@ DaemonProcess::DaemonProcess(const std::map<std::string, std::string>& config,
     std::string seen = log();
     double ignored;
     stop(SIGKILL, 2, ignored);
+    // CppUnit shows only what() of a POCO exception, which is its name.
+    std::cerr << "\n*** hchatd did not start within 10 s; its log:\n" << seen << std::endl;
     throw Poco::RuntimeException("hchatd did not start", seen);
 }
 
