@@ -4,6 +4,7 @@
 #include <Poco/Net/ServerSocket.h>
 
 #include <chrono>
+#include <random>
 
 namespace hchat::test
 {
@@ -100,8 +101,24 @@ bool LineClient::closedByServer(double timeoutSeconds)
 
 int LineClient::freePort()
 {
-    Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
-    return probe.address().port();
+    // Port 0 would come from the ephemeral range, which the kernel also
+    // hands to every outgoing connection: one of them could take it
+    // between this probe and the daemon's bind (a rare "did not start").
+    static std::mt19937 pick(std::random_device{}());
+    std::uniform_int_distribution<int> port(20000, 32767);
+    for (int attempt = 0; attempt < 100; ++attempt)
+    {
+        const int candidate = port(pick);
+        try
+        {
+            Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", candidate));
+            return candidate;
+        }
+        catch (const Poco::Net::NetException&)
+        {
+        }
+    }
+    throw Poco::RuntimeException("no free port in 20000-32767");
 }
 
 } // namespace hchat::test

@@ -31,7 +31,9 @@ public:
     Poco::Net::StreamSocket& socket() { return _socket; }
 
     static int freePort();
-    /// A TCP port free on 127.0.0.1 right now (for line.port).
+    /// A TCP port free on 127.0.0.1 right now (for line.port), chosen below
+    /// the kernel's ephemeral range (32768 and up), so that no outgoing
+    /// connection of a test can be given it before the daemon binds it.
 
 private:
     Poco::Net::StreamSocket _socket;
