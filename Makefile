@@ -129,7 +129,7 @@ bench-deps: deps
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	  else echo "missing packages:$$missing"; echo "run: sudo apt-get install -y$$missing"; exit 1; fi; fi
 
-# Bounded in time (under 10 minutes), 127.0.0.1 only; results in build/bench/bench.json.
+# Bounded in time (about 25 minutes), 127.0.0.1 only; results in build/bench/bench.json.
 bench: bench-deps
 	@$(MAKE) --no-print-directory -j$(JOBS) all $(LOADGEN) $(FILL)
 	@tools/bench/run.sh ./$(HCHATD) $(LOADGEN) $(FILL) $(BUILD)/bench

@@ -19,8 +19,24 @@
 #    the 10,000 runs. Each run gets a freshly started server. hchatd uses the
 #    memory store and chat.notices = false (nchan keeps messages in memory
 #    and has no notices); nchan runs one worker (tools/bench/nchan.conf).
-# Prints tables; writes OUTDIR/bench.json.
+# 4. The shipped defaults (issue 17): the fan-out of 3. at DEFAULTS_SIZES
+#    subscribers with hchatd as hchatd.conf ships it (SQLite store, notices
+#    on, rate and per-address limits on), every subscriber a person of its
+#    own arriving as fast as the generator connects; the crowd comes from
+#    many loopback addresses (100 per address), the messages from 10. Beside
+#    nchan's figures at the same size.
+# 5. Many rooms: MANY_ROOMS rooms (channels) with 2 subscribers each, one
+#    message per room per 10 s, on both servers. hchatd as shipped but with
+#    rate and per-address limits off (one generator sends for everyone) and
+#    http.maxThreads = 19500. 9,000 rooms, not 10,000: 2 x 10,000
+#    connections do not fit the 20,000 descriptors a process may have here.
+# 6. Held connections: HELD subscribers (19,000) on each transport, a few
+#    messages, nothing lost or duplicated; RSS per held connection. hchatd
+#    with the shipped defaults but limits off and http.maxThreads = 19500.
+# Sections run as SECTIONS lists them (default: all). Prints tables; writes
+# OUTDIR/bench.json.
 set -euo pipefail
+ulimit -n "$(ulimit -Hn)" # the held section needs 19,000 descriptors per process
 
 HCHATD=$(realpath "$1")
 LOADGEN=$(realpath "$2")
@@ -32,9 +48,15 @@ SENDERS=${SENDERS:-32}
 FILL_MESSAGES=${FILL_MESSAGES:-1000000}
 FANOUT_SIZES=${FANOUT_SIZES:-"100 1000 10000"}
 FANOUT_MESSAGES=${FANOUT_MESSAGES:-100}
-SECTIONS=${SECTIONS:-"publish startup fanout"}
+DEFAULTS_SIZES=${DEFAULTS_SIZES:-"1000"}
+MANY_ROOMS=${MANY_ROOMS:-9000}
+MANY_MESSAGES=${MANY_MESSAGES:-3}
+MANY_TRANSPORTS=${MANY_TRANSPORTS:-"ws"}
+HELD=${HELD:-19000}
+HELD_MESSAGES=${HELD_MESSAGES:-5}
+SECTIONS=${SECTIONS:-"publish startup fanout defaults manyrooms held"}
 want() { [[ " $SECTIONS " == *" $1 "* ]]; }
-JSON_PUBLISH="" db_mb=0 startup=0 rss=0 FANOUT_JSON=""
+JSON_PUBLISH="" db_mb=0 startup=0 rss=0 FANOUT_JSON="" DEFAULTS_JSON="" MANY_JSON="" HELD_JSON=""
 CONF_DIR=$(dirname "$(realpath "$0")")
 
 mkdir -p "$OUT"
@@ -48,20 +70,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_daemon KIND DIR [KEY=VALUE...]: starts hchatd on a free port with
-# rate limits off and the extra keys; sets DAEMON_PID, PORT and SERVER_PID.
-start_daemon() {
-    local kind=$1 dir=$2
-    shift 2
-    mkdir -p "$dir"
-    {
-        echo "http.address = 127.0.0.1"
-        echo "store.kind = $kind"
-        echo "store.path = $dir/chat.db"
-        echo "limits.messagesPerSecond = 0"
-        echo "limits.connectionsPerAddress = 0"
-        for setting in "$@"; do echo "${setting/=/ = }"; done
-    } > "$dir/hchatd.conf"
+# launch DIR: starts hchatd with DIR/hchatd.conf on a free port; sets
+# DAEMON_PID, PORT and SERVER_PID.
+launch() {
+    local dir=$1
     "$HCHATD" -c "$dir/hchatd.conf" -p 0 2> "$dir/log" &
     DAEMON_PID=$!
     SERVER_PID=$DAEMON_PID
@@ -72,6 +84,29 @@ start_daemon() {
         sleep 0.05
     done
     echo "hchatd did not start:" >&2; cat "$dir/log" >&2; exit 1
+}
+
+# start_shipped DIR [KEY=VALUE...]: hchatd with the settings hchatd.conf
+# ships (its SQLite store in DIR, on 127.0.0.1) and the extra keys.
+start_shipped() {
+    local dir=$1
+    shift
+    mkdir -p "$dir"
+    {
+        echo "http.address = 127.0.0.1"
+        echo "store.path = $dir/chat.db"
+        for setting in "$@"; do echo "${setting/=/ = }"; done
+    } > "$dir/hchatd.conf"
+    launch "$dir"
+}
+
+# start_daemon KIND DIR [KEY=VALUE...]: hchatd with store.kind KIND, rate
+# limits off and the extra keys.
+start_daemon() {
+    local kind=$1 dir=$2
+    shift 2
+    start_shipped "$dir" "store.kind=$kind" "limits.messagesPerSecond=0" \
+        "limits.connectionsPerAddress=0" "$@"
 }
 
 stop_daemon() {
@@ -187,13 +222,67 @@ stop_nchan() {
     kill "$NGINX_PID"; wait "$NGINX_PID" || true; NGINX_PID=
 }
 
-if want fanout; then
+# measure SERVER TRANSPORT ROOMS N MESSAGES RATE [FLAGS...]: one fan-out run
+# on the server just started (ROOMS: a room id or @FILE), which it stops;
+# prints the generator's JSON and a progress line on stderr.
+measure() {
+    local server=$1 transport=$2 rooms=$3 n=$4 messages=$5 rate=$6 result
+    shift 6
+    result=$("$LOADGEN" fanout "$server" "$transport" "$PORT" "$rooms" "$n" "$messages" "$rate" \
+        "$SERVER_PID" "$@")
+    if [ "$server" = hchatd ]; then stop_daemon; else stop_nchan; fi
+    printf '  %-6s %-8s %6s subscribers: %s/%s delivered (%s twice), p99 %s ms, publish answered in %s ms (max %s, %s refused)\n' \
+        "$server" "$transport" "$(field "$result" subscribers)" "$(field "$result" delivered)" \
+        "$(field "$result" expected)" "$(field "$result" duplicates)" "$(field "$result" p99_ms)" \
+        "$(field "$result" ack_p50_ms)" "$(field "$result" ack_max_ms)" "$(field "$result" refused)" >&2
+    echo "$result"
+}
+
+per_delivery() { # RESULT: server CPU microseconds per delivery
+    awk -v c="$(field "$1" server_cpu_s)" -v d="$(field "$1" delivered)" \
+        'BEGIN {printf "%.1f", d ? c * 1e6 / d : 0}'
+}
+held() { # RESULT: RSS KiB per held idle connection
+    awk -v a="$(field "$1" rss_held_kib)" -v b="$(field "$1" rss_before_kib)" \
+        -v n="$(field "$1" subscribers)" 'BEGIN {printf "%.1f", n ? (a - b) / n : 0}'
+}
+cells() { # RESULT: "delivered/expected p50/p99/max"
+    printf '%s/%s %s/%s/%s' "$(field "$1" delivered)" "$(field "$1" expected)" \
+        "$(field "$1" p50_ms)" "$(field "$1" p99_ms)" "$(field "$1" max_ms)"
+}
+ratio() { # A B: A / B to two places
+    awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b ? a / b : 0}'
+}
+compare_header() {
+    printf '%-8s %6s | %-33s | %-33s | %9s %9s\n' "" "" \
+        "hchatd: delivered p50/p99/max ms" "nchan: delivered p50/p99/max ms" "p99 ratio" "CPU ratio"
+}
+compare_row() { # TRANSPORT N HCHATD NCHAN
+    printf '%-8s %6d | %-33s | %-33s | %9s %9s\n' "$1" "$2" "$(cells "$3")" "$(cells "$4")" \
+        "$(ratio "$(field "$3" p99_ms)" "$(field "$4" p99_ms)")" \
+        "$(ratio "$(per_delivery "$3")" "$(per_delivery "$4")")"
+}
+cost_row() { # TRANSPORT N HCHATD NCHAN [HELD]: CPU per delivery, peak RSS, KiB per held
+    local hk="" ck=""
+    if [ -n "${5:-}" ]; then hk=$(held "$3"); ck=$(held "$4"); fi
+    printf '%-8s %6d | %10s %10s | %10s %10s | %10s %10s\n' "$1" "$2" \
+        "$(per_delivery "$3")" "$(per_delivery "$4")" \
+        "$(awk -v k="$(field "$3" peak_rss_kib)" 'BEGIN {printf "%.1f", k / 1024}')" \
+        "$(awk -v k="$(field "$4" peak_rss_kib)" 'BEGIN {printf "%.1f", k / 1024}')" "$hk" "$ck"
+}
+cost_header() {
+    printf '%-8s %6s | %10s %10s | %10s %10s | %10s %10s\n' "" "" "hchatd us" "nchan us" \
+        "hchatd MiB" "nchan MiB" "hchatd KiB" "nchan KiB"
+}
+rate_for() { # N: messages per second at N subscribers
+    if [ "$1" -ge 10000 ]; then echo 2; else echo 10; fi
+}
+
 declare -A FAN
+if want fanout; then
 echo >&2
 echo "fan-out: $FANOUT_MESSAGES messages of 100 bytes per run, each server freshly started" >&2
 for n in $FANOUT_SIZES; do
-    rate=10
-    [ "$n" -ge 10000 ] && rate=2
     for transport in longpoll sse ws; do
         for server in hchatd nchan; do
             dir="$WORK/fan-$server-$transport-$n"
@@ -206,67 +295,144 @@ for n in $FANOUT_SIZES; do
                 start_nchan "$dir"
                 room="bench$n$transport"
             fi
-            result=$("$LOADGEN" fanout "$server" "$transport" "$PORT" "$room" "$n" \
-                "$FANOUT_MESSAGES" "$rate" "$SERVER_PID")
-            if [ "$server" = hchatd ]; then stop_daemon; else stop_nchan; fi
+            result=$(measure "$server" "$transport" "$room" "$n" "$FANOUT_MESSAGES" "$(rate_for "$n")")
             FANOUT_JSON+="${FANOUT_JSON:+,}$result"
             FAN[$server,$transport,$n]=$result
-            printf '  %-6s %-8s %5d subscribers: %s/%s delivered, p99 %s ms, publish answered in %s ms (max %s)\n' \
-                "$server" "$transport" "$n" "$(field "$result" delivered)" \
-                "$(field "$result" expected)" "$(field "$result" p99_ms)" \
-                "$(field "$result" ack_p50_ms)" "$(field "$result" ack_max_ms)" >&2
         done
     done
 done
 
-per_delivery() { # RESULT: server CPU microseconds per delivery
-    awk -v c="$(field "$1" server_cpu_s)" -v d="$(field "$1" delivered)" \
-        'BEGIN {printf "%.1f", d ? c * 1e6 / d : 0}'
-}
-held() { # RESULT: RSS KiB per held idle connection
-    awk -v a="$(field "$1" rss_held_kib)" -v b="$(field "$1" rss_before_kib)" \
-        -v n="$(field "$1" subscribers)" 'BEGIN {printf "%.1f", n ? (a - b) / n : 0}'
-}
 echo
 echo "Fan-out: one room, $FANOUT_MESSAGES messages of 100 bytes (10/s; 2/s at 10,000 subscribers)"
-printf '%-8s %6s | %-31s | %-31s | %9s %9s\n' "" "" \
-    "hchatd: delivered p50/p99/max ms" "nchan: delivered p50/p99/max ms" "p99 ratio" "CPU ratio"
+compare_header
 for n in $FANOUT_SIZES; do
     for transport in longpoll sse ws; do
-        h=${FAN[hchatd,$transport,$n]}; c=${FAN[nchan,$transport,$n]}
-        cells=()
-        for r in "$h" "$c"; do
-            cells+=("$(printf '%s/%s %s/%s/%s' "$(field "$r" delivered)" "$(field "$r" expected)" \
-                "$(field "$r" p50_ms)" "$(field "$r" p99_ms)" "$(field "$r" max_ms)")")
-        done
-        p99r=$(awk -v a="$(field "$h" p99_ms)" -v b="$(field "$c" p99_ms)" 'BEGIN {printf "%.2f", b ? a / b : 0}')
-        cpur=$(awk -v a="$(per_delivery "$h")" -v b="$(per_delivery "$c")" 'BEGIN {printf "%.2f", b ? a / b : 0}')
-        printf '%-8s %6d | %-31s | %-31s | %9s %9s\n' "$transport" "$n" "${cells[0]}" "${cells[1]}" "$p99r" "$cpur"
+        compare_row "$transport" "$n" "${FAN[hchatd,$transport,$n]}" "${FAN[nchan,$transport,$n]}"
     done
 done
 echo
 echo "Server cost (CPU microseconds per delivery; peak RSS MiB; RSS KiB per held idle connection at the largest N)"
-printf '%-8s %6s | %10s %10s | %10s %10s | %10s %10s\n' "" "" "hchatd us" "nchan us" "hchatd MiB" "nchan MiB" "hchatd KiB" "nchan KiB"
+cost_header
 largest=${FANOUT_SIZES##* }
 for n in $FANOUT_SIZES; do
     for transport in longpoll sse ws; do
-        h=${FAN[hchatd,$transport,$n]}; c=${FAN[nchan,$transport,$n]}
-        hk=""; ck=""
-        if [ "$n" = "$largest" ]; then hk=$(held "$h"); ck=$(held "$c"); fi
-        printf '%-8s %6d | %10s %10s | %10s %10s | %10s %10s\n' "$transport" "$n" \
-            "$(per_delivery "$h")" "$(per_delivery "$c")" \
-            "$(awk -v k="$(field "$h" peak_rss_kib)" 'BEGIN {printf "%.1f", k / 1024}')" \
-            "$(awk -v k="$(field "$c" peak_rss_kib)" 'BEGIN {printf "%.1f", k / 1024}')" "$hk" "$ck"
+        cost_row "$transport" "$n" "${FAN[hchatd,$transport,$n]}" "${FAN[nchan,$transport,$n]}" \
+            "$([ "$n" = "$largest" ] && echo held)"
     done
 done
+fi
 
+# nchan_at TRANSPORT N: nchan's fan-out result at N, measured now unless the
+# fan-out section has it.
+nchan_at() {
+    if [ -n "${FAN[nchan,$1,$2]:-}" ]; then echo "${FAN[nchan,$1,$2]}"; return; fi
+    start_nchan "$WORK/nchan-$1-$2"
+    measure nchan "$1" "bench$2$1" "$2" "$FANOUT_MESSAGES" "$(rate_for "$2")"
+}
+
+if want defaults; then
+declare -A DEF
+echo >&2
+echo "shipped defaults: hchatd as hchatd.conf ships it, subscribers from many addresses" >&2
+for n in $DEFAULTS_SIZES; do
+    for transport in longpoll sse ws; do
+        start_shipped "$WORK/def-$transport-$n"
+        room=$("$LOADGEN" create "$PORT" "defaults")
+        DEF[hchatd,$transport,$n]=$(measure hchatd "$transport" "$room" "$n" "$FANOUT_MESSAGES" \
+            "$(rate_for "$n")" --sources $(((n + 99) / 100)) --publishers 10)
+        DEF[nchan,$transport,$n]=$(nchan_at "$transport" "$n")
+        DEFAULTS_JSON+="${DEFAULTS_JSON:+,}${DEF[hchatd,$transport,$n]}"
+    done
+done
+echo
+echo "The shipped defaults: hchatd as hchatd.conf ships it (SQLite, notices, limits; every"
+echo "subscriber a person, 100 per address), $FANOUT_MESSAGES messages from 10 addresses; nchan as in the fan-out"
+compare_header
+for n in $DEFAULTS_SIZES; do
+    for transport in longpoll sse ws; do
+        compare_row "$transport" "$n" "${DEF[hchatd,$transport,$n]}" "${DEF[nchan,$transport,$n]}"
+    done
+done
+echo
+cost_header
+for n in $DEFAULTS_SIZES; do
+    for transport in longpoll sse ws; do
+        cost_row "$transport" "$n" "${DEF[hchatd,$transport,$n]}" "${DEF[nchan,$transport,$n]}"
+    done
+done
+fi
+
+if want manyrooms; then
+declare -A MANY
+echo >&2
+echo "many rooms: $MANY_ROOMS rooms x 2 subscribers, $MANY_MESSAGES messages per room at one per 10 s" >&2
+for transport in $MANY_TRANSPORTS; do
+    for server in hchatd nchan; do
+        dir="$WORK/many-$server-$transport"
+        if [ "$server" = hchatd ]; then
+            start_daemon sqlite "$dir" http.maxThreads=19500
+            "$LOADGEN" create "$PORT" "many" "$MANY_ROOMS" > "$dir/rooms"
+        else
+            start_nchan "$dir"
+            seq -f "many$transport%.0f" "$MANY_ROOMS" > "$dir/rooms"
+        fi
+        MANY[$server,$transport]=$(measure "$server" "$transport" "@$dir/rooms" 2 \
+            "$MANY_MESSAGES" 0.1 --publishers 8)
+        MANY_JSON+="${MANY_JSON:+,}${MANY[$server,$transport]}"
+    done
+done
+echo
+echo "Many rooms: $MANY_ROOMS rooms x 2 subscribers, one message per room per 10 s ($MANY_MESSAGES each)"
+compare_header
+for transport in $MANY_TRANSPORTS; do
+    compare_row "$transport" $((2 * MANY_ROOMS)) "${MANY[hchatd,$transport]}" "${MANY[nchan,$transport]}"
+done
+echo
+cost_header
+for transport in $MANY_TRANSPORTS; do
+    cost_row "$transport" $((2 * MANY_ROOMS)) "${MANY[hchatd,$transport]}" "${MANY[nchan,$transport]}" held
+done
+fi
+
+if want held; then
+declare -A HOLD
+echo >&2
+echo "held: $HELD connections per transport, $HELD_MESSAGES messages" >&2
+for transport in longpoll sse ws; do
+    for server in hchatd nchan; do
+        dir="$WORK/held-$server-$transport"
+        if [ "$server" = hchatd ]; then
+            start_daemon sqlite "$dir" http.maxThreads=19500
+            room=$("$LOADGEN" create "$PORT" "held")
+        else
+            start_nchan "$dir"
+            room="held$transport"
+        fi
+        HOLD[$server,$transport]=$(measure "$server" "$transport" "$room" "$HELD" "$HELD_MESSAGES" 1)
+        HELD_JSON+="${HELD_JSON:+,}${HOLD[$server,$transport]}"
+    done
+done
+echo
+echo "Held: $HELD connections in one process per transport, $HELD_MESSAGES messages at 1/s"
+compare_header
+for transport in longpoll sse ws; do
+    compare_row "$transport" "$HELD" "${HOLD[hchatd,$transport]}" "${HOLD[nchan,$transport]}"
+done
+echo
+cost_header
+for transport in longpoll sse ws; do
+    cost_row "$transport" "$HELD" "${HOLD[hchatd,$transport]}" "${HOLD[nchan,$transport]}" held
+done
 fi
 
 cat > "$OUT/bench.json" <<JSON
 {"machine":{"cores":$(nproc),"kernel":"$(uname -r)"},
  "publish":[$JSON_PUBLISH],
  "startup":{"messages":$FILL_MESSAGES,"rooms":100,"db_mb":$db_mb,"first_answer_ms":$startup,"rss_kib":$rss},
- "fanout":[$FANOUT_JSON]}
+ "fanout":[$FANOUT_JSON],
+ "defaults":[$DEFAULTS_JSON],
+ "many_rooms":[$MANY_JSON],
+ "held":[$HELD_JSON]}
 JSON
 echo
 echo "written: $OUT/bench.json"

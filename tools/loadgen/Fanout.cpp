@@ -3,6 +3,7 @@
 #include "Socket.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -98,6 +99,7 @@ bool writeAll(int fd, const std::string& bytes)
 struct Fanout::Subscriber
 {
     int fd = -1;
+    std::size_t room = 0; ///< index into Options::rooms
     enum class State
     {
         Connecting,
@@ -120,11 +122,12 @@ void Fanout::request(Subscriber& s)
 {
     const Options& o = _options;
     const bool nchan = o.server == "nchan";
+    const std::string& room = o.rooms[s.room];
     const std::string path =
-        nchan ? "/sub/" + o.room
-              : (o.transport == "longpoll" ? "/msg/" + o.room + "/" + std::to_string(s.nextId)
-                 : o.transport == "sse"    ? "/events/" + o.room + "?from=0"
-                                           : "/ws/" + o.room + "?from=0");
+        nchan ? "/sub/" + room
+              : (o.transport == "longpoll" ? "/msg/" + room + "/" + std::to_string(s.nextId)
+                 : o.transport == "sse"    ? "/events/" + room + "?from=0"
+                                           : "/ws/" + room + "?from=0");
     std::string req = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
     if (o.transport == "sse")
         req += "Accept: text/event-stream\r\n";
@@ -293,26 +296,33 @@ void Fanout::onReadable(Subscriber& s, Result& result)
     }
 }
 
-void Fanout::publish(std::atomic<bool>& done)
+void Fanout::publish(int publisher, std::vector<float>& acks, long& refused)
 {
+    // Message i of room r is the k-th of all, k = i * rooms + r, sent at
+    // k / (rooms * rate) s; publisher p sends those with k % publishers = p.
     const Options& o = _options;
-    int fd = Socket::connectTo("127.0.0.1", o.port);
+    const long rooms = static_cast<long>(o.rooms.size());
+    const long total = rooms * o.messages;
+    int fd = Socket::connectTo("127.0.0.1", o.port,
+                               o.sources ? "127.0.1." + std::to_string(1 + publisher) : "");
     // Blocking from here: one keep-alive connection, one request at a time.
     int flags = 0;
     ::ioctl(fd, FIONBIO, &flags);
-    const std::string path = o.server == "nchan" ? "/pub/" + o.room : "/send/" + o.room;
     auto start = Clock::now();
     std::string in;
     char buffer[4096];
-    for (int i = 0; i < o.messages; ++i)
+    for (long k = publisher; k < total; k += o.publishers)
     {
+        const long i = k / rooms;
+        const std::string& room = o.rooms[static_cast<std::size_t>(k % rooms)];
         std::this_thread::sleep_until(
-            start + std::chrono::microseconds(static_cast<long>(i * 1e6 / o.rate)));
+            start + std::chrono::microseconds(static_cast<long>(k * 1e6 / (o.rate * rooms))));
         char stamp[64];
-        std::snprintf(stamp, sizeof stamp, "%s%d|%.0f|", token, i, microsNow());
+        std::snprintf(stamp, sizeof stamp, "%s%ld|%.0f|", token, i, microsNow());
         std::string body(stamp);
         if (static_cast<int>(body.size()) < o.payloadBytes)
             body.append(static_cast<std::size_t>(o.payloadBytes) - body.size(), 'x');
+        const std::string path = (o.server == "nchan" ? "/pub/" : "/send/") + room;
         std::string req = "POST " + path +
                           " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                           "Content-Type: text/plain\r\nContent-Length: " +
@@ -326,12 +336,15 @@ void Fanout::publish(std::atomic<bool>& done)
             std::size_t end = in.find("\r\n\r\n");
             if (end != std::string::npos)
             {
-                std::size_t length = static_cast<std::size_t>(
-                    std::atol(header(in.substr(0, end + 2), "Content-Length").c_str()));
+                const std::string head = in.substr(0, end + 2);
+                std::size_t length =
+                    static_cast<std::size_t>(std::atol(header(head, "Content-Length").c_str()));
                 if (in.size() >= end + 4 + length)
                 {
                     in.erase(0, end + 4 + length);
-                    _acks.push_back(static_cast<float>((microsNow() - sentAt) / 1000.0));
+                    acks.push_back(static_cast<float>((microsNow() - sentAt) / 1000.0));
+                    if (statusOf(head) / 100 != 2)
+                        ++refused;
                     break;
                 }
             }
@@ -339,26 +352,25 @@ void Fanout::publish(std::atomic<bool>& done)
             if (n <= 0)
             {
                 ::close(fd);
-                done = true;
                 return;
             }
             in.append(buffer, static_cast<std::size_t>(n));
         }
     }
     ::close(fd);
-    done = true;
 }
 
 Fanout::Result Fanout::run()
 {
     Options& o = _options;
     Result result;
-    result.expected = static_cast<long>(o.subscribers) * o.messages;
+    const int everyone = o.subscribers * static_cast<int>(o.rooms.size());
+    result.expected = static_cast<long>(everyone) * o.messages;
     if (o.serverPid)
         result.rssBeforeKiB = procStatusKiB(o.serverPid, "VmRSS");
 
     int epoll = ::epoll_create1(EPOLL_CLOEXEC);
-    std::vector<Subscriber> subs(static_cast<std::size_t>(o.subscribers));
+    std::vector<Subscriber> subs(static_cast<std::size_t>(everyone));
     int created = 0, connecting = 0;
     auto connectStart = Clock::now();
     epoll_event events[1024];
@@ -405,11 +417,14 @@ Fanout::Result Fanout::run()
     };
     while (Clock::now() < deadline)
     {
-        while (created < o.subscribers && connecting < maxConnecting)
+        while (created < everyone && connecting < maxConnecting)
         {
             Subscriber& s = subs[static_cast<std::size_t>(created)];
+            s.room = static_cast<std::size_t>(created) % o.rooms.size();
             s.got.assign(static_cast<std::size_t>(o.messages), 0);
-            s.fd = Socket::connectTo("127.0.0.1", o.port);
+            s.fd = Socket::connectTo(
+                "127.0.0.1", o.port,
+                o.sources ? "127.0.0." + std::to_string(2 + created % o.sources) : "");
             epoll_event ev{};
             ev.events = EPOLLOUT | EPOLLIN;
             ev.data.u32 = static_cast<std::uint32_t>(created);
@@ -418,7 +433,7 @@ Fanout::Result Fanout::run()
             ++connecting;
         }
         pump(10);
-        if (created == o.subscribers && connecting == 0 && countReady() == o.subscribers)
+        if (created == everyone && connecting == 0 && countReady() == everyone)
             break;
     }
     result.connectSeconds = std::chrono::duration<double>(Clock::now() - connectStart).count();
@@ -431,8 +446,17 @@ Fanout::Result Fanout::run()
         result.rssHeldKiB = procStatusKiB(o.serverPid, "VmRSS");
 
     double cpuBefore = o.serverPid ? procCpuSeconds(o.serverPid) : 0;
-    std::atomic<bool> published{false};
-    std::thread publisher([&] { publish(published); });
+    std::atomic<int> publishing{o.publishers};
+    std::vector<std::vector<float>> acks(static_cast<std::size_t>(o.publishers));
+    std::vector<long> refused(static_cast<std::size_t>(o.publishers), 0);
+    std::vector<std::thread> publishers;
+    for (int p = 0; p < o.publishers; ++p)
+        publishers.emplace_back(
+            [&, p]
+            {
+                publish(p, acks[static_cast<std::size_t>(p)], refused[static_cast<std::size_t>(p)]);
+                --publishing;
+            });
     _latencies.reserve(static_cast<std::size_t>(result.expected));
     // Until every delivery is in, or 5 s after the last message was sent.
     Clock::time_point doneAt{};
@@ -441,12 +465,20 @@ Fanout::Result Fanout::run()
         pump(20);
         if (result.delivered >= result.expected)
             break;
-        if (published && doneAt == Clock::time_point{})
+        if (publishing == 0 && doneAt == Clock::time_point{})
             doneAt = Clock::now();
         if (doneAt != Clock::time_point{} && Clock::now() - doneAt > std::chrono::seconds(5))
             break;
     }
-    publisher.join();
+    for (auto& publisher : publishers)
+        publisher.join();
+    std::vector<float> allAcks;
+    for (int p = 0; p < o.publishers; ++p)
+    {
+        allAcks.insert(allAcks.end(), acks[static_cast<std::size_t>(p)].begin(),
+                       acks[static_cast<std::size_t>(p)].end());
+        result.refused += refused[static_cast<std::size_t>(p)];
+    }
     if (o.serverPid)
     {
         result.serverCpuSeconds = procCpuSeconds(o.serverPid) - cpuBefore;
@@ -466,11 +498,11 @@ Fanout::Result Fanout::run()
         result.p99Ms = at(0.99);
         result.maxMs = _latencies.back();
     }
-    if (!_acks.empty())
+    if (!allAcks.empty())
     {
-        std::sort(_acks.begin(), _acks.end());
-        result.ackP50Ms = _acks[_acks.size() / 2];
-        result.ackMaxMs = _acks.back();
+        std::sort(allAcks.begin(), allAcks.end());
+        result.ackP50Ms = allAcks[allAcks.size() / 2];
+        result.ackMaxMs = allAcks.back();
     }
     return result;
 }

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -9,19 +8,22 @@ namespace hchat::load
 {
 
 class Fanout
-/// One fan-out measurement (make bench, issue 6): `subscribers` connections
-/// to one room or channel over one transport, then `messages` messages
-/// published at `rate` per second, each carrying its send time; every
-/// subscriber's deliveries are checked (each message once) and timed.
-/// One thread, epoll, non-blocking sockets, so 10,000 subscribers cost the
-/// generator little and do not disturb what is measured. The publisher is a
-/// second thread with one keep-alive connection.
+/// One fan-out measurement (make bench, issues 6 and 17): `subscribers`
+/// connections to each of `rooms` (rooms or channels) over one transport,
+/// then `messages` messages per room published at `rate` per second and
+/// room, each carrying its send time; every subscriber's deliveries are
+/// checked (each message once) and timed. One thread, epoll, non-blocking
+/// sockets, so 10,000 subscribers cost the generator little and do not
+/// disturb what is measured. The publishers are threads of their own, each
+/// with one keep-alive connection, messages dealt to them in turn.
 ///
 /// Servers: "hchatd" (GET /msg/<room>/<n>, /events/<room>?from=0,
 /// /ws/<room>?from=0; POST /send/<room>) and "nchan" (GET /sub/<channel>
 /// as long poll, EventSource or WebSocket; POST /pub/<channel>).
 /// With serverPid, the server's CPU time during publishing and its RSS are
-/// read from /proc.
+/// read from /proc. With sources, connections come from several loopback
+/// addresses, as a crowd would, so that a server's per-address limits
+/// (hchatd's shipped defaults) see many people.
 {
 public:
     struct Options
@@ -29,12 +31,14 @@ public:
         std::string server = "hchatd";
         std::string transport = "ws"; ///< longpoll, sse, ws
         int port = 0;
-        std::string room;
-        int subscribers = 100;
-        int messages = 100;
-        double rate = 10;
+        std::vector<std::string> rooms;
+        int subscribers = 100; ///< per room; subscriber k joins room k % rooms
+        int messages = 100;    ///< per room
+        double rate = 10;      ///< messages per second, per room
         int payloadBytes = 100;
         int serverPid = 0;
+        int sources = 0; ///< 0: all from 127.0.0.1; else subscriber k from 127.0.0.(2 + k % sources)
+        int publishers = 1; ///< publisher p connects from 127.0.1.(1 + p) when sources > 0
     };
 
     struct Result
@@ -48,6 +52,7 @@ public:
         long rssBeforeKiB = 0, rssHeldKiB = 0, peakRssKiB = 0;
         double connectSeconds = 0;
         double ackP50Ms = 0, ackMaxMs = 0; ///< publishing: request sent to answer read
+        long refused = 0; ///< publish requests not answered 2xx (a rate limit, say)
     };
 
     explicit Fanout(Options options) : _options(std::move(options)) {}
@@ -61,11 +66,10 @@ private:
     void onReadable(Subscriber& s, Result& result);
     void scan(Subscriber& s, const char* data, std::size_t size, Result& result);
     bool takeResponse(Subscriber& s, Result& result);
-    void publish(std::atomic<bool>& done);
+    void publish(int publisher, std::vector<float>& acks, long& refused);
 
     Options _options;
     std::vector<float> _latencies;
-    std::vector<float> _acks; ///< written by the publishing thread, read after it ends
 };
 
 } // namespace hchat::load

@@ -13,13 +13,28 @@
 namespace hchat::load
 {
 
-int Socket::connectTo(const std::string& host, int port)
+int Socket::connectTo(const std::string& host, int port, const std::string& source)
 {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (!source.empty())
+    {
+        // Port 0 at bind would reserve a port for this address alone;
+        // IP_BIND_ADDRESS_NO_PORT lets connect() share ports across them.
+        ::setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+        sockaddr_in local{};
+        local.sin_family = AF_INET;
+        if (::inet_pton(AF_INET, source.c_str(), &local.sin_addr) != 1 ||
+            ::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) < 0)
+        {
+            int error = errno;
+            ::close(fd);
+            throw std::runtime_error("cannot bind to " + source + ": " + std::strerror(error));
+        }
+    }
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(static_cast<uint16_t>(port));

@@ -9,8 +9,10 @@ class Socket
 /// The few socket calls the load generator needs.
 {
 public:
-    static int connectTo(const std::string& host, int port);
+    static int connectTo(const std::string& host, int port, const std::string& source = "");
     /// A non-blocking TCP socket, Nagle off, connecting to host:port (an IPv4
+    /// address), from the local address source when one is given (on
+    /// loopback any 127.x.y.z: servers count connections and messages per
     /// address). Throws std::runtime_error when the socket cannot be made.
 
     static int freePort();

@@ -3,29 +3,36 @@
 //   hchat-load publish PORT SECONDS CONNECTIONS ROOM...
 //       keep-alive senders on 127.0.0.1:PORT; prints one JSON object
 //   hchat-load fanout SERVER TRANSPORT PORT ROOM SUBSCRIBERS MESSAGES RATE [PID]
-//       SERVER hchatd|nchan, TRANSPORT longpoll|sse|ws: subscribers, then
-//       messages at RATE/s carrying their send time; prints one JSON object
-//       (deliveries, latency, the server's CPU and RSS when PID is given)
+//                     [--sources N] [--publishers N]
+//       SERVER hchatd|nchan, TRANSPORT longpoll|sse|ws: SUBSCRIBERS per room,
+//       then MESSAGES per room at RATE/s per room carrying their send time;
+//       prints one JSON object (deliveries, latency, the server's CPU and RSS
+//       when PID is given). ROOM is a room id, or @FILE with one per line.
+//       --sources N spreads the subscribers over N loopback addresses and
+//       the publishers get one each; --publishers N: N publishing connections
 //   hchat-load ready PORT PATH TIMEOUT
 //       polls GET PATH until it answers 200; prints the wall-clock time (ms
 //       since 1970) of that answer, or exits 1 after TIMEOUT seconds
-//   hchat-load create PORT SUBJECT
-//       creates a public room; prints its id
+//   hchat-load create PORT SUBJECT [COUNT]
+//       creates a public room (COUNT rooms); prints its id (one per line)
 //   hchat-load freeport
 //       prints a TCP port that is free on 127.0.0.1 right now
 #include "Fanout.h"
 #include "Publisher.h"
 #include "Socket.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <poll.h>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 #include <unistd.h>
 
 namespace
@@ -34,10 +41,10 @@ namespace
 int usage()
 {
     std::cerr << "usage: hchat-load publish PORT SECONDS CONNECTIONS ROOM...\n"
-                 "       hchat-load fanout SERVER TRANSPORT PORT ROOM SUBSCRIBERS MESSAGES "
-                 "RATE [PID]\n"
+                 "       hchat-load fanout SERVER TRANSPORT PORT ROOM|@FILE SUBSCRIBERS "
+                 "MESSAGES RATE [PID] [--sources N] [--publishers N]\n"
                  "       hchat-load ready PORT PATH TIMEOUT\n"
-                 "       hchat-load create PORT SUBJECT\n"
+                 "       hchat-load create PORT SUBJECT [COUNT]\n"
                  "       hchat-load freeport\n";
     return 64;
 }
@@ -61,6 +68,23 @@ std::string get(int port, const std::string& path)
     }
     ::close(fd);
     return answer;
+}
+
+std::vector<std::string> roomsOf(const std::string& argument)
+/// A room id, or the ids in the file @FILE names (one per line).
+{
+    if (argument.empty() || argument[0] != '@')
+        return {argument};
+    std::ifstream file(argument.substr(1));
+    if (!file)
+        throw std::runtime_error("cannot read " + argument.substr(1));
+    std::vector<std::string> rooms;
+    for (std::string line; std::getline(file, line);)
+        if (!line.empty())
+            rooms.push_back(line);
+    if (rooms.empty())
+        throw std::runtime_error("no rooms in " + argument.substr(1));
+    return rooms;
 }
 
 std::string urlEncode(const std::string& text)
@@ -98,28 +122,41 @@ int main(int argc, char** argv)
                         r.refused, r.reconnects, r.rate(), r.p50Ms, r.p99Ms);
             return 0;
         }
-        if (mode == "fanout" && (argc == 9 || argc == 10))
+        if (mode == "fanout" && argc >= 9)
         {
             hchat::load::Fanout::Options o;
             o.server = argv[2];
             o.transport = argv[3];
             o.port = std::atoi(argv[4]);
-            o.room = argv[5];
+            o.rooms = roomsOf(argv[5]);
             o.subscribers = std::atoi(argv[6]);
             o.messages = std::atoi(argv[7]);
             o.rate = std::atof(argv[8]);
-            o.serverPid = argc == 10 ? std::atoi(argv[9]) : 0;
+            for (int i = 9; i < argc; ++i)
+            {
+                const std::string flag = argv[i];
+                if (flag == "--sources" && i + 1 < argc)
+                    o.sources = std::atoi(argv[++i]);
+                else if (flag == "--publishers" && i + 1 < argc)
+                    o.publishers = std::max(1, std::atoi(argv[++i]));
+                else if (i == 9 && std::isdigit(static_cast<unsigned char>(flag[0])))
+                    o.serverPid = std::atoi(argv[i]);
+                else
+                    return usage();
+            }
             auto r = hchat::load::Fanout(o).run();
-            std::printf("{\"server\":\"%s\",\"transport\":\"%s\",\"subscribers\":%d,"
+            std::printf("{\"server\":\"%s\",\"transport\":\"%s\",\"rooms\":%zu,"
+                        "\"subscribers\":%d,"
                         "\"ready\":%d,\"messages\":%d,\"rate\":%g,\"expected\":%ld,"
                         "\"delivered\":%ld,\"duplicates\":%ld,\"p50_ms\":%.2f,\"p99_ms\":%.2f,"
                         "\"max_ms\":%.2f,\"server_cpu_s\":%.3f,\"rss_before_kib\":%ld,"
                         "\"rss_held_kib\":%ld,\"peak_rss_kib\":%ld,\"connect_s\":%.2f,"
-                        "\"ack_p50_ms\":%.2f,\"ack_max_ms\":%.2f}\n",
-                        o.server.c_str(), o.transport.c_str(), o.subscribers, r.ready, o.messages,
+                        "\"ack_p50_ms\":%.2f,\"ack_max_ms\":%.2f,\"refused\":%ld}\n",
+                        o.server.c_str(), o.transport.c_str(), o.rooms.size(),
+                        o.subscribers * static_cast<int>(o.rooms.size()), r.ready, o.messages,
                         o.rate, r.expected, r.delivered, r.duplicates, r.p50Ms, r.p99Ms, r.maxMs,
                         r.serverCpuSeconds, r.rssBeforeKiB, r.rssHeldKiB, r.peakRssKiB,
-                        r.connectSeconds, r.ackP50Ms, r.ackMaxMs);
+                        r.connectSeconds, r.ackP50Ms, r.ackMaxMs, r.refused);
             return 0;
         }
         if (mode == "ready" && argc == 5)
@@ -143,14 +180,18 @@ int main(int argc, char** argv)
             std::cerr << "hchat-load: no 200 from " << argv[3] << " in time\n";
             return 1;
         }
-        if (mode == "create" && argc == 4)
+        if (mode == "create" && (argc == 4 || argc == 5))
         {
-            std::string answer =
-                get(std::atoi(argv[2]), "/chat_create?public=1&subject=" + urlEncode(argv[3]));
-            std::size_t at = answer.find("Location: /chat/");
-            if (at == std::string::npos)
-                throw std::runtime_error("no room created: " + answer.substr(0, 80));
-            std::printf("%s\n", answer.substr(at + 16, 32).c_str());
+            const int count = argc == 5 ? std::atoi(argv[4]) : 1;
+            for (int i = 0; i < count; ++i)
+            {
+                std::string answer = get(std::atoi(argv[2]),
+                                         "/chat_create?public=1&subject=" + urlEncode(argv[3]));
+                std::size_t at = answer.find("Location: /chat/");
+                if (at == std::string::npos)
+                    throw std::runtime_error("no room created: " + answer.substr(0, 80));
+                std::printf("%s\n", answer.substr(at + 16, 32).c_str());
+            }
             return 0;
         }
         if (mode == "freeport" && argc == 2)
