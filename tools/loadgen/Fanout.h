@@ -37,7 +37,8 @@ public:
         double rate = 10;      ///< messages per second, per room
         int payloadBytes = 100;
         int serverPid = 0;
-        int sources = 0; ///< 0: all from 127.0.0.1; else subscriber k from 127.0.0.(2 + k % sources)
+        int sources =
+            0; ///< 0: all from 127.0.0.1; else subscriber k from 127.0.0.(2 + k % sources)
         int publishers = 1; ///< publisher p connects from 127.0.1.(1 + p) when sources > 0
     };
 

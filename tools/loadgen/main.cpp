@@ -32,8 +32,8 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
-#include <vector>
 #include <unistd.h>
+#include <vector>
 
 namespace
 {
@@ -185,8 +185,8 @@ int main(int argc, char** argv)
             const int count = argc == 5 ? std::atoi(argv[4]) : 1;
             for (int i = 0; i < count; ++i)
             {
-                std::string answer = get(std::atoi(argv[2]),
-                                         "/chat_create?public=1&subject=" + urlEncode(argv[3]));
+                std::string answer =
+                    get(std::atoi(argv[2]), "/chat_create?public=1&subject=" + urlEncode(argv[3]));
                 std::size_t at = answer.find("Location: /chat/");
                 if (at == std::string::npos)
                     throw std::runtime_error("no room created: " + answer.substr(0, 80));
