@@ -46,17 +46,10 @@ bool ConnectionGate::accept(const Poco::Net::StreamSocket& socket)
     if (_holders.size() >= static_cast<std::size_t>(_maxThreads))
     {
         _counters.busy.fetch_add(1, std::memory_order_relaxed);
-        // At most a line a second: under a flood, the acceptor must not
-        // spend its time logging.
-        ++_busySinceLog;
-        if (_busyLogged.isElapsed(1000000))
-        {
+        if (int refused = _busyLog.due())
             _logger.warning("%s refused: all %d connections in use (%d refused since the last "
                             "such line)",
-                            address, _maxThreads, _busySinceLog);
-            _busyLogged.update();
-            _busySinceLog = 0;
-        }
+                            address, _maxThreads, refused);
         refuse(socket, "server busy: every connection thread is in use, try again");
         return false;
     }
@@ -64,8 +57,10 @@ bool ConnectionGate::accept(const Poco::Net::StreamSocket& socket)
     if (_perAddress > 0 && open >= _perAddress)
     {
         _counters.perAddress.fetch_add(1, std::memory_order_relaxed);
-        _logger.warning("%s has %d connections open (limits.connectionsPerAddress): refused",
-                        address, open);
+        if (int refused = _perAddressLog.due())
+            _logger.warning("%s has %d connections open (limits.connectionsPerAddress): refused "
+                            "(%d refused since the last such line)",
+                            address, open, refused);
         refuse(socket, "too many connections from your address");
         return false;
     }

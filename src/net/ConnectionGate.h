@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 namespace Poco
 {
@@ -25,7 +26,8 @@ class ConnectionGate : public Poco::Net::TCPServerConnectionFilter
 ///     Unavailable", line protocol: an ERROR line) and closes, instead of
 ///     letting the client hang in a queue;
 ///   - when an address already has limits.connectionsPerAddress open
-///     connections, answers likewise and closes (logged as a warning).
+///     connections, answers likewise and closes.
+/// Each kind of refusal is logged at most once a second, with a count.
 /// Used by the HTTP server and the line server, each with its own counts.
 /// An accepted connection is counted for its address until every holder of
 /// it has released it: its connection object, and the stream it was handed
@@ -65,8 +67,26 @@ private:
     Poco::Logger& _logger;
     std::mutex _mutex;
     std::unordered_map<std::string, int> _open; ///< open connections per address
-    Poco::Timestamp _busyLogged{0};             ///< when a busy refusal was last logged
-    int _busySinceLog = 0;
+
+    struct Throttle
+    /// At most a log line a second per kind of refusal: under a flood the
+    /// acceptor must not spend its time logging.
+    {
+        Poco::Timestamp last{0};
+        int count = 0;
+
+        int due()
+        /// Counts one refusal. When a line is due, returns the refusals
+        /// since the last one (this one included), else 0.
+        {
+            ++count;
+            if (!last.isElapsed(1000000))
+                return 0;
+            last.update();
+            return std::exchange(count, 0);
+        }
+    };
+    Throttle _busyLog, _perAddressLog;
 
     struct Holders
     {

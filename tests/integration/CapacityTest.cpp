@@ -151,6 +151,17 @@ public:
             Reply refused = fresh(daemon).get("/healthz");
             CPPUNIT_ASSERT_EQUAL(503, refused.status);
             CPPUNIT_ASSERT(refused.body.find("too many connections") != std::string::npos);
+            // A flood of refused connections writes a line a second, not one
+            // per connection.
+            for (int i = 0; i < 30; ++i)
+                CPPUNIT_ASSERT_EQUAL(503, fresh(daemon).get("/healthz").status);
+            const std::string log = daemon.log();
+            std::size_t lines = 0;
+            for (std::size_t at = 0; (at = log.find("(limits.connectionsPerAddress): refused",
+                                                    at)) != std::string::npos;
+                 ++at)
+                ++lines;
+            CPPUNIT_ASSERT_MESSAGE(log, lines >= 1 && lines <= 3);
             first.reset(); // a stream ends: its slot comes back
             CPPUNIT_ASSERT_EQUAL(200, statusSoon(daemon, 200));
         }
