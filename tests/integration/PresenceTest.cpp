@@ -191,6 +191,8 @@ public:
         auto alice = ws("/ws/" + id + "?nick=alice");
         auto bob = ws("/ws/" + other + "?nick=bob"); // in another room: still reachable
         auto carol = ws("/ws/" + id + "?nick=carol");
+        // Online once their rooms show them (the upgrade's answer comes first).
+        CPPUNIT_ASSERT(!bob->nextOfType("presence").empty());
         CPPUNIT_ASSERT(!carol->nextOfType("presence").empty());
         alice->sendText(R"({"type":"privmsg","to":"BOB","text":"just for you <3"})");
         for (auto* c : {&bob, &alice}) // the recipient, and the echo to the sender
