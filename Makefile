@@ -11,8 +11,8 @@ CXX      ?= g++
 OPT      ?= -O2 -g
 CXXFLAGS += -std=c++17 -Wall -Wextra -Wpedantic $(OPT) -MMD -MP -Isrc
 LDFLAGS  +=
-LIBS      = -lPocoUtil -lPocoJSON -lPocoNet -lPocoXML -lPocoDataSQLite -lPocoData -lPocoFoundation -lpthread
-TEST_LIBS = -lcppunit
+LIBS      = -lPocoUtil -lPocoJSON -lPocoNet -lPocoXML -lPocoDataSQLite -lPocoData -lPocoFoundation -lssl -lcrypto -lpthread
+TEST_LIBS = -lcppunit -lPocoNetSSL -lPocoCrypto
 
 # Compile jobs for the targets below that build before they run (a fresh
 # check compiles everything twice: the normal and the sanitizer build).
@@ -28,8 +28,8 @@ TEST_OBJ  = $(TEST_SRC:%.cpp=$(BUILD)/%.o)
 HTML      = $(sort $(wildcard html/*))
 
 # Packages: to build, to test (browser tests need chromium and node/npm).
-BUILD_PACKAGES = g++ make libpoco-dev libcppunit-dev
-TEST_PACKAGES  = chromium nodejs npm clang libclang-rt-14-dev
+BUILD_PACKAGES = g++ make libpoco-dev libssl-dev libcppunit-dev
+TEST_PACKAGES  = chromium nodejs npm clang libclang-rt-14-dev openssl
 BENCH_PACKAGES = nginx-light libnginx-mod-nchan
 
 LOADGEN_SRC = $(sort $(wildcard tools/loadgen/*.cpp))

@@ -2,6 +2,7 @@
 
 #include "app/DescriptorBudget.h"
 #include "app/PrintableFormatter.h"
+#include "app/Signals.h"
 #include "chat/Announcer.h"
 #include "chat/ChatActions.h"
 #include "chat/People.h"
@@ -12,6 +13,7 @@
 #include "http/HttpServer.h"
 #include "http/PageRenderer.h"
 #include "line/LineServer.h"
+#include "net/TlsContext.h"
 #include "store/MemoryStore.h"
 #include "store/SqliteStore.h"
 
@@ -84,6 +86,10 @@ int HChatApplication::run(int argc, char** argv)
     try
     {
         loadSettings();
+        // The pair is loaded before detaching too: a bad one is a
+        // configuration error on the terminal (SPEC §9).
+        if (_settings.tlsPort > 0 || _settings.lineTlsPort > 0)
+            _tls = std::make_shared<TlsContext>(_settings.tlsCertificate, _settings.tlsPrivateKey);
     }
     catch (const Poco::Exception& e)
     {
@@ -157,6 +163,11 @@ HttpOptions HChatApplication::httpOptions() const
     o.longPollTimeout = _settings.longPollTimeout;
     o.webSocketPingInterval = _settings.webSocketPingInterval;
     o.recentOnJoin = _settings.recentOnJoin;
+    if (_settings.tlsPort > 0)
+        o.tls = _tls;
+    o.tlsPort = _settings.tlsPort;
+    o.tlsRedirect = _settings.tlsRedirect;
+    o.tlsHsts = _settings.tlsHsts;
     return o;
 }
 
@@ -171,7 +182,33 @@ LineOptions HChatApplication::lineOptions() const
     o.joinTimeout = _settings.lineJoinTimeout;
     o.sendTimeout = _settings.lineSendTimeout;
     o.recentOnJoin = _settings.recentOnJoin;
+    if (_settings.lineTlsPort > 0)
+        o.tls = _tls;
+    o.tlsPort = _settings.lineTlsPort;
+    o.handshakeTimeout = _settings.httpRequestTimeout;
     return o;
+}
+
+void HChatApplication::reloadTls()
+{
+    Poco::Logger& log = Poco::Logger::get("hchatd");
+    if (!_tls)
+    {
+        log.information("SIGHUP: no TLS pair to reload");
+        return;
+    }
+    try
+    {
+        _tls->reload();
+        _metrics.tlsReloads.fetch_add(1, std::memory_order_relaxed);
+        log.information("SIGHUP: reloaded the TLS pair %s for new connections",
+                        _settings.tlsCertificate);
+    }
+    catch (const Poco::Exception& e)
+    {
+        _metrics.tlsReloadFailures.fetch_add(1, std::memory_order_relaxed);
+        log.error("SIGHUP: %s; keeping the pair in use", e.message());
+    }
 }
 
 void HChatApplication::setUpLogging()
@@ -262,11 +299,10 @@ int HChatApplication::main(const std::vector<std::string>&)
     }
     catch (const Poco::Exception& e)
     {
-        log.fatal("cannot listen on %s:%d: %s", _settings.httpAddress, _settings.httpPort,
-                  e.displayText());
+        log.fatal("cannot listen on %s", e.message());
         return EXIT_UNAVAILABLE;
     }
-    if (_settings.linePort > 0)
+    if (_settings.linePort > 0 || _settings.lineTlsPort > 0)
     {
         try
         {
@@ -275,8 +311,7 @@ int HChatApplication::main(const std::vector<std::string>&)
         }
         catch (const Poco::Exception& e)
         {
-            log.fatal("cannot listen on %s:%d: %s", _settings.httpAddress, _settings.linePort,
-                      e.displayText());
+            log.fatal("cannot listen for the line protocol on %s", e.message());
             return EXIT_UNAVAILABLE;
         }
     }
@@ -284,13 +319,16 @@ int HChatApplication::main(const std::vector<std::string>&)
     if (_line)
     {
         _line->start();
-        log.information("line protocol on %s", _line->address());
+        log.information("line protocol on %s", _line->addresses());
     }
     _sweeper->start();
     log.information("hchatd listening on http://%s (store: %s, %z rooms)", _http->address(),
                     storeName, _rooms->size());
+    if (_settings.tlsPort > 0)
+        log.information("HTTPS on https://%s", _http->tlsAddress());
 
-    waitForTerminationRequest();
+    while (Signals::wait() == Signals::Request::reload)
+        reloadTls();
 
     log.information("stopping: waking waiting clients and closing connections");
     _sweeper->stop(); // people disconnected by the shutdown have not left

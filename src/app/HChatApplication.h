@@ -25,12 +25,14 @@ class PresenceSweeper;
 class RateLimiter;
 class PageRenderer;
 class HttpServer;
+class TlsContext;
 struct HttpContext;
 
 class HChatApplication : public Poco::Util::ServerApplication
 /// The hchatd daemon: reads the command line and the configuration, sets up
-/// logging, the store, the rooms and the HTTP server, and runs until SIGINT
-/// or SIGTERM. Owns every long-lived object; nothing else is global.
+/// logging, the store, the rooms, the HTTP and line servers (with TLS when
+/// configured), and runs until SIGINT, SIGQUIT or SIGTERM; SIGHUP reloads
+/// the TLS pair. Owns every long-lived object; nothing else is global.
 {
 public:
     HChatApplication();
@@ -51,12 +53,14 @@ private:
     HttpOptions httpOptions() const;
     LineOptions lineOptions() const;
     void setUpLogging();
+    void reloadTls();
 
     CommandLine _commandLine;
     Settings _settings;
     Metrics _metrics;
     CookieSigner _cookies; ///< signs the cookies the web pages get
     std::unique_ptr<PidFile> _pidFile;
+    std::shared_ptr<TlsContext> _tls; ///< null without tls.port and line.tlsPort
     std::unique_ptr<Store> _store;
     std::unique_ptr<RoomRegistry> _rooms;
     std::unique_ptr<RateLimiter> _limiter;

@@ -141,7 +141,13 @@ const std::vector<std::string>& Settings::knownKeys()
                                                   "http.htmlDir",
                                                   "http.allowedOrigins",
                                                   "longpoll.timeout",
+                                                  "tls.certificate",
+                                                  "tls.privateKey",
+                                                  "tls.port",
+                                                  "tls.redirect",
+                                                  "tls.hsts",
                                                   "line.port",
+                                                  "line.tlsPort",
                                                   "line.idleTimeout",
                                                   "line.joinTimeout",
                                                   "line.maxConnections",
@@ -187,7 +193,13 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
     r.text("http.htmlDir", s.httpHtmlDir);
     r.text("http.allowedOrigins", s.httpAllowedOrigins);
     r.integer("longpoll.timeout", s.longPollTimeout, 1, 3600);
+    r.text("tls.certificate", s.tlsCertificate);
+    r.text("tls.privateKey", s.tlsPrivateKey);
+    r.integer("tls.port", s.tlsPort, 0, 65535);
+    r.flag("tls.redirect", s.tlsRedirect);
+    r.integer("tls.hsts", s.tlsHsts, 0, 100000000);
     r.integer("line.port", s.linePort, 0, 65535);
+    r.integer("line.tlsPort", s.lineTlsPort, 0, 65535);
     r.integer("line.idleTimeout", s.lineIdleTimeout, 1, 86400);
     r.integer("line.joinTimeout", s.lineJoinTimeout, 1, 86400);
     r.integer("line.maxConnections", s.lineMaxConnections, 4, 100000);
@@ -209,6 +221,14 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
 
     s.httpHtmlDir = resolve(s.httpHtmlDir, baseDir);
     s.pidFile = resolve(s.pidFile, baseDir);
+    s.tlsCertificate = resolve(s.tlsCertificate, baseDir);
+    s.tlsPrivateKey = resolve(s.tlsPrivateKey, baseDir);
+    const bool tlsWanted = s.tlsPort > 0 || s.lineTlsPort > 0;
+    if (tlsWanted && (s.tlsCertificate.empty() || s.tlsPrivateKey.empty()))
+        throw Poco::InvalidArgumentException(
+            "tls.port and line.tlsPort need tls.certificate and tls.privateKey");
+    if (s.tlsRedirect && s.tlsPort == 0)
+        throw Poco::InvalidArgumentException("tls.redirect needs tls.port");
     if (s.storePath.empty())
         throw Poco::InvalidArgumentException("store.path is empty");
     s.storePath = resolve(s.storePath, baseDir);

@@ -25,7 +25,14 @@ public:
 
     int longPollTimeout = 30; ///< seconds
 
+    std::string tlsCertificate; ///< PEM: the leaf, then the chain
+    std::string tlsPrivateKey;  ///< PEM
+    int tlsPort = 0;            ///< HTTPS and WSS; 0: off
+    bool tlsRedirect = false;   ///< plain-HTTP page requests answered 308 to HTTPS
+    int tlsHsts = 0;            ///< Strict-Transport-Security max-age; 0: not sent
+
     int linePort = 0;              ///< the line protocol's TCP port; 0: off
+    int lineTlsPort = 0;           ///< the line protocol over TLS; 0: off
     int lineIdleTimeout = 900;     ///< seconds without a line before a client is closed
     int lineJoinTimeout = 60;      ///< seconds from connecting to being in a room
     int lineMaxConnections = 2048; ///< line-protocol connections at once (a thread each)

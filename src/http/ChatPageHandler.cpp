@@ -29,6 +29,7 @@ void ChatPageHandler::handle(Poco::Net::HTTPServerRequest& request,
         cookie.setPath("/");
         cookie.setHttpOnly(true);
         cookie.setSameSite(Poco::Net::HTTPCookie::SAME_SITE_LAX);
+        cookie.setSecure(overTls(request));
         response.addCookie(cookie);
     };
     setCookie("hchat_client", _context.cookies.issue());

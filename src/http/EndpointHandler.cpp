@@ -7,13 +7,16 @@
 #include "http/HttpError.h"
 #include "http/PageRenderer.h"
 #include "http/RequestValues.h"
+#include "net/TlsSocketImpl.h"
 #include "util/Metrics.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NameValueCollection.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/StreamSocket.h>
 
 #include <algorithm>
 #include <cmath>
@@ -243,6 +246,13 @@ StreamStart EndpointHandler::startStream(const Poco::Net::HTTPServerRequest& req
     start.actor = actor(request, streamKey(request), transport);
     start.sendTimeout = sendTimeout;
     return start;
+}
+
+bool EndpointHandler::overTls(const Poco::Net::HTTPServerRequest& request)
+{
+    auto& impl = const_cast<Poco::Net::HTTPServerRequestImpl&>(
+        static_cast<const Poco::Net::HTTPServerRequestImpl&>(request));
+    return TlsSocketImpl::isTls(impl.socket().impl());
 }
 
 bool EndpointHandler::wantsJson(const Poco::Net::HTTPServerRequest& request)

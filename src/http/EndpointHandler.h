@@ -78,6 +78,11 @@ protected:
 
     static bool wantsJson(const Poco::Net::HTTPServerRequest& request);
 
+public:
+    static bool overTls(const Poco::Net::HTTPServerRequest& request);
+    /// Whether the request came over TLS (its cookies are then Secure).
+
+protected:
     static std::uint64_t startOfStream(const Poco::Net::HTTPServerRequest& request, Room& room,
                                        int recentOnJoin);
     /// Where an SSE or WebSocket stream starts (SPEC §4): ?from=n, else the

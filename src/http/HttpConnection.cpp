@@ -1,5 +1,6 @@
 #include "http/HttpConnection.h"
 
+#include "net/TlsSocketImpl.h"
 #include "util/Metrics.h"
 
 #include <Poco/Delegate.h>
@@ -58,6 +59,8 @@ HttpConnection::~HttpConnection()
 
 void HttpConnection::run()
 {
+    if (TlsSocketImpl::isTls(socket().impl()) && !handshake())
+        return;
     Poco::Net::HTTPServerSession session(socket(), _parts.params);
     while (!_stopped && session.hasMoreRequests())
     {
@@ -117,6 +120,8 @@ bool HttpConnection::serveOne(Poco::Net::HTTPServerSession& session)
     response.setVersion(request->getVersion());
     response.setKeepAlive(request->getKeepAlive() && session.canKeepAlive());
     response.set("Server", _parts.params->getSoftwareVersion());
+    if (_parts.hstsSeconds > 0 && TlsSocketImpl::isTls(socket().impl()))
+        response.set("Strict-Transport-Security", "max-age=" + std::to_string(_parts.hstsSeconds));
     try
     {
         std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(
@@ -159,6 +164,20 @@ void HttpConnection::refuse(Poco::Net::HTTPServerSession& session, HTTPResponse:
         logger().debug("could not answer %s: %s", std::to_string(status), e.displayText());
     }
     session.setKeepAlive(false);
+}
+
+bool HttpConnection::handshake()
+{
+    const std::string why = "This port speaks HTTPS: ask for https:// instead of http://.\n";
+    const std::string refusal = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; "
+                                "charset=utf-8\r\nConnection: close\r\nContent-Length: " +
+                                std::to_string(why.size()) + "\r\n\r\n" + why;
+    auto& tls = static_cast<TlsSocketImpl&>(*socket().impl());
+    const bool done =
+        tls.handshake(static_cast<int>(_parts.params->getTimeout().totalMilliseconds()), refusal);
+    (done ? _parts.metrics.tlsHandshakes : _parts.metrics.tlsHandshakeFailures)
+        .fetch_add(1, std::memory_order_relaxed);
+    return done;
 }
 
 void HttpConnection::onServerStopped(const bool& abortCurrent)

@@ -31,6 +31,8 @@ class HttpConnection : public Poco::Net::TCPServerConnection
 ///   - a head POCO cannot read (a request line without a version, a
 ///     Content-Length that is no number, such as "5, 5") is answered 400
 ///     and the connection closed, instead of closing it unanswered;
+///   - on a TLS port, the handshake comes first, within http.requestTimeout
+///     (a client speaking plain HTTP is answered 400 in plain text);
 ///   - it is counted while open (per address for the ConnectionGate, in
 ///     total for /metrics), with Nagle off so each answer leaves at once,
 ///     and closed at once when made after the server stopped.
@@ -44,6 +46,7 @@ public:
         Poco::AutoPtr<ConnectionGate> gate;
         HeadWatch& heads;
         Metrics& metrics;
+        int hstsSeconds; ///< tls.hsts: Strict-Transport-Security over TLS; 0: none
     };
 
     HttpConnection(const Poco::Net::StreamSocket& socket, Parts parts);
@@ -58,6 +61,9 @@ private:
     void refuse(Poco::Net::HTTPServerSession& session, Poco::Net::HTTPResponse::HTTPStatus status,
                 const std::string& message);
     /// Answers a request that could not be read, then the connection closes.
+
+    bool handshake();
+    /// The TLS handshake, counted; false when the connection is to close.
 
     void onServerStopped(const bool& abortCurrent);
 

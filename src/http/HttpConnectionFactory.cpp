@@ -8,16 +8,17 @@ namespace hchat
 HttpConnectionFactory::HttpConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
                                              Poco::SharedPtr<RequestDispatcher> dispatcher,
                                              Poco::AutoPtr<ConnectionGate> gate, HeadWatch& heads,
-                                             Metrics& metrics)
+                                             Metrics& metrics, int hstsSeconds)
     : _params(std::move(params)), _dispatcher(std::move(dispatcher)), _gate(std::move(gate)),
-      _heads(heads), _metrics(metrics)
+      _heads(heads), _metrics(metrics), _hstsSeconds(hstsSeconds)
 {
 }
 
 Poco::Net::TCPServerConnection*
 HttpConnectionFactory::createConnection(const Poco::Net::StreamSocket& socket)
 {
-    return new HttpConnection(socket, {_params, _dispatcher, _gate, _heads, _metrics});
+    return new HttpConnection(socket,
+                              {_params, _dispatcher, _gate, _heads, _metrics, _hstsSeconds});
 }
 
 } // namespace hchat

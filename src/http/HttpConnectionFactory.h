@@ -19,7 +19,9 @@ class HttpConnectionFactory : public Poco::Net::TCPServerConnectionFactory
 public:
     HttpConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
                           Poco::SharedPtr<RequestDispatcher> dispatcher,
-                          Poco::AutoPtr<ConnectionGate> gate, HeadWatch& heads, Metrics& metrics);
+                          Poco::AutoPtr<ConnectionGate> gate, HeadWatch& heads, Metrics& metrics,
+                          int hstsSeconds);
+    /// hstsSeconds: tls.hsts, sent on answers over TLS when not 0.
 
     Poco::Net::TCPServerConnection*
     createConnection(const Poco::Net::StreamSocket& socket) override;
@@ -30,6 +32,7 @@ private:
     Poco::AutoPtr<ConnectionGate> _gate;
     HeadWatch& _heads;
     Metrics& _metrics;
+    const int _hstsSeconds;
 };
 
 } // namespace hchat

@@ -1,9 +1,12 @@
 #pragma once
 
+#include <memory>
 #include <string>
 
 namespace hchat
 {
+
+class TlsContext;
 
 struct HttpOptions
 /// The settings of the HTTP side (http.*, longpoll.timeout,
@@ -19,7 +22,11 @@ struct HttpOptions
     int longPollTimeout = 0;
     int webSocketPingInterval = 0;
     int recentOnJoin = 0;
-    std::string allowedOrigins; ///< http.allowedOrigins (OriginPolicy)
+    std::string allowedOrigins;      ///< http.allowedOrigins (OriginPolicy)
+    std::shared_ptr<TlsContext> tls; ///< null: no TLS port
+    int tlsPort = 0;                 ///< HTTPS and WSS, on address
+    bool tlsRedirect = false;        ///< page requests over plain HTTP: 308 to HTTPS
+    int tlsHsts = 0;                 ///< Strict-Transport-Security max-age; 0: none
 };
 
 } // namespace hchat

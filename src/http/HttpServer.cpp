@@ -17,7 +17,7 @@ const int threadStackBytes = 256 * 1024;
 } // namespace
 
 HttpServer::HttpServer(const HttpOptions& options, const HttpContext& context)
-    : _socket(), _threads(2, options.maxThreads, 60, threadStackBytes),
+    : _socket(), _tlsSocket(options.tls), _threads(2, options.maxThreads, 60, threadStackBytes),
       _gate(new ConnectionGate(
           options.maxThreads, options.connectionsPerAddress,
           {context.metrics.httpConnectionsTotal, context.metrics.httpRefused,
@@ -34,11 +34,9 @@ HttpServer::HttpServer(const HttpOptions& options, const HttpContext& context)
       _dispatcher(new RequestDispatcher(context, options, *_streams)),
       _heads(options.requestTimeout)
 {
-    // SO_REUSEADDR to restart at once after a stop, but not SO_REUSEPORT,
-    // which would let a second daemon share the port instead of failing.
-    _socket.bind(Poco::Net::SocketAddress(options.address, static_cast<Poco::UInt16>(options.port)),
-                 true, false);
-    _socket.listen(1024);
+    _socket.open(options.address, options.port);
+    if (options.tls)
+        _tlsSocket.open(options.address, options.tlsPort);
 
     Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(options.maxThreads);
@@ -55,21 +53,33 @@ HttpServer::HttpServer(const HttpOptions& options, const HttpContext& context)
     params->setMaxKeepAliveRequests(0); // unlimited
     params->setSoftwareVersion("hchatd");
 
-    _server = std::make_unique<Poco::Net::TCPServer>(
-        new HttpConnectionFactory(params, _dispatcher, _gate, _heads, context.metrics), _threads,
-        _socket, params);
-    _server->setConnectionFilter(_gate);
+    auto listen = [&](Poco::Net::ServerSocket& socket)
+    {
+        auto server = std::make_unique<Poco::Net::TCPServer>(
+            new HttpConnectionFactory(params, _dispatcher, _gate, _heads, context.metrics,
+                                      options.tlsHsts),
+            _threads, socket, params);
+        server->setConnectionFilter(_gate);
+        return server;
+    };
+    _server = listen(_socket);
+    if (options.tls)
+        _tlsServer = listen(_tlsSocket);
 }
 
 void HttpServer::start()
 {
     _heads.start();
     _server->start();
+    if (_tlsServer)
+        _tlsServer->start();
 }
 
 void HttpServer::stop()
 {
     _server->stop();
+    if (_tlsServer)
+        _tlsServer->stop();
     _dispatcher->stopConnections();
     _threads.joinAll();
     _heads.stop();

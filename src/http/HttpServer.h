@@ -26,6 +26,8 @@ class HttpServer
 /// are busy, new connections get a 503 at once (ConnectionGate).
 /// WebSocket and SSE streams move to threads of their own after their
 /// handshake (StreamPool); they count toward http.maxThreads too.
+/// With a TLS context, a second listener on tls.port serves the same
+/// requests over TLS, with the same threads and limits.
 /// start() and stop() are called by the application's main thread only.
 {
 public:
@@ -41,15 +43,18 @@ public:
 
     Poco::UInt16 port() const { return _socket.address().port(); }
     std::string address() const { return _socket.address().toString(); }
+    std::string tlsAddress() const { return _tlsSocket.address().toString(); }
 
 private:
     ListeningSocket _socket;
+    ListeningSocket _tlsSocket; ///< unbound without TLS
     Poco::ThreadPool _threads;
     Poco::AutoPtr<ConnectionGate> _gate;
     std::unique_ptr<StreamPool> _streams;
     Poco::SharedPtr<RequestDispatcher> _dispatcher;
     HeadWatch _heads;
     std::unique_ptr<Poco::Net::TCPServer> _server;
+    std::unique_ptr<Poco::Net::TCPServer> _tlsServer; ///< null without TLS
 };
 
 } // namespace hchat

@@ -64,9 +64,9 @@ void LongPollHandler::handle(Poco::Net::HTTPServerRequest& request,
     _actor = actor(request);
     _context.actions.markSeen(*_actor, *room, "");
     auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
-    // The descriptor, not a StreamSocket copy (a reference count and a
-    // dynamic_cast): the request, and so the socket, outlives this handler.
-    _connection = std::make_shared<Connection>(impl.socket().impl()->sockfd());
+    // The socket's implementation, not a StreamSocket copy (a reference
+    // count): the request, and so the socket, outlives this handler.
+    _connection = std::make_shared<Connection>(*impl.socket().impl());
     // Decided once per connection: while this handler loops, POCO reads
     // nothing more, and only a closed connection ends keep-alive.
     _watchSocket = response.getKeepAlive() && SessionPeek::bytesIn(impl.session()) == 0;
@@ -143,8 +143,14 @@ bool LongPollHandler::takeNextRequest(Poco::Net::HTTPServerResponse& response, s
     // an idle poll should cost as little memory as possible.
     const std::size_t capacity = 4096; // longer heads are left to POCO
     std::unique_ptr<char[]> bytes(new char[capacity]);
-    const int socket = _connection->descriptor();
-    const ssize_t got = ::recv(socket, bytes.get(), capacity, MSG_PEEK | MSG_DONTWAIT);
+    long got = -1;
+    try
+    {
+        got = _connection->peek(bytes.get(), capacity);
+    }
+    catch (const Poco::Exception&)
+    {
+    }
     if (got <= 0)
         return false;
     NextPoll next;
@@ -155,8 +161,8 @@ bool LongPollHandler::takeNextRequest(Poco::Net::HTTPServerResponse& response, s
         next.accept != _accept || next.hasCookie != _hasCookie || next.cookie != _cookie ||
         !RequestValues::parseNumber(next.number, n))
         return false;
-    // Peeked, so in the socket's buffer: this does not block.
-    if (::recv(socket, bytes.get(), length, MSG_WAITALL) != static_cast<ssize_t>(length))
+    // Peeked, so there to read at once (under TLS, from one record).
+    if (_connection->receive(bytes.get(), length) != static_cast<long>(length))
     {
         response.setKeepAlive(false); // half a request read: the connection is unusable
         return false;
@@ -240,8 +246,14 @@ Room::Lookup LongPollHandler::awaitWatching(Poco::Net::HTTPServerResponse& respo
 bool LongPollHandler::clientLeft() const
 {
     char next;
-    const ssize_t got = ::recv(_connection->descriptor(), &next, 1, MSG_PEEK | MSG_DONTWAIT);
-    return got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+    try
+    {
+        return _connection->peek(&next, 1) == 0;
+    }
+    catch (const Poco::Exception&)
+    {
+        return true; // reset
+    }
 }
 
 } // namespace hchat

@@ -53,6 +53,8 @@ void LongPollWait::published(Room& room, const MessagePtr& latest) noexcept
 
 int LongPollWait::wait(int timeoutMs)
 {
+    if (_connection->hasInput())
+        return 1; // under TLS, read from the socket already
     pollfd watched{_connection->descriptor(), POLLIN, 0};
     return _bell.wait(&watched, 1, timeoutMs);
 }

@@ -25,7 +25,7 @@ namespace hchat
 
 RequestDispatcher::RequestDispatcher(const HttpContext& c, const HttpOptions& o,
                                      StreamPool& streams)
-    : _context(c), _origins(o.allowedOrigins)
+    : _context(c), _origins(o.allowedOrigins), _redirectPort(o.tlsRedirect ? o.tlsPort : 0)
 {
     using P = Router::Params;
     Router& r = _router;
@@ -63,10 +63,39 @@ RequestDispatcher::createRequestHandler(const Poco::Net::HTTPServerRequest& requ
 {
     if (std::optional<HttpError> problem = RequestCheck::problem(request))
         return new RefusalHandler(_context, std::move(*problem));
+    if (_redirectPort > 0 && !EndpointHandler::overTls(request))
+    {
+        const std::string& uri = request.getURI();
+        const bool page = uri == "/" || uri.rfind("/chat", 0) == 0 || uri.rfind("/static/", 0) == 0;
+        const std::string& method = request.getMethod();
+        if (page && (method == "GET" || method == "HEAD"))
+            return new RefusalHandler(_context, redirectToTls(request));
+    }
     Router::Match match = _router.match(request.getMethod(), request.getURI());
     if (match.create)
         return (*match.create)(match.params);
     return new RefusalHandler(_context, RefusalHandler::noRoute(match.allow));
+}
+
+HttpError RequestDispatcher::redirectToTls(const Poco::Net::HTTPServerRequest& request) const
+{
+    // The host the client asked for, without its port ("[::1]:1234" too).
+    std::string host = request.getHost();
+    const std::size_t close = host.rfind(']');
+    const std::size_t colon = host.rfind(':');
+    if (colon != std::string::npos && (close == std::string::npos || colon > close))
+        host.erase(colon);
+    if (host.empty()) // HTTP/1.0 without Host: the address it connected to
+    {
+        const Poco::Net::IPAddress local = request.serverAddress().host();
+        host = local.family() == Poco::Net::IPAddress::IPv6 ? "[" + local.toString() + "]"
+                                                            : local.toString();
+    }
+    const std::string url = "https://" + host +
+                            (_redirectPort == 443 ? "" : ":" + std::to_string(_redirectPort)) +
+                            request.getURI();
+    return HttpError(Poco::Net::HTTPResponse::HTTP_PERMANENT_REDIRECT, "moved to " + url)
+        .withHeader("Location", url);
 }
 
 void RequestDispatcher::stopConnections()

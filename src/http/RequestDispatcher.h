@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/HttpContext.h"
+#include "http/HttpError.h"
 #include "http/HttpOptions.h"
 #include "http/OriginPolicy.h"
 #include "http/Router.h"
@@ -19,6 +20,9 @@ class RequestDispatcher : public Poco::Net::HTTPRequestHandlerFactory
 /// The one route table of the HTTP interface (SPEC §4): one line per route,
 /// with the request line each handler documents. Anything else gets a
 /// RefusalHandler (a bad head, 404, or 405 with Allow), never a null handler.
+/// With tls.redirect, a page (GET or HEAD of /, /chat_create, /chat/<id>,
+/// /static/...) asked for over plain HTTP is answered 308 with its https://
+/// URL on tls.port; the rest (curl, bots, streams) is served as it is.
 /// Thread-safe: the table is built in the constructor and only read after.
 {
 public:
@@ -41,8 +45,11 @@ public:
     /// may have missed the stop).
 
 private:
+    HttpError redirectToTls(const Poco::Net::HTTPServerRequest& request) const;
+
     const HttpContext& _context;
     const OriginPolicy _origins;
+    const int _redirectPort; ///< tls.port when tls.redirect is on, else 0
     std::atomic<bool> _stopped{false};
     Router _router;
 };

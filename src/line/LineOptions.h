@@ -1,16 +1,22 @@
 #pragma once
 
+#include <memory>
 #include <string>
 
 namespace hchat
 {
 
+class TlsContext;
+
 struct LineOptions
 /// The settings of the line protocol (line.*, and the chat.* and limits.*
 /// keys it uses), as the application read them (Settings has the defaults).
 {
-    std::string address; ///< http.address: both listen on the same one
-    int port = 0;
+    std::string address;             ///< http.address: both listen on the same one
+    int port = 0;                    ///< plain text; 0: none
+    std::shared_ptr<TlsContext> tls; ///< null: no TLS port
+    int tlsPort = 0;                 ///< line.tlsPort
+    int handshakeTimeout = 0;        ///< http.requestTimeout: seconds for a TLS handshake
     int maxConnections = 0;
     int connectionsPerAddress = 0;
     int idleTimeout = 0; ///< seconds without a line before a client is closed

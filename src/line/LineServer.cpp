@@ -18,7 +18,8 @@ const int threadStackBytes = 256 * 1024;
 LineServer::LineServer(const LineOptions& options, ChatActions& actions, RoomRegistry& rooms,
                        People& people, Announcer& announcer, Metrics& metrics)
     : _options(options), _actions(actions), _rooms(rooms), _people(people), _announcer(announcer),
-      _metrics(metrics), _threads(2, options.maxConnections, 60, threadStackBytes),
+      _metrics(metrics), _tlsSocket(options.tls),
+      _threads(2, options.maxConnections, 60, threadStackBytes),
       _gate(new ConnectionGate(
           options.maxConnections, options.connectionsPerAddress,
           {metrics.lineConnectionsTotal, metrics.lineRefused, metrics.lineRefused},
@@ -30,18 +31,31 @@ LineServer::LineServer(const LineOptions& options, ChatActions& actions, RoomReg
           },
           "hchatd.line"))
 {
-    // As for HTTP: SO_REUSEADDR, not SO_REUSEPORT, so a second daemon fails.
-    _socket.bind(Poco::Net::SocketAddress(options.address, static_cast<Poco::UInt16>(options.port)),
-                 true, false);
-    _socket.listen(1024);
     Poco::Net::TCPServerParams::Ptr params = new Poco::Net::TCPServerParams;
     params->setMaxThreads(options.maxConnections);
     params->setMaxQueued(options.maxConnections);
     // As HttpServer: an idle thread may miss the stop's wake-up for this long.
     params->setThreadIdleTime(Poco::Timespan(1, 0));
-    _server = std::make_unique<Poco::Net::TCPServer>(new LineSessionFactory(*this), _threads,
-                                                     _socket, params);
-    _server->setConnectionFilter(_gate);
+    auto listen = [&](ListeningSocket& socket, int port)
+    {
+        socket.open(options.address, port);
+        auto server = std::make_unique<Poco::Net::TCPServer>(new LineSessionFactory(*this),
+                                                             _threads, socket, params);
+        server->setConnectionFilter(_gate);
+        return server;
+    };
+    if (options.port > 0)
+        _server = listen(_socket, options.port);
+    if (options.tls)
+        _tlsServer = listen(_tlsSocket, options.tlsPort);
+}
+
+std::string LineServer::addresses() const
+{
+    std::string text = _server ? _socket.address().toString() : "";
+    if (_tlsServer)
+        text += (text.empty() ? "TLS on " : " and TLS on ") + _tlsSocket.address().toString();
+    return text;
 }
 
 LineServer::~LineServer()
@@ -51,7 +65,9 @@ LineServer::~LineServer()
 
 void LineServer::start()
 {
-    _server->start();
+    for (auto* server : {_server.get(), _tlsServer.get()})
+        if (server)
+            server->start();
 }
 
 void LineServer::stop()
@@ -62,7 +78,9 @@ void LineServer::stop()
             return;
         _stopping = true;
     }
-    _server->stop();
+    for (auto* server : {_server.get(), _tlsServer.get()})
+        if (server)
+            server->stop();
     {
         std::lock_guard<std::mutex> lock(_mutex);
         for (const auto& session : _sessions)

@@ -2,6 +2,7 @@
 
 #include "line/LineOptions.h"
 #include "net/ConnectionGate.h"
+#include "net/ListeningSocket.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Net/ServerSocket.h>
@@ -28,6 +29,8 @@ class LineServer
 /// thread pool, one thread per connection (LineSession), like the HTTP
 /// side. Connections past limits.connectionsPerAddress, or past
 /// line.maxConnections, get an ERROR line and are closed (ConnectionGate).
+/// With a TLS context, line.tlsPort serves the same protocol over TLS, with
+/// the same threads and limits (refused TLS connections are closed).
 /// start() and stop() from the application's main thread; the rest is
 /// thread-safe (_mutex guards _sessions).
 {
@@ -42,7 +45,8 @@ public:
     /// Stops accepting, tells every session the server is going away (an
     /// ERROR line, then close) and waits for their threads.
 
-    std::string address() const { return _socket.address().toString(); }
+    std::string addresses() const;
+    /// For the log: "127.0.0.1:1235", "127.0.0.1:1235 and TLS on ...:1236".
 
     // For the sessions:
     const LineOptions& options() const { return _options; }
@@ -62,11 +66,13 @@ private:
     People& _people;
     Announcer& _announcer;
     Metrics& _metrics;
-    Poco::Net::ServerSocket _socket;
+    ListeningSocket _socket;    ///< unbound when line.port is 0
+    ListeningSocket _tlsSocket; ///< unbound without TLS
     Poco::ThreadPool _threads;
     Poco::AutoPtr<ConnectionGate> _gate;
-    std::unique_ptr<Poco::Net::TCPServer> _server;
-    bool _stopping = false; ///< guarded by _mutex
+    std::unique_ptr<Poco::Net::TCPServer> _server;    ///< null when line.port is 0
+    std::unique_ptr<Poco::Net::TCPServer> _tlsServer; ///< null without TLS
+    bool _stopping = false;                           ///< guarded by _mutex
     std::mutex _mutex;
     std::set<std::shared_ptr<StreamSession>> _sessions;
 };

@@ -7,6 +7,7 @@
 #include "line/LineCodec.h"
 #include "line/LineCommand.h"
 #include "line/LineServer.h"
+#include "net/TlsSocketImpl.h"
 #include "stream/StreamSession.h"
 #include "util/Metrics.h"
 #include "util/Utf8.h"
@@ -48,14 +49,30 @@ LineSession::LineSession(const Poco::Net::StreamSocket& socket, LineServer& serv
 
 LineSession::~LineSession() = default;
 
-void LineSession::run()
+bool LineSession::handshake()
 {
     Metrics& metrics = _server.metrics();
+    auto& tls = static_cast<TlsSocketImpl&>(*socket().impl());
+    const bool done = tls.handshake(
+        _server.options().handshakeTimeout * 1000,
+        "ERROR This port speaks TLS: connect with openssl s_client, or to line.port\r\n");
+    (done ? metrics.tlsHandshakes : metrics.tlsHandshakeFailures)
+        .fetch_add(1, std::memory_order_relaxed);
+    return done;
+}
+
+void LineSession::run()
+{
+    if (TlsSocketImpl::isTls(socket().impl()) && !handshake())
+    {
+        _server.gate().dropHolder(socket());
+        return;
+    }
+    Metrics& metrics = _server.metrics();
     metrics.lineSessions.fetch_add(1, std::memory_order_relaxed);
-    _session =
-        std::make_shared<StreamSession>(socket().impl()->sockfd(), _server.options().sendTimeout,
-                                        static_cast<StreamTransport&>(*this), _server.people(),
-                                        _server.announcer(), metrics, "line client " + _actor.peer);
+    _session = std::make_shared<StreamSession>(
+        *socket().impl(), _server.options().sendTimeout, static_cast<StreamTransport&>(*this),
+        _server.people(), _server.announcer(), metrics, "line client " + _actor.peer);
     _server.enlist(_session);
     try
     {

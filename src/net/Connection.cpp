@@ -1,5 +1,8 @@
 #include "net/Connection.h"
 
+#include "net/TlsChannel.h"
+#include "net/TlsSocketImpl.h"
+
 #include <Poco/Exception.h>
 #include <Poco/Net/NetException.h>
 
@@ -13,7 +16,10 @@
 namespace hchat
 {
 
-Connection::Connection(int socket) : _socket(socket) {}
+Connection::Connection(Poco::Net::SocketImpl& socket)
+    : _socket(socket.sockfd()), _tls(TlsSocketImpl::channelOf(&socket))
+{
+}
 
 void Connection::setSendTimeout(int seconds)
 {
@@ -26,7 +32,7 @@ Connection::Claim Connection::claim()
     Claim claim(_mutex);
     if (!_unsent.empty())
     {
-        send(_unsent.data(), _unsent.size());
+        TlsChannel::sendAll(_socket, _unsent.data(), _unsent.size()); // sealed already
         std::string().swap(_unsent);
     }
     return claim;
@@ -55,22 +61,28 @@ Connection::Claim Connection::shut()
 
 void Connection::send(const char* data, std::size_t size)
 {
-    while (size > 0)
-    {
-        const ssize_t sent = ::send(_socket, data, size, MSG_NOSIGNAL);
-        if (sent < 0 && errno == EINTR)
-            continue;
-        if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            throw Poco::TimeoutException("the client stopped reading");
-        if (sent <= 0)
-            throw Poco::Net::ConnectionResetException("the client is gone");
-        data += sent;
-        size -= static_cast<std::size_t>(sent);
-    }
+    if (!_tls)
+        return TlsChannel::sendAll(_socket, data, size);
+    const std::string sealed = _tls->seal(data, size);
+    TlsChannel::sendAll(_socket, sealed.data(), sealed.size());
 }
 
-bool Connection::sendNow(const std::string& bytes)
+bool Connection::sendNow(const std::string& plain)
 {
+    std::string sealed;
+    if (_tls)
+    {
+        try
+        {
+            sealed = _tls->seal(plain.data(), plain.size());
+        }
+        catch (const Poco::Exception&)
+        {
+            _open = false; // a broken TLS session; its owner finds out by itself
+            return false;
+        }
+    }
+    const std::string& bytes = _tls ? sealed : plain;
     ssize_t sent = ::send(_socket, bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
     if (sent < 0)
     {
@@ -89,9 +101,39 @@ bool Connection::sendNow(const std::string& bytes)
 
 long Connection::receive(char* buffer, std::size_t size)
 {
+    return read(buffer, size, 0);
+}
+
+long Connection::peek(char* buffer, std::size_t size)
+{
+    return read(buffer, size, MSG_PEEK);
+}
+
+bool Connection::hasInput()
+{
+    return _tls && _tls->hasInput();
+}
+
+long Connection::read(char* buffer, std::size_t size, int flags)
+{
+    if (_tls)
+    {
+        try
+        {
+            return flags & MSG_PEEK ? _tls->peek(buffer, size) : _tls->open(buffer, size, false);
+        }
+        catch (const Poco::Net::NetException&)
+        {
+            throw;
+        }
+        catch (const Poco::IOException& e)
+        {
+            throw Poco::Net::NetException("cannot read from the client", e.message());
+        }
+    }
     for (;;)
     {
-        const ssize_t got = ::recv(_socket, buffer, size, MSG_DONTWAIT);
+        const ssize_t got = ::recv(_socket, buffer, size, flags | MSG_DONTWAIT);
         if (got >= 0)
             return static_cast<long>(got);
         if (errno == EINTR)

@@ -1,11 +1,19 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <string>
 
+namespace Poco::Net
+{
+class SocketImpl;
+}
+
 namespace hchat
 {
+
+class TlsChannel;
 
 class Connection
 /// One client's socket as hchatd's own code uses it: every byte it sends to
@@ -14,13 +22,15 @@ class Connection
 /// socket's send timeout; another thread (one that has just published a
 /// message) may tryClaim() and sendNow(), which never waits. What the socket
 /// did not take then goes out first, at the owner's next claim().
-/// Does not own the socket. Thread-safe: the claim (_mutex) guards all but
-/// the descriptor; receive() is the owner's alone.
+/// On a TLS connection every byte goes through its TlsChannel (what is kept
+/// unsent is ciphertext), and the claim keeps writers in order.
+/// Does not own the socket; the socket must outlive it. Thread-safe: the claim (_mutex) guards all
+/// but the descriptor; receive() is the owner's alone.
 {
 public:
     using Claim = std::unique_lock<std::mutex>;
 
-    explicit Connection(int socket);
+    explicit Connection(Poco::Net::SocketImpl& socket);
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
 
@@ -65,7 +75,15 @@ public:
     long receive(char* buffer, std::size_t size);
     /// The owner's, without waiting: the bytes read, 0 when the client
     /// closed, -1 when there is nothing to read. Throws
-    /// Poco::Net::NetException on an error (a reset).
+    /// Poco::Net::NetException on an error (a reset, a broken TLS record).
+
+    long peek(char* buffer, std::size_t size);
+    /// As receive(), but the next receive() reads the same bytes again.
+
+    bool hasInput();
+    /// Whether input is there that poll() on the descriptor cannot tell of
+    /// (TLS plaintext already decrypted, or the client's close): read it
+    /// before waiting.
 
     void linger(int milliseconds);
     /// The owner's, after its last bytes: ends the sending side, then reads
@@ -75,7 +93,10 @@ public:
     /// client reads them.
 
 private:
+    long read(char* buffer, std::size_t size, int flags);
+
     const int _socket;
+    const std::shared_ptr<TlsChannel> _tls; ///< null on plain text
     std::mutex _mutex;
     std::string _unsent; ///< what sendNow() could not send; empty (no memory) otherwise
     bool _open = false;

@@ -1,5 +1,7 @@
 #include "net/ConnectionGate.h"
 
+#include "net/TlsSocketImpl.h"
+
 #include <Poco/Logger.h>
 
 namespace hchat
@@ -14,6 +16,8 @@ ConnectionGate::ConnectionGate(int maxThreads, int perAddress, Counters counters
 
 void ConnectionGate::refuse(const Poco::Net::StreamSocket& socket, const std::string& why) const
 {
+    if (TlsSocketImpl::isTls(socket.impl()))
+        return; // no plain text on a TLS port; the handshake would take a thread
     const std::string answer = _refusal(why);
     try
     {

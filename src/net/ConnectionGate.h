@@ -27,6 +27,7 @@ class ConnectionGate : public Poco::Net::TCPServerConnectionFilter
 ///     letting the client hang in a queue;
 ///   - when an address already has limits.connectionsPerAddress open
 ///     connections, answers likewise and closes.
+/// On a TLS port a refused connection is closed without an answer.
 /// Each kind of refusal is logged at most once a second, with a count.
 /// Used by the HTTP server and the line server, each with its own counts.
 /// An accepted connection is counted for its address until every holder of

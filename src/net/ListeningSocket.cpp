@@ -1,58 +1,24 @@
 #include "net/ListeningSocket.h"
 
+#include "net/PollingSocketImpl.h"
+#include "net/TlsSocketImpl.h"
+
+#include <Poco/Exception.h>
 #include <Poco/Net/ServerSocketImpl.h>
-#include <Poco/Net/StreamSocketImpl.h>
-#include <Poco/Timestamp.h>
 
 #include <cerrno>
-#include <poll.h>
 #include <sys/socket.h>
 
 namespace hchat
 {
 
-// POCO's StreamSocketImpl::poll() opens and closes an epoll descriptor on
-// every call, and its HTTP server calls it for each request of a keep-alive
-// connection: thousands of long polls between two requests need twice as
-// many descriptors, and those over the process limit lose their connection
-// ("Too many open files"). poll() needs none, and three system calls fewer.
-
-class ListeningSocket::Connection : public Poco::Net::StreamSocketImpl
-/// An accepted connection whose poll() is poll(2).
-{
-public:
-    explicit Connection(poco_socket_t fd) : StreamSocketImpl(fd) {}
-
-    bool poll(const Poco::Timespan& timeout, int mode) override
-    {
-        pollfd watched{sockfd(), 0, 0};
-        if (mode & SELECT_READ)
-            watched.events |= POLLIN;
-        if (mode & SELECT_WRITE)
-            watched.events |= POLLOUT;
-        // Errors and hang-ups are reported whatever was asked (SELECT_ERROR).
-        const Poco::Timestamp start;
-        Poco::Timespan left = timeout;
-        for (;;)
-        {
-            const int ready = ::poll(
-                &watched, 1,
-                static_cast<int>(std::max<Poco::Timespan::TimeDiff>(0, left.totalMilliseconds())));
-            if (ready >= 0)
-                return ready > 0;
-            if (errno != EINTR)
-                error();
-            left = timeout - start.elapsed();
-            if (left <= 0)
-                return false;
-        }
-    }
-};
-
 class ListeningSocket::Impl : public Poco::Net::ServerSocketImpl
-/// Accepts like SocketImpl::acceptConnection(), into a Connection.
+/// Accepts like SocketImpl::acceptConnection(), into a PollingSocketImpl
+/// or, with a TLS context, a TlsSocketImpl.
 {
 public:
+    explicit Impl(std::shared_ptr<TlsContext> tls) : _tls(std::move(tls)) {}
+
     Poco::Net::SocketImpl* acceptConnection(Poco::Net::SocketAddress& clientAddress) override
     {
         sockaddr_storage address{};
@@ -64,14 +30,35 @@ public:
             {
                 clientAddress =
                     Poco::Net::SocketAddress(reinterpret_cast<const sockaddr*>(&address), length);
-                return new Connection(fd);
+                if (_tls)
+                    return new TlsSocketImpl(fd, _tls);
+                return new PollingSocketImpl(fd);
             }
             if (errno != EINTR)
                 error(); // throws, as POCO's does
         }
     }
+
+private:
+    const std::shared_ptr<TlsContext> _tls;
 };
 
-ListeningSocket::ListeningSocket() : ServerSocket(new Impl, true) {}
+ListeningSocket::ListeningSocket(std::shared_ptr<TlsContext> tls)
+    : ServerSocket(new Impl(std::move(tls)), true)
+{
+}
+
+void ListeningSocket::open(const std::string& host, int port)
+{
+    try
+    {
+        bind(Poco::Net::SocketAddress(host, static_cast<Poco::UInt16>(port)), true, false);
+        listen(1024);
+    }
+    catch (const Poco::Exception& e)
+    {
+        throw Poco::IOException(host + ":" + std::to_string(port) + ": " + e.displayText());
+    }
+}
 
 } // namespace hchat

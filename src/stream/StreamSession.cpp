@@ -29,9 +29,9 @@ const std::size_t publisherSlice = 16;
 const int lingerMs = 1000;
 } // namespace
 
-StreamSession::StreamSession(int socket, int sendTimeoutSeconds, StreamTransport& transport,
-                             People& people, Announcer& announcer, Metrics& metrics,
-                             std::string who)
+StreamSession::StreamSession(Poco::Net::SocketImpl& socket, int sendTimeoutSeconds,
+                             StreamTransport& transport, People& people, Announcer& announcer,
+                             Metrics& metrics, std::string who)
     : _connection(socket), _transport(transport), _people(people), _announcer(announcer),
       _metrics(metrics), _who(std::move(who)), _bell(std::make_shared<Doorbell>()),
       _mailbox(std::make_shared<Mailbox>(_bell)), _sendTimeout(sendTimeoutSeconds)
@@ -126,7 +126,7 @@ void StreamSession::run(const std::string& early)
             return;
         }
         pollfd client[1] = {{_connection.descriptor(), POLLIN, 0}};
-        const int ready = _bell->wait(client, 1, _transport.quietMs());
+        const int ready = _connection.hasInput() ? 1 : _bell->wait(client, 1, _transport.quietMs());
         if (ready < 0 && errno == EINTR)
             continue; // rung
         if (ready < 0)

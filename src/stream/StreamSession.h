@@ -38,8 +38,8 @@ class StreamSession : public Subscriber, public std::enable_shared_from_this<Str
 /// rest is the owner's.
 {
 public:
-    StreamSession(int socket, int sendTimeoutSeconds, StreamTransport& transport, People& people,
-                  Announcer& announcer, Metrics& metrics, std::string who);
+    StreamSession(Poco::Net::SocketImpl& socket, int sendTimeoutSeconds, StreamTransport& transport,
+                  People& people, Announcer& announcer, Metrics& metrics, std::string who);
     /// who: the client in log lines ("line client 192.0.2.1:4711").
 
     static const std::size_t maxPending = 64 * 1024;

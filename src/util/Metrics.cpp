@@ -62,6 +62,15 @@ std::string Metrics::render(std::size_t rooms) const
            slowClientsClosed);
     metric(out, "hchatd_rate_limited_total", "counter", "Actions refused by the rate limit.",
            rateLimited);
+    metric(out, "hchatd_tls_handshakes_total", "counter", "TLS handshakes completed.",
+           tlsHandshakes);
+    metric(out, "hchatd_tls_handshake_failures_total", "counter",
+           "TLS handshakes that failed, stalled past http.requestTimeout or met plain text.",
+           tlsHandshakeFailures);
+    metric(out, "hchatd_tls_reloads_total", "counter",
+           "Certificate and key pairs loaded again on SIGHUP.", tlsReloads);
+    metric(out, "hchatd_tls_reload_failures_total", "counter",
+           "SIGHUP reloads refused (the old pair kept).", tlsReloadFailures);
     out << "# HELP hchatd_rooms Rooms known to this daemon.\n# TYPE hchatd_rooms gauge\n"
         << "hchatd_rooms " << rooms << '\n';
     return out.str();

@@ -32,7 +32,11 @@ struct Metrics
     std::atomic<std::uint64_t> privateMessages{0}; ///< delivered to someone online
     std::atomic<std::uint64_t> roomsCreated{0};
     std::atomic<std::uint64_t> slowClientsClosed{0}; ///< streams that stopped reading: closed
-    std::atomic<std::uint64_t> rateLimited{0}; ///< actions refused by limits.messagesPerSecond
+    std::atomic<std::uint64_t> rateLimited{0};   ///< actions refused by limits.messagesPerSecond
+    std::atomic<std::uint64_t> tlsHandshakes{0}; ///< TLS handshakes completed
+    std::atomic<std::uint64_t> tlsHandshakeFailures{0}; ///< failed, stalled or plain text
+    std::atomic<std::uint64_t> tlsReloads{0};           ///< SIGHUP: pair loaded
+    std::atomic<std::uint64_t> tlsReloadFailures{0};    ///< SIGHUP: pair refused, old one kept
 
     std::string render(std::size_t rooms) const;
     /// The Prometheus text exposition format (version 0.0.4).

@@ -1,6 +1,7 @@
 #include "support/LineClient.h"
 
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/ServerSocket.h>
 
 #include <chrono>
@@ -9,9 +10,13 @@
 namespace hchat::test
 {
 
-LineClient::LineClient(const std::string& host, int port)
-    : _socket(Poco::Net::SocketAddress(host, static_cast<Poco::UInt16>(port)))
+LineClient::LineClient(const std::string& host, int port, Poco::Net::Context::Ptr tls)
 {
+    const Poco::Net::SocketAddress address(host, static_cast<Poco::UInt16>(port));
+    if (tls)
+        _socket = Poco::Net::SecureStreamSocket(address, tls);
+    else
+        _socket.connect(address);
 }
 
 void LineClient::send(const std::string& bytes)

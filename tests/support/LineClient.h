@@ -1,5 +1,6 @@
 #pragma once
 
+#include <Poco/Net/Context.h>
 #include <Poco/Net/StreamSocket.h>
 
 #include <string>
@@ -11,7 +12,8 @@ class LineClient
 /// A line-protocol client for integration tests: raw TCP, lines in and out.
 {
 public:
-    LineClient(const std::string& host, int port);
+    LineClient(const std::string& host, int port, Poco::Net::Context::Ptr tls = nullptr);
+    /// Connects, over TLS given a client context; throws on failure.
 
     void send(const std::string& bytes);
     /// Sends the bytes as they are (the caller writes the line endings).

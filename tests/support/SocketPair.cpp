@@ -1,5 +1,7 @@
 #include "support/SocketPair.h"
 
+#include "net/PollingSocketImpl.h"
+
 #include <cppunit/TestAssert.h>
 
 #include <chrono>
@@ -16,12 +18,12 @@ SocketPair::SocketPair()
     CPPUNIT_ASSERT_EQUAL(0, ::socketpair(AF_UNIX, SOCK_STREAM, 0, pair));
     client = pair[0];
     server = pair[1];
+    _serverSocket = new PollingSocketImpl(server);
 }
 
 SocketPair::~SocketPair()
 {
     ::close(client);
-    ::close(server);
 }
 
 std::string SocketPair::readAvailable() const

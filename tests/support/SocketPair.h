@@ -1,5 +1,8 @@
 #pragma once
 
+#include <Poco/AutoPtr.h>
+#include <Poco/Net/SocketImpl.h>
+
 #include <string>
 
 namespace hchat::test
@@ -18,12 +21,18 @@ public:
     int server = -1;
     int client = -1;
 
+    Poco::Net::SocketImpl& serverSocket() { return *_serverSocket; }
+    /// The server's end as the daemon holds an accepted connection.
+
     std::string readAvailable() const;
     /// Everything the client can read now, without waiting.
     std::string readFor(double seconds, std::size_t atLeast) const;
     /// Reads until `atLeast` bytes came or the time passed.
     void shrinkServerBuffer() const;
     /// The smallest send buffer on the server's end, so sends stop early.
+
+private:
+    Poco::AutoPtr<Poco::Net::SocketImpl> _serverSocket; ///< owns server
 };
 
 } // namespace hchat::test

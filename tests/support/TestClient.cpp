@@ -3,16 +3,22 @@
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
 #include <chrono>
+#include <memory>
 
 namespace hchat::test
 {
 
-TestClient::TestClient(std::string host, int port) : _host(std::move(host)), _port(port) {}
+TestClient::TestClient(std::string host, int port, Poco::Net::Context::Ptr tls)
+    : _host(std::move(host)), _port(port), _tls(std::move(tls))
+{
+}
 
 Reply TestClient::get(const std::string& path, const std::map<std::string, std::string>& headers)
 {
@@ -30,7 +36,11 @@ Reply TestClient::request(const std::string& method, const std::string& path,
                           const std::string& body, const std::string& contentType,
                           const std::map<std::string, std::string>& headers)
 {
-    Poco::Net::HTTPClientSession session(_host, static_cast<Poco::UInt16>(_port));
+    const auto port = static_cast<Poco::UInt16>(_port);
+    std::unique_ptr<Poco::Net::HTTPClientSession> owned(
+        _tls ? new Poco::Net::HTTPSClientSession(_host, port, _tls)
+             : new Poco::Net::HTTPClientSession(_host, port));
+    Poco::Net::HTTPClientSession& session = *owned;
     session.setTimeout(Poco::Timespan(30, 0));
     Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     for (const auto& h : headers)
@@ -52,8 +62,9 @@ Reply TestClient::request(const std::string& method, const std::string& path,
 
 std::string TestClient::raw(const std::string& bytes, double timeoutSeconds)
 {
-    Poco::Net::StreamSocket socket(
-        Poco::Net::SocketAddress(_host, static_cast<Poco::UInt16>(_port)));
+    const Poco::Net::SocketAddress address(_host, static_cast<Poco::UInt16>(_port));
+    Poco::Net::StreamSocket socket =
+        _tls ? Poco::Net::SecureStreamSocket(address, _tls) : Poco::Net::StreamSocket(address);
     if (!bytes.empty())
         socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
     std::string answer;

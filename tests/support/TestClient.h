@@ -1,5 +1,6 @@
 #pragma once
 
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPResponse.h>
 
 #include <map>
@@ -19,9 +20,10 @@ struct Reply
 class TestClient
 /// A blocking HTTP client for integration tests (POCO's HTTPClientSession),
 /// plus raw socket requests for input no well-behaved client would send.
+/// Given a TLS client context, it speaks HTTPS, raw requests included.
 {
 public:
-    TestClient(std::string host, int port);
+    TestClient(std::string host, int port, Poco::Net::Context::Ptr tls = nullptr);
 
     Reply get(const std::string& path, const std::map<std::string, std::string>& headers = {});
     Reply post(const std::string& path, const std::string& body, const std::string& contentType,
@@ -40,6 +42,7 @@ public:
 private:
     std::string _host;
     int _port;
+    Poco::Net::Context::Ptr _tls;
 };
 
 } // namespace hchat::test

@@ -3,6 +3,7 @@
 #include <Poco/Buffer.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
 
 #include <chrono>
 
@@ -12,15 +13,16 @@ namespace hchat::test
 using Poco::Net::WebSocket;
 
 WsClient::WsClient(const std::string& host, int port, const std::string& path,
-                   const std::string& cookie)
-    : _session(host, static_cast<Poco::UInt16>(port))
+                   const std::string& cookie, Poco::Net::Context::Ptr tls)
+    : _session(tls ? new Poco::Net::HTTPSClientSession(host, static_cast<Poco::UInt16>(port), tls)
+                   : new Poco::Net::HTTPClientSession(host, static_cast<Poco::UInt16>(port)))
 {
     Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path,
                                    Poco::Net::HTTPMessage::HTTP_1_1);
     if (!cookie.empty())
         request.set("Cookie", cookie);
     Poco::Net::HTTPResponse response;
-    _socket = std::make_unique<WebSocket>(_session, request, response);
+    _socket = std::make_unique<WebSocket>(*_session, request, response);
     _socket->setMaxPayloadSize(1 << 24);
 }
 

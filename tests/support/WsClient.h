@@ -1,5 +1,6 @@
 #pragma once
 
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/WebSocket.h>
 
@@ -14,8 +15,9 @@ class WsClient
 {
 public:
     WsClient(const std::string& host, int port, const std::string& path,
-             const std::string& cookie = "");
-    /// Connects and upgrades (with the Cookie header, if given); throws on failure.
+             const std::string& cookie = "", Poco::Net::Context::Ptr tls = nullptr);
+    /// Connects and upgrades (with the Cookie header, if given; over TLS,
+    /// given a client context); throws on failure.
 
     void sendText(const std::string& text);
     void sendFrame(const std::string& payload, int flags);
@@ -45,7 +47,7 @@ private:
     std::string nextMatching(double timeoutSeconds, const std::string& part,
                              const std::string& otherPart);
 
-    Poco::Net::HTTPClientSession _session;
+    std::unique_ptr<Poco::Net::HTTPClientSession> _session;
     std::unique_ptr<Poco::Net::WebSocket> _socket;
 };
 

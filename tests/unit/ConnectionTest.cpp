@@ -26,7 +26,7 @@ public:
     void publishersOnlyWhileOpenAndFree()
     {
         SocketPair pair;
-        Connection connection(pair.server);
+        Connection connection(pair.serverSocket());
         CPPUNIT_ASSERT(!connection.tryClaim()); // not open yet: the owner writes first
         {
             auto claim = connection.claim();
@@ -53,7 +53,7 @@ public:
     {
         SocketPair pair;
         pair.shrinkServerBuffer();
-        Connection connection(pair.server);
+        Connection connection(pair.serverSocket());
         {
             auto hold = connection.hold();
             connection.setOpen(true);
@@ -83,7 +83,7 @@ public:
     void goneClientIsNoError()
     {
         SocketPair pair;
-        Connection connection(pair.server);
+        Connection connection(pair.serverSocket());
         {
             auto hold = connection.hold();
             connection.setOpen(true);
@@ -102,7 +102,7 @@ public:
     void receiveTellsDataNothingAndClose()
     {
         SocketPair pair;
-        Connection connection(pair.server);
+        Connection connection(pair.serverSocket());
         char buffer[16];
         CPPUNIT_ASSERT_EQUAL(-1L, connection.receive(buffer, sizeof buffer));
         CPPUNIT_ASSERT_EQUAL(ssize_t(2), ::send(pair.client, "hi", 2, 0));

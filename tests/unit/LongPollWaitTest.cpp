@@ -35,7 +35,7 @@ class LongPollWaitTest : public CppUnit::TestFixture
         MemoryStore store{100};
         std::shared_ptr<Room> room;
         SocketPair pair;
-        std::shared_ptr<Connection> connection = std::make_shared<Connection>(pair.server);
+        std::shared_ptr<Connection> connection = std::make_shared<Connection>(pair.serverSocket());
         Poco::Net::HTTPResponse head;
         LongPollAnswer answer{false, false, head};
         std::atomic<std::int64_t> waiting{0};

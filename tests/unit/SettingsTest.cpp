@@ -20,6 +20,7 @@ class SettingsTest : public CppUnit::TestFixture
     CPPUNIT_TEST(unknownKeyIsNamed);
     CPPUNIT_TEST(badValueIsNamed);
     CPPUNIT_TEST(relativePathsFollowTheFile);
+    CPPUNIT_TEST(tlsKeys);
     CPPUNIT_TEST(shippedConfigurationLoads);
     CPPUNIT_TEST_SUITE_END();
 
@@ -129,6 +130,33 @@ public:
         Settings s = load("http.htmlDir = html\ndaemon.pidFile = /run/h.pid\n", "/srv/chat");
         CPPUNIT_ASSERT_EQUAL(std::string("/srv/chat/html"), s.httpHtmlDir);
         CPPUNIT_ASSERT_EQUAL(std::string("/run/h.pid"), s.pidFile);
+    }
+
+    void tlsKeys()
+    {
+        Settings off = load("");
+        CPPUNIT_ASSERT_EQUAL(0, off.tlsPort);
+        CPPUNIT_ASSERT_EQUAL(0, off.lineTlsPort);
+        CPPUNIT_ASSERT(!off.tlsRedirect);
+        CPPUNIT_ASSERT_EQUAL(0, off.tlsHsts);
+        Settings on = load("tls.certificate = tls/fullchain.pem\ntls.privateKey = /k/privkey.pem\n"
+                           "tls.port = 8443\nline.tlsPort = 1236\ntls.redirect = true\n"
+                           "tls.hsts = 31536000\n",
+                           "/srv/chat");
+        CPPUNIT_ASSERT_EQUAL(std::string("/srv/chat/tls/fullchain.pem"), on.tlsCertificate);
+        CPPUNIT_ASSERT_EQUAL(std::string("/k/privkey.pem"), on.tlsPrivateKey);
+        CPPUNIT_ASSERT_EQUAL(8443, on.tlsPort);
+        CPPUNIT_ASSERT_EQUAL(1236, on.lineTlsPort);
+        CPPUNIT_ASSERT(on.tlsRedirect);
+        CPPUNIT_ASSERT_EQUAL(31536000, on.tlsHsts);
+        // A TLS port needs both files; a redirect needs the TLS port.
+        CPPUNIT_ASSERT(errorOf("tls.port = 8443\n").find("tls.certificate") != std::string::npos);
+        CPPUNIT_ASSERT(
+            errorOf("line.tlsPort = 1236\ntls.certificate = c.pem\n").find("tls.privateKey") !=
+            std::string::npos);
+        CPPUNIT_ASSERT(errorOf("tls.redirect = true\n").find("tls.port") != std::string::npos);
+        CPPUNIT_ASSERT(errorOf("tls.port = 99999\n").find("tls.port") != std::string::npos);
+        CPPUNIT_ASSERT(errorOf("tls.hsts = -1\n").find("tls.hsts") != std::string::npos);
     }
 
     void shippedConfigurationLoads()

@@ -104,7 +104,7 @@ class StreamSessionTest : public CppUnit::TestFixture
         SocketPair pair;
         Lines transport;
         std::shared_ptr<StreamSession> session = std::make_shared<StreamSession>(
-            pair.server, 1, transport, people, announcer, metrics, "test client");
+            pair.serverSocket(), 1, transport, people, announcer, metrics, "test client");
         std::thread owner;
         std::exception_ptr failure;
 
