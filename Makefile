@@ -68,7 +68,7 @@ $(BUILD)/gen/EmbeddedFiles.cpp: $(HTML) $(BUILD)/tools/embed
 
 $(LOADGEN): $(LOADGEN_SRC) $(wildcard tools/loadgen/*.h)
 	@mkdir -p $(dir $@)
-	$(CXX) -std=c++17 -Wall -Wextra -O2 -o $@ $(LOADGEN_SRC)
+	$(CXX) -std=c++17 -Wall -Wextra -O2 -o $@ $(LOADGEN_SRC) -lssl -lcrypto
 
 $(FILL): $(BUILD)/tools/fill/fill.o $(OBJECTS)
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)

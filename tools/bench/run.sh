@@ -33,6 +33,11 @@
 # 6. Held connections: HELD subscribers (19,000) on each transport, a few
 #    messages, nothing lost or duplicated; RSS per held connection. hchatd
 #    with the shipped defaults but limits off and http.maxThreads = 19500.
+# 7. TLS (issue 18): TLS_SIZE subscribers over WSS, SSE over HTTPS and long
+#    poll over HTTPS (a full handshake each, no resumption), publishers on the
+#    plain port, as in 3.; then handshakes per second from one
+#    `openssl s_time -new` client for TLS_HANDSHAKE_SECONDS, with the
+#    server's CPU per handshake. Both servers on the same self-signed pair.
 # Sections run as SECTIONS lists them (default: all). Prints tables; writes
 # OUTDIR/bench.json.
 set -euo pipefail
@@ -54,9 +59,11 @@ MANY_MESSAGES=${MANY_MESSAGES:-3}
 MANY_TRANSPORTS=${MANY_TRANSPORTS:-"ws"}
 HELD=${HELD:-19000}
 HELD_MESSAGES=${HELD_MESSAGES:-5}
-SECTIONS=${SECTIONS:-"publish startup fanout defaults manyrooms held"}
+TLS_SIZE=${TLS_SIZE:-1000}
+TLS_HANDSHAKE_SECONDS=${TLS_HANDSHAKE_SECONDS:-5}
+SECTIONS=${SECTIONS:-"publish startup fanout defaults manyrooms held tls"}
 want() { [[ " $SECTIONS " == *" $1 "* ]]; }
-JSON_PUBLISH="" db_mb=0 startup=0 rss=0 FANOUT_JSON="" DEFAULTS_JSON="" MANY_JSON="" HELD_JSON=""
+JSON_PUBLISH="" db_mb=0 startup=0 rss=0 FANOUT_JSON="" DEFAULTS_JSON="" MANY_JSON="" HELD_JSON="" TLS_JSON=""
 CONF_DIR=$(dirname "$(realpath "$0")")
 
 mkdir -p "$OUT"
@@ -200,11 +207,19 @@ printf '%s messages in 100 rooms (%s MB, written in %s s): first answer %d ms af
 fi
 
 # ---- 3. fan-out, hchatd against nginx + nchan ----
-start_nchan() { # DIR: nginx + nchan, one worker; sets NGINX_PID, PORT, SERVER_PID
+start_nchan() { # DIR [tls]: nginx + nchan, one worker; sets NGINX_PID, PORT, SERVER_PID (and TLS_PORT)
     local dir=$1
     mkdir -p "$dir"
     PORT=$("$LOADGEN" freeport)
-    sed -e "s|@PORT@|$PORT|" -e "s|@DIR@|$dir|g" "$CONF_DIR/nchan.conf" > "$dir/nginx.conf"
+    if [ "${2:-}" = tls ]; then
+        TLS_PORT=$("$LOADGEN" freeport)
+        sed -e "s|@PORT@|$PORT|" -e "s|@DIR@|$dir|g" -e "s|@TLSPORT@|$TLS_PORT|" \
+            -e "s|@CERT@|$WORK/cert.pem|" -e "s|@KEY@|$WORK/key.pem|" \
+            "$CONF_DIR/nchan.conf" > "$dir/nginx.conf"
+    else
+        sed -e "s|@PORT@|$PORT|" -e "s|@DIR@|$dir|g" -e '/# tls$/d' \
+            "$CONF_DIR/nchan.conf" > "$dir/nginx.conf"
+    fi
     nginx -c "$dir/nginx.conf" -p "$dir" 2> "$dir/stderr" &
     NGINX_PID=$!
     SERVER_PID=
@@ -425,6 +440,68 @@ for transport in longpoll sse ws; do
 done
 fi
 
+if want tls; then
+declare -A SEALED
+echo >&2
+echo "tls: $TLS_SIZE subscribers over TLS per transport, $FANOUT_MESSAGES messages; handshakes" >&2
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+    -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2> /dev/null
+# start_tls SERVER DIR: the server with a TLS port; sets TLS_PORT too.
+start_tls() {
+    if [ "$1" = hchatd ]; then
+        TLS_PORT=$("$LOADGEN" freeport)
+        start_daemon memory "$2" http.maxThreads=12000 chat.notices=false \
+            longpoll.timeout=120 websocket.pingInterval=600 "tls.port=$TLS_PORT" \
+            "tls.certificate=$WORK/cert.pem" "tls.privateKey=$WORK/key.pem"
+    else
+        start_nchan "$2" tls
+    fi
+}
+for transport in longpoll sse ws; do
+    for server in hchatd nchan; do
+        start_tls "$server" "$WORK/tls-$server-$transport"
+        if [ "$server" = hchatd ]; then room=$("$LOADGEN" create "$PORT" "tls"); else room="tls$transport"; fi
+        plain=$PORT
+        PORT=$TLS_PORT
+        SEALED[$server,$transport]=$(measure "$server" "$transport" "$room" "$TLS_SIZE" \
+            "$FANOUT_MESSAGES" "$(rate_for "$TLS_SIZE")" --tls "$plain")
+        TLS_JSON+="${TLS_JSON:+,}${SEALED[$server,$transport]}"
+    done
+done
+# handshakes SERVER: "RATE CPU_MS": handshakes a second from one s_time
+# client and the server's CPU milliseconds per handshake.
+handshakes() {
+    start_tls "$1" "$WORK/hs-$1"
+    local pid=$SERVER_PID out before after start end
+    before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    start=$(date +%s.%N)
+    out=$(openssl s_time -connect "127.0.0.1:$TLS_PORT" -new -time "$TLS_HANDSHAKE_SECONDS" 2>&1 | grep 'connections in' | head -1)
+    end=$(date +%s.%N)
+    after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    if [ "$1" = hchatd ]; then stop_daemon; else stop_nchan; fi
+    awk -v n="${out%% *}" -v s="$start" -v e="$end" -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+        'BEGIN {printf "%.0f %.2f", n / (e - s), n ? t * 1000 / hz / n : 0}'
+}
+read -r hs_rate hs_cpu <<< "$(handshakes hchatd)"
+read -r ng_rate ng_cpu <<< "$(handshakes nchan)"
+TLS_JSON+="${TLS_JSON:+,}{\"server\":\"hchatd\",\"handshakes_per_s\":$hs_rate,\"cpu_ms_per_handshake\":$hs_cpu}"
+TLS_JSON+=",{\"server\":\"nchan\",\"handshakes_per_s\":$ng_rate,\"cpu_ms_per_handshake\":$ng_cpu}"
+echo
+echo "TLS: one room, $TLS_SIZE subscribers each over a TLS connection of its own, $FANOUT_MESSAGES messages"
+compare_header
+for transport in longpoll sse ws; do
+    compare_row "$transport" "$TLS_SIZE" "${SEALED[hchatd,$transport]}" "${SEALED[nchan,$transport]}"
+done
+echo
+cost_header
+for transport in longpoll sse ws; do
+    cost_row "$transport" "$TLS_SIZE" "${SEALED[hchatd,$transport]}" "${SEALED[nchan,$transport]}" held
+done
+echo
+printf 'TLS handshakes, one openssl s_time -new client for %s s: hchatd %s/s (%s ms CPU each), nginx %s/s (%s ms CPU each); nginx/hchatd rate %s\n' \
+    "$TLS_HANDSHAKE_SECONDS" "$hs_rate" "$hs_cpu" "$ng_rate" "$ng_cpu" "$(ratio "$ng_rate" "$hs_rate")"
+fi
+
 cat > "$OUT/bench.json" <<JSON
 {"machine":{"cores":$(nproc),"kernel":"$(uname -r)"},
  "publish":[$JSON_PUBLISH],
@@ -432,7 +509,8 @@ cat > "$OUT/bench.json" <<JSON
  "fanout":[$FANOUT_JSON],
  "defaults":[$DEFAULTS_JSON],
  "many_rooms":[$MANY_JSON],
- "held":[$HELD_JSON]}
+ "held":[$HELD_JSON],
+ "tls":[$TLS_JSON]}
 JSON
 echo
 echo "written: $OUT/bench.json"

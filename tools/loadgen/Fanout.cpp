@@ -1,6 +1,7 @@
 #include "Fanout.h"
 
 #include "Socket.h"
+#include "TlsClient.h"
 
 #include <algorithm>
 #include <atomic>
@@ -8,6 +9,8 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <memory>
+#include <openssl/ssl.h>
 #include <sstream>
 #include <stdexcept>
 #include <sys/epoll.h>
@@ -99,10 +102,13 @@ bool writeAll(int fd, const std::string& bytes)
 struct Fanout::Subscriber
 {
     int fd = -1;
+    SSL* ssl = nullptr;   ///< with Options::tls, once connected
     std::size_t room = 0; ///< index into Options::rooms
     enum class State
     {
         Connecting,
+        Handshaking, ///< TLS
+
         Waiting,   ///< request sent, answer not yet
         Streaming, ///< SSE / WebSocket headers received
         Closed
@@ -137,12 +143,17 @@ void Fanout::request(Subscriber& s)
     else if (nchan && !s.lastModified.empty())
         req += "If-Modified-Since: " + s.lastModified + "\r\nIf-None-Match: " + s.etag + "\r\n";
     req += "\r\n";
-    if (!writeAll(s.fd, req))
+    if (!send(s, req))
         s.state = Subscriber::State::Closed;
     else if (s.state != Subscriber::State::Streaming)
         s.state = Subscriber::State::Waiting;
     if (o.transport == "longpoll")
         s.ready = true; // the server holds the request from here on
+}
+
+bool Fanout::send(Subscriber& s, const std::string& bytes)
+{
+    return s.ssl ? TlsClient::writeAll(s.ssl, bytes) : writeAll(s.fd, bytes);
 }
 
 void Fanout::scan(Subscriber& s, const char* data, std::size_t size, Result& result)
@@ -220,8 +231,9 @@ void Fanout::onReadable(Subscriber& s, Result& result)
     char buffer[65536];
     for (;;)
     {
-        ssize_t n = ::recv(s.fd, buffer, sizeof buffer, 0);
-        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+        ssize_t n = s.ssl ? TlsClient::read(s.ssl, buffer, sizeof buffer)
+                          : ::recv(s.fd, buffer, sizeof buffer, 0);
+        if (n == 0 || (n < 0 && !s.ssl && errno != EAGAIN && errno != EINTR))
         {
             s.state = Subscriber::State::Closed;
             return;
@@ -303,7 +315,7 @@ void Fanout::publish(int publisher, std::vector<float>& acks, long& refused)
     const Options& o = _options;
     const long rooms = static_cast<long>(o.rooms.size());
     const long total = rooms * o.messages;
-    int fd = Socket::connectTo("127.0.0.1", o.port,
+    int fd = Socket::connectTo("127.0.0.1", o.publishPort ? o.publishPort : o.port,
                                o.sources ? "127.0.1." + std::to_string(1 + publisher) : "");
     // Blocking from here: one keep-alive connection, one request at a time.
     int flags = 0;
@@ -370,6 +382,7 @@ Fanout::Result Fanout::run()
         result.rssBeforeKiB = procStatusKiB(o.serverPid, "VmRSS");
 
     int epoll = ::epoll_create1(EPOLL_CLOEXEC);
+    std::unique_ptr<TlsClient> tls(o.tls ? new TlsClient : nullptr);
     std::vector<Subscriber> subs(static_cast<std::size_t>(everyone));
     int created = 0, connecting = 0;
     auto connectStart = Clock::now();
@@ -392,11 +405,28 @@ Fanout::Result Fanout::run()
                     s.state = Subscriber::State::Closed;
                     continue;
                 }
+                if (tls)
+                {
+                    s.ssl = tls->attach(s.fd);
+                    s.state = Subscriber::State::Handshaking;
+                }
+            }
+            if (s.state == Subscriber::State::Handshaking || s.state == Subscriber::State::Connecting)
+            {
+                const TlsClient::Step step =
+                    s.ssl ? TlsClient::handshake(s.ssl) : TlsClient::Step::Done;
+                if (step == TlsClient::Step::Failed)
+                {
+                    s.state = Subscriber::State::Closed;
+                    ::epoll_ctl(epoll, EPOLL_CTL_DEL, s.fd, nullptr);
+                    continue;
+                }
                 epoll_event ev{};
-                ev.events = EPOLLIN;
+                ev.events = step == TlsClient::Step::WantWrite ? EPOLLIN | EPOLLOUT : EPOLLIN;
                 ev.data.u32 = events[i].data.u32;
                 ::epoll_ctl(epoll, EPOLL_CTL_MOD, s.fd, &ev);
-                request(s);
+                if (step == TlsClient::Step::Done)
+                    request(s);
                 continue;
             }
             if (s.state != Subscriber::State::Closed && (events[i].events & (EPOLLIN | EPOLLHUP)))
@@ -485,8 +515,12 @@ Fanout::Result Fanout::run()
         result.peakRssKiB = procStatusKiB(o.serverPid, "VmHWM");
     }
     for (auto& s : subs)
+    {
+        if (s.ssl)
+            SSL_free(s.ssl);
         if (s.fd >= 0)
             ::close(s.fd);
+    }
     ::close(epoll);
 
     if (!_latencies.empty())

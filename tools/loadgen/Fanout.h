@@ -23,7 +23,9 @@ class Fanout
 /// With serverPid, the server's CPU time during publishing and its RSS are
 /// read from /proc. With sources, connections come from several loopback
 /// addresses, as a crowd would, so that a server's per-address limits
-/// (hchatd's shipped defaults) see many people.
+/// (hchatd's shipped defaults) see many people. With tls, the subscribers
+/// connect over TLS (a full handshake each) and the publishers to the
+/// plain publishPort.
 {
 public:
     struct Options
@@ -40,6 +42,8 @@ public:
         int sources =
             0; ///< 0: all from 127.0.0.1; else subscriber k from 127.0.0.(2 + k % sources)
         int publishers = 1; ///< publisher p connects from 127.0.1.(1 + p) when sources > 0
+        int publishPort = 0; ///< with tls: the plain port the publishers use
+        bool tls = false;    ///< subscribers speak TLS to port (HTTPS, WSS)
     };
 
     struct Result
@@ -64,6 +68,7 @@ private:
     struct Subscriber;
 
     void request(Subscriber& s);
+    bool send(Subscriber& s, const std::string& bytes);
     void onReadable(Subscriber& s, Result& result);
     void scan(Subscriber& s, const char* data, std::size_t size, Result& result);
     bool takeResponse(Subscriber& s, Result& result);

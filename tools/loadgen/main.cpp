@@ -3,13 +3,15 @@
 //   hchat-load publish PORT SECONDS CONNECTIONS ROOM...
 //       keep-alive senders on 127.0.0.1:PORT; prints one JSON object
 //   hchat-load fanout SERVER TRANSPORT PORT ROOM SUBSCRIBERS MESSAGES RATE [PID]
-//                     [--sources N] [--publishers N]
+//                     [--sources N] [--publishers N] [--tls PUBLISH_PORT]
 //       SERVER hchatd|nchan, TRANSPORT longpoll|sse|ws: SUBSCRIBERS per room,
 //       then MESSAGES per room at RATE/s per room carrying their send time;
 //       prints one JSON object (deliveries, latency, the server's CPU and RSS
 //       when PID is given). ROOM is a room id, or @FILE with one per line.
 //       --sources N spreads the subscribers over N loopback addresses and
-//       the publishers get one each; --publishers N: N publishing connections
+//       the publishers get one each; --publishers N: N publishing connections;
+//       --tls: the subscribers speak TLS to PORT, the publishers plain HTTP
+//       to PUBLISH_PORT
 //   hchat-load ready PORT PATH TIMEOUT
 //       polls GET PATH until it answers 200; prints the wall-clock time (ms
 //       since 1970) of that answer, or exits 1 after TIMEOUT seconds
@@ -137,6 +139,11 @@ int main(int argc, char** argv)
                 const std::string flag = argv[i];
                 if (flag == "--sources" && i + 1 < argc)
                     o.sources = std::atoi(argv[++i]);
+                else if (flag == "--tls" && i + 1 < argc)
+                {
+                    o.tls = true;
+                    o.publishPort = std::atoi(argv[++i]);
+                }
                 else if (flag == "--publishers" && i + 1 < argc)
                     o.publishers = std::max(1, std::atoi(argv[++i]));
                 else if (i == 9 && std::isdigit(static_cast<unsigned char>(flag[0])))
