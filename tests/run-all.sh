@@ -30,8 +30,8 @@ if [ "$e2e" = "--with-asan" ]; then
 fi
 
 if [ "$e2e" = "--with-asan" ]; then
-    echo "== libFuzzer targets, ${FUZZ_CHECK_SECONDS:-20} s each (make fuzz runs them longer)"
-    tests/fuzz/run.sh "${FUZZ_CHECK_SECONDS:-20}" build-fuzz/*Fuzz 2>&1 | tee "$out"
+    echo "== libFuzzer targets, ${FUZZ_CHECK_SECONDS:-10} s each (make fuzz runs them longer)"
+    tests/fuzz/run.sh "${FUZZ_CHECK_SECONDS:-10}" build-fuzz/*Fuzz 2>&1 | tee "$out"
     count "$out"
 fi
 
