@@ -411,7 +411,8 @@ Fanout::Result Fanout::run()
                     s.state = Subscriber::State::Handshaking;
                 }
             }
-            if (s.state == Subscriber::State::Handshaking || s.state == Subscriber::State::Connecting)
+            if (s.state == Subscriber::State::Handshaking ||
+                s.state == Subscriber::State::Connecting)
             {
                 const TlsClient::Step step =
                     s.ssl ? TlsClient::handshake(s.ssl) : TlsClient::Step::Done;

@@ -41,7 +41,7 @@ public:
         int serverPid = 0;
         int sources =
             0; ///< 0: all from 127.0.0.1; else subscriber k from 127.0.0.(2 + k % sources)
-        int publishers = 1; ///< publisher p connects from 127.0.1.(1 + p) when sources > 0
+        int publishers = 1;  ///< publisher p connects from 127.0.1.(1 + p) when sources > 0
         int publishPort = 0; ///< with tls: the plain port the publishers use
         bool tls = false;    ///< subscribers speak TLS to port (HTTPS, WSS)
     };
