@@ -55,7 +55,7 @@ std::string CommandLine::usage()
     return "usage: hchatd [-h] [-d] [-p portnum] [-c file]\n"
            "  -h, --help           print this help and exit\n"
            "  -d, --daemon         detach and run in the background (see daemon.pidFile)\n"
-           "  -p, --port=portnum   HTTP port (default 1234, 0 = any free port)\n"
+           "  -p, --port=portnum   HTTP port (default 1234, 0 = no plain HTTP)\n"
            "  -c, --config=file    configuration file (default ./hchatd.conf, then\n"
            "                       /etc/hchatd/hchatd.conf, if present)\n"
            "Command-line values override the configuration file. See hchatd(8).\n";

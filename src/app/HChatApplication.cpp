@@ -146,6 +146,9 @@ void HChatApplication::loadSettings()
     }
     if (_commandLine.port >= 0)
         _settings.httpPort = _commandLine.port;
+    if (_settings.httpPort == 0 && _settings.tlsPort == 0)
+        throw Poco::InvalidArgumentException(
+            "http.port and tls.port are both 0 (off): nothing would serve the chat");
     // POCO's own logging.* tree is applied in setUpLogging().
     config().add(file, PRIO_APPLICATION);
 }
@@ -322,10 +325,13 @@ int HChatApplication::main(const std::vector<std::string>&)
         log.information("line protocol on %s", _line->addresses());
     }
     _sweeper->start();
-    log.information("hchatd listening on http://%s (store: %s, %z rooms)", _http->address(),
-                    storeName, _rooms->size());
+    std::string urls;
+    if (_settings.httpPort > 0)
+        urls = "http://" + _http->address();
     if (_settings.tlsPort > 0)
-        log.information("HTTPS on https://%s", _http->tlsAddress());
+        urls += (urls.empty() ? "https://" : " and https://") + _http->tlsAddress();
+    log.information("hchatd listening on %s (store: %s, %z rooms)", urls, storeName,
+                    _rooms->size());
 
     while (Signals::wait() == Signals::Request::reload)
         reloadTls();

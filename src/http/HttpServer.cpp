@@ -34,7 +34,8 @@ HttpServer::HttpServer(const HttpOptions& options, const HttpContext& context)
       _dispatcher(new RequestDispatcher(context, options, *_streams)),
       _heads(options.requestTimeout)
 {
-    _socket.open(options.address, options.port);
+    if (options.port > 0)
+        _socket.open(options.address, options.port);
     if (options.tls)
         _tlsSocket.open(options.address, options.tlsPort);
 
@@ -62,7 +63,8 @@ HttpServer::HttpServer(const HttpOptions& options, const HttpContext& context)
         server->setConnectionFilter(_gate);
         return server;
     };
-    _server = listen(_socket);
+    if (options.port > 0)
+        _server = listen(_socket);
     if (options.tls)
         _tlsServer = listen(_tlsSocket);
 }
@@ -70,14 +72,16 @@ HttpServer::HttpServer(const HttpOptions& options, const HttpContext& context)
 void HttpServer::start()
 {
     _heads.start();
-    _server->start();
+    if (_server)
+        _server->start();
     if (_tlsServer)
         _tlsServer->start();
 }
 
 void HttpServer::stop()
 {
-    _server->stop();
+    if (_server)
+        _server->stop();
     if (_tlsServer)
         _tlsServer->stop();
     _dispatcher->stopConnections();

@@ -20,7 +20,7 @@ namespace hchat
 struct HttpContext;
 
 class HttpServer
-/// HTTP on http.address:http.port: POCO's TCPServer with its own thread
+/// HTTP on http.address:http.port (unless it is 0): POCO's TCPServer with its own thread
 /// pool, one thread per connection and blocking I/O. Threads have small
 /// stacks so thousands of waiting long polls fit; when all http.maxThreads
 /// are busy, new connections get a 503 at once (ConnectionGate).
@@ -41,19 +41,18 @@ public:
     /// serving (the caller has woken waiting long polls first), closes idle
     /// ones and waits for every connection thread.
 
-    Poco::UInt16 port() const { return _socket.address().port(); }
     std::string address() const { return _socket.address().toString(); }
     std::string tlsAddress() const { return _tlsSocket.address().toString(); }
 
 private:
-    ListeningSocket _socket;
+    ListeningSocket _socket;    ///< unbound when http.port is 0
     ListeningSocket _tlsSocket; ///< unbound without TLS
     Poco::ThreadPool _threads;
     Poco::AutoPtr<ConnectionGate> _gate;
     std::unique_ptr<StreamPool> _streams;
     Poco::SharedPtr<RequestDispatcher> _dispatcher;
     HeadWatch _heads;
-    std::unique_ptr<Poco::Net::TCPServer> _server;
+    std::unique_ptr<Poco::Net::TCPServer> _server;    ///< null when http.port is 0
     std::unique_ptr<Poco::Net::TCPServer> _tlsServer; ///< null without TLS
 };
 

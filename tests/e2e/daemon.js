@@ -2,13 +2,46 @@
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
+const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..', '..');
 
+// A port below the kernel's ephemeral range (32768 and up), which it also
+// gives to outgoing connections: none of them can take it before the
+// daemon binds it.
+function freePort() {
+  const tryPort = (attempt) => new Promise((resolve, reject) => {
+    const port = 20000 + Math.floor(Math.random() * 12768);
+    const server = net.createServer();
+    server.once('error', () => (attempt < 100 ? resolve(tryPort(attempt + 1))
+      : reject(new Error('no free port in 20000-32767'))));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(port)));
+  });
+  return tryPort(0);
+}
+
+// Runs binary with args until it logs that it listens; rejects with its log
+// when it exits first or takes over 10 s.
+function launch(binary, args) {
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('hchatd did not start:\n' + log)); }, 10000);
+    const onData = (chunk) => {
+      log += chunk;
+      if (log.includes('hchatd listening on')) { clearTimeout(timer); resolve(); }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error('hchatd exited with ' + code + ':\n' + log)); });
+  });
+  return { child, ready, log: () => log };
+}
+
 // options: store ('memory' or 'sqlite'), dir (kept across restarts: the
-// SQLite file lives there), port (0: any free one).
+// SQLite file lives there), port (default: a free one).
 async function startDaemon(extraConfig = '', options = {}) {
   const binary = process.env.HCHATD_BIN || path.join(root, 'hchatd');
   const ownDir = !options.dir;
@@ -23,24 +56,23 @@ async function startDaemon(extraConfig = '', options = {}) {
     `http.htmlDir = ${path.join(root, 'html')}`,
     extraConfig,
   ].join('\n'));
-  const child = spawn(binary, ['-c', config, '-p', String(options.port || 0)],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('hchatd did not start:\n' + log)), 10000);
-    const onData = (chunk) => {
-      log += chunk;
-      const m = /listening on http:\/\/[^\s]*:(\d+)/.exec(log);
-      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error('hchatd exited with ' + code + ':\n' + log)));
-  });
+  let port, run;
+  for (let attempt = 0; ; ++attempt) {
+    port = options.port || await freePort();
+    run = launch(binary, ['-c', config, '-p', String(port)]);
+    try {
+      await run.ready;
+      break;
+    } catch (e) {
+      // Something took the port between the probe and the bind: another.
+      if (options.port || attempt >= 4 || !run.log().includes('cannot listen')) throw e;
+    }
+  }
+  const { child, log } = run;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    log: () => log,
+    log,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.on('exit', resolve));
@@ -63,4 +95,4 @@ function launchOptions() {
 const screenshotDir = path.join(__dirname, 'screenshots');
 fs.mkdirSync(screenshotDir, { recursive: true });
 
-module.exports = { startDaemon, launchOptions, screenshotDir };
+module.exports = { startDaemon, freePort, launchOptions, screenshotDir };

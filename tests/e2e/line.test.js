@@ -6,25 +6,11 @@ const assert = require('node:assert/strict');
 const net = require('node:net');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
-const { startDaemon, launchOptions, screenshotDir } = require('./daemon');
+const { startDaemon, freePort, launchOptions, screenshotDir } = require('./daemon');
 
 let daemon;
 let browser;
 let linePort;
-
-// A port below the kernel's ephemeral range (32768 and up), which it also
-// gives to outgoing connections: none of them can take it before the
-// daemon binds it.
-function freePort() {
-  const tryPort = (attempt) => new Promise((resolve, reject) => {
-    const port = 20000 + Math.floor(Math.random() * 12768);
-    const server = net.createServer();
-    server.once('error', () => (attempt < 100 ? resolve(tryPort(attempt + 1))
-      : reject(new Error('no free port in 20000-32767'))));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(port)));
-  });
-  return tryPort(0);
-}
 
 // A line client: send(line), next(prefix) resolves with the next line that
 // starts with prefix.

@@ -6,11 +6,10 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
-const { startDaemon, launchOptions, screenshotDir } = require('./daemon');
+const { startDaemon, freePort, launchOptions, screenshotDir } = require('./daemon');
 
 let browser;
 let dir;
@@ -28,15 +27,6 @@ after(async () => {
   if (browser) await browser.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 test('over HTTPS the page goes live over wss:// with Secure cookies', async () => {
   const tlsPort = await freePort();

@@ -1,5 +1,6 @@
 #include "support/DaemonProcess.h"
 #include "support/Eventually.h"
+#include "support/LineClient.h"
 #include "support/TestClient.h"
 
 #include <Poco/File.h>
@@ -94,7 +95,8 @@ public:
         {
             std::ofstream(dir + "/bad.conf") << c.first;
             std::string out;
-            int status = DaemonProcess::run({"-c", dir + "/bad.conf", "-p", "0"}, out);
+            int status = DaemonProcess::run(
+                {"-c", dir + "/bad.conf", "-p", std::to_string(LineClient::freePort())}, out);
             CPPUNIT_ASSERT_MESSAGE(out, status != 0);
             CPPUNIT_ASSERT_MESSAGE(out, out.find(c.second) != std::string::npos);
             CPPUNIT_ASSERT_MESSAGE(out, out.find("bad.conf") != std::string::npos);
@@ -251,8 +253,9 @@ public:
             << "logging.channels.file.path = " << logFile << "\n";
         std::string out;
         // The parent returns at once; the daemon goes on in the background.
-        CPPUNIT_ASSERT_EQUAL(
-            0, DaemonProcess::run({"-d", "-c", dir + "/hchatd.conf", "-p", "0"}, out));
+        CPPUNIT_ASSERT_EQUAL(0, DaemonProcess::run({"-d", "-c", dir + "/hchatd.conf", "-p",
+                                                    std::to_string(LineClient::freePort())},
+                                                   out));
 
         std::string log;
         std::smatch m;

@@ -105,7 +105,9 @@ public:
             std::ofstream(dir + "/h.conf")
                 << "http.address = 127.0.0.1\nhttp.allowedOrigins = chat.example.org\n";
         }
-        CPPUNIT_ASSERT(DaemonProcess::run({"-c", dir + "/h.conf", "-p", "0"}, out) != 0);
+        CPPUNIT_ASSERT(
+            DaemonProcess::run(
+                {"-c", dir + "/h.conf", "-p", std::to_string(LineClient::freePort())}, out) != 0);
         CPPUNIT_ASSERT_MESSAGE(out, out.find("http.allowedOrigins") != std::string::npos);
         Poco::File(dir).remove(true);
     }

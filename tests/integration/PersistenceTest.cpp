@@ -1,5 +1,6 @@
 #include "support/DaemonProcess.h"
 #include "support/Eventually.h"
+#include "support/LineClient.h"
 #include "support/TestClient.h"
 
 #include <Poco/File.h>
@@ -276,7 +277,8 @@ public:
         const std::string before = contents(garbage);
         for (bool detach : {false, true})
         {
-            std::vector<std::string> args = {"-c", conf("garbage", garbage), "-p", "0"};
+            std::vector<std::string> args = {"-c", conf("garbage", garbage), "-p",
+                                             std::to_string(LineClient::freePort())};
             if (detach)
                 args.push_back("-d"); // reported before detaching
             std::string out;
@@ -288,14 +290,16 @@ public:
 
         std::string out;
         const std::string underFile = garbage + "/chat.db";
-        CPPUNIT_ASSERT_EQUAL(
-            74, DaemonProcess::run({"-c", conf("nofolder", underFile), "-p", "0"}, out));
+        CPPUNIT_ASSERT_EQUAL(74, DaemonProcess::run({"-c", conf("nofolder", underFile), "-p",
+                                                     std::to_string(LineClient::freePort())},
+                                                    out));
         CPPUNIT_ASSERT_MESSAGE(out, out.find(underFile) != std::string::npos);
 
         // A database another hchatd is using.
         DaemonProcess first(config());
-        CPPUNIT_ASSERT_EQUAL(
-            74, DaemonProcess::run({"-c", conf("second", _dir + "/chat.db"), "-p", "0"}, out));
+        CPPUNIT_ASSERT_EQUAL(74, DaemonProcess::run({"-c", conf("second", _dir + "/chat.db"), "-p",
+                                                     std::to_string(LineClient::freePort())},
+                                                    out));
         CPPUNIT_ASSERT_MESSAGE(out, out.find("locked") != std::string::npos);
         TestClient c(first.host(), first.port());
         CPPUNIT_ASSERT_EQUAL(303, c.get("/chat_create?subject=still+fine").status);
@@ -320,8 +324,8 @@ public:
             CPPUNIT_ASSERT_EQUAL(410, c.get("/msg/" + id + "/1").status);
             // The page answers 410 from the window's clock; the store's sweep
             // that deletes the rows may come up to a second later.
-            CPPUNIT_ASSERT(eventually(
-                [&] { return daemon.logHas("retention: deleted 2 messages"); }, 3, 100));
+            CPPUNIT_ASSERT(
+                eventually([&] { return daemon.logHas("retention: deleted 2 messages"); }, 3, 100));
         }
         // Every message of the room is deleted; after a restart its numbering
         // still goes on instead of starting again at 0.

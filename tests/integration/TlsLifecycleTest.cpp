@@ -23,13 +23,14 @@ namespace hchat::test
 
 class TlsLifecycleTest : public TlsDaemonTest
 /// The certificate's life (SPEC §9): SIGHUP with a new pair and with a
-/// broken one, a bad pair at start; and what a TLS port accepts: TLS 1.2
-/// and 1.3, resumed sessions, nothing older.
+/// broken one, a bad pair at start, HTTPS without plain HTTP; and what a
+/// TLS port accepts: TLS 1.2 and 1.3, resumed sessions, nothing older.
 {
     CPPUNIT_TEST_SUITE(TlsLifecycleTest);
     CPPUNIT_TEST(sighupServesANewPairAndKeepsOpenConnections);
     CPPUNIT_TEST(sighupWithABrokenPairKeepsTheOldOne);
     CPPUNIT_TEST(aBadPairAtStartIsAConfigurationError);
+    CPPUNIT_TEST(httpPortZeroServesHttpsAlone);
     CPPUNIT_TEST(onlyTls12And13WithResumption);
     CPPUNIT_TEST_SUITE_END();
 
@@ -183,6 +184,37 @@ public:
                 out, 78, DaemonProcess::run({"-c", dir + "/bad.conf", "-p", "0"}, out));
             CPPUNIT_ASSERT_MESSAGE(out, out.find(c.named) != std::string::npos);
         }
+    }
+
+    void httpPortZeroServesHttpsAlone()
+    {
+        const int tlsPort = LineClient::freePort();
+        std::map<std::string, std::string> keys = {{"store.kind", "memory"},
+                                                   {"http.port", "0"},
+                                                   {"tls.port", std::to_string(tlsPort)},
+                                                   {"tls.certificate", _pair.certificate},
+                                                   {"tls.privateKey", _pair.privateKey}};
+        {
+            DaemonProcess alone(keys);
+            const std::string log = alone.log();
+            const std::string listening =
+                "hchatd listening on https://127.0.0.1:" + std::to_string(tlsPort) + " (";
+            CPPUNIT_ASSERT_MESSAGE(log, log.find(listening) != std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(log, log.find("http://") == std::string::npos);
+            TestClient client(alone.host(), tlsPort, _pki->client());
+            CPPUNIT_ASSERT_EQUAL(200, client.get("/healthz").status);
+        }
+        // Neither port: nothing would serve, which is a configuration error.
+        const std::string dir = _pki->dir();
+        {
+            Poco::FileOutputStream conf(dir + "/none.conf");
+            conf << "http.address = 127.0.0.1\nstore.kind = memory\n";
+        }
+        std::string out;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(
+            out, 78, DaemonProcess::run({"-c", dir + "/none.conf", "-p", "0"}, out));
+        CPPUNIT_ASSERT_MESSAGE(out,
+                               out.find("http.port and tls.port are both 0") != std::string::npos);
     }
 
     void onlyTls12And13WithResumption()

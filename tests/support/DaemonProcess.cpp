@@ -1,5 +1,7 @@
 #include "support/DaemonProcess.h"
 
+#include "support/LineClient.h"
+
 #include <Poco/DirectoryIterator.h>
 #include <Poco/Environment.h>
 #include <Poco/Exception.h>
@@ -12,7 +14,6 @@
 #include <csignal>
 #include <fstream>
 #include <iostream>
-#include <regex>
 #include <sys/wait.h>
 
 namespace hchat::test
@@ -46,35 +47,53 @@ DaemonProcess::DaemonProcess(const std::map<std::string, std::string>& config,
             if (!entry.second.empty())
                 out << entry.first << " = " << entry.second << "\n";
     }
-    std::vector<std::string> args = {"-c", _configPath, "-p", "0"};
-    args.insert(args.end(), extraArgs.begin(), extraArgs.end());
-    _process = std::make_unique<Poco::ProcessHandle>(
-        Poco::Process::launch(binary(), args, nullptr, nullptr, &_err));
-    _reader = std::thread([this] { drain(); });
+    // A port of the test's choosing (0 would turn plain HTTP off); should
+    // something else take it before the daemon binds, try another.
+    const bool ownPort = config.count("http.port") == 0;
+    for (int attempt = 0; attempt < 5; ++attempt)
+    {
+        _port = ownPort ? LineClient::freePort() : std::stoi(config.at("http.port"));
+        std::vector<std::string> args = {"-c", _configPath};
+        if (ownPort)
+            args.insert(args.end(), {"-p", std::to_string(_port)});
+        args.insert(args.end(), extraArgs.begin(), extraArgs.end());
+        if (launch(args) || !ownPort || log().find("cannot listen") == std::string::npos)
+            break;
+    }
+    if (!_process)
+    {
+        // CppUnit shows only what() of a POCO exception, which is its name.
+        std::cerr << "\n*** hchatd did not start within 10 s; its log:\n" << log() << std::endl;
+        throw Poco::RuntimeException("hchatd did not start", log());
+    }
+}
 
-    const std::regex listening("listening on http://[^ ]*:([0-9]+)");
+bool DaemonProcess::launch(const std::vector<std::string>& args)
+{
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _log.clear();
+        _exited = false;
+    }
+    _err = std::make_unique<Poco::Pipe>();
+    _process = std::make_unique<Poco::ProcessHandle>(
+        Poco::Process::launch(binary(), args, nullptr, nullptr, _err.get()));
+    _reader = std::thread([this] { drain(); });
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline)
     {
         {
             std::lock_guard<std::mutex> lock(_mutex);
-            std::smatch m;
-            if (std::regex_search(_log, m, listening))
-            {
-                _port = std::stoi(m[1]);
-                return;
-            }
+            if (_log.find("hchatd listening on") != std::string::npos)
+                return true;
             if (_exited)
                 break;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    std::string seen = log();
     double ignored;
-    stop(SIGKILL, 2, ignored);
-    // CppUnit shows only what() of a POCO exception, which is its name.
-    std::cerr << "\n*** hchatd did not start within 10 s; its log:\n" << seen << std::endl;
-    throw Poco::RuntimeException("hchatd did not start", seen);
+    stop(SIGKILL, 2, ignored); // resets _process
+    return false;
 }
 
 namespace
@@ -117,7 +136,7 @@ void DaemonProcess::drain()
     // Pipe::readBytes returns what is there (a stream would wait for a full buffer).
     char buffer[1024];
     int n;
-    while ((n = _err.readBytes(buffer, sizeof buffer)) > 0)
+    while ((n = _err->readBytes(buffer, sizeof buffer)) > 0)
     {
         std::lock_guard<std::mutex> lock(_mutex);
         _log.append(buffer, static_cast<std::size_t>(n));

@@ -13,8 +13,9 @@ namespace hchat::test
 {
 
 class DaemonProcess
-/// The real hchatd, started for an integration test on a free port (-p 0)
-/// with a configuration file written for the test; its log is collected
+/// The real hchatd, started for an integration test on a free port (-p,
+/// unless the configuration names http.port) with a configuration file
+/// written for the test; its log is collected
 /// from its stderr by a thread so it never blocks on a full pipe.
 /// The binary is $HCHATD_BIN, else ./hchatd.
 {
@@ -25,6 +26,7 @@ public:
     ~DaemonProcess();
 
     int port() const { return _port; }
+    /// The HTTP port; 0 when the configuration turned plain HTTP off.
     int pid() const { return _process->id(); }
     std::string host() const { return "127.0.0.1"; }
     std::string log();
@@ -49,13 +51,16 @@ public:
     /// LeakSanitizer or UBSan error in their log (the runner fails on any).
 
 private:
+    bool launch(const std::vector<std::string>& args);
+    /// Starts hchatd with args and waits for it to listen; false (and it
+    /// is gone) when it exited or took longer than 10 s.
     static void describeThreads(int pid);
     void drain();
     void checkSanitizerReports();
 
     std::string _dir;
     std::string _configPath;
-    Poco::Pipe _err;
+    std::unique_ptr<Poco::Pipe> _err;
     std::unique_ptr<Poco::ProcessHandle> _process;
     std::thread _reader;
     std::mutex _mutex;

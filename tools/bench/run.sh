@@ -78,17 +78,21 @@ cleanup() {
 trap cleanup EXIT
 
 # launch DIR: starts hchatd with DIR/hchatd.conf on a free port; sets
-# DAEMON_PID, PORT and SERVER_PID.
+# DAEMON_PID, PORT and SERVER_PID. Should another process take the port
+# first, tries another.
 launch() {
-    local dir=$1
-    "$HCHATD" -c "$dir/hchatd.conf" -p 0 2> "$dir/log" &
-    DAEMON_PID=$!
-    SERVER_PID=$DAEMON_PID
-    PORT=
-    for _ in $(seq 200); do
-        PORT=$(sed -n 's/.*listening on http:\/\/[^ ]*:\([0-9]*\).*/\1/p' "$dir/log")
-        [ -n "$PORT" ] && return 0
-        sleep 0.05
+    local dir=$1 attempt
+    for attempt in 1 2 3; do
+        PORT=$("$LOADGEN" freeport)
+        "$HCHATD" -c "$dir/hchatd.conf" -p "$PORT" 2> "$dir/log" &
+        DAEMON_PID=$!
+        SERVER_PID=$DAEMON_PID
+        for _ in $(seq 200); do
+            grep -q "hchatd listening on" "$dir/log" && return 0
+            kill -0 "$DAEMON_PID" 2> /dev/null || break
+            sleep 0.05
+        done
+        grep -q "cannot listen" "$dir/log" || break
     done
     echo "hchatd did not start:" >&2; cat "$dir/log" >&2; exit 1
 }
