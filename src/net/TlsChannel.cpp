@@ -26,46 +26,12 @@ BIO* memoryBuffer()
     BIO_set_mem_eof_return(bio, -1); // empty means "more to come", not the end
     return bio;
 }
-
-// OpenSSL writes its records through this BIO straight onto the end of a
-// std::string (its data), which seal() hands over whole: no copy through a
-// memory BIO, and no buffer kept at the largest size it ever reached.
-int appendRecord(BIO* bio, const char* data, int size)
-{
-    static_cast<std::string*>(BIO_get_data(bio))->append(data, static_cast<std::size_t>(size));
-    return size;
-}
-
-long controlRecords(BIO*, int command, long, void*)
-{
-    return command == BIO_CTRL_FLUSH ? 1 : 0;
-}
-
-BIO_METHOD* makeRecordMethod()
-{
-    BIO_METHOD* method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "hchatd records");
-    if (!method || BIO_meth_set_write(method, appendRecord) != 1 ||
-        BIO_meth_set_ctrl(method, controlRecords) != 1)
-        throw std::bad_alloc();
-    return method;
-}
-
-BIO* recordSink(std::string& records)
-{
-    static BIO_METHOD* const method = makeRecordMethod(); // shared, never changed after
-    BIO* bio = BIO_new(method);
-    if (!bio)
-        throw std::bad_alloc();
-    BIO_set_data(bio, &records);
-    BIO_set_init(bio, 1);
-    return bio;
-}
 } // namespace
 
 TlsChannel::TlsChannel(SSL* session, int socket)
-    : _socket(socket), _session(session), _in(memoryBuffer())
+    : _socket(socket), _session(session), _in(memoryBuffer()), _out(memoryBuffer())
 {
-    SSL_set_bio(_session, _in, recordSink(_records));
+    SSL_set_bio(_session, _in, _out);
     SSL_set_accept_state(_session);
 }
 
@@ -104,9 +70,18 @@ void TlsChannel::sendAll(int socket, const char* data, std::size_t size)
 
 std::string TlsChannel::pending()
 {
-    std::string records;
-    records.swap(_records);
-    return records;
+    const std::size_t size = BIO_ctrl_pending(_out);
+    std::string bytes(size, '\0');
+    if (size > 0)
+        BIO_read(_out, &bytes[0], static_cast<int>(size));
+    if (size > 64 * 1024)
+    {
+        // A memory buffer keeps its largest size: after a long history,
+        // start an idle connection's afresh.
+        _out = memoryBuffer();
+        SSL_set0_wbio(_session, _out);
+    }
+    return bytes;
 }
 
 void TlsChannel::handshake(int timeoutMs)

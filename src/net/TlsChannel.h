@@ -84,8 +84,8 @@ private:
     const int _socket;
     std::mutex _mutex;
     SSL* _session;
-    BIO* _in;             ///< ciphertext from the client, owned by _session
-    std::string _records; ///< ciphertext to the client, not yet taken (under _mutex)
+    BIO* _in;  ///< ciphertext from the client, owned by _session
+    BIO* _out; ///< ciphertext to the client, owned by _session
     bool _eof = false;
     bool _plainHttp = false;
 };
