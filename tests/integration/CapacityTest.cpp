@@ -155,6 +155,8 @@ public:
             // per connection.
             for (int i = 0; i < 30; ++i)
                 CPPUNIT_ASSERT_EQUAL(503, fresh(daemon).get("/healthz").status);
+            // The lines reach the test's copy of the log a little later.
+            daemon.logHas("(limits.connectionsPerAddress): refused");
             const std::string log = daemon.log();
             std::size_t lines = 0;
             for (std::size_t at = 0; (at = log.find("(limits.connectionsPerAddress): refused",
