@@ -50,9 +50,10 @@ DaemonProcess::DaemonProcess(const std::map<std::string, std::string>& config,
     // A port of the test's choosing (0 would turn plain HTTP off); should
     // something else take it before the daemon binds, try another.
     const bool ownPort = config.count("http.port") == 0;
+    const int givenPort = ownPort ? 0 : std::stoi(config.at("http.port"));
     for (int attempt = 0; attempt < 5; ++attempt)
     {
-        _port = ownPort ? LineClient::freePort() : std::stoi(config.at("http.port"));
+        _port = ownPort ? LineClient::freePort() : givenPort;
         std::vector<std::string> args = {"-c", _configPath};
         if (ownPort)
             args.insert(args.end(), {"-p", std::to_string(_port)});

@@ -81,8 +81,8 @@ trap cleanup EXIT
 # DAEMON_PID, PORT and SERVER_PID. Should another process take the port
 # first, tries another.
 launch() {
-    local dir=$1 attempt
-    for attempt in 1 2 3; do
+    local dir=$1
+    for _ in 1 2 3; do
         PORT=$("$LOADGEN" freeport)
         "$HCHATD" -c "$dir/hchatd.conf" -p "$PORT" 2> "$dir/log" &
         DAEMON_PID=$!
