@@ -1,6 +1,7 @@
 #include "app/HChatApplication.h"
 
 #include "app/DescriptorBudget.h"
+#include "app/LogFiles.h"
 #include "app/PrintableFormatter.h"
 #include "app/Signals.h"
 #include "chat/Announcer.h"
@@ -24,11 +25,14 @@
 #include <Poco/Logger.h>
 #include <Poco/Path.h>
 #include <Poco/PatternFormatter.h>
+#include <Poco/String.h>
 #include <Poco/SyslogChannel.h>
 #include <Poco/Util/LoggingConfigurator.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <iostream>
 #include <sys/resource.h>
 
@@ -96,29 +100,24 @@ int HChatApplication::run(int argc, char** argv)
         std::cerr << "hchatd: " << e.displayText() << '\n';
         return EXIT_CONFIG;
     }
-    if (_commandLine.daemon && _settings.storeKind == "sqlite")
+    if (_commandLine.daemon)
     {
-        // The store is opened after detaching (SQLite must not cross a fork,
-        // nor can the writer thread); try it here first, so that a bad
-        // database is reported on the terminal rather than only in syslog.
+        // Detached before the store opens and any thread starts (neither
+        // SQLite nor threads cross a fork); errors until ready still reach
+        // this terminal, and the exit status is the daemon's.
         try
         {
-            SqliteStore(_settings.storePath).close();
+            _detacher.detach();
         }
         catch (const Poco::Exception& e)
         {
-            std::cerr << "hchatd: " << e.message() << '\n';
-            return EXIT_IOERR;
+            std::cerr << "hchatd: " << e.displayText() << '\n';
+            return EXIT_OSERR;
         }
     }
-    std::vector<std::string> args{argv[0]};
-    if (_commandLine.daemon)
-        args.emplace_back("--daemon");
-    std::vector<char*> pointers;
-    for (std::string& arg : args)
-        pointers.push_back(arg.data());
-    pointers.push_back(nullptr);
-    return ServerApplication::run(static_cast<int>(args.size()), pointers.data());
+    // POCO's own -d handling is not used: it would fork after us.
+    char* programOnly[] = {argv[0], nullptr};
+    return ServerApplication::run(1, programOnly);
 }
 
 void HChatApplication::loadSettings()
@@ -214,6 +213,35 @@ void HChatApplication::reloadTls()
     }
 }
 
+void HChatApplication::reopenLogs()
+{
+    std::vector<std::string> channels;
+    if (config().has("logging.channels"))
+        config().keys("logging.channels", channels);
+    const std::vector<std::string> files = LogFiles::reopen(channels);
+    if (!files.empty())
+        Poco::Logger::get("hchatd").information(
+            "SIGHUP: reopened the log file %s",
+            Poco::cat(std::string(", "), files.begin(), files.end()));
+}
+
+int HChatApplication::startFailed(int status, const std::string& message)
+{
+    Poco::Logger::get("hchatd").fatal(message);
+    // A detached daemon logs to syslog; the terminal of -d is still waiting.
+    if (_commandLine.daemon)
+        std::cerr << "hchatd: " << message << '\n';
+    return status;
+}
+
+void HChatApplication::notify(const std::string& state)
+{
+    if (!_notifier.notify(state))
+        Poco::Logger::get("hchatd").warning("cannot tell systemd %s through %s: %s",
+                                            state.substr(0, state.find('\n')), _notifier.socket(),
+                                            std::string(std::strerror(errno)));
+}
+
 void HChatApplication::setUpLogging()
 {
     if (config().has("logging.loggers") || config().has("logging.channels"))
@@ -224,7 +252,7 @@ void HChatApplication::setUpLogging()
     else
     {
         Poco::AutoPtr<Poco::Channel> target;
-        if (config().getBool("application.runAsDaemon", false))
+        if (_commandLine.daemon)
             target = new Poco::SyslogChannel("hchatd", Poco::SyslogChannel::SYSLOG_PID,
                                              Poco::SyslogChannel::SYSLOG_DAEMON);
         else
@@ -242,7 +270,7 @@ void HChatApplication::initialize(Poco::Util::Application& self)
 {
     setUpLogging();
     ServerApplication::initialize(self);
-    if (config().getBool("application.runAsDaemon", false) && !_settings.pidFile.empty())
+    if (_commandLine.daemon && !_settings.pidFile.empty())
         _pidFile = std::make_unique<PidFile>(_settings.pidFile);
 }
 
@@ -279,8 +307,7 @@ int HChatApplication::main(const std::vector<std::string>&)
     }
     catch (const Poco::Exception& e)
     {
-        log.fatal("%s", e.message());
-        return EXIT_IOERR;
+        return startFailed(EXIT_IOERR, e.message());
     }
     DescriptorBudget::fit(_settings, log);
     _limiter = std::make_unique<RateLimiter>(_settings.messagesPerSecond, _settings.burst,
@@ -302,8 +329,7 @@ int HChatApplication::main(const std::vector<std::string>&)
     }
     catch (const Poco::Exception& e)
     {
-        log.fatal("cannot listen on %s", e.message());
-        return EXIT_UNAVAILABLE;
+        return startFailed(EXIT_UNAVAILABLE, "cannot listen on " + e.message());
     }
     if (_settings.linePort > 0 || _settings.lineTlsPort > 0)
     {
@@ -314,8 +340,8 @@ int HChatApplication::main(const std::vector<std::string>&)
         }
         catch (const Poco::Exception& e)
         {
-            log.fatal("cannot listen for the line protocol on %s", e.message());
-            return EXIT_UNAVAILABLE;
+            return startFailed(EXIT_UNAVAILABLE,
+                               "cannot listen for the line protocol on " + e.message());
         }
     }
     _http->start();
@@ -333,8 +359,17 @@ int HChatApplication::main(const std::vector<std::string>&)
     log.information("hchatd listening on %s (store: %s, %z rooms)", urls, storeName,
                     _rooms->size());
 
+    _detacher.ready();
+    notify("READY=1\nMAINPID=" + std::to_string(::getpid()));
+
     while (Signals::wait() == Signals::Request::reload)
+    {
+        notify("RELOADING=1");
+        reopenLogs();
         reloadTls();
+        notify("READY=1");
+    }
+    notify("STOPPING=1");
 
     log.information("stopping: waking waiting clients and closing connections");
     _sweeper->stop(); // people disconnected by the shutdown have not left

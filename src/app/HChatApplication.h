@@ -1,7 +1,9 @@
 #pragma once
 
 #include "app/CommandLine.h"
+#include "app/Detacher.h"
 #include "app/PidFile.h"
+#include "app/ServiceNotifier.h"
 #include "app/Settings.h"
 #include "http/CookieSigner.h"
 #include "http/HttpOptions.h"
@@ -31,8 +33,10 @@ struct HttpContext;
 class HChatApplication : public Poco::Util::ServerApplication
 /// The hchatd daemon: reads the command line and the configuration, sets up
 /// logging, the store, the rooms, the HTTP and line servers (with TLS when
-/// configured), and runs until SIGINT, SIGQUIT or SIGTERM; SIGHUP reloads
-/// the TLS pair. Owns every long-lived object; nothing else is global.
+/// configured), and runs until SIGINT, SIGQUIT or SIGTERM; SIGHUP reopens
+/// the log files and reloads the TLS pair. Tells the terminal of -d
+/// (Detacher) and systemd (ServiceNotifier) once every port listens. Owns every long-lived object;
+/// nothing else is global.
 {
 public:
     HChatApplication();
@@ -54,8 +58,16 @@ private:
     LineOptions lineOptions() const;
     void setUpLogging();
     void reloadTls();
+    void reopenLogs();
+    int startFailed(int status, const std::string& message);
+    /// Logs why the start failed (and, with -d, tells the waiting terminal
+    /// too); returns status, the exit status.
+    void notify(const std::string& state);
+    /// Tells systemd state (ServiceNotifier); a failure is logged.
 
     CommandLine _commandLine;
+    Detacher _detacher;
+    ServiceNotifier _notifier;
     Settings _settings;
     Metrics _metrics;
     CookieSigner _cookies; ///< signs the cookies the web pages get

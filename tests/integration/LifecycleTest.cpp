@@ -36,6 +36,7 @@ class LifecycleTest : public CppUnit::TestFixture
     CPPUNIT_TEST(sigintExitsToo);
     CPPUNIT_TEST(stopsWhileClientsKeepConnecting);
     CPPUNIT_TEST(daemonModeWritesAndRemovesPidFile);
+    CPPUNIT_TEST(daemonModeReportsABusyPortOnTheTerminal);
     CPPUNIT_TEST_SUITE_END();
 
     static std::size_t lines(const std::string& text)
@@ -278,6 +279,24 @@ public:
         ::kill(pid, SIGTERM);
         CPPUNIT_ASSERT(
             eventually([&] { return !running(pid) && !Poco::File(pidFile).exists(); }, 2));
+        Poco::File(dir).remove(true);
+    }
+
+    void daemonModeReportsABusyPortOnTheTerminal()
+    {
+        // -d binds before the terminal is let go: the error and its exit
+        // status reach whoever started it, and no daemon stays behind.
+        DaemonProcess first;
+        std::string dir = DaemonProcess::tempDir();
+        std::ofstream(dir + "/h.conf")
+            << "http.address = 127.0.0.1\nstore.kind = memory\ndaemon.pidFile = h.pid\n";
+        std::string out;
+        CPPUNIT_ASSERT_EQUAL(
+            69, DaemonProcess::run(
+                    {"-d", "-c", dir + "/h.conf", "-p", std::to_string(first.port())}, out));
+        CPPUNIT_ASSERT_MESSAGE(out, out.find("cannot listen on 127.0.0.1:" +
+                                             std::to_string(first.port())) != std::string::npos);
+        CPPUNIT_ASSERT(!Poco::File(dir + "/h.pid").exists());
         Poco::File(dir).remove(true);
     }
 };
