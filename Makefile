@@ -6,6 +6,8 @@
 #   make bench    build the load generator, run the benchmarks (tools/bench/run.sh)
 #   make fuzz     run each libFuzzer target FUZZ_SECONDS (default 300) on a copy of its corpus
 #   make deps     install missing Debian packages (as root), else print the apt-get line
+#   make install  install the binary, man page, configuration and systemd unit
+#                 (PREFIX=/usr/local, DESTDIR; an existing configuration is kept)
 
 CXX      ?= g++
 OPT      ?= -O2 -g
@@ -29,7 +31,7 @@ HTML      = $(sort $(wildcard html/*))
 
 # Packages: to build, to test (browser tests need chromium and node/npm).
 BUILD_PACKAGES = g++ make libpoco-dev libssl-dev libcppunit-dev
-TEST_PACKAGES  = chromium nodejs npm clang libclang-rt-14-dev openssl
+TEST_PACKAGES  = chromium nodejs npm clang libclang-rt-14-dev openssl systemd
 BENCH_PACKAGES = nginx-light libnginx-mod-nchan
 
 LOADGEN_SRC = $(sort $(wildcard tools/loadgen/*.cpp))
@@ -44,7 +46,17 @@ FUZZ_SRC     = src/util/Utf8.cpp src/util/TextRule.cpp src/line/LineReader.cpp \
 FUZZ_FLAGS   = -std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc
 FUZZ_SECONDS ?= 300
 
-.PHONY: all run check asan asan-build bench bench-deps deps test-deps clean format fuzz fuzz-build
+# Installation (SPEC §13). The configuration is always under SYSCONFDIR
+# (/etc), the state under STATEDIR, whatever PREFIX.
+PREFIX      ?= /usr/local
+SBINDIR     ?= $(PREFIX)/sbin
+MANDIR      ?= $(PREFIX)/share/man
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+SYSCONFDIR  ?= /etc
+STATEDIR    ?= /var/lib/hchatd
+
+.PHONY: install all run check asan asan-build bench bench-deps deps test-deps clean format fuzz fuzz-build
 
 all: $(HCHATD)
 
@@ -133,6 +145,24 @@ bench-deps: deps
 bench: bench-deps
 	@$(MAKE) --no-print-directory -j$(JOBS) all $(LOADGEN) $(FILL)
 	@tools/bench/run.sh ./$(HCHATD) $(LOADGEN) $(FILL) $(BUILD)/bench
+
+# The shipped hchatd.conf with the installed layout's paths: the database in
+# STATEDIR, no pid file (systemd tracks the process).
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
+	  $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(SYSCONFDIR)/hchatd
+	install -m 755 $(HCHATD) $(DESTDIR)$(SBINDIR)/hchatd
+	install -m 644 man/hchatd.8 $(DESTDIR)$(MANDIR)/man8/hchatd.8
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	  contrib/systemd/hchatd.service.in > $(DESTDIR)$(UNITDIR)/hchatd.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/hchatd.service
+	install -m 644 contrib/systemd/hchatd.sysusers $(DESTDIR)$(SYSUSERSDIR)/hchatd.conf
+	@conf=$(DESTDIR)$(SYSCONFDIR)/hchatd/hchatd.conf; \
+	if [ -e $$conf ]; then echo "kept $$conf as it is (the shipped one is hchatd.conf)"; \
+	else sed -e '1s|.*|# $(SYSCONFDIR)/hchatd/hchatd.conf: the configuration of the hchatd service.|' \
+	  -e 's|^store.path = .*|store.path = $(STATEDIR)/hchatd.db|' \
+	  -e 's|^daemon.pidFile = .*|daemon.pidFile =|' hchatd.conf > $$conf && chmod 644 $$conf && \
+	  echo "installed $$conf"; fi
 
 format:
 	clang-format -i $$(find src tests tools -name '*.cpp' -o -name '*.h')
