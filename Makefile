@@ -13,7 +13,7 @@ CXX      ?= g++
 OPT      ?= -O2 -g
 CXXFLAGS += -std=c++17 -Wall -Wextra -Wpedantic $(OPT) -MMD -MP -Isrc
 LDFLAGS  +=
-LIBS      = -lPocoUtil -lPocoJSON -lPocoNet -lPocoXML -lPocoDataSQLite -lPocoData -lPocoFoundation -lssl -lcrypto -lpthread
+LIBS      = -lPocoUtil -lPocoJSON -lPocoNet -lPocoXML -lPocoDataSQLite -lPocoData -lPocoFoundation -lsqlite3 -lssl -lcrypto -lpthread
 TEST_LIBS = -lcppunit -lPocoNetSSL -lPocoCrypto
 
 # Compile jobs for the targets below that build before they run (a fresh
@@ -30,7 +30,7 @@ TEST_OBJ  = $(TEST_SRC:%.cpp=$(BUILD)/%.o)
 HTML      = $(sort $(wildcard html/*))
 
 # Packages: to build, to test (browser tests need chromium and node/npm).
-BUILD_PACKAGES = g++ make libpoco-dev libssl-dev libcppunit-dev
+BUILD_PACKAGES = g++ make libpoco-dev libssl-dev libcppunit-dev libsqlite3-dev
 TEST_PACKAGES  = chromium nodejs npm clang libclang-rt-14-dev openssl systemd
 BENCH_PACKAGES = nginx-light libnginx-mod-nchan
 

@@ -253,6 +253,32 @@
   }
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+  // A deleted room answers 410 on every URL: the page says so, stops
+  // following and closes the composer. Nothing more can be sent there.
+  // What it showed of the room goes too: a room is deleted for what was in it.
+  let deleted = false;
+  function roomDeleted() {
+    if (deleted) return;
+    deleted = true;
+    if (socket) socket.close();
+    list.replaceChildren();
+    renderPeople({ online: [], count: 0 });
+    empty.textContent = 'This room was deleted. Its messages are gone.';
+    empty.hidden = false;
+    setStatus('down', 'Deleted');
+    for (const control of form.elements) control.disabled = true;
+  }
+  async function stillThere() {
+    try {
+      const r = await fetch('/api/rooms/' + roomId, { cache: 'no-store' });
+      if (r.status === 410 || r.status === 404) {
+        roomDeleted();
+        return false;
+      }
+    } catch (e) { /* the server is away: reconnect as usual */ }
+    return true;
+  }
+
   // ---- history and the long-poll loop ----
   async function loadPage(from, limit) {
     const url = '/api/rooms/' + roomId + '/messages?limit=' + limit + (from === null ? '' : '&from=' + from);
@@ -279,6 +305,7 @@
     else if (m.type === 'private') renderPrivate(m);
     else if (m.type === 'error' && m.error === 'gone') { if (m.next > next) next = m.next; }
     else if (m.type === 'error' && m.error === 'nick-taken') nickRefused();
+    else if (m.type === 'error' && m.error === 'room-deleted') roomDeleted();
     else if (m.type === 'error') showError(ERRORS[m.error] ? ERRORS[m.error](m) : m.message);
   }
   function connected() {
@@ -290,6 +317,7 @@
   // Otherwise (a dropped connection, a daemon restarting) the same transport
   // reconnects, from the next message, after a back-off.
   async function lost(opened) {
+    if (deleted || !(await stillThere())) return;
     if (!opened && transport < TRANSPORTS.length - 1) {
       const serverUp = await fetch('/healthz', { cache: 'no-store' })
         .then((r) => r.ok, () => false);
@@ -347,11 +375,9 @@
         });
         if (r.status === 200) {
           render(await r.json());
-        } else if (r.status === 410) {
+        } else if (r.status === 410 || r.status === 404) {
+          if (!(await stillThere())) return;
           await loadPage(next, 1000); // deleted by retention: skip to what is kept
-        } else if (r.status === 404) {
-          setStatus('down', 'This room no longer exists');
-          return;
         } else if (r.status !== 204) {
           throw new Error('HTTP ' + r.status);
         }
@@ -419,6 +445,8 @@
         showError('Slow down: try again in ' + (r.headers.get('Retry-After') || 'a few') + ' s.');
       } else if (r.status === 409) {
         nickRefused((await r.text()).trim());
+      } else if (r.status === 410) {
+        roomDeleted();
       } else {
         showError((await r.text()).trim() || 'Sending failed (HTTP ' + r.status + ').');
       }

@@ -27,7 +27,7 @@ const char* const nameRule = "use 1 to 32 letters, digits, '_', '-' or '.'";
 const char* const resultCodes[ChatActions::results] = {
     "done",      "empty",      "too-long",    "bad-utf8",     "bad-text",
     "bad-nick",  "nick-taken", "not-online",  "rate-limited", "not-stored",
-    "not-found", "bad-room",   "not-in-room", "bad-request"};
+    "not-found", "bad-room",   "not-in-room", "bad-request",  "room-deleted"};
 const char* const transportNames[ChatActions::transports] = {"http", "sse", "ws", "line"};
 
 std::size_t index(ChatActions::Result result)
@@ -188,6 +188,8 @@ ChatActions::Outcome ChatActions::send(const Actor& actor, Room& room, const std
     }
     catch (const Poco::Exception& e)
     {
+        if (room.isDeleted())
+            return refuse(actor, Result::RoomDeleted, "this room was deleted", "Room deleted");
         _log.error("cannot append to %s: %s", room.id(), e.displayText());
         return refuse(actor, Result::NotStored,
                       "the message could not be stored; nothing was sent, try again",

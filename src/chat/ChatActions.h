@@ -51,9 +51,10 @@ public:
         NoRoom,      ///< no such room
         BadRoom,     ///< a bad room name or subject
         NotInRoom,   ///< the line protocol: an action that needs a room
-        BadRequest   ///< what the transport could not parse
+        BadRequest,  ///< what the transport could not parse
+        RoomDeleted  ///< the room was deleted
     };
-    static constexpr std::size_t results = 14;
+    static constexpr std::size_t results = 15;
 
     enum class Transport
     {

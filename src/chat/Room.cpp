@@ -55,7 +55,8 @@ MessagePtr Room::append(MessageKind kind, const std::string& author, const std::
     std::unique_lock<std::shared_mutex> lock(_mutex);
     ensureLoaded(lock);
     if (_closed)
-        throw Poco::IllegalStateException("the server is shutting down");
+        throw Poco::IllegalStateException(_deleted ? "the room was deleted"
+                                                   : "the server is shutting down");
     auto message = std::make_shared<const Message>(_assigned, kind, author, Poco::Timestamp(), text,
                                                    std::move(crowd));
     std::future<void> stored = _store.append(_record.id, message);
@@ -202,6 +203,13 @@ std::uint64_t Room::next()
     return _next;
 }
 
+std::uint64_t Room::count()
+{
+    if (_loadedFlag.load())
+        return _published.load();
+    return _store.tail(_record.id, 0).next;
+}
+
 Poco::Timestamp Room::lastActivity()
 {
     // Not loaded for this: listing the rooms must not read every room's tail.
@@ -209,10 +217,12 @@ Poco::Timestamp Room::lastActivity()
     return _lastActivity;
 }
 
-void Room::close()
+void Room::close(Closing why)
 {
     {
         std::lock_guard<std::shared_mutex> lock(_mutex);
+        if (why == Closing::Deleted)
+            _deleted = true;
         _closed = true;
     }
     wakeWaiters();

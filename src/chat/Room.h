@@ -39,7 +39,13 @@ public:
         Found,  ///< the message is in `out`
         NotYet, ///< n does not exist yet (or the wait ended without it)
         Gone,   ///< n existed but retention dropped it
-        Closed  ///< n does not exist and the room is closed (shutdown)
+        Closed  ///< n does not exist and the room is closed (shutdown, deleted)
+    };
+
+    enum class Closing
+    {
+        Shutdown, ///< the daemon stops
+        Deleted   ///< the room is deleted (RoomRegistry::remove)
     };
 
     Room(RoomRecord record, Store& store, std::size_t window, Poco::Timespan retention = 0);
@@ -68,9 +74,17 @@ public:
     std::uint64_t next();
     Poco::Timestamp lastActivity();
 
-    void close();
-    /// Wakes every waiting reader and refuses further appends (shutdown).
+    void close(Closing why = Closing::Shutdown);
+    /// Wakes every waiting reader, tells the subscribers and refuses
+    /// further appends.
     bool isClosed() const { return _closed.load(); }
+    bool isDeleted() const { return _deleted.load(); }
+    /// Closed because the room was deleted: readers answer "gone", not
+    /// "try again".
+
+    std::uint64_t count();
+    /// How many messages the room has had (the number the next one gets),
+    /// without loading its tail into memory.
 
     bool hasFrom(std::uint64_t n) const;
     /// Whether message n (or a later one) may be readable now, without the
@@ -125,7 +139,8 @@ private:
     std::uint64_t _assigned = 0; ///< the number the next append gets
     std::uint64_t _next = 0;     ///< the first number not yet stored
     bool _loaded = false;
-    std::atomic<bool> _closed{false}; ///< written under _mutex, read without it too
+    std::atomic<bool> _closed{false};  ///< written under _mutex, read without it too
+    std::atomic<bool> _deleted{false}; ///< set before _closed
     /// _next as of the last publish, readable without the lock: a reader
     /// woken with nothing new for it (the common case when 10,000 wake at
     /// once) looks here instead of queueing on _mutex. 0 until loaded.

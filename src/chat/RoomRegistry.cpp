@@ -27,6 +27,9 @@ void RoomRegistry::load()
 {
     for (const RoomRecord& record : _store.rooms())
         insert(record);
+    std::vector<std::string> deleted = _store.deletedRooms();
+    std::unique_lock<std::shared_mutex> lock(_mutex);
+    _deleted.insert(deleted.begin(), deleted.end());
 }
 
 std::shared_ptr<Room> RoomRegistry::insert(const RoomRecord& record)
@@ -109,6 +112,40 @@ std::shared_ptr<Room> RoomRegistry::find(const std::string& id) const
     return it == _rooms.end() ? nullptr : it->second;
 }
 
+bool RoomRegistry::remove(const std::string& id)
+{
+    std::shared_ptr<Room> room;
+    {
+        std::unique_lock<std::shared_mutex> lock(_mutex);
+        auto it = _rooms.find(id);
+        if (it == _rooms.end())
+            return false;
+        room = std::move(it->second);
+        _rooms.erase(it);
+        for (auto named = _named.begin(); named != _named.end(); ++named)
+            if (named->second == room)
+            {
+                _named.erase(named);
+                break;
+            }
+        _deleted.insert(id);
+    }
+    {
+        std::lock_guard<std::mutex> active(_activeMutex);
+        _activeValid = false;
+    }
+    // Closed first: no append can reach the store after its rows are gone.
+    room->close(Room::Closing::Deleted);
+    _store.deleteRoom(id);
+    return true;
+}
+
+bool RoomRegistry::wasDeleted(const std::string& id) const
+{
+    std::shared_lock<std::shared_mutex> lock(_mutex);
+    return _deleted.count(id) > 0;
+}
+
 RoomRegistry::Listing RoomRegistry::mostActive(std::size_t limit) const
 {
     {
@@ -173,6 +210,16 @@ RoomRegistry::Listing RoomRegistry::publicAfter(const std::string& after, std::s
         listing.rooms.push_back(it->second);
     }
     return listing;
+}
+
+std::vector<std::shared_ptr<Room>> RoomRegistry::all() const
+{
+    std::shared_lock<std::shared_mutex> lock(_mutex);
+    std::vector<std::shared_ptr<Room>> rooms;
+    rooms.reserve(_rooms.size());
+    for (const auto& entry : _rooms)
+        rooms.push_back(entry.second);
+    return rooms;
 }
 
 std::size_t RoomRegistry::size() const

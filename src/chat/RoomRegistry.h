@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -17,9 +18,9 @@ namespace hchat
 class Store;
 
 class RoomRegistry
-/// Every room of this daemon, by id. Rooms are never deleted while running.
-/// Thread-safe: _mutex (shared for look-ups) guards _rooms; it is never held
-/// while a room's own lock is taken.
+/// Every room of this daemon, by id, and the ids of the rooms deleted.
+/// Thread-safe: _mutex (shared for look-ups) guards _rooms, _named and
+/// _deleted; it is never held while a room's own lock is taken.
 {
 public:
     RoomRegistry(Store& store, std::size_t window, Poco::Timespan retention = 0);
@@ -27,13 +28,24 @@ public:
     /// messages are gone (0: kept for ever).
 
     void load();
-    /// Reads the room records from the store (not their messages). Call once at start.
+    /// Reads the room records from the store (not their messages) and the
+    /// ids of deleted rooms. Call once at start.
 
     std::shared_ptr<Room> create(const std::string& subject, bool isPublic);
     /// A new room with a fresh random id, stored before it is returned.
 
     std::shared_ptr<Room> find(const std::string& id) const;
     /// The room, or null when there is none with that id.
+
+    bool remove(const std::string& id);
+    /// Deletes the room for everyone: it leaves every listing and its name,
+    /// it is closed (Room::Closing::Deleted: waiting readers are woken,
+    /// streams told and ended, appends refused) and the store forgets it.
+    /// False when there is no such room. Throws what the store threw; the
+    /// room is gone from this daemon all the same.
+
+    bool wasDeleted(const std::string& id) const;
+    /// Whether a room of that id existed and was deleted (its URLs: 410).
 
     static bool isRoomName(const std::string& text);
     /// "#" and 1 to 32 letters, digits, '_', '-' or '.' (SPEC §5).
@@ -67,6 +79,8 @@ public:
     /// rooms are busy or created.
 
     std::size_t size() const;
+    std::vector<std::shared_ptr<Room>> all() const;
+    /// Every room, listed or not, in id order (the operator's list).
 
     void closeAll();
     /// Shutdown: wakes every waiting reader in every room; a room made
@@ -86,6 +100,7 @@ private:
     mutable Poco::Timestamp _activeAt;
     mutable bool _activeValid = false;
     std::map<std::string, std::shared_ptr<Room>> _named; ///< folded #name → room
+    std::set<std::string> _deleted;                      ///< ids of deleted rooms
     std::mutex _naming; ///< serializes openNamed's look-up and creation
 };
 

@@ -19,6 +19,7 @@ class ChatPageHandler : public EndpointHandler
 ///
 ///   200 text/html   the page; the subject is escaped, the script is static
 ///   404 an HTML page: no such room
+///   410 an HTML page: the room was deleted
 {
 public:
     ChatPageHandler(const HttpContext& context, std::string roomId, int recentOnJoin);

@@ -153,6 +153,8 @@ std::shared_ptr<Room> EndpointHandler::findRoom(const std::string& id) const
     std::shared_ptr<Room> room;
     if (IdGenerator::isValid(id))
         room = _context.rooms.find(id);
+    if (!room && _context.rooms.wasDeleted(id))
+        throw HttpError(HTTPResponse::HTTP_GONE, "this room was deleted");
     if (!room)
         throw HttpError(HTTPResponse::HTTP_NOT_FOUND, "no such room");
     return room;
@@ -221,6 +223,9 @@ void EndpointHandler::require(const ChatActions::Outcome& outcome)
         break;
     case Result::NotStored:
         status = HTTPResponse::HTTP_SERVICE_UNAVAILABLE;
+        break;
+    case Result::RoomDeleted:
+        status = HTTPResponse::HTTP_GONE;
         break;
     case Result::RateLimited:
     {

@@ -46,7 +46,8 @@ protected:
     /// An HTML page, with the Content-Security-Policy pages carry.
 
     std::shared_ptr<Room> findRoom(const std::string& id) const;
-    /// The room; HttpError 404 when the id is malformed or unknown.
+    /// The room; HttpError 404 when the id is malformed or unknown, 410
+    /// when the room was deleted.
 
     std::string personKey(const Poco::Net::HTTPServerRequest& request) const;
     /// Who a request counts as for limits and presence: the browser's

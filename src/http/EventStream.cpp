@@ -85,4 +85,11 @@ void EventStream::closing(std::string& out)
     out += SseCodec::end();
 }
 
+bool EventStream::roomDeleted(std::string& out)
+{
+    SseCodec::event("error", StreamError::make("room-deleted", "this room was deleted"), out);
+    out += SseCodec::end(); // EventSource tries again and gets 410, which stops it
+    return false;
+}
+
 } // namespace hchat

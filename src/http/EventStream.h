@@ -46,6 +46,7 @@ private:
     int quietMs() override;
     bool quiet() override;
     void closing(std::string& out) override;
+    bool roomDeleted(std::string& out) override;
 
     ChatActions& _actions;
     People& _people;

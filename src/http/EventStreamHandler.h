@@ -30,7 +30,8 @@ class EventStreamHandler : public EndpointHandler
 ///   event: error
 ///   data: {"type":"error","error":"gone","message":…,"next":m}
 ///
-/// and the stream goes on from m, the oldest message still there.
+/// and the stream goes on from m, the oldest message still there. When the
+/// room is deleted, an error event "room-deleted" and the stream ends.
 ///
 /// While the stream is open its person is in the room (a join entry when
 /// they arrive; ?nick= names them if no one online has that name, else an
@@ -43,6 +44,7 @@ class EventStreamHandler : public EndpointHandler
 ///   200 text/event-stream   the stream (chunked); to HEAD, the head alone
 ///   400 from or Last-Event-ID is not a number, or a bad nick
 ///   404 no such room
+///   410 the room was deleted
 ///
 /// The connection is a cursor into the room log: nothing is queued for it,
 /// so a client that stops reading only falls behind itself. At shutdown the

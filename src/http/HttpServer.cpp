@@ -21,15 +21,18 @@ HttpServer::HttpServer(const HttpOptions& options, const HttpContext& context)
       _gate(new ConnectionGate(
           options.maxThreads, options.connectionsPerAddress,
           {context.metrics.httpConnectionsTotal, context.metrics.httpRefused,
-           context.metrics.httpRefusedPerAddress},
-          [](const std::string& why)
+           context.metrics.httpRefusedPerAddress, context.metrics.bannedRefused},
+          [](ConnectionGate::Refused kind, const std::string& why)
           {
-              return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; "
-                     "charset=utf-8\r\nRetry-After: 1\r\nConnection: close\r\n"
+              const bool banned = kind == ConnectionGate::Refused::Banned;
+              return std::string(banned
+                                     ? "HTTP/1.1 403 Forbidden\r\n"
+                                     : "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n") +
+                     "Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
                      "Content-Length: " +
                      std::to_string(why.size() + 1) + "\r\n\r\n" + why + "\n";
           },
-          "hchatd.http")),
+          "hchatd.http", options.bans)),
       _streams(std::make_unique<StreamPool>(options.maxThreads, threadStackBytes, _gate)),
       _dispatcher(new RequestDispatcher(context, options, *_streams)),
       _heads(options.requestTimeout)

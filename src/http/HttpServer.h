@@ -41,6 +41,9 @@ public:
     /// serving (the caller has woken waiting long polls first), closes idle
     /// ones and waits for every connection thread.
 
+    std::size_t disconnectBanned() { return _gate->disconnectBanned(); }
+    /// Closes the connections of addresses banned now (ConnectionGate).
+
     std::string address() const { return _socket.address().toString(); }
     std::string tlsAddress() const { return _tlsSocket.address().toString(); }
 

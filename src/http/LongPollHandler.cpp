@@ -86,6 +86,8 @@ bool LongPollHandler::answer(Poco::Net::HTTPServerResponse& response, Room& room
 {
     _answered = false;
     _nextRequestWaiting = false;
+    if (room.isDeleted()) // since this connection's first request
+        throw HttpError(HTTPResponse::HTTP_GONE, "this room was deleted");
     MessagePtr message;
     Room::Lookup found = room.get(n, message);
     if (found == Room::Lookup::NotYet)
@@ -97,6 +99,8 @@ bool LongPollHandler::answer(Poco::Net::HTTPServerResponse& response, Room& room
     if (found == Room::Lookup::Gone)
         throw HttpError(HTTPResponse::HTTP_GONE,
                         "message " + std::to_string(n) + " was dropped by retention");
+    if (found == Room::Lookup::Closed && room.isDeleted())
+        throw HttpError(HTTPResponse::HTTP_GONE, "this room was deleted");
     if (found == Room::Lookup::Closed)
         throw HttpError(HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "server shutting down");
     if (found == Room::Lookup::NotYet)

@@ -28,7 +28,8 @@ class LongPollHandler : public EndpointHandler
 ///   204 no message n before the timeout: ask again for the same n
 ///   400 n is not a non-negative integer
 ///   404 no such room
-///   410 n was dropped by retention: continue from GET /api/rooms/<id>/messages?from=n
+///   410 n was dropped by retention: continue from GET /api/rooms/<id>/messages?from=n;
+///       or the room was deleted (then that answers 410 too)
 ///   503 the daemon is shutting down: retry later
 ///
 /// Numbers increase by one with no gaps, so a client reads n, n+1, … and

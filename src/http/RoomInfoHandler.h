@@ -14,6 +14,7 @@ class RoomInfoHandler : public EndpointHandler
 ///   200 application/json   {"id":…,"subject":…,"name":null,"public":false,
 ///                           "created":…,"next":42,"online":["guest-a1b2c3"],"lastActivity":…}
 ///   404 no such room
+///   410 the room was deleted
 {
 public:
     RoomInfoHandler(const HttpContext& context, std::string roomId);

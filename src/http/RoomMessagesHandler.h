@@ -22,6 +22,7 @@ class RoomMessagesHandler : public EndpointHandler
 ///       skipped, so the first id may be above `from`.
 ///   400 a parameter is not a non-negative integer
 ///   404 no such room
+///   410 the room was deleted
 {
 public:
     RoomMessagesHandler(const HttpContext& context, std::string roomId, int maxWaitSeconds);

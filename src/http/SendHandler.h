@@ -23,6 +23,7 @@ class SendHandler : public EndpointHandler
 ///   400 empty text (or only white space), invalid UTF-8, a bad nick
 ///   403 sent by a page of another site (OriginPolicy)
 ///   404 no such room
+///   410 the room was deleted
 ///   408 the body did not all come within http.requestTimeout
 ///   413 text over chat.maxMessageBytes, or a body too large to hold it
 ///   429 over limits.messagesPerSecond/limits.burst; Retry-After says when to retry

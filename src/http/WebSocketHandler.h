@@ -23,6 +23,7 @@ class WebSocketHandler : public EndpointHandler
 ///   101 the upgrade (Sec-WebSocket-Version 13)
 ///   400 not a WebSocket upgrade request, from is not a number, or a bad nick
 ///   404 no such room
+///   410 the room was deleted
 {
 public:
     struct Limits

@@ -194,4 +194,11 @@ void WebSocketSession::closing(std::string& out)
     WebSocketCodec::close(out, 1001, "server shutting down");
 }
 
+bool WebSocketSession::roomDeleted(std::string& out)
+{
+    WebSocketCodec::text(out, StreamError::make("room-deleted", "this room was deleted"));
+    WebSocketCodec::close(out, 1000, "room deleted");
+    return false;
+}
+
 } // namespace hchat

@@ -38,7 +38,8 @@ class WebSocketSession : public Poco::Runnable, private StreamTransport
 ///
 /// Client → server: fragments reassembled (at most chat.maxMessageBytes × 6
 /// + 256 bytes, room for JSON escapes); a ping is answered with a pong, a
-/// close echoed with its code. Close codes: 1001 shutdown or no pong by
+/// close echoed with its code. Close codes: 1000 after an error frame
+/// "room-deleted" when the room was deleted, 1001 shutdown or no pong by
 /// the next websocket.pingInterval, 1002 a protocol error, 1003 a binary
 /// message, 1007 text (or a close reason) that is not UTF-8, 1008 after 20
 /// refusals for the rate limit in a row (each before is an error frame
@@ -63,6 +64,7 @@ private:
     int quietMs() override;
     bool quiet() override;
     void closing(std::string& out) override;
+    bool roomDeleted(std::string& out) override;
 
     bool handleText(const std::string& text);
     bool render(const ChatActions::Outcome& outcome);

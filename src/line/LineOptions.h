@@ -6,6 +6,7 @@
 namespace hchat
 {
 
+class AddressBans;
 class TlsContext;
 
 struct LineOptions
@@ -19,8 +20,9 @@ struct LineOptions
     int handshakeTimeout = 0;        ///< http.requestTimeout: seconds for a TLS handshake
     int maxConnections = 0;
     int connectionsPerAddress = 0;
-    int idleTimeout = 0; ///< seconds without a line before a client is closed
-    int joinTimeout = 0; ///< seconds from connecting to being in a room
+    const AddressBans* bans = nullptr; ///< addresses refused at accept; null: none
+    int idleTimeout = 0;               ///< seconds without a line before a client is closed
+    int joinTimeout = 0;               ///< seconds from connecting to being in a room
     int sendTimeout = 0; ///< seconds a write may wait for a client that stopped reading
     int recentOnJoin = 0;
 };

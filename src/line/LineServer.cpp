@@ -22,14 +22,15 @@ LineServer::LineServer(const LineOptions& options, ChatActions& actions, RoomReg
       _threads(2, options.maxConnections, 60, threadStackBytes),
       _gate(new ConnectionGate(
           options.maxConnections, options.connectionsPerAddress,
-          {metrics.lineConnectionsTotal, metrics.lineRefused, metrics.lineRefused},
-          [](const std::string& why)
+          {metrics.lineConnectionsTotal, metrics.lineRefused, metrics.lineRefused,
+           metrics.bannedRefused},
+          [](ConnectionGate::Refused, const std::string& why)
           {
               std::string line = "ERROR " + why + "\r\n";
               line[6] = static_cast<char>(std::toupper(static_cast<unsigned char>(line[6])));
               return line;
           },
-          "hchatd.line"))
+          "hchatd.line", options.bans))
 {
     Poco::Net::TCPServerParams::Ptr params = new Poco::Net::TCPServerParams;
     params->setMaxThreads(options.maxConnections);

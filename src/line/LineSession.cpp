@@ -166,6 +166,13 @@ void LineSession::closing(std::string& out)
     LineCodec::line("ERROR Server shutting down", out);
 }
 
+bool LineSession::roomDeleted(std::string& out)
+{
+    // The connection stays: JOIN takes it to another room.
+    LineCodec::line("ERROR Room " + _roomLabel + " was deleted", out);
+    return true;
+}
+
 bool LineSession::handle(const std::string& line)
 {
     if (!Utf8::isValid(line))

@@ -32,7 +32,9 @@ class LineSession : public Poco::Net::TCPServerConnection, private StreamTranspo
 /// (n users)" is of the others in the room; USERS lists the people in one's
 /// room, ROOMLIST the public rooms; LEAVE and QUIT end the stay at once (a
 /// dropped connection gets chat.leaveGrace like a web page); a client
-/// silent for line.idleTimeout gets "ERROR Idle timeout, closing".
+/// silent for line.idleTimeout gets "ERROR Idle timeout, closing"; one in
+/// a room that is deleted gets "ERROR Room <room> was deleted" and is out of
+/// it, still connected.
 /// Not thread-safe: one session per connection thread.
 {
 public:
@@ -52,6 +54,7 @@ private:
     int quietMs() override;
     bool quiet() override;
     void closing(std::string& out) override;
+    bool roomDeleted(std::string& out) override;
 
     bool handle(const std::string& line);
     void username(const std::string& name);

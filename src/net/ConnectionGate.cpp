@@ -1,24 +1,28 @@
 #include "net/ConnectionGate.h"
 
+#include "net/AddressBans.h"
 #include "net/TlsSocketImpl.h"
 
 #include <Poco/Logger.h>
+
+#include <sys/socket.h>
 
 namespace hchat
 {
 
 ConnectionGate::ConnectionGate(int maxThreads, int perAddress, Counters counters, Refusal refusal,
-                               const std::string& loggerName)
+                               const std::string& loggerName, const AddressBans* bans)
     : _maxThreads(maxThreads), _perAddress(perAddress), _counters(counters),
-      _refusal(std::move(refusal)), _logger(Poco::Logger::get(loggerName))
+      _refusal(std::move(refusal)), _logger(Poco::Logger::get(loggerName)), _bans(bans)
 {
 }
 
-void ConnectionGate::refuse(const Poco::Net::StreamSocket& socket, const std::string& why) const
+void ConnectionGate::refuse(const Poco::Net::StreamSocket& socket, Refused kind,
+                            const std::string& why) const
 {
     if (TlsSocketImpl::isTls(socket.impl()))
         return; // no plain text on a TLS port; the handshake would take a thread
-    const std::string answer = _refusal(why);
+    const std::string answer = _refusal(kind, why);
     try
     {
         // Never block the acceptor: a fresh socket's send buffer takes this
@@ -36,14 +40,26 @@ void ConnectionGate::refuse(const Poco::Net::StreamSocket& socket, const std::st
 bool ConnectionGate::accept(const Poco::Net::StreamSocket& socket)
 {
     _counters.accepted.fetch_add(1, std::memory_order_relaxed);
-    std::string address;
+    Poco::Net::IPAddress host;
     try
     {
-        address = socket.peerAddress().host().toString();
+        host = socket.peerAddress().host();
     }
     catch (const Poco::Exception&)
     {
         return false; // gone before we looked
+    }
+    const std::string address = host.toString();
+    if (_bans && _bans->covers(host))
+    {
+        _counters.banned.fetch_add(1, std::memory_order_relaxed);
+        std::lock_guard<std::mutex> lock(_mutex);
+        if (int refused = _bannedLog.due())
+            _logger.warning("%s refused: the address is banned (%d refused since the last such "
+                            "line)",
+                            address, refused);
+        refuse(socket, Refused::Banned, "your address is banned from this server");
+        return false;
     }
     std::lock_guard<std::mutex> lock(_mutex);
     // Every open connection holds a thread or waits in the queue for one.
@@ -54,7 +70,7 @@ bool ConnectionGate::accept(const Poco::Net::StreamSocket& socket)
             _logger.warning("%s refused: all %d connections in use (%d refused since the last "
                             "such line)",
                             address, _maxThreads, refused);
-        refuse(socket, "server busy: every connection thread is in use, try again");
+        refuse(socket, Refused::Busy, "server busy: every connection thread is in use, try again");
         return false;
     }
     int& open = _open[address];
@@ -65,7 +81,7 @@ bool ConnectionGate::accept(const Poco::Net::StreamSocket& socket)
             _logger.warning("%s has %d connections open (limits.connectionsPerAddress): refused "
                             "(%d refused since the last such line)",
                             address, open, refused);
-        refuse(socket, "too many connections from your address");
+        refuse(socket, Refused::PerAddress, "too many connections from your address");
         return false;
     }
     ++open;
@@ -91,6 +107,29 @@ void ConnectionGate::dropHolder(const Poco::Net::Socket& connection)
     if (open != _open.end() && --open->second <= 0)
         _open.erase(open);
     _holders.erase(it);
+}
+
+std::size_t ConnectionGate::disconnectBanned()
+{
+    if (!_bans)
+        return 0;
+    std::size_t closed = 0;
+    std::lock_guard<std::mutex> lock(_mutex);
+    for (const auto& held : _holders)
+    {
+        Poco::Net::IPAddress host;
+        if (!Poco::Net::IPAddress::tryParse(held.second.address, host) || !_bans->covers(host))
+            continue;
+        // shutdown(), not close(): the descriptor stays the connection's
+        // until its thread is done; whatever that thread waits in wakes up.
+        // A socket closed meanwhile has no descriptor any more.
+        const poco_socket_t fd = held.first->sockfd();
+        if (fd != POCO_INVALID_SOCKET && ::shutdown(fd, SHUT_RDWR) == 0)
+            ++closed;
+    }
+    if (closed > 0)
+        _logger.information("closed %z connections of banned addresses", closed);
+    return closed;
 }
 
 } // namespace hchat

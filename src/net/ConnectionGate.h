@@ -19,8 +19,12 @@ class Logger;
 namespace hchat
 {
 
+class AddressBans;
+
 class ConnectionGate : public Poco::Net::TCPServerConnectionFilter
 /// Decides on the acceptor thread, before a connection takes a thread:
+///   - an address that an AddressBans ban covers is refused (HTTP: "403
+///     Forbidden", line protocol: an ERROR line) and closed;
 ///   - when every thread is busy (maxThreads connections are open, queued
 ///     ones and handed-over streams included), answers at once (HTTP: "503 Service
 ///     Unavailable", line protocol: an ERROR line) and closes, instead of
@@ -35,7 +39,13 @@ class ConnectionGate : public Poco::Net::TCPServerConnectionFilter
 /// to, if any (addHolder()). Thread-safe: _mutex guards the counts.
 {
 public:
-    using Refusal = std::function<std::string(const std::string& why)>;
+    enum class Refused
+    {
+        Banned,    ///< an address ban covers the client
+        Busy,      ///< every thread is busy: try again soon
+        PerAddress ///< limits.connectionsPerAddress: try again soon
+    };
+    using Refusal = std::function<std::string(Refused kind, const std::string& why)>;
     /// The bytes that tell a refused client why, in its protocol.
 
     struct Counters
@@ -43,10 +53,12 @@ public:
         std::atomic<std::uint64_t>& accepted;
         std::atomic<std::uint64_t>& busy;       ///< refused: every thread busy
         std::atomic<std::uint64_t>& perAddress; ///< refused: limits.connectionsPerAddress
+        std::atomic<std::uint64_t>& banned;     ///< refused: an address ban
     };
 
     ConnectionGate(int maxThreads, int perAddress, Counters counters, Refusal refusal,
-                   const std::string& loggerName);
+                   const std::string& loggerName, const AddressBans* bans = nullptr);
+    /// bans: asked for every connection; null: none.
 
     bool accept(const Poco::Net::StreamSocket& socket) override;
 
@@ -58,14 +70,20 @@ public:
     /// A holder is done with the connection (the socket accept() saw, or
     /// a copy); the last one makes its address count one less.
 
+    std::size_t disconnectBanned();
+    /// Shuts down every held connection whose address a ban covers now:
+    /// their threads see the client gone and end as for any lost client.
+    /// Returns how many.
+
 private:
-    void refuse(const Poco::Net::StreamSocket& socket, const std::string& why) const;
+    void refuse(const Poco::Net::StreamSocket& socket, Refused kind, const std::string& why) const;
 
     const int _maxThreads;
     const int _perAddress;
     Counters _counters;
     Refusal _refusal;
     Poco::Logger& _logger;
+    const AddressBans* _bans;
     std::mutex _mutex;
     std::unordered_map<std::string, int> _open; ///< open connections per address
 
@@ -87,7 +105,7 @@ private:
             return std::exchange(count, 0);
         }
     };
-    Throttle _busyLog, _perAddressLog;
+    Throttle _busyLog, _perAddressLog, _bannedLog;
 
     struct Holders
     {

@@ -2,6 +2,8 @@
 
 #include <Poco/Exception.h>
 
+#include <algorithm>
+
 namespace hchat
 {
 
@@ -86,6 +88,49 @@ Store::Tail MemoryStore::tail(const std::string& roomId, std::size_t count)
     tail.recent.assign(messages.begin() + static_cast<std::ptrdiff_t>(start), messages.end());
     tail.next = it->second.next;
     return tail;
+}
+
+void MemoryStore::deleteRoom(const std::string& roomId)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    _logs.erase(roomId);
+    _rooms.erase(std::remove_if(_rooms.begin(), _rooms.end(),
+                                [&](const RoomRecord& room) { return room.id == roomId; }),
+                 _rooms.end());
+    _deleted.push_back(roomId);
+}
+
+std::vector<std::string> MemoryStore::deletedRooms()
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    return _deleted;
+}
+
+void MemoryStore::saveAddressBan(const AddressBan& ban)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    _bans[ban.address] = ban;
+}
+
+void MemoryStore::removeAddressBan(const std::string& address)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    _bans.erase(address);
+}
+
+std::vector<AddressBan> MemoryStore::addressBans()
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    std::vector<AddressBan> bans;
+    for (const auto& entry : _bans)
+        bans.push_back(entry.second);
+    return bans;
+}
+
+void MemoryStore::backup(const std::string&)
+{
+    throw Poco::NotImplementedException(
+        "the memory store (store.kind = memory) keeps nothing to back up");
 }
 
 } // namespace hchat

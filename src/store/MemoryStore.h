@@ -5,6 +5,8 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <string>
+#include <vector>
 
 namespace hchat
 {
@@ -24,6 +26,13 @@ public:
     std::vector<MessagePtr> read(const std::string& roomId, std::uint64_t from,
                                  std::size_t limit) override;
     Tail tail(const std::string& roomId, std::size_t count) override;
+    void deleteRoom(const std::string& roomId) override;
+    std::vector<std::string> deletedRooms() override;
+    void saveAddressBan(const AddressBan& ban) override;
+    void removeAddressBan(const std::string& address) override;
+    std::vector<AddressBan> addressBans() override;
+    void backup(const std::string& file) override;
+    /// Throws Poco::NotImplementedException: nothing outlives the process.
 
 protected:
     virtual void appendNow(const std::string& roomId, const MessagePtr& message);
@@ -40,6 +49,8 @@ private:
     std::mutex _mutex;
     std::vector<RoomRecord> _rooms;
     std::map<std::string, Log> _logs;
+    std::vector<std::string> _deleted;
+    std::map<std::string, AddressBan> _bans;
 };
 
 } // namespace hchat

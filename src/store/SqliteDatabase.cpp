@@ -2,6 +2,7 @@
 
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SQLite/SQLiteException.h>
+#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/Path.h>
@@ -15,11 +16,11 @@ using Poco::Int64;
 namespace
 {
 
-// The schema, version 2 (PRAGMA user_version). Times are microseconds since
+// The schema, version 3 (PRAGMA user_version). Times are microseconds since
 // 1970, UTC. An upgrade is a step in upgrades[] from the version found to
 // the next one; a file of a newer version is refused.
-const int schemaVersion = 2;
-const char* const schema[] = {
+const int schemaVersion = 3;
+const std::vector<const char*> schema = {
     "CREATE TABLE rooms ("
     " seq     INTEGER PRIMARY KEY,"  // internal key, what messages refer to
     " id      TEXT NOT NULL UNIQUE," // the public id: 32 lowercase hex characters
@@ -39,11 +40,20 @@ const char* const schema[] = {
     " text   TEXT NOT NULL,"            // exactly as sent, UTF-8
     " crowd  TEXT NOT NULL DEFAULT ''," // a grouped notice's people (Crowd::json), or ''
     " PRIMARY KEY (room, id)) WITHOUT ROWID",
+    "CREATE TABLE deleted_rooms ("
+    " id   TEXT PRIMARY KEY," // a deleted room's public id: its URLs answer 410; nothing
+    " time INTEGER NOT NULL)" // else of it is kept. time: when it was deleted
+    " WITHOUT ROWID",
+    "CREATE TABLE address_bans ("
+    " address TEXT PRIMARY KEY," // an address or a network ("192.0.2.0/24") refused
+    " until   INTEGER NOT NULL)" // on every port until then; 0: for good
+    " WITHOUT ROWID",
 };
 
 // upgrades[v - 1] takes a file of version v to version v + 1.
-const char* const upgrades[] = {
-    "ALTER TABLE messages ADD COLUMN crowd TEXT NOT NULL DEFAULT ''", // 1 -> 2: grouped notices
+const std::vector<std::vector<const char*>> upgrades = {
+    {"ALTER TABLE messages ADD COLUMN crowd TEXT NOT NULL DEFAULT ''"}, // 1 -> 2: grouped notices
+    {schema[2], schema[3]}, // 2 -> 3: deleted rooms and address bans
 };
 
 // Messages deleted per statement by the retention sweep, so the sweep never
@@ -109,6 +119,9 @@ SqliteDatabase::SqliteDatabase(const std::string& path)
     if (mode != "wal")
         throw Poco::IOException("cannot switch to WAL mode (journal_mode is " + mode + ")");
     db << "PRAGMA synchronous=FULL", now;
+    // What is deleted (a room, expired messages) is overwritten with zeros,
+    // not left readable in free pages of the file.
+    db << "PRAGMA secure_delete=ON", now;
     // Takes the exclusive lock, kept until close (locking_mode above).
     try
     {
@@ -129,7 +142,8 @@ SqliteDatabase::SqliteDatabase(const std::string& path)
         else if (version < schemaVersion)
         {
             for (int v = version; v < schemaVersion; ++v)
-                db << upgrades[v - 1], now;
+                for (const char* statement : upgrades[static_cast<std::size_t>(v - 1)])
+                    db << statement, now;
             db << "PRAGMA user_version=" + std::to_string(schemaVersion), now;
         }
         db << "COMMIT", now;
@@ -313,6 +327,71 @@ std::size_t SqliteDatabase::deleteExpired(Int64 room, Int64 cutoff, const Progre
     }
     more = kept < 0;
     return deleted;
+}
+
+void SqliteDatabase::deleteRoom(Int64 room, const std::string& id)
+{
+    std::string roomId = id;
+    Int64 time = Poco::Timestamp().epochMicroseconds();
+    Poco::Data::Session& db = *_session;
+    db << "BEGIN IMMEDIATE", now;
+    try
+    {
+        db << "DELETE FROM messages WHERE room = ?", use(room), now;
+        db << "DELETE FROM rooms WHERE seq = ?", use(room), now;
+        db << "INSERT OR REPLACE INTO deleted_rooms (id, time) VALUES (?, ?)", use(roomId),
+            use(time), now;
+        db << "COMMIT", now;
+    }
+    catch (...)
+    {
+        rollbackQuietly();
+        throw;
+    }
+    // The WAL still holds the pages as they were before: copied into the
+    // file (where secure_delete zeroed the text) and emptied.
+    db << "PRAGMA wal_checkpoint(TRUNCATE)", now;
+}
+
+std::vector<std::string> SqliteDatabase::deletedRooms()
+{
+    std::vector<std::string> ids;
+    *_session << "SELECT id FROM deleted_rooms", into(ids), now;
+    return ids;
+}
+
+void SqliteDatabase::saveAddressBan(const AddressBan& ban)
+{
+    std::string address = ban.address;
+    Int64 until = ban.until.epochMicroseconds();
+    *_session << "INSERT OR REPLACE INTO address_bans (address, until) VALUES (?, ?)", use(address),
+        use(until), now;
+}
+
+void SqliteDatabase::removeAddressBan(const std::string& address)
+{
+    std::string key = address;
+    *_session << "DELETE FROM address_bans WHERE address = ?", use(key), now;
+}
+
+std::vector<AddressBan> SqliteDatabase::addressBans()
+{
+    std::vector<std::string> addresses;
+    std::vector<Int64> untils;
+    *_session << "SELECT address, until FROM address_bans ORDER BY address", into(addresses),
+        into(untils), now;
+    std::vector<AddressBan> bans(addresses.size());
+    for (std::size_t i = 0; i < bans.size(); ++i)
+    {
+        bans[i].address = addresses[i];
+        bans[i].until = Poco::Timestamp(untils[i]);
+    }
+    return bans;
+}
+
+sqlite3* SqliteDatabase::handle()
+{
+    return Poco::Data::SQLite::Utility::dbHandle(*_session);
 }
 
 } // namespace hchat

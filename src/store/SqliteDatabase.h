@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/AddressBan.h"
 #include "model/Message.h"
 #include "model/RoomRecord.h"
 
@@ -12,6 +13,8 @@
 #include <unordered_map>
 #include <vector>
 
+struct sqlite3;
+
 namespace hchat
 {
 
@@ -20,7 +23,8 @@ class SqliteDatabase
 /// Data/SQLite): the schema, opening, rooms, batches of messages, reads and
 /// the retention delete. Opened in WAL mode with synchronous=FULL, so a
 /// committed batch survives kill -9 and power loss, and with
-/// locking_mode=EXCLUSIVE, so no second hchatd can use the file meanwhile.
+/// locking_mode=EXCLUSIVE, so no second hchatd can use the file meanwhile,
+/// and secure_delete, so deleted text does not stay in the file.
 /// Not thread-safe: its owner (SqliteStore) serializes every call.
 {
 public:
@@ -62,6 +66,19 @@ public:
     /// Deletes one chunk of the room's messages older than cutoff, keeping
     /// its progress in its row so numbers are never given again. more: a
     /// chunk more may have expired.
+
+    void deleteRoom(Poco::Int64 room, const std::string& id);
+    /// Deletes the room and its messages and keeps its id in
+    /// deleted_rooms, in one transaction; then empties the WAL, so the old
+    /// pages are gone from it too.
+    std::vector<std::string> deletedRooms();
+
+    void saveAddressBan(const AddressBan& ban);
+    void removeAddressBan(const std::string& address);
+    std::vector<AddressBan> addressBans();
+
+    sqlite3* handle();
+    /// The SQLite connection, for SqliteBackup.
 
 private:
     void rollbackQuietly();

@@ -1,5 +1,7 @@
 #include "store/SqliteStore.h"
 
+#include "store/SqliteBackup.h"
+
 #include <Poco/Exception.h>
 #include <Poco/Path.h>
 
@@ -17,6 +19,9 @@ namespace
 // One transaction holds at most this many messages, so a flood of senders
 // cannot make one commit (and the wait of the first sender in it) unbounded.
 const std::size_t maxBatch = 4096;
+// Pages copied by a backup per turn of the database lock: 256 KiB of 1 KiB
+// pages, a millisecond or so.
+const int backupPagesPerStep = 256;
 } // namespace
 
 SqliteStore::SqliteStore(const std::string& path, Poco::Timespan retention)
@@ -290,6 +295,65 @@ std::size_t SqliteStore::sweepRoom(Int64 seq, Int64 cutoff)
         deleted += _db->deleteExpired(seq, cutoff, progressOf(seq), more);
     }
     return deleted;
+}
+
+void SqliteStore::deleteRoom(const std::string& roomId)
+{
+    std::lock_guard<std::mutex> lock(_dbMutex);
+    SqliteDatabase& database = db();
+    const Int64 seq = seqOf(roomId);
+    database.deleteRoom(seq, roomId);
+    // Messages of the room still queued now fail: their room is unknown.
+    _seqs.erase(roomId);
+    _progress.erase(seq);
+}
+
+std::vector<std::string> SqliteStore::deletedRooms()
+{
+    std::lock_guard<std::mutex> lock(_dbMutex);
+    return db().deletedRooms();
+}
+
+void SqliteStore::saveAddressBan(const AddressBan& ban)
+{
+    std::lock_guard<std::mutex> lock(_dbMutex);
+    db().saveAddressBan(ban);
+}
+
+void SqliteStore::removeAddressBan(const std::string& address)
+{
+    std::lock_guard<std::mutex> lock(_dbMutex);
+    db().removeAddressBan(address);
+}
+
+std::vector<AddressBan> SqliteStore::addressBans()
+{
+    std::lock_guard<std::mutex> lock(_dbMutex);
+    return db().addressBans();
+}
+
+void SqliteStore::backup(const std::string& file)
+{
+    std::unique_ptr<SqliteBackup> copy;
+    {
+        std::lock_guard<std::mutex> lock(_dbMutex);
+        copy = std::make_unique<SqliteBackup>(db().handle(), file);
+    }
+    // The copy uses the store's connection: every call on it, its end
+    // included, under the lock.
+    for (bool done = false; !done;)
+    {
+        std::lock_guard<std::mutex> lock(_dbMutex);
+        if (!_db)
+        {
+            copy.reset();
+            throw Poco::IllegalStateException("the store closed during the backup");
+        }
+        done = copy->step(backupPagesPerStep);
+        if (done)
+            copy.reset();
+    }
+    _log.information("backup of %s written to %s", _path, file);
 }
 
 } // namespace hchat

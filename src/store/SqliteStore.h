@@ -43,6 +43,15 @@ public:
     std::vector<MessagePtr> read(const std::string& roomId, std::uint64_t from,
                                  std::size_t limit) override;
     Tail tail(const std::string& roomId, std::size_t count) override;
+    void deleteRoom(const std::string& roomId) override;
+    std::vector<std::string> deletedRooms() override;
+    void saveAddressBan(const AddressBan& ban) override;
+    void removeAddressBan(const std::string& address) override;
+    std::vector<AddressBan> addressBans() override;
+    void backup(const std::string& file) override;
+    /// SQLite's online backup through the store's own connection (no other
+    /// can open the file), a few hundred pages per turn of the lock, so
+    /// senders wait at most one turn.
     void close() override;
 
     const std::string& path() const { return _path; }

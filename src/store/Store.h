@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/AddressBan.h"
 #include "model/Message.h"
 #include "model/RoomRecord.h"
 
@@ -50,6 +51,23 @@ public:
 
     virtual Tail tail(const std::string& roomId, std::size_t count) = 0;
     /// The last count messages of a room and its next number.
+
+    virtual void deleteRoom(const std::string& roomId) = 0;
+    /// Removes the room's record and every message of it (their bytes
+    /// overwritten where the store has a file) and keeps its id among
+    /// deletedRooms(). Appends to it that were handed over fail.
+    virtual std::vector<std::string> deletedRooms() = 0;
+    /// The ids of the rooms deleted so far: their URLs answer 410.
+
+    virtual void saveAddressBan(const AddressBan& ban) = 0;
+    /// Adds the ban, or replaces the one of the same address.
+    virtual void removeAddressBan(const std::string& address) = 0;
+    virtual std::vector<AddressBan> addressBans() = 0;
+
+    virtual void backup(const std::string& file) = 0;
+    /// Writes a consistent copy of everything stored now to file (an SQLite
+    /// database hchatd can open as its store), while appends go on. Throws
+    /// Poco::NotImplementedException for a store that keeps no file.
 
     virtual void close() {}
     /// Stores what was handed over, then refuses further appends (shutdown).

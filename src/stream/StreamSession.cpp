@@ -118,6 +118,19 @@ void StreamSession::run(const std::string& early)
         _bell->clear(); // anything from here on rings it again
         flush();
         Room* in = room();
+        if (in && in->isDeleted() && !_stopping.load())
+        {
+            std::string words;
+            const bool goOn = _transport.roomDeleted(words);
+            leave(true); // nobody is told: the room is gone
+            if (!goOn)
+            {
+                finish(words, true);
+                return;
+            }
+            queue(std::move(words));
+            continue;
+        }
         if (_stopping.load() || (in && in->isClosed()))
         {
             std::string last;

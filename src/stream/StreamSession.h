@@ -69,8 +69,9 @@ public:
     /// when maxPending bytes wait (may throw as serve()).
 
     void serve(const std::string& early = "");
-    /// Runs the loop until the transport ends it, the client leaves, or the
-    /// room closes or stop() is called (then closing() is sent last).
+    /// Runs the loop until the transport ends it, the client leaves, the
+    /// server stops (then closing() is sent last) or the room is deleted
+    /// and the transport's roomDeleted() says to end.
     /// early: what the client sent before (with an HTTP upgrade), received first.
     /// A client that stopped reading is closed (logged, counted); throws
     /// Poco::Exception when the client is gone.

@@ -35,7 +35,10 @@ public:
     virtual bool quiet() = 0;
     /// That long passed (keep-alive, ping, idle limit). False ends the session.
     virtual void closing(std::string& out) = 0;
-    /// The room closed or the server stops: the last bytes.
+    /// The server stops: the last bytes.
+    virtual bool roomDeleted(std::string& out) = 0;
+    /// The client's room was deleted: the bytes that say so. True keeps
+    /// the session going, out of the room; false ends it after them.
 };
 
 } // namespace hchat

@@ -51,6 +51,11 @@ std::string Metrics::render(std::size_t rooms) const
     metric(out, "hchatd_line_refused_total", "counter",
            "Line-protocol connections refused (threads busy or limits.connectionsPerAddress).",
            lineRefused);
+    metric(out, "hchatd_banned_refused_total", "counter",
+           "Connections refused on any port because an address ban covers the client.",
+           bannedRefused);
+    metric(out, "hchatd_control_refused_total", "counter",
+           "Control socket clients refused: neither root nor the daemon's user.", controlRefused);
     metric(out, "hchatd_messages_total", "counter", "Messages appended to room logs.",
            messagesAppended);
     metric(out, "hchatd_private_messages_total", "counter",

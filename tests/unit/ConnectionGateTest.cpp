@@ -22,15 +22,16 @@ class ConnectionGateTest : public CppUnit::TestFixture
     CPPUNIT_TEST(handedOverConnectionCountsOnceUntilReleased);
     CPPUNIT_TEST_SUITE_END();
 
-    std::atomic<std::uint64_t> _accepted{0}, _busy{0}, _perAddress{0};
+    std::atomic<std::uint64_t> _accepted{0}, _busy{0}, _perAddress{0}, _banned{0};
     Poco::Net::ServerSocket _listener{Poco::Net::SocketAddress("127.0.0.1", 0)};
     std::vector<Poco::Net::StreamSocket> _clients;
 
     Poco::AutoPtr<ConnectionGate> gate(int maxThreads)
     {
         return new ConnectionGate(
-            maxThreads, 0, {_accepted, _busy, _perAddress},
-            [](const std::string& why) { return why + "\n"; }, "hchatd.test");
+            maxThreads, 0, {_accepted, _busy, _perAddress, _banned},
+            [](ConnectionGate::Refused, const std::string& why) { return why + "\n"; },
+            "hchatd.test");
     }
 
     // The server's side of a fresh loopback connection, as the acceptor sees it.

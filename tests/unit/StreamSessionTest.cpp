@@ -35,6 +35,7 @@ class StreamSessionTest : public CppUnit::TestFixture
     CPPUNIT_TEST(lettersPresenceAndCommands);
     CPPUNIT_TEST(stopSendsTheLastBytes);
     CPPUNIT_TEST(aRoomLeftIsNotDelivered);
+    CPPUNIT_TEST(aDeletedRoomEndsTheStreamOrLeavesIt);
     CPPUNIT_TEST(aClientThatStopsReadingIsClosedAndCounted);
     CPPUNIT_TEST_SUITE_END();
 
@@ -78,6 +79,12 @@ class StreamSessionTest : public CppUnit::TestFixture
         int quietMs() override { return 20; }
         bool quiet() override { return !end.load(); }
         void closing(std::string& out) override { out += "closing\n"; }
+        bool roomDeleted(std::string& out) override
+        {
+            out += "deleted\n";
+            return keepAfterDeletion;
+        }
+        bool keepAfterDeletion = false;
 
         std::thread::id writer(const std::string& text)
         {
@@ -283,6 +290,37 @@ public:
         f.session->published(*other, stale);
         f.say("still here");
         CPPUNIT_ASSERT_EQUAL(std::string("still here\n"), f.pair.readFor(5, 11));
+    }
+
+    void aDeletedRoomEndsTheStreamOrLeavesIt()
+    {
+        {
+            Fixture f; // SSE, WebSocket: the words, then the end
+            f.enter();
+            f.serve();
+            CPPUNIT_ASSERT(f.idle());
+            CPPUNIT_ASSERT(f.rooms.remove(f.room->id()));
+            CPPUNIT_ASSERT_EQUAL(std::string("deleted\n"), f.pair.readFor(5, 8));
+            f.owner.join();
+            CPPUNIT_ASSERT(!f.failure);
+            CPPUNIT_ASSERT(f.session->room() == nullptr);
+        }
+        Fixture f; // the line protocol: the words, and the session goes on
+        f.transport.keepAfterDeletion = true;
+        f.enter();
+        f.serve();
+        CPPUNIT_ASSERT(f.idle());
+        CPPUNIT_ASSERT(f.rooms.remove(f.room->id()));
+        CPPUNIT_ASSERT_EQUAL(std::string("deleted\n"), f.pair.readFor(5, 8));
+        CPPUNIT_ASSERT(eventually(
+            [&]
+            {
+                f.people.sweep(Poco::Timestamp()); // a stay ended now goes at the next sweep
+                return f.people.online(f.room->id()).empty();
+            },
+            5));
+        CPPUNIT_ASSERT_EQUAL(ssize_t(5), ::send(f.pair.client, "hello", 5, 0));
+        CPPUNIT_ASSERT_EQUAL(std::string("heard\n"), f.pair.readFor(5, 6));
     }
 
     void aClientThatStopsReadingIsClosedAndCounted()
