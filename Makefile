@@ -147,7 +147,8 @@ bench: bench-deps
 	@tools/bench/run.sh ./$(HCHATD) $(LOADGEN) $(FILL) $(BUILD)/bench
 
 # The shipped hchatd.conf with the installed layout's paths: the database in
-# STATEDIR, no pid file (systemd tracks the process).
+# STATEDIR, the control socket in the unit's RuntimeDirectory, no pid file
+# (systemd tracks the process).
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
 	  $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(SYSCONFDIR)/hchatd
@@ -161,7 +162,8 @@ install: all
 	if [ -e $$conf ]; then echo "kept $$conf as it is (the shipped one is hchatd.conf)"; \
 	else sed -e '1s|.*|# $(SYSCONFDIR)/hchatd/hchatd.conf: the configuration of the hchatd service.|' \
 	  -e 's|^store.path = .*|store.path = $(STATEDIR)/hchatd.db|' \
-	  -e 's|^daemon.pidFile = .*|daemon.pidFile =|' hchatd.conf > $$conf && chmod 644 $$conf && \
+	  -e 's|^daemon.pidFile = .*|daemon.pidFile =|' \
+	  -e 's|^control.socket = .*|control.socket = /run/hchatd/hchatd.sock|' hchatd.conf > $$conf && chmod 644 $$conf && \
 	  echo "installed $$conf"; fi
 
 format:

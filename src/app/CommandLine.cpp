@@ -1,5 +1,7 @@
 #include "app/CommandLine.h"
 
+#include "ctl/ControlCommands.h"
+
 #include <Poco/Exception.h>
 #include <Poco/NumberParser.h>
 #include <Poco/Util/OptionException.h>
@@ -22,8 +24,20 @@ void CommandLine::parse(const std::vector<std::string>& args)
 
     Poco::Util::OptionProcessor processor(options);
     processor.setUnixStyle(true);
-    for (const std::string& arg : args)
+    for (auto it = args.begin(); it != args.end(); ++it)
     {
+        const std::string& arg = *it;
+        if (arg == "--ctl")
+        {
+            // The rest is the command for the daemon, not options.
+            control = true;
+            command.assign(it + 1, args.end());
+            if (command.empty())
+                throw Poco::InvalidArgumentException("option --ctl needs a command");
+            if (daemon || port >= 0)
+                throw Poco::InvalidArgumentException("--ctl goes with -c only");
+            break;
+        }
         std::string name, value;
         if (!processor.process(arg, name, value))
             throw Poco::InvalidArgumentException("unexpected argument '" + arg + "'");
@@ -53,12 +67,16 @@ void CommandLine::parse(const std::vector<std::string>& args)
 std::string CommandLine::usage()
 {
     return "usage: hchatd [-h] [-d] [-p portnum] [-c file]\n"
+           "       hchatd [-c file] --ctl command [argument ...]\n"
            "  -h, --help           print this help and exit\n"
            "  -d, --daemon         detach and run in the background (see daemon.pidFile)\n"
            "  -p, --port=portnum   HTTP port (default 1234, 0 = no plain HTTP)\n"
            "  -c, --config=file    configuration file (default ./hchatd.conf, then\n"
            "                       /etc/hchatd/hchatd.conf, if present)\n"
-           "Command-line values override the configuration file. See hchatd(8).\n";
+           "Command-line values override the configuration file.\n"
+           "--ctl sends a command to the daemon running with that configuration\n"
+           "(its control.socket):\n" +
+           ControlCommands::usage() + "See hchatd(8).\n";
 }
 
 } // namespace hchat

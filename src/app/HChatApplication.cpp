@@ -10,6 +10,9 @@
 #include "chat/PresenceSweeper.h"
 #include "chat/RateLimiter.h"
 #include "chat/RoomRegistry.h"
+#include "ctl/ControlClient.h"
+#include "ctl/ControlCommands.h"
+#include "ctl/ControlServer.h"
 #include "http/HttpContext.h"
 #include "http/HttpServer.h"
 #include "http/PageRenderer.h"
@@ -90,6 +93,11 @@ int HChatApplication::run(int argc, char** argv)
     try
     {
         loadSettings();
+        // The client reads the configuration only to find the socket: the
+        // TLS pair may be the daemon user's alone.
+        if (_commandLine.control)
+            return ControlClient(_settings.controlSocket)
+                .run(_commandLine.command, std::cout, std::cerr);
         // The pair is loaded before detaching too: a bad one is a
         // configuration error on the terminal (SPEC §9).
         if (_settings.tlsPort > 0 || _settings.lineTlsPort > 0)
@@ -162,6 +170,7 @@ HttpOptions HChatApplication::httpOptions() const
     o.requestTimeout = _settings.httpRequestTimeout;
     o.keepAliveTimeout = _settings.httpKeepAliveTimeout;
     o.connectionsPerAddress = _settings.connectionsPerAddress;
+    o.bans = &_bans;
     o.longPollTimeout = _settings.longPollTimeout;
     o.webSocketPingInterval = _settings.webSocketPingInterval;
     o.recentOnJoin = _settings.recentOnJoin;
@@ -180,6 +189,7 @@ LineOptions HChatApplication::lineOptions() const
     o.port = _settings.linePort;
     o.maxConnections = _settings.lineMaxConnections;
     o.connectionsPerAddress = _settings.connectionsPerAddress;
+    o.bans = &_bans;
     o.idleTimeout = _settings.lineIdleTimeout;
     o.joinTimeout = _settings.lineJoinTimeout;
     o.sendTimeout = _settings.lineSendTimeout;
@@ -266,6 +276,49 @@ void HChatApplication::setUpLogging()
     setLogger(Poco::Logger::get("hchatd"));
 }
 
+void HChatApplication::loadAddressBans()
+{
+    const Poco::Timestamp now;
+    for (const AddressBan& ban : _store->addressBans())
+    {
+        if (ban.forGood() || now < ban.until)
+            _bans.set(ban);
+        else
+            _store->removeAddressBan(ban.address); // over while the daemon was down
+    }
+}
+
+int HChatApplication::startControl(const std::string& storeName)
+{
+    if (_settings.controlSocket.empty())
+        return 0;
+    ControlCommands::Parts parts{*_rooms,
+                                 *_people,
+                                 *_store,
+                                 _bans,
+                                 _metrics,
+                                 [this]
+                                 {
+                                     std::size_t closed = _http->disconnectBanned();
+                                     if (_line)
+                                         closed += _line->gate().disconnectBanned();
+                                     return closed;
+                                 },
+                                 Poco::Path(_settings.storePath).parent().toString(),
+                                 storeName};
+    _commands = std::make_unique<ControlCommands>(std::move(parts));
+    try
+    {
+        _control = std::make_unique<ControlServer>(_settings.controlSocket, *_commands,
+                                                   _metrics.controlRefused);
+    }
+    catch (const Poco::Exception& e)
+    {
+        return startFailed(EXIT_UNAVAILABLE, "cannot open the control socket: " + e.displayText());
+    }
+    return 0;
+}
+
 void HChatApplication::initialize(Poco::Util::Application& self)
 {
     setUpLogging();
@@ -309,6 +362,14 @@ int HChatApplication::main(const std::vector<std::string>&)
     {
         return startFailed(EXIT_IOERR, e.message());
     }
+    try
+    {
+        loadAddressBans();
+    }
+    catch (const Poco::Exception& e)
+    {
+        return startFailed(EXIT_IOERR, "cannot read the address bans: " + e.displayText());
+    }
     DescriptorBudget::fit(_settings, log);
     _limiter = std::make_unique<RateLimiter>(_settings.messagesPerSecond, _settings.burst,
                                              _settings.peoplePerAddress);
@@ -344,6 +405,8 @@ int HChatApplication::main(const std::vector<std::string>&)
                                "cannot listen for the line protocol on " + e.message());
         }
     }
+    if (int failed = startControl(storeName))
+        return failed;
     _http->start();
     if (_line)
     {
@@ -351,6 +414,11 @@ int HChatApplication::main(const std::vector<std::string>&)
         log.information("line protocol on %s", _line->addresses());
     }
     _sweeper->start();
+    if (_control)
+    {
+        _control->start();
+        log.information("control socket %s (hchatd --ctl)", _control->path());
+    }
     std::string urls;
     if (_settings.httpPort > 0)
         urls = "http://" + _http->address();
@@ -372,7 +440,9 @@ int HChatApplication::main(const std::vector<std::string>&)
     notify("STOPPING=1");
 
     log.information("stopping: waking waiting clients and closing connections");
-    _sweeper->stop(); // people disconnected by the shutdown have not left
+    if (_control)
+        _control->stop(); // a backup in progress ends before the store closes
+    _sweeper->stop();     // people disconnected by the shutdown have not left
     _rooms->closeAll();
     _http->stop();
     if (_line)

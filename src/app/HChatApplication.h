@@ -8,6 +8,7 @@
 #include "http/CookieSigner.h"
 #include "http/HttpOptions.h"
 #include "line/LineOptions.h"
+#include "net/AddressBans.h"
 #include "util/Metrics.h"
 
 #include <Poco/Util/ServerApplication.h>
@@ -28,6 +29,8 @@ class RateLimiter;
 class PageRenderer;
 class HttpServer;
 class TlsContext;
+class ControlCommands;
+class ControlServer;
 struct HttpContext;
 
 class HChatApplication : public Poco::Util::ServerApplication
@@ -35,8 +38,9 @@ class HChatApplication : public Poco::Util::ServerApplication
 /// logging, the store, the rooms, the HTTP and line servers (with TLS when
 /// configured), and runs until SIGINT, SIGQUIT or SIGTERM; SIGHUP reopens
 /// the log files and reloads the TLS pair. Tells the terminal of -d
-/// (Detacher) and systemd (ServiceNotifier) once every port listens. Owns every long-lived object;
-/// nothing else is global.
+/// (Detacher) and systemd (ServiceNotifier) once every port listens. With
+/// --ctl it is the control client instead (ControlClient). Owns every
+/// long-lived object; nothing else is global.
 {
 public:
     HChatApplication();
@@ -57,6 +61,9 @@ private:
     HttpOptions httpOptions() const;
     LineOptions lineOptions() const;
     void setUpLogging();
+    void loadAddressBans();
+    int startControl(const std::string& storeName);
+    /// The control socket, when control.socket is set; 0 or the exit status.
     void reloadTls();
     void reopenLogs();
     int startFailed(int status, const std::string& message);
@@ -84,6 +91,9 @@ private:
     std::unique_ptr<HttpContext> _context;
     std::unique_ptr<HttpServer> _http;
     std::unique_ptr<LineServer> _line;
+    AddressBans _bans;
+    std::unique_ptr<ControlCommands> _commands;
+    std::unique_ptr<ControlServer> _control;
 };
 
 } // namespace hchat

@@ -165,7 +165,8 @@ const std::vector<std::string>& Settings::knownKeys()
                                                   "limits.burst",
                                                   "limits.connectionsPerAddress",
                                                   "limits.peoplePerAddress",
-                                                  "daemon.pidFile"};
+                                                  "daemon.pidFile",
+                                                  "control.socket"};
     return keys;
 }
 
@@ -218,9 +219,11 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
     r.integer("limits.connectionsPerAddress", s.connectionsPerAddress, 0, 1000000);
     r.integer("limits.peoplePerAddress", s.peoplePerAddress, 0, 1000000);
     r.text("daemon.pidFile", s.pidFile);
+    r.text("control.socket", s.controlSocket);
 
     s.httpHtmlDir = resolve(s.httpHtmlDir, baseDir);
     s.pidFile = resolve(s.pidFile, baseDir);
+    s.controlSocket = resolve(s.controlSocket, baseDir);
     s.tlsCertificate = resolve(s.tlsCertificate, baseDir);
     s.tlsPrivateKey = resolve(s.tlsPrivateKey, baseDir);
     const bool tlsWanted = s.tlsPort > 0 || s.lineTlsPort > 0;

@@ -56,7 +56,8 @@ public:
     int connectionsPerAddress = 128;
     int peoplePerAddress = 10; ///< an address's message budget, in people (0: none)
 
-    std::string pidFile; ///< written when running as a daemon; empty: none
+    std::string pidFile;       ///< written when running as a daemon; empty: none
+    std::string controlSocket; ///< the operator's Unix socket (hchatd --ctl); empty: none
 
     static Settings load(const Poco::Util::AbstractConfiguration& file, const std::string& baseDir);
     /// Reads the keys of a configuration file. Relative paths are taken

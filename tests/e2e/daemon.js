@@ -73,6 +73,8 @@ async function startDaemon(extraConfig = '', options = {}) {
     url: `http://127.0.0.1:${port}`,
     port,
     log,
+    binary,
+    config,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.on('exit', resolve));

@@ -60,7 +60,9 @@ class InstallTest : public CppUnit::TestFixture
         for (const std::string& name : names)
         {
             const std::string path = under + "/" + name;
-            struct stat st{};
+            struct stat st
+            {
+            };
             CPPUNIT_ASSERT_EQUAL(0, ::lstat((root + path).c_str(), &st));
             if (S_ISDIR(st.st_mode))
                 files(root, path, found);
@@ -109,6 +111,8 @@ public:
             CPPUNIT_ASSERT(conf.find("\nstore.path = /var/lib/hchatd/hchatd.db\n") !=
                            std::string::npos);
             CPPUNIT_ASSERT(conf.find("\ndaemon.pidFile =\n") != std::string::npos);
+            CPPUNIT_ASSERT(conf.find("\ncontrol.socket = /run/hchatd/hchatd.sock\n") !=
+                           std::string::npos);
             CPPUNIT_ASSERT(conf.find("var/hchatd.pid") == std::string::npos);
         }
     }
@@ -157,13 +161,15 @@ public:
         std::vector<std::string> args(words.begin() + 1, words.end());
         NotifySocket notify;
         Poco::Pipe err;
-        Poco::ProcessHandle daemon = Poco::Process::launch(
-            words[0], args, nullptr, nullptr, &err, {{"NOTIFY_SOCKET", notify.name()}});
+        Poco::ProcessHandle daemon = Poco::Process::launch(words[0], args, nullptr, nullptr, &err,
+                                                           {{"NOTIFY_SOCKET", notify.name()}});
         // Stopped whatever an assertion below says, so no daemon outlives the test.
-        std::shared_ptr<void> stop(nullptr, [&](void*) {
-            if (Poco::Process::isRunning(daemon))
-                Poco::Process::kill(daemon);
-        });
+        std::shared_ptr<void> stop(nullptr,
+                                   [&](void*)
+                                   {
+                                       if (Poco::Process::isRunning(daemon))
+                                           Poco::Process::kill(daemon);
+                                   });
         CPPUNIT_ASSERT(notify.receive().rfind("READY=1\n", 0) == 0);
 
         TestClient client("127.0.0.1", port);

@@ -14,6 +14,7 @@ class CommandLineTest : public CppUnit::TestFixture
     CPPUNIT_TEST(shortAndLongForms);
     CPPUNIT_TEST(portForms);
     CPPUNIT_TEST(badInputNamesTheProblem);
+    CPPUNIT_TEST(ctlTakesTheRestAsTheCommand);
     CPPUNIT_TEST_SUITE_END();
 
     static CommandLine parse(const std::vector<std::string>& args)
@@ -67,6 +68,19 @@ public:
         CPPUNIT_ASSERT_EQUAL(80, parse({"--port", "80"}).port);
         CPPUNIT_ASSERT_EQUAL(0, parse({"-p", "0"}).port);
         CPPUNIT_ASSERT_EQUAL(65535, parse({"-p", "65535"}).port);
+    }
+
+    void ctlTakesTheRestAsTheCommand()
+    {
+        CommandLine c = parse({"-c", "x.conf", "--ctl", "ban-address", "192.0.2.7", "-p"});
+        CPPUNIT_ASSERT(c.control);
+        CPPUNIT_ASSERT_EQUAL(std::string("x.conf"), c.configFile);
+        CPPUNIT_ASSERT((c.command == std::vector<std::string>{"ban-address", "192.0.2.7", "-p"}));
+        CPPUNIT_ASSERT(!parse({}).control);
+        CPPUNIT_ASSERT(errorOf({"--ctl"}).find("--ctl needs a command") != std::string::npos);
+        CPPUNIT_ASSERT(errorOf({"-d", "--ctl", "stats"}).find("-c only") != std::string::npos);
+        CPPUNIT_ASSERT(CommandLine::usage().find("--ctl command") != std::string::npos);
+        CPPUNIT_ASSERT(CommandLine::usage().find("delete-room ID") != std::string::npos);
     }
 
     void badInputNamesTheProblem()

@@ -1,0 +1,213 @@
+#include "support/DaemonTest.h"
+#include "support/Eventually.h"
+
+#include <Poco/File.h>
+#include <Poco/PipeStream.h>
+#include <Poco/StringTokenizer.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <array>
+#include <atomic>
+#include <csignal>
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+namespace hchat::test
+{
+
+class ControlAccessTest : public DaemonTest
+/// The control socket as a security boundary and as a file: only root and
+/// the daemon's user get in, a stale socket is replaced, a live one is not
+/// taken over; and an online backup taken while 8 people send over HTTP.
+{
+    CPPUNIT_TEST_SUITE(ControlAccessTest);
+    CPPUNIT_TEST(anotherUserIsRefused);
+    CPPUNIT_TEST(aStaleSocketIsReplacedALiveOneIsNot);
+    CPPUNIT_TEST(backupUnderEightSendersHoldsWhatWasAcknowledged);
+    CPPUNIT_TEST_SUITE_END();
+
+    std::string _state;
+
+    std::map<std::string, std::string> configuration() const override
+    {
+        return {{"control.socket", _state + "/ctl.sock"}, {"store.path", _state + "/hchatd.db"}};
+    }
+
+    static int runAs(const std::vector<std::string>& prefix, const std::vector<std::string>& args,
+                     std::string& output)
+    {
+        std::vector<std::string> all(prefix.begin() + 1, prefix.end());
+        all.push_back(DaemonProcess::binary());
+        all.insert(all.end(), args.begin(), args.end());
+        Poco::Pipe out;
+        Poco::ProcessHandle handle = Poco::Process::launch(prefix[0], all, nullptr, &out, &out);
+        Poco::PipeInputStream in(out);
+        output.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        return handle.wait();
+    }
+
+    int ctl(const std::vector<std::string>& command, std::string& output) const
+    {
+        std::vector<std::string> args = {"-c", _daemon->configPath(), "--ctl"};
+        args.insert(args.end(), command.begin(), command.end());
+        return DaemonProcess::run(args, output);
+    }
+
+    static bool has(const std::string& text, const std::string& part)
+    {
+        return text.find(part) != std::string::npos;
+    }
+
+public:
+    void setUp() override
+    {
+        _state = DaemonProcess::tempDir();
+        DaemonTest::setUp();
+    }
+
+    void tearDown() override
+    {
+        DaemonTest::tearDown();
+        Poco::File(_state).remove(true);
+    }
+
+    void anotherUserIsRefused()
+    {
+        const std::string socket = _state + "/ctl.sock";
+        struct stat st
+        {
+        };
+        CPPUNIT_ASSERT_EQUAL(0, ::stat(socket.c_str(), &st));
+        CPPUNIT_ASSERT(S_ISSOCK(st.st_mode));
+        CPPUNIT_ASSERT_EQUAL(0600, static_cast<int>(st.st_mode & 07777));
+        CPPUNIT_ASSERT_EQUAL(::geteuid(), st.st_uid);
+        CPPUNIT_ASSERT_MESSAGE("run the tests as root to try another user", ::geteuid() == 0);
+
+        // As nobody: the file's mode keeps them out ...
+        const std::vector<std::string> nobody = {"setpriv", "--reuid=65534", "--regid=65534",
+                                                 "--clear-groups"};
+        ::chmod(_state.c_str(), 0755);
+        std::string output;
+        CPPUNIT_ASSERT_EQUAL(
+            77, runAs(nobody, {"-c", _daemon->configPath(), "--ctl", "stats"}, output));
+        CPPUNIT_ASSERT_MESSAGE(output, has(output, "only root and the user hchatd runs as"));
+        // ... and with the mode opened, the daemon checks who is calling.
+        CPPUNIT_ASSERT_EQUAL(0, ::chmod(socket.c_str(), 0666));
+        CPPUNIT_ASSERT_EQUAL(
+            77, runAs(nobody, {"-c", _daemon->configPath(), "--ctl", "rooms"}, output));
+        CPPUNIT_ASSERT_MESSAGE(output, has(output, "may use the control socket"));
+        CPPUNIT_ASSERT(_daemon->logHas("control client uid 65534 pid "));
+        CPPUNIT_ASSERT(_daemon->logHas("refused: only root and uid 0 may use the control socket"));
+        CPPUNIT_ASSERT(has(http().get("/metrics").body, "\nhchatd_control_refused_total 1\n"));
+        // Nothing of theirs was done.
+        CPPUNIT_ASSERT(!std::regex_search(_daemon->log(), std::regex("uid 65534 pid [0-9]+: ")));
+        CPPUNIT_ASSERT_EQUAL(0, ctl({"stats"}, output));
+    }
+
+    void aStaleSocketIsReplacedALiveOneIsNot()
+    {
+        // A second daemon on the same socket (its own ports and database) refuses to start.
+        std::string output;
+        const std::string conf = _state + "/second.conf";
+        std::ofstream(conf) << "http.address = 127.0.0.1\nhttp.port = " << LineClient::freePort()
+                            << "\nstore.path = " << _state
+                            << "/second.db\ncontrol.socket = " << _state << "/ctl.sock\n";
+        CPPUNIT_ASSERT_EQUAL(69, DaemonProcess::run({"-c", conf}, output));
+        CPPUNIT_ASSERT_MESSAGE(output, has(output, "is in use: is another hchatd running?"));
+        CPPUNIT_ASSERT_EQUAL(0, ctl({"stats"}, output)); // the first one is unharmed
+
+        // Killed, the daemon leaves its socket behind; the next start takes it over.
+        double took = 0;
+        _daemon->stop(SIGKILL, 5, took);
+        CPPUNIT_ASSERT(Poco::File(_state + "/ctl.sock").exists());
+        CPPUNIT_ASSERT_EQUAL(69, ctl({"stats"}, output));
+        restart(configuration());
+        CPPUNIT_ASSERT_EQUAL(0, ctl({"stats"}, output));
+
+        // Something that is no socket is left alone.
+        _daemon.reset();
+        std::ofstream(_state + "/ctl.sock") << "mine";
+        CPPUNIT_ASSERT_THROW(restart(configuration()), Poco::Exception);
+        _daemon.reset();
+        std::ifstream kept(_state + "/ctl.sock");
+        CPPUNIT_ASSERT_EQUAL(std::string("mine"), std::string(std::istreambuf_iterator<char>(kept),
+                                                              std::istreambuf_iterator<char>()));
+    }
+
+    void backupUnderEightSendersHoldsWhatWasAcknowledged()
+    {
+        constexpr int senders = 8;
+        std::vector<std::string> rooms;
+        for (int i = 0; i < senders; ++i)
+            rooms.push_back(http().createRoom("room " + std::to_string(i), false));
+        std::array<std::atomic<long>, senders> acknowledged{};
+        for (auto& a : acknowledged)
+            a = -1;
+        std::atomic<bool> stop{false};
+        std::vector<std::thread> threads;
+        for (int i = 0; i < senders; ++i)
+            threads.emplace_back(
+                [&, i]
+                {
+                    TestClient client = http();
+                    while (!stop.load())
+                    {
+                        const Reply r =
+                            client.post("/send/" + rooms[i], "text of a message", "text/plain");
+                        if (r.status == 200)
+                            acknowledged[i] = std::stol(r.body);
+                    }
+                });
+        CPPUNIT_ASSERT(eventually([&] { return acknowledged[senders - 1].load() >= 20; }, 10));
+        std::array<long, senders> before{};
+        for (int i = 0; i < senders; ++i)
+            before[i] = acknowledged[i].load();
+        const std::string file = _state + "/backup.db";
+        std::string output;
+        const int status = ctl({"backup", file}, output);
+        std::array<long, senders> after{};
+        for (int i = 0; i < senders; ++i)
+            after[i] = acknowledged[i].load();
+        stop = true;
+        for (auto& t : threads)
+            t.join();
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 0, status);
+        CPPUNIT_ASSERT_MESSAGE(output, has(output, "backup written to " + file));
+        CPPUNIT_ASSERT(!Poco::File(file + ".part").exists());
+
+        // What sqlite3 itself reads from the copy.
+        std::string counted;
+        Poco::Pipe out;
+        std::string query = "PRAGMA integrity_check;";
+        for (const std::string& id : rooms)
+            query += "SELECT count(*), coalesce(max(m.id), -1) FROM messages m JOIN rooms r ON "
+                     "m.room = r.seq WHERE r.id = '" +
+                     id + "';";
+        Poco::ProcessHandle sqlite = Poco::Process::launch(
+            "sqlite3", {"-batch", "-separator", " ", file, query}, nullptr, &out, &out);
+        Poco::PipeInputStream in(out);
+        counted.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(counted, 0, sqlite.wait());
+        Poco::StringTokenizer lines(counted, "\n", Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(counted, std::size_t(senders + 1), lines.count());
+        CPPUNIT_ASSERT_EQUAL(std::string("ok"), lines[0]);
+        for (int i = 0; i < senders; ++i)
+        {
+            Poco::StringTokenizer numbers(lines[i + 1], " ");
+            const long count = std::stol(numbers[0]), last = std::stol(numbers[1]);
+            // Every message acknowledged before the backup began, no gap, and
+            // nothing that was not acknowledged by the time it ended.
+            CPPUNIT_ASSERT_MESSAGE(lines[i + 1], last >= before[i] && last <= after[i] + 1);
+            CPPUNIT_ASSERT_EQUAL(last + 1, count);
+        }
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(ControlAccessTest);
+
+} // namespace hchat::test
