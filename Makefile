@@ -8,11 +8,16 @@
 #   make deps     install missing Debian packages (as root), else print the apt-get line
 #   make install  install the binary, man page, configuration and systemd unit
 #                 (PREFIX=/usr/local, DESTDIR; an existing configuration is kept)
+#   make deb      a Debian package of this tree in build/deb/, checked by lintian
 
 CXX      ?= g++
 OPT      ?= -O2 -g
-CXXFLAGS += -std=c++17 -Wall -Wextra -Wpedantic $(OPT) -MMD -MP -Isrc
-LDFLAGS  +=
+# A network daemon's hardening, as Debian builds its packages (the sanitizer
+# build leaves it out: fortified calls would hide errors from ASan).
+HARDEN   ?= -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Wformat -Werror=format-security
+LDHARDEN ?= -Wl,-z,relro,-z,now
+CXXFLAGS += -std=c++17 -Wall -Wextra -Wpedantic $(OPT) $(HARDEN) -MMD -MP -Isrc
+LDFLAGS  += $(LDHARDEN)
 LIBS      = -lPocoUtil -lPocoJSON -lPocoNet -lPocoXML -lPocoDataSQLite -lPocoData -lPocoFoundation -lsqlite3 -lssl -lcrypto -lpthread
 TEST_LIBS = -lcppunit -lPocoNetSSL -lPocoCrypto
 
@@ -31,8 +36,9 @@ HTML      = $(sort $(wildcard html/*))
 
 # Packages: to build, to test (browser tests need chromium and node/npm).
 BUILD_PACKAGES = g++ make libpoco-dev libssl-dev libcppunit-dev libsqlite3-dev
-TEST_PACKAGES  = chromium nodejs npm clang libclang-rt-14-dev openssl systemd
+TEST_PACKAGES  = chromium nodejs npm clang libclang-rt-14-dev openssl systemd sqlite3 $(DEB_PACKAGES)
 BENCH_PACKAGES = nginx-light libnginx-mod-nchan
+DEB_PACKAGES   = debhelper dpkg-dev lintian
 
 LOADGEN_SRC = $(sort $(wildcard tools/loadgen/*.cpp))
 LOADGEN     = $(BUILD)/tools/hchat-load
@@ -56,7 +62,7 @@ SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 SYSCONFDIR  ?= /etc
 STATEDIR    ?= /var/lib/hchatd
 
-.PHONY: install all run check asan asan-build bench bench-deps deps test-deps clean format fuzz fuzz-build
+.PHONY: FORCE install deb deb-deps all run check asan asan-build bench bench-deps deps test-deps clean format fuzz fuzz-build
 
 all: $(HCHATD)
 
@@ -66,7 +72,15 @@ $(HCHATD): $(BUILD)/src/main.o $(OBJECTS)
 $(TESTBIN): $(TEST_OBJ) $(OBJECTS)
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
-$(BUILD)/%.o: %.cpp
+# make does not see flags change: the objects depend on a file that holds
+# them, rewritten only when they differ (a new OPT or HARDEN rebuilds all).
+FLAGS_FILE = $(BUILD)/compile-flags
+$(FLAGS_FILE): FORCE
+	@mkdir -p $(BUILD)
+	@printf '%s\n' '$(CXX) $(CXXFLAGS) $(LDFLAGS)' | cmp -s - $@ || printf '%s\n' '$(CXX) $(CXXFLAGS) $(LDFLAGS)' > $@
+FORCE:
+
+$(BUILD)/%.o: %.cpp $(FLAGS_FILE)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -Itests -c -o $@ $<
 
@@ -85,7 +99,7 @@ $(LOADGEN): $(LOADGEN_SRC) $(wildcard tools/loadgen/*.h)
 $(FILL): $(BUILD)/tools/fill/fill.o $(OBJECTS)
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/gen/EmbeddedFiles.o: $(BUILD)/gen/EmbeddedFiles.cpp
+$(BUILD)/gen/EmbeddedFiles.o: $(BUILD)/gen/EmbeddedFiles.cpp $(FLAGS_FILE)
 	$(CXX) $(CXXFLAGS) -c -o $@ $<
 
 # Installs only what is missing; without root it prints the command instead.
@@ -103,6 +117,16 @@ test-deps: deps
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else echo "missing packages:$$missing"; echo "run: sudo apt-get install -y$$missing"; exit 1; fi; fi
 	@cd tests/e2e && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --loglevel=error; }
+	@$(MAKE) --no-print-directory $(PROMTOOL)
+
+# promtool, to check GET /metrics, from Debian's prometheus package: taken
+# out of the .deb, not installed (the package would start a Prometheus).
+PROMTOOL = $(BUILD)/tools/promtool
+$(PROMTOOL):
+	@mkdir -p $(BUILD)/tools/prometheus
+	@cd $(BUILD)/tools/prometheus && { apt-get download -q=2 prometheus 2>/dev/null || \
+	  { apt-get update -qq && apt-get download -q=2 prometheus; }; } && \
+	  dpkg-deb -x prometheus_*.deb root && cp root/usr/bin/promtool ../promtool && rm -rf root prometheus_*.deb
 
 run: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) all
@@ -130,7 +154,7 @@ asan: test-deps
 	  tests/run-all.sh build-asan/hchatd build-asan/hchatd-tests --no-e2e
 
 asan-build:
-	@$(MAKE) --no-print-directory BUILD=build-asan HCHATD=build-asan/hchatd \
+	@$(MAKE) --no-print-directory BUILD=build-asan HCHATD=build-asan/hchatd HARDEN= \
 	  OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 	  LDFLAGS="-fsanitize=address,undefined" build-asan/hchatd build-asan/hchatd-tests
 
@@ -166,10 +190,28 @@ install: all
 	  -e 's|^control.socket = .*|control.socket = /run/hchatd/hchatd.sock|' hchatd.conf > $$conf && chmod 644 $$conf && \
 	  echo "installed $$conf"; fi
 
+# A Debian package (debian/): dpkg-buildpackage without a pre-clean, so what
+# `make` built is used as it is (debian/rules builds with the same flags);
+# the .deb, .buildinfo and .changes land in build/deb/ (not in ..).
+deb-deps: deps
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else echo "missing packages:$$missing"; echo "run: sudo apt-get install -y$$missing"; exit 1; fi; fi
+
+deb: deb-deps
+	@mkdir -p build/deb
+	@v=$$(dpkg-parsechangelog -S Version) a=$$(dpkg --print-architecture); \
+	dpkg-buildpackage -b -us -uc -nc --buildinfo-option=-ubuild/deb --changes-option=-ubuild/deb \
+	  --buildinfo-file=build/deb/hchatd_$${v}_$$a.buildinfo --changes-file=build/deb/hchatd_$${v}_$$a.changes && \
+	lintian --fail-on error build/deb/hchatd_$${v}_$$a.changes && \
+	echo "built build/deb/hchatd_$${v}_$$a.deb"
+
 format:
 	clang-format -i $$(find src tests tools -name '*.cpp' -o -name '*.h')
 
 clean:
-	rm -rf build build-asan build-fuzz $(HCHATD)
+	rm -rf build build-asan build-fuzz $(HCHATD) debian/hchatd debian/.debhelper debian/files \
+	  debian/*.substvars debian/*.debhelper debian/debhelper-build-stamp
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
