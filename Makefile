@@ -36,7 +36,7 @@ HTML      = $(sort $(wildcard html/*))
 
 # Packages: to build, to test (browser tests need chromium and node/npm).
 BUILD_PACKAGES = g++ make libpoco-dev libssl-dev libcppunit-dev libsqlite3-dev
-TEST_PACKAGES  = chromium nodejs npm clang libclang-rt-14-dev openssl systemd sqlite3 $(DEB_PACKAGES)
+TEST_PACKAGES  = chromium nodejs npm clang libclang-rt-14-dev openssl systemd sqlite3 logrotate $(DEB_PACKAGES)
 BENCH_PACKAGES = nginx-light libnginx-mod-nchan
 DEB_PACKAGES   = debhelper dpkg-dev lintian
 
@@ -182,6 +182,10 @@ install: all
 	  contrib/systemd/hchatd.service.in > $(DESTDIR)$(UNITDIR)/hchatd.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/hchatd.service
 	install -m 644 contrib/systemd/hchatd.sysusers $(DESTDIR)$(SYSUSERSDIR)/hchatd.conf
+	install -d $(DESTDIR)$(SYSCONFDIR)/logrotate.d
+	@rotate=$(DESTDIR)$(SYSCONFDIR)/logrotate.d/hchatd; \
+	if [ -e $$rotate ]; then echo "kept $$rotate as it is"; \
+	else install -m 644 contrib/logrotate/hchatd $$rotate; fi
 	@conf=$(DESTDIR)$(SYSCONFDIR)/hchatd/hchatd.conf; \
 	if [ -e $$conf ]; then echo "kept $$conf as it is (the shipped one is hchatd.conf)"; \
 	else sed -e '1s|.*|# $(SYSCONFDIR)/hchatd/hchatd.conf: the configuration of the hchatd service.|' \

@@ -97,6 +97,7 @@ public:
                 {prefix + "/share/man/man8/hchatd.8", 0644},
                 {prefix + "/lib/systemd/system/hchatd.service", 0644},
                 {prefix + "/lib/sysusers.d/hchatd.conf", 0644},
+                {"/etc/logrotate.d/hchatd", 0644},
                 {"/etc/hchatd/hchatd.conf", 0644}};
             std::string listing;
             for (const auto& file : found)
@@ -113,6 +114,12 @@ public:
             CPPUNIT_ASSERT(conf.find("\ndaemon.pidFile =\n") != std::string::npos);
             CPPUNIT_ASSERT(conf.find("\ncontrol.socket = /run/hchatd/hchatd.sock\n") !=
                            std::string::npos);
+            // logrotate reads its file without complaint (-d: a dry run).
+            std::string said;
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(
+                said, 0, run("logrotate", {"-d", root + "/etc/logrotate.d/hchatd"}, said));
+            CPPUNIT_ASSERT_MESSAGE(said, said.find("/var/log/hchatd/*.log") != std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(said, said.find("error") == std::string::npos);
             CPPUNIT_ASSERT(conf.find("var/hchatd.pid") == std::string::npos);
         }
     }

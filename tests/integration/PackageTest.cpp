@@ -76,11 +76,13 @@ public:
         for (const char* file :
              {"./usr/sbin/hchatd", "./lib/systemd/system/hchatd.service",
               "./usr/lib/sysusers.d/hchatd.conf", "./etc/hchatd/hchatd.conf",
+              "./etc/logrotate.d/hchatd",
               "./usr/share/man/man8/hchatd.8.gz", "./usr/share/doc/hchatd/copyright"})
             CPPUNIT_ASSERT_MESSAGE(std::string(file) + "\n" + listing, has(listing, file));
         std::string conffiles;
         run("dpkg-deb", {"-I", deb, "conffiles"}, conffiles);
-        CPPUNIT_ASSERT_EQUAL(std::string("/etc/hchatd/hchatd.conf\n"), conffiles);
+        CPPUNIT_ASSERT_EQUAL(std::string("/etc/hchatd/hchatd.conf\n/etc/logrotate.d/hchatd\n"),
+                             conffiles);
 
         // Installed: its user, its state folder, the unit enabled.
         std::shared_ptr<void> cleanUp(nullptr, [](void*) { purge(); });
