@@ -104,18 +104,10 @@ $(BUILD)/gen/EmbeddedFiles.o: $(BUILD)/gen/EmbeddedFiles.cpp $(FLAGS_FILE)
 
 # Installs only what is missing; without root it prints the command instead.
 deps:
-	@missing=""; for p in $(BUILD_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	  else echo "missing packages:$$missing"; echo "run: sudo apt-get install -y$$missing"; exit 1; fi; fi
+	@tools/install-packages.sh $(BUILD_PACKAGES)
 
 test-deps: deps
-	@missing=""; for p in $(TEST_PACKAGES); do \
-	  case $$p in nodejs) command -v node >/dev/null && continue;; npm) command -v npm >/dev/null && continue;; esac; \
-	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	  else echo "missing packages:$$missing"; echo "run: sudo apt-get install -y$$missing"; exit 1; fi; fi
+	@tools/install-packages.sh $(TEST_PACKAGES)
 	@cd tests/e2e && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --loglevel=error; }
 	@$(MAKE) --no-print-directory $(PROMTOOL)
 
@@ -160,10 +152,7 @@ asan-build:
 
 # The peer the fan-out benchmark compares against: nginx with nchan, from Debian.
 bench-deps: deps
-	@missing=""; for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	  else echo "missing packages:$$missing"; echo "run: sudo apt-get install -y$$missing"; exit 1; fi; fi
+	@tools/install-packages.sh --no-recommends $(BENCH_PACKAGES)
 
 # Bounded in time (about 25 minutes), 127.0.0.1 only; results in build/bench/bench.json.
 bench: bench-deps
@@ -198,10 +187,7 @@ install: all
 # `make` built is used as it is (debian/rules builds with the same flags);
 # the .deb, .buildinfo and .changes land in build/deb/ (not in ..).
 deb-deps: deps
-	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	  else echo "missing packages:$$missing"; echo "run: sudo apt-get install -y$$missing"; exit 1; fi; fi
+	@tools/install-packages.sh --no-recommends $(DEB_PACKAGES)
 
 deb: deb-deps
 	@mkdir -p build/deb

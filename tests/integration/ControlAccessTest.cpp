@@ -1,8 +1,8 @@
-#include "support/DaemonTest.h"
+#include "support/ControlDaemonTest.h"
 #include "support/Eventually.h"
+#include "support/Program.h"
 
 #include <Poco/File.h>
-#include <Poco/PipeStream.h>
 #include <Poco/StringTokenizer.h>
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -20,7 +20,7 @@
 namespace hchat::test
 {
 
-class ControlAccessTest : public DaemonTest
+class ControlAccessTest : public ControlDaemonTest
 /// The control socket as a security boundary and as a file: only root and
 /// the daemon's user get in, a stale socket is replaced, a live one is not
 /// taken over; and an online backup taken while 8 people send over HTTP.
@@ -31,57 +31,20 @@ class ControlAccessTest : public DaemonTest
     CPPUNIT_TEST(backupUnderEightSendersHoldsWhatWasAcknowledged);
     CPPUNIT_TEST_SUITE_END();
 
-    std::string _state;
-
-    std::map<std::string, std::string> configuration() const override
-    {
-        return {{"control.socket", _state + "/ctl.sock"}, {"store.path", _state + "/hchatd.db"}};
-    }
-
     static int runAs(const std::vector<std::string>& prefix, const std::vector<std::string>& args,
                      std::string& output)
     {
         std::vector<std::string> all(prefix.begin() + 1, prefix.end());
         all.push_back(DaemonProcess::binary());
         all.insert(all.end(), args.begin(), args.end());
-        Poco::Pipe out;
-        Poco::ProcessHandle handle = Poco::Process::launch(prefix[0], all, nullptr, &out, &out);
-        Poco::PipeInputStream in(out);
-        output.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-        return handle.wait();
-    }
-
-    int ctl(const std::vector<std::string>& command, std::string& output) const
-    {
-        std::vector<std::string> args = {"-c", _daemon->configPath(), "--ctl"};
-        args.insert(args.end(), command.begin(), command.end());
-        return DaemonProcess::run(args, output);
-    }
-
-    static bool has(const std::string& text, const std::string& part)
-    {
-        return text.find(part) != std::string::npos;
+        return Program::run(prefix[0], all, output);
     }
 
 public:
-    void setUp() override
-    {
-        _state = DaemonProcess::tempDir();
-        DaemonTest::setUp();
-    }
-
-    void tearDown() override
-    {
-        DaemonTest::tearDown();
-        Poco::File(_state).remove(true);
-    }
-
     void anotherUserIsRefused()
     {
         const std::string socket = _state + "/ctl.sock";
-        struct stat st
-        {
-        };
+        struct stat st = {};
         CPPUNIT_ASSERT_EQUAL(0, ::stat(socket.c_str(), &st));
         CPPUNIT_ASSERT(S_ISSOCK(st.st_mode));
         CPPUNIT_ASSERT_EQUAL(0600, static_cast<int>(st.st_mode & 07777));
@@ -181,18 +144,15 @@ public:
         CPPUNIT_ASSERT(!Poco::File(file + ".part").exists());
 
         // What sqlite3 itself reads from the copy.
-        std::string counted;
-        Poco::Pipe out;
         std::string query = "PRAGMA integrity_check;";
         for (const std::string& id : rooms)
             query += "SELECT count(*), coalesce(max(m.id), -1) FROM messages m JOIN rooms r ON "
                      "m.room = r.seq WHERE r.id = '" +
                      id + "';";
-        Poco::ProcessHandle sqlite = Poco::Process::launch(
-            "sqlite3", {"-batch", "-separator", " ", file, query}, nullptr, &out, &out);
-        Poco::PipeInputStream in(out);
-        counted.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(counted, 0, sqlite.wait());
+        std::string counted;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(
+            counted, 0,
+            Program::run("sqlite3", {"-batch", "-separator", " ", file, query}, counted));
         Poco::StringTokenizer lines(counted, "\n", Poco::StringTokenizer::TOK_IGNORE_EMPTY);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(counted, std::size_t(senders + 1), lines.count());
         CPPUNIT_ASSERT_EQUAL(std::string("ok"), lines[0]);

@@ -1,4 +1,4 @@
-#include "support/DaemonTest.h"
+#include "support/ControlDaemonTest.h"
 #include "support/Eventually.h"
 
 #include <Poco/File.h>
@@ -13,7 +13,7 @@
 namespace hchat::test
 {
 
-class ControlTest : public DaemonTest
+class ControlTest : public ControlDaemonTest
 /// hchatd --ctl against a running daemon (SPEC §13): the operator's list
 /// and counts, deleting a room while people are in it on every transport,
 /// and banning an address on every port, each kept over a restart.
@@ -27,49 +27,15 @@ class ControlTest : public DaemonTest
     CPPUNIT_TEST(badCommandsAnswerClearly);
     CPPUNIT_TEST_SUITE_END();
 
-    std::string _state; ///< the database and the socket, kept over restarts
-
     bool lineProtocol() const override { return true; }
     std::map<std::string, std::string> configuration() const override
     {
-        return {{"control.socket", _state + "/ctl.sock"},
-                {"store.path", _state + "/hchatd.db"},
-                {"longpoll.timeout", "20"}};
-    }
-
-    int ctl(const std::vector<std::string>& command, std::string& output) const
-    {
-        std::vector<std::string> args = {"-c", _daemon->configPath(), "--ctl"};
-        args.insert(args.end(), command.begin(), command.end());
-        return DaemonProcess::run(args, output);
-    }
-
-    std::string ctlOk(const std::vector<std::string>& command) const
-    {
-        std::string output;
-        const int status = ctl(command, output);
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 0, status);
-        return output;
-    }
-
-    static bool has(const std::string& text, const std::string& part)
-    {
-        return text.find(part) != std::string::npos;
+        auto keys = ControlDaemonTest::configuration();
+        keys["longpoll.timeout"] = "20";
+        return keys;
     }
 
 public:
-    void setUp() override
-    {
-        _state = DaemonProcess::tempDir();
-        DaemonTest::setUp();
-    }
-
-    void tearDown() override
-    {
-        DaemonTest::tearDown();
-        Poco::File(_state).remove(true);
-    }
-
     void roomsAndStatsShowWhatIsThere()
     {
         const std::string open = http().createRoom("Open <room>", true);

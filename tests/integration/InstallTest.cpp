@@ -1,6 +1,7 @@
 #include "support/DaemonProcess.h"
 #include "support/LineClient.h"
 #include "support/NotifySocket.h"
+#include "support/Program.h"
 #include "support/TestClient.h"
 
 #include <Poco/File.h>
@@ -36,22 +37,6 @@ class InstallTest : public CppUnit::TestFixture
 
     std::string _dir;
 
-    static int run(const std::string& command, const std::vector<std::string>& args,
-                   std::string& output, const Poco::Process::Env& env = {})
-    {
-        Poco::Pipe out;
-        Poco::ProcessHandle handle = Poco::Process::launch(command, args, nullptr, &out, &out, env);
-        Poco::PipeInputStream in(out);
-        output.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-        return handle.wait();
-    }
-
-    static std::string contents(const std::string& path)
-    {
-        std::ifstream in(path);
-        return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-
     static void files(const std::string& root, const std::string& under,
                       std::map<std::string, int>& found)
     {
@@ -60,9 +45,7 @@ class InstallTest : public CppUnit::TestFixture
         for (const std::string& name : names)
         {
             const std::string path = under + "/" + name;
-            struct stat st
-            {
-            };
+            struct stat st = {};
             CPPUNIT_ASSERT_EQUAL(0, ::lstat((root + path).c_str(), &st));
             if (S_ISDIR(st.st_mode))
                 files(root, path, found);
@@ -76,7 +59,7 @@ class InstallTest : public CppUnit::TestFixture
         std::vector<std::string> args = {"-s", "install"};
         args.insert(args.end(), variables.begin(), variables.end());
         std::string out;
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, run("make", args, out));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, Program::run("make", args, out));
     }
 
 public:
@@ -104,11 +87,12 @@ public:
                 listing += file.first + " " + std::to_string(file.second) + "\n";
             CPPUNIT_ASSERT_MESSAGE(listing, expected == found);
 
-            const std::string unit = contents(root + prefix + "/lib/systemd/system/hchatd.service");
+            const std::string unit =
+                Program::fileText(root + prefix + "/lib/systemd/system/hchatd.service");
             CPPUNIT_ASSERT_MESSAGE(unit, unit.find("\nExecStart=" + prefix +
                                                    "/sbin/hchatd -c /etc/hchatd/hchatd.conf\n") !=
                                              std::string::npos);
-            const std::string conf = contents(root + "/etc/hchatd/hchatd.conf");
+            const std::string conf = Program::fileText(root + "/etc/hchatd/hchatd.conf");
             CPPUNIT_ASSERT(conf.find("\nstore.path = /var/lib/hchatd/hchatd.db\n") !=
                            std::string::npos);
             CPPUNIT_ASSERT(conf.find("\ndaemon.pidFile =\n") != std::string::npos);
@@ -117,7 +101,7 @@ public:
             // logrotate reads its file without complaint (-d: a dry run).
             std::string said;
             CPPUNIT_ASSERT_EQUAL_MESSAGE(
-                said, 0, run("logrotate", {"-d", root + "/etc/logrotate.d/hchatd"}, said));
+                said, 0, Program::run("logrotate", {"-d", root + "/etc/logrotate.d/hchatd"}, said));
             CPPUNIT_ASSERT_MESSAGE(said, said.find("/var/log/hchatd/*.log") != std::string::npos);
             CPPUNIT_ASSERT_MESSAGE(said, said.find("error") == std::string::npos);
             CPPUNIT_ASSERT(conf.find("var/hchatd.pid") == std::string::npos);
@@ -131,7 +115,7 @@ public:
         std::ofstream(conf) << "# the operator's own\nhttp.port = 8080\n";
         install({"DESTDIR=" + _dir});
         CPPUNIT_ASSERT_EQUAL(std::string("# the operator's own\nhttp.port = 8080\n"),
-                             contents(conf));
+                             Program::fileText(conf));
         CPPUNIT_ASSERT(Poco::File(_dir + "/usr/local/sbin/hchatd").exists());
     }
 
@@ -142,10 +126,10 @@ public:
         install({"PREFIX=" + _dir + "/usr", "SYSCONFDIR=" + _dir + "/etc", "STATEDIR=" + state});
         const std::string unitFile = _dir + "/usr/lib/systemd/system/hchatd.service";
         std::string out;
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(
-            out, 0,
-            run("systemd-analyze", {"verify", unitFile}, out,
-                {{"MANPATH", _dir + "/usr/share/man"}, {"PATH", "/usr/bin:/bin:/usr/sbin"}}));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0,
+                                     Program::run("systemd-analyze", {"verify", unitFile}, out,
+                                                  {{"MANPATH", _dir + "/usr/share/man"},
+                                                   {"PATH", "/usr/bin:/bin:/usr/sbin"}}));
 
         // What systemd would create and run (systemd is not PID 1 here).
         Poco::File(state).createDirectories();
@@ -155,14 +139,14 @@ public:
         do
             linePort = LineClient::freePort();
         while (linePort == port);
-        std::string text = contents(conf);
+        std::string text = Program::fileText(conf);
         text = std::regex_replace(text, std::regex("\nline.port = 1235\n"),
                                   "\nline.port = " + std::to_string(linePort) + "\n");
         text += "http.address = 127.0.0.1\nhttp.port = " + std::to_string(port) + "\n";
         std::ofstream(conf) << text;
 
         std::smatch exec;
-        const std::string unit = contents(unitFile);
+        const std::string unit = Program::fileText(unitFile);
         CPPUNIT_ASSERT(std::regex_search(unit, exec, std::regex("\nExecStart=([^\n]*)\n")));
         Poco::StringTokenizer words(exec[1], " ", Poco::StringTokenizer::TOK_IGNORE_EMPTY);
         std::vector<std::string> args(words.begin() + 1, words.end());

@@ -1,6 +1,7 @@
 #include "support/DaemonProcess.h"
 #include "support/LineClient.h"
 #include "support/NotifySocket.h"
+#include "support/Program.h"
 #include "support/TestClient.h"
 
 #include <Poco/File.h>
@@ -30,22 +31,6 @@ class PackageTest : public CppUnit::TestFixture
     CPPUNIT_TEST(buildsInstallsRunsAndPurges);
     CPPUNIT_TEST_SUITE_END();
 
-    static int run(const std::string& command, const std::vector<std::string>& args,
-                   std::string& output, const Poco::Process::Env& env = {})
-    {
-        Poco::Pipe out;
-        Poco::ProcessHandle handle = Poco::Process::launch(command, args, nullptr, &out, &out, env);
-        Poco::PipeInputStream in(out);
-        output.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-        return handle.wait();
-    }
-
-    static std::string contents(const std::string& path)
-    {
-        std::ifstream in(path);
-        return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-
     static bool has(const std::string& text, const std::string& part)
     {
         return text.find(part) != std::string::npos;
@@ -54,7 +39,7 @@ class PackageTest : public CppUnit::TestFixture
     static void purge()
     {
         std::string ignored;
-        run("dpkg", {"--purge", "hchatd"}, ignored);
+        Program::run("dpkg", {"--purge", "hchatd"}, ignored);
     }
 
 public:
@@ -63,36 +48,33 @@ public:
         CPPUNIT_ASSERT_MESSAGE("dpkg -i needs root: run the tests as root", ::geteuid() == 0);
         std::string out;
         CPPUNIT_ASSERT_MESSAGE("a package called hchatd is installed here already; not replaced",
-                               run("dpkg", {"-s", "hchatd"}, out) != 0);
+                               Program::run("dpkg", {"-s", "hchatd"}, out) != 0);
 
         // Built, and lintian (run by make deb) finds no error.
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, run("make", {"-s", "deb"}, out));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, Program::run("make", {"-s", "deb"}, out));
         std::smatch built;
         CPPUNIT_ASSERT_MESSAGE(
             out, std::regex_search(out, built, std::regex("built (build/deb/\\S+\\.deb)")));
         const std::string deb = built[1];
         std::string listing;
-        CPPUNIT_ASSERT_EQUAL(0, run("dpkg-deb", {"-c", deb}, listing));
-        for (const char* file :
-             {"./usr/sbin/hchatd", "./lib/systemd/system/hchatd.service",
-              "./usr/lib/sysusers.d/hchatd.conf", "./etc/hchatd/hchatd.conf",
-              "./etc/logrotate.d/hchatd",
-              "./usr/share/man/man8/hchatd.8.gz", "./usr/share/doc/hchatd/copyright"})
+        CPPUNIT_ASSERT_EQUAL(0, Program::run("dpkg-deb", {"-c", deb}, listing));
+        for (const char* file : {"./usr/sbin/hchatd", "./lib/systemd/system/hchatd.service",
+                                 "./usr/lib/sysusers.d/hchatd.conf", "./etc/hchatd/hchatd.conf",
+                                 "./etc/logrotate.d/hchatd", "./usr/share/man/man8/hchatd.8.gz",
+                                 "./usr/share/doc/hchatd/copyright"})
             CPPUNIT_ASSERT_MESSAGE(std::string(file) + "\n" + listing, has(listing, file));
         std::string conffiles;
-        run("dpkg-deb", {"-I", deb, "conffiles"}, conffiles);
+        Program::run("dpkg-deb", {"-I", deb, "conffiles"}, conffiles);
         CPPUNIT_ASSERT_EQUAL(std::string("/etc/hchatd/hchatd.conf\n/etc/logrotate.d/hchatd\n"),
                              conffiles);
 
         // Installed: its user, its state folder, the unit enabled.
         std::shared_ptr<void> cleanUp(nullptr, [](void*) { purge(); });
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, run("dpkg", {"-i", deb}, out));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, Program::run("dpkg", {"-i", deb}, out));
         std::string user;
-        CPPUNIT_ASSERT_EQUAL(0, run("getent", {"passwd", "hchatd"}, user));
+        CPPUNIT_ASSERT_EQUAL(0, Program::run("getent", {"passwd", "hchatd"}, user));
         CPPUNIT_ASSERT_MESSAGE(user, has(user, ":/var/lib/hchatd:/usr/sbin/nologin"));
-        struct stat st
-        {
-        };
+        struct stat st = {};
         CPPUNIT_ASSERT_EQUAL(0, ::stat("/var/lib/hchatd", &st));
         CPPUNIT_ASSERT_EQUAL(0750, static_cast<int>(st.st_mode & 07777));
         const uid_t hchatd = st.st_uid;
@@ -100,7 +82,8 @@ public:
         CPPUNIT_ASSERT(
             Poco::File("/etc/systemd/system/multi-user.target.wants/hchatd.service").exists());
         CPPUNIT_ASSERT_EQUAL_MESSAGE(
-            out, 0, run("systemd-analyze", {"verify", "/lib/systemd/system/hchatd.service"}, out));
+            out, 0,
+            Program::run("systemd-analyze", {"verify", "/lib/systemd/system/hchatd.service"}, out));
 
         // Started as the unit starts it (systemd is not PID 1 here): as the
         // hchatd user, its RuntimeDirectory made, the installed
@@ -115,7 +98,7 @@ public:
         do
             linePort = LineClient::freePort();
         while (linePort == port);
-        std::string conf = contents("/etc/hchatd/hchatd.conf");
+        std::string conf = Program::fileText("/etc/hchatd/hchatd.conf");
         conf = std::regex_replace(conf, std::regex("\nline.port = 1235\n"),
                                   "\nline.port = " + std::to_string(linePort) + "\n");
         std::ofstream(dir + "/hchatd.conf")
@@ -139,9 +122,10 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("0"),
                              client.post("/send/" + room, "packaged", "text/plain").body);
         std::string rooms;
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(
-            rooms, 0,
-            run("/usr/sbin/hchatd", {"-c", dir + "/hchatd.conf", "--ctl", "rooms"}, rooms));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(rooms, 0,
+                                     Program::run("/usr/sbin/hchatd",
+                                                  {"-c", dir + "/hchatd.conf", "--ctl", "rooms"},
+                                                  rooms));
         CPPUNIT_ASSERT_MESSAGE(rooms, has(rooms, room + " public   1 "));
         CPPUNIT_ASSERT_EQUAL(0, ::stat("/var/lib/hchatd/hchatd.db", &st));
         CPPUNIT_ASSERT_EQUAL(hchatd, st.st_uid);
@@ -149,12 +133,13 @@ public:
         CPPUNIT_ASSERT_EQUAL(0, daemon.wait());
 
         // remove keeps the rooms and the configuration; purge deletes them.
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0,
-                                     run("apt-get", {"remove", "-y", "-qq", "hchatd"}, out));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(
+            out, 0, Program::run("apt-get", {"remove", "-y", "-qq", "hchatd"}, out));
         CPPUNIT_ASSERT(!Poco::File("/usr/sbin/hchatd").exists());
         CPPUNIT_ASSERT(Poco::File("/var/lib/hchatd/hchatd.db").exists());
         CPPUNIT_ASSERT(Poco::File("/etc/hchatd/hchatd.conf").exists());
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, run("apt-get", {"purge", "-y", "-qq", "hchatd"}, out));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(
+            out, 0, Program::run("apt-get", {"purge", "-y", "-qq", "hchatd"}, out));
         CPPUNIT_ASSERT(!Poco::File("/var/lib/hchatd").exists());
         CPPUNIT_ASSERT(!Poco::File("/etc/hchatd").exists());
     }

@@ -1,6 +1,7 @@
 #include "support/DaemonProcess.h"
 
 #include "support/LineClient.h"
+#include "support/Program.h"
 
 #include <Poco/DirectoryIterator.h>
 #include <Poco/Environment.h>
@@ -220,11 +221,7 @@ int DaemonProcess::stop(int signal, double timeoutSeconds, double& tookSeconds)
 
 int DaemonProcess::run(const std::vector<std::string>& args, std::string& output)
 {
-    Poco::Pipe out;
-    Poco::ProcessHandle handle = Poco::Process::launch(binary(), args, nullptr, &out, &out);
-    Poco::PipeInputStream in(out);
-    output.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    return handle.wait();
+    return Program::run(binary(), args, output);
 }
 
 bool DaemonProcess::logHas(const std::string& text, double timeoutSeconds)
