@@ -9,6 +9,7 @@
 #include <Poco/Net/TCPServerParams.h>
 #include <Poco/Path.h>
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 
@@ -20,19 +21,21 @@ namespace
 class ControlSessionFactory : public Poco::Net::TCPServerConnectionFactory
 {
 public:
-    ControlSessionFactory(ControlCommands& commands, std::atomic<std::uint64_t>& refusals)
-        : _commands(commands), _refusals(refusals)
+    ControlSessionFactory(ControlCommands& commands, std::atomic<std::uint64_t>& refusals,
+                          ControlServer::Sessions& sessions)
+        : _commands(commands), _refusals(refusals), _sessions(sessions)
     {
     }
 
     Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override
     {
-        return new ControlSession(socket, _commands, _refusals);
+        return new ControlSession(socket, _commands, _refusals, _sessions);
     }
 
 private:
     ControlCommands& _commands;
     std::atomic<std::uint64_t>& _refusals;
+    ControlServer::Sessions& _sessions;
 };
 
 // Requests served at once; more wait in the queue.
@@ -81,8 +84,8 @@ ControlServer::ControlServer(const std::string& path, ControlCommands& commands,
     params->setMaxThreads(maxSessions);
     params->setMaxQueued(16);
     params->setThreadIdleTime(Poco::Timespan(1, 0));
-    _server = std::make_unique<Poco::Net::TCPServer>(new ControlSessionFactory(commands, refusals),
-                                                     _threads, _socket, params);
+    _server = std::make_unique<Poco::Net::TCPServer>(
+        new ControlSessionFactory(commands, refusals, _sessions), _threads, _socket, params);
 }
 
 ControlServer::~ControlServer()
@@ -100,6 +103,7 @@ void ControlServer::stop()
     if (!_server)
         return;
     _server->stop();
+    _sessions.shutAll();
     _threads.joinAll();
     _server.reset();
     try
@@ -110,6 +114,25 @@ void ControlServer::stop()
     {
         // Removed by someone else: nothing to clean up.
     }
+}
+
+void ControlServer::Sessions::add(Poco::Net::SocketImpl* socket)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    _open.insert(socket);
+}
+
+void ControlServer::Sessions::remove(Poco::Net::SocketImpl* socket)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    _open.erase(socket);
+}
+
+void ControlServer::Sessions::shutAll()
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    for (Poco::Net::SocketImpl* socket : _open)
+        ::shutdown(socket->sockfd(), SHUT_RDWR);
 }
 
 } // namespace hchat

@@ -9,6 +9,8 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 
 namespace hchat
@@ -36,13 +38,30 @@ public:
 
     void start();
     void stop();
-    /// Stops accepting, waits for the requests in progress and removes the
-    /// socket file.
+    /// Stops accepting, cuts off the clients still being answered (a
+    /// backup on its way to a slow client would hold up the daemon's stop),
+    /// waits for their threads and removes the socket file.
+
+    class Sessions
+    /// The connections being answered, so that stop() can cut them off.
+    /// Thread-safe: _mutex guards _open.
+    {
+    public:
+        void add(Poco::Net::SocketImpl* socket);
+        void remove(Poco::Net::SocketImpl* socket);
+        void shutAll();
+        /// shutdown() of each: its thread's next read or write fails.
+
+    private:
+        std::mutex _mutex;
+        std::set<Poco::Net::SocketImpl*> _open;
+    };
 
     const std::string& path() const { return _path; }
 
 private:
     const std::string _path;
+    Sessions _sessions;
     Poco::Net::ServerSocket _socket;
     Poco::ThreadPool _threads;
     std::unique_ptr<Poco::Net::TCPServer> _server;

@@ -43,9 +43,17 @@ std::string oneLine(std::string text)
 } // namespace
 
 ControlSession::ControlSession(const Poco::Net::StreamSocket& socket, ControlCommands& commands,
-                               std::atomic<std::uint64_t>& refusals)
-    : Poco::Net::TCPServerConnection(socket), _commands(commands), _refusals(refusals)
+                               std::atomic<std::uint64_t>& refusals,
+                               ControlServer::Sessions& sessions)
+    : Poco::Net::TCPServerConnection(socket), _commands(commands), _refusals(refusals),
+      _sessions(sessions)
 {
+    _sessions.add(this->socket().impl());
+}
+
+ControlSession::~ControlSession()
+{
+    _sessions.remove(socket().impl());
 }
 
 void ControlSession::run()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ctl/ControlCommands.h"
+#include "ctl/ControlServer.h"
 
 #include <Poco/Net/TCPServerConnection.h>
 
@@ -20,7 +21,9 @@ class ControlSession : public Poco::Net::TCPServerConnection
 {
 public:
     ControlSession(const Poco::Net::StreamSocket& socket, ControlCommands& commands,
-                   std::atomic<std::uint64_t>& refusals);
+                   std::atomic<std::uint64_t>& refusals, ControlServer::Sessions& sessions);
+    /// Listed in sessions while it lives.
+    ~ControlSession() override;
 
     void run() override;
 
@@ -31,6 +34,7 @@ private:
 
     ControlCommands& _commands;
     std::atomic<std::uint64_t>& _refusals;
+    ControlServer::Sessions& _sessions;
     std::string _who; ///< "uid 0 pid 4711", for the log
 };
 

@@ -3,6 +3,8 @@
 #include "support/Program.h"
 
 #include <Poco/File.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/StringTokenizer.h>
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -29,6 +31,7 @@ class ControlAccessTest : public ControlDaemonTest
     CPPUNIT_TEST(anotherUserIsRefused);
     CPPUNIT_TEST(aStaleSocketIsReplacedALiveOneIsNot);
     CPPUNIT_TEST(backupUnderEightSendersHoldsWhatWasAcknowledged);
+    CPPUNIT_TEST(aClientThatDoesNotReadHoldsUpNeitherTheStopNorTheDisk);
     CPPUNIT_TEST_SUITE_END();
 
     static int runAs(const std::vector<std::string>& prefix, const std::vector<std::string>& args,
@@ -165,6 +168,28 @@ public:
             CPPUNIT_ASSERT_MESSAGE(lines[i + 1], last >= before[i] && last <= after[i] + 1);
             CPPUNIT_ASSERT_EQUAL(last + 1, count);
         }
+    }
+
+    void aClientThatDoesNotReadHoldsUpNeitherTheStopNorTheDisk()
+    {
+        // A database larger than what a socket buffers, asked for and never read.
+        const std::string id = http().createRoom("big", false);
+        const std::string text(4000, 'x');
+        for (int i = 0; i < 300; ++i)
+            CPPUNIT_ASSERT_EQUAL(200, http().post("/send/" + id, text, "text/plain").status);
+        Poco::Net::StreamSocket client(
+            Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, _state + "/ctl.sock"));
+        const std::string request = "backup " + _state + "/never.db\n";
+        client.sendBytes(request.data(), static_cast<int>(request.size()));
+        CPPUNIT_ASSERT(_daemon->logHas("backup of " + _state + "/hchatd.db written to"));
+        double took = 0;
+        CPPUNIT_ASSERT_EQUAL(0, _daemon->stop(SIGTERM, 5, took));
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(took), took < 3);
+        // The copy made for the client is gone with it.
+        std::vector<std::string> names;
+        Poco::File(_state).list(names);
+        for (const std::string& name : names)
+            CPPUNIT_ASSERT_MESSAGE(name, name.rfind(".hchatd-backup-", 0) != 0);
     }
 };
 
