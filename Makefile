@@ -32,6 +32,11 @@ SOURCES   = $(shell find src -name '*.cpp' ! -name main.cpp | sort)
 OBJECTS   = $(SOURCES:%.cpp=$(BUILD)/%.o) $(BUILD)/gen/EmbeddedFiles.o
 TEST_SRC  = $(shell find tests/unit tests/integration tests/support -name '*.cpp' | sort) tests/TestMain.cpp
 TEST_OBJ  = $(TEST_SRC:%.cpp=$(BUILD)/%.o)
+# The tests' own code is compiled without optimizing (half the time; what
+# they test, src/, keeps OPT) and without the hardening of shipped code.
+TEST_OPT ?= -O0 -g
+$(TEST_OBJ): OPT = $(TEST_OPT)
+$(TEST_OBJ): HARDEN =
 HTML      = $(sort $(wildcard html/*))
 
 # Packages: to build, to test (browser tests need chromium and node/npm).
@@ -74,10 +79,12 @@ $(TESTBIN): $(TEST_OBJ) $(OBJECTS)
 
 # make does not see flags change: the objects depend on a file that holds
 # them, rewritten only when they differ (a new OPT or HARDEN rebuilds all).
-FLAGS_FILE = $(BUILD)/compile-flags
+# Taken once, here, so the tests' own OPT (below) cannot change what is written.
+FLAGS_FILE  = $(BUILD)/compile-flags
+ALL_FLAGS  := $(CXX) $(CXXFLAGS) $(LDFLAGS) tests: $(TEST_OPT)
 $(FLAGS_FILE): FORCE
 	@mkdir -p $(BUILD)
-	@printf '%s\n' '$(CXX) $(CXXFLAGS) $(LDFLAGS)' | cmp -s - $@ || printf '%s\n' '$(CXX) $(CXXFLAGS) $(LDFLAGS)' > $@
+	@printf '%s\n' '$(ALL_FLAGS)' | cmp -s - $@ || printf '%s\n' '$(ALL_FLAGS)' > $@
 FORCE:
 
 $(BUILD)/%.o: %.cpp $(FLAGS_FILE)
@@ -129,9 +136,15 @@ check: test-deps
 	@$(MAKE) --no-print-directory -j$(JOBS) all $(TESTBIN) asan-build fuzz-build
 	@tests/run-all.sh ./$(HCHATD) $(TESTBIN) --with-asan
 
-build-fuzz/%: tests/fuzz/%.cpp $(FUZZ_SRC) $(wildcard src/*/*.h)
-	@mkdir -p build-fuzz
-	clang++ $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRC) -lPocoJSON -lPocoNet -lPocoFoundation
+# The sources they share are compiled once, not once per target.
+FUZZ_OBJ = $(FUZZ_SRC:%.cpp=build-fuzz/obj/%.o)
+.SECONDARY: $(FUZZ_OBJ)
+build-fuzz/obj/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	clang++ $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
+
+build-fuzz/%: tests/fuzz/%.cpp $(FUZZ_OBJ)
+	clang++ $(FUZZ_FLAGS) -MMD -MP -o $@ $< $(FUZZ_OBJ) -lPocoJSON -lPocoNet -lPocoFoundation
 
 fuzz-build: $(FUZZ_TARGETS)
 
@@ -148,6 +161,7 @@ asan: test-deps
 asan-build:
 	@$(MAKE) --no-print-directory BUILD=build-asan HCHATD=build-asan/hchatd HARDEN= \
 	  OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+	  TEST_OPT="-O0 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 	  LDFLAGS="-fsanitize=address,undefined" build-asan/hchatd build-asan/hchatd-tests
 
 # The peer the fan-out benchmark compares against: nginx with nchan, from Debian.
@@ -204,4 +218,4 @@ clean:
 	rm -rf build build-asan build-fuzz $(HCHATD) debian/hchatd debian/.debhelper debian/files \
 	  debian/*.substvars debian/*.debhelper debian/debhelper-build-stamp
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) build-fuzz -name '*.d' 2>/dev/null)
