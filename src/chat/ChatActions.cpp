@@ -25,9 +25,10 @@ const std::size_t maxSubjectBytes = 200;
 const char* const nameRule = "use 1 to 32 letters, digits, '_', '-' or '.'";
 
 const char* const resultCodes[ChatActions::results] = {
-    "done",      "empty",      "too-long",    "bad-utf8",     "bad-text",
-    "bad-nick",  "nick-taken", "not-online",  "rate-limited", "not-stored",
-    "not-found", "bad-room",   "not-in-room", "bad-request",  "room-deleted"};
+    "done",         "empty",       "too-long",      "bad-utf8",     "bad-text",
+    "bad-nick",     "nick-taken",  "not-online",    "rate-limited", "not-stored",
+    "not-found",    "bad-room",    "not-in-room",   "bad-request",  "room-deleted",
+    "bad-password", "wrong-login", "not-logged-in", "not-allowed"};
 const char* const transportNames[ChatActions::transports] = {"http", "sse", "ws", "line"};
 
 std::size_t index(ChatActions::Result result)
@@ -40,15 +41,6 @@ std::size_t index(ChatActions::Transport transport)
     return static_cast<std::size_t>(transport);
 }
 
-// "192.0.2.1:4711" or "[2001:db8::1]:4711" -> the host, as SocketAddress::host() writes it.
-std::string hostOf(const std::string& peer)
-{
-    if (!peer.empty() && peer[0] == '[')
-        return peer.substr(1, peer.find(']') - 1);
-    const std::size_t colon = peer.find(':');
-    return colon != std::string::npos && colon == peer.rfind(':') ? peer.substr(0, colon) : peer;
-}
-
 ChatActions::Outcome done(std::string name = "")
 {
     ChatActions::Outcome outcome;
@@ -56,6 +48,25 @@ ChatActions::Outcome done(std::string name = "")
     return outcome;
 }
 } // namespace
+
+std::string ChatActions::Actor::host() const
+{
+    // "192.0.2.1:4711" or "[2001:db8::1]:4711", as SocketAddress writes them.
+    if (!peer.empty() && peer[0] == '[')
+        return peer.substr(1, peer.find(']') - 1);
+    const std::size_t colon = peer.find(':');
+    return colon != std::string::npos && colon == peer.rfind(':') ? peer.substr(0, colon) : peer;
+}
+
+std::string ChatActions::Actor::defaultName() const
+{
+    return account.empty() ? Nickname::guestName(key) : account;
+}
+
+std::string ChatActions::Actor::nameFor(const std::string& wanted) const
+{
+    return account.empty() ? wanted : account;
+}
 
 const char* ChatActions::Outcome::code() const
 {
@@ -147,7 +158,7 @@ ChatActions::Outcome ChatActions::spendMessageToken(const Actor& actor)
     // And from the address's budget (limits.peoplePerAddress): people made
     // up at one address, with fresh cookies or connections, share it.
     Poco::Timespan retryAfter;
-    if (_limiter.tryAcquireForAddress("sends:" + hostOf(actor.peer), Poco::Timestamp(), retryAfter))
+    if (_limiter.tryAcquireForAddress("sends:" + actor.host(), Poco::Timestamp(), retryAfter))
         return outcome;
     _metrics.rateLimited.fetch_add(1, std::memory_order_relaxed);
     outcome = refuse(actor, Result::RateLimited, "too many messages from this address: slow down",
@@ -160,7 +171,7 @@ ChatActions::Outcome ChatActions::spendRoomToken(const Actor& actor)
 {
     // Per person and per address: fresh cookies or connections from one
     // address do not make more rooms.
-    const std::string addressKey = "addr:" + hostOf(actor.peer);
+    const std::string addressKey = "addr:" + actor.host();
     if (addressKey != actor.limitKey)
     {
         Actor byAddress = actor;
@@ -184,7 +195,7 @@ ChatActions::Outcome ChatActions::send(const Actor& actor, Room& room, const std
     try
     {
         _announcer.flushRoom(room.id()); // arrivals told before what is said
-        outcome.message = room.append(MessageKind::Message, author, text);
+        outcome.message = room.append(MessageKind::Message, author, text, Crowd(), actor.account);
     }
     catch (const Poco::Exception& e)
     {
@@ -227,12 +238,13 @@ ChatActions::Outcome ChatActions::connect(const Actor& actor, const std::string&
     if (!outcome.done())
         return outcome;
     People::Outcome person =
-        _people.connect(actor.key, name, Nickname::guestName(actor.key), mailbox);
+        _people.connect(actor.key, actor.nameFor(name), actor.defaultName(), mailbox);
     if (person.taken)
     {
         _people.disconnect(actor.key, mailbox);
         return refuse(actor, Result::NameTaken,
-                      "the nickname " + name + " is taken by someone online: choose another",
+                      "the nickname " + name +
+                          " is taken (someone online has it, or it is registered): choose another",
                       "Username taken");
     }
     return done(person.name);
@@ -243,10 +255,16 @@ ChatActions::Outcome ChatActions::rename(const Actor& actor, const std::string& 
     Outcome outcome = checkName(actor, name);
     if (!outcome.done())
         return outcome;
+    if (!actor.account.empty() && Nickname::folded(name) != Nickname::folded(actor.account))
+        return refuse(actor, Result::BadName,
+                      "you are logged in as " + actor.account +
+                          ": that is your name here (log out to use another)",
+                      "Logged in as " + actor.account);
     People::Outcome person = _people.rename(actor.key, name);
     if (person.taken)
         return refuse(actor, Result::NameTaken,
-                      "the nickname " + name + " is taken by someone online: choose another",
+                      "the nickname " + name +
+                          " is taken (someone online has it, or it is registered): choose another",
                       "Username taken");
     _announcer.renamed(person);
     return done(person.name);
@@ -258,7 +276,9 @@ ChatActions::Outcome ChatActions::arrive(const Actor& actor, const std::string& 
     if (!arrival.taken)
         return done(arrival.name);
     return refuse(actor, Result::NameTaken,
-                  "the nickname " + wanted + " is taken by someone online; you are " + arrival.name,
+                  "the nickname " + wanted +
+                      " is taken (someone online has it, or it is registered); you are " +
+                      arrival.name,
                   "Username taken");
 }
 
@@ -271,12 +291,13 @@ ChatActions::Outcome ChatActions::markSeen(const Actor& actor, Room& room,
         if (!outcome.done())
             return outcome;
     }
-    People::Outcome person = _people.seen(room.id(), actor.key, wanted,
-                                          Nickname::guestName(actor.key), Poco::Timestamp());
+    People::Outcome person = _people.seen(room.id(), actor.key, actor.nameFor(wanted),
+                                          actor.defaultName(), Poco::Timestamp());
     _announcer.renamed(person);
     if (person.taken)
         return refuse(actor, Result::NameTaken,
-                      "the nickname " + wanted + " is taken by someone online: choose another",
+                      "the nickname " + wanted +
+                          " is taken (someone online has it, or it is registered): choose another",
                       "Username taken");
     return done(person.name);
 }

@@ -52,9 +52,13 @@ public:
         BadRoom,     ///< a bad room name or subject
         NotInRoom,   ///< the line protocol: an action that needs a room
         BadRequest,  ///< what the transport could not parse
-        RoomDeleted  ///< the room was deleted
+        RoomDeleted, ///< the room was deleted
+        BadPassword, ///< a password under 8 or over 1024 bytes
+        WrongLogin,  ///< a wrong name or password, or an unknown token
+        NotLoggedIn, ///< an action for someone logged in
+        NotAllowed   ///< not this person's to do
     };
-    static constexpr std::size_t results = 15;
+    static constexpr std::size_t results = 19;
 
     enum class Transport
     {
@@ -72,6 +76,16 @@ public:
         std::string limitKey; ///< whose rate limit is spent: the cookie, or "addr:" and the address
         std::string peer;     ///< the client's address, for the log
         Transport transport = Transport::Http;
+        std::string account; ///< the account logged in to (key is its person), or ""
+
+        std::string defaultName() const;
+        /// The name before any is chosen: the account's, else a guest name
+        /// from the key (Nickname::guestName).
+        std::string host() const;
+        /// The address of peer, without its port.
+        std::string nameFor(const std::string& wanted) const;
+        /// What a request for `wanted` asks for: the account's name when
+        /// logged in (an account's person is always under its name).
     };
 
     struct Outcome
@@ -82,6 +96,7 @@ public:
         MessagePtr message;         ///< send(): the message appended
         std::string name;           ///< the person's name now (names, markSeen)
         std::shared_ptr<Room> room; ///< createRoom(), openRoom()
+        std::string secret;         ///< AccountActions: a session's or token's secret
         Poco::Timespan retryAfter;  ///< RateLimited: when a token is back
 
         bool done() const { return result == Result::Done; }

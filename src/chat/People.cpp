@@ -40,6 +40,31 @@ void People::setName(Person& person, const std::string& key, const std::string& 
     person.folded = folded;
 }
 
+bool People::freeFor(const std::string& folded, const std::string& key) const
+{
+    auto holder = _names.find(folded);
+    if (holder != _names.end() && holder->second != key)
+        return false;
+    auto owner = _reserved.find(folded);
+    return owner == _reserved.end() || owner->second == key;
+}
+
+bool People::reserve(const std::string& name, const std::string& key)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    const std::string folded = Nickname::folded(name);
+    if (!freeFor(folded, key))
+        return false;
+    _reserved[folded] = key;
+    return true;
+}
+
+void People::unreserve(const std::string& name)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    _reserved.erase(Nickname::folded(name));
+}
+
 People::Person& People::personFor(const std::string& key, const std::string& wanted,
                                   const std::string& guest, Outcome& outcome)
 {
@@ -51,8 +76,7 @@ People::Person& People::personFor(const std::string& key, const std::string& wan
         return found->second;
     }
     Person& person = _people[key];
-    const bool wantedFree =
-        !wanted.empty() && _names.find(Nickname::folded(wanted)) == _names.end();
+    const bool wantedFree = !wanted.empty() && freeFor(Nickname::folded(wanted), key);
     setName(person, key, wantedFree ? wanted : guest);
     outcome.taken = !wanted.empty() && !wantedFree;
     outcome.name = person.name;
@@ -65,8 +89,7 @@ void People::applyName(Person& person, const std::string& key, const std::string
     if (wanted.empty() || wanted == person.name)
         return;
     const std::string folded = Nickname::folded(wanted);
-    auto holder = _names.find(folded);
-    if (holder != _names.end() && holder->second != key)
+    if (!freeFor(folded, key))
     {
         outcome.taken = true;
         return;

@@ -80,6 +80,13 @@ public:
     Outcome rename(const std::string& key, const std::string& wanted);
     /// Changes the name of someone online (their live connections keep it).
 
+    bool reserve(const std::string& name, const std::string& key);
+    /// The name is `key`'s alone from now on, whether they are online or
+    /// not (a registered account's: SPEC §10); anyone else who wants it
+    /// finds it taken. False, and nothing changes, when someone else online
+    /// has it now.
+    void unreserve(const std::string& name);
+
     std::string nameOf(const std::string& key, const std::string& fallback) const;
 
     std::vector<std::string> online(const std::string& roomId) const;
@@ -131,6 +138,8 @@ private:
     void applyName(Person& person, const std::string& key, const std::string& wanted,
                    Outcome& outcome);
     void setName(Person& person, const std::string& key, const std::string& name);
+    bool freeFor(const std::string& folded, const std::string& key) const;
+    /// Nobody else online has the name, and it is no one else's reserved name.
     void dropIfGone(const std::string& key);
     void changed(const std::string& roomId);
     std::vector<std::string> sortedNames(const std::string& roomId) const;
@@ -141,6 +150,7 @@ private:
     mutable std::mutex _mutex;
     std::unordered_map<std::string, Person> _people;               ///< by key
     std::unordered_map<std::string, std::string> _names;           ///< folded name → key
+    std::unordered_map<std::string, std::string> _reserved;        ///< folded name → owner key
     std::unordered_map<std::string, std::set<std::string>> _rooms; ///< room → keys
     std::set<std::string> _changed;
     /// room → its presence frame, shared by every connection that sent it

@@ -50,7 +50,7 @@ bool Room::hasFrom(std::uint64_t n) const
 }
 
 MessagePtr Room::append(MessageKind kind, const std::string& author, const std::string& text,
-                        Crowd crowd)
+                        Crowd crowd, const std::string& account)
 {
     std::unique_lock<std::shared_mutex> lock(_mutex);
     ensureLoaded(lock);
@@ -58,7 +58,7 @@ MessagePtr Room::append(MessageKind kind, const std::string& author, const std::
         throw Poco::IllegalStateException(_deleted ? "the room was deleted"
                                                    : "the server is shutting down");
     auto message = std::make_shared<const Message>(_assigned, kind, author, Poco::Timestamp(), text,
-                                                   std::move(crowd));
+                                                   std::move(crowd), account);
     std::future<void> stored = _store.append(_record.id, message);
     _pending.push_back(message);
     ++_assigned;

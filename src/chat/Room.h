@@ -54,7 +54,7 @@ public:
     const std::string& id() const { return _record.id; }
 
     MessagePtr append(MessageKind kind, const std::string& author, const std::string& text,
-                      Crowd crowd = Crowd());
+                      Crowd crowd = Crowd(), const std::string& account = "");
     /// Appends a message, waits until the store has it (durable on return)
     /// and wakes every waiting reader. Throws Poco::IllegalStateException
     /// when the room is closed, and whatever the store failed with (nothing

@@ -9,15 +9,17 @@ namespace hchat
 {
 
 Message::Message(std::uint64_t id, MessageKind kind, std::string author, Poco::Timestamp time,
-                 std::string text, Crowd crowd)
+                 std::string text, Crowd crowd, std::string account)
     : _id(id), _kind(kind), _author(std::move(author)), _time(time), _text(std::move(text)),
-      _crowd(std::move(crowd)), _timeText(formatTime(time))
+      _crowd(std::move(crowd)), _account(std::move(account)), _timeText(formatTime(time))
 {
     Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
     object.set("type", "message");
     object.set("id", static_cast<Poco::UInt64>(_id));
     object.set("kind", kindName(_kind));
     object.set("author", _author);
+    if (!_account.empty())
+        object.set("account", _account);
     object.set("time", timeText());
     object.set("text", _text);
     if (!_crowd.empty())

@@ -28,9 +28,9 @@ class Message
 {
 public:
     Message(std::uint64_t id, MessageKind kind, std::string author, Poco::Timestamp time,
-            std::string text, Crowd crowd = Crowd());
+            std::string text, Crowd crowd = Crowd(), std::string account = "");
     /// crowd: for a notice about many people at once (then author is the
-    /// first of them).
+    /// first of them); account: the registered account that sent it, or "".
 
     std::uint64_t id() const { return _id; }
     MessageKind kind() const { return _kind; }
@@ -38,10 +38,13 @@ public:
     const Poco::Timestamp& time() const { return _time; }
     const std::string& text() const { return _text; }
     const Crowd& crowd() const { return _crowd; }
+    const std::string& account() const { return _account; }
+    /// The account its author was logged in to; "" for a guest.
 
     const std::string& json() const { return _json; }
     /// {"type":"message","id":…,"kind":…,"author":…,"time":…,"text":…},
-    /// and "names":[…],"count":n for a notice about a crowd
+    /// with "account":… after the author when sent by an account, and
+    /// "names":[…],"count":n for a notice about a crowd
 
     const std::string& timeText() const { return _timeText; }
     /// RFC 3339, UTC, milliseconds: 2026-11-22T03:01:08.123Z (formatted
@@ -58,6 +61,7 @@ private:
     Poco::Timestamp _time;
     std::string _text;
     Crowd _crowd;
+    std::string _account;
     std::string _timeText;
     std::string _json;
 };

@@ -1,6 +1,7 @@
 #include "store/MemoryStore.h"
 
 #include <Poco/Exception.h>
+#include <Poco/String.h>
 
 #include <algorithm>
 
@@ -125,6 +126,45 @@ std::vector<AddressBan> MemoryStore::addressBans()
     for (const auto& entry : _bans)
         bans.push_back(entry.second);
     return bans;
+}
+
+void MemoryStore::createAccount(const AccountRecord& account)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    if (!_accounts.emplace(Poco::toLower(account.name), account).second)
+        throw Poco::ExistsException("account exists", account.name);
+}
+
+std::vector<AccountRecord> MemoryStore::accounts()
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    std::vector<AccountRecord> all;
+    for (const auto& entry : _accounts)
+        all.push_back(entry.second);
+    return all;
+}
+
+void MemoryStore::saveCredential(const Credential& credential)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    _credentials[credential.digest] = credential;
+}
+
+void MemoryStore::removeCredential(const std::string& digest)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    _credentials.erase(digest);
+}
+
+std::vector<Credential> MemoryStore::credentials()
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    const Poco::Timestamp now;
+    std::vector<Credential> all;
+    for (const auto& entry : _credentials)
+        if (entry.second.kind == Credential::Kind::Token || now < entry.second.expires)
+            all.push_back(entry.second);
+    return all;
 }
 
 void MemoryStore::backup(const std::string&)

@@ -31,6 +31,11 @@ public:
     void saveAddressBan(const AddressBan& ban) override;
     void removeAddressBan(const std::string& address) override;
     std::vector<AddressBan> addressBans() override;
+    void createAccount(const AccountRecord& account) override;
+    std::vector<AccountRecord> accounts() override;
+    void saveCredential(const Credential& credential) override;
+    void removeCredential(const std::string& digest) override;
+    std::vector<Credential> credentials() override;
     void backup(const std::string& file) override;
     /// Throws Poco::NotImplementedException: nothing outlives the process.
 
@@ -51,6 +56,8 @@ private:
     std::map<std::string, Log> _logs;
     std::vector<std::string> _deleted;
     std::map<std::string, AddressBan> _bans;
+    std::map<std::string, AccountRecord> _accounts; ///< by folded name
+    std::map<std::string, Credential> _credentials; ///< by digest
 };
 
 } // namespace hchat

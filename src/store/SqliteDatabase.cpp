@@ -6,6 +6,7 @@
 #include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/Path.h>
+#include <Poco/String.h>
 
 namespace hchat
 {
@@ -16,10 +17,10 @@ using Poco::Int64;
 namespace
 {
 
-// The schema, version 3 (PRAGMA user_version). Times are microseconds since
+// The schema, version 4 (PRAGMA user_version). Times are microseconds since
 // 1970, UTC. An upgrade is a step in upgrades[] from the version found to
 // the next one; a file of a newer version is refused.
-const int schemaVersion = 3;
+const int schemaVersion = 4;
 const std::vector<const char*> schema = {
     "CREATE TABLE rooms ("
     " seq     INTEGER PRIMARY KEY,"  // internal key, what messages refer to
@@ -32,13 +33,14 @@ const std::vector<const char*> schema = {
                                      // written when retention deletes a room's
                                      // messages, else the newest message says it
     "CREATE TABLE messages ("
-    " room   INTEGER NOT NULL,"         // rooms.seq
-    " id     INTEGER NOT NULL,"         // number in the room: 0, 1, 2, … without gaps
-    " kind   TEXT NOT NULL,"            // message, join, leave or nick
-    " author TEXT NOT NULL,"            // display name
-    " time   INTEGER NOT NULL,"         // when it was appended
-    " text   TEXT NOT NULL,"            // exactly as sent, UTF-8
-    " crowd  TEXT NOT NULL DEFAULT ''," // a grouped notice's people (Crowd::json), or ''
+    " room   INTEGER NOT NULL,"          // rooms.seq
+    " id     INTEGER NOT NULL,"          // number in the room: 0, 1, 2, … without gaps
+    " kind   TEXT NOT NULL,"             // message, join, leave or nick
+    " author TEXT NOT NULL,"             // display name
+    " time   INTEGER NOT NULL,"          // when it was appended
+    " text   TEXT NOT NULL,"             // exactly as sent, UTF-8
+    " crowd  TEXT NOT NULL DEFAULT '',"  // a grouped notice's people (Crowd::json), or ''
+    " account TEXT NOT NULL DEFAULT ''," // the account that sent it (accounts.name), or ''
     " PRIMARY KEY (room, id)) WITHOUT ROWID",
     "CREATE TABLE deleted_rooms ("
     " id   TEXT PRIMARY KEY," // a deleted room's public id: its URLs answer 410; nothing
@@ -48,12 +50,26 @@ const std::vector<const char*> schema = {
     " address TEXT PRIMARY KEY," // an address or a network ("192.0.2.0/24") refused
     " until   INTEGER NOT NULL)" // on every port until then; 0: for good
     " WITHOUT ROWID",
+    "CREATE TABLE accounts ("
+    " folded  TEXT PRIMARY KEY," // the name in lower case, which makes names unique
+    " name    TEXT NOT NULL,"    // the name as registered
+    " hash    TEXT NOT NULL,"    // Argon2id of the password (crypto_pwhash_str)
+    " created INTEGER NOT NULL)"
+    " WITHOUT ROWID",
+    "CREATE TABLE credentials ("
+    " digest  TEXT PRIMARY KEY," // hex SHA-256 of a session's or token's secret,
+    " kind    TEXT NOT NULL,"    // never the secret: 'session' or 'token'
+    " account TEXT NOT NULL,"    // accounts.name
+    " expires INTEGER NOT NULL)" // a session ends then; a token: 0
+    " WITHOUT ROWID",
 };
 
 // upgrades[v - 1] takes a file of version v to version v + 1.
 const std::vector<std::vector<const char*>> upgrades = {
     {"ALTER TABLE messages ADD COLUMN crowd TEXT NOT NULL DEFAULT ''"}, // 1 -> 2: grouped notices
     {schema[2], schema[3]}, // 2 -> 3: deleted rooms and address bans
+    {"ALTER TABLE messages ADD COLUMN account TEXT NOT NULL DEFAULT ''", schema[4],
+     schema[5]}, // 3 -> 4: accounts
 };
 
 // Messages deleted per statement by the retention sweep, so the sweep never
@@ -61,13 +77,18 @@ const std::vector<std::vector<const char*>> upgrades = {
 const int sweepChunk = 1000;
 
 MessagePtr makeMessage(Int64 id, const std::string& kindName, std::string author, Int64 time,
-                       std::string text, const std::string& crowd)
+                       std::string text, const std::string& crowd, std::string account)
 {
     MessageKind kind = MessageKind::Message;
     Message::parseKind(kindName, kind);
     return std::make_shared<const Message>(static_cast<std::uint64_t>(id), kind, std::move(author),
                                            Poco::Timestamp(time), std::move(text),
-                                           Crowd::parse(crowd));
+                                           Crowd::parse(crowd), std::move(account));
+}
+
+const char* kindName(Credential::Kind kind)
+{
+    return kind == Credential::Kind::Token ? "token" : "session";
 }
 
 } // namespace
@@ -75,7 +96,7 @@ MessagePtr makeMessage(Int64 id, const std::string& kindName, std::string author
 void SqliteDatabase::Rows::clear()
 {
     rooms.clear(), ids.clear(), times.clear();
-    kinds.clear(), authors.clear(), texts.clear(), crowds.clear();
+    kinds.clear(), authors.clear(), texts.clear(), crowds.clear(), accounts.clear();
 }
 
 SqliteDatabase::SqliteDatabase(const std::string& path)
@@ -248,10 +269,10 @@ void SqliteDatabase::insert()
             _begin = std::make_unique<Poco::Data::Statement>(db << "BEGIN IMMEDIATE");
             _commit = std::make_unique<Poco::Data::Statement>(db << "COMMIT");
             _insert = std::make_unique<Poco::Data::Statement>(
-                (db << "INSERT INTO messages (room, id, kind, author, time, text, crowd)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (db << "INSERT INTO messages (room, id, kind, author, time, text, crowd, account)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                  use(_rows.rooms), use(_rows.ids), use(_rows.kinds), use(_rows.authors),
-                 use(_rows.times), use(_rows.texts), use(_rows.crowds)));
+                 use(_rows.times), use(_rows.texts), use(_rows.crowds), use(_rows.accounts)));
         }
         _begin->execute();
         _insert->execute();
@@ -271,18 +292,18 @@ void SqliteDatabase::insert()
 std::vector<MessagePtr> SqliteDatabase::read(Int64 room, std::uint64_t from, std::size_t limit)
 {
     std::vector<Int64> ids, times;
-    std::vector<std::string> kinds, authors, texts, crowds;
+    std::vector<std::string> kinds, authors, texts, crowds, accounts;
     Int64 first = static_cast<Int64>(from);
     Int64 count = static_cast<Int64>(limit);
-    *_session << "SELECT id, kind, author, time, text, crowd FROM messages"
+    *_session << "SELECT id, kind, author, time, text, crowd, account FROM messages"
                  " WHERE room = ? AND id >= ? ORDER BY id LIMIT ?",
-        into(ids), into(kinds), into(authors), into(times), into(texts), into(crowds), use(room),
-        use(first), use(count), now;
+        into(ids), into(kinds), into(authors), into(times), into(texts), into(crowds),
+        into(accounts), use(room), use(first), use(count), now;
     std::vector<MessagePtr> out;
     out.reserve(ids.size());
     for (std::size_t i = 0; i < ids.size(); ++i)
         out.push_back(makeMessage(ids[i], kinds[i], std::move(authors[i]), times[i],
-                                  std::move(texts[i]), crowds[i]));
+                                  std::move(texts[i]), crowds[i], std::move(accounts[i])));
     return out;
 }
 
@@ -392,6 +413,67 @@ std::vector<AddressBan> SqliteDatabase::addressBans()
 sqlite3* SqliteDatabase::handle()
 {
     return Poco::Data::SQLite::Utility::dbHandle(*_session);
+}
+
+void SqliteDatabase::createAccount(const AccountRecord& account)
+{
+    std::string folded = Poco::toLower(account.name);
+    std::string name = account.name;
+    std::string hash = account.passwordHash;
+    Int64 created = account.created.epochMicroseconds();
+    int taken = 0;
+    Poco::Data::Session& db = *_session;
+    db << "SELECT count(*) FROM accounts WHERE folded = ?", into(taken), use(folded), now;
+    if (taken > 0)
+        throw Poco::ExistsException("account exists", account.name);
+    db << "INSERT INTO accounts (folded, name, hash, created) VALUES (?, ?, ?, ?)", use(folded),
+        use(name), use(hash), use(created), now;
+}
+
+std::vector<AccountRecord> SqliteDatabase::accounts()
+{
+    std::vector<std::string> names, hashes;
+    std::vector<Int64> created;
+    *_session << "SELECT name, hash, created FROM accounts ORDER BY folded", into(names),
+        into(hashes), into(created), now;
+    std::vector<AccountRecord> all(names.size());
+    for (std::size_t i = 0; i < all.size(); ++i)
+        all[i] = AccountRecord{names[i], hashes[i], Poco::Timestamp(created[i])};
+    return all;
+}
+
+void SqliteDatabase::saveCredential(const Credential& credential)
+{
+    std::string digest = credential.digest;
+    std::string kind = kindName(credential.kind);
+    std::string account = credential.account;
+    Int64 expires = credential.expires.epochMicroseconds();
+    *_session << "INSERT OR REPLACE INTO credentials (digest, kind, account, expires)"
+                 " VALUES (?, ?, ?, ?)",
+        use(digest), use(kind), use(account), use(expires), now;
+}
+
+void SqliteDatabase::removeCredential(const std::string& digest)
+{
+    std::string key = digest;
+    *_session << "DELETE FROM credentials WHERE digest = ?", use(key), now;
+}
+
+std::vector<Credential> SqliteDatabase::credentials()
+{
+    Int64 current = Poco::Timestamp().epochMicroseconds();
+    Poco::Data::Session& db = *_session;
+    db << "DELETE FROM credentials WHERE kind = 'session' AND expires <= ?", use(current), now;
+    std::vector<std::string> digests, kinds, accounts;
+    std::vector<Int64> expires;
+    db << "SELECT digest, kind, account, expires FROM credentials", into(digests), into(kinds),
+        into(accounts), into(expires), now;
+    std::vector<Credential> all(digests.size());
+    for (std::size_t i = 0; i < all.size(); ++i)
+        all[i] =
+            Credential{kinds[i] == "token" ? Credential::Kind::Token : Credential::Kind::Session,
+                       digests[i], accounts[i], Poco::Timestamp(expires[i])};
+    return all;
 }
 
 } // namespace hchat

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/AccountRecord.h"
 #include "model/AddressBan.h"
 #include "model/Message.h"
 #include "model/RoomRecord.h"
@@ -39,7 +40,7 @@ public:
     /// The columns of one batch of messages (insert()).
     {
         std::vector<Poco::Int64> rooms, ids, times;
-        std::vector<std::string> kinds, authors, texts, crowds;
+        std::vector<std::string> kinds, authors, texts, crowds, accounts;
         void clear();
     };
 
@@ -76,6 +77,14 @@ public:
     void saveAddressBan(const AddressBan& ban);
     void removeAddressBan(const std::string& address);
     std::vector<AddressBan> addressBans();
+
+    void createAccount(const AccountRecord& account);
+    /// Throws Poco::ExistsException when the name (case-insensitively) has one.
+    std::vector<AccountRecord> accounts();
+    void saveCredential(const Credential& credential);
+    void removeCredential(const std::string& digest);
+    std::vector<Credential> credentials();
+    /// Deletes the sessions that have ended, then lists the rest.
 
     sqlite3* handle();
     /// The SQLite connection, for SqliteBackup.

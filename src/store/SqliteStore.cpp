@@ -216,6 +216,7 @@ void SqliteStore::commitBatch(std::deque<Pending>& batch)
             rows.authors.push_back(p.message->author());
             rows.texts.push_back(p.message->text());
             rows.crowds.push_back(p.message->crowd().json());
+            rows.accounts.push_back(p.message->account());
         }
         if (accepted.empty())
             return;
@@ -330,6 +331,36 @@ std::vector<AddressBan> SqliteStore::addressBans()
 {
     std::lock_guard<std::mutex> lock(_dbMutex);
     return db().addressBans();
+}
+
+void SqliteStore::createAccount(const AccountRecord& account)
+{
+    std::lock_guard<std::mutex> lock(_dbMutex);
+    db().createAccount(account);
+}
+
+std::vector<AccountRecord> SqliteStore::accounts()
+{
+    std::lock_guard<std::mutex> lock(_dbMutex);
+    return db().accounts();
+}
+
+void SqliteStore::saveCredential(const Credential& credential)
+{
+    std::lock_guard<std::mutex> lock(_dbMutex);
+    db().saveCredential(credential);
+}
+
+void SqliteStore::removeCredential(const std::string& digest)
+{
+    std::lock_guard<std::mutex> lock(_dbMutex);
+    db().removeCredential(digest);
+}
+
+std::vector<Credential> SqliteStore::credentials()
+{
+    std::lock_guard<std::mutex> lock(_dbMutex);
+    return db().credentials();
 }
 
 void SqliteStore::backup(const std::string& file)

@@ -48,6 +48,11 @@ public:
     void saveAddressBan(const AddressBan& ban) override;
     void removeAddressBan(const std::string& address) override;
     std::vector<AddressBan> addressBans() override;
+    void createAccount(const AccountRecord& account) override;
+    std::vector<AccountRecord> accounts() override;
+    void saveCredential(const Credential& credential) override;
+    void removeCredential(const std::string& digest) override;
+    std::vector<Credential> credentials() override;
     void backup(const std::string& file) override;
     /// SQLite's online backup through the store's own connection (no other
     /// can open the file), a few hundred pages per turn of the lock, so

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/AccountRecord.h"
 #include "model/AddressBan.h"
 #include "model/Message.h"
 #include "model/RoomRecord.h"
@@ -63,6 +64,16 @@ public:
     /// Adds the ban, or replaces the one of the same address.
     virtual void removeAddressBan(const std::string& address) = 0;
     virtual std::vector<AddressBan> addressBans() = 0;
+
+    virtual void createAccount(const AccountRecord& account) = 0;
+    /// Throws Poco::ExistsException when the name (case-insensitively) has one.
+    virtual std::vector<AccountRecord> accounts() = 0;
+
+    virtual void saveCredential(const Credential& credential) = 0;
+    virtual void removeCredential(const std::string& digest) = 0;
+    virtual std::vector<Credential> credentials() = 0;
+    /// Every session and token; sessions past their end are left out (and
+    /// may be deleted).
 
     virtual void backup(const std::string& file) = 0;
     /// Writes a consistent copy of everything stored now to file (an SQLite
