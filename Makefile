@@ -115,7 +115,7 @@ deps:
 
 test-deps: deps
 	@tools/install-packages.sh $(TEST_PACKAGES)
-	@cd tests/e2e && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --loglevel=error; }
+	@cd tests/e2e && { { [ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ]; } || npm ci --no-audit --no-fund --loglevel=error; }
 	@$(MAKE) --no-print-directory $(PROMTOOL)
 
 # promtool, to check GET /metrics, from Debian's prometheus package: taken

@@ -33,6 +33,7 @@
   const privateBar = document.getElementById('private-to');
   const privateName = document.getElementById('private-name');
 
+  let account = null; // the account this page is logged in to (account.js)
   let next = 0; // the number of the next message to show
   let socket = null; // the open WebSocket, when following over one
   let privateTo = ''; // the name private messages go to; '' = the room
@@ -71,7 +72,7 @@
     }
   });
   function nickRefused(message) {
-    showError(message || 'That nickname is taken by someone online. Choose another.');
+    showError(message || 'That nickname is taken: someone online has it, or it is registered. Choose another.');
     const previous = acceptedNick === nickInput.value ? '' : acceptedNick;
     nickInput.value = previous;
     acceptedNick = previous;
@@ -83,8 +84,17 @@
     return NICK_RULE.test(nick) ? '&nick=' + encodeURIComponent(nick) : '';
   }
   function myName() {
+    if (account) return account;
     const nick = nickInput.value.trim();
     return NICK_RULE.test(nick) ? nick : guestName;
+  }
+  // Logged in, the name is the account's: the field shows it and is fixed.
+  function useAccount(me) {
+    account = me.account || null;
+    if (!account) return;
+    nickInput.value = account;
+    nickInput.readOnly = true;
+    nickInput.title = 'Your account\'s name (log out to use another)';
   }
 
   // ---- rendering ----
@@ -133,7 +143,17 @@
       author.className = 'msg-author';
       author.style.color = colorFor(m.author);
       author.textContent = m.author;
-      head.append(author, time);
+      head.append(author);
+      if (m.account) {
+        // Sent by the registered account of that name: no one else can.
+        const mark = document.createElement('span');
+        mark.className = 'verified';
+        mark.textContent = '✓';
+        mark.title = 'Registered account';
+        mark.setAttribute('aria-label', 'registered account');
+        head.append(mark);
+      }
+      head.append(time);
       const text = document.createElement('p');
       text.className = 'msg-text';
       text.textContent = m.text;
@@ -400,6 +420,7 @@
   }
 
   async function start() {
+    if (window.hchatMe) useAccount(await window.hchatMe);
     for (let tries = 0; ; tries++) {
       try {
         await loadPage(null, recent);

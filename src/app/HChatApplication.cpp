@@ -4,6 +4,8 @@
 #include "app/LogFiles.h"
 #include "app/PrintableFormatter.h"
 #include "app/Signals.h"
+#include "chat/AccountActions.h"
+#include "chat/Accounts.h"
 #include "chat/Announcer.h"
 #include "chat/ChatActions.h"
 #include "chat/People.h"
@@ -381,8 +383,20 @@ int HChatApplication::main(const std::vector<std::string>&)
     _sweeper = std::make_unique<PresenceSweeper>(*_people, *_announcer, *_rooms);
     _actions = std::make_unique<ChatActions>(*_rooms, *_people, *_announcer, *_limiter, _metrics,
                                              static_cast<std::size_t>(_settings.maxMessageBytes));
-    _context.reset(
-        new HttpContext{*_actions, *_rooms, *_people, *_announcer, _metrics, *_pages, _cookies});
+    try
+    {
+        _accounts = std::make_unique<Accounts>(*_store, *_people,
+                                               Poco::Timespan(_settings.sessionDays, 0, 0, 0, 0));
+        _accounts->load();
+    }
+    catch (const Poco::Exception& e)
+    {
+        return startFailed(EXIT_IOERR, "cannot read the accounts: " + e.displayText());
+    }
+    _accountActions = std::make_unique<AccountActions>(*_accounts, *_people, *_announcer, *_actions,
+                                                       _settings.registration);
+    _context.reset(new HttpContext{*_actions, *_accountActions, *_accounts, *_rooms, *_people,
+                                   *_announcer, _metrics, *_pages, _cookies});
 
     try
     {
@@ -396,8 +410,8 @@ int HChatApplication::main(const std::vector<std::string>&)
     {
         try
         {
-            _line = std::make_unique<LineServer>(lineOptions(), *_actions, *_rooms, *_people,
-                                                 *_announcer, _metrics);
+            _line = std::make_unique<LineServer>(lineOptions(), *_actions, *_accountActions,
+                                                 *_rooms, *_people, *_announcer, _metrics);
         }
         catch (const Poco::Exception& e)
         {

@@ -22,6 +22,8 @@ class Store;
 class RoomRegistry;
 class LineServer;
 class People;
+class Accounts;
+class AccountActions;
 class Announcer;
 class ChatActions;
 class PresenceSweeper;
@@ -87,6 +89,8 @@ private:
     std::unique_ptr<Announcer> _announcer;
     std::unique_ptr<PresenceSweeper> _sweeper;
     std::unique_ptr<ChatActions> _actions;
+    std::unique_ptr<Accounts> _accounts;
+    std::unique_ptr<AccountActions> _accountActions;
     std::unique_ptr<PageRenderer> _pages;
     std::unique_ptr<HttpContext> _context;
     std::unique_ptr<HttpServer> _http;

@@ -165,6 +165,8 @@ const std::vector<std::string>& Settings::knownKeys()
                                                   "limits.burst",
                                                   "limits.connectionsPerAddress",
                                                   "limits.peoplePerAddress",
+                                                  "accounts.sessionDays",
+                                                  "accounts.registration",
                                                   "daemon.pidFile",
                                                   "control.socket"};
     return keys;
@@ -218,6 +220,8 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
     r.decimal("limits.burst", s.burst, 1, 1e6);
     r.integer("limits.connectionsPerAddress", s.connectionsPerAddress, 0, 1000000);
     r.integer("limits.peoplePerAddress", s.peoplePerAddress, 0, 1000000);
+    r.integer("accounts.sessionDays", s.sessionDays, 1, 3650);
+    r.flag("accounts.registration", s.registration);
     r.text("daemon.pidFile", s.pidFile);
     r.text("control.socket", s.controlSocket);
 

@@ -56,6 +56,9 @@ public:
     int connectionsPerAddress = 128;
     int peoplePerAddress = 10; ///< an address's message budget, in people (0: none)
 
+    int sessionDays = 30;     ///< how long a login lasts (accounts.sessionDays)
+    bool registration = true; ///< anyone may register a name (accounts.registration)
+
     std::string pidFile;       ///< written when running as a daemon; empty: none
     std::string controlSocket; ///< the operator's Unix socket (hchatd --ctl); empty: none
 

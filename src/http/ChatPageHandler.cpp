@@ -6,7 +6,6 @@
 #include "http/CookieSigner.h"
 #include "http/PageRenderer.h"
 
-#include <Poco/Net/HTTPCookie.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NameValueCollection.h>
@@ -23,16 +22,7 @@ void ChatPageHandler::handle(Poco::Net::HTTPServerRequest& request,
                              Poco::Net::HTTPServerResponse& response)
 {
     auto room = findRoom(_roomId);
-    auto setCookie = [&](const std::string& name, const std::string& value)
-    {
-        Poco::Net::HTTPCookie cookie(name, value);
-        cookie.setPath("/");
-        cookie.setHttpOnly(true);
-        cookie.setSameSite(Poco::Net::HTTPCookie::SAME_SITE_LAX);
-        cookie.setSecure(overTls(request));
-        response.addCookie(cookie);
-    };
-    setCookie("hchat_client", _context.cookies.issue());
+    setCookie(request, response, "hchat_client", _context.cookies.issue());
     // The person outlives the page: a reload keeps its name and presence.
     Poco::Net::NameValueCollection cookies;
     request.getCookies(cookies);
@@ -40,7 +30,7 @@ void ChatPageHandler::handle(Poco::Net::HTTPServerRequest& request,
     if (!_context.cookies.verify(person))
     {
         person = _context.cookies.issue();
-        setCookie("hchat_person", person);
+        setCookie(request, response, "hchat_person", person);
     }
 
     const std::string& subject = room->record().subject;

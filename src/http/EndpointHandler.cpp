@@ -1,5 +1,6 @@
 #include "http/EndpointHandler.h"
 
+#include "chat/Accounts.h"
 #include "chat/IdGenerator.h"
 #include "chat/Room.h"
 #include "chat/RoomRegistry.h"
@@ -11,12 +12,15 @@
 #include "util/Metrics.h"
 
 #include <Poco/Logger.h>
+#include <Poco/Net/HTTPCookie.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NameValueCollection.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/StreamSocket.h>
+#include <Poco/String.h>
+#include <Poco/URI.h>
 
 #include <algorithm>
 #include <cmath>
@@ -160,8 +164,36 @@ std::shared_ptr<Room> EndpointHandler::findRoom(const std::string& id) const
     return room;
 }
 
+std::string EndpointHandler::account(const Poco::Net::HTTPServerRequest& request) const
+{
+    const std::string authorization = request.get("Authorization", "");
+    if (!authorization.empty())
+    {
+        std::string scheme, token;
+        request.getCredentials(scheme, token);
+        std::string name;
+        if (Poco::icompare(scheme, "Bearer") == 0)
+            name = _context.accounts.whoseToken(Poco::trim(token));
+        if (name.empty())
+            throw HttpError(HTTPResponse::HTTP_UNAUTHORIZED, "unknown token")
+                .withHeader("WWW-Authenticate", "Bearer");
+        return name;
+    }
+    Poco::Net::NameValueCollection cookies;
+    request.getCookies(cookies);
+    return _context.accounts.whoseSession(cookies.get("hchat_session", ""));
+}
+
 std::string EndpointHandler::personKey(const Poco::Net::HTTPServerRequest& request) const
 {
+    return keyOf(request, account(request));
+}
+
+std::string EndpointHandler::keyOf(const Poco::Net::HTTPServerRequest& request,
+                                   const std::string& account) const
+{
+    if (!account.empty())
+        return Accounts::personKey(account);
     Poco::Net::NameValueCollection cookies;
     request.getCookies(cookies);
     for (const char* name : {"hchat_person", "hchat_client"})
@@ -181,17 +213,19 @@ std::string EndpointHandler::streamKey(const Poco::Net::HTTPServerRequest& reque
 
 ChatActions::Actor EndpointHandler::actor(const Poco::Net::HTTPServerRequest& request) const
 {
-    const std::string key = personKey(request);
+    const std::string name = account(request);
+    const std::string key = keyOf(request, name);
     return ChatActions::Actor{key, key, request.clientAddress().toString(),
-                              ChatActions::Transport::Http};
+                              ChatActions::Transport::Http, name};
 }
 
 ChatActions::Actor EndpointHandler::actor(const Poco::Net::HTTPServerRequest& request,
                                           const std::string& key,
                                           ChatActions::Transport transport) const
 {
-    return ChatActions::Actor{key, personKey(request), request.clientAddress().toString(),
-                              transport};
+    const std::string name = account(request);
+    return ChatActions::Actor{key, keyOf(request, name), request.clientAddress().toString(),
+                              transport, name};
 }
 
 std::string EndpointHandler::wantedNick(const Poco::Net::HTTPServerRequest& request)
@@ -227,6 +261,13 @@ void EndpointHandler::require(const ChatActions::Outcome& outcome)
     case Result::RoomDeleted:
         status = HTTPResponse::HTTP_GONE;
         break;
+    case Result::WrongLogin:
+    case Result::NotLoggedIn:
+        status = HTTPResponse::HTTP_UNAUTHORIZED;
+        break;
+    case Result::NotAllowed:
+        status = HTTPResponse::HTTP_FORBIDDEN;
+        break;
     case Result::RateLimited:
     {
         const auto seconds = static_cast<long>(
@@ -258,6 +299,44 @@ bool EndpointHandler::overTls(const Poco::Net::HTTPServerRequest& request)
     auto& impl = const_cast<Poco::Net::HTTPServerRequestImpl&>(
         static_cast<const Poco::Net::HTTPServerRequestImpl&>(request));
     return TlsSocketImpl::isTls(impl.socket().impl());
+}
+
+std::map<std::string, std::string>
+EndpointHandler::readFields(Poco::Net::HTTPServerRequest& request, int bodySeconds)
+{
+    const std::string body = RequestValues::readBody(request, 4096, Poco::Timespan(bodySeconds, 0));
+    return RequestValues::fields(request.getContentType(), body);
+}
+
+std::string EndpointHandler::sameSitePath(const Poco::Net::HTTPServerRequest& request)
+{
+    const std::string referer = request.get("Referer", "");
+    try
+    {
+        const Poco::URI uri(referer);
+        const std::string path = uri.getPathAndQuery();
+        if (!referer.empty() && Poco::icompare(uri.getAuthority(), request.getHost()) == 0 &&
+            path.size() > 0 && path[0] == '/' && (path.size() == 1 || path[1] != '/'))
+            return path;
+    }
+    catch (const Poco::Exception&)
+    {
+        // Not a URI: back to the index.
+    }
+    return "/";
+}
+
+void EndpointHandler::setCookie(const Poco::Net::HTTPServerRequest& request,
+                                Poco::Net::HTTPServerResponse& response, const std::string& name,
+                                const std::string& value, int maxAgeSeconds)
+{
+    Poco::Net::HTTPCookie cookie(name, value);
+    cookie.setPath("/");
+    cookie.setHttpOnly(true);
+    cookie.setSameSite(Poco::Net::HTTPCookie::SAME_SITE_LAX);
+    cookie.setSecure(overTls(request));
+    cookie.setMaxAge(maxAgeSeconds);
+    response.addCookie(cookie);
 }
 
 bool EndpointHandler::wantsJson(const Poco::Net::HTTPServerRequest& request)

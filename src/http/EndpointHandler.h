@@ -7,6 +7,7 @@
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPResponse.h>
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -49,15 +50,21 @@ protected:
     /// The room; HttpError 404 when the id is malformed or unknown, 410
     /// when the room was deleted.
 
+    std::string account(const Poco::Net::HTTPServerRequest& request) const;
+    /// The account the request is logged in to: a bot's "Authorization:
+    /// Bearer <token>" (HttpError 401 when the token is unknown), else the
+    /// hchat_session cookie of a browser; "" for a guest.
+
     std::string personKey(const Poco::Net::HTTPServerRequest& request) const;
-    /// Who a request counts as for limits and presence: the browser's
+    /// Who a request counts as for limits and presence: the account's
+    /// person when logged in (Accounts::personKey), else the browser's
     /// hchat_person cookie, else its hchat_client cookie, each only as this
     /// daemon signed it (CookieSigner), else the peer address (curl, and
     /// cookies a client made up).
 
     std::string streamKey(const Poco::Net::HTTPServerRequest& request) const;
-    /// Who a live connection (SSE, WebSocket) is: the cookie as above, else a
-    /// fresh id, so each cookie-less bot is a person of its own.
+    /// Who a live connection (SSE, WebSocket) is: the account or cookie as
+    /// above, else a fresh id, so each cookie-less bot is a person of its own.
 
     ChatActions::Actor actor(const Poco::Net::HTTPServerRequest& request) const;
     /// The person of personKey() acting by this request.
@@ -70,7 +77,8 @@ protected:
 
     static void require(const ChatActions::Outcome& outcome);
     /// Nothing when the action was done; else the HttpError that answers
-    /// its refusal (400, 404, 409, 413, 429 with Retry-After, 503).
+    /// its refusal (400, 401, 403, 404, 409, 410, 413, 429 with
+    /// Retry-After, 503).
 
     StreamStart startStream(const Poco::Net::HTTPServerRequest& request, const std::string& roomId,
                             int recentOnJoin, int sendTimeout, ChatActions::Transport transport);
@@ -78,6 +86,21 @@ protected:
     /// wantedNick(), streamKey()); HttpError as they throw.
 
     static bool wantsJson(const Poco::Net::HTTPServerRequest& request);
+
+    static std::map<std::string, std::string> readFields(Poco::Net::HTTPServerRequest& request,
+                                                         int bodySeconds);
+    /// The fields of a small form or JSON body (RequestValues::fields), at
+    /// most 4 KiB, all of it within bodySeconds (else 413, 408, 400).
+
+    static std::string sameSitePath(const Poco::Net::HTTPServerRequest& request);
+    /// Where to send a browser back to: the path and query of its Referer
+    /// when that is a page of this server (never another host), else "/".
+
+    static void setCookie(const Poco::Net::HTTPServerRequest& request,
+                          Poco::Net::HTTPServerResponse& response, const std::string& name,
+                          const std::string& value, int maxAgeSeconds = -1);
+    /// HttpOnly, SameSite=Lax, Path=/, Secure under TLS; maxAgeSeconds -1:
+    /// for the browser's session, 0: deletes it.
 
 public:
     static bool overTls(const Poco::Net::HTTPServerRequest& request);
@@ -93,6 +116,10 @@ protected:
     const HttpContext& _context;
 
 private:
+    std::string keyOf(const Poco::Net::HTTPServerRequest& request,
+                      const std::string& account) const;
+    /// personKey() for a request logged in to `account` ("" for a guest).
+
     void answerError(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
                      Poco::Net::HTTPResponse::HTTPStatus status, const std::string& message,
                      const std::string& headerName, const std::string& headerValue);

@@ -3,6 +3,8 @@
 namespace hchat
 {
 
+class AccountActions;
+class Accounts;
 class Announcer;
 class ChatActions;
 class CookieSigner;
@@ -17,6 +19,8 @@ struct HttpContext
 /// Settings reach a handler through its constructor (RequestDispatcher).
 {
     ChatActions& actions;
+    AccountActions& accountActions;
+    Accounts& accounts;
     RoomRegistry& rooms;
     People& people;
     Announcer& announcer;

@@ -5,15 +5,20 @@
 #include "http/EventStreamHandler.h"
 #include "http/HealthHandler.h"
 #include "http/IndexPageHandler.h"
+#include "http/LoginHandler.h"
+#include "http/LogoutHandler.h"
 #include "http/LongPollHandler.h"
+#include "http/MeHandler.h"
 #include "http/MetricsHandler.h"
 #include "http/RefusalHandler.h"
+#include "http/RegisterHandler.h"
 #include "http/RequestCheck.h"
 #include "http/RoomInfoHandler.h"
 #include "http/RoomListHandler.h"
 #include "http/RoomMessagesHandler.h"
 #include "http/SendHandler.h"
 #include "http/StaticFileHandler.h"
+#include "http/TokenHandler.h"
 #include "http/WebSocketHandler.h"
 
 #include <Poco/Net/HTTPServerRequest.h>
@@ -29,7 +34,7 @@ RequestDispatcher::RequestDispatcher(const HttpContext& c, const HttpOptions& o,
 {
     using P = Router::Params;
     Router& r = _router;
-    const int recent = o.recentOnJoin, poll = o.longPollTimeout;
+    const int recent = o.recentOnJoin, poll = o.longPollTimeout, body = o.requestTimeout;
     const EventStreamHandler::Limits sse{recent, o.requestTimeout, std::min(15, poll)};
     const WebSocketHandler::Limits ws{recent, o.requestTimeout, o.webSocketPingInterval};
     StreamPool* pool = &streams;
@@ -42,8 +47,7 @@ RequestDispatcher::RequestDispatcher(const HttpContext& c, const HttpOptions& o,
     r.add("GET", "/msg/{id}/{n}",
           [&c, poll](const P& p) { return new LongPollHandler(c, p[0], p[1], poll); });
     r.add("POST", "/send/{id}",
-          [&c, origins, body = o.requestTimeout](const P& p)
-          { return new SendHandler(c, p[0], *origins, body); });
+          [&c, origins, body](const P& p) { return new SendHandler(c, p[0], *origins, body); });
     r.add("GET", "/events/{id}",
           [&c, pool, sse](const P& p) { return new EventStreamHandler(c, *pool, p[0], sse); });
     r.add("GET", "/ws/{id}",
@@ -53,6 +57,13 @@ RequestDispatcher::RequestDispatcher(const HttpContext& c, const HttpOptions& o,
     r.add("GET", "/api/rooms/{id}", [&c](const P& p) { return new RoomInfoHandler(c, p[0]); });
     r.add("GET", "/api/rooms/{id}/messages",
           [&c, poll](const P& p) { return new RoomMessagesHandler(c, p[0], poll); });
+    r.add("POST", "/api/accounts",
+          [&c, origins, body](const P&) { return new RegisterHandler(c, *origins, body); });
+    r.add("POST", "/login",
+          [&c, origins, body](const P&) { return new LoginHandler(c, *origins, body); });
+    r.add("POST", "/logout", [&c, origins](const P&) { return new LogoutHandler(c, *origins); });
+    r.add("GET", "/api/me", [&c](const P&) { return new MeHandler(c); });
+    r.add("POST", "/api/tokens", [&c, origins](const P&) { return new TokenHandler(c, *origins); });
     r.add("GET", "/healthz", [&c](const P&) { return new HealthHandler(c); });
     r.add("GET", "/metrics", [&c](const P&) { return new MetricsHandler(c); });
     r.add("GET", "/static/{file}", [&c](const P& p) { return new StaticFileHandler(c, p[0]); });

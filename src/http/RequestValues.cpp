@@ -2,6 +2,8 @@
 
 #include "http/HttpError.h"
 
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/String.h>
@@ -92,6 +94,49 @@ RequestValues::SendForm RequestValues::sendForm(const std::string& contentType,
     if (!fields.haveText && multipart)
         throw HttpError(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST, "the form has no field 'text'");
     return fields;
+}
+
+std::map<std::string, std::string> RequestValues::fields(const std::string& contentType,
+                                                         const std::string& body)
+{
+    using Poco::Net::HTTPResponse;
+    std::map<std::string, std::string> values;
+    const std::string type = Poco::toLower(contentType);
+    if (type.find("application/json") == 0)
+    {
+        try
+        {
+            auto object = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+            for (const auto& entry : *object)
+                if (entry.second.isString())
+                    values[entry.first] = entry.second.extract<std::string>();
+        }
+        catch (const Poco::Exception&)
+        {
+            throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "the body is no JSON object");
+        }
+        return values;
+    }
+    if (type.find("multipart/form-data") != 0 &&
+        type.find("application/x-www-form-urlencoded") != 0)
+        throw HttpError(HTTPResponse::HTTP_BAD_REQUEST,
+                        "send a form (application/x-www-form-urlencoded) or JSON");
+    try
+    {
+        Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, "/");
+        request.setContentType(contentType);
+        std::istringstream in(body);
+        Poco::Net::HTMLForm form;
+        form.setFieldLimit(16);
+        form.load(request, in);
+        for (const auto& field : form)
+            values.emplace(field.first, field.second);
+    }
+    catch (const Poco::Exception& e)
+    {
+        throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "bad form: " + e.message());
+    }
+    return values;
 }
 
 std::string RequestValues::readBody(Poco::Net::HTTPServerRequest& request, std::size_t limit,

@@ -4,6 +4,7 @@
 #include <Poco/Timespan.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 namespace hchat
@@ -36,6 +37,12 @@ public:
     /// 16 fields). A url-encoded body that is no form (`curl -d "100% sure"`)
     /// is plain text: haveText false. A bad multipart body, or one without
     /// a field text, throws HttpError 400.
+
+    static std::map<std::string, std::string> fields(const std::string& contentType,
+                                                     const std::string& body);
+    /// The string fields of a form (url-encoded or multipart, at most 16
+    /// fields) or of a JSON object (application/json). HttpError 400 for
+    /// another type, or a body that is not what its type says.
 
     static std::uint64_t queryNumber(const Poco::Net::HTTPServerRequest& request,
                                      const std::string& name, std::uint64_t fallback);

@@ -1,6 +1,5 @@
 #include "http/WebSocketSession.h"
 
-#include "chat/Nickname.h"
 #include "chat/People.h"
 #include "http/StreamError.h"
 #include "stream/StreamSession.h"
@@ -133,8 +132,7 @@ bool WebSocketSession::handleText(const std::string& text)
     if (type == "send")
     {
         Room* room = _session->room();
-        const std::string author =
-            _people.nameOf(_start.actor.key, Nickname::guestName(_start.actor.key));
+        const std::string author = _people.nameOf(_start.actor.key, _start.actor.defaultName());
         return render(_actions.send(_start.actor, *room, author, body));
     }
     if (type == "nick")

@@ -18,6 +18,7 @@ namespace hchat
 {
 
 class Announcer;
+class AccountActions;
 class ChatActions;
 class People;
 class RoomRegistry;
@@ -35,8 +36,8 @@ class LineServer
 /// thread-safe (_mutex guards _sessions).
 {
 public:
-    LineServer(const LineOptions& options, ChatActions& actions, RoomRegistry& rooms,
-               People& people, Announcer& announcer, Metrics& metrics);
+    LineServer(const LineOptions& options, ChatActions& actions, AccountActions& accountActions,
+               RoomRegistry& rooms, People& people, Announcer& announcer, Metrics& metrics);
     /// Binds the socket; throws Poco::Net::NetException when it can't.
     ~LineServer();
 
@@ -51,6 +52,7 @@ public:
     // For the sessions:
     const LineOptions& options() const { return _options; }
     ChatActions& actions() { return _actions; }
+    AccountActions& accountActions() { return _accountActions; }
     RoomRegistry& rooms() { return _rooms; }
     People& people() { return _people; }
     Announcer& announcer() { return _announcer; }
@@ -62,6 +64,7 @@ public:
 private:
     const LineOptions _options;
     ChatActions& _actions;
+    AccountActions& _accountActions;
     RoomRegistry& _rooms;
     People& _people;
     Announcer& _announcer;

@@ -1,5 +1,7 @@
 #include "line/LineSession.h"
 
+#include "chat/AccountActions.h"
+#include "chat/Accounts.h"
 #include "chat/IdGenerator.h"
 #include "chat/People.h"
 #include "chat/Room.h"
@@ -232,9 +234,26 @@ bool LineSession::handle(const std::string& line)
     return true;
 }
 
-// USERNAME <name>: the first names the connection, later ones rename it.
-void LineSession::username(const std::string& name)
+// USERNAME <name> [<password>]: the first names the connection, later ones
+// rename it. With a password, the first logs in to the account of that name
+// (everything after the name and a space is the password).
+void LineSession::username(const std::string& argument)
 {
+    const std::size_t space = argument.find(' ');
+    std::string name = argument.substr(0, space);
+    if (space != std::string::npos)
+    {
+        if (!_name.empty())
+            return refuse(ChatActions::Result::BadRequest, "a login after USERNAME",
+                          "Log in with the first USERNAME (reconnect to log in)");
+        const ChatActions::Outcome login =
+            _server.accountActions().authenticate(_actor, name, argument.substr(space + 1));
+        if (!login.done())
+            return render(login);
+        _actor.account = login.name;
+        _actor.key = _actor.limitKey = Accounts::personKey(login.name);
+        name = login.name;
+    }
     ChatActions& actions = _server.actions();
     const ChatActions::Outcome outcome = _name.empty()
                                              ? actions.connect(_actor, name, _session->mailbox())

@@ -22,7 +22,8 @@ class LineSession : public Poco::Net::TCPServerConnection, private StreamTranspo
 /// StreamSession in lines (LineCodec), in one room at a time or none.
 ///
 /// Client → server, one per line (CRLF or LF), each handled below:
-/// USERNAME <name> (first), JOIN <#name|id>, LEAVE, MSG <text> (or any line
+/// USERNAME <name> [<password>] (first; with a password it logs in to the
+/// account of that name), JOIN <#name|id>, LEAVE, MSG <text> (or any line
 /// that is no command, in a room), PRIVMSG <user> <text>, ROOMS, USERS, QUIT.
 /// Server → client: OK …, ERROR <message>, ROOM <room> <user> <text>,
 /// PRIVMSG <from> <text>, JOIN <room> <user>, LEAVE <room> <user>,
@@ -57,7 +58,7 @@ private:
     bool roomDeleted(std::string& out) override;
 
     bool handle(const std::string& line);
-    void username(const std::string& name);
+    void username(const std::string& argument);
     void join(const std::string& target);
     void leave();
     void say(const std::string& text);

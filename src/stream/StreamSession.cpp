@@ -2,7 +2,6 @@
 
 #include "chat/Doorbell.h"
 #include "chat/Mailbox.h"
-#include "chat/Nickname.h"
 #include "chat/People.h"
 #include "chat/Room.h"
 #include "stream/StreamTransport.h"
@@ -63,8 +62,8 @@ const People::Outcome& StreamSession::enter(std::shared_ptr<Room> room, std::uin
 
 const People::Outcome& StreamSession::enter(const StreamStart& start, bool withMailbox)
 {
-    return enter(start.room, start.from, start.actor.key, start.wantedNick,
-                 Nickname::guestName(start.actor.key), withMailbox);
+    return enter(start.room, start.from, start.actor.key, start.actor.nameFor(start.wantedNick),
+                 start.actor.defaultName(), withMailbox);
 }
 
 void StreamSession::leave(bool now)

@@ -92,8 +92,11 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("ERROR Set a username first: USERNAME <name>"), c->line());
         c->say("hello?");
         CPPUNIT_ASSERT_EQUAL(std::string("ERROR Unknown command"), c->line());
-        c->say("USERNAME not valid");
+        c->say("USERNAME no!good");
         CPPUNIT_ASSERT(c->line().find("ERROR Invalid username") == 0);
+        // A second word is a password (SPEC §10): a log-in, to no account here.
+        c->say("USERNAME not valid");
+        CPPUNIT_ASSERT_EQUAL(std::string("ERROR Wrong name or password"), c->line());
         auto taken = named("Dora");
         c->say("USERNAME dora");
         CPPUNIT_ASSERT_EQUAL(std::string("ERROR Username taken"), c->line());

@@ -13,7 +13,8 @@ namespace hchat::test
 using Poco::Net::WebSocket;
 
 WsClient::WsClient(const std::string& host, int port, const std::string& path,
-                   const std::string& cookie, Poco::Net::Context::Ptr tls)
+                   const std::string& cookie, Poco::Net::Context::Ptr tls,
+                   const std::map<std::string, std::string>& headers)
     : _session(tls ? new Poco::Net::HTTPSClientSession(host, static_cast<Poco::UInt16>(port), tls)
                    : new Poco::Net::HTTPClientSession(host, static_cast<Poco::UInt16>(port)))
 {
@@ -21,6 +22,8 @@ WsClient::WsClient(const std::string& host, int port, const std::string& path,
                                    Poco::Net::HTTPMessage::HTTP_1_1);
     if (!cookie.empty())
         request.set("Cookie", cookie);
+    for (const auto& header : headers)
+        request.set(header.first, header.second);
     Poco::Net::HTTPResponse response;
     _socket = std::make_unique<WebSocket>(*_session, request, response);
     _socket->setMaxPayloadSize(1 << 24);

@@ -4,6 +4,7 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/WebSocket.h>
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -15,9 +16,10 @@ class WsClient
 {
 public:
     WsClient(const std::string& host, int port, const std::string& path,
-             const std::string& cookie = "", Poco::Net::Context::Ptr tls = nullptr);
-    /// Connects and upgrades (with the Cookie header, if given; over TLS,
-    /// given a client context); throws on failure.
+             const std::string& cookie = "", Poco::Net::Context::Ptr tls = nullptr,
+             const std::map<std::string, std::string>& headers = {});
+    /// Connects and upgrades (with the Cookie header, if given, and the
+    /// other headers; over TLS, given a client context); throws on failure.
 
     void sendText(const std::string& text);
     void sendFrame(const std::string& payload, int flags);
