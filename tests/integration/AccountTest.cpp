@@ -226,6 +226,12 @@ public:
         CPPUNIT_ASSERT_MESSAGE(
             messages, has(messages, "\"author\":\"Robo\",\"account\":\"Robo\",\"time\":\"") &&
                           messages.find("\"text\":\"boop\"") != std::string::npos);
+        // Over SSE too: the stream's person is the account.
+        const std::string stream =
+            http().raw("GET /events/" + room + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                           token + "\r\n\r\n",
+                       1);
+        CPPUNIT_ASSERT_MESSAGE(stream, has(stream, "\"online\":[\"Robo\"]"));
         // An unknown token is refused, not taken for a guest.
         const std::map<std::string, std::string> bad = {
             {"Authorization", "Bearer 0123456789abcdef0123456789abcdef"}};
