@@ -27,6 +27,7 @@ if [ "$e2e" = "--with-asan" ]; then
     # Not the suites that install the normal build (make install, make deb):
     # against build-asan they would test the same files again.
     HCHAT_TEST_SKIP=hchat::test::InstallTest,hchat::test::PackageTest \
+    LSAN_OPTIONS=suppressions=$(realpath tests/lsan.supp) \
     HCHATD_BIN=$(realpath build-asan/hchatd) ASAN_OPTIONS=detect_leaks=1 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 build-asan/hchatd-tests 2>&1 | tee "$out"
     count "$out"

@@ -266,6 +266,15 @@ public:
         CPPUNIT_ASSERT(!cookies.empty());
         for (const auto& cookie : cookies)
             CPPUNIT_ASSERT_MESSAGE(cookie.getName(), cookie.getSecure());
+        // The session cookie of a login too (SPEC §10).
+        Reply registered = https().post("/api/accounts", "name=tess&password=over%20tls%21",
+                                        "application/x-www-form-urlencoded");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(registered.body, 201, registered.status);
+        cookies.clear();
+        registered.response.getCookies(cookies);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), cookies.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("hchat_session"), cookies[0].getName());
+        CPPUNIT_ASSERT(cookies[0].getSecure() && cookies[0].getHttpOnly());
 
         // Plain HTTP: pages move to HTTPS; the API and the transports stay.
         Reply moved = http().get("/chat/" + id + "?x=1");
