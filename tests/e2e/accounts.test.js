@@ -49,6 +49,8 @@ test('register, be marked as registered, keep the name, log out and in', async (
   const line = chats(guest).filter({ hasText: 'hello, I am registered' });
   await line.waitFor();
   assert.equal(await line.getByLabel('registered account').count(), 1);
+  // ... and in the list of who is here, under the account's name.
+  await guest.getByRole('list', { name: 'People online' }).getByText('Ava', { exact: true }).waitFor();
   await guest.screenshot({ path: path.join(screenshotDir, 'account-mark-phone.png') });
 
   // The name is Ava's alone: a guest who asks for it is refused.
