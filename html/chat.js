@@ -15,6 +15,9 @@
   const recent = parseInt(body.dataset.recent, 10) || 0;
   const maxBytes = parseInt(body.dataset.maxBytes, 10) || 4096;
   const guestName = body.dataset.guest || '';
+  const role = body.dataset.role || 'person'; // what this browser is to the room (SPEC §11)
+  const moderates = role !== 'person';
+  const editWindowMs = (parseInt(body.dataset.editWindow, 10) || 0) * 1000;
   const NICK_KEY = 'hchat.nick';
   const NICK_RULE = /^[A-Za-z0-9_.-]{1,32}$/;
 
@@ -32,11 +35,32 @@
   const peopleCount = document.getElementById('people-count');
   const privateBar = document.getElementById('private-to');
   const privateName = document.getElementById('private-name');
+  const editingBar = document.getElementById('editing');
 
   let account = null; // the account this page is logged in to (account.js)
   let next = 0; // the number of the next message to show
   let socket = null; // the open WebSocket, when following over one
   let privateTo = ''; // the name private messages go to; '' = the room
+  let editing = null; // the number of the message being edited, or null
+
+  // ---- the owner link, shown once to the guest who owns the room ----
+  if (new URLSearchParams(location.search).has('owner')) {
+    history.replaceState(null, '', location.pathname); // not left in the address bar
+  }
+  const ownerLink = body.dataset.ownerLink;
+  const OWNER_KEY = 'hchat.ownerLinkShown.' + roomId;
+  if (ownerLink && !localStorage.getItem(OWNER_KEY)) {
+    localStorage.setItem(OWNER_KEY, '1');
+    const note = document.getElementById('owner-note');
+    const field = document.getElementById('owner-link');
+    field.value = location.origin + ownerLink;
+    note.hidden = false;
+    document.getElementById('owner-copy').addEventListener('click', async (e) => {
+      try { await navigator.clipboard.writeText(field.value); } catch (err) { field.select(); document.execCommand('copy'); }
+      e.target.textContent = 'Copied!';
+    });
+    document.getElementById('owner-done').addEventListener('click', () => { note.hidden = true; input.focus(); });
+  }
 
   // ---- share link ----
   shareInput.value = location.origin + '/chat/' + roomId;
@@ -107,11 +131,15 @@
     const d = new Date(iso);
     return isNaN(d) ? '' : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   }
-  const NOTICE_MARKS = { join: '→', leave: '←', nick: '✎' };
+  const NOTICE_MARKS = { join: '→', leave: '←', nick: '✎', moderation: '⚑' };
 
   function render(m) {
     if (m.id < next) return; // already shown
     next = m.id + 1;
+    if (m.kind === 'edit' || m.kind === 'delete') {
+      amend(m);
+      return;
+    }
     const nearBottom = logWrap.scrollHeight - logWrap.scrollTop - logWrap.clientHeight < 80;
     const li = document.createElement('li');
     li.dataset.id = m.id;
@@ -120,7 +148,9 @@
     time.dateTime = m.time;
     time.title = m.time;
     time.textContent = clock(m.time);
-    if (m.kind !== 'message') {
+    if (m.kind === 'deleted') {
+      showDeleted(li);
+    } else if (m.kind !== 'message') {
       // Notices carry their own sentence ("alice joined") in the text.
       li.className = 'msg notice kind-' + m.kind;
       const mark = document.createElement('span');
@@ -135,6 +165,7 @@
         text.title = m.names.join(', ') + more;
       }
       li.append(mark, text, ' ', time);
+      if (m.kind === 'moderation') refreshRoom(); // the subject or listing may have changed
     } else {
       li.className = 'msg' + (m.author === myName() ? ' mine' : '');
       const head = document.createElement('div');
@@ -158,9 +189,117 @@
       text.className = 'msg-text';
       text.textContent = m.text;
       li.append(head, text);
+      if (m.edited) markEdited(li, m.edited);
+      addActions(li, m);
     }
     append(li, nearBottom);
   }
+
+  // ---- edits and deletions (SPEC §11): entries that rewrite an earlier one ----
+  function amend(m) {
+    const li = list.querySelector('li[data-id="' + m.target + '"]');
+    if (!li || li.classList.contains('deleted')) return;
+    if (m.kind === 'edit') {
+      li.querySelector('.msg-text').textContent = m.text;
+      markEdited(li, m.time);
+    } else {
+      if (editing === m.target) stopEditing(true);
+      showDeleted(li);
+    }
+  }
+  function markEdited(li, iso) {
+    let mark = li.querySelector('.edited');
+    if (!mark) {
+      mark = document.createElement('span');
+      mark.className = 'edited';
+      mark.textContent = '(edited)';
+      li.querySelector('.msg-head').append(mark);
+    }
+    mark.title = 'Edited ' + new Date(iso).toLocaleString();
+  }
+  function showDeleted(li) {
+    li.className = 'msg deleted';
+    li.replaceChildren();
+    const text = document.createElement('p');
+    text.className = 'msg-text';
+    text.textContent = 'Message deleted';
+    li.append(text);
+  }
+  // Edit for one's own message within chat.editWindow; delete for one's own,
+  // and for anyone's when this browser moderates the room. The server
+  // decides: a refusal is shown like any other.
+  function addActions(li, m) {
+    const mine = m.author === myName();
+    const canEdit = mine && Date.now() - Date.parse(m.time) < editWindowMs;
+    if (!canEdit && !mine && !moderates) return;
+    const actions = document.createElement('div');
+    actions.className = 'msg-actions';
+    if (canEdit) {
+      actions.append(actionButton('Edit', 'Edit message', () => startEditing(li, m.id)));
+    }
+    const del = actionButton('Delete', 'Delete message', async () => {
+      if (del.dataset.armed !== '1') {
+        // A second click deletes: one slip of the mouse does not.
+        del.dataset.armed = '1';
+        del.textContent = 'Delete?';
+        del.setAttribute('aria-label', 'Confirm: delete message');
+        setTimeout(() => {
+          del.dataset.armed = '';
+          del.textContent = 'Delete';
+          del.setAttribute('aria-label', 'Delete message');
+        }, 4000);
+        return;
+      }
+      await change('DELETE', m.id);
+    });
+    del.classList.add('danger');
+    actions.append(del);
+    li.append(actions);
+  }
+  function actionButton(label, name, onClick) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'link-button msg-action';
+    b.textContent = label;
+    b.setAttribute('aria-label', name);
+    b.addEventListener('click', onClick);
+    return b;
+  }
+  function startEditing(li, id) {
+    if (privateTo) endPrivate();
+    editing = id;
+    input.value = li.querySelector('.msg-text').textContent;
+    editingBar.hidden = false;
+    autosize();
+    input.focus();
+  }
+  function stopEditing(clear) {
+    editing = null;
+    editingBar.hidden = true;
+    if (clear) input.value = '';
+    autosize();
+  }
+  async function change(method, id, text) {
+    const init = { method: method };
+    if (text !== undefined) {
+      const fields = new URLSearchParams();
+      fields.set('text', text);
+      init.body = fields;
+    }
+    try {
+      const r = await fetch('/api/rooms/' + roomId + '/messages/' + id, init);
+      if (r.ok) {
+        showError('');
+        return true;
+      }
+      if (r.status === 429) showError('Slow down: try again in ' + (r.headers.get('Retry-After') || 'a few') + ' s.');
+      else showError((await r.text()).trim() || 'Not changed (HTTP ' + r.status + ').');
+    } catch (e) {
+      showError('Not changed: the server cannot be reached. Try again.');
+    }
+    return false;
+  }
+  document.getElementById('editing-cancel').addEventListener('click', () => { stopEditing(true); input.focus(); });
 
   function append(li, nearBottom) {
     list.append(li);
@@ -233,6 +372,7 @@
         button.addEventListener('click', () => startPrivate(name));
       }
       li.append(button);
+      if (moderates && name.toLowerCase() !== me) li.append(personActions(name));
       return li;
     });
     if (presence.count > presence.online.length) {
@@ -244,7 +384,120 @@
     peopleList.replaceChildren(...items);
   }
 
+  // A moderator's Kick and Ban beside each person; a ban (for good) takes a
+  // second click. Lifting one: UNBAN on the line protocol, or the API.
+  function personActions(name) {
+    const actions = document.createElement('span');
+    actions.className = 'person-actions';
+    const path = '/api/rooms/' + roomId;
+    const kick = actionButton('Kick', 'Kick ' + name, () =>
+      moderate('POST', path + '/kick', { name: name }));
+    const ban = actionButton('Ban', 'Ban ' + name, () => {
+      if (ban.dataset.armed !== '1') {
+        ban.dataset.armed = '1';
+        ban.textContent = 'Ban?';
+        ban.setAttribute('aria-label', 'Confirm: ban ' + name);
+        setTimeout(() => {
+          ban.dataset.armed = '';
+          ban.textContent = 'Ban';
+          ban.setAttribute('aria-label', 'Ban ' + name);
+        }, 4000);
+        return;
+      }
+      moderate('PUT', path + '/bans/' + encodeURIComponent(name), {});
+    });
+    ban.classList.add('danger');
+    actions.append(kick, ban);
+    return actions;
+  }
+  async function moderate(method, url, fields) {
+    try {
+      const r = await fetch(url, {
+        method: method,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(fields),
+      });
+      if (r.ok) {
+        showError('');
+        return r;
+      }
+      showError((await r.text()).trim() || 'Not done (HTTP ' + r.status + ').');
+    } catch (e) {
+      showError('Not done: the server cannot be reached. Try again.');
+    }
+    return null;
+  }
+
+  // ---- the room's header, and its settings for the owner ----
+  const titleEl = document.querySelector('.room-title h1');
+  const badgeEl = document.querySelector('.room-title .badge');
+  let roomInfo = null;
+  function showRoom(room) {
+    roomInfo = room;
+    titleEl.textContent = room.subject || 'Untitled room';
+    document.title = (room.subject || 'Chat room') + ' — hchat';
+    badgeEl.textContent = room.public ? 'Public room' : 'Unlisted room';
+  }
+  async function refreshRoom() {
+    try {
+      const r = await fetch('/api/rooms/' + roomId, { cache: 'no-store' });
+      if (r.ok) showRoom(await r.json());
+    } catch (e) { /* the header stays as it was */ }
+  }
+  const settingsButton = document.getElementById('settings-open');
+  const settings = document.getElementById('settings-dialog');
+  if (role === 'owner' || role === 'operator') {
+    settingsButton.hidden = false;
+    settingsButton.addEventListener('click', async () => {
+      await refreshRoom();
+      if (!roomInfo) return;
+      document.getElementById('settings-subject').value = roomInfo.subject;
+      document.getElementById('settings-public').checked = roomInfo.public;
+      document.getElementById('settings-posting').value = roomInfo.posting;
+      document.getElementById('settings-slow').value = String(roomInfo.slowMode);
+      document.getElementById('settings-error').hidden = true;
+      settings.showModal();
+    });
+    document.getElementById('settings-cancel').addEventListener('click', () => settings.close());
+    document.getElementById('settings-form').addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const error = document.getElementById('settings-error');
+      const r = await fetch('/api/rooms/' + roomId, {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          subject: document.getElementById('settings-subject').value.trim(),
+          public: document.getElementById('settings-public').checked,
+          posting: document.getElementById('settings-posting').value,
+          slowMode: parseInt(document.getElementById('settings-slow').value, 10),
+        }),
+      }).catch(() => null);
+      if (r && r.ok) {
+        showRoom(await r.json());
+        settings.close();
+        input.focus();
+      } else {
+        error.textContent = r ? (await r.text()).trim() : 'The server cannot be reached.';
+        error.hidden = false;
+      }
+    });
+    const remove = document.getElementById('settings-delete');
+    remove.addEventListener('click', async () => {
+      if (remove.dataset.armed !== '1') {
+        remove.dataset.armed = '1';
+        remove.textContent = 'Delete the room for everyone?';
+        return;
+      }
+      const r = await fetch('/api/rooms/' + roomId, { method: 'DELETE' }).catch(() => null);
+      if (r && (r.ok || r.status === 410)) {
+        settings.close();
+        roomDeleted();
+      }
+    });
+  }
+
   function startPrivate(name) {
+    if (editing !== null) stopEditing(true);
     privateTo = name;
     privateName.textContent = name;
     privateBar.hidden = false;
@@ -288,6 +541,30 @@
     setStatus('down', 'Deleted');
     for (const control of form.elements) control.disabled = true;
   }
+  // Kicked (or banned) by a moderator: the page stops following and says
+  // so; Rejoin tries again (a ban answers 403, which the page tells apart).
+  let removed = false;
+  const removedBar = document.getElementById('removed');
+  function removedFromRoom(text) {
+    removed = true;
+    if (socket) socket.close();
+    setStatus('down', 'Removed');
+    document.getElementById('removed-text').textContent =
+      text || 'A moderator removed you from this room.';
+    removedBar.hidden = false;
+    for (const control of form.elements) control.disabled = control.id !== 'rejoin';
+  }
+  document.getElementById('rejoin').addEventListener('click', async () => {
+    const probe = await fetch('/ws/' + roomId, { cache: 'no-store' }).catch(() => null);
+    if (probe && probe.status === 403) {
+      removedFromRoom('You are banned from this room.');
+      return;
+    }
+    removed = false;
+    removedBar.hidden = true;
+    for (const control of form.elements) control.disabled = false;
+    follow();
+  });
   async function stillThere() {
     try {
       const r = await fetch('/api/rooms/' + roomId, { cache: 'no-store' });
@@ -326,6 +603,7 @@
     else if (m.type === 'error' && m.error === 'gone') { if (m.next > next) next = m.next; }
     else if (m.type === 'error' && m.error === 'nick-taken') nickRefused();
     else if (m.type === 'error' && m.error === 'room-deleted') roomDeleted();
+    else if (m.type === 'error' && m.error === 'kicked') removedFromRoom();
     else if (m.type === 'error') showError(ERRORS[m.error] ? ERRORS[m.error](m) : m.message);
   }
   function connected() {
@@ -337,7 +615,7 @@
   // Otherwise (a dropped connection, a daemon restarting) the same transport
   // reconnects, from the next message, after a back-off.
   async function lost(opened) {
-    if (deleted || !(await stillThere())) return;
+    if (removed || deleted || !(await stillThere())) return;
     if (!opened && transport < TRANSPORTS.length - 1) {
       const serverUp = await fetch('/healthz', { cache: 'no-store' })
         .then((r) => r.ok, () => false);
@@ -366,7 +644,7 @@
     let opened = false;
     source.onopen = () => { opened = true; connected(); };
     const deliver = (event) => onFrame(event.data);
-    ['message', 'join', 'leave', 'nick', 'presence', 'private', 'error']
+    ['message', 'join', 'leave', 'nick', 'edit', 'delete', 'deleted', 'moderation', 'presence', 'private', 'error']
       .forEach((kind) => source.addEventListener(kind, deliver));
     // EventSource would reconnect by itself with the URL's old `from`; this
     // page reconnects itself, from the next message it has not shown.
@@ -443,6 +721,11 @@
     }
     if (privateTo) {
       sendPrivate(text);
+      return;
+    }
+    if (editing !== null) {
+      if (await change('PATCH', editing, text)) stopEditing(true);
+      input.focus();
       return;
     }
     const fields = new URLSearchParams();

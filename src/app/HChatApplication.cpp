@@ -11,7 +11,9 @@
 #include "chat/People.h"
 #include "chat/PresenceSweeper.h"
 #include "chat/RateLimiter.h"
+#include "chat/RoomActions.h"
 #include "chat/RoomRegistry.h"
+#include "chat/RoomRoles.h"
 #include "ctl/ControlClient.h"
 #include "ctl/ControlCommands.h"
 #include "ctl/ControlServer.h"
@@ -381,8 +383,10 @@ int HChatApplication::main(const std::vector<std::string>&)
                                        Poco::Timespan(_settings.leaveGrace, 0));
     _announcer = std::make_unique<Announcer>(*_rooms, _settings.notices);
     _sweeper = std::make_unique<PresenceSweeper>(*_people, *_announcer, *_rooms);
-    _actions = std::make_unique<ChatActions>(*_rooms, *_people, *_announcer, *_limiter, _metrics,
-                                             static_cast<std::size_t>(_settings.maxMessageBytes));
+    _roles = std::make_unique<RoomRoles>(_settings.operators());
+    _actions =
+        std::make_unique<ChatActions>(*_rooms, *_people, *_announcer, *_limiter, _metrics, *_roles,
+                                      static_cast<std::size_t>(_settings.maxMessageBytes));
     try
     {
         _accounts = std::make_unique<Accounts>(*_store, *_people,
@@ -395,8 +399,10 @@ int HChatApplication::main(const std::vector<std::string>&)
     }
     _accountActions = std::make_unique<AccountActions>(*_accounts, *_people, *_announcer, *_actions,
                                                        _settings.registration);
-    _context.reset(new HttpContext{*_actions, *_accountActions, *_accounts, *_rooms, *_people,
-                                   *_announcer, _metrics, *_pages, _cookies});
+    _roomActions = std::make_unique<RoomActions>(*_actions, *_rooms, *_people, *_accounts, *_roles,
+                                                 Poco::Timespan(_settings.editWindow, 0));
+    _context.reset(new HttpContext{*_actions, *_accountActions, *_roomActions, *_accounts, *_rooms,
+                                   *_people, *_announcer, _metrics, *_pages, _cookies});
 
     try
     {
@@ -411,7 +417,8 @@ int HChatApplication::main(const std::vector<std::string>&)
         try
         {
             _line = std::make_unique<LineServer>(lineOptions(), *_actions, *_accountActions,
-                                                 *_rooms, *_people, *_announcer, _metrics);
+                                                 *_roomActions, *_rooms, *_people, *_announcer,
+                                                 _metrics);
         }
         catch (const Poco::Exception& e)
         {

@@ -1,10 +1,13 @@
 #include "app/Settings.h"
 
+#include "chat/Nickname.h"
+
 #include <Poco/Exception.h>
 #include <Poco/NumberFormatter.h>
 #include <Poco/NumberParser.h>
 #include <Poco/Path.h>
 #include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
 
 #include <algorithm>
 #include <functional>
@@ -158,6 +161,8 @@ const std::vector<std::string>& Settings::knownKeys()
                                                   "chat.historyLimit",
                                                   "chat.leaveGrace",
                                                   "chat.notices",
+                                                  "chat.editWindow",
+                                                  "admin.accounts",
                                                   "store.kind",
                                                   "store.path",
                                                   "store.retention",
@@ -170,6 +175,14 @@ const std::vector<std::string>& Settings::knownKeys()
                                                   "daemon.pidFile",
                                                   "control.socket"};
     return keys;
+}
+
+std::vector<std::string> Settings::operators() const
+{
+    Poco::StringTokenizer names(adminAccounts, ", ",
+                                Poco::StringTokenizer::TOK_IGNORE_EMPTY |
+                                    Poco::StringTokenizer::TOK_TRIM);
+    return std::vector<std::string>(names.begin(), names.end());
 }
 
 Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std::string& baseDir)
@@ -213,6 +226,8 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
     r.integer("chat.historyLimit", s.historyLimit, 1, 10000000);
     r.integer("chat.leaveGrace", s.leaveGrace, 0, 3600);
     r.flag("chat.notices", s.notices);
+    r.duration("chat.editWindow", s.editWindow);
+    r.text("admin.accounts", s.adminAccounts);
     r.choice("store.kind", s.storeKind, {"sqlite", "memory"});
     r.text("store.path", s.storePath);
     r.duration("store.retention", s.storeRetention);
@@ -225,6 +240,11 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
     r.text("daemon.pidFile", s.pidFile);
     r.text("control.socket", s.controlSocket);
 
+    for (const std::string& name : s.operators())
+        if (!Nickname::isValid(name))
+            throw Poco::InvalidArgumentException("bad value for admin.accounts: '" + name +
+                                                 "' is not a name (1 to 32 letters, digits, "
+                                                 "'_', '-' or '.')");
     s.httpHtmlDir = resolve(s.httpHtmlDir, baseDir);
     s.pidFile = resolve(s.pidFile, baseDir);
     s.controlSocket = resolve(s.controlSocket, baseDir);

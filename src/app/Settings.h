@@ -58,6 +58,11 @@ public:
 
     int sessionDays = 30;     ///< how long a login lasts (accounts.sessionDays)
     bool registration = true; ///< anyone may register a name (accounts.registration)
+    int editWindow = 15 * 60; ///< seconds an author may edit a message (chat.editWindow)
+    std::string
+        adminAccounts; ///< the operator's accounts, comma- or space-separated (admin.accounts)
+    std::vector<std::string> operators() const;
+    /// The names of admin.accounts.
 
     std::string pidFile;       ///< written when running as a daemon; empty: none
     std::string controlSocket; ///< the operator's Unix socket (hchatd --ctl); empty: none

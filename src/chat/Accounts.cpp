@@ -43,6 +43,11 @@ std::string Accounts::personKey(const std::string& account)
     return "acct:" + Nickname::folded(account);
 }
 
+std::string Accounts::accountOfKey(const std::string& key)
+{
+    return key.compare(0, 5, "acct:") == 0 ? key.substr(5) : std::string();
+}
+
 bool Accounts::isPasswordSized(const std::string& password)
 {
     return password.size() >= minPassword && password.size() <= maxPassword;
@@ -188,6 +193,13 @@ bool Accounts::exists(const std::string& name) const
 {
     std::lock_guard<std::mutex> lock(_mutex);
     return _accounts.count(Nickname::folded(name)) > 0;
+}
+
+std::string Accounts::nameOf(const std::string& name) const
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    auto found = _accounts.find(Nickname::folded(name));
+    return found == _accounts.end() ? std::string() : found->second.name;
 }
 
 } // namespace hchat

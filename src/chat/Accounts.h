@@ -58,11 +58,15 @@ public:
     /// The account's name, or "" for an unknown, ended or malformed secret.
 
     bool exists(const std::string& name) const;
+    std::string nameOf(const std::string& name) const;
+    /// The account's name as registered, or "" when there is none.
     const Poco::Timespan& sessionLength() const { return _sessionLength; }
 
     static std::string personKey(const std::string& account);
     /// The People key of an account's person: every connection logged in to
     /// the account is that one person, under the account's name.
+    static std::string accountOfKey(const std::string& key);
+    /// The (folded) account whose person key this is, or "" for a guest's key.
     static bool isPasswordSized(const std::string& password);
 
 private:

@@ -7,7 +7,9 @@
 #include "chat/RateLimiter.h"
 #include "chat/Room.h"
 #include "chat/RoomRegistry.h"
+#include "chat/RoomRoles.h"
 #include "util/Metrics.h"
+#include "util/Secrets.h"
 #include "util/TextRule.h"
 #include "util/Utf8.h"
 
@@ -25,10 +27,10 @@ const std::size_t maxSubjectBytes = 200;
 const char* const nameRule = "use 1 to 32 letters, digits, '_', '-' or '.'";
 
 const char* const resultCodes[ChatActions::results] = {
-    "done",         "empty",       "too-long",      "bad-utf8",     "bad-text",
-    "bad-nick",     "nick-taken",  "not-online",    "rate-limited", "not-stored",
-    "not-found",    "bad-room",    "not-in-room",   "bad-request",  "room-deleted",
-    "bad-password", "wrong-login", "not-logged-in", "not-allowed"};
+    "done",        "empty",       "too-long",     "bad-utf8",     "bad-text",    "bad-nick",
+    "nick-taken",  "not-online",  "rate-limited", "not-stored",   "not-found",   "bad-room",
+    "not-in-room", "bad-request", "room-deleted", "bad-password", "wrong-login", "not-logged-in",
+    "not-allowed", "no-message",  "too-late",     "banned"};
 const char* const transportNames[ChatActions::transports] = {"http", "sse", "ws", "line"};
 
 std::size_t index(ChatActions::Result result)
@@ -68,15 +70,26 @@ std::string ChatActions::Actor::nameFor(const std::string& wanted) const
     return account.empty() ? wanted : account;
 }
 
+std::string ChatActions::Actor::sender() const
+{
+    // 128 bits of the digest tell people apart; the key itself is not kept.
+    // A person known only by an address (curl without a cookie) is anyone
+    // behind it: none of them may change what it sent.
+    if (key.empty() || key.compare(0, 5, "addr:") == 0)
+        return "";
+    return Secrets::digest(key).substr(0, 32);
+}
+
 const char* ChatActions::Outcome::code() const
 {
     return resultCodes[index(result)];
 }
 
 ChatActions::ChatActions(RoomRegistry& rooms, People& people, Announcer& announcer,
-                         RateLimiter& limiter, Metrics& metrics, std::size_t maxMessageBytes)
+                         RateLimiter& limiter, Metrics& metrics, const RoomRoles& roles,
+                         std::size_t maxMessageBytes)
     : _rooms(rooms), _people(people), _announcer(announcer), _limiter(limiter), _metrics(metrics),
-      _maxMessageBytes(maxMessageBytes), _log(Poco::Logger::get("hchatd.chat"))
+      _roles(roles), _maxMessageBytes(maxMessageBytes), _log(Poco::Logger::get("hchatd.chat"))
 {
 }
 
@@ -189,13 +202,16 @@ ChatActions::Outcome ChatActions::send(const Actor& actor, Room& room, const std
 {
     Outcome outcome = checkText(actor, text);
     if (outcome.done())
+        outcome = mayPost(actor, room, author);
+    if (outcome.done())
         outcome = spendMessageToken(actor);
     if (!outcome.done())
         return outcome;
     try
     {
         _announcer.flushRoom(room.id()); // arrivals told before what is said
-        outcome.message = room.append(MessageKind::Message, author, text, Crowd(), actor.account);
+        outcome.message = room.append(MessageKind::Message, author, text, Crowd(),
+                                      {actor.account, actor.sender()});
     }
     catch (const Poco::Exception& e)
     {
@@ -209,6 +225,46 @@ ChatActions::Outcome ChatActions::send(const Actor& actor, Room& room, const std
     _metrics.messagesAppended.fetch_add(1, std::memory_order_relaxed);
     outcome.name = author;
     return outcome;
+}
+
+ChatActions::Outcome ChatActions::mayEnter(const Actor& actor, const Room& room,
+                                           const std::string& name)
+{
+    const RoomRecord record = room.record();
+    if (_roles.roleOf(actor, record) >= Permissions::Role::Moderator)
+        return done();
+    if (RoomRoles::banOf(actor, name, record))
+        return refuse(actor, Result::Banned, "you are banned from this room", "Banned");
+    return done();
+}
+
+ChatActions::Outcome ChatActions::mayPost(const Actor& actor, Room& room, const std::string& name)
+{
+    const RoomRecord record = room.record();
+    if (_roles.roleOf(actor, record) >= Permissions::Role::Moderator)
+        return done();
+    if (RoomRoles::banOf(actor, name, record))
+        return refuse(actor, Result::Banned, "you are banned from this room", "Banned");
+    if (record.posting == RoomRecord::Posting::Accounts && actor.account.empty())
+        return refuse(actor, Result::NotAllowed,
+                      "only people logged in to an account may post in this room", "Not allowed");
+    if (record.posting == RoomRecord::Posting::Moderators)
+        return refuse(actor, Result::NotAllowed, "only the room's moderators may post in this room",
+                      "Not allowed");
+    if (record.slowMode > 0)
+    {
+        const Poco::Timespan wait = room.slowModeWait(actor.key, record.slowMode);
+        if (wait > 0)
+        {
+            Outcome outcome = refuse(actor, Result::RateLimited,
+                                     "slow mode: one message every " +
+                                         std::to_string(record.slowMode) + " s in this room",
+                                     "Slow mode, wait");
+            outcome.retryAfter = wait;
+            return outcome;
+        }
+    }
+    return done();
 }
 
 ChatActions::Outcome ChatActions::whisper(const Actor& actor, const std::string& to,
@@ -302,8 +358,7 @@ ChatActions::Outcome ChatActions::markSeen(const Actor& actor, Room& room,
     return done(person.name);
 }
 
-ChatActions::Outcome ChatActions::createRoom(const Actor& actor, const std::string& subject,
-                                             bool isPublic)
+ChatActions::Outcome ChatActions::checkSubject(const Actor& actor, const std::string& subject)
 {
     if (!Utf8::isValid(subject))
         return refuse(actor, Result::BadRoom, "the subject is not valid UTF-8", "Invalid subject");
@@ -314,12 +369,24 @@ ChatActions::Outcome ChatActions::createRoom(const Actor& actor, const std::stri
         if (TextRule::isControl(c))
             return refuse(actor, Result::BadRoom, "the subject may not contain control characters",
                           "Invalid subject");
-    Outcome outcome = spendRoomToken(actor);
+    return done();
+}
+
+ChatActions::Outcome ChatActions::createRoom(const Actor& actor, const std::string& subject,
+                                             bool isPublic)
+{
+    Outcome outcome = checkSubject(actor, subject);
+    if (outcome.done())
+        outcome = spendRoomToken(actor);
     if (!outcome.done())
         return outcome;
     try
     {
-        outcome.room = _rooms.create(subject, isPublic);
+        // A guest owns the room by a secret (the owner link), an account by its name.
+        if (actor.account.empty())
+            outcome.secret = IdGenerator::next();
+        outcome.room = _rooms.create(subject, isPublic, actor.account,
+                                     outcome.secret.empty() ? "" : Secrets::digest(outcome.secret));
     }
     catch (const Poco::Exception& e)
     {

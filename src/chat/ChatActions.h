@@ -24,6 +24,7 @@ class Mailbox;
 class RateLimiter;
 class Room;
 class RoomRegistry;
+class RoomRoles;
 struct Metrics;
 
 class ChatActions
@@ -56,9 +57,12 @@ public:
         BadPassword, ///< a password under 8 or over 1024 bytes
         WrongLogin,  ///< a wrong name or password, or an unknown token
         NotLoggedIn, ///< an action for someone logged in
-        NotAllowed   ///< not this person's to do
+        NotAllowed,  ///< not this person's to do
+        NoMessage,   ///< no such message (or not one that can be edited or deleted)
+        TooLate,     ///< the edit window has passed
+        Banned       ///< the room's ban keeps this person out
     };
-    static constexpr std::size_t results = 19;
+    static constexpr std::size_t results = 22;
 
     enum class Transport
     {
@@ -76,7 +80,8 @@ public:
         std::string limitKey; ///< whose rate limit is spent: the cookie, or "addr:" and the address
         std::string peer;     ///< the client's address, for the log
         Transport transport = Transport::Http;
-        std::string account; ///< the account logged in to (key is its person), or ""
+        std::string account;     ///< the account logged in to (key is its person), or ""
+        std::string ownerSecret; ///< the owner link's secret shown for the room acted in, or ""
 
         std::string defaultName() const;
         /// The name before any is chosen: the account's, else a guest name
@@ -86,6 +91,10 @@ public:
         std::string nameFor(const std::string& wanted) const;
         /// What a request for `wanted` asks for: the account's name when
         /// logged in (an account's person is always under its name).
+        std::string sender() const;
+        /// What a message keeps of who sent it (Message::sender): a digest
+        /// of key, so the same person may edit it later; "" for a person
+        /// known only by an address, who may not.
     };
 
     struct Outcome
@@ -105,7 +114,7 @@ public:
     };
 
     ChatActions(RoomRegistry& rooms, People& people, Announcer& announcer, RateLimiter& limiter,
-                Metrics& metrics, std::size_t maxMessageBytes);
+                Metrics& metrics, const RoomRoles& roles, std::size_t maxMessageBytes);
 
     std::size_t maxMessageBytes() const { return _maxMessageBytes; }
 
@@ -117,8 +126,17 @@ public:
     /// The naming rule (Nickname): 1 to 32 letters, digits, '_', '-' or '.'.
 
     Outcome send(const Actor& actor, Room& room, const std::string& author, std::string text);
-    /// Checks the text, spends a token and appends the message; durable
-    /// when Done (Outcome::message).
+    /// Checks the text and the room's rules (mayPost), spends a token and
+    /// appends the message; durable when Done (Outcome::message).
+
+    Outcome mayEnter(const Actor& actor, const Room& room, const std::string& name);
+    /// Refused (Banned) when one of the room's bans keeps this person, as
+    /// `name`, out (RoomRoles::banOf); its moderators are never kept out.
+
+    Outcome mayPost(const Actor& actor, Room& room, const std::string& name);
+    /// mayEnter(), then the room's posting rule (NotAllowed) and slow mode
+    /// (RateLimited, with retryAfter; the post is counted when Done). Its
+    /// moderators, owner and the operator may always post.
 
     Outcome whisper(const Actor& actor, const std::string& to, std::string text);
     /// A private message to every live connection of the person called
@@ -140,9 +158,14 @@ public:
     /// A long poll or send of the person in the room (People::seen), under
     /// `wanted` if that is free; a rename is announced.
 
+    Outcome checkSubject(const Actor& actor, const std::string& subject);
+    /// A room's subject: UTF-8 without control characters, at most 200 bytes.
+
     Outcome createRoom(const Actor& actor, const std::string& subject, bool isPublic);
     /// A new room; the subject is UTF-8 without control characters, at
-    /// most 200 bytes. Spends a token.
+    /// most 200 bytes. Spends a token. Owned by the actor's account, else
+    /// by whoever has its owner link: then Outcome::secret is the link's
+    /// secret, shown once and kept only as a digest (SPEC §11).
 
     Outcome openRoom(const Actor& actor, const std::string& target);
     /// The room `#name` (created, public, if there is none) or the room of
@@ -151,13 +174,13 @@ public:
     Outcome refuse(const Actor& actor, Result result, std::string detail, std::string brief);
     /// Logs, counts and returns a refusal; for what a transport refuses itself.
 
+    Outcome spendMessageToken(const Actor& actor);
+    /// A token of the person's, then one of their address's shared budget.
+
     std::string metricsText() const;
     /// hchatd_refusals_total by transport and code, for /metrics.
 
 private:
-    Outcome spendMessageToken(const Actor& actor);
-    /// A token of the person's, then one of their address's shared budget.
-
     Outcome spendRoomToken(const Actor& actor);
     /// A token of the person's and one of their address's (actor.peer).
 
@@ -168,6 +191,7 @@ private:
     Announcer& _announcer;
     RateLimiter& _limiter;
     Metrics& _metrics;
+    const RoomRoles& _roles;
     const std::size_t _maxMessageBytes;
     Poco::Logger& _log;
     std::array<std::array<std::atomic<std::uint64_t>, results>, transports> _refusals{};

@@ -208,6 +208,20 @@ std::string People::nameOf(const std::string& key, const std::string& fallback) 
     return person == _people.end() ? fallback : person->second.name;
 }
 
+std::string People::keyOf(const std::string& name) const
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    auto found = _names.find(Nickname::folded(name));
+    return found == _names.end() ? std::string() : found->second;
+}
+
+bool People::isIn(const std::string& key, const std::string& roomId) const
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    auto person = _people.find(key);
+    return person != _people.end() && person->second.rooms.count(roomId) > 0;
+}
+
 void People::dropIfGone(const std::string& key)
 {
     auto person = _people.find(key);

@@ -88,6 +88,10 @@ public:
     void unreserve(const std::string& name);
 
     std::string nameOf(const std::string& key, const std::string& fallback) const;
+    std::string keyOf(const std::string& name) const;
+    /// The key of the person online under that name (any case), or "".
+    bool isIn(const std::string& key, const std::string& roomId) const;
+    /// Whether that person is in the room now.
 
     std::vector<std::string> online(const std::string& roomId) const;
     /// Names of the people in the room, sorted case-insensitively.

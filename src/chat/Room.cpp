@@ -14,9 +14,48 @@ namespace hchat
 {
 
 Room::Room(RoomRecord record, Store& store, std::size_t window, Poco::Timespan retention)
-    : _record(std::move(record)), _store(store), _window(window == 0 ? 1 : window),
-      _retention(retention), _lastActivity(_record.lastActivity)
+    : _id(record.id), _record(std::move(record)), _public(_record.isPublic), _store(store),
+      _window(window == 0 ? 1 : window), _retention(retention), _lastActivity(_record.lastActivity)
 {
+}
+
+RoomRecord Room::record() const
+{
+    std::lock_guard<std::mutex> lock(_recordMutex);
+    return _record;
+}
+
+void Room::setRecord(RoomRecord record)
+{
+    std::lock_guard<std::mutex> lock(_recordMutex);
+    record.id = _record.id;
+    record.created = _record.created;
+    record.owner = _record.owner;
+    record.ownerKey = _record.ownerKey;
+    _public.store(record.isPublic);
+    _record = std::move(record);
+}
+
+Poco::Timespan Room::slowModeWait(const std::string& sender, int seconds)
+{
+    const Poco::Timestamp now;
+    const Poco::Timestamp::TimeDiff gap = Poco::Timespan(seconds, 0).totalMicroseconds();
+    std::lock_guard<std::mutex> lock(_recordMutex);
+    if (_lastPosts.size() > 10000) // those past the gap count for nothing
+        for (auto it = _lastPosts.begin(); it != _lastPosts.end();)
+            it = now - it->second >= gap ? _lastPosts.erase(it) : std::next(it);
+    auto last = _lastPosts.find(sender);
+    if (last != _lastPosts.end() && now - last->second < gap)
+        return Poco::Timespan(gap - (now - last->second));
+    _lastPosts[sender] = now;
+    return 0;
+}
+
+void Room::kick(const std::string& key)
+{
+    auto subscribers = _subscribers.snapshot();
+    for (const auto& subscriber : *subscribers)
+        subscriber->kicked(*this, key);
 }
 
 void Room::load()
@@ -33,7 +72,7 @@ void Room::ensureLoaded(std::unique_lock<std::shared_mutex>&)
     // room's history.
     if (_loaded)
         return;
-    Store::Tail tail = _store.tail(_record.id, _window);
+    Store::Tail tail = _store.tail(_id, _window);
     _recent.assign(tail.recent.begin(), tail.recent.end());
     _next = tail.next;
     _published.store(_next);
@@ -49,8 +88,20 @@ bool Room::hasFrom(std::uint64_t n) const
     return !_loadedFlag.load() || n < _published.load();
 }
 
+MessagePtr Room::amend(MessageKind kind, const std::string& author, const std::string& text,
+                       Message::Details details, const Check& allowed)
+{
+    std::lock_guard<std::mutex> one(_amending);
+    MessagePtr target;
+    if (get(details.target, target) != Lookup::Found)
+        target = nullptr;
+    if (!allowed(target))
+        return nullptr;
+    return append(kind, author, text, Crowd(), std::move(details));
+}
+
 MessagePtr Room::append(MessageKind kind, const std::string& author, const std::string& text,
-                        Crowd crowd, const std::string& account)
+                        Crowd crowd, Message::Details details)
 {
     std::unique_lock<std::shared_mutex> lock(_mutex);
     ensureLoaded(lock);
@@ -58,8 +109,8 @@ MessagePtr Room::append(MessageKind kind, const std::string& author, const std::
         throw Poco::IllegalStateException(_deleted ? "the room was deleted"
                                                    : "the server is shutting down");
     auto message = std::make_shared<const Message>(_assigned, kind, author, Poco::Timestamp(), text,
-                                                   std::move(crowd), account);
-    std::future<void> stored = _store.append(_record.id, message);
+                                                   std::move(crowd), std::move(details));
+    std::future<void> stored = _store.append(_id, message);
     _pending.push_back(message);
     ++_assigned;
     lock.unlock();
@@ -90,6 +141,10 @@ void Room::publishThrough(const MessagePtr& stored)
         return; // published already by a later message's sender
     while (!_pending.empty() && _pending.front()->id() <= stored->id())
     {
+        if (_pending.front()->isAmendment())
+            for (MessagePtr& kept : _recent)
+                if (MessagePtr amended = kept->amendedBy(*_pending.front()))
+                    kept = amended;
         _recent.push_back(_pending.front());
         _pending.pop_front();
         if (_recent.size() > _window)
@@ -125,7 +180,7 @@ bool Room::expired(const MessagePtr& message) const
 
 Room::Lookup Room::fromStore(std::uint64_t n, MessagePtr& out)
 {
-    std::vector<MessagePtr> found = _store.read(_record.id, n, 1);
+    std::vector<MessagePtr> found = _store.read(_id, n, 1);
     if (!found.empty() && found.front()->id() == n && !expired(found.front()))
     {
         out = found.front();
@@ -186,7 +241,7 @@ std::vector<MessagePtr> Room::range(std::uint64_t from, std::size_t limit, std::
         return out;
     }
     lock.unlock();
-    out = _store.read(_record.id, from, limit);
+    out = _store.read(_id, from, limit);
     // The store may hold messages appended after `next` was read; keep the
     // answer consistent with it.
     while (!out.empty() && out.back()->id() >= next)
@@ -207,7 +262,7 @@ std::uint64_t Room::count()
 {
     if (_loadedFlag.load())
         return _published.load();
-    return _store.tail(_record.id, 0).next;
+    return _store.tail(_id, 0).next;
 }
 
 Poco::Timestamp Room::lastActivity()

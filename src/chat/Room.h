@@ -11,6 +11,8 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -50,15 +52,40 @@ public:
 
     Room(RoomRecord record, Store& store, std::size_t window, Poco::Timespan retention = 0);
 
-    const RoomRecord& record() const { return _record; }
-    const std::string& id() const { return _record.id; }
+    RoomRecord record() const;
+    /// A copy: the owner may change the room meanwhile (RoomRegistry::update).
+    const std::string& id() const { return _id; }
+    bool isPublic() const { return _public.load(); }
+    /// record().isPublic without the copy, for listings.
+    void setRecord(RoomRecord record);
+    /// The room's new settings (its id, creation and owner stay).
+
+    Poco::Timespan slowModeWait(const std::string& sender, int seconds);
+    /// Slow mode: zero, and the post is counted, when `sender` (an
+    /// Actor::sender) last posted at least `seconds` ago; else how long is
+    /// left.
+
+    void kick(const std::string& key);
+    /// Tells every subscriber that the person `key` is put out of the room
+    /// (Subscriber::kicked): their live connections in it end.
 
     MessagePtr append(MessageKind kind, const std::string& author, const std::string& text,
-                      Crowd crowd = Crowd(), const std::string& account = "");
+                      Crowd crowd = Crowd(), Message::Details details = Message::Details());
     /// Appends a message, waits until the store has it (durable on return)
     /// and wakes every waiting reader. Throws Poco::IllegalStateException
     /// when the room is closed, and whatever the store failed with (nothing
     /// is appended then, and the number is given to the next message).
+
+    using Check = std::function<bool(const MessagePtr& target)>;
+    MessagePtr amend(MessageKind kind, const std::string& author, const std::string& text,
+                     Message::Details details, const Check& allowed);
+    /// Appends an edit or delete entry of message details.target, once
+    /// `allowed` said yes to that message as it reads now (null when there
+    /// is no such message, or retention dropped it); null when it said no.
+    /// Amendments of one room are made one at a time, so none acts on a
+    /// message another is rewriting. Once published, every later read of
+    /// the target, here and in the store, gives it amended
+    /// (Message::amendedBy). Throws as append().
 
     Lookup get(std::uint64_t n, MessagePtr& out);
     /// Message n without waiting.
@@ -117,13 +144,18 @@ private:
     void wakeWaiters();
     Lookup fromStore(std::uint64_t n, MessagePtr& out);
 
-    const RoomRecord _record;
+    const std::string _id;
+    mutable std::mutex _recordMutex; ///< guards _record and _lastPosts
+    RoomRecord _record;
+    std::atomic<bool> _public;
+    std::map<std::string, Poco::Timestamp> _lastPosts; ///< slow mode: sender → last post
     Store& _store;
     const std::size_t _window;
     const Poco::Timespan _retention;
     std::atomic<std::uint64_t> _presenceVersion{1};
 
     std::shared_mutex _mutex;
+    std::mutex _amending; ///< held by amend() throughout; taken before _mutex
     /// Where readers wait for a message: a waiter takes one by its thread,
     /// checks _published and _closed (atomics) and sleeps; wake() passes
     /// through each mutex before notifying, so no wake-up falls between a

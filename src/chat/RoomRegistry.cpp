@@ -82,10 +82,30 @@ std::shared_ptr<Room> RoomRegistry::openNamed(const std::string& name)
     return create(name, true);
 }
 
+void RoomRegistry::update(const std::shared_ptr<Room>& room, RoomRecord record)
+{
+    record.id = room->id();
+    _store.saveRoom(record);
+    room->setRecord(record);
+    {
+        std::unique_lock<std::shared_mutex> lock(_mutex);
+        for (auto named = _named.begin(); named != _named.end(); ++named)
+            if (named->second == room)
+            {
+                _named.erase(named);
+                break;
+            }
+        if (record.isPublic && isRoomName(record.subject))
+            _named.emplace(Nickname::folded(record.subject), room); // unless another has it
+    }
+    std::lock_guard<std::mutex> active(_activeMutex);
+    _activeValid = false;
+}
+
 std::string RoomRegistry::label(const Room& room) const
 {
-    const std::string& subject = room.record().subject;
-    if (room.record().isPublic && isRoomName(subject))
+    const std::string subject = room.record().subject;
+    if (room.isPublic() && isRoomName(subject))
     {
         auto named = findNamed(subject);
         if (named.get() == &room)
@@ -94,12 +114,15 @@ std::string RoomRegistry::label(const Room& room) const
     return room.id();
 }
 
-std::shared_ptr<Room> RoomRegistry::create(const std::string& subject, bool isPublic)
+std::shared_ptr<Room> RoomRegistry::create(const std::string& subject, bool isPublic,
+                                           const std::string& owner, const std::string& ownerKey)
 {
     RoomRecord record;
     record.id = IdGenerator::next();
     record.subject = subject;
     record.isPublic = isPublic;
+    record.owner = owner;
+    record.ownerKey = ownerKey;
     record.lastActivity = record.created;
     _store.createRoom(record);
     return insert(record);
@@ -166,7 +189,7 @@ RoomRegistry::Listing RoomRegistry::mostActive(std::size_t limit) const
     {
         std::shared_lock<std::shared_mutex> lock(_mutex);
         for (const auto& entry : _rooms)
-            if (entry.second->record().isPublic)
+            if (entry.second->isPublic())
                 keyed.emplace_back(0, entry.second);
     }
     for (auto& entry : keyed)
@@ -200,7 +223,7 @@ RoomRegistry::Listing RoomRegistry::publicAfter(const std::string& after, std::s
     std::shared_lock<std::shared_mutex> lock(_mutex);
     for (auto it = _rooms.upper_bound(after); it != _rooms.end(); ++it)
     {
-        if (!it->second->record().isPublic)
+        if (!it->second->isPublic())
             continue;
         if (listing.rooms.size() == limit)
         {

@@ -31,8 +31,11 @@ public:
     /// Reads the room records from the store (not their messages) and the
     /// ids of deleted rooms. Call once at start.
 
-    std::shared_ptr<Room> create(const std::string& subject, bool isPublic);
-    /// A new room with a fresh random id, stored before it is returned.
+    std::shared_ptr<Room> create(const std::string& subject, bool isPublic,
+                                 const std::string& owner = "", const std::string& ownerKey = "");
+    /// A new room with a fresh random id, stored before it is returned;
+    /// owned by the account `owner` or by whoever shows the secret whose
+    /// digest is ownerKey (RoomRecord).
 
     std::shared_ptr<Room> find(const std::string& id) const;
     /// The room, or null when there is none with that id.
@@ -43,6 +46,11 @@ public:
     /// streams told and ended, appends refused) and the store forgets it.
     /// False when there is no such room. Throws what the store threw; the
     /// room is gone from this daemon all the same.
+
+    void update(const std::shared_ptr<Room>& room, RoomRecord record);
+    /// The room's new settings (subject, listing, posting rule, slow mode,
+    /// moderators, bans): stored, then in effect, its listings and #name
+    /// following. Throws what the store threw; nothing changed then.
 
     bool wasDeleted(const std::string& id) const;
     /// Whether a room of that id existed and was deleted (its URLs: 410).

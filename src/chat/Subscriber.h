@@ -3,6 +3,7 @@
 #include "model/Message.h"
 
 #include <cstddef>
+#include <string>
 
 namespace hchat
 {
@@ -30,6 +31,11 @@ public:
 
     virtual void closed(Room& room) noexcept = 0;
     /// The room closed (shutdown): the owner must answer and end.
+
+    virtual void kicked(Room& /*room*/, const std::string& /*key*/) noexcept {}
+    /// The person `key` was put out of the room (a kick or a ban): if that
+    /// is this subscriber's person, its owner must answer and leave the
+    /// room. Nothing by default (a long poll has no connection to end).
 
 private:
     friend class SubscriberList;

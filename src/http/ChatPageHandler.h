@@ -17,6 +17,13 @@ class ChatPageHandler : public EndpointHandler
 /// session cookie `hchat_person`, issued once and then kept, so a reload or
 /// a second tab is the same person, not a leave and a join.
 ///
+/// GET /chat/<id>?owner=<secret> opens the room's owner link (SPEC §11):
+/// with the right secret this browser owns the room from then on (cookie
+/// hchat_owner_<id>); a wrong one changes nothing. The page is told what the
+/// browser is to the room (data-role: person, owner, operator), so it
+/// offers the actions RoomActions allows, and a guest owner's page shows
+/// the owner link to keep.
+///
 ///   200 text/html   the page; the subject is escaped, the script is static
 ///   404 an HTML page: no such room
 ///   410 an HTML page: the room was deleted

@@ -42,6 +42,13 @@ void CreateRoomHandler::handle(Poco::Net::HTTPServerRequest& request,
     const std::string location = "/chat/" + created.room->id();
     response.setStatusAndReason(HTTPResponse::HTTP_SEE_OTHER);
     response.set("Location", location);
+    if (!created.secret.empty())
+    {
+        // A guest's ownership: this browser keeps it; the header gives the
+        // link to a script, and the page shows it once.
+        response.set("X-Chat-Owner", created.secret);
+        setCookie(request, response, ownerCookie(created.room->id()), created.secret, 365 * 86400);
+    }
     send(response, location + "\n", "text/plain; charset=utf-8");
 }
 

@@ -15,6 +15,9 @@ class CreateRoomHandler : public EndpointHandler
 ///            "1", "on", "true" or "yes": listed on the index page and in /api/rooms
 ///
 ///   303 Location: /chat/<id>   the new room (id: 128 random bits, 32 hex characters)
+///       X-Chat-Owner: <secret>  created by a guest: the owner link is
+///       /chat/<id>?owner=<secret> (SPEC §11), and this browser gets the
+///       secret in the cookie hchat_owner_<id>; an account owns its rooms by name
 ///   400 bad subject or public value
 ///   403 asked by a page of another site (an <img>, a link; OriginPolicy)
 ///   429 creating rooms too fast (the person's limit, and its address's); Retry-After says when

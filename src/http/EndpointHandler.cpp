@@ -2,6 +2,7 @@
 
 #include "chat/Accounts.h"
 #include "chat/IdGenerator.h"
+#include "chat/People.h"
 #include "chat/Room.h"
 #include "chat/RoomRegistry.h"
 #include "http/CookieSigner.h"
@@ -215,8 +216,8 @@ ChatActions::Actor EndpointHandler::actor(const Poco::Net::HTTPServerRequest& re
 {
     const std::string name = account(request);
     const std::string key = keyOf(request, name);
-    return ChatActions::Actor{key, key, request.clientAddress().toString(),
-                              ChatActions::Transport::Http, name};
+    return ChatActions::Actor{
+        key, key, request.clientAddress().toString(), ChatActions::Transport::Http, name, ""};
 }
 
 ChatActions::Actor EndpointHandler::actor(const Poco::Net::HTTPServerRequest& request,
@@ -224,8 +225,23 @@ ChatActions::Actor EndpointHandler::actor(const Poco::Net::HTTPServerRequest& re
                                           ChatActions::Transport transport) const
 {
     const std::string name = account(request);
-    return ChatActions::Actor{key, keyOf(request, name), request.clientAddress().toString(),
-                              transport, name};
+    return ChatActions::Actor{
+        key, keyOf(request, name), request.clientAddress().toString(), transport, name, ""};
+}
+
+ChatActions::Actor EndpointHandler::actorIn(const Poco::Net::HTTPServerRequest& request,
+                                            const std::string& roomId) const
+{
+    ChatActions::Actor who = actor(request);
+    Poco::Net::NameValueCollection cookies;
+    request.getCookies(cookies);
+    who.ownerSecret = cookies.get(ownerCookie(roomId), "");
+    return who;
+}
+
+std::string EndpointHandler::ownerCookie(const std::string& roomId)
+{
+    return "hchat_owner_" + roomId;
 }
 
 std::string EndpointHandler::wantedNick(const Poco::Net::HTTPServerRequest& request)
@@ -253,6 +269,7 @@ void EndpointHandler::require(const ChatActions::Outcome& outcome)
         break;
     case Result::NotOnline:
     case Result::NoRoom:
+    case Result::NoMessage:
         status = HTTPResponse::HTTP_NOT_FOUND;
         break;
     case Result::NotStored:
@@ -266,6 +283,8 @@ void EndpointHandler::require(const ChatActions::Outcome& outcome)
         status = HTTPResponse::HTTP_UNAUTHORIZED;
         break;
     case Result::NotAllowed:
+    case Result::TooLate:
+    case Result::Banned:
         status = HTTPResponse::HTTP_FORBIDDEN;
         break;
     case Result::RateLimited:
@@ -290,6 +309,15 @@ StreamStart EndpointHandler::startStream(const Poco::Net::HTTPServerRequest& req
     start.from = startOfStream(request, *start.room, recentOnJoin);
     start.wantedNick = wantedNick(request);
     start.actor = actor(request, streamKey(request), transport);
+    Poco::Net::NameValueCollection cookies;
+    request.getCookies(cookies);
+    start.actor.ownerSecret = cookies.get(ownerCookie(roomId), "");
+    // A ban keeps one out, under whatever name (RoomRoles::banOf).
+    const std::string name =
+        start.actor.nameFor(start.wantedNick.empty()
+                                ? _context.people.nameOf(start.actor.key, start.actor.defaultName())
+                                : start.wantedNick);
+    require(_context.actions.mayEnter(start.actor, *start.room, name));
     start.sendTimeout = sendTimeout;
     return start;
 }

@@ -72,6 +72,15 @@ protected:
                              ChatActions::Transport transport) const;
     /// The person `key` acting by this request; its rate limit is personKey()'s.
 
+    ChatActions::Actor actorIn(const Poco::Net::HTTPServerRequest& request,
+                               const std::string& roomId) const;
+    /// actor(), with the owner link's secret this browser holds for the
+    /// room, if any (ownerCookie()).
+
+    static std::string ownerCookie(const std::string& roomId);
+    /// The cookie that keeps a room's owner link secret in the browser that
+    /// created the room or opened its owner link: hchat_owner_<id>.
+
     std::string wantedNick(const Poco::Net::HTTPServerRequest& request);
     /// The ?nick= of a stream request; HttpError 400 when it breaks the rule.
 

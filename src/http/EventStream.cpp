@@ -85,10 +85,16 @@ void EventStream::closing(std::string& out)
     out += SseCodec::end();
 }
 
-bool EventStream::roomDeleted(std::string& out)
+bool EventStream::removed(Removal why, std::string& out)
 {
-    SseCodec::event("error", StreamError::make("room-deleted", "this room was deleted"), out);
-    out += SseCodec::end(); // EventSource tries again and gets 410, which stops it
+    // EventSource tries again: a deleted room answers 410, a ban 403,
+    // which stops it; a kicked page may come back.
+    if (why == Removal::RoomDeleted)
+        SseCodec::event("error", StreamError::make("room-deleted", "this room was deleted"), out);
+    else
+        SseCodec::event("error", StreamError::make("kicked", "you were removed from this room"),
+                        out);
+    out += SseCodec::end();
     return false;
 }
 

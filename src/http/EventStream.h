@@ -46,7 +46,7 @@ private:
     int quietMs() override;
     bool quiet() override;
     void closing(std::string& out) override;
-    bool roomDeleted(std::string& out) override;
+    bool removed(Removal why, std::string& out) override;
 
     ChatActions& _actions;
     People& _people;

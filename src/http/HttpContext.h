@@ -9,6 +9,7 @@ class Announcer;
 class ChatActions;
 class CookieSigner;
 class PageRenderer;
+class RoomActions;
 class People;
 class RoomRegistry;
 struct Metrics;
@@ -20,6 +21,7 @@ struct HttpContext
 {
     ChatActions& actions;
     AccountActions& accountActions;
+    RoomActions& roomActions;
     Accounts& accounts;
     RoomRegistry& rooms;
     People& people;

@@ -9,10 +9,13 @@
 #include "http/LogoutHandler.h"
 #include "http/LongPollHandler.h"
 #include "http/MeHandler.h"
+#include "http/MessageChangeHandler.h"
 #include "http/MetricsHandler.h"
+#include "http/PeopleModerationHandler.h"
 #include "http/RefusalHandler.h"
 #include "http/RegisterHandler.h"
 #include "http/RequestCheck.h"
+#include "http/RoomChangeHandler.h"
 #include "http/RoomInfoHandler.h"
 #include "http/RoomListHandler.h"
 #include "http/RoomMessagesHandler.h"
@@ -55,8 +58,29 @@ RequestDispatcher::RequestDispatcher(const HttpContext& c, const HttpOptions& o,
           { return new WebSocketHandler(c, *pool, p[0], ws, *origins); });
     r.add("GET", "/api/rooms", [&c](const P&) { return new RoomListHandler(c); });
     r.add("GET", "/api/rooms/{id}", [&c](const P& p) { return new RoomInfoHandler(c, p[0]); });
+    for (const char* method : {"PATCH", "DELETE"})
+        r.add(method, "/api/rooms/{id}",
+              [&c, origins, body](const P& p)
+              { return new RoomChangeHandler(c, p[0], *origins, body); });
+    using People = PeopleModerationHandler;
+    r.add("POST", "/api/rooms/{id}/kick",
+          [&c, origins, body](const P& p)
+          { return new People(c, People::Action::Kick, p[0], "", *origins, body); });
+    for (const char* method : {"PUT", "DELETE"})
+    {
+        r.add(method, "/api/rooms/{id}/bans/{name}",
+              [&c, origins, body](const P& p)
+              { return new People(c, People::Action::Ban, p[0], p[1], *origins, body); });
+        r.add(method, "/api/rooms/{id}/moderators/{name}",
+              [&c, origins, body](const P& p)
+              { return new People(c, People::Action::Moderator, p[0], p[1], *origins, body); });
+    }
     r.add("GET", "/api/rooms/{id}/messages",
           [&c, poll](const P& p) { return new RoomMessagesHandler(c, p[0], poll); });
+    for (const char* method : {"PATCH", "DELETE"})
+        r.add(method, "/api/rooms/{id}/messages/{n}",
+              [&c, origins, body](const P& p)
+              { return new MessageChangeHandler(c, p[0], p[1], *origins, body); });
     r.add("POST", "/api/accounts",
           [&c, origins, body](const P&) { return new RegisterHandler(c, *origins, body); });
     r.add("POST", "/login",

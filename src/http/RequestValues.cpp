@@ -107,9 +107,12 @@ std::map<std::string, std::string> RequestValues::fields(const std::string& cont
         try
         {
             auto object = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+            // Numbers and true/false read as a form would send them.
             for (const auto& entry : *object)
                 if (entry.second.isString())
                     values[entry.first] = entry.second.extract<std::string>();
+                else if (entry.second.isNumeric() || entry.second.isBoolean())
+                    values[entry.first] = entry.second.convert<std::string>();
         }
         catch (const Poco::Exception&)
         {

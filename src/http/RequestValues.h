@@ -40,8 +40,9 @@ public:
 
     static std::map<std::string, std::string> fields(const std::string& contentType,
                                                      const std::string& body);
-    /// The string fields of a form (url-encoded or multipart, at most 16
-    /// fields) or of a JSON object (application/json). HttpError 400 for
+    /// The fields of a form (url-encoded or multipart, at most 16 fields)
+    /// or of a JSON object (application/json; its strings, and its numbers
+    /// and booleans as text: "30", "true"). HttpError 400 for
     /// another type, or a body that is not what its type says.
 
     static std::uint64_t queryNumber(const Poco::Net::HTTPServerRequest& request,

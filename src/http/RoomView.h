@@ -11,7 +11,8 @@ class RoomRegistry;
 
 class RoomView
 /// The room object of the JSON API (SPEC §4):
-/// {"id","subject","name","public","created","next","online","lastActivity"}.
+/// {"id","subject","name","public","created","owner","posting","slowMode",
+/// "moderators","next","online","lastActivity"} (owner: its account, or null).
 /// Thread-safe (no state).
 {
 public:

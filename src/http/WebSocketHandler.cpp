@@ -83,9 +83,9 @@ void WebSocketHandler::handle(Poco::Net::HTTPServerRequest& request,
     Poco::Buffer<char> early(0);
     impl.session().drainBuffer(early);
     _streams.start(std::make_unique<WebSocketSession>(
-                       _context.actions, _context.people, _context.announcer, _context.metrics,
-                       socket, std::move(start), std::string(early.begin(), early.size()),
-                       _limits.pingInterval),
+                       _context.actions, _context.roomActions, _context.people, _context.announcer,
+                       _context.metrics, socket, std::move(start),
+                       std::string(early.begin(), early.size()), _limits.pingInterval),
                    socket);
 }
 

@@ -17,8 +17,8 @@ class WebSocketHandler : public EndpointHandler
 /// messages from n (?from=n, else Last-Event-ID + 1, else the last
 /// chat.recentOnJoin; past the end: the next) and every new one, as JSON
 /// text frames; the client
-/// sends {"type":"send"|"nick"|"privmsg",…}. See WebSocketSession for the
-/// frames and close codes. This handler returns after the 101.
+/// sends {"type":"send"|"nick"|"privmsg"|"edit"|"delete"|"kick"|"ban"|"unban",…}. See
+/// WebSocketSession for the frames and close codes. This handler returns after the 101.
 ///
 ///   101 the upgrade (Sec-WebSocket-Version 13)
 ///   400 not a WebSocket upgrade request, from is not a number, or a bad nick

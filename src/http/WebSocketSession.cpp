@@ -1,6 +1,7 @@
 #include "http/WebSocketSession.h"
 
 #include "chat/People.h"
+#include "chat/RoomActions.h"
 #include "http/StreamError.h"
 #include "stream/StreamSession.h"
 #include "util/Metrics.h"
@@ -22,12 +23,14 @@ Poco::Logger& logger()
 }
 } // namespace
 
-WebSocketSession::WebSocketSession(ChatActions& actions, People& people, Announcer& announcer,
-                                   Metrics& metrics, Poco::Net::StreamSocket socket,
-                                   StreamStart start, std::string early, int pingInterval)
-    : _actions(actions), _people(people), _announcer(announcer), _metrics(metrics),
-      _socket(std::move(socket)), _start(std::move(start)), _early(std::move(early)),
-      _pingInterval(pingInterval), _codec(actions.maxMessageBytes() * 6 + 256)
+WebSocketSession::WebSocketSession(ChatActions& actions, RoomActions& roomActions, People& people,
+                                   Announcer& announcer, Metrics& metrics,
+                                   Poco::Net::StreamSocket socket, StreamStart start,
+                                   std::string early, int pingInterval)
+    : _actions(actions), _roomActions(roomActions), _people(people), _announcer(announcer),
+      _metrics(metrics), _socket(std::move(socket)), _start(std::move(start)),
+      _early(std::move(early)), _pingInterval(pingInterval),
+      _codec(actions.maxMessageBytes() * 6 + 256)
 {
 }
 
@@ -113,21 +116,33 @@ bool WebSocketSession::received(const char* data, std::size_t size)
 }
 
 // {"type":"send","text":…} | {"type":"nick","nick":…} | {"type":"privmsg","to":…,"text":…}
+// | {"type":"edit","id":n,"text":…} | {"type":"delete","id":n}
+// | {"type":"kick","name":…} | {"type":"ban","name":…,"seconds":n} | {"type":"unban","name":…}
 bool WebSocketSession::handleText(const std::string& text)
 {
     Poco::JSON::Object::Ptr request;
     std::string type, field, body;
+    Poco::UInt64 id = 0;
+    int seconds = 0;
     try
     {
         request = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
         type = request->optValue<std::string>("type", "");
         field = request->optValue<std::string>(type == "nick" ? "nick" : "to", "");
         body = request->optValue<std::string>("text", "");
+        if (type == "edit" || type == "delete")
+            id = request->getValue<Poco::UInt64>("id");
+        if (type == "kick" || type == "ban" || type == "unban")
+        {
+            field = request->getValue<std::string>("name");
+            seconds = request->optValue<int>("seconds", 0);
+        }
     }
     catch (const Poco::Exception&)
     {
         return render(_actions.refuse(_start.actor, ChatActions::Result::BadRequest,
-                                      "frames must be JSON objects", "Bad request"));
+                                      "frames must be JSON objects with the fields of their type",
+                                      "Bad request"));
     }
     if (type == "send")
     {
@@ -139,6 +154,22 @@ bool WebSocketSession::handleText(const std::string& text)
         return render(_actions.rename(_start.actor, field));
     if (type == "privmsg")
         return render(_actions.whisper(_start.actor, field, body));
+    if (type == "edit" || type == "delete")
+    {
+        Room* room = _session->room();
+        const std::string author = _people.nameOf(_start.actor.key, _start.actor.defaultName());
+        return render(type == "edit" ? _roomActions.edit(_start.actor, *room, id, author, body)
+                                     : _roomActions.remove(_start.actor, *room, id, author));
+    }
+    if (type == "kick" || type == "ban" || type == "unban")
+    {
+        const std::string author = _people.nameOf(_start.actor.key, _start.actor.defaultName());
+        if (type == "kick")
+            return render(_roomActions.kick(_start.actor, _start.room, field, author));
+        if (type == "ban")
+            return render(_roomActions.ban(_start.actor, _start.room, field, seconds, author));
+        return render(_roomActions.unban(_start.actor, _start.room, field, author));
+    }
     return render(_actions.refuse(_start.actor, ChatActions::Result::BadRequest,
                                   "unknown type '" + type + "'", "Bad request"));
 }
@@ -192,10 +223,18 @@ void WebSocketSession::closing(std::string& out)
     WebSocketCodec::close(out, 1001, "server shutting down");
 }
 
-bool WebSocketSession::roomDeleted(std::string& out)
+bool WebSocketSession::removed(Removal why, std::string& out)
 {
-    WebSocketCodec::text(out, StreamError::make("room-deleted", "this room was deleted"));
-    WebSocketCodec::close(out, 1000, "room deleted");
+    if (why == Removal::RoomDeleted)
+    {
+        WebSocketCodec::text(out, StreamError::make("room-deleted", "this room was deleted"));
+        WebSocketCodec::close(out, 1000, "room deleted");
+    }
+    else
+    {
+        WebSocketCodec::text(out, StreamError::make("kicked", "you were removed from this room"));
+        WebSocketCodec::close(out, 1008, "kicked");
+    }
     return false;
 }
 

@@ -19,6 +19,7 @@ namespace hchat
 class Announcer;
 class People;
 class Room;
+class RoomActions;
 class StreamSession;
 struct Metrics;
 
@@ -36,7 +37,14 @@ class WebSocketSession : public Poco::Runnable, private StreamTransport
 /// connection stays; codes in ChatActions), or "gone" with "next":m when
 /// retention deleted messages before they were read.
 ///
-/// Client → server: fragments reassembled (at most chat.maxMessageBytes × 6
+/// Client → server text frames: {"type":"send","text":…},
+/// {"type":"nick","nick":…}, {"type":"privmsg","to":…,"text":…},
+/// {"type":"edit","id":n,"text":…}, {"type":"delete","id":n},
+/// {"type":"kick","name":…}, {"type":"ban","name":…,"seconds":n} (0 or
+/// absent: for good) and {"type":"unban","name":…} (SPEC §11, RoomActions:
+/// what is done arrives as a log entry, a refusal as an error frame). A
+/// person kicked or banned gets an error frame "kicked" and close 1008. Fragments are reassembled
+/// (at most chat.maxMessageBytes × 6
 /// + 256 bytes, room for JSON escapes); a ping is answered with a pong, a
 /// close echoed with its code. Close codes: 1000 after an error frame
 /// "room-deleted" when the room was deleted, 1001 shutdown or no pong by
@@ -46,9 +54,9 @@ class WebSocketSession : public Poco::Runnable, private StreamTransport
 /// "rate-limited"), 1009 a message too big. Not thread-safe: one session per thread.
 {
 public:
-    WebSocketSession(ChatActions& actions, People& people, Announcer& announcer, Metrics& metrics,
-                     Poco::Net::StreamSocket socket, StreamStart start, std::string early,
-                     int pingInterval);
+    WebSocketSession(ChatActions& actions, RoomActions& roomActions, People& people,
+                     Announcer& announcer, Metrics& metrics, Poco::Net::StreamSocket socket,
+                     StreamStart start, std::string early, int pingInterval);
     /// early: the bytes the client sent with its handshake; pingInterval:
     /// seconds of silence before a ping.
 
@@ -64,13 +72,14 @@ private:
     int quietMs() override;
     bool quiet() override;
     void closing(std::string& out) override;
-    bool roomDeleted(std::string& out) override;
+    bool removed(Removal why, std::string& out) override;
 
     bool handleText(const std::string& text);
     bool render(const ChatActions::Outcome& outcome);
     bool closeWith(std::uint16_t code, const std::string& reason);
 
     ChatActions& _actions;
+    RoomActions& _roomActions;
     People& _people;
     Announcer& _announcer;
     Metrics& _metrics;

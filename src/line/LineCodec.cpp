@@ -47,8 +47,23 @@ void LineCodec::entry(const Message& m, const std::string& room, const std::stri
             line("LEAVE " + room + " " + m.author(), out);
         break;
     case MessageKind::Nick:
+    case MessageKind::Moderation:
         if (!history)
             line("ROOM " + room + " * " + m.text(), out);
+        break;
+    case MessageKind::Edit: // history shows the message as edited already
+        if (!history)
+            lines("ROOM " + room + " * " + m.author() + " edited message " +
+                      std::to_string(m.target()) + ": ",
+                  m.text(), out);
+        break;
+    case MessageKind::Delete:
+        if (!history)
+            line("ROOM " + room + " * " + m.author() + " deleted message " +
+                     std::to_string(m.target()),
+                 out);
+        break;
+    case MessageKind::Deleted: // gone: not shown
         break;
     }
 }

@@ -1,5 +1,7 @@
 #include "line/LineCommand.h"
 
+#include "chat/Nickname.h"
+
 #include <Poco/String.h>
 
 namespace hchat
@@ -34,6 +36,35 @@ LineCommand LineCommand::parse(const std::string& line)
 
     std::string word, rest;
     split(line, word, rest);
+    if (word == "KICK" || word == "BAN" || word == "UNBAN")
+    {
+        std::string name, after;
+        split(Poco::trim(rest), name, after);
+        const bool number = !after.empty() && after.size() <= 9 &&
+                            after.find_first_not_of("0123456789") == std::string::npos;
+        if (Nickname::isValid(name) && (after.empty() || (word == "BAN" && number)))
+        {
+            command.verb = word == "KICK" ? Verb::Kick : word == "BAN" ? Verb::Ban : Verb::Unban;
+            command.argument = name;
+            command.text = after;
+            return command;
+        }
+    }
+    if (word == "EDIT" || word == "DELETE")
+    {
+        std::string number, after;
+        split(Poco::trimLeft(rest), number, after);
+        if (word == "DELETE")
+            number = Poco::trimRight(Poco::trimLeft(rest));
+        if (!number.empty() && number.size() <= 19 &&
+            number.find_first_not_of("0123456789") == std::string::npos)
+        {
+            command.verb = word == "EDIT" ? Verb::Edit : Verb::Delete;
+            command.argument = number;
+            command.text = word == "EDIT" ? after : std::string();
+            return command;
+        }
+    }
     if (word == "USERNAME" || word == "JOIN")
     {
         command.verb = word == "USERNAME" ? Verb::Username : Verb::Join;

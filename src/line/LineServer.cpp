@@ -16,10 +16,11 @@ const int threadStackBytes = 256 * 1024;
 } // namespace
 
 LineServer::LineServer(const LineOptions& options, ChatActions& actions,
-                       AccountActions& accountActions, RoomRegistry& rooms, People& people,
-                       Announcer& announcer, Metrics& metrics)
-    : _options(options), _actions(actions), _accountActions(accountActions), _rooms(rooms),
-      _people(people), _announcer(announcer), _metrics(metrics), _tlsSocket(options.tls),
+                       AccountActions& accountActions, RoomActions& roomActions,
+                       RoomRegistry& rooms, People& people, Announcer& announcer, Metrics& metrics)
+    : _options(options), _actions(actions), _accountActions(accountActions),
+      _roomActions(roomActions), _rooms(rooms), _people(people), _announcer(announcer),
+      _metrics(metrics), _tlsSocket(options.tls),
       _threads(2, options.maxConnections, 60, threadStackBytes),
       _gate(new ConnectionGate(
           options.maxConnections, options.connectionsPerAddress,

@@ -19,6 +19,7 @@ namespace hchat
 
 class Announcer;
 class AccountActions;
+class RoomActions;
 class ChatActions;
 class People;
 class RoomRegistry;
@@ -37,7 +38,8 @@ class LineServer
 {
 public:
     LineServer(const LineOptions& options, ChatActions& actions, AccountActions& accountActions,
-               RoomRegistry& rooms, People& people, Announcer& announcer, Metrics& metrics);
+               RoomActions& roomActions, RoomRegistry& rooms, People& people, Announcer& announcer,
+               Metrics& metrics);
     /// Binds the socket; throws Poco::Net::NetException when it can't.
     ~LineServer();
 
@@ -53,6 +55,7 @@ public:
     const LineOptions& options() const { return _options; }
     ChatActions& actions() { return _actions; }
     AccountActions& accountActions() { return _accountActions; }
+    RoomActions& roomActions() { return _roomActions; }
     RoomRegistry& rooms() { return _rooms; }
     People& people() { return _people; }
     Announcer& announcer() { return _announcer; }
@@ -65,6 +68,7 @@ private:
     const LineOptions _options;
     ChatActions& _actions;
     AccountActions& _accountActions;
+    RoomActions& _roomActions;
     RoomRegistry& _rooms;
     People& _people;
     Announcer& _announcer;

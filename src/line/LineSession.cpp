@@ -5,6 +5,7 @@
 #include "chat/IdGenerator.h"
 #include "chat/People.h"
 #include "chat/Room.h"
+#include "chat/RoomActions.h"
 #include "chat/RoomRegistry.h"
 #include "line/LineCodec.h"
 #include "line/LineCommand.h"
@@ -15,6 +16,7 @@
 #include "util/Utf8.h"
 
 #include <Poco/Logger.h>
+#include <Poco/NumberParser.h>
 #include <Poco/String.h>
 
 namespace hchat
@@ -45,8 +47,12 @@ LineSession::LineSession(const Poco::Net::StreamSocket& socket, LineServer& serv
       _reader(server.actions().maxMessageBytes() + commandOverhead)
 {
     const Poco::Net::SocketAddress peer = peerOf(socket);
-    _actor = ChatActions::Actor{IdGenerator::next(), "addr:" + peer.host().toString(),
-                                peer.toString(), ChatActions::Transport::Line};
+    _actor = ChatActions::Actor{IdGenerator::next(),
+                                "addr:" + peer.host().toString(),
+                                peer.toString(),
+                                ChatActions::Transport::Line,
+                                "",
+                                ""};
 }
 
 LineSession::~LineSession() = default;
@@ -168,10 +174,12 @@ void LineSession::closing(std::string& out)
     LineCodec::line("ERROR Server shutting down", out);
 }
 
-bool LineSession::roomDeleted(std::string& out)
+bool LineSession::removed(Removal why, std::string& out)
 {
     // The connection stays: JOIN takes it to another room.
-    LineCodec::line("ERROR Room " + _roomLabel + " was deleted", out);
+    LineCodec::line(why == Removal::RoomDeleted ? "ERROR Room " + _roomLabel + " was deleted"
+                                                : "ERROR Kicked from " + _roomLabel,
+                    out);
     return true;
 }
 
@@ -224,6 +232,15 @@ bool LineSession::handle(const std::string& line)
         break;
     case Verb::Privmsg:
         whisper(command.argument, command.text);
+        break;
+    case Verb::Edit:
+    case Verb::Delete:
+        amend(command.verb, command.argument, command.text);
+        break;
+    case Verb::Kick:
+    case Verb::Ban:
+    case Verb::Unban:
+        moderate(command.verb, command.argument, command.text);
         break;
     case Verb::Users:
         users();
@@ -281,6 +298,9 @@ void LineSession::join(const std::string& target)
     if (room.get() == _session->room())
         return refuse(ChatActions::Result::BadRequest, "already in the room",
                       "Already in " + _roomLabel);
+    const ChatActions::Outcome allowed = _server.actions().mayEnter(_actor, *room, _name);
+    if (!allowed.done())
+        return render(allowed);
     _session->leave(true);
     {
         auto hold = _session->connection().hold();
@@ -324,6 +344,55 @@ void LineSession::whisper(const std::string& to, const std::string& text)
     const ChatActions::Outcome outcome = _server.actions().whisper(_actor, to, text);
     if (outcome.done())
         reply("OK Sent");
+    else
+        render(outcome);
+}
+
+// EDIT <n> <text>: one's own message n, within chat.editWindow.
+// DELETE <n>: one's own message n, or anyone's for the room's owner,
+// moderators and the operator. Answered "OK Edited <n>" / "OK Deleted <n>";
+// everyone in the room gets a ROOM line that says so.
+void LineSession::amend(LineCommand::Verb verb, const std::string& number, const std::string& text)
+{
+    Room* room = _session->room();
+    if (!room)
+        return refuse(ChatActions::Result::NotInRoom, "not in a room", "Not in a room");
+    std::uint64_t n = 0;
+    if (!Poco::NumberParser::tryParseUnsigned64(number, n))
+        return refuse(ChatActions::Result::NoMessage, "no message " + number, "No such message");
+    const bool editing = verb == LineCommand::Verb::Edit;
+    RoomActions& actions = _server.roomActions();
+    const ChatActions::Outcome outcome = editing ? actions.edit(_actor, *room, n, _name, text)
+                                                 : actions.remove(_actor, *room, n, _name);
+    if (outcome.done())
+        reply((editing ? "OK Edited " : "OK Deleted ") + number);
+    else
+        render(outcome);
+}
+
+// KICK <user>, BAN <user> [seconds] (none or 0: for good), UNBAN <user>:
+// the room's moderators. Answered "OK Kicked <user>" / "OK Banned <user>"
+// / "OK Unbanned <user>"; everyone in the room gets the ROOM line that says so.
+void LineSession::moderate(LineCommand::Verb verb, const std::string& name,
+                           const std::string& seconds)
+{
+    if (!_session->room())
+        return refuse(ChatActions::Result::NotInRoom, "not in a room", "Not in a room");
+    const std::shared_ptr<Room> room = _server.rooms().find(_session->room()->id());
+    if (!room)
+        return refuse(ChatActions::Result::RoomDeleted, "this room was deleted", "Room deleted");
+    RoomActions& actions = _server.roomActions();
+    ChatActions::Outcome outcome;
+    std::string said;
+    if (verb == LineCommand::Verb::Kick)
+        outcome = actions.kick(_actor, room, name, _name), said = "OK Kicked ";
+    else if (verb == LineCommand::Verb::Ban)
+        outcome = actions.ban(_actor, room, name, seconds.empty() ? 0 : std::stoi(seconds), _name),
+        said = "OK Banned ";
+    else
+        outcome = actions.unban(_actor, room, name, _name), said = "OK Unbanned ";
+    if (outcome.done())
+        reply(said + name);
     else
         render(outcome);
 }

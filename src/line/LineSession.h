@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat/ChatActions.h"
+#include "line/LineCommand.h"
 #include "line/LineReader.h"
 #include "stream/StreamTransport.h"
 
@@ -24,7 +25,9 @@ class LineSession : public Poco::Net::TCPServerConnection, private StreamTranspo
 /// Client → server, one per line (CRLF or LF), each handled below:
 /// USERNAME <name> [<password>] (first; with a password it logs in to the
 /// account of that name), JOIN <#name|id>, LEAVE, MSG <text> (or any line
-/// that is no command, in a room), PRIVMSG <user> <text>, ROOMS, USERS, QUIT.
+/// that is no command, in a room), PRIVMSG <user> <text>, EDIT <n> <text>
+/// and DELETE <n> (message n of one's room, SPEC §11), KICK <user>, BAN
+/// <user> [seconds], UNBAN <user> (the room's moderators), ROOMS, USERS, QUIT.
 /// Server → client: OK …, ERROR <message>, ROOM <room> <user> <text>,
 /// PRIVMSG <from> <text>, JOIN <room> <user>, LEAVE <room> <user>,
 /// USERLIST <user> …, ROOMLIST <room> …
@@ -55,7 +58,7 @@ private:
     int quietMs() override;
     bool quiet() override;
     void closing(std::string& out) override;
-    bool roomDeleted(std::string& out) override;
+    bool removed(Removal why, std::string& out) override;
 
     bool handle(const std::string& line);
     void username(const std::string& argument);
@@ -63,6 +66,8 @@ private:
     void leave();
     void say(const std::string& text);
     void whisper(const std::string& to, const std::string& text);
+    void amend(LineCommand::Verb verb, const std::string& number, const std::string& text);
+    void moderate(LineCommand::Verb verb, const std::string& name, const std::string& seconds);
     void users();
     void rooms();
 

@@ -9,24 +9,48 @@ namespace hchat
 {
 
 Message::Message(std::uint64_t id, MessageKind kind, std::string author, Poco::Timestamp time,
-                 std::string text, Crowd crowd, std::string account)
+                 std::string text, Crowd crowd, Details details)
     : _id(id), _kind(kind), _author(std::move(author)), _time(time), _text(std::move(text)),
-      _crowd(std::move(crowd)), _account(std::move(account)), _timeText(formatTime(time))
+      _crowd(std::move(crowd)), _details(std::move(details)), _timeText(formatTime(time))
 {
     Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
     object.set("type", "message");
     object.set("id", static_cast<Poco::UInt64>(_id));
     object.set("kind", kindName(_kind));
     object.set("author", _author);
-    if (!_account.empty())
-        object.set("account", _account);
+    if (!_details.account.empty())
+        object.set("account", _details.account);
     object.set("time", timeText());
     object.set("text", _text);
     if (!_crowd.empty())
         _crowd.addTo(object);
+    if (_details.target != noTarget)
+        object.set("target", static_cast<Poco::UInt64>(_details.target));
+    if (isEdited())
+        object.set("edited", formatTime(edited()));
     std::ostringstream out;
     object.stringify(out);
     _json = out.str();
+}
+
+std::shared_ptr<const Message> Message::amendedBy(const Message& amendment) const
+{
+    if (amendment.kind() == MessageKind::Edit && amendment.target() == _id &&
+        _kind == MessageKind::Message)
+    {
+        Details details = _details;
+        details.edited = amendment.time().epochMicroseconds();
+        return std::make_shared<const Message>(_id, _kind, _author, _time, amendment.text(), _crowd,
+                                               details);
+    }
+    if (amendment.kind() != MessageKind::Delete)
+        return nullptr;
+    if (amendment.target() == _id && _kind == MessageKind::Message)
+        return std::make_shared<const Message>(_id, MessageKind::Deleted, _author, _time, "",
+                                               Crowd(), _details);
+    if (_kind == MessageKind::Edit && _details.target == amendment.target() && !_text.empty())
+        return std::make_shared<const Message>(_id, _kind, _author, _time, "", Crowd(), _details);
+    return nullptr;
 }
 
 std::string Message::formatTime(const Poco::Timestamp& time)
@@ -46,6 +70,14 @@ const char* Message::kindName(MessageKind kind)
         return "leave";
     case MessageKind::Nick:
         return "nick";
+    case MessageKind::Edit:
+        return "edit";
+    case MessageKind::Delete:
+        return "delete";
+    case MessageKind::Moderation:
+        return "moderation";
+    case MessageKind::Deleted:
+        return "deleted";
     }
     return "message";
 }
@@ -53,7 +85,8 @@ const char* Message::kindName(MessageKind kind)
 bool Message::parseKind(const std::string& name, MessageKind& kind)
 {
     for (MessageKind k :
-         {MessageKind::Message, MessageKind::Join, MessageKind::Leave, MessageKind::Nick})
+         {MessageKind::Message, MessageKind::Join, MessageKind::Leave, MessageKind::Nick,
+          MessageKind::Edit, MessageKind::Delete, MessageKind::Moderation, MessageKind::Deleted})
     {
         if (name == kindName(k))
         {

@@ -16,7 +16,22 @@ enum class MessageKind
     Message,
     Join,
     Leave,
-    Nick
+    Nick,
+    Edit,       ///< an author changed message `target`: text is its new text
+    Delete,     ///< message `target` was deleted (text empty)
+    Moderation, ///< a kick, ban or change of the room, in a sentence
+    Deleted     ///< what a deleted message reads as afterwards (text empty)
+};
+
+struct MessageDetails
+/// What only some log entries have (Message::details()).
+{
+    static constexpr std::uint64_t noTarget = ~std::uint64_t(0);
+
+    std::string account;                 ///< the account its author was logged in to, or ""
+    std::string sender;                  ///< who sent it (ChatActions::Actor::sender), never shown
+    std::uint64_t target = noTarget;     ///< an edit or delete entry: the message it is about
+    Poco::Timestamp::TimeVal edited = 0; ///< when its text was last edited; 0: never
 };
 
 class Message
@@ -24,13 +39,17 @@ class Message
 /// author's display name, the time it was appended and its text. Immutable
 /// once made, so it is shared between the room, the store and every reader
 /// without locks; its JSON form is built once, because every delivery of a
-/// message to every subscriber sends the same bytes.
+/// message to every subscriber sends the same bytes. An edit or deletion
+/// (SPEC §11) makes a new Message that replaces the old one where it is kept.
 {
 public:
+    static constexpr std::uint64_t noTarget = MessageDetails::noTarget;
+    using Details = MessageDetails;
+
     Message(std::uint64_t id, MessageKind kind, std::string author, Poco::Timestamp time,
-            std::string text, Crowd crowd = Crowd(), std::string account = "");
+            std::string text, Crowd crowd = Crowd(), Details details = Details());
     /// crowd: for a notice about many people at once (then author is the
-    /// first of them); account: the registered account that sent it, or "".
+    /// first of them).
 
     std::uint64_t id() const { return _id; }
     MessageKind kind() const { return _kind; }
@@ -38,13 +57,29 @@ public:
     const Poco::Timestamp& time() const { return _time; }
     const std::string& text() const { return _text; }
     const Crowd& crowd() const { return _crowd; }
-    const std::string& account() const { return _account; }
+    const std::string& account() const { return _details.account; }
     /// The account its author was logged in to; "" for a guest.
+    const std::string& sender() const { return _details.sender; }
+    std::uint64_t target() const { return _details.target; }
+    bool isEdited() const { return _details.edited != 0; }
+    Poco::Timestamp edited() const { return Poco::Timestamp(_details.edited); }
+    const Details& details() const { return _details; }
+
+    bool isAmendment() const { return _kind == MessageKind::Edit || _kind == MessageKind::Delete; }
+    /// An entry that rewrites an earlier one (its target).
+
+    std::shared_ptr<const Message> amendedBy(const Message& amendment) const;
+    /// What this entry reads as once `amendment` (an edit or delete entry
+    /// that targets it, or targets what this edit entry targets) is in the
+    /// log: an edited message gets the edit's text and time; a deleted one
+    /// becomes kind Deleted with no text, and the edits of it lose theirs,
+    /// so the deleted text is kept nowhere. Null when it does not change.
 
     const std::string& json() const { return _json; }
     /// {"type":"message","id":…,"kind":…,"author":…,"time":…,"text":…},
     /// with "account":… after the author when sent by an account, and
-    /// "names":[…],"count":n for a notice about a crowd
+    /// "names":[…],"count":n for a notice about a crowd, "target":n for an
+    /// edit or delete entry and "edited":time once edited
 
     const std::string& timeText() const { return _timeText; }
     /// RFC 3339, UTC, milliseconds: 2026-11-22T03:01:08.123Z (formatted
@@ -61,7 +96,7 @@ private:
     Poco::Timestamp _time;
     std::string _text;
     Crowd _crowd;
-    std::string _account;
+    Details _details;
     std::string _timeText;
     std::string _json;
 };

@@ -18,6 +18,22 @@ void MemoryStore::createRoom(const RoomRecord& room)
     _rooms.push_back(room);
 }
 
+void MemoryStore::saveRoom(const RoomRecord& room)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    for (RoomRecord& kept : _rooms)
+        if (kept.id == room.id)
+        {
+            const RoomRecord fixed = kept;
+            kept = room;
+            kept.created = fixed.created;
+            kept.owner = fixed.owner;
+            kept.ownerKey = fixed.ownerKey;
+            return;
+        }
+    throw Poco::NotFoundException("no such room", room.id);
+}
+
 std::vector<RoomRecord> MemoryStore::rooms()
 {
     std::lock_guard<std::mutex> lock(_mutex);
@@ -55,6 +71,10 @@ void MemoryStore::appendNow(const std::string& roomId, const MessagePtr& message
     Log& log = it->second;
     if (message->id() != log.next)
         throw Poco::IllegalStateException("message number out of sequence");
+    if (message->isAmendment())
+        for (MessagePtr& kept : log.messages)
+            if (MessagePtr amended = kept->amendedBy(*message))
+                kept = amended;
     log.messages.push_back(message);
     ++log.next;
     while (log.messages.size() > _retain)

@@ -7,6 +7,7 @@
 #include <Poco/File.h>
 #include <Poco/Path.h>
 #include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
 
 namespace hchat
 {
@@ -17,31 +18,41 @@ using Poco::Int64;
 namespace
 {
 
-// The schema, version 4 (PRAGMA user_version). Times are microseconds since
+// The schema, version 5 (PRAGMA user_version). Times are microseconds since
 // 1970, UTC. An upgrade is a step in upgrades[] from the version found to
 // the next one; a file of a newer version is refused.
-const int schemaVersion = 4;
+const int schemaVersion = 5;
 const std::vector<const char*> schema = {
     "CREATE TABLE rooms ("
-    " seq     INTEGER PRIMARY KEY,"  // internal key, what messages refer to
-    " id      TEXT NOT NULL UNIQUE," // the public id: 32 lowercase hex characters
-    " subject TEXT NOT NULL,"        // UTF-8, at most 200 bytes, may be empty
-    " public  INTEGER NOT NULL,"     // 1: listed on the index page and /api/rooms
-    " created INTEGER NOT NULL,"     // when the room was created
-    " next    INTEGER NOT NULL,"     // at least the number its next message gets, and
-    " last    INTEGER NOT NULL)",    // at least the time of its last message: both
-                                     // written when retention deletes a room's
-                                     // messages, else the newest message says it
+    " seq     INTEGER PRIMARY KEY,"              // internal key, what messages refer to
+    " id      TEXT NOT NULL UNIQUE,"             // the public id: 32 lowercase hex characters
+    " subject TEXT NOT NULL,"                    // UTF-8, at most 200 bytes, may be empty
+    " public  INTEGER NOT NULL,"                 // 1: listed on the index page and /api/rooms
+    " created INTEGER NOT NULL,"                 // when the room was created
+    " next    INTEGER NOT NULL,"                 // at least the number its next message gets, and
+    " last    INTEGER NOT NULL,"                 // at least the time of its last message: both
+                                                 // written when retention deletes a room's
+                                                 // messages, else the newest message says it
+    " owner   TEXT NOT NULL DEFAULT '',"         // the account that created it, or ''
+    " owner_key TEXT NOT NULL DEFAULT '',"       // digest of its owner link's secret, or ''
+    " posting TEXT NOT NULL DEFAULT 'everyone'," // who may post: everyone, accounts, moderators
+    " slow    INTEGER NOT NULL DEFAULT 0,"       // slow mode: seconds between one's messages
+    " moderators TEXT NOT NULL DEFAULT '')",     // account names, space-separated
     "CREATE TABLE messages ("
-    " room   INTEGER NOT NULL,"          // rooms.seq
-    " id     INTEGER NOT NULL,"          // number in the room: 0, 1, 2, … without gaps
-    " kind   TEXT NOT NULL,"             // message, join, leave or nick
-    " author TEXT NOT NULL,"             // display name
-    " time   INTEGER NOT NULL,"          // when it was appended
-    " text   TEXT NOT NULL,"             // exactly as sent, UTF-8
-    " crowd  TEXT NOT NULL DEFAULT '',"  // a grouped notice's people (Crowd::json), or ''
-    " account TEXT NOT NULL DEFAULT ''," // the account that sent it (accounts.name), or ''
+    " room   INTEGER NOT NULL,"            // rooms.seq
+    " id     INTEGER NOT NULL,"            // number in the room: 0, 1, 2, … without gaps
+    " kind   TEXT NOT NULL,"               // message, join, leave or nick
+    " author TEXT NOT NULL,"               // display name
+    " time   INTEGER NOT NULL,"            // when it was appended
+    " text   TEXT NOT NULL,"               // exactly as sent, UTF-8
+    " crowd  TEXT NOT NULL DEFAULT '',"    // a grouped notice's people (Crowd::json), or ''
+    " account TEXT NOT NULL DEFAULT '',"   // the account that sent it (accounts.name), or ''
+    " sender TEXT NOT NULL DEFAULT '',"    // who sent it (a digest), so they may edit it
+    " target INTEGER NOT NULL DEFAULT -1," // an edit or delete entry: the message it is about
+    " edited INTEGER NOT NULL DEFAULT 0,"  // when its text was last edited; 0: never
     " PRIMARY KEY (room, id)) WITHOUT ROWID",
+    // The edits of a message, found when it is deleted (their text goes too).
+    "CREATE INDEX edits ON messages (room, target) WHERE kind = 'edit'",
     "CREATE TABLE deleted_rooms ("
     " id   TEXT PRIMARY KEY," // a deleted room's public id: its URLs answer 410; nothing
     " time INTEGER NOT NULL)" // else of it is kept. time: when it was deleted
@@ -50,6 +61,12 @@ const std::vector<const char*> schema = {
     " address TEXT PRIMARY KEY," // an address or a network ("192.0.2.0/24") refused
     " until   INTEGER NOT NULL)" // on every port until then; 0: for good
     " WITHOUT ROWID",
+    "CREATE TABLE room_bans ("
+    " room   INTEGER NOT NULL," // rooms.seq
+    " name   TEXT NOT NULL,"    // the name banned, folded
+    " sender TEXT NOT NULL,"    // the person banned (a digest), or ''
+    " until  INTEGER NOT NULL," // when it ends; 0: for good
+    " PRIMARY KEY (room, name)) WITHOUT ROWID",
     "CREATE TABLE accounts ("
     " folded  TEXT PRIMARY KEY," // the name in lower case, which makes names unique
     " name    TEXT NOT NULL,"    // the name as registered
@@ -67,23 +84,41 @@ const std::vector<const char*> schema = {
 // upgrades[v - 1] takes a file of version v to version v + 1.
 const std::vector<std::vector<const char*>> upgrades = {
     {"ALTER TABLE messages ADD COLUMN crowd TEXT NOT NULL DEFAULT ''"}, // 1 -> 2: grouped notices
-    {schema[2], schema[3]}, // 2 -> 3: deleted rooms and address bans
-    {"ALTER TABLE messages ADD COLUMN account TEXT NOT NULL DEFAULT ''", schema[4],
-     schema[5]}, // 3 -> 4: accounts
+    {schema[3], schema[4]}, // 2 -> 3: deleted rooms and address bans
+    {"ALTER TABLE messages ADD COLUMN account TEXT NOT NULL DEFAULT ''", schema[6],
+     schema[7]}, // 3 -> 4: accounts
+    {"ALTER TABLE rooms ADD COLUMN owner TEXT NOT NULL DEFAULT ''",
+     "ALTER TABLE rooms ADD COLUMN owner_key TEXT NOT NULL DEFAULT ''",
+     "ALTER TABLE messages ADD COLUMN sender TEXT NOT NULL DEFAULT ''",
+     "ALTER TABLE messages ADD COLUMN target INTEGER NOT NULL DEFAULT -1",
+     "ALTER TABLE messages ADD COLUMN edited INTEGER NOT NULL DEFAULT 0",
+     "ALTER TABLE rooms ADD COLUMN posting TEXT NOT NULL DEFAULT 'everyone'",
+     "ALTER TABLE rooms ADD COLUMN slow INTEGER NOT NULL DEFAULT 0",
+     "ALTER TABLE rooms ADD COLUMN moderators TEXT NOT NULL DEFAULT ''", schema[2],
+     schema[5]}, // 4 -> 5: owners, edits and deletions, moderation
 };
 
 // Messages deleted per statement by the retention sweep, so the sweep never
 // holds the database away from the writer for long.
 const int sweepChunk = 1000;
 
-MessagePtr makeMessage(Int64 id, const std::string& kindName, std::string author, Int64 time,
-                       std::string text, const std::string& crowd, std::string account)
+const char* const messageColumns =
+    "id, kind, author, time, text, crowd, account, sender, target, edited";
+
+MessagePtr makeMessage(SqliteDatabase::Rows& rows, std::size_t i)
 {
     MessageKind kind = MessageKind::Message;
-    Message::parseKind(kindName, kind);
-    return std::make_shared<const Message>(static_cast<std::uint64_t>(id), kind, std::move(author),
-                                           Poco::Timestamp(time), std::move(text),
-                                           Crowd::parse(crowd), std::move(account));
+    Message::parseKind(rows.kinds[i], kind);
+    Message::Details details;
+    details.account = std::move(rows.accounts[i]);
+    details.sender = std::move(rows.senders[i]);
+    details.target =
+        rows.targets[i] < 0 ? Message::noTarget : static_cast<std::uint64_t>(rows.targets[i]);
+    details.edited = rows.edits[i];
+    return std::make_shared<const Message>(static_cast<std::uint64_t>(rows.ids[i]), kind,
+                                           std::move(rows.authors[i]),
+                                           Poco::Timestamp(rows.times[i]), std::move(rows.texts[i]),
+                                           Crowd::parse(rows.crowds[i]), std::move(details));
 }
 
 const char* kindName(Credential::Kind kind)
@@ -95,8 +130,27 @@ const char* kindName(Credential::Kind kind)
 
 void SqliteDatabase::Rows::clear()
 {
-    rooms.clear(), ids.clear(), times.clear();
+    rooms.clear(), ids.clear(), times.clear(), targets.clear(), edits.clear();
     kinds.clear(), authors.clear(), texts.clear(), crowds.clear(), accounts.clear();
+    senders.clear(), amendments.clear();
+}
+
+void SqliteDatabase::Rows::add(Int64 room, const Message& message)
+{
+    rooms.push_back(room);
+    ids.push_back(static_cast<Int64>(message.id()));
+    times.push_back(message.time().epochMicroseconds());
+    kinds.emplace_back(Message::kindName(message.kind()));
+    authors.push_back(message.author());
+    texts.push_back(message.text());
+    crowds.push_back(message.crowd().json());
+    accounts.push_back(message.account());
+    senders.push_back(message.sender());
+    targets.push_back(message.target() == Message::noTarget ? -1
+                                                            : static_cast<Int64>(message.target()));
+    edits.push_back(message.isEdited() ? message.edited().epochMicroseconds() : 0);
+    if (message.isAmendment())
+        amendments.push_back(rooms.size() - 1);
 }
 
 SqliteDatabase::SqliteDatabase(const std::string& path)
@@ -211,24 +265,39 @@ Int64 SqliteDatabase::insertRoom(const RoomRecord& room)
     std::string id = room.id;
     std::string subject = room.subject;
     int isPublic = room.isPublic ? 1 : 0;
+    std::string owner = room.owner;
+    std::string ownerKey = room.ownerKey;
     Int64 created = room.created.epochMicroseconds();
     Int64 seq = 0;
     Poco::Data::Session& db = *_session;
-    db << "INSERT INTO rooms (id, subject, public, created, next, last) VALUES (?, ?, ?, ?, 0, ?)",
-        use(id), use(subject), use(isPublic), use(created), use(created), now;
+    db << "INSERT INTO rooms (id, subject, public, created, next, last, owner, owner_key)"
+          " VALUES (?, ?, ?, ?, 0, ?, ?, ?)",
+        use(id), use(subject), use(isPublic), use(created), use(created), use(owner), use(ownerKey),
+        now;
     db << "SELECT seq FROM rooms WHERE id = ?", into(seq), use(id), now;
     return seq;
 }
 
 std::vector<RoomRecord> SqliteDatabase::rooms()
 {
-    std::vector<std::string> ids, subjects;
-    std::vector<int> publics;
-    std::vector<Int64> created, last;
-    *_session << "SELECT r.id, r.subject, r.public, r.created, max(r.last, coalesce("
-                 "(SELECT m.time FROM messages m WHERE m.room = r.seq ORDER BY m.id DESC LIMIT 1),"
-                 " 0)) FROM rooms r ORDER BY r.seq",
-        into(ids), into(subjects), into(publics), into(created), into(last), now;
+    std::vector<std::string> ids, subjects, owners, ownerKeys, postings, moderators;
+    std::vector<int> publics, slows;
+    std::vector<Int64> seqs, created, last;
+    Poco::Data::Session& db = *_session;
+    db << "SELECT r.id, r.subject, r.public, r.created, max(r.last, coalesce("
+          "(SELECT m.time FROM messages m WHERE m.room = r.seq ORDER BY m.id DESC LIMIT 1),"
+          " 0)), r.owner, r.owner_key, r.posting, r.slow, r.moderators, r.seq"
+          " FROM rooms r ORDER BY r.seq",
+        into(ids), into(subjects), into(publics), into(created), into(last), into(owners),
+        into(ownerKeys), into(postings), into(slows), into(moderators), into(seqs), now;
+    std::vector<Int64> banRooms, banUntils;
+    std::vector<std::string> banNames, banSenders;
+    db << "SELECT room, name, sender, until FROM room_bans ORDER BY room, name", into(banRooms),
+        into(banNames), into(banSenders), into(banUntils), now;
+    std::unordered_map<Int64, std::vector<RoomBan>> bans;
+    for (std::size_t i = 0; i < banRooms.size(); ++i)
+        bans[banRooms[i]].push_back(
+            RoomBan{banNames[i], banSenders[i], Poco::Timestamp(banUntils[i])});
     std::vector<RoomRecord> rooms(ids.size());
     for (std::size_t i = 0; i < ids.size(); ++i)
     {
@@ -237,8 +306,48 @@ std::vector<RoomRecord> SqliteDatabase::rooms()
         rooms[i].isPublic = publics[i] != 0;
         rooms[i].created = Poco::Timestamp(created[i]);
         rooms[i].lastActivity = Poco::Timestamp(last[i]);
+        rooms[i].owner = owners[i];
+        rooms[i].ownerKey = ownerKeys[i];
+        RoomRecord::parsePosting(postings[i], rooms[i].posting);
+        rooms[i].slowMode = slows[i];
+        Poco::StringTokenizer names(moderators[i], " ", Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+        rooms[i].moderators.assign(names.begin(), names.end());
+        rooms[i].bans = std::move(bans[seqs[i]]);
     }
     return rooms;
+}
+
+void SqliteDatabase::saveRoom(Int64 room, const RoomRecord& record)
+{
+    std::string subject = record.subject;
+    int isPublic = record.isPublic ? 1 : 0;
+    std::string posting = RoomRecord::postingName(record.posting);
+    int slow = record.slowMode;
+    std::string moderators =
+        Poco::cat(std::string(" "), record.moderators.begin(), record.moderators.end());
+    Poco::Data::Session& db = *_session;
+    db << "BEGIN IMMEDIATE", now;
+    try
+    {
+        db << "UPDATE rooms SET subject = ?, public = ?, posting = ?, slow = ?, moderators = ?"
+              " WHERE seq = ?",
+            use(subject), use(isPublic), use(posting), use(slow), use(moderators), use(room), now;
+        db << "DELETE FROM room_bans WHERE room = ?", use(room), now;
+        for (const RoomBan& ban : record.bans)
+        {
+            std::string name = ban.name;
+            std::string sender = ban.sender;
+            Int64 until = ban.until.epochMicroseconds();
+            db << "INSERT INTO room_bans (room, name, sender, until) VALUES (?, ?, ?, ?)",
+                use(room), use(name), use(sender), use(until), now;
+        }
+        db << "COMMIT", now;
+    }
+    catch (...)
+    {
+        rollbackQuietly();
+        throw;
+    }
 }
 
 SqliteDatabase::Progress SqliteDatabase::progress(Int64 room)
@@ -269,13 +378,16 @@ void SqliteDatabase::insert()
             _begin = std::make_unique<Poco::Data::Statement>(db << "BEGIN IMMEDIATE");
             _commit = std::make_unique<Poco::Data::Statement>(db << "COMMIT");
             _insert = std::make_unique<Poco::Data::Statement>(
-                (db << "INSERT INTO messages (room, id, kind, author, time, text, crowd, account)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (db << "INSERT INTO messages (room, id, kind, author, time, text, crowd, account,"
+                       " sender, target, edited) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  use(_rows.rooms), use(_rows.ids), use(_rows.kinds), use(_rows.authors),
-                 use(_rows.times), use(_rows.texts), use(_rows.crowds), use(_rows.accounts)));
+                 use(_rows.times), use(_rows.texts), use(_rows.crowds), use(_rows.accounts),
+                 use(_rows.senders), use(_rows.targets), use(_rows.edits)));
         }
         _begin->execute();
         _insert->execute();
+        for (std::size_t row : _rows.amendments)
+            amend(row);
         _commit->execute();
     }
     catch (...)
@@ -289,21 +401,54 @@ void SqliteDatabase::insert()
     }
 }
 
+void SqliteDatabase::amend(std::size_t row)
+{
+    // As Message::amendedBy does to the copies in memory.
+    Poco::Data::Session& db = *_session;
+    Int64 room = _rows.rooms[row];
+    Int64 target = _rows.targets[row];
+    if (_rows.kinds[row] == Message::kindName(MessageKind::Edit))
+    {
+        std::string text = _rows.texts[row];
+        Int64 time = _rows.times[row];
+        db << "UPDATE messages SET text = ?, edited = ? WHERE room = ? AND id = ? AND kind = ?",
+            use(text), use(time), use(room), use(target),
+            bind(std::string(Message::kindName(MessageKind::Message))), now;
+        return;
+    }
+    db << "UPDATE messages SET kind = ?, text = '', crowd = '' WHERE room = ? AND id = ? AND kind "
+          "= ?",
+        bind(std::string(Message::kindName(MessageKind::Deleted))), use(room), use(target),
+        bind(std::string(Message::kindName(MessageKind::Message))), now;
+    db << "UPDATE messages SET text = '' WHERE room = ? AND target = ? AND kind = ?", use(room),
+        use(target), bind(std::string(Message::kindName(MessageKind::Edit))), now;
+    _erased = true;
+}
+
+void SqliteDatabase::checkpointErased()
+{
+    if (!_erased)
+        return;
+    _erased = false;
+    // The WAL still holds the pages as they were: copied into the file
+    // (where secure_delete zeroed the old text) and emptied.
+    *_session << "PRAGMA wal_checkpoint(TRUNCATE)", now;
+}
+
 std::vector<MessagePtr> SqliteDatabase::read(Int64 room, std::uint64_t from, std::size_t limit)
 {
-    std::vector<Int64> ids, times;
-    std::vector<std::string> kinds, authors, texts, crowds, accounts;
+    Rows rows;
     Int64 first = static_cast<Int64>(from);
     Int64 count = static_cast<Int64>(limit);
-    *_session << "SELECT id, kind, author, time, text, crowd, account FROM messages"
-                 " WHERE room = ? AND id >= ? ORDER BY id LIMIT ?",
-        into(ids), into(kinds), into(authors), into(times), into(texts), into(crowds),
-        into(accounts), use(room), use(first), use(count), now;
+    *_session << "SELECT " + std::string(messageColumns) +
+                     " FROM messages WHERE room = ? AND id >= ? ORDER BY id LIMIT ?",
+        into(rows.ids), into(rows.kinds), into(rows.authors), into(rows.times), into(rows.texts),
+        into(rows.crowds), into(rows.accounts), into(rows.senders), into(rows.targets),
+        into(rows.edits), use(room), use(first), use(count), now;
     std::vector<MessagePtr> out;
-    out.reserve(ids.size());
-    for (std::size_t i = 0; i < ids.size(); ++i)
-        out.push_back(makeMessage(ids[i], kinds[i], std::move(authors[i]), times[i],
-                                  std::move(texts[i]), crowds[i], std::move(accounts[i])));
+    out.reserve(rows.ids.size());
+    for (std::size_t i = 0; i < rows.ids.size(); ++i)
+        out.push_back(makeMessage(rows, i));
     return out;
 }
 
@@ -359,6 +504,7 @@ void SqliteDatabase::deleteRoom(Int64 room, const std::string& id)
     try
     {
         db << "DELETE FROM messages WHERE room = ?", use(room), now;
+        db << "DELETE FROM room_bans WHERE room = ?", use(room), now;
         db << "DELETE FROM rooms WHERE seq = ?", use(room), now;
         db << "INSERT OR REPLACE INTO deleted_rooms (id, time) VALUES (?, ?)", use(roomId),
             use(time), now;

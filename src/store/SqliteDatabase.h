@@ -37,11 +37,13 @@ public:
     };
 
     struct Rows
-    /// The columns of one batch of messages (insert()).
+    /// The columns of one batch of messages (insert(), read()).
     {
-        std::vector<Poco::Int64> rooms, ids, times;
-        std::vector<std::string> kinds, authors, texts, crowds, accounts;
+        std::vector<Poco::Int64> rooms, ids, times, targets, edits;
+        std::vector<std::string> kinds, authors, texts, crowds, accounts, senders;
+        std::vector<std::size_t> amendments; ///< the rows that are edits or deletions
         void clear();
+        void add(Poco::Int64 room, const Message& message);
     };
 
     explicit SqliteDatabase(const std::string& path);
@@ -55,11 +57,18 @@ public:
     Poco::Int64 insertRoom(const RoomRecord& room);
     std::vector<RoomRecord> rooms();
     /// In creation order, with the time of their last message.
+    void saveRoom(Poco::Int64 room, const RoomRecord& record);
+    /// Its settings, moderators and bans, in one transaction.
     Progress progress(Poco::Int64 room);
 
     Rows& rows() { return _rows; }
     void insert();
-    /// Stores rows() in one transaction; throws (rolled back) when it fails.
+    /// Stores rows() in one transaction, with what their edits and
+    /// deletions rewrite (the Store contract); throws (rolled back) when it
+    /// fails.
+    void checkpointErased();
+    /// After insert(): when it deleted a text, empties the WAL, so the
+    /// text's old pages are gone from it too.
     std::vector<MessagePtr> read(Poco::Int64 room, std::uint64_t from, std::size_t limit);
 
     std::size_t deleteExpired(Poco::Int64 room, Poco::Int64 cutoff, const Progress& progress,
@@ -91,9 +100,11 @@ public:
 
 private:
     void rollbackQuietly();
+    void amend(std::size_t row);
 
     std::unique_ptr<Poco::Data::Session> _session;
     Rows _rows;
+    bool _erased = false; ///< insert() deleted a text since the last checkpoint
     std::unique_ptr<Poco::Data::Statement> _begin, _insert, _commit;
 };
 

@@ -108,6 +108,13 @@ void SqliteStore::createRoom(const RoomRecord& room)
     _seqs[room.id] = database.insertRoom(room);
 }
 
+void SqliteStore::saveRoom(const RoomRecord& room)
+{
+    std::lock_guard<std::mutex> lock(_dbMutex);
+    SqliteDatabase& database = db();
+    database.saveRoom(seqOf(room.id), room);
+}
+
 std::vector<RoomRecord> SqliteStore::rooms()
 {
     std::lock_guard<std::mutex> lock(_dbMutex);
@@ -209,14 +216,7 @@ void SqliteStore::commitBatch(std::deque<Pending>& batch)
             ++progress.next;
             progress.last = p.message->time().epochMicroseconds();
             accepted.push_back(&p);
-            rows.rooms.push_back(seq);
-            rows.ids.push_back(static_cast<Int64>(p.message->id()));
-            rows.times.push_back(progress.last);
-            rows.kinds.emplace_back(Message::kindName(p.message->kind()));
-            rows.authors.push_back(p.message->author());
-            rows.texts.push_back(p.message->text());
-            rows.crowds.push_back(p.message->crowd().json());
-            rows.accounts.push_back(p.message->account());
+            rows.add(seq, *p.message);
         }
         if (accepted.empty())
             return;
@@ -234,6 +234,15 @@ void SqliteStore::commitBatch(std::deque<Pending>& batch)
     }
     for (const auto& entry : touched)
         _progress[entry.first] = entry.second;
+    try
+    {
+        db().checkpointErased();
+    }
+    catch (const Poco::Exception& e)
+    {
+        // Committed all the same; the next deletion's checkpoint empties it.
+        _log.error("cannot empty the WAL of %s after a deletion: %s", _path, e.displayText());
+    }
     lock.unlock();
     for (Pending* p : accepted)
         p->stored.set_value();

@@ -38,6 +38,7 @@ public:
     ~SqliteStore() override;
 
     void createRoom(const RoomRecord& room) override;
+    void saveRoom(const RoomRecord& room) override;
     std::vector<RoomRecord> rooms() override;
     std::future<void> append(const std::string& roomId, const MessagePtr& message) override;
     std::vector<MessagePtr> read(const std::string& roomId, std::uint64_t from,

@@ -27,6 +27,11 @@ class Store
 /// only if message->id() is the room's next number: after a failed append,
 /// every later append of that room that was already handed over fails too,
 /// so a room's stored log never has a gap. Other methods throw on failure.
+///
+/// An edit or delete entry (Message::isAmendment) rewrites what it targets
+/// in the same step as it is stored (Message::amendedBy): the target and, for
+/// a deletion, every edit of it; nothing of a deleted text stays readable,
+/// in the store's file either.
 {
 public:
     struct Tail
@@ -39,6 +44,9 @@ public:
     virtual ~Store() = default;
 
     virtual void createRoom(const RoomRecord& room) = 0;
+    virtual void saveRoom(const RoomRecord& room) = 0;
+    /// Replaces what the owner may change of a stored room: subject,
+    /// listing, posting rule, slow mode, moderators and bans.
     virtual std::vector<RoomRecord> rooms() = 0;
     /// Every room, in creation order, with its last activity as stored.
 

@@ -47,6 +47,11 @@ const People::Outcome& StreamSession::enter(std::shared_ptr<Room> room, std::uin
 {
     leave(false);
     {
+        std::lock_guard<std::mutex> lock(_keyMutex);
+        _key = key;
+    }
+    _kicked.store(false);
+    {
         // Closed to publishers until the owner has sent what it queued (the
         // answer to the command that entered) and the history after it.
         auto hold = _connection.hold();
@@ -117,11 +122,14 @@ void StreamSession::run(const std::string& early)
         _bell->clear(); // anything from here on rings it again
         flush();
         Room* in = room();
-        if (in && in->isDeleted() && !_stopping.load())
+        const bool deleted = in && in->isDeleted();
+        if (in && (deleted || _kicked.exchange(false)) && !_stopping.load())
         {
             std::string words;
-            const bool goOn = _transport.roomDeleted(words);
-            leave(true); // nobody is told: the room is gone
+            const bool goOn = _transport.removed(deleted ? StreamTransport::Removal::RoomDeleted
+                                                         : StreamTransport::Removal::Kicked,
+                                                 words);
+            leave(true); // at once: no grace period
             if (!goOn)
             {
                 finish(words, true);
@@ -311,6 +319,17 @@ void StreamSession::presenceChanged(Room&) noexcept
 
 void StreamSession::closed(Room&) noexcept
 {
+    _bell->ring();
+}
+
+void StreamSession::kicked(Room&, const std::string& key) noexcept
+{
+    {
+        std::lock_guard<std::mutex> lock(_keyMutex);
+        if (key != _key)
+            return;
+    }
+    _kicked.store(true);
     _bell->ring();
 }
 

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -71,7 +72,7 @@ public:
     void serve(const std::string& early = "");
     /// Runs the loop until the transport ends it, the client leaves, the
     /// server stops (then closing() is sent last) or the room is deleted
-    /// and the transport's roomDeleted() says to end.
+    /// or its person kicked and the transport's removed() says to end.
     /// early: what the client sent before (with an HTTP upgrade), received first.
     /// A client that stopped reading is closed (logged, counted); throws
     /// Poco::Exception when the client is gone.
@@ -84,6 +85,8 @@ public:
     void published(Room& room, const MessagePtr& latest) noexcept override;
     void presenceChanged(Room& room) noexcept override;
     void closed(Room& room) noexcept override;
+    void kicked(Room& room, const std::string& key) noexcept override;
+    /// The person of this session: it leaves the room (StreamTransport::removed).
 
 private:
     void run(const std::string& early);
@@ -108,6 +111,9 @@ private:
     std::shared_ptr<const std::string> _presenceFrame; ///< the frame last sent (shared)
     std::string _queued;
     std::atomic<bool> _stopping{false};
+    std::atomic<bool> _kicked{false};    ///< a kick of this session's person is to be answered
+    std::mutex _keyMutex;                ///< guards _key
+    std::string _key;                    ///< the person in the room (its People key)
     std::atomic<bool> _receiving{false}; ///< the owner handles the client's bytes
     const int _sendTimeout;
 };

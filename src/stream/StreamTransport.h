@@ -36,8 +36,13 @@ public:
     /// That long passed (keep-alive, ping, idle limit). False ends the session.
     virtual void closing(std::string& out) = 0;
     /// The server stops: the last bytes.
-    virtual bool roomDeleted(std::string& out) = 0;
-    /// The client's room was deleted: the bytes that say so. True keeps
+    enum class Removal
+    {
+        RoomDeleted, ///< the room was deleted for everyone
+        Kicked       ///< a moderator put this person out of the room (a kick or a ban)
+    };
+    virtual bool removed(Removal why, std::string& out) = 0;
+    /// The client is out of its room: the bytes that say so. True keeps
     /// the session going, out of the room; false ends it after them.
 };
 

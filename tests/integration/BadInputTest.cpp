@@ -217,7 +217,7 @@ public:
         r = c.post("/msg/" + _room + "/0", "x", "text/plain");
         CPPUNIT_ASSERT_EQUAL(405, r.status);
         CPPUNIT_ASSERT_EQUAL(std::string("GET, HEAD"), r.header("Allow"));
-        CPPUNIT_ASSERT_EQUAL(405, c.request("DELETE", "/api/rooms/" + _room, "", "", {}).status);
+        CPPUNIT_ASSERT_EQUAL(405, c.request("PUT", "/api/rooms/" + _room, "", "", {}).status);
         CPPUNIT_ASSERT_EQUAL(405, c.request("PUT", "/", "", "", {}).status);
         assertRoomIntact(1);
     }

@@ -1,7 +1,12 @@
 #include "support/DaemonTest.h"
 
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPCookie.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <sstream>
 
 namespace hchat::test
 {
@@ -46,6 +51,41 @@ std::string DaemonTest::personCookie(const std::string& room) const
         if (cookie.getName() == "hchat_person")
             return "hchat_person=" + cookie.getValue();
     throw Poco::NotFoundException("no hchat_person cookie on the chat page");
+}
+
+std::string DaemonTest::ownedRoom(std::string& ownerCookie, const std::string& subject) const
+{
+    const Reply made = http().get("/chat_create?public=1&subject=" + subject);
+    CPPUNIT_ASSERT_EQUAL(303, made.status);
+    const std::string room = made.header("Location").substr(6);
+    const std::string secret = made.header("X-Chat-Owner");
+    CPPUNIT_ASSERT_EQUAL(std::size_t(32), secret.size());
+    std::vector<Poco::Net::HTTPCookie> cookies;
+    made.response.getCookies(cookies);
+    CPPUNIT_ASSERT_EQUAL(std::size_t(1), cookies.size());
+    CPPUNIT_ASSERT_EQUAL("hchat_owner_" + room, cookies[0].getName());
+    CPPUNIT_ASSERT_EQUAL(secret, cookies[0].getValue());
+    ownerCookie = "hchat_owner_" + room + "=" + secret;
+    return room;
+}
+
+std::string DaemonTest::accountSession(const std::string& name, const std::string& password) const
+{
+    Poco::Net::HTMLForm form;
+    form.set("name", name);
+    form.set("password", password);
+    std::ostringstream body;
+    form.write(body);
+    const Reply made =
+        http().post("/api/accounts", body.str(), "application/x-www-form-urlencoded");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(made.body, 201, made.status);
+    std::vector<Poco::Net::HTTPCookie> cookies;
+    made.response.getCookies(cookies);
+    for (const auto& cookie : cookies)
+        if (cookie.getName() == "hchat_session")
+            return "hchat_session=" + cookie.getValue();
+    CPPUNIT_FAIL("registering " + name + " set no session cookie");
+    return "";
 }
 
 Poco::JSON::Object::Ptr DaemonTest::object(const std::string& text)

@@ -40,6 +40,14 @@ protected:
     std::string personCookie(const std::string& room) const;
     /// "hchat_person=…" as the daemon signs it for a new visitor of the room's page.
 
+    std::string ownedRoom(std::string& ownerCookie, const std::string& subject = "owned") const;
+    /// A public room made by a guest, and ownerCookie: "hchat_owner_<id>=<secret>",
+    /// which makes a browser its owner (checked against X-Chat-Owner).
+
+    std::string accountSession(const std::string& name,
+                               const std::string& password = "long enough") const;
+    /// Registers the account and returns its "hchat_session=…" cookie.
+
     static Poco::JSON::Object::Ptr object(const std::string& text);
     /// A JSON object; throws when the text is not one.
 

@@ -45,7 +45,7 @@ Reply TestClient::request(const std::string& method, const std::string& path,
     Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     for (const auto& h : headers)
         request.set(h.first, h.second);
-    if (method == "POST")
+    if (method != "GET" && method != "HEAD")
     {
         if (!contentType.empty())
             request.setContentType(contentType);

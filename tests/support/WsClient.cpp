@@ -88,6 +88,11 @@ std::string WsClient::nextChat(double timeoutSeconds)
     return nextMatching(timeoutSeconds, "\"type\":\"message\"", "\"kind\":\"message\"");
 }
 
+std::string WsClient::nextOfKind(const std::string& kind, double timeoutSeconds)
+{
+    return nextMatching(timeoutSeconds, "\"type\":\"message\"", "\"kind\":\"" + kind + "\"");
+}
+
 std::string WsClient::nextMatching(double timeoutSeconds, const std::string& part,
                                    const std::string& otherPart)
 {

@@ -40,6 +40,10 @@ public:
     /// The next log entry of kind "message", skipping notices (join, leave,
     /// nick), presence and private frames; "" when none comes in time.
 
+    std::string nextOfKind(const std::string& kind, double timeoutSeconds = 5);
+    /// The next log entry of that kind ("edit", "delete", …), skipping the
+    /// other frames; "" when none comes in time.
+
     int closeCode(double timeoutSeconds = 5);
     /// Reads until a close frame and returns its code (-1: none came).
 

@@ -164,8 +164,10 @@ public:
     void messagesCarryTheirAccount()
     {
         const Message guest(0, MessageKind::Message, "ann", Poco::Timestamp(0), "hi");
+        MessageDetails signedBy;
+        signedBy.account = "Ann";
         const Message member(1, MessageKind::Message, "Ann", Poco::Timestamp(0), "hi", Crowd(),
-                             "Ann");
+                             signedBy);
         CPPUNIT_ASSERT(guest.json().find("account") == std::string::npos);
         CPPUNIT_ASSERT(member.json().find("\"author\":\"Ann\",\"account\":\"Ann\",") !=
                        std::string::npos);

@@ -6,6 +6,7 @@
 #include "chat/RateLimiter.h"
 #include "chat/Room.h"
 #include "chat/RoomRegistry.h"
+#include "chat/RoomRoles.h"
 #include "store/MemoryStore.h"
 #include "util/Metrics.h"
 
@@ -39,7 +40,8 @@ class ChatActionsTest : public CppUnit::TestFixture
         Announcer announcer{rooms, true};
         RateLimiter limiter{1, 3};
         Metrics metrics;
-        ChatActions actions{rooms, people, announcer, limiter, metrics, 10};
+        RoomRoles roles{{}};
+        ChatActions actions{rooms, people, announcer, limiter, metrics, roles, 10};
         std::shared_ptr<Room> room = rooms.create("test", true);
 
         static ChatActions::Actor actor(const std::string& key,

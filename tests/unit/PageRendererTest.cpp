@@ -64,7 +64,11 @@ public:
                                                       {"visibility", "Public room"},
                                                       {"guestName", "guest-aaaaaa"},
                                                       {"recentOnJoin", "50"},
-                                                      {"maxMessageBytes", "4096"}});
+                                                      {"maxMessageBytes", "4096"},
+                                                      {"role", "owner"},
+                                                      {"editWindow", "900"},
+                                                      {"ownerLink", "/chat/x?owner=y\"><b>"}});
+        CPPUNIT_ASSERT(html.find("y\"><b>") == std::string::npos);
         CPPUNIT_ASSERT(html.find("<script>alert") == std::string::npos);
         CPPUNIT_ASSERT(html.find("<img src=x") == std::string::npos);
         CPPUNIT_ASSERT(html.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);

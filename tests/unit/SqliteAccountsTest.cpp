@@ -49,10 +49,12 @@ public:
             RoomRecord r;
             r.id = room;
             store.createRoom(r);
+            MessageDetails signedBy;
+            signedBy.account = "Ann";
             store
                 .append(room, std::make_shared<const Message>(0, MessageKind::Message, "Ann",
                                                               Poco::Timestamp(), "signed", Crowd(),
-                                                              "Ann"))
+                                                              signedBy))
                 .get();
             store
                 .append(room, std::make_shared<const Message>(1, MessageKind::Message, "bo",
@@ -91,6 +93,13 @@ public:
             old << "DROP TABLE accounts", now;
             old << "DROP TABLE credentials", now;
             old << "ALTER TABLE messages DROP COLUMN account", now;
+            // and what version 5 added
+            old << "DROP INDEX edits", now;
+            old << "DROP TABLE room_bans", now;
+            for (const char* column : {"sender", "target", "edited"})
+                old << std::string("ALTER TABLE messages DROP COLUMN ") + column, now;
+            for (const char* column : {"owner", "owner_key", "posting", "slow", "moderators"})
+                old << std::string("ALTER TABLE rooms DROP COLUMN ") + column, now;
             old << "INSERT INTO rooms VALUES (1, '" + room + "', 'old', 1, 0, 0, 0)", now;
             old << "INSERT INTO messages VALUES (1, 0, 'message', 'ann', 0, 'from before', '')",
                 now;

@@ -341,7 +341,7 @@ public:
         Poco::Data::Session check("SQLite", path);
         check << "PRAGMA user_version", Poco::Data::Keywords::into(version),
             Poco::Data::Keywords::now;
-        CPPUNIT_ASSERT_EQUAL(4, version);
+        CPPUNIT_ASSERT_EQUAL(5, version);
     }
 
     void retentionDeletesOldMessagesKeepsNumbering()

@@ -79,9 +79,9 @@ class StreamSessionTest : public CppUnit::TestFixture
         int quietMs() override { return 20; }
         bool quiet() override { return !end.load(); }
         void closing(std::string& out) override { out += "closing\n"; }
-        bool roomDeleted(std::string& out) override
+        bool removed(Removal why, std::string& out) override
         {
-            out += "deleted\n";
+            out += why == Removal::RoomDeleted ? "deleted\n" : "kicked\n";
             return keepAfterDeletion;
         }
         bool keepAfterDeletion = false;

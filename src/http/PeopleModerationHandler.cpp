@@ -1,0 +1,87 @@
+#include "http/PeopleModerationHandler.h"
+
+#include "chat/People.h"
+#include "chat/RoomActions.h"
+#include "http/HttpError.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/NumberParser.h>
+#include <Poco/String.h>
+
+#include <sstream>
+
+namespace hchat
+{
+
+using Poco::Net::HTTPResponse;
+
+PeopleModerationHandler::PeopleModerationHandler(const HttpContext& context, Action action,
+                                                 std::string roomId, std::string name,
+                                                 const OriginPolicy& origins, int bodySeconds)
+    : EndpointHandler(context), _action(action), _roomId(std::move(roomId)), _name(std::move(name)),
+      _origins(origins), _bodySeconds(bodySeconds)
+{
+}
+
+void PeopleModerationHandler::handle(Poco::Net::HTTPServerRequest& request,
+                                     Poco::Net::HTTPServerResponse& response)
+{
+    _origins.require(request);
+    auto room = findRoom(_roomId);
+    const bool lifting = request.getMethod() == "DELETE";
+    const auto fields =
+        lifting ? std::map<std::string, std::string>() : readFields(request, _bodySeconds);
+    auto field = [&](const std::string& name)
+    {
+        auto found = fields.find(name);
+        return found == fields.end() ? std::string() : Poco::trim(found->second);
+    };
+    std::string name = _action == Action::Kick ? field("name") : _name;
+    if (name.empty())
+        throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "the field name is missing");
+
+    const ChatActions::Actor who = actorIn(request, _roomId);
+    const std::string author = _context.people.nameOf(who.key, who.defaultName());
+    RoomActions& actions = _context.roomActions;
+    std::string done;
+    switch (_action)
+    {
+    case Action::Kick:
+        require(actions.kick(who, room, name, author));
+        done = "kick";
+        break;
+    case Action::Ban:
+        if (lifting)
+        {
+            require(actions.unban(who, room, name, author));
+            done = "unban";
+            break;
+        }
+        {
+            int seconds = 0;
+            const std::string value = field("seconds");
+            if (!value.empty() && (value.find_first_not_of("0123456789") != std::string::npos ||
+                                   !Poco::NumberParser::tryParse(value, seconds)))
+                throw HttpError(HTTPResponse::HTTP_BAD_REQUEST,
+                                "seconds must be a whole number (0 or absent: for good)");
+            require(actions.ban(who, room, name, seconds, author));
+        }
+        done = "ban";
+        break;
+    case Action::Moderator:
+        require(actions.setModerator(who, room, name, !lifting, author));
+        done = lifting ? "unmoderator" : "moderator";
+        break;
+    }
+    Poco::JSON::Object answer(Poco::JSON_PRESERVE_KEY_ORDER);
+    answer.set("room", _roomId);
+    answer.set("done", done);
+    answer.set("name", name);
+    std::ostringstream out;
+    answer.stringify(out);
+    send(response, out.str(), "application/json");
+}
+
+} // namespace hchat
