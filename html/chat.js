@@ -254,7 +254,27 @@
     });
     del.classList.add('danger');
     actions.append(del);
+    if (moderates && !mine) actions.append(banButton(m.author, 'Ban author', 'Ban ' + m.author));
     li.append(actions);
+  }
+  // Ban (for good) someone by name, on a second click: one slip does not.
+  function banButton(name, label, accessibleName) {
+    const ban = actionButton(label, accessibleName, () => {
+      if (ban.dataset.armed !== '1') {
+        ban.dataset.armed = '1';
+        ban.textContent = label + '?';
+        ban.setAttribute('aria-label', 'Confirm: ' + accessibleName.toLowerCase());
+        setTimeout(() => {
+          ban.dataset.armed = '';
+          ban.textContent = label;
+          ban.setAttribute('aria-label', accessibleName);
+        }, 4000);
+        return;
+      }
+      moderate('PUT', '/api/rooms/' + roomId + '/bans/' + encodeURIComponent(name), {});
+    });
+    ban.classList.add('danger');
+    return ban;
   }
   function actionButton(label, name, onClick) {
     const b = document.createElement('button');
@@ -392,22 +412,7 @@
     const path = '/api/rooms/' + roomId;
     const kick = actionButton('Kick', 'Kick ' + name, () =>
       moderate('POST', path + '/kick', { name: name }));
-    const ban = actionButton('Ban', 'Ban ' + name, () => {
-      if (ban.dataset.armed !== '1') {
-        ban.dataset.armed = '1';
-        ban.textContent = 'Ban?';
-        ban.setAttribute('aria-label', 'Confirm: ban ' + name);
-        setTimeout(() => {
-          ban.dataset.armed = '';
-          ban.textContent = 'Ban';
-          ban.setAttribute('aria-label', 'Ban ' + name);
-        }, 4000);
-        return;
-      }
-      moderate('PUT', path + '/bans/' + encodeURIComponent(name), {});
-    });
-    ban.classList.add('danger');
-    actions.append(kick, ban);
+    actions.append(kick, banButton(name, 'Ban', 'Ban ' + name));
     return actions;
   }
   async function moderate(method, url, fields) {
@@ -455,6 +460,7 @@
       document.getElementById('settings-public').checked = roomInfo.public;
       document.getElementById('settings-posting').value = roomInfo.posting;
       document.getElementById('settings-slow').value = String(roomInfo.slowMode);
+      document.getElementById('settings-moderators').value = roomInfo.moderators.join(', ');
       document.getElementById('settings-error').hidden = true;
       settings.showModal();
     });
@@ -472,15 +478,35 @@
           slowMode: parseInt(document.getElementById('settings-slow').value, 10),
         }),
       }).catch(() => null);
-      if (r && r.ok) {
+      if (r && r.ok && (await saveModerators(error))) {
         showRoom(await r.json());
         settings.close();
         input.focus();
+      } else if (r && r.ok) {
+        error.hidden = false;
       } else {
         error.textContent = r ? (await r.text()).trim() : 'The server cannot be reached.';
         error.hidden = false;
       }
     });
+    // Moderators are accounts: each one added is named, each one left out removed.
+    async function saveModerators(error) {
+      const wanted = document.getElementById('settings-moderators').value
+        .split(/[\s,]+/).filter((name) => name);
+      const had = roomInfo.moderators.map((name) => name.toLowerCase());
+      const lower = wanted.map((name) => name.toLowerCase());
+      const changes = wanted.filter((name) => !had.includes(name.toLowerCase())).map((name) => ['PUT', name])
+        .concat(roomInfo.moderators.filter((name) => !lower.includes(name.toLowerCase())).map((name) => ['DELETE', name]));
+      for (const [method, name] of changes) {
+        const r = await fetch('/api/rooms/' + roomId + '/moderators/' + encodeURIComponent(name),
+          { method: method }).catch(() => null);
+        if (!r || !r.ok) {
+          error.textContent = r ? (await r.text()).trim() : 'The server cannot be reached.';
+          return false;
+        }
+      }
+      return true;
+    }
     const remove = document.getElementById('settings-delete');
     remove.addEventListener('click', async () => {
       if (remove.dataset.armed !== '1') {

@@ -31,8 +31,10 @@ void PeopleModerationHandler::handle(Poco::Net::HTTPServerRequest& request,
     _origins.require(request);
     auto room = findRoom(_roomId);
     const bool lifting = request.getMethod() == "DELETE";
+    // A PUT may come without a body (curl -X PUT): no fields, then.
+    const bool body = request.getChunkedTransferEncoding() || request.getContentLength() > 0;
     const auto fields =
-        lifting ? std::map<std::string, std::string>() : readFields(request, _bodySeconds);
+        lifting || !body ? std::map<std::string, std::string>() : readFields(request, _bodySeconds);
     auto field = [&](const std::string& name)
     {
         auto found = fields.find(name);

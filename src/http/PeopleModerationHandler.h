@@ -19,7 +19,7 @@ class PeopleModerationHandler : public EndpointHandler
 /// PUT    /api/rooms/<id>/moderators/<name>  the account named a moderator (owner only)
 /// DELETE /api/rooms/<id>/moderators/<name>  no longer one
 ///
-/// Fields as a form or JSON. Each change is a moderation entry of the
+/// Fields as a form or JSON (a PUT may have no body). Each change is a moderation entry of the
 /// room's log. Moderators act on people they outrank (Permissions).
 ///
 ///   200 application/json

@@ -98,6 +98,18 @@ test('the owner deletes, the author edits, everyone sees it', async () => {
   }
   await c.screenshot({ path: path.join(screenshotDir, 'deleted-desktop.png') });
 
+  // ... and bans its author from the message's menu: out, and sending is refused.
+  await say(b, 'buy them anyway');
+  const again = chats(o).filter({ hasText: 'buy them anyway' });
+  await again.hover();
+  await again.getByRole('button', { name: 'Ban bob' }).click();
+  await again.getByRole('button', { name: 'Confirm: ban bob' }).click();
+  await b.getByText('A moderator removed you from this room.').waitFor();
+  await c.getByText('olga banned bob for good').waitFor();
+  const refused = await b.evaluate(async (room) =>
+    (await fetch('/send/' + room, { method: 'POST', body: 'let me back' })).status, roomUrl.split('/').pop());
+  assert.equal(refused, 403);
+
   // A later visitor gets the history as it is now.
   const dave = await person('dave');
   await dave.page.goto(roomUrl);
@@ -161,6 +173,11 @@ test('the owner kicks, bans and changes the room', async () => {
   const dialog = o.getByRole('dialog', { name: 'Room settings' });
   await dialog.getByRole('textbox', { name: 'Subject' }).fill('Members lounge');
   await dialog.getByRole('combobox', { name: 'Who may post' }).selectOption('accounts');
+  // Moderators are accounts: a name that is none is refused, and nothing is lost.
+  await dialog.getByRole('textbox', { name: 'Moderators' }).fill('nobody-here');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.getByText(/no account is called nobody-here/).waitFor();
+  await dialog.getByRole('textbox', { name: 'Moderators' }).fill('');
   await o.screenshot({ path: path.join(screenshotDir, 'room-settings-desktop.png') });
   await dialog.getByRole('button', { name: 'Save' }).click();
   await o.getByRole('heading', { name: 'Members lounge' }).waitFor();
