@@ -230,16 +230,21 @@ ChatActions::Outcome ChatActions::send(const Actor& actor, Room& room, const std
 ChatActions::Outcome ChatActions::mayEnter(const Actor& actor, const Room& room,
                                            const std::string& name)
 {
+    if (!room.isRestricted())
+        return done(); // the common case, on every long poll: no copy, no look-up
     const RoomRecord record = room.record();
     if (_roles.roleOf(actor, record) >= Permissions::Role::Moderator)
         return done();
-    if (RoomRoles::banOf(actor, name, record))
+    if (RoomRoles::banOf(
+            actor, name.empty() ? _people.nameOf(actor.key, actor.defaultName()) : name, record))
         return refuse(actor, Result::Banned, "you are banned from this room", "Banned");
     return done();
 }
 
 ChatActions::Outcome ChatActions::mayPost(const Actor& actor, Room& room, const std::string& name)
 {
+    if (!room.isRestricted())
+        return done();
     const RoomRecord record = room.record();
     if (_roles.roleOf(actor, record) >= Permissions::Role::Moderator)
         return done();

@@ -129,9 +129,10 @@ public:
     /// Checks the text and the room's rules (mayPost), spends a token and
     /// appends the message; durable when Done (Outcome::message).
 
-    Outcome mayEnter(const Actor& actor, const Room& room, const std::string& name);
+    Outcome mayEnter(const Actor& actor, const Room& room, const std::string& name = "");
     /// Refused (Banned) when one of the room's bans keeps this person, as
-    /// `name`, out (RoomRoles::banOf); its moderators are never kept out.
+    /// `name` (default: the name they have), out (RoomRoles::banOf); its
+    /// moderators are never kept out. Costs nothing in a room without bans.
 
     Outcome mayPost(const Actor& actor, Room& room, const std::string& name);
     /// mayEnter(), then the room's posting rule (NotAllowed) and slow mode

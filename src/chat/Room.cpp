@@ -14,8 +14,11 @@ namespace hchat
 {
 
 Room::Room(RoomRecord record, Store& store, std::size_t window, Poco::Timespan retention)
-    : _id(record.id), _record(std::move(record)), _public(_record.isPublic), _store(store),
-      _window(window == 0 ? 1 : window), _retention(retention), _lastActivity(_record.lastActivity)
+    : _id(record.id), _record(std::move(record)), _public(_record.isPublic),
+      _restricted(!_record.bans.empty() || _record.posting != RoomRecord::Posting::Everyone ||
+                  _record.slowMode > 0),
+      _store(store), _window(window == 0 ? 1 : window), _retention(retention),
+      _lastActivity(_record.lastActivity)
 {
 }
 
@@ -33,6 +36,8 @@ void Room::setRecord(RoomRecord record)
     record.owner = _record.owner;
     record.ownerKey = _record.ownerKey;
     _public.store(record.isPublic);
+    _restricted.store(!record.bans.empty() || record.posting != RoomRecord::Posting::Everyone ||
+                      record.slowMode > 0);
     _record = std::move(record);
 }
 

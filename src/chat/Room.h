@@ -57,6 +57,9 @@ public:
     const std::string& id() const { return _id; }
     bool isPublic() const { return _public.load(); }
     /// record().isPublic without the copy, for listings.
+    bool isRestricted() const { return _restricted.load(); }
+    /// Whether the room keeps anyone from posting or joining (bans, a
+    /// posting rule, slow mode), without the copy: most rooms do not.
     void setRecord(RoomRecord record);
     /// The room's new settings (its id, creation and owner stay).
 
@@ -148,6 +151,7 @@ private:
     mutable std::mutex _recordMutex; ///< guards _record and _lastPosts
     RoomRecord _record;
     std::atomic<bool> _public;
+    std::atomic<bool> _restricted;
     std::map<std::string, Poco::Timestamp> _lastPosts; ///< slow mode: sender → last post
     Store& _store;
     const std::size_t _window;

@@ -62,6 +62,7 @@ void LongPollHandler::handle(Poco::Net::HTTPServerRequest& request,
                         "message number must be a non-negative integer");
     auto room = findRoom(_roomId);
     _actor = actor(request);
+    require(_context.actions.mayEnter(*_actor, *room)); // banned: not even present
     _context.actions.markSeen(*_actor, *room, "");
     auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
     // The socket's implementation, not a StreamSocket copy (a reference
@@ -78,6 +79,7 @@ void LongPollHandler::handle(Poco::Net::HTTPServerRequest& request,
     while (answer(response, *room, n) && servesNext && takeNextRequest(response, n))
     {
         _context.metrics.httpRequests.fetch_add(1, std::memory_order_relaxed);
+        require(_context.actions.mayEnter(*_actor, *room));
         _context.actions.markSeen(*_actor, *room, "");
     }
 }

@@ -22,11 +22,12 @@ class LongPollHandler : public EndpointHandler
 ///
 ///   200 text/plain; charset=utf-8   body: the text exactly as sent
 ///       X-Chat-Id: n, X-Chat-Author: name, X-Chat-Time: 2026-11-22T03:01:08.123Z,
-///       X-Chat-Kind: message|join|leave|nick
+///       X-Chat-Kind: message|join|leave|nick|edit|delete|deleted|moderation
 ///   200 application/json (with Accept: application/json): the message object
 ///       {"type":"message","id":n,"kind":…,"author":…,"time":…,"text":…}
 ///   204 no message n before the timeout: ask again for the same n
 ///   400 n is not a non-negative integer
+///   403 the room bans this person (RoomRoles::banOf)
 ///   404 no such room
 ///   410 n was dropped by retention: continue from GET /api/rooms/<id>/messages?from=n;
 ///       or the room was deleted (then that answers 410 too)

@@ -260,6 +260,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(403, sent.status);
         CPPUNIT_ASSERT_MESSAGE(sent.body, has(sent.body, "banned"));
         CPPUNIT_ASSERT_THROW(ws("/ws/" + room, bob), Poco::Exception);
+        CPPUNIT_ASSERT_EQUAL(403, http().get("/msg/" + room + "/0", {{"Cookie", bob}}).status);
         CPPUNIT_ASSERT(has(http().raw("GET /events/" + room +
                                           " HTTP/1.1\r\nHost: x\r\nCookie: " + bob + "\r\n\r\n",
                                       1),

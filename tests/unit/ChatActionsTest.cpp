@@ -47,7 +47,7 @@ class ChatActionsTest : public CppUnit::TestFixture
         static ChatActions::Actor actor(const std::string& key,
                                         ChatActions::Transport t = ChatActions::Transport::Line)
         {
-            return ChatActions::Actor{key, "addr:" + key, "127.0.0.1", t};
+            return ChatActions::Actor{key, "addr:" + key, "127.0.0.1", t, "", ""};
         }
     };
 
@@ -206,9 +206,12 @@ public:
         Fixture f;
         auto fresh = [](int i)
         {
-            return ChatActions::Actor{"p" + std::to_string(i), "p" + std::to_string(i),
+            return ChatActions::Actor{"p" + std::to_string(i),
+                                      "p" + std::to_string(i),
                                       "192.0.2.7:" + std::to_string(4000 + i),
-                                      ChatActions::Transport::Http};
+                                      ChatActions::Transport::Http,
+                                      "",
+                                      ""};
         };
         CPPUNIT_ASSERT(f.actions.openRoom(fresh(0), "#first").done());
         CPPUNIT_ASSERT(f.actions.createRoom(fresh(1), "two", true).done());
@@ -219,7 +222,8 @@ public:
         CPPUNIT_ASSERT(f.actions.openRoom(fresh(4), "#fifth").result == Result::RateLimited);
         CPPUNIT_ASSERT(f.actions.openRoom(fresh(5), "#first").done()); // joining costs nothing
         // Another address has its own budget.
-        ChatActions::Actor elsewhere{"q", "q", "[2001:db8::1]:5000", ChatActions::Transport::Line};
+        ChatActions::Actor elsewhere{"q", "q", "[2001:db8::1]:5000", ChatActions::Transport::Line,
+                                     "",  ""};
         CPPUNIT_ASSERT(f.actions.openRoom(elsewhere, "#sixth").done());
     }
 };
