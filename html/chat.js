@@ -165,7 +165,10 @@
         text.title = m.names.join(', ') + more;
       }
       li.append(mark, text, ' ', time);
-      if (m.kind === 'moderation') refreshRoom(); // the subject or listing may have changed
+      if (m.kind === 'moderation') {
+        refreshRoom(); // the subject or listing may have changed
+        refreshBans();
+      }
     } else {
       li.className = 'msg' + (m.author === myName() ? ' mine' : '');
       const head = document.createElement('div');
@@ -417,7 +420,7 @@
   }
   async function moderate(method, url, fields) {
     try {
-      const r = await fetch(url, {
+      const r = await fetch(url, fields === undefined ? { method: method } : {
         method: method,
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(fields),
@@ -432,6 +435,32 @@
     }
     return null;
   }
+
+  // The bans in force, for moderators, each with a button that lifts it.
+  const bansSection = document.getElementById('bans');
+  const banList = document.getElementById('ban-list');
+  async function refreshBans() {
+    if (!moderates) return;
+    const r = await fetch('/api/rooms/' + roomId + '/bans', { cache: 'no-store' }).catch(() => null);
+    if (!r || !r.ok) return;
+    const bans = (await r.json()).bans;
+    banList.replaceChildren(...bans.map((ban) => {
+      const li = document.createElement('li');
+      const name = document.createElement('span');
+      name.className = 'person-name';
+      name.textContent = ban.name;
+      const until = document.createElement('span');
+      until.className = 'person-you';
+      until.textContent = ban.until ? 'until ' + new Date(ban.until).toLocaleString() : 'for good';
+      const lift = actionButton('Lift', 'Lift the ban on ' + ban.name, async () => {
+        if (await moderate('DELETE', '/api/rooms/' + roomId + '/bans/' + encodeURIComponent(ban.name))) refreshBans();
+      });
+      li.append(name, until, lift);
+      return li;
+    }));
+    bansSection.hidden = bans.length === 0;
+  }
+  refreshBans();
 
   // ---- the room's header, and its settings for the owner ----
   const titleEl = document.querySelector('.room-title h1');

@@ -308,6 +308,22 @@ ChatActions::Outcome RoomActions::unban(const Actor& actor, const std::shared_pt
     return update(actor, room, std::move(record), author, author + " lifted the ban on " + name);
 }
 
+ChatActions::Outcome RoomActions::listBans(const Actor& actor, const Room& room,
+                                           std::vector<RoomBan>& bans)
+{
+    const RoomRecord record = room.record();
+    Outcome outcome = refuseUnless(
+        actor, Permissions::may(_roles.roleOf(actor, record), Permissions::Action::Ban),
+        "only the room's moderators may see its bans");
+    if (!outcome.done())
+        return outcome;
+    const Poco::Timestamp now;
+    for (const RoomBan& ban : record.bans)
+        if (!ban.over(now))
+            bans.push_back(ban);
+    return outcome;
+}
+
 ChatActions::Outcome RoomActions::setModerator(const Actor& actor,
                                                const std::shared_ptr<Room>& room,
                                                const std::string& account, bool named,

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace hchat
 {
@@ -81,6 +82,9 @@ public:
     Outcome unban(const Actor& actor, const std::shared_ptr<Room>& room, const std::string& name,
                   const std::string& author);
     /// Lifts the ban on `name`. Refused: NotAllowed, NotOnline (no such ban), NotStored.
+
+    Outcome listBans(const Actor& actor, const Room& room, std::vector<RoomBan>& bans);
+    /// The room's bans in force, for its moderators. Refused: NotAllowed.
 
     Outcome setModerator(const Actor& actor, const std::shared_ptr<Room>& room,
                          const std::string& account, bool named, const std::string& author);

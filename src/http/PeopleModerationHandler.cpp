@@ -1,9 +1,11 @@
 #include "http/PeopleModerationHandler.h"
 
 #include "chat/People.h"
+#include "chat/Room.h"
 #include "chat/RoomActions.h"
 #include "http/HttpError.h"
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -17,6 +19,27 @@ namespace hchat
 
 using Poco::Net::HTTPResponse;
 
+void PeopleModerationHandler::listBans(Poco::Net::HTTPServerRequest& request,
+                                       Poco::Net::HTTPServerResponse& response, Room& room)
+{
+    std::vector<RoomBan> bans;
+    require(_context.roomActions.listBans(actorIn(request, _roomId), room, bans));
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const RoomBan& ban : bans)
+    {
+        Poco::JSON::Object::Ptr item = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        item->set("name", ban.name);
+        item->set("until", ban.forGood() ? Poco::Dynamic::Var()
+                                         : Poco::Dynamic::Var(Message::formatTime(ban.until)));
+        list->add(item);
+    }
+    Poco::JSON::Object answer(Poco::JSON_PRESERVE_KEY_ORDER);
+    answer.set("bans", list);
+    std::ostringstream out;
+    answer.stringify(out);
+    send(response, out.str(), "application/json");
+}
+
 PeopleModerationHandler::PeopleModerationHandler(const HttpContext& context, Action action,
                                                  std::string roomId, std::string name,
                                                  const OriginPolicy& origins, int bodySeconds)
@@ -28,8 +51,10 @@ PeopleModerationHandler::PeopleModerationHandler(const HttpContext& context, Act
 void PeopleModerationHandler::handle(Poco::Net::HTTPServerRequest& request,
                                      Poco::Net::HTTPServerResponse& response)
 {
-    _origins.require(request);
     auto room = findRoom(_roomId);
+    if (request.getMethod() == "GET" || request.getMethod() == "HEAD")
+        return listBans(request, response, *room);
+    _origins.require(request);
     const bool lifting = request.getMethod() == "DELETE";
     // A PUT may come without a body (curl -X PUT): no fields, then.
     const bool body = request.getChunkedTransferEncoding() || request.getContentLength() > 0;

@@ -8,11 +8,15 @@
 namespace hchat
 {
 
+class Room;
+
 class PeopleModerationHandler : public EndpointHandler
 /// What a room's moderators do to people (SPEC §11, RoomActions):
 ///
 /// POST   /api/rooms/<id>/kick               field name: their live connections
 ///                                           in the room end, with an entry that says so
+/// GET    /api/rooms/<id>/bans               the bans in force, for moderators:
+///                                           {"bans":[{"name":…,"until":time or null}]}
 /// PUT    /api/rooms/<id>/bans/<name>        field seconds (absent or 0: for good):
 ///                                           kept out of the room, and kicked
 /// DELETE /api/rooms/<id>/bans/<name>        the ban lifted
@@ -47,6 +51,9 @@ protected:
                 Poco::Net::HTTPServerResponse& response) override;
 
 private:
+    void listBans(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+                  Room& room);
+
     const Action _action;
     std::string _roomId;
     std::string _name;

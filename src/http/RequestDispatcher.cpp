@@ -63,6 +63,9 @@ RequestDispatcher::RequestDispatcher(const HttpContext& c, const HttpOptions& o,
               [&c, origins, body](const P& p)
               { return new RoomChangeHandler(c, p[0], *origins, body); });
     using People = PeopleModerationHandler;
+    r.add("GET", "/api/rooms/{id}/bans",
+          [&c, origins, body](const P& p)
+          { return new People(c, People::Action::Ban, p[0], "", *origins, body); });
     r.add("POST", "/api/rooms/{id}/kick",
           [&c, origins, body](const P& p)
           { return new People(c, People::Action::Kick, p[0], "", *origins, body); });

@@ -168,6 +168,18 @@ test('the owner kicks, bans and changes the room', async () => {
     roomUrl.split('/').pop());
   assert.equal(sent, 403);
 
+  // The owner sees the ban, and lifts it: bert is back.
+  const banned = o.getByRole('list', { name: 'Banned' });
+  await banned.getByText('bert', { exact: true }).waitFor();
+  assert.equal(await c.getByRole('list', { name: 'Banned' }).isVisible(), false);
+  await o.screenshot({ path: path.join(screenshotDir, 'banned-list-desktop.png') });
+  await banned.getByRole('button', { name: 'Lift the ban on bert' }).click();
+  await c.getByText('olive lifted the ban on bert').waitFor();
+  await b.getByRole('button', { name: 'Rejoin' }).click();
+  await live(b);
+  await say(b, 'thanks for letting me back');
+  await chats(c).filter({ hasText: 'thanks for letting me back' }).waitFor();
+
   // The owner's settings: a new subject, members only; everyone sees it.
   await o.getByRole('button', { name: 'Room settings' }).click();
   const dialog = o.getByRole('dialog', { name: 'Room settings' });

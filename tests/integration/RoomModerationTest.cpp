@@ -251,6 +251,10 @@ public:
             403, call("PUT", "/api/rooms/" + room + "/bans/bob", personCookie(room)).status);
         const Reply banned = call("PUT", "/api/rooms/" + room + "/bans/bob", owner);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(banned.body, 200, banned.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("{\"bans\":[{\"name\":\"bob\",\"until\":null}]}"),
+                             http().get("/api/rooms/" + room + "/bans", {{"Cookie", owner}}).body);
+        CPPUNIT_ASSERT_EQUAL(403,
+                             http().get("/api/rooms/" + room + "/bans", {{"Cookie", bob}}).status);
         CPPUNIT_ASSERT(has(socket->nextOfType("error"), "\"error\":\"kicked\""));
         CPPUNIT_ASSERT(has(history(room), "banned bob for good"));
 
