@@ -197,6 +197,8 @@ bool LineSession::handle(const std::string& line)
     switch (command.verb)
     {
     case Verb::Quit: // QUIT
+        // The echo of what was said just before comes first.
+        _session->flush();
         _session->leave(true);
         reply("OK Goodbye!");
         return false;
@@ -301,6 +303,7 @@ void LineSession::join(const std::string& target)
     const ChatActions::Outcome allowed = _server.actions().mayEnter(_actor, *room, _name);
     if (!allowed.done())
         return render(allowed);
+    _session->flush();
     _session->leave(true);
     {
         auto hold = _session->connection().hold();
@@ -322,6 +325,7 @@ void LineSession::leave()
     if (!_session->room())
         return refuse(ChatActions::Result::NotInRoom, "not in a room", "Not in a room");
     const std::string label = _roomLabel;
+    _session->flush();
     _session->leave(true);
     reply("OK Left " + label);
 }

@@ -76,6 +76,11 @@ public:
     /// early: what the client sent before (with an HTTP upgrade), received first.
     /// A client that stopped reading is closed (logged, counted); throws
     /// Poco::Exception when the client is gone.
+    void flush();
+    /// Sends now what is queued and what is new (log entries, private
+    /// messages, presence); the owner's thread only. A transport calls it
+    /// before it leaves the room on the client's word, so the client gets
+    /// what it said just before (its echo) first.
     void end() noexcept;
     /// After serve(): out of the room, and no thread writes to the client again.
 
@@ -91,7 +96,6 @@ public:
 private:
     void run(const std::string& early);
     bool receive(const char* data, std::size_t size);
-    void flush();
     void finish(const std::string& last, bool linger);
     /// Sends what is queued and last, closed to publishers; with linger,
     /// waits up to 1 s for the client to close (Connection::linger).

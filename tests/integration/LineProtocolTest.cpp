@@ -29,6 +29,7 @@ class LineProtocolTest : public DaemonTest
     CPPUNIT_TEST(twoHundredClientsOneOrder);
     CPPUNIT_TEST(listsAreCappedAndNonReadersClosed);
     CPPUNIT_TEST(aClientNotInARoomHasJoinTimeout);
+    CPPUNIT_TEST(whatIsSaidBeforeLeavingIsEchoedFirst);
     CPPUNIT_TEST_SUITE_END();
 
     std::unique_ptr<LineClient> named(const std::string& name)
@@ -236,6 +237,26 @@ public:
             return answer == "ROOMLIST";
         };
         CPPUNIT_ASSERT_MESSAGE(answer, eventually(roomsAnswered, 5, 100));
+    }
+
+    void whatIsSaidBeforeLeavingIsEchoedFirst()
+    {
+        // A script that says something and quits in one write gets its
+        // echo before the goodbye, as it would had it waited; so with LEAVE
+        // and with JOIN of another room.
+        auto bot = tcp();
+        bot->send("USERNAME quick\r\nJOIN #one\r\nlast words\r\nJOIN #two\r\nhi two\r\n"
+                  "LEAVE\r\nJOIN #one\r\nback\r\nQUIT\r\n");
+        CPPUNIT_ASSERT_EQUAL(std::string("OK Welcome, quick!"), bot->line());
+        CPPUNIT_ASSERT_EQUAL(std::string("OK Joined #one (0 users)"), bot->line());
+        CPPUNIT_ASSERT_EQUAL(std::string("ROOM #one quick last words"), bot->line());
+        CPPUNIT_ASSERT_EQUAL(std::string("OK Joined #two (0 users)"), bot->line());
+        CPPUNIT_ASSERT_EQUAL(std::string("ROOM #two quick hi two"), bot->line());
+        CPPUNIT_ASSERT_EQUAL(std::string("OK Left #two"), bot->line());
+        CPPUNIT_ASSERT_EQUAL(std::string("OK Joined #one (0 users)"), bot->line());
+        CPPUNIT_ASSERT_EQUAL(std::string("ROOM #one quick last words"), bot->line()); // history
+        CPPUNIT_ASSERT_EQUAL(std::string("ROOM #one quick back"), bot->line());
+        CPPUNIT_ASSERT_EQUAL(std::string("OK Goodbye!"), bot->line());
     }
 
     void aClientNotInARoomHasJoinTimeout()
