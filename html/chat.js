@@ -240,44 +240,38 @@
     if (canEdit) {
       actions.append(actionButton('Edit', 'Edit message', () => startEditing(li, m.id)));
     }
-    const del = actionButton('Delete', 'Delete message', async () => {
-      if (del.dataset.armed !== '1') {
-        // A second click deletes: one slip of the mouse does not.
-        del.dataset.armed = '1';
-        del.textContent = 'Delete?';
-        del.setAttribute('aria-label', 'Confirm: delete message');
-        setTimeout(() => {
-          del.dataset.armed = '';
-          del.textContent = 'Delete';
-          del.setAttribute('aria-label', 'Delete message');
-        }, 4000);
-        return;
-      }
-      await change('DELETE', m.id);
-    });
+    const del = confirmButton('Delete', 'Delete message', () => change('DELETE', m.id));
     del.classList.add('danger');
     actions.append(del);
     if (moderates && !mine) actions.append(banButton(m.author, 'Ban author', 'Ban ' + m.author));
     li.append(actions);
   }
-  // Ban (for good) someone by name, on a second click: one slip does not.
+  // Ban (for good) someone by name.
   function banButton(name, label, accessibleName) {
-    const ban = actionButton(label, accessibleName, () => {
-      if (ban.dataset.armed !== '1') {
-        ban.dataset.armed = '1';
-        ban.textContent = label + '?';
-        ban.setAttribute('aria-label', 'Confirm: ' + accessibleName.toLowerCase());
+    const ban = confirmButton(label, accessibleName, () =>
+      moderate('PUT', '/api/rooms/' + roomId + '/bans/' + encodeURIComponent(name), {}));
+    ban.classList.add('danger');
+    return ban;
+  }
+  // A button that acts on its second click within 4 s: one slip of the
+  // mouse does not delete or ban. Armed, it says "label?" and is named
+  // "Confirm: …".
+  function confirmButton(label, name, act) {
+    const button = actionButton(label, name, () => {
+      if (button.dataset.armed !== '1') {
+        button.dataset.armed = '1';
+        button.textContent = label + '?';
+        button.setAttribute('aria-label', 'Confirm: ' + name.charAt(0).toLowerCase() + name.slice(1));
         setTimeout(() => {
-          ban.dataset.armed = '';
-          ban.textContent = label;
-          ban.setAttribute('aria-label', accessibleName);
+          button.dataset.armed = '';
+          button.textContent = label;
+          button.setAttribute('aria-label', name);
         }, 4000);
         return;
       }
-      moderate('PUT', '/api/rooms/' + roomId + '/bans/' + encodeURIComponent(name), {});
+      act();
     });
-    ban.classList.add('danger');
-    return ban;
+    return button;
   }
   function actionButton(label, name, onClick) {
     const b = document.createElement('button');

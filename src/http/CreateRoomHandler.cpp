@@ -26,16 +26,11 @@ void CreateRoomHandler::handle(Poco::Net::HTTPServerRequest& request,
     RequestValues::query(request, "subject", subject);
     subject = Poco::trim(subject);
     bool isPublic = false;
-    if (RequestValues::query(request, "public", flag))
-    {
-        flag = Poco::toLower(Poco::trim(flag));
-        if (flag == "1" || flag == "on" || flag == "true" || flag == "yes")
-            isPublic = true;
-        else if (!(flag.empty() || flag == "0" || flag == "off" || flag == "false" || flag == "no"))
-            throw HttpError(HTTPResponse::HTTP_BAD_REQUEST,
-                            "public must be 1, on, true or yes (listed), or 0, off, false or no "
-                            "(unlisted)");
-    }
+    if (RequestValues::query(request, "public", flag) && !Poco::trim(flag).empty() &&
+        !RequestValues::parseFlag(flag, isPublic))
+        throw HttpError(HTTPResponse::HTTP_BAD_REQUEST,
+                        "public must be 1, on, true or yes (listed), or 0, off, false or no "
+                        "(unlisted)");
     const ChatActions::Outcome created =
         _context.actions.createRoom(actor(request), subject, isPublic);
     require(created);

@@ -2,7 +2,6 @@
 
 #include "chat/Accounts.h"
 #include "chat/IdGenerator.h"
-#include "chat/People.h"
 #include "chat/Room.h"
 #include "chat/RoomRegistry.h"
 #include "http/CookieSigner.h"
@@ -233,15 +232,21 @@ ChatActions::Actor EndpointHandler::actorIn(const Poco::Net::HTTPServerRequest& 
                                             const std::string& roomId) const
 {
     ChatActions::Actor who = actor(request);
-    Poco::Net::NameValueCollection cookies;
-    request.getCookies(cookies);
-    who.ownerSecret = cookies.get(ownerCookie(roomId), "");
+    who.ownerSecret = ownerSecret(request, roomId);
     return who;
 }
 
 std::string EndpointHandler::ownerCookie(const std::string& roomId)
 {
     return "hchat_owner_" + roomId;
+}
+
+std::string EndpointHandler::ownerSecret(const Poco::Net::HTTPServerRequest& request,
+                                         const std::string& roomId)
+{
+    Poco::Net::NameValueCollection cookies;
+    request.getCookies(cookies);
+    return cookies.get(ownerCookie(roomId), "");
 }
 
 std::string EndpointHandler::wantedNick(const Poco::Net::HTTPServerRequest& request)
@@ -309,15 +314,12 @@ StreamStart EndpointHandler::startStream(const Poco::Net::HTTPServerRequest& req
     start.from = startOfStream(request, *start.room, recentOnJoin);
     start.wantedNick = wantedNick(request);
     start.actor = actor(request, streamKey(request), transport);
-    Poco::Net::NameValueCollection cookies;
-    request.getCookies(cookies);
-    start.actor.ownerSecret = cookies.get(ownerCookie(roomId), "");
-    // A ban keeps one out, under whatever name (RoomRoles::banOf).
-    const std::string name =
-        start.actor.nameFor(start.wantedNick.empty()
-                                ? _context.people.nameOf(start.actor.key, start.actor.defaultName())
-                                : start.wantedNick);
-    require(_context.actions.mayEnter(start.actor, *start.room, name));
+    start.actor.ownerSecret = ownerSecret(request, roomId);
+    // A ban keeps one out, under whatever name (RoomRoles::banOf; "": the
+    // name the person has, looked up only in a room with bans).
+    require(_context.actions.mayEnter(
+        start.actor, *start.room,
+        start.wantedNick.empty() ? "" : start.actor.nameFor(start.wantedNick)));
     start.sendTimeout = sendTimeout;
     return start;
 }

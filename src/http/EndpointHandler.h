@@ -78,6 +78,9 @@ protected:
     /// room, if any (ownerCookie()).
 
     static std::string ownerCookie(const std::string& roomId);
+    static std::string ownerSecret(const Poco::Net::HTTPServerRequest& request,
+                                   const std::string& roomId);
+    /// The value of the request's ownerCookie(roomId), or "".
     /// The cookie that keeps a room's owner link secret in the browser that
     /// created the room or opened its owner link: hchat_owner_<id>.
 

@@ -8,7 +8,6 @@
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/NumberParser.h>
 #include <Poco/String.h>
 
 namespace hchat
@@ -30,8 +29,7 @@ void MessageChangeHandler::handle(Poco::Net::HTTPServerRequest& request,
     _origins.require(request);
     auto room = findRoom(_roomId);
     std::uint64_t n = 0;
-    if (_number.find_first_not_of("0123456789") != std::string::npos ||
-        !Poco::NumberParser::tryParseUnsigned64(_number, n))
+    if (!RequestValues::parseNumber(_number, n))
         throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "the message number must be a number");
 
     const ChatActions::Actor who = actorIn(request, _roomId);

@@ -4,12 +4,12 @@
 #include "chat/Room.h"
 #include "chat/RoomActions.h"
 #include "http/HttpError.h"
+#include "http/RequestValues.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/NumberParser.h>
 #include <Poco/String.h>
 
 #include <sstream>
@@ -87,13 +87,13 @@ void PeopleModerationHandler::handle(Poco::Net::HTTPServerRequest& request,
             break;
         }
         {
-            int seconds = 0;
+            std::uint64_t seconds = 0;
             const std::string value = field("seconds");
-            if (!value.empty() && (value.find_first_not_of("0123456789") != std::string::npos ||
-                                   !Poco::NumberParser::tryParse(value, seconds)))
+            if (!value.empty() &&
+                (!RequestValues::parseNumber(value, seconds) || seconds > 50ull * 365 * 86400))
                 throw HttpError(HTTPResponse::HTTP_BAD_REQUEST,
                                 "seconds must be a whole number (0 or absent: for good)");
-            require(actions.ban(who, room, name, seconds, author));
+            require(actions.ban(who, room, name, static_cast<int>(seconds), author));
         }
         done = "ban";
         break;

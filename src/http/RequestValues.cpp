@@ -16,6 +16,18 @@
 namespace hchat
 {
 
+bool RequestValues::parseFlag(const std::string& text, bool& value)
+{
+    const std::string flag = Poco::toLower(Poco::trim(text));
+    for (const char* yes : {"1", "on", "true", "yes"})
+        if (flag == yes)
+            return value = true;
+    for (const char* no : {"0", "off", "false", "no"})
+        if (flag == no)
+            return !(value = false);
+    return false;
+}
+
 bool RequestValues::parseNumber(const std::string& text, std::uint64_t& value)
 {
     if (text.empty() || text.size() > 19)

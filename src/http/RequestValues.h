@@ -18,6 +18,9 @@ public:
     static bool parseNumber(const std::string& text, std::uint64_t& value);
     /// Decimal digits only (no sign, no spaces), at most 19 of them.
 
+    static bool parseFlag(const std::string& text, bool& value);
+    /// 1, on, true or yes; 0, off, false or no (any case, trimmed).
+
     static bool query(const Poco::Net::HTTPServerRequest& request, const std::string& name,
                       std::string& value);
     static bool query(const std::string& uri, const std::string& name, std::string& value);

@@ -4,11 +4,11 @@
 #include "chat/Room.h"
 #include "chat/RoomActions.h"
 #include "http/HttpError.h"
+#include "http/RequestValues.h"
 #include "http/RoomView.h"
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/NumberParser.h>
 #include <Poco/String.h>
 
 #include <sstream>
@@ -17,20 +17,6 @@ namespace hchat
 {
 
 using Poco::Net::HTTPResponse;
-
-namespace
-{
-bool flag(const std::string& text)
-{
-    const std::string value = Poco::toLower(Poco::trim(text));
-    if (value == "1" || value == "true" || value == "on" || value == "yes")
-        return true;
-    if (value == "0" || value == "false" || value == "off" || value == "no")
-        return false;
-    throw HttpError(HTTPResponse::HTTP_BAD_REQUEST,
-                    "public must be 1, true, on or yes (listed), or 0, false, off or no");
-}
-} // namespace
 
 RoomChangeHandler::RoomChangeHandler(const HttpContext& context, std::string roomId,
                                      const OriginPolicy& origins, int bodySeconds)
@@ -61,7 +47,14 @@ void RoomChangeHandler::handle(Poco::Net::HTTPServerRequest& request,
         if (field.first == "subject")
             settings.subject = Poco::trim(field.second);
         else if (field.first == "public")
-            settings.isPublic = flag(field.second);
+        {
+            bool isPublic = false;
+            if (!RequestValues::parseFlag(field.second, isPublic))
+                throw HttpError(
+                    HTTPResponse::HTTP_BAD_REQUEST,
+                    "public must be 1, true, on or yes (listed), or 0, false, off or no");
+            settings.isPublic = isPublic;
+        }
         else if (field.first == "posting")
         {
             RoomRecord::Posting posting;
@@ -72,13 +65,11 @@ void RoomChangeHandler::handle(Poco::Net::HTTPServerRequest& request,
         }
         else if (field.first == "slowMode")
         {
-            int seconds = 0;
-            const std::string value = Poco::trim(field.second);
-            if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos ||
-                !Poco::NumberParser::tryParse(value, seconds) || seconds > 86400)
+            std::uint64_t seconds = 0;
+            if (!RequestValues::parseNumber(Poco::trim(field.second), seconds) || seconds > 86400)
                 throw HttpError(HTTPResponse::HTTP_BAD_REQUEST,
                                 "slowMode must be 0 (off) to 86400 seconds");
-            settings.slowMode = seconds;
+            settings.slowMode = static_cast<int>(seconds);
         }
         else
             throw HttpError(HTTPResponse::HTTP_BAD_REQUEST,

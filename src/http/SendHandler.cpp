@@ -1,6 +1,5 @@
 #include "http/SendHandler.h"
 
-#include "chat/People.h"
 #include "chat/Room.h"
 #include "http/HttpError.h"
 #include "http/RequestValues.h"
@@ -43,9 +42,7 @@ void SendHandler::handle(Poco::Net::HTTPServerRequest& request,
     const ChatActions::Actor who = actorIn(request, _roomId);
     require(_context.actions.checkText(who, text));
     // A banned person is refused before they show up as present.
-    require(_context.actions.mayEnter(
-        who, *room,
-        who.nameFor(nick.empty() ? _context.people.nameOf(who.key, who.defaultName()) : nick)));
+    require(_context.actions.mayEnter(who, *room, nick.empty() ? "" : who.nameFor(nick)));
     const ChatActions::Outcome person = _context.actions.markSeen(who, *room, nick);
     require(person);
     const ChatActions::Outcome sent = _context.actions.send(who, *room, person.name, text);
