@@ -256,6 +256,15 @@ std::vector<MessagePtr> Room::range(std::uint64_t from, std::size_t limit, std::
     return out;
 }
 
+std::vector<Store::Found> Room::search(const std::string& words, std::size_t limit)
+{
+    std::vector<Store::Found> found = _store.search(_id, words, limit);
+    found.erase(std::remove_if(found.begin(), found.end(),
+                               [&](const Store::Found& f) { return expired(f.message); }),
+                found.end());
+    return found;
+}
+
 std::uint64_t Room::next()
 {
     load();

@@ -3,6 +3,7 @@
 #include "chat/SubscriberList.h"
 #include "model/Message.h"
 #include "model/RoomRecord.h"
+#include "store/Store.h"
 
 #include <Poco/Timespan.h>
 
@@ -20,8 +21,6 @@
 
 namespace hchat
 {
-
-class Store;
 
 class Room
 /// A room: its record and its append-only log, numbered 0, 1, 2, … without
@@ -100,6 +99,9 @@ public:
     std::vector<MessagePtr> range(std::uint64_t from, std::size_t limit, std::uint64_t& next);
     /// Up to limit messages from `from` on (skipping ones dropped by retention)
     /// and, in `next`, the number the next message will get.
+    std::vector<Store::Found> search(const std::string& words, std::size_t limit);
+    /// The room's messages with these words, best first (Store::search),
+    /// without those retention has dropped.
 
     std::uint64_t next();
     Poco::Timestamp lastActivity();

@@ -19,6 +19,7 @@
 #include "http/RoomInfoHandler.h"
 #include "http/RoomListHandler.h"
 #include "http/RoomMessagesHandler.h"
+#include "http/SearchHandler.h"
 #include "http/SendHandler.h"
 #include "http/StaticFileHandler.h"
 #include "http/TokenHandler.h"
@@ -80,6 +81,7 @@ RequestDispatcher::RequestDispatcher(const HttpContext& c, const HttpOptions& o,
     }
     r.add("GET", "/api/rooms/{id}/messages",
           [&c, poll](const P& p) { return new RoomMessagesHandler(c, p[0], poll); });
+    r.add("GET", "/api/rooms/{id}/search", [&c](const P& p) { return new SearchHandler(c, p[0]); });
     for (const char* method : {"PATCH", "DELETE"})
         r.add(method, "/api/rooms/{id}/messages/{n}",
               [&c, origins, body](const P& p)

@@ -4,6 +4,7 @@
 #include "http/RequestValues.h"
 #include "util/Metrics.h"
 
+#include <Poco/Exception.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
@@ -31,8 +32,16 @@ void RoomMessagesHandler::handle(Poco::Net::HTTPServerRequest& request,
     const std::uint64_t limit =
         std::min(maxLimit, RequestValues::queryNumber(request, "limit", defaultLimit));
     const std::uint64_t next = room->next();
+    // before=n: the `limit` entries below n (older history, read upwards).
+    std::string ignored;
+    const bool upwards = RequestValues::query(request, "before", ignored);
+    if (upwards && RequestValues::query(request, "from", ignored))
+        throw Poco::InvalidArgumentException("give from or before, not both");
+    const std::uint64_t before =
+        std::min(next, RequestValues::queryNumber(request, "before", next));
     const std::uint64_t from =
-        RequestValues::queryNumber(request, "from", next > limit ? next - limit : 0);
+        RequestValues::queryNumber(request, "from", before > limit ? before - limit : 0);
+    const std::uint64_t count = upwards ? before - from : limit;
     const std::uint64_t wait =
         std::min<std::uint64_t>(RequestValues::queryNumber(request, "wait", 0),
                                 static_cast<std::uint64_t>(_maxWaitSeconds));
@@ -40,14 +49,14 @@ void RoomMessagesHandler::handle(Poco::Net::HTTPServerRequest& request,
     if (wait > 0)
     {
         _context.actions.markSeen(actor(request), *room, "");
-        MessagePtr ignored;
+        MessagePtr none;
         _context.metrics.longPollWaiting.fetch_add(1, std::memory_order_relaxed);
-        room->waitFor(from, Poco::Timespan(static_cast<long>(wait), 0), ignored);
+        room->waitFor(from, Poco::Timespan(static_cast<long>(wait), 0), none);
         _context.metrics.longPollWaiting.fetch_sub(1, std::memory_order_relaxed);
     }
 
     std::uint64_t after = 0;
-    auto messages = room->range(from, static_cast<std::size_t>(limit), after);
+    auto messages = room->range(from, static_cast<std::size_t>(count), after);
     std::string body = "{\"messages\":[";
     for (std::size_t i = 0; i < messages.size(); ++i)
     {

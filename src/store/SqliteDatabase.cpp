@@ -1,5 +1,7 @@
 #include "store/SqliteDatabase.h"
 
+#include "store/SqliteSearch.h"
+
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Data/SQLite/Utility.h>
@@ -18,10 +20,10 @@ using Poco::Int64;
 namespace
 {
 
-// The schema, version 5 (PRAGMA user_version). Times are microseconds since
+// The schema, version 6 (PRAGMA user_version). Times are microseconds since
 // 1970, UTC. An upgrade is a step in upgrades[] from the version found to
 // the next one; a file of a newer version is refused.
-const int schemaVersion = 5;
+const int schemaVersion = 6;
 const std::vector<const char*> schema = {
     "CREATE TABLE rooms ("
     " seq     INTEGER PRIMARY KEY,"              // internal key, what messages refer to
@@ -79,6 +81,7 @@ const std::vector<const char*> schema = {
     " account TEXT NOT NULL,"    // accounts.name
     " expires INTEGER NOT NULL)" // a session ends then; a token: 0
     " WITHOUT ROWID",
+    SqliteSearch::schema(), // the messages' words (FTS5)
 };
 
 // upgrades[v - 1] takes a file of version v to version v + 1.
@@ -96,6 +99,7 @@ const std::vector<std::vector<const char*>> upgrades = {
      "ALTER TABLE rooms ADD COLUMN slow INTEGER NOT NULL DEFAULT 0",
      "ALTER TABLE rooms ADD COLUMN moderators TEXT NOT NULL DEFAULT ''", schema[2],
      schema[5]}, // 4 -> 5: owners, edits and deletions, moderation
+    {SqliteSearch::schema(), SqliteSearch::fill()}, // 5 -> 6: search
 };
 
 // Messages deleted per statement by the retention sweep, so the sweep never
@@ -173,6 +177,7 @@ SqliteDatabase::SqliteDatabase(const std::string& path)
     // fails for a file that is not a database. Nothing is written until the
     // file is known to be empty or an hchatd database of a known version.
     _session = std::make_unique<Poco::Data::Session>("SQLite", path, 1);
+    _search = std::make_unique<SqliteSearch>(*_session);
     Poco::Data::Session& db = *_session;
     db << "PRAGMA locking_mode=EXCLUSIVE", now;
     int version = 0;
@@ -229,6 +234,8 @@ SqliteDatabase::SqliteDatabase(const std::string& path)
         throw;
     }
 }
+
+SqliteDatabase::~SqliteDatabase() = default;
 
 void SqliteDatabase::close()
 {
@@ -386,6 +393,7 @@ void SqliteDatabase::insert()
         }
         _begin->execute();
         _insert->execute();
+        _search->add(_rows.rooms, _rows.ids, _rows.kinds, _rows.texts);
         for (std::size_t row : _rows.amendments)
             amend(row);
         _commit->execute();
@@ -414,6 +422,7 @@ void SqliteDatabase::amend(std::size_t row)
         db << "UPDATE messages SET text = ?, edited = ? WHERE room = ? AND id = ? AND kind = ?",
             use(text), use(time), use(room), use(target),
             bind(std::string(Message::kindName(MessageKind::Message))), now;
+        _search->edit(room, target, text);
         return;
     }
     db << "UPDATE messages SET kind = ?, text = '', crowd = '' WHERE room = ? AND id = ? AND kind "
@@ -422,6 +431,7 @@ void SqliteDatabase::amend(std::size_t row)
         bind(std::string(Message::kindName(MessageKind::Message))), now;
     db << "UPDATE messages SET text = '' WHERE room = ? AND target = ? AND kind = ?", use(room),
         use(target), bind(std::string(Message::kindName(MessageKind::Edit))), now;
+    _search->remove(room, target);
     _erased = true;
 }
 
@@ -430,6 +440,7 @@ void SqliteDatabase::checkpointErased()
     if (!_erased)
         return;
     _erased = false;
+    _search->purge();
     // The WAL still holds the pages as they were: copied into the file
     // (where secure_delete zeroed the old text) and emptied.
     *_session << "PRAGMA wal_checkpoint(TRUNCATE)", now;
@@ -450,6 +461,19 @@ std::vector<MessagePtr> SqliteDatabase::read(Int64 room, std::uint64_t from, std
     for (std::size_t i = 0; i < rows.ids.size(); ++i)
         out.push_back(makeMessage(rows, i));
     return out;
+}
+
+std::vector<Store::Found> SqliteDatabase::search(Int64 room, const std::string& words,
+                                                 std::size_t limit)
+{
+    std::vector<Store::Found> found;
+    for (SqliteSearch::Hit& hit : _search->find(room, words, limit))
+    {
+        std::vector<MessagePtr> message = read(room, hit.id, 1);
+        if (!message.empty() && message.front()->id() == hit.id)
+            found.push_back(Store::Found{message.front(), std::move(hit.snippet)});
+    }
+    return found;
 }
 
 std::size_t SqliteDatabase::deleteExpired(Int64 room, Int64 cutoff, const Progress& progress,
@@ -484,6 +508,7 @@ std::size_t SqliteDatabase::deleteExpired(Int64 room, Int64 cutoff, const Progre
         db << "UPDATE rooms SET next = ?, last = ? WHERE seq = ?", use(next), use(last), use(room),
             now;
         deleted = remove.execute();
+        _search->removeBelow(room, upTo);
         db << "COMMIT", now;
     }
     catch (...)
@@ -492,6 +517,7 @@ std::size_t SqliteDatabase::deleteExpired(Int64 room, Int64 cutoff, const Progre
         throw;
     }
     more = kept < 0;
+    _erased = _erased || deleted > 0;
     return deleted;
 }
 
@@ -504,6 +530,7 @@ void SqliteDatabase::deleteRoom(Int64 room, const std::string& id)
     try
     {
         db << "DELETE FROM messages WHERE room = ?", use(room), now;
+        _search->removeBelow(room, SqliteSearch::allOfRoom);
         db << "DELETE FROM room_bans WHERE room = ?", use(room), now;
         db << "DELETE FROM rooms WHERE seq = ?", use(room), now;
         db << "INSERT OR REPLACE INTO deleted_rooms (id, time) VALUES (?, ?)", use(roomId),
@@ -515,9 +542,8 @@ void SqliteDatabase::deleteRoom(Int64 room, const std::string& id)
         rollbackQuietly();
         throw;
     }
-    // The WAL still holds the pages as they were before: copied into the
-    // file (where secure_delete zeroed the text) and emptied.
-    db << "PRAGMA wal_checkpoint(TRUNCATE)", now;
+    _erased = true;
+    checkpointErased();
 }
 
 std::vector<std::string> SqliteDatabase::deletedRooms()

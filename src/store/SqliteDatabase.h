@@ -4,6 +4,7 @@
 #include "model/AddressBan.h"
 #include "model/Message.h"
 #include "model/RoomRecord.h"
+#include "store/Store.h"
 
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
@@ -19,11 +20,13 @@ struct sqlite3;
 namespace hchat
 {
 
+class SqliteSearch;
+
 class SqliteDatabase
 /// The hchatd database file and every statement hchatd runs on it (POCO
 /// Data/SQLite): the schema, opening, rooms, batches of messages, reads and
-/// the retention delete. Opened in WAL mode with synchronous=FULL, so a
-/// committed batch survives kill -9 and power loss, and with
+/// the retention delete; the words of the messages in SqliteSearch. Opened in WAL mode with
+/// synchronous=FULL, so a committed batch survives kill -9 and power loss, and with
 /// locking_mode=EXCLUSIVE, so no second hchatd can use the file meanwhile,
 /// and secure_delete, so deleted text does not stay in the file.
 /// Not thread-safe: its owner (SqliteStore) serializes every call.
@@ -50,6 +53,7 @@ public:
     /// Opens the file, or creates it with its folder. Throws Poco::Exception
     /// when it cannot be created, read, written or locked, or is no hchatd
     /// database (of a known version); the file is not changed then.
+    ~SqliteDatabase();
     void close();
 
     std::unordered_map<std::string, Poco::Int64> roomKeys();
@@ -67,9 +71,12 @@ public:
     /// deletions rewrite (the Store contract); throws (rolled back) when it
     /// fails.
     void checkpointErased();
-    /// After insert(): when it deleted a text, empties the WAL, so the
-    /// text's old pages are gone from it too.
+    /// After insert() or deleteExpired(): when they deleted a text, rewrites
+    /// the search index and empties the WAL, so the text's old pages are
+    /// gone from both too.
     std::vector<MessagePtr> read(Poco::Int64 room, std::uint64_t from, std::size_t limit);
+    std::vector<Store::Found> search(Poco::Int64 room, const std::string& words, std::size_t limit);
+    /// The room's messages with these words (SqliteSearch), best first.
 
     std::size_t deleteExpired(Poco::Int64 room, Poco::Int64 cutoff, const Progress& progress,
                               bool& more);
@@ -103,6 +110,7 @@ private:
     void amend(std::size_t row);
 
     std::unique_ptr<Poco::Data::Session> _session;
+    std::unique_ptr<SqliteSearch> _search;
     Rows _rows;
     bool _erased = false; ///< insert() deleted a text since the last checkpoint
     std::unique_ptr<Poco::Data::Statement> _begin, _insert, _commit;

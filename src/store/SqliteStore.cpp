@@ -259,6 +259,17 @@ std::vector<MessagePtr> SqliteStore::read(const std::string& roomId, std::uint64
     return database.read(found->second, from, limit);
 }
 
+std::vector<Store::Found> SqliteStore::search(const std::string& roomId, const std::string& words,
+                                              std::size_t limit)
+{
+    std::lock_guard<std::mutex> lock(_dbMutex);
+    SqliteDatabase& database = db();
+    auto found = _seqs.find(roomId);
+    if (found == _seqs.end())
+        return {};
+    return database.search(found->second, words, limit);
+}
+
 Store::Tail SqliteStore::tail(const std::string& roomId, std::size_t count)
 {
     Tail tail;
@@ -286,6 +297,13 @@ std::size_t SqliteStore::sweepExpired()
     std::size_t deleted = 0;
     for (Int64 seq : seqs)
         deleted += sweepRoom(seq, cutoff);
+    if (deleted > 0)
+    {
+        // The search index drops their words too (SqliteDatabase::checkpointErased).
+        std::lock_guard<std::mutex> lock(_dbMutex);
+        if (_db)
+            _db->checkpointErased();
+    }
     if (deleted > 0)
         _log.information("retention: deleted %z messages older than %s from %s", deleted,
                          Message::formatTime(Poco::Timestamp(cutoff)), _path);

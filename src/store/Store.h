@@ -58,6 +58,19 @@ public:
     /// Up to limit messages with id >= from, in order. Messages dropped by
     /// retention are missing, so the first id returned may be above from.
 
+    struct Found
+    /// A message found by search(), and its words around what matched.
+    {
+        MessagePtr message;
+        std::string snippet; ///< each match between \x02 and \x03; "…" where cut
+    };
+
+    virtual std::vector<Found> search(const std::string& roomId, const std::string& words,
+                                      std::size_t limit) = 0;
+    /// Up to limit messages (kind message, never a deleted one) of the room
+    /// that have every one of the words, the last one as a prefix, letters
+    /// compared without case (SqliteStore: nor accents); best matches first.
+
     virtual Tail tail(const std::string& roomId, std::size_t count) = 0;
     /// The last count messages of a room and its next number.
 

@@ -28,6 +28,7 @@ class RoomTest : public CppUnit::TestFixture
     CPPUNIT_TEST(manyWaitersAllWake);
     CPPUNIT_TEST(concurrentAppendsKeepNumbersContinuous);
     CPPUNIT_TEST(rangeSkipsDroppedAndReportsNext);
+    CPPUNIT_TEST(memorySearchFindsEveryWordNewestFirst);
     CPPUNIT_TEST(closeWakesWaitersAndRefusesAppends);
     CPPUNIT_TEST(registryListsOnlyPublicRooms);
     CPPUNIT_TEST(registryPagesPublicRooms);
@@ -249,6 +250,22 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(8), page.back()->id());
         CPPUNIT_ASSERT(f.room.range(10, 5, next).empty());
         CPPUNIT_ASSERT(f.room.range(500, 5, next).empty());
+    }
+
+    void memorySearchFindsEveryWordNewestFirst()
+    {
+        Fixture f;
+        f.room.append(MessageKind::Message, "a", "Hello World");
+        f.room.append(MessageKind::Join, "b", "hello joined"); // a notice: never found
+        f.room.append(MessageKind::Message, "a", "hello there, world");
+        f.room.append(MessageKind::Message, "a", "goodbye");
+        auto found = f.room.search("WORLD hel", 10);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), found.size());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), found[0].message->id());
+        CPPUNIT_ASSERT_EQUAL(std::string("\x02hel\x03lo there, \x02world\x03"), found[0].snippet);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), f.room.search("hello", 1).size());
+        CPPUNIT_ASSERT(f.room.search("  ", 10).empty());
+        CPPUNIT_ASSERT(f.room.search("joined", 10).empty());
     }
 
     void closeWakesWaitersAndRefusesAppends()

@@ -1,5 +1,6 @@
 #include "store/SqliteStore.h"
 #include "chat/Room.h"
+#include "store/SqliteSearch.h"
 #include "support/DaemonProcess.h"
 
 #include <Poco/Data/SQLite/Connector.h>
@@ -33,6 +34,8 @@ class SqliteStoreTest : public CppUnit::TestFixture
     CPPUNIT_TEST(secondOpenOfTheSameFileIsRefused);
     CPPUNIT_TEST(retentionDeletesOldMessagesKeepsNumbering);
     CPPUNIT_TEST(crowdsRoundTripAndVersionOneFilesAreUpgraded);
+    CPPUNIT_TEST(searchFollowsEditsDeletionsAndRetention);
+    CPPUNIT_TEST(searchWordsAreNeverQuerySyntax);
     CPPUNIT_TEST_SUITE_END();
 
     std::string _dir;
@@ -311,19 +314,24 @@ public:
                 now;
             old << "INSERT INTO rooms VALUES (1, '" + a + "', 'old', 1, 0, 0, 0)", now;
             old << "INSERT INTO messages VALUES (1, 0, 'join', 'ann', 0, 'ann joined')", now;
+            old << "INSERT INTO messages VALUES (1, 1, 'message', 'ann', 0, 'Olden wörds')", now;
             old << "PRAGMA user_version=1", now;
         }
         {
             SqliteStore store(path);
             auto got = store.read(a, 0, 10);
-            CPPUNIT_ASSERT_EQUAL(std::size_t(1), got.size());
+            CPPUNIT_ASSERT_EQUAL(std::size_t(2), got.size());
             CPPUNIT_ASSERT_EQUAL(std::string("ann joined"), got[0]->text());
+            // What the older file held is indexed by the upgrade.
+            auto found = store.search(a, "words old", 10);
+            CPPUNIT_ASSERT_EQUAL(std::size_t(1), found.size());
+            CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), found[0].message->id());
             CPPUNIT_ASSERT(got[0]->crowd().empty());
             Crowd crowd;
             crowd.names = {"bob", "cy"};
             crowd.count = 700;
             store
-                .append(a, std::make_shared<const Message>(1, MessageKind::Join, "bob",
+                .append(a, std::make_shared<const Message>(2, MessageKind::Join, "bob",
                                                            Poco::Timestamp(),
                                                            "bob, cy and 698 others joined", crowd))
                 .get();
@@ -331,17 +339,106 @@ public:
         {
             SqliteStore reopened(path);
             auto got = reopened.read(a, 0, 10);
-            CPPUNIT_ASSERT_EQUAL(std::size_t(2), got.size());
-            CPPUNIT_ASSERT_EQUAL(std::uint64_t(700), got[1]->crowd().count);
-            CPPUNIT_ASSERT(got[1]->crowd().names == (std::vector<std::string>{"bob", "cy"}));
-            CPPUNIT_ASSERT(got[1]->json().find("\"names\":[\"bob\",\"cy\"],\"count\":700") !=
+            CPPUNIT_ASSERT_EQUAL(std::size_t(3), got.size());
+            CPPUNIT_ASSERT_EQUAL(std::uint64_t(700), got[2]->crowd().count);
+            CPPUNIT_ASSERT(got[2]->crowd().names == (std::vector<std::string>{"bob", "cy"}));
+            CPPUNIT_ASSERT(got[2]->json().find("\"names\":[\"bob\",\"cy\"],\"count\":700") !=
                            std::string::npos);
         }
         int version = 0;
         Poco::Data::Session check("SQLite", path);
         check << "PRAGMA user_version", Poco::Data::Keywords::into(version),
             Poco::Data::Keywords::now;
-        CPPUNIT_ASSERT_EQUAL(5, version);
+        CPPUNIT_ASSERT_EQUAL(6, version);
+    }
+
+    static MessagePtr amendment(std::uint64_t id, MessageKind kind, const std::string& text,
+                                std::uint64_t target)
+    {
+        MessageDetails details;
+        details.target = target;
+        return std::make_shared<const Message>(id, kind, "alice", Poco::Timestamp(), text, Crowd(),
+                                               details);
+    }
+
+    static std::vector<std::uint64_t> ids(const std::vector<Store::Found>& found)
+    {
+        std::vector<std::uint64_t> out;
+        for (const Store::Found& f : found)
+            out.push_back(f.message->id());
+        return out;
+    }
+
+    void searchFollowsEditsDeletionsAndRetention()
+    {
+        const std::string path = _dir + "/chat.db";
+        const Poco::Timespan day(1, 0, 0, 0, 0);
+        Poco::Timestamp now;
+        SqliteStore store(path, day);
+        store.createRoom(room(a, "", true));
+        store.createRoom(room(b, "", true));
+        using V = std::vector<std::uint64_t>;
+        store
+            .append(a, message(0, "zebra crossing ahead", MessageKind::Message,
+                               now - Poco::Timespan(2, 0, 0, 0, 0)))
+            .get();
+        store.append(a, message(1, "Café au lait, zebra?")).get();
+        store.append(a, message(2, "zebra joined", MessageKind::Join)).get(); // a notice
+        store.append(a, message(3, "qx7unique-word before its edit")).get();
+        store.append(b, message(0, "zebra in another room")).get();
+
+        // Every word, the last one as a prefix; case and accents ignored.
+        CPPUNIT_ASSERT(ids(store.search(a, "ZEBRA", 10)) == (V{1, 0}) ||
+                       ids(store.search(a, "ZEBRA", 10)) == (V{0, 1}));
+        CPPUNIT_ASSERT(ids(store.search(a, "cafe zeb", 10)) == V{1});
+        CPPUNIT_ASSERT(ids(store.search(a, "zeb cafe", 10)).empty()); // only the last is a prefix
+        CPPUNIT_ASSERT(ids(store.search(a, "zebra", 1)).size() == 1);
+        CPPUNIT_ASSERT(ids(store.search(a, "   ", 10)).empty());
+        const auto hit = store.search(a, "lait", 10);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), hit.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("Café au \x02lait\x03, zebra?"), hit[0].snippet);
+        CPPUNIT_ASSERT_EQUAL(std::string("Café au lait, zebra?"), hit[0].message->text());
+
+        // An edit is found by its new words only; a deletion by none, and
+        // its words are gone from the file and the WAL.
+        store.append(a, amendment(4, MessageKind::Edit, "qz9fresh-word after", 3)).get();
+        CPPUNIT_ASSERT(store.search(a, "qx7unique", 10).empty());
+        CPPUNIT_ASSERT(ids(store.search(a, "qz9fresh", 10)) == V{3});
+        store.append(a, amendment(5, MessageKind::Delete, "", 3)).get();
+        CPPUNIT_ASSERT(store.search(a, "qz9fresh", 10).empty());
+        CPPUNIT_ASSERT(store.search(a, "after", 10).empty());
+        const std::string file = contents(path) + contents(path + "-wal");
+        CPPUNIT_ASSERT(file.find("qz9fresh") == std::string::npos);
+        CPPUNIT_ASSERT(file.find("qx7unique") == std::string::npos);
+
+        // Retention takes the old message from the index too.
+        CPPUNIT_ASSERT(store.sweepExpired() >= 1);
+        CPPUNIT_ASSERT(ids(store.search(a, "crossing", 10)).empty());
+        // Deleting a room takes its words.
+        store.deleteRoom(a);
+        CPPUNIT_ASSERT(store.search(a, "zebra", 10).empty());
+        CPPUNIT_ASSERT(ids(store.search(b, "zebra", 10)) == V{0});
+    }
+
+    void searchWordsAreNeverQuerySyntax()
+    {
+        SqliteStore store(_dir + "/chat.db");
+        store.createRoom(room(a, "", true));
+        store.append(a, message(0, "AND OR NOT \"quoted\" col:umn *star* -minus (paren) NEAR"))
+            .get();
+        store.append(a, message(1, "plain words")).get();
+        for (const char* words : {"AND", "\"quoted", "col:umn", "*", "-minus", "(paren", "NEAR(",
+                                  "\"", "text:plain", "^plain", "OR plain", "a\"b\"c", "{text}"})
+        {
+            // Never an error: at worst nothing found.
+            CPPUNIT_ASSERT_NO_THROW(store.search(a, words, 10));
+        }
+        CPPUNIT_ASSERT(ids(store.search(a, "AND", 10)) == std::vector<std::uint64_t>{0});
+        CPPUNIT_ASSERT(ids(store.search(a, "OR plain", 10)).empty()); // OR is a word here
+        CPPUNIT_ASSERT(ids(store.search(a, "col:umn", 10)) == std::vector<std::uint64_t>{0});
+        CPPUNIT_ASSERT_EQUAL(std::string("\"AND\" \"\"\"x\"*"),
+                             SqliteSearch::matchExpression("  AND \t\"x "));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), SqliteSearch::matchExpression(" \n "));
     }
 
     void retentionDeletesOldMessagesKeepsNumbering()

@@ -1,0 +1,127 @@
+#include "store/SqliteSearch.h"
+
+#include <Poco/Ascii.h>
+
+namespace hchat
+{
+
+using namespace Poco::Data::Keywords;
+using Poco::Int64;
+
+namespace
+{
+const std::size_t maxWords = 16;
+} // namespace
+
+const char* SqliteSearch::schema()
+{
+    // Its own copy of each text (the messages table has no rowid to point
+    // to); words folded to lower case without diacritics ("cafe" finds "Café").
+    return "CREATE VIRTUAL TABLE message_search USING fts5("
+           "text, tokenize = 'unicode61 remove_diacritics 2')";
+}
+
+const char* SqliteSearch::fill()
+{
+    return "INSERT INTO message_search (rowid, text) SELECT room * 4294967296 + id, text"
+           " FROM messages WHERE kind = 'message' AND id < 4294967296";
+}
+
+std::string SqliteSearch::matchExpression(const std::string& words)
+{
+    // Each word a quoted FTS5 string (a quote inside doubled), so none of
+    // its characters is syntax; the last one a prefix query.
+    std::vector<std::string> quoted;
+    std::string word;
+    auto flush = [&]()
+    {
+        if (!word.empty() && quoted.size() < maxWords)
+            quoted.push_back("\"" + word + "\"");
+        word.clear();
+    };
+    for (char c : words)
+    {
+        if (Poco::Ascii::isSpace(c))
+            flush();
+        else if (c == '"')
+            word += "\"\"";
+        else
+            word += c;
+    }
+    flush();
+    std::string expression;
+    for (const std::string& q : quoted)
+        expression += (expression.empty() ? "" : " ") + q;
+    if (!expression.empty())
+        expression += '*';
+    return expression;
+}
+
+SqliteSearch::SqliteSearch(Poco::Data::Session& session) : _session(session) {}
+
+void SqliteSearch::add(const std::vector<Int64>& rooms, const std::vector<Int64>& ids,
+                       const std::vector<std::string>& kinds, const std::vector<std::string>& texts)
+{
+    _keys.clear();
+    _texts.clear();
+    const std::string message = Message::kindName(MessageKind::Message);
+    for (std::size_t i = 0; i < rooms.size(); ++i)
+        if (kinds[i] == message && ids[i] < allOfRoom)
+        {
+            _keys.push_back(key(rooms[i], ids[i]));
+            _texts.push_back(texts[i]);
+        }
+    if (_keys.empty())
+        return; // POCO refuses to bind empty vectors
+    _session << "INSERT INTO message_search (rowid, text) VALUES (?, ?)", use(_keys), use(_texts),
+        now;
+}
+
+void SqliteSearch::edit(Int64 room, Int64 id, const std::string& text)
+{
+    Int64 k = key(room, id);
+    std::string t = text;
+    _session << "UPDATE message_search SET text = ? WHERE rowid = ?", use(t), use(k), now;
+}
+
+void SqliteSearch::remove(Int64 room, Int64 id)
+{
+    Int64 k = key(room, id);
+    _session << "DELETE FROM message_search WHERE rowid = ?", use(k), now;
+}
+
+void SqliteSearch::removeBelow(Int64 room, Int64 upTo)
+{
+    Int64 first = key(room, 0);
+    Int64 end = key(room, std::min(upTo, allOfRoom));
+    _session << "DELETE FROM message_search WHERE rowid >= ? AND rowid < ?", use(first), use(end),
+        now;
+}
+
+void SqliteSearch::purge()
+{
+    _session << "INSERT INTO message_search (message_search) VALUES ('optimize')", now;
+}
+
+std::vector<SqliteSearch::Hit> SqliteSearch::find(Int64 room, const std::string& words,
+                                                  std::size_t limit)
+{
+    std::vector<Hit> hits;
+    std::string expression = matchExpression(words);
+    if (expression.empty())
+        return hits;
+    Int64 first = key(room, 0);
+    Int64 last = key(room, allOfRoom - 1);
+    Int64 count = static_cast<Int64>(limit);
+    std::vector<Int64> keys;
+    std::vector<std::string> snippets;
+    _session << "SELECT rowid, snippet(message_search, 0, char(2), char(3), '…', 16)"
+                " FROM message_search WHERE message_search MATCH ? AND rowid >= ? AND rowid <= ?"
+                " ORDER BY rank, rowid DESC LIMIT ?",
+        into(keys), into(snippets), use(expression), use(first), use(last), use(count), now;
+    for (std::size_t i = 0; i < keys.size(); ++i)
+        hits.push_back(Hit{static_cast<std::uint64_t>(keys[i] - first), std::move(snippets[i])});
+    return hits;
+}
+
+} // namespace hchat

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "model/Message.h"
+
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace hchat
+{
+
+class SqliteSearch
+/// The full-text index of the messages of the hchatd database (SQLite FTS5,
+/// table message_search): one row per message of kind `message`, whose
+/// rowid is its room's key (rooms.seq) times 2^32 plus its number, so one
+/// room's rows are one rowid range. Messages numbered 2^32 or above are not
+/// indexed. SqliteDatabase calls it inside its own transactions, so the
+/// index always says what the messages table says; an edit replaces a
+/// message's words, a deletion removes them, and purge() rewrites the index
+/// so that removed words do not stay readable in the file either.
+/// Not thread-safe: its owner serializes every call.
+{
+public:
+    struct Hit
+    /// A message found, and the words around what matched.
+    {
+        std::uint64_t id = 0;
+        std::string snippet; ///< matched words between \x02 and \x03; … where cut
+    };
+
+    static const char* schema();
+    /// The statement that creates the index (a new file).
+    static const char* fill();
+    /// The statement that indexes what an older file holds (its upgrade).
+
+    static std::string matchExpression(const std::string& words);
+    /// The FTS5 query for words typed by a person: every word must be
+    /// there, the last one as a prefix ("hel" finds "hello"); nothing of
+    /// FTS5's own syntax ("AND", quotes, "*", "-", columns) is taken from
+    /// the words. Empty when there is no word.
+
+    explicit SqliteSearch(Poco::Data::Session& session);
+
+    void add(const std::vector<Poco::Int64>& rooms, const std::vector<Poco::Int64>& ids,
+             const std::vector<std::string>& kinds, const std::vector<std::string>& texts);
+    /// Indexes the messages of a batch (rows of other kinds are left out).
+    void edit(Poco::Int64 room, Poco::Int64 id, const std::string& text);
+    void remove(Poco::Int64 room, Poco::Int64 id);
+    void removeBelow(Poco::Int64 room, Poco::Int64 upTo);
+    /// Removes the room's messages numbered below upTo (retention); every
+    /// one of them when upTo is 2^32 (the room is deleted).
+    static const Poco::Int64 allOfRoom = Poco::Int64(1) << 32;
+
+    void purge();
+    /// After removals: merges the index into one segment, dropping what was
+    /// removed (FTS5 keeps removed words in older segments until a merge).
+    /// Costs about a second per million messages indexed.
+
+    std::vector<Hit> find(Poco::Int64 room, const std::string& words, std::size_t limit);
+    /// The best matches in the room (FTS5's bm25 rank, then the newest).
+
+private:
+    static Poco::Int64 key(Poco::Int64 room, Poco::Int64 id) { return room * allOfRoom + id; }
+
+    Poco::Data::Session& _session;
+    std::vector<Poco::Int64> _keys;
+    std::vector<std::string> _texts;
+};
+
+} // namespace hchat
