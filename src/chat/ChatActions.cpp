@@ -212,6 +212,7 @@ ChatActions::Outcome ChatActions::send(const Actor& actor, Room& room, const std
         _announcer.flushRoom(room.id()); // arrivals told before what is said
         outcome.message = room.append(MessageKind::Message, author, text, Crowd(),
                                       {actor.account, actor.sender()});
+        room.sent(author);
     }
     catch (const Poco::Exception& e)
     {
@@ -224,6 +225,14 @@ ChatActions::Outcome ChatActions::send(const Actor& actor, Room& room, const std
     }
     _metrics.messagesAppended.fetch_add(1, std::memory_order_relaxed);
     outcome.name = author;
+    return outcome;
+}
+
+ChatActions::Outcome ChatActions::typing(const Actor& actor, Room& room, const std::string& name)
+{
+    Outcome outcome = mayEnter(actor, room, name);
+    if (outcome.done())
+        room.typed(name);
     return outcome;
 }
 

@@ -129,6 +129,10 @@ public:
     /// Checks the text and the room's rules (mayPost), spends a token and
     /// appends the message; durable when Done (Outcome::message).
 
+    Outcome typing(const Actor& actor, Room& room, const std::string& name);
+    /// The person (as name) is writing a message in the room: told to its
+    /// streams (Room::typed), never logged. Refused as mayEnter().
+
     Outcome mayEnter(const Actor& actor, const Room& room, const std::string& name = "");
     /// Refused (Banned) when one of the room's bans keeps this person, as
     /// `name` (default: the name they have), out (RoomRoles::banOf); its

@@ -331,6 +331,15 @@ void Room::unsubscribe(const std::shared_ptr<Subscriber>& subscriber)
     _subscribers.remove(subscriber);
 }
 
+void Room::typed(const std::string& name)
+{
+    if (!_typing.note(name))
+        return;
+    auto subscribers = _subscribers.snapshot();
+    for (const auto& subscriber : *subscribers)
+        subscriber->presenceChanged(*this);
+}
+
 void Room::presenceChanged()
 {
     _presenceVersion.fetch_add(1);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat/SubscriberList.h"
+#include "chat/Typing.h"
 #include "model/Message.h"
 #include "model/RoomRecord.h"
 #include "store/Store.h"
@@ -133,6 +134,12 @@ public:
     std::uint64_t presenceVersion() const { return _presenceVersion.load(); }
     /// Lock-free, so every wake of every connection can compare it.
 
+    void typed(const std::string& name);
+    /// The person called name is writing a message (Typing::note); when
+    /// that is news, the subscribers are told as of a presence change.
+    const Typing& typing() const { return _typing; }
+    void sent(const std::string& name) { _typing.forget(name); }
+
 private:
     void ensureLoaded(std::unique_lock<std::shared_mutex>& lock);
     void load();
@@ -159,6 +166,7 @@ private:
     const std::size_t _window;
     const Poco::Timespan _retention;
     std::atomic<std::uint64_t> _presenceVersion{1};
+    Typing _typing;
 
     std::shared_mutex _mutex;
     std::mutex _amending; ///< held by amend() throughout; taken before _mutex

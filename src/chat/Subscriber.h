@@ -27,7 +27,7 @@ public:
     /// else wake the owner.
 
     virtual void presenceChanged(Room& room) noexcept = 0;
-    /// The room's list of people changed.
+    /// The room's list of people, or who is writing (Room::typing), changed.
 
     virtual void closed(Room& room) noexcept = 0;
     /// The room closed (shutdown): the owner must answer and end.

@@ -57,6 +57,11 @@ void EventStream::presence(const std::string& frame, std::string& out)
     SseCodec::event("presence", frame, out);
 }
 
+void EventStream::typing(const std::string& frame, std::string& out)
+{
+    SseCodec::event("typing", frame, out);
+}
+
 void EventStream::letter(const Mailbox::Letter& letter, std::string& out)
 {
     SseCodec::event("private", letter.json, out);

@@ -41,6 +41,7 @@ public:
 private:
     void entries(const Cursor::Slice& slice, std::string& out) override;
     void presence(const std::string& frame, std::string& out) override;
+    void typing(const std::string& frame, std::string& out) override;
     void letter(const Mailbox::Letter& letter, std::string& out) override;
     bool received(const char* data, std::size_t size) override;
     int quietMs() override;

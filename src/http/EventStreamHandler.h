@@ -39,6 +39,7 @@ class EventStreamHandler : public EndpointHandler
 /// log entries, so Last-Event-ID stays a message number):
 ///
 ///   event: presence    data: {"type":"presence","online":[…],"count":n}
+///   event: typing      data: {"type":"typing","names":[…]}   (who is writing now)
 ///   event: private     data: {"type":"private","from":…,"to":…,"time":…,"text":…}
 ///
 ///   200 text/event-stream   the stream (chunked); to HEAD, the head alone

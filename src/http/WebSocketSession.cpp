@@ -69,6 +69,11 @@ void WebSocketSession::presence(const std::string& frame, std::string& out)
     WebSocketCodec::text(out, frame);
 }
 
+void WebSocketSession::typing(const std::string& frame, std::string& out)
+{
+    WebSocketCodec::text(out, frame);
+}
+
 void WebSocketSession::letter(const Mailbox::Letter& letter, std::string& out)
 {
     WebSocketCodec::text(out, letter.json);
@@ -116,6 +121,7 @@ bool WebSocketSession::received(const char* data, std::size_t size)
 }
 
 // {"type":"send","text":…} | {"type":"nick","nick":…} | {"type":"privmsg","to":…,"text":…}
+// | {"type":"typing"}
 // | {"type":"edit","id":n,"text":…} | {"type":"delete","id":n}
 // | {"type":"kick","name":…} | {"type":"ban","name":…,"seconds":n} | {"type":"unban","name":…}
 bool WebSocketSession::handleText(const std::string& text)
@@ -152,6 +158,12 @@ bool WebSocketSession::handleText(const std::string& text)
     }
     if (type == "nick")
         return render(_actions.rename(_start.actor, field));
+    if (type == "typing")
+    {
+        Room* room = _session->room();
+        const std::string author = _people.nameOf(_start.actor.key, _start.actor.defaultName());
+        return render(_actions.typing(_start.actor, *room, author));
+    }
     if (type == "privmsg")
         return render(_actions.whisper(_start.actor, field, body));
     if (type == "edit" || type == "delete")

@@ -31,7 +31,8 @@ class WebSocketSession : public Poco::Runnable, private StreamTransport
 /// Server → client text frames (SPEC §6): the message objects
 ///   {"type":"message","id":n,"kind":…,"author":…,"time":…,"text":…},
 /// {"type":"presence","online":[names],"count":n} at the start and when the
-/// room's people change, {"type":"private","from":…,"to":…,"time":…,"text":…}
+/// room's people change, {"type":"typing","names":[…]} when who is writing
+/// changes (Typing), {"type":"private","from":…,"to":…,"time":…,"text":…}
 /// for a private message to or from this person, and
 /// {"type":"error","error":code,"message":…} for a refused request (the
 /// connection stays; codes in ChatActions), or "gone" with "next":m when
@@ -39,6 +40,8 @@ class WebSocketSession : public Poco::Runnable, private StreamTransport
 ///
 /// Client → server text frames: {"type":"send","text":…},
 /// {"type":"nick","nick":…}, {"type":"privmsg","to":…,"text":…},
+/// {"type":"typing"} (this person is writing: told to the room's streams,
+/// at most once per 3 s per person, never logged),
 /// {"type":"edit","id":n,"text":…}, {"type":"delete","id":n},
 /// {"type":"kick","name":…}, {"type":"ban","name":…,"seconds":n} (0 or
 /// absent: for good) and {"type":"unban","name":…} (SPEC §11, RoomActions:
@@ -67,6 +70,7 @@ public:
 private:
     void entries(const Cursor::Slice& slice, std::string& out) override;
     void presence(const std::string& frame, std::string& out) override;
+    void typing(const std::string& frame, std::string& out) override;
     void letter(const Mailbox::Letter& letter, std::string& out) override;
     bool received(const char* data, std::size_t size) override;
     int quietMs() override;

@@ -59,6 +59,7 @@ const People::Outcome& StreamSession::enter(std::shared_ptr<Room> room, std::uin
         _cursor.emplace(room, from);
         _presenceSent = 0;
         _presenceFrame.reset();
+        _typingSent = room->typing().version(); // who writes from now on
     }
     _stay = std::make_unique<Attendance>(_people, _announcer, std::move(room), key, wanted, guest,
                                          shared_from_this(), withMailbox ? _mailbox : nullptr);
@@ -229,6 +230,12 @@ void StreamSession::flush()
                 _presenceFrame = std::move(frame);
                 _transport.presence(*_presenceFrame, out);
             }
+        }
+        const std::uint64_t typing = room.typing().version();
+        if (typing != _typingSent)
+        {
+            _typingSent = typing;
+            _transport.typing(room.typing().frame(), out);
         }
     }
     if (!out.empty())

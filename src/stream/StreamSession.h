@@ -113,6 +113,7 @@ private:
     std::unique_ptr<Attendance> _stay;
     std::uint64_t _presenceSent = 0;                   ///< the room's presence version last sent
     std::shared_ptr<const std::string> _presenceFrame; ///< the frame last sent (shared)
+    std::uint64_t _typingSent = 0;                     ///< the room's Typing::version() last sent
     std::string _queued;
     std::atomic<bool> _stopping{false};
     std::atomic<bool> _kicked{false};    ///< a kick of this session's person is to be answered

@@ -24,6 +24,9 @@ public:
     /// Log entries, and a notice when slice.skipped (retention).
     virtual void presence(const std::string& frame, std::string& out) = 0;
     /// The room's people changed: its presence frame (JSON).
+    virtual void typing(const std::string& /*frame*/, std::string& /*out*/) {}
+    /// Who is writing in the room changed: its typing frame (JSON).
+    /// Nothing by default (the line protocol does not show it).
     virtual void letter(const Mailbox::Letter& letter, std::string& out) = 0;
     /// A private message to or from this person.
 

@@ -26,6 +26,7 @@ class PresenceTest : public DaemonTest
     CPPUNIT_TEST(namesAreUniqueAcrossTransports);
     CPPUNIT_TEST(privateMessagesReachOnlyTheTwo);
     CPPUNIT_TEST(eventStreamCarriesPresenceAndPrivate);
+    CPPUNIT_TEST(typingIsToldButNeverLogged);
     CPPUNIT_TEST(noticesCanBeTurnedOff);
     CPPUNIT_TEST(aCrowdArrivingCostsTwoEntriesASecond);
     CPPUNIT_TEST_SUITE_END();
@@ -245,6 +246,36 @@ public:
                 const auto lineStart = stream.rfind('\n', at - 1);
                 CPPUNIT_ASSERT(stream.compare(lineStart + 1, 4, "id: ") != 0);
             }
+    }
+
+    void typingIsToldButNeverLogged()
+    {
+        std::string id = http().createRoom("typing", false);
+        auto alice = ws("/ws/" + id + "?nick=alice");
+        auto bob = ws("/ws/" + id + "?nick=bob");
+        std::thread reader(
+            [&]
+            {
+                std::this_thread::sleep_for(std::chrono::milliseconds(500));
+                alice->sendText(R"({"type":"typing"})");
+                alice->sendText(R"({"type":"typing"})"); // within 3 s: no news
+                alice->sendText(R"({"type":"typing"})");
+            });
+        std::string stream =
+            http().raw("GET /events/" + id + "?nick=reader HTTP/1.1\r\nHost: localhost\r\n\r\n", 2);
+        reader.join();
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"type":"typing","names":["alice"]})"),
+                             bob->nextOfType("typing"));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), bob->nextOfType("typing", 0.5)); // one frame
+        const std::string event =
+            "event: typing\ndata: {\"type\":\"typing\",\"names\":[\"alice\"]}";
+        CPPUNIT_ASSERT_MESSAGE(stream, stream.find(event) != std::string::npos);
+        CPPUNIT_ASSERT(stream.find(event) == stream.rfind(event));
+        // Sending ends it; nothing of it is in the log.
+        alice->sendText(R"({"type":"send","text":"done typing"})");
+        CPPUNIT_ASSERT(!bob->nextChat().empty());
+        const std::string log = http().get("/api/rooms/" + id + "/messages?from=0").body;
+        CPPUNIT_ASSERT(log.find("\"type\":\"typing") == std::string::npos);
     }
 
     void aCrowdArrivingCostsTwoEntriesASecond()
