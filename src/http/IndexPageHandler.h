@@ -17,6 +17,8 @@ class IndexPageHandler : public EndpointHandler
 public:
     explicit IndexPageHandler(const HttpContext& context);
 
+    static std::string origin(const Poco::Net::HTTPServerRequest& request);
+    /// "http://host:port" as the client reached this server.
     static std::string ago(const Poco::Timestamp& then, const Poco::Timestamp& now);
     /// "just now", "5 min ago", "3 h ago", "2 days ago".
 
