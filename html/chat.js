@@ -3,10 +3,14 @@
 // the hchatd long poll (/msg/<id>/<n>). Whatever the transport, the page
 // asks for "from the next message I have not shown", so after a dropped
 // connection or a daemon restart nothing is missed and nothing is shown
-// twice. Every user text goes into the page with textContent, never as HTML.
+// twice. Older history loads above when scrolling up (?before=), search
+// jumps to a message in its context. Every user text goes into the page
+// as DOM nodes (richtext.js), never as HTML.
 // Beside the log: who is online (presence frames; polled on the long-poll
-// fallback), and private messages (sent over the WebSocket, received on the
-// WebSocket or the event stream), which are never part of the log.
+// fallback), who is writing (typing frames), and private messages (sent
+// over the WebSocket, received on the WebSocket or the event stream),
+// which are never part of the log and are kept for this tab's session only.
+// A newcomer chooses a name before joining, so their arrival is one notice.
 'use strict';
 
 (function () {
@@ -18,12 +22,20 @@
   const role = body.dataset.role || 'person'; // what this browser is to the room (SPEC §11)
   const moderates = role !== 'person';
   const editWindowMs = (parseInt(body.dataset.editWindow, 10) || 0) * 1000;
+  const rich = window.hchatRichText;
+  const attention = window.hchatAttention;
   const NICK_KEY = 'hchat.nick';
+  const JOINED_KEY = 'hchat.joined'; // this browser has joined a room before
+  const PRIVATE_KEY = 'hchat.private.' + roomId;
   const NICK_RULE = /^[A-Za-z0-9_.-]{1,32}$/;
+  const GROUP_MS = 5 * 60 * 1000; // one author's messages within this read as one group
+  const OLDER_PAGE = 50;
+  const PLACEHOLDER = 'Write a message…';
 
   const list = document.getElementById('messages');
   const logWrap = list.parentElement;
   const empty = document.getElementById('empty');
+  const historyStart = document.getElementById('history-start');
   const form = document.getElementById('composer');
   const input = document.getElementById('message');
   const nickInput = document.getElementById('nickname');
@@ -36,12 +48,19 @@
   const privateBar = document.getElementById('private-to');
   const privateName = document.getElementById('private-name');
   const editingBar = document.getElementById('editing');
+  const welcome = document.getElementById('welcome');
+  const jumpButton = document.getElementById('jump');
+  const typingEl = document.getElementById('typing');
 
   let account = null; // the account this page is logged in to (account.js)
   let next = 0; // the number of the next message to show
+  let first = null; // the number of the earliest entry shown; older ones load above
+  let atStart = false; // nothing older is kept
   let socket = null; // the open WebSocket, when following over one
   let privateTo = ''; // the name private messages go to; '' = the room
   let editing = null; // the number of the message being edited, or null
+  let joined = false; // following the room (present in it)
+  const shown = new Map(); // message number → the message object shown for it
 
   // ---- the owner link, shown once to the guest who owns the room ----
   if (new URLSearchParams(location.search).has('owner')) {
@@ -91,8 +110,16 @@
         socket.send(JSON.stringify({ type: 'nick', nick: nick }));
       }
       acceptedNick = nick;
+      if (nick && !joined) join();
     } else {
       showError('A nickname is 1 to 32 letters, digits, "_", "-" or ".".');
+    }
+  });
+  nickInput.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      nickInput.dispatchEvent(new Event('change'));
+      if (joined) input.focus();
     }
   });
   function nickRefused(message) {
@@ -103,7 +130,10 @@
     localStorage.setItem(NICK_KEY, previous);
     renderPeople(lastPeople);
   }
+  // Joined, a stream names its person; before that it only watches the
+  // room (watch=1: not in it, nothing announced).
   function nickQuery() {
+    if (!joined) return '&watch=1';
     const nick = nickInput.value.trim();
     return NICK_RULE.test(nick) ? '&nick=' + encodeURIComponent(nick) : '';
   }
@@ -122,32 +152,56 @@
   }
 
   // ---- rendering ----
-  function colorFor(name) {
+  // A name's colour is a hue; the stylesheet picks a lightness that reads
+  // well (WCAG AA) in the light and the dark scheme.
+  function hueFor(name) {
     let h = 0;
     for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) % 360;
-    return 'hsl(' + h + ', 55%, 45%)';
+    return String(h);
   }
   function clock(iso) {
     const d = new Date(iso);
     return isNaN(d) ? '' : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   }
-  const NOTICE_MARKS = { join: '→', leave: '←', nick: '✎', moderation: '⚑' };
-
-  function render(m) {
-    if (m.id < next) return; // already shown
-    next = m.id + 1;
-    if (m.kind === 'edit' || m.kind === 'delete') {
-      amend(m);
-      return;
-    }
-    const nearBottom = logWrap.scrollHeight - logWrap.scrollTop - logWrap.clientHeight < 80;
-    const li = document.createElement('li');
-    li.dataset.id = m.id;
+  function fullTime(iso) {
+    const d = new Date(iso);
+    return isNaN(d) ? '' : d.toLocaleString([], { dateStyle: 'full', timeStyle: 'short' });
+  }
+  function timeElement(iso) {
     const time = document.createElement('time');
     time.className = 'msg-time';
-    time.dateTime = m.time;
-    time.title = m.time;
-    time.textContent = clock(m.time);
+    time.dateTime = iso;
+    time.title = fullTime(iso);
+    time.textContent = clock(iso);
+    return time;
+  }
+  function dayLabel(ms) {
+    const day = new Date(ms);
+    const today = new Date();
+    const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
+    if (day.toDateString() === today.toDateString()) return 'Today';
+    if (day.toDateString() === yesterday.toDateString()) return 'Yesterday';
+    return day.toLocaleDateString([], { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
+  }
+  const sameDay = (a, b) => new Date(a).toDateString() === new Date(b).toDateString();
+  const NOTICE_MARKS = { join: '→', leave: '←', nick: '✎', moderation: '⚑' };
+
+  // Whether the text names this person ("alice", "@alice"), as a word.
+  function mentions(text) {
+    const me = myName();
+    if (!me) return false;
+    const name = me.replace(/[.\\-]/g, (c) => '\\' + c);
+    return new RegExp('(^|[^A-Za-z0-9_.-])@?' + name + '(?![A-Za-z0-9_-])', 'i').test(text);
+  }
+
+  // The list item of a log entry (not an edit or delete entry).
+  function entryItem(m) {
+    const li = document.createElement('li');
+    li.dataset.id = m.id;
+    li.dataset.kind = m.kind;
+    li.dataset.author = m.author;
+    li.dataset.time = Date.parse(m.time) || 0;
+    const time = timeElement(m.time);
     if (m.kind === 'deleted') {
       showDeleted(li);
     } else if (m.kind !== 'message') {
@@ -165,17 +219,16 @@
         text.title = m.names.join(', ') + more;
       }
       li.append(mark, text, ' ', time);
-      if (m.kind === 'moderation') {
-        refreshRoom(); // the subject or listing may have changed
-        refreshBans();
-      }
     } else {
-      li.className = 'msg' + (m.author === myName() ? ' mine' : '');
+      const mine = m.author === myName();
+      const action = rich.isAction(m.text);
+      li.className = 'msg' + (mine ? ' mine' : '') + (action ? ' action' : '') +
+        (!mine && mentions(m.text) ? ' mention' : '');
       const head = document.createElement('div');
       head.className = 'msg-head';
       const author = document.createElement('span');
       author.className = 'msg-author';
-      author.style.color = colorFor(m.author);
+      author.style.setProperty('--h', hueFor(m.author));
       author.textContent = m.author;
       head.append(author);
       if (m.account) {
@@ -187,46 +240,110 @@
         mark.setAttribute('aria-label', 'registered account');
         head.append(mark);
       }
+      if (mine) {
+        const you = document.createElement('span');
+        you.className = 'mine-mark';
+        you.textContent = 'you';
+        head.append(you);
+      }
       head.append(time);
-      const text = document.createElement('p');
+      const text = document.createElement('div');
       text.className = 'msg-text';
-      text.textContent = m.text;
+      if (action) {
+        // "/me waves": "alice waves", in the author's colour.
+        const who = document.createElement('span');
+        who.className = 'action-author';
+        who.style.setProperty('--h', hueFor(m.author));
+        who.textContent = m.author;
+        text.append(who, ' ', rich.toNodes(rich.parse(rich.actionText(m.text)), document));
+      } else {
+        text.append(rich.toNodes(rich.parse(m.text), document));
+      }
       li.append(head, text);
       if (m.edited) markEdited(li, m.edited);
       addActions(li, m);
     }
-    append(li, nearBottom);
+    return li;
+  }
+
+  // What depends on the item before: the day's divider and grouping.
+  function decorate(li) {
+    if (!li || !li.dataset.time) return;
+    let prev = li.previousElementSibling;
+    while (prev && !prev.dataset.time) prev = prev.previousElementSibling;
+    const time = Number(li.dataset.time);
+    const newDay = !prev || !sameDay(Number(prev.dataset.time), time);
+    let divider = li.querySelector(':scope > .day-divider');
+    if (newDay && !divider) {
+      divider = document.createElement('div');
+      divider.className = 'day-divider';
+      const label = document.createElement('span');
+      divider.append(label);
+      li.prepend(divider);
+    }
+    if (divider && !newDay) divider.remove();
+    else if (divider) divider.firstChild.textContent = dayLabel(time);
+    const chat = (item) => item.dataset.kind === 'message' && !item.classList.contains('private') &&
+      !item.classList.contains('action');
+    li.classList.toggle('cont', !newDay && chat(li) && chat(prev) &&
+      prev.dataset.author === li.dataset.author && time - Number(prev.dataset.time) < GROUP_MS);
+  }
+
+  function render(m) {
+    if (m.id < next) return; // already shown
+    next = m.id + 1;
+    if (first === null) first = m.id;
+    if (m.kind === 'edit' || m.kind === 'delete') {
+      amend(m);
+      return;
+    }
+    shown.set(m.id, m);
+    const li = entryItem(m);
+    appendLive(li);
+    if (m.kind === 'moderation') {
+      refreshRoom(); // the subject or listing may have changed
+      refreshBans();
+    }
+    if (m.kind === 'message' && m.author !== myName() && loaded) {
+      typingStopped(m.author);
+      attention.arrived({ author: m.author, text: m.text, mention: li.classList.contains('mention') });
+    }
   }
 
   // ---- edits and deletions (SPEC §11): entries that rewrite an earlier one ----
   function amend(m) {
     const li = list.querySelector('li[data-id="' + m.target + '"]');
-    if (!li || li.classList.contains('deleted')) return;
+    const target = shown.get(m.target);
+    if (!li || !target || li.classList.contains('deleted')) return;
     if (m.kind === 'edit') {
-      li.querySelector('.msg-text').textContent = m.text;
-      markEdited(li, m.time);
+      const edited = Object.assign({}, target, { text: m.text, edited: m.time });
+      shown.set(m.target, edited);
+      const again = entryItem(edited);
+      li.replaceWith(again);
+      decorate(again);
+      decorate(again.nextElementSibling);
     } else {
       if (editing === m.target) stopEditing(true);
       showDeleted(li);
+      decorate(li.nextElementSibling);
     }
   }
   function markEdited(li, iso) {
-    let mark = li.querySelector('.edited');
-    if (!mark) {
-      mark = document.createElement('span');
-      mark.className = 'edited';
-      mark.textContent = '(edited)';
-      li.querySelector('.msg-head').append(mark);
-    }
-    mark.title = 'Edited ' + new Date(iso).toLocaleString();
+    const mark = document.createElement('span');
+    mark.className = 'edited';
+    mark.textContent = '(edited)';
+    mark.title = 'Edited ' + fullTime(iso);
+    li.querySelector('.msg-head').append(mark);
   }
   function showDeleted(li) {
     li.className = 'msg deleted';
+    li.dataset.kind = 'deleted';
     li.replaceChildren();
     const text = document.createElement('p');
     text.className = 'msg-text';
     text.textContent = 'Message deleted';
     li.append(text);
+    decorate(li);
   }
   // Edit for one's own message within chat.editWindow; delete for one's own,
   // and for anyone's when this browser moderates the room. The server
@@ -238,7 +355,7 @@
     const actions = document.createElement('div');
     actions.className = 'msg-actions';
     if (canEdit) {
-      actions.append(actionButton('Edit', 'Edit message', () => startEditing(li, m.id)));
+      actions.append(actionButton('Edit', 'Edit message', () => startEditing(m.id)));
     }
     const del = confirmButton('Delete', 'Delete message', () => change('DELETE', m.id));
     del.classList.add('danger');
@@ -282,10 +399,10 @@
     b.addEventListener('click', onClick);
     return b;
   }
-  function startEditing(li, id) {
+  function startEditing(id) {
     if (privateTo) endPrivate();
     editing = id;
-    input.value = li.querySelector('.msg-text').textContent;
+    input.value = (shown.get(id) || { text: '' }).text; // as written, markup included
     editingBar.hidden = false;
     autosize();
     input.focus();
@@ -318,19 +435,104 @@
   }
   document.getElementById('editing-cancel').addEventListener('click', () => { stopEditing(true); input.focus(); });
 
-  function append(li, nearBottom) {
+  // ---- the view: following the bottom, the "new messages" divider, jumping back ----
+  let loaded = false; // the first history is in: what comes now is live
+  let unseen = 0; // live items that came while the reader was scrolled up or away
+  let divider = null; // the item carrying the "New messages" divider
+  let away = document.hidden; // the tab is hidden: what comes is unseen
+  const nearBottom = () => logWrap.scrollHeight - logWrap.scrollTop - logWrap.clientHeight < 80;
+  function scrollToBottom() {
+    logWrap.scrollTop = logWrap.scrollHeight;
+  }
+  function markUnseen(li) {
+    if (!divider) {
+      divider = li;
+      const line = document.createElement('div');
+      line.className = 'new-divider';
+      const label = document.createElement('span');
+      label.textContent = 'New messages';
+      line.append(label);
+      li.prepend(line);
+    }
+    unseen++;
+    showJump();
+  }
+  function clearDivider() {
+    if (divider) {
+      const line = divider.querySelector(':scope > .new-divider');
+      if (line) line.remove();
+    }
+    divider = null;
+  }
+  function showJump() {
+    const far = logWrap.scrollHeight - logWrap.scrollTop - logWrap.clientHeight > logWrap.clientHeight / 2;
+    jumpButton.hidden = !(unseen > 0 && !nearBottom()) && !far;
+    jumpButton.textContent = unseen > 0 && !nearBottom()
+      ? unseen + (unseen === 1 ? ' new message' : ' new messages') + ' ↓'
+      : 'Jump to latest ↓';
+  }
+  jumpButton.addEventListener('click', () => {
+    scrollToBottom();
+    input.focus();
+  });
+  logWrap.addEventListener('scroll', () => {
+    if (nearBottom()) unseen = 0;
+    showJump();
+    if (logWrap.scrollTop < 150) loadOlder();
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (document.hidden) {
+      away = true;
+      clearDivider(); // the next one marks where this absence began
+      unseen = 0;
+    } else {
+      away = false;
+    }
+  });
+
+  // A live item at the bottom: followed when the reader is at the bottom
+  // (or it is their own), else counted as new with a divider before it.
+  function appendLive(li) {
+    const stick = nearBottom();
     list.append(li);
+    decorate(li);
     empty.hidden = true;
-    if (nearBottom || li.classList.contains('mine')) li.scrollIntoView({ block: 'end' });
+    const chat = li.dataset.kind === 'message' || li.classList.contains('private');
+    if (loaded && chat && !li.classList.contains('mine') && (away || !stick)) markUnseen(li);
+    if (stick || li.classList.contains('mine')) scrollToBottom();
+    showJump();
+  }
+  // An item placed by its time among those shown (a private message kept
+  // from before a reload).
+  function insertByTime(li) {
+    const time = Number(li.dataset.time);
+    let after = list.lastElementChild;
+    while (after && Number(after.dataset.time) > time) after = after.previousElementSibling;
+    if (after) after.after(li);
+    else list.prepend(li);
+    decorate(li);
+    decorate(li.nextElementSibling);
+    empty.hidden = true;
   }
 
+  // ---- private messages: not log entries; kept for this tab's session ----
+  function keptPrivates() {
+    try { return JSON.parse(sessionStorage.getItem(PRIVATE_KEY) || '[]'); } catch (e) { return []; }
+  }
+  function keepPrivate(p) {
+    const kept = keptPrivates();
+    kept.push(p);
+    sessionStorage.setItem(PRIVATE_KEY, JSON.stringify(kept.slice(-200)));
+  }
   // A private message (to or from this person) goes into the log view but
   // not the numbering: it is no log entry.
-  function renderPrivate(p) {
-    const nearBottom = logWrap.scrollHeight - logWrap.scrollTop - logWrap.clientHeight < 80;
+  function privateItem(p) {
     const mine = p.from === myName();
     const li = document.createElement('li');
     li.className = 'msg private' + (mine ? ' mine' : '');
+    li.dataset.kind = 'private';
+    li.dataset.author = p.from;
+    li.dataset.time = Date.parse(p.time) || Date.now();
     const head = document.createElement('div');
     head.className = 'msg-head';
     const badge = document.createElement('span');
@@ -339,26 +541,66 @@
     const who = document.createElement('span');
     who.className = 'msg-author';
     who.textContent = mine ? 'You → ' + p.to : p.from + ' → you';
-    const time = document.createElement('time');
-    time.className = 'msg-time';
-    time.dateTime = p.time;
-    time.textContent = clock(p.time);
-    head.append(badge, who, time);
+    head.append(badge, who, timeElement(p.time));
     if (!mine) {
       const reply = document.createElement('button');
       reply.type = 'button';
       reply.className = 'link-button';
       reply.textContent = 'Reply';
+      reply.setAttribute('aria-label', 'Reply to ' + p.from + ' privately');
       reply.addEventListener('click', () => startPrivate(p.from));
       head.append(reply);
     }
-    const text = document.createElement('p');
+    const text = document.createElement('div');
     text.className = 'msg-text';
-    text.textContent = p.text;
+    text.append(rich.toNodes(rich.parse(p.text), document));
     li.append(head, text);
-    append(li, nearBottom);
+    return li;
+  }
+  function renderPrivate(p) {
+    keepPrivate(p);
+    appendLive(privateItem(p));
+    if (p.from !== myName()) {
+      typingStopped(p.from);
+      attention.arrived({ author: p.from, text: p.text, private: true });
+    }
+  }
+  function restorePrivates() {
+    keptPrivates().forEach((p) => insertByTime(privateItem(p)));
   }
 
+  // ---- who is writing (typing frames; never in the log) ----
+  const writing = new Map(); // name → when to stop showing it
+  let typingTimer = null;
+  let typingSent = 0;
+  function showTyping() {
+    const now = Date.now();
+    for (const [name, until] of writing) if (until <= now) writing.delete(name);
+    const names = [...writing.keys()];
+    typingEl.textContent = names.length === 0 ? ''
+      : names.length === 1 ? names[0] + ' is typing…'
+        : names.length <= 3 ? names.slice(0, -1).join(', ') + ' and ' + names[names.length - 1] + ' are typing…'
+          : 'Several people are typing…';
+    clearTimeout(typingTimer);
+    if (names.length) typingTimer = setTimeout(showTyping, 1000);
+  }
+  function typingFrame(frame) {
+    const me = myName().toLowerCase();
+    for (const name of frame.names || []) {
+      if (name.toLowerCase() !== me) writing.set(name, Date.now() + 5000);
+    }
+    showTyping();
+  }
+  function typingStopped(name) {
+    if (writing.delete(name)) showTyping();
+  }
+  // Says "I am writing" at most every 3 s, over the WebSocket only.
+  function typed() {
+    if (!joined || !socket || socket.readyState !== WebSocket.OPEN || privateTo || editing !== null) return;
+    if (!input.value.trim() || Date.now() - typingSent < 3000) return;
+    typingSent = Date.now();
+    socket.send(JSON.stringify({ type: 'typing' }));
+  }
   // ---- who is online ----
   let lastPeople = { online: [], count: 0 };
   function renderPeople(presence) {
@@ -372,7 +614,7 @@
       button.className = 'person';
       const dot = document.createElement('span');
       dot.className = 'person-dot';
-      dot.style.background = colorFor(name);
+      dot.style.setProperty('--h', hueFor(name));
       dot.setAttribute('aria-hidden', 'true');
       const label = document.createElement('span');
       label.className = 'person-name';
@@ -455,7 +697,6 @@
     bansSection.hidden = bans.length === 0;
   }
   refreshBans();
-
   // ---- the room's header, and its settings for the owner ----
   const titleEl = document.querySelector('.room-title h1');
   const badgeEl = document.querySelector('.room-title .badge');
@@ -463,7 +704,7 @@
   function showRoom(room) {
     roomInfo = room;
     titleEl.textContent = room.subject || 'Untitled room';
-    document.title = (room.subject || 'Chat room') + ' — hchat';
+    window.hchatAttention.setTitle((room.subject || 'Chat room') + ' — hchat');
     badgeEl.textContent = room.public ? 'Public room' : 'Unlisted room';
   }
   async function refreshRoom() {
@@ -558,7 +799,7 @@
     privateTo = '';
     privateBar.hidden = true;
     form.classList.remove('is-private');
-    input.placeholder = 'Write a message — Enter sends, Shift+Enter for a new line';
+    input.placeholder = PLACEHOLDER;
   }
   document.getElementById('private-cancel').addEventListener('click', () => {
     endPrivate();
@@ -625,16 +866,140 @@
     return true;
   }
 
-  // ---- history and the long-poll loop ----
-  async function loadPage(from, limit) {
-    const url = '/api/rooms/' + roomId + '/messages?limit=' + limit + (from === null ? '' : '&from=' + from);
-    const r = await fetch(url, { cache: 'no-store' });
+
+  // ---- history: the recent page, then older pages above (?before=) ----
+  async function fetchPage(query) {
+    const r = await fetch('/api/rooms/' + roomId + '/messages?' + query, { cache: 'no-store' });
     if (!r.ok) throw new Error('history: HTTP ' + r.status);
-    const page = await r.json();
+    return r.json();
+  }
+  async function loadPage(from, limit) {
+    const page = await fetchPage('limit=' + limit + (from === null ? '' : '&from=' + from));
     page.messages.forEach(render);
     if (page.next > next) next = page.next;
+    if (first === null) first = next;
+    if (first === 0) atStart = true;
+    historyStart.hidden = !atStart || list.children.length === 0;
+  }
+  // Entries above the first one shown, without moving what the reader sees.
+  let olderLoading = null;
+  function loadOlder(limit = OLDER_PAGE) {
+    if (olderLoading || atStart || first === null || !loaded) return olderLoading;
+    olderLoading = (async () => {
+      try {
+        const page = await fetchPage('before=' + first + '&limit=' + limit);
+        const items = [];
+        for (const m of page.messages) {
+          // Edits and deletions are already applied to what the page reads.
+          if (m.kind === 'edit' || m.kind === 'delete' || shown.has(m.id)) continue;
+          shown.set(m.id, m);
+          items.push(entryItem(m));
+        }
+        if (page.messages.length === 0 || page.messages[0].id === 0) atStart = true;
+        if (page.messages.length) first = page.messages[0].id;
+        const fromBottom = logWrap.scrollHeight - logWrap.scrollTop;
+        const oldTop = list.firstElementChild;
+        list.prepend(...items);
+        items.forEach(decorate);
+        decorate(oldTop);
+        logWrap.scrollTop = logWrap.scrollHeight - fromBottom;
+        historyStart.hidden = !atStart;
+        if (items.length) empty.hidden = true;
+      } catch (e) {
+        /* tried again at the next scroll */
+      } finally {
+        olderLoading = null;
+      }
+    })();
+    return olderLoading;
+  }
+  // Older pages until the view can scroll (a short first page fills it).
+  async function fillView() {
+    while (!atStart && logWrap.scrollHeight <= logWrap.clientHeight + 150) {
+      const before = first;
+      await loadOlder();
+      if (first === before) break;
+    }
   }
 
+  // ---- search (GET /api/rooms/<id>/search): results jump to the message in context ----
+  const searchForm = document.getElementById('search-form');
+  const searchInput = document.getElementById('search-input');
+  const searchPanel = document.getElementById('search-results');
+  const searchList = document.getElementById('search-list');
+  const searchStatus = document.getElementById('search-status');
+  searchForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const words = searchInput.value.trim();
+    if (!words) return;
+    searchPanel.hidden = false;
+    searchList.replaceChildren();
+    searchStatus.textContent = 'Searching…';
+    const r = await fetch('/api/rooms/' + roomId + '/search?limit=30&q=' + encodeURIComponent(words),
+      { cache: 'no-store' }).catch(() => null);
+    if (!r || !r.ok) {
+      searchStatus.textContent = r ? (await r.text()).trim() : 'The server cannot be reached.';
+      return;
+    }
+    const results = (await r.json()).results;
+    searchStatus.textContent = results.length === 0 ? 'Nothing found for “' + words + '”.'
+      : results.length + (results.length === 1 ? ' message' : ' messages') + ' found';
+    searchList.replaceChildren(...results.map((m) => {
+      const li = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'search-hit';
+      const head = document.createElement('span');
+      head.className = 'msg-head';
+      const author = document.createElement('span');
+      author.className = 'msg-author';
+      author.style.setProperty('--h', hueFor(m.author));
+      author.textContent = m.author;
+      const when = timeElement(m.time);
+      when.textContent = new Date(m.time).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+      head.append(author, when);
+      const snippet = document.createElement('span');
+      snippet.className = 'search-snippet';
+      for (const part of m.snippet) {
+        if (part.match) {
+          const mark = document.createElement('mark');
+          mark.textContent = part.text;
+          snippet.append(mark);
+        } else {
+          snippet.append(part.text);
+        }
+      }
+      button.append(head, snippet);
+      button.addEventListener('click', () => jumpTo(m.id));
+      li.append(button);
+      return li;
+    }));
+  });
+  document.getElementById('search-close').addEventListener('click', closeSearch);
+  searchPanel.addEventListener('keydown', (e) => { if (e.key === 'Escape') closeSearch(); });
+  function closeSearch() {
+    searchPanel.hidden = true;
+    searchInput.focus();
+  }
+  // Loads the history down to message n, then shows it, highlighted.
+  async function jumpTo(n) {
+    while (!list.querySelector('li[data-id="' + n + '"]') && !atStart && first !== null && first > n) {
+      const before = first;
+      await loadOlder(Math.min(1000, first - n + 20));
+      if (first === before) break;
+    }
+    const li = list.querySelector('li[data-id="' + n + '"]');
+    if (!li) {
+      searchStatus.textContent = 'That message is no longer in the room.';
+      return;
+    }
+    if (window.matchMedia('(max-width: 760px)').matches) searchPanel.hidden = true;
+    li.scrollIntoView({ block: 'center' });
+    li.classList.add('flash');
+    li.tabIndex = -1;
+    li.focus({ preventScroll: true });
+    setTimeout(() => li.classList.remove('flash'), 2500);
+  }
   // ---- following the room: WebSocket, else SSE, else long poll ----
   const TRANSPORTS = ['websocket', 'sse', 'longpoll'];
   const LABELS = { websocket: 'WebSocket', sse: 'event stream', longpoll: 'long poll' };
@@ -648,6 +1013,7 @@
     const m = JSON.parse(data);
     if (m.type === 'message') render(m);
     else if (m.type === 'presence') renderPeople(m);
+    else if (m.type === 'typing') typingFrame(m);
     else if (m.type === 'private') renderPrivate(m);
     else if (m.type === 'error' && m.error === 'gone') { if (m.next > next) next = m.next; }
     else if (m.type === 'error' && m.error === 'nick-taken') nickRefused();
@@ -657,12 +1023,21 @@
   }
   function connected() {
     failures = 0;
-    setStatus('live', 'Live (' + LABELS[TRANSPORTS[transport]] + ')');
+    setStatus('live', (joined ? 'Live' : 'Watching') + ' (' + LABELS[TRANSPORTS[transport]] + ')');
   }
   // A transport that never opened while the server answers is taken as
   // unavailable (a proxy that does not pass it, say): the next one is tried.
   // Otherwise (a dropped connection, a daemon restarting) the same transport
   // reconnects, from the next message, after a back-off.
+  // The open stream (a WebSocket or an EventSource); joining replaces the
+  // one that only watched with one that is in the room, from the same point.
+  let stream = null;
+  function followAgain() {
+    const old = stream;
+    stream = null;
+    if (old) old.close();
+    follow();
+  }
   async function lost(opened) {
     if (removed || deleted || !(await stillThere())) return;
     if (!opened && transport < TRANSPORTS.length - 1) {
@@ -685,7 +1060,11 @@
     let opened = false;
     ws.onopen = () => { opened = true; socket = ws; connected(); };
     ws.onmessage = (event) => onFrame(event.data);
-    ws.onclose = () => { socket = null; lost(opened); };
+    ws.onclose = () => {
+      socket = null;
+      if (stream === ws) lost(opened);
+    };
+    stream = ws;
   }
 
   function followEventStream() {
@@ -693,11 +1072,15 @@
     let opened = false;
     source.onopen = () => { opened = true; connected(); };
     const deliver = (event) => onFrame(event.data);
-    ['message', 'join', 'leave', 'nick', 'edit', 'delete', 'deleted', 'moderation', 'presence', 'private', 'error']
+    ['message', 'join', 'leave', 'nick', 'edit', 'delete', 'deleted', 'moderation', 'presence', 'typing', 'private', 'error']
       .forEach((kind) => source.addEventListener(kind, deliver));
     // EventSource would reconnect by itself with the URL's old `from`; this
     // page reconnects itself, from the next message it has not shown.
-    source.onerror = () => { source.close(); lost(opened); };
+    source.onerror = () => {
+      source.close();
+      if (stream === source) lost(opened);
+    };
+    stream = source;
   }
 
   // A long poll carries no presence: the list is read every 15 s instead.
@@ -711,11 +1094,16 @@
     } catch (e) { /* shown by the poll loop */ }
   }
   let peopleTimer = null;
+  // A long poll is in the room from its first request (watching is for
+  // streams only).
   async function followLongPoll() {
     let opened = false;
+    const self = { close() {} };
+    stream = self;
     refreshPeople();
     if (!peopleTimer) peopleTimer = setInterval(refreshPeople, 15000);
     for (;;) {
+      if (stream !== self) return; // replaced (joined)
       try {
         const r = await fetch('/msg/' + roomId + '/' + next, {
           headers: { Accept: 'application/json' }, cache: 'no-store',
@@ -731,7 +1119,7 @@
         if (!opened) connected();
         opened = true;
       } catch (e) {
-        lost(true);
+        if (stream === self) lost(true);
         return;
       }
     }
@@ -746,6 +1134,9 @@
     else followLongPoll();
   }
 
+
+  // ---- starting: the history, then joining (a newcomer names themselves first) ----
+  let joinWanted = false;
   async function start() {
     if (window.hchatMe) useAccount(await window.hchatMe);
     for (let tries = 0; ; tries++) {
@@ -757,8 +1148,38 @@
         await sleep(Math.min(15000, 500 * 2 ** Math.min(tries, 5)));
       }
     }
-    follow();
+    restorePrivates();
+    scrollToBottom();
+    loaded = true;
+    showJump();
+    fillView();
+    const newcomer = !account && !localStorage.getItem(NICK_KEY) && !localStorage.getItem(JOINED_KEY);
+    if (newcomer && !joinWanted) {
+      // The room is followed, but nobody is told of this person until they
+      // choose a name: one arrival, one notice.
+      document.getElementById('welcome-name').textContent = guestName;
+      welcome.hidden = false;
+      follow();
+      nickInput.focus();
+    } else {
+      join();
+    }
   }
+  function join() {
+    if (!loaded) {
+      joinWanted = true; // start() joins once the history is in
+      return;
+    }
+    if (joined || deleted || removed) return;
+    joined = true;
+    welcome.hidden = true;
+    localStorage.setItem(JOINED_KEY, '1');
+    followAgain();
+  }
+  document.getElementById('join').addEventListener('click', () => {
+    join();
+    input.focus();
+  });
 
   // ---- sending ----
   async function send() {
@@ -794,6 +1215,8 @@
         input.value = '';
         autosize();
         showError('');
+        clearDivider();
+        join(); // a newcomer who just writes joins under the name they sent with
       } else if (r.status === 429) {
         showError('Slow down: try again in ' + (r.headers.get('Retry-After') || 'a few') + ' s.');
       } else if (r.status === 409) {
@@ -834,7 +1257,10 @@
       send();
     }
   });
-  input.addEventListener('input', autosize);
+  input.addEventListener('input', () => {
+    autosize();
+    typed();
+  });
 
   start();
   input.focus();

@@ -23,7 +23,10 @@ class Attendance
 public:
     Attendance(People& people, Announcer& announcer, std::shared_ptr<Room> room, std::string key,
                const std::string& wanted, const std::string& guest,
-               std::shared_ptr<Subscriber> subscriber, std::shared_ptr<Mailbox> mailbox);
+               std::shared_ptr<Subscriber> subscriber, std::shared_ptr<Mailbox> mailbox,
+               bool present = true);
+    /// present = false: only subscribed; People do not know of it, nothing
+    /// is announced (a page that reads before its newcomer chose a name).
     ~Attendance();
     Attendance(const Attendance&) = delete;
     Attendance& operator=(const Attendance&) = delete;

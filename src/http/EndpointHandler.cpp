@@ -313,6 +313,10 @@ StreamStart EndpointHandler::startStream(const Poco::Net::HTTPServerRequest& req
     start.room = findRoom(roomId);
     start.from = startOfStream(request, *start.room, recentOnJoin);
     start.wantedNick = wantedNick(request);
+    std::string watch;
+    if (RequestValues::query(request, "watch", watch) &&
+        !RequestValues::parseFlag(watch, start.watching))
+        throw HttpError(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST, "watch must be 1 or 0");
     start.actor = actor(request, streamKey(request), transport);
     start.actor.ownerSecret = ownerSecret(request, roomId);
     // A ban keeps one out, under whatever name (RoomRoles::banOf; "": the

@@ -33,7 +33,9 @@ class EventStreamHandler : public EndpointHandler
 /// and the stream goes on from m, the oldest message still there. When the
 /// room is deleted, an error event "room-deleted" and the stream ends.
 ///
-/// While the stream is open its person is in the room (a join entry when
+/// ?watch=1: the stream reads the room without its person being in it (no
+/// presence, no join or leave entries; a page whose newcomer has not
+/// chosen a name yet). Otherwise, while the stream is open its person is in the room (a join entry when
 /// they arrive; ?nick= names them if no one online has that name, else an
 /// error event "nick-taken"), and it carries, without an id (they are not
 /// log entries, so Last-Event-ID stays a message number):

@@ -150,6 +150,11 @@ bool WebSocketSession::handleText(const std::string& text)
                                       "frames must be JSON objects with the fields of their type",
                                       "Bad request"));
     }
+    if (_start.watching)
+        return render(_actions.refuse(
+            _start.actor, ChatActions::Result::BadRequest,
+            "this connection only watches the room: open it without watch=1 to take part",
+            "Watching only"));
     if (type == "send")
     {
         Room* room = _session->room();

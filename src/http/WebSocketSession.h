@@ -46,7 +46,9 @@ class WebSocketSession : public Poco::Runnable, private StreamTransport
 /// {"type":"kick","name":…}, {"type":"ban","name":…,"seconds":n} (0 or
 /// absent: for good) and {"type":"unban","name":…} (SPEC §11, RoomActions:
 /// what is done arrives as a log entry, a refusal as an error frame). A
-/// person kicked or banned gets an error frame "kicked" and close 1008. Fragments are reassembled
+/// person kicked or banned gets an error frame "kicked" and close 1008.
+/// Opened with ?watch=1 it only reads: its person is not in the room (no
+/// presence, no notices) and every request is refused (bad-request). Fragments are reassembled
 /// (at most chat.maxMessageBytes × 6
 /// + 256 bytes, room for JSON escapes); a ping is answered with a pong, a
 /// close echoed with its code. Close codes: 1000 after an error frame

@@ -62,12 +62,14 @@ const People::Outcome& StreamSession::enter(std::shared_ptr<Room> room, std::uin
         _typingSent = room->typing().version(); // who writes from now on
     }
     _stay = std::make_unique<Attendance>(_people, _announcer, std::move(room), key, wanted, guest,
-                                         shared_from_this(), withMailbox ? _mailbox : nullptr);
+                                         shared_from_this(), withMailbox ? _mailbox : nullptr,
+                                         !_watching);
     return _stay->arrival();
 }
 
 const People::Outcome& StreamSession::enter(const StreamStart& start, bool withMailbox)
 {
+    _watching = start.watching;
     return enter(start.room, start.from, start.actor.key, start.actor.nameFor(start.wantedNick),
                  start.actor.defaultName(), withMailbox);
 }

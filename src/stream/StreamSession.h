@@ -56,7 +56,8 @@ public:
     /// registers its mailbox with its name instead).
     const People::Outcome& enter(const StreamStart& start, bool withMailbox);
     /// The same for a stream that starts in a room: as its actor, with a
-    /// guest name from its key.
+    /// guest name from its key; watching (start.watching), it reads the
+    /// room without its person being in it (Attendance).
     void leave(bool now);
     /// Out of the room; now: the person said so, no grace period.
     Room* room() const { return _cursor ? &_cursor->room() : nullptr; }
@@ -115,6 +116,7 @@ private:
     std::shared_ptr<const std::string> _presenceFrame; ///< the frame last sent (shared)
     std::uint64_t _typingSent = 0;                     ///< the room's Typing::version() last sent
     std::string _queued;
+    bool _watching = false; ///< reads its room without being in it
     std::atomic<bool> _stopping{false};
     std::atomic<bool> _kicked{false};    ///< a kick of this session's person is to be answered
     std::mutex _keyMutex;                ///< guards _key

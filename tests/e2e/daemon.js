@@ -97,4 +97,13 @@ function launchOptions() {
 const screenshotDir = path.join(__dirname, 'screenshots');
 fs.mkdirSync(screenshotDir, { recursive: true });
 
-module.exports = { startDaemon, freePort, launchOptions, screenshotDir };
+// A browser context of someone who has joined a room before: the page
+// joins at once, as the guest or under the nickname it remembers, instead
+// of first asking a newcomer for a name.
+async function returningVisitor(browser, options = {}) {
+  const context = await browser.newContext(options);
+  await context.addInitScript(() => localStorage.setItem('hchat.joined', '1'));
+  return context;
+}
+
+module.exports = { startDaemon, freePort, launchOptions, screenshotDir, returningVisitor };

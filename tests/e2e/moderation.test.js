@@ -10,7 +10,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
-const { startDaemon, launchOptions, screenshotDir } = require('./daemon');
+const { startDaemon, launchOptions, screenshotDir, returningVisitor } = require('./daemon');
 
 let daemon;
 let browser;
@@ -25,7 +25,7 @@ after(async () => {
 });
 
 async function person(nick, viewport = { width: 1100, height: 720 }, options = {}) {
-  const context = await browser.newContext({ viewport, ...options });
+  const context = await returningVisitor(browser, { viewport, ...options });
   if (nick) await context.addInitScript((n) => localStorage.setItem('hchat.nick', n), nick);
   const page = await context.newPage();
   const errors = [];

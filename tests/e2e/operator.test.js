@@ -6,7 +6,7 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { chromium } = require('playwright-core');
-const { startDaemon, launchOptions, screenshotDir } = require('./daemon');
+const { startDaemon, launchOptions, screenshotDir, returningVisitor } = require('./daemon');
 
 let daemon;
 let browser;
@@ -30,8 +30,8 @@ test('a room deleted by the operator is closed on every open page', async () => 
   const roomUrl = daemon.url + created.headers.get('location');
   const id = roomUrl.split('/').pop();
 
-  const desk = await (await browser.newContext({ viewport: { width: 1200, height: 800 } })).newPage();
-  const phone = await (await browser.newContext({ viewport: { width: 390, height: 760 } })).newPage();
+  const desk = await (await returningVisitor(browser, { viewport: { width: 1200, height: 800 } })).newPage();
+  const phone = await (await returningVisitor(browser, { viewport: { width: 390, height: 760 } })).newPage();
   // The phone has no WebSocket: it follows the room over the event stream.
   await phone.addInitScript(() => { delete window.WebSocket; });
   const pageErrors = [];

@@ -7,7 +7,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
-const { startDaemon, launchOptions, screenshotDir } = require('./daemon');
+const { startDaemon, launchOptions, screenshotDir, returningVisitor } = require('./daemon');
 
 let daemon;
 let browser;
@@ -33,7 +33,7 @@ async function createRoom(subject) {
 
 // A browser whose remembered nickname is `nick` (as after an earlier visit).
 async function person(nick, viewport = { width: 1100, height: 720 }) {
-  const context = await browser.newContext({ viewport });
+  const context = await returningVisitor(browser, { viewport });
   if (nick) await context.addInitScript((n) => localStorage.setItem('hchat.nick', n), nick);
   const page = await context.newPage();
   const errors = [];

@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
-const { startDaemon, freePort, launchOptions, screenshotDir } = require('./daemon');
+const { startDaemon, freePort, launchOptions, screenshotDir, returningVisitor } = require('./daemon');
 
 let browser;
 let dir;
@@ -42,7 +42,7 @@ test('over HTTPS the page goes live over wss:// with Secure cookies', async () =
     const https = `https://127.0.0.1:${tlsPort}`;
     for (const size of [{ width: 1280, height: 800, name: 'desktop' },
       { width: 390, height: 844, name: 'phone' }]) {
-      const context = await browser.newContext({ viewport: { width: size.width, height: size.height } });
+      const context = await returningVisitor(browser, { viewport: { width: size.width, height: size.height } });
       const page = await context.newPage();
       const sockets = [];
       page.on('websocket', (ws) => sockets.push(ws.url()));

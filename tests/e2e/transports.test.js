@@ -8,7 +8,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
-const { startDaemon, launchOptions, screenshotDir } = require('./daemon');
+const { startDaemon, launchOptions, screenshotDir, returningVisitor } = require('./daemon');
 
 let browser;
 
@@ -44,7 +44,7 @@ test('each transport in turn: WebSocket, then SSE, then long poll', async () => 
     ];
     let n = 0;
     for (const c of cases) {
-      const context = await browser.newContext();
+      const context = await returningVisitor(browser);
       const page = await context.newPage();
       await c.setup(page);
       await page.goto(daemon.url + '/chat/' + room);
@@ -70,7 +70,7 @@ test('the daemon restarts mid-conversation: no gap, no duplicate', async () => {
   let daemon = await startDaemon('', { store: 'sqlite', dir });
   const port = daemon.port;
   const url = daemon.url;
-  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+  const context = await returningVisitor(browser, { viewport: { width: 1000, height: 700 } });
   try {
     const room = await createRoom(url, 'restart');
     for (let i = 0; i < 3; i++) await post(url, room, 'before ' + i);
