@@ -151,6 +151,14 @@
     nickInput.title = 'Your account\'s name (log out to use another)';
   }
 
+  // An element with its class and, if given, its text (never HTML).
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
   // ---- rendering ----
   // A name's colour is a hue; the stylesheet picks a lightness that reads
   // well (WCAG AA) in the light and the dark scheme.
@@ -168,8 +176,7 @@
     return isNaN(d) ? '' : d.toLocaleString([], { dateStyle: 'full', timeStyle: 'short' });
   }
   function timeElement(iso) {
-    const time = document.createElement('time');
-    time.className = 'msg-time';
+    const time = el('time', 'msg-time');
     time.dateTime = iso;
     time.title = fullTime(iso);
     time.textContent = clock(iso);
@@ -207,8 +214,7 @@
     } else if (m.kind !== 'message') {
       // Notices carry their own sentence ("alice joined") in the text.
       li.className = 'msg notice kind-' + m.kind;
-      const mark = document.createElement('span');
-      mark.className = 'notice-mark';
+      const mark = el('span', 'notice-mark');
       mark.setAttribute('aria-hidden', 'true');
       mark.textContent = NOTICE_MARKS[m.kind] || '•';
       const text = document.createElement('span');
@@ -224,35 +230,27 @@
       const action = rich.isAction(m.text);
       li.className = 'msg' + (mine ? ' mine' : '') + (action ? ' action' : '') +
         (!mine && mentions(m.text) ? ' mention' : '');
-      const head = document.createElement('div');
-      head.className = 'msg-head';
-      const author = document.createElement('span');
-      author.className = 'msg-author';
+      const head = el('div', 'msg-head');
+      const author = el('span', 'msg-author');
       author.style.setProperty('--h', hueFor(m.author));
       author.textContent = m.author;
       head.append(author);
       if (m.account) {
         // Sent by the registered account of that name: no one else can.
-        const mark = document.createElement('span');
-        mark.className = 'verified';
-        mark.textContent = '✓';
+        const mark = el('span', 'verified', '✓');
         mark.title = 'Registered account';
         mark.setAttribute('aria-label', 'registered account');
         head.append(mark);
       }
       if (mine) {
-        const you = document.createElement('span');
-        you.className = 'mine-mark';
-        you.textContent = 'you';
+        const you = el('span', 'mine-mark', 'you');
         head.append(you);
       }
       head.append(time);
-      const text = document.createElement('div');
-      text.className = 'msg-text';
+      const text = el('div', 'msg-text');
       if (action) {
         // "/me waves": "alice waves", in the author's colour.
-        const who = document.createElement('span');
-        who.className = 'action-author';
+        const who = el('span', 'action-author');
         who.style.setProperty('--h', hueFor(m.author));
         who.textContent = m.author;
         text.append(who, ' ', rich.toNodes(rich.parse(rich.actionText(m.text)), document));
@@ -329,9 +327,7 @@
     }
   }
   function markEdited(li, iso) {
-    const mark = document.createElement('span');
-    mark.className = 'edited';
-    mark.textContent = '(edited)';
+    const mark = el('span', 'edited', '(edited)');
     mark.title = 'Edited ' + fullTime(iso);
     li.querySelector('.msg-head').append(mark);
   }
@@ -339,9 +335,7 @@
     li.className = 'msg deleted';
     li.dataset.kind = 'deleted';
     li.replaceChildren();
-    const text = document.createElement('p');
-    text.className = 'msg-text';
-    text.textContent = 'Message deleted';
+    const text = el('p', 'msg-text', 'Message deleted');
     li.append(text);
     decorate(li);
   }
@@ -352,8 +346,7 @@
     const mine = m.author === myName();
     const canEdit = mine && Date.now() - Date.parse(m.time) < editWindowMs;
     if (!canEdit && !mine && !moderates) return;
-    const actions = document.createElement('div');
-    actions.className = 'msg-actions';
+    const actions = el('div', 'msg-actions');
     if (canEdit) {
       actions.append(actionButton('Edit', 'Edit message', () => startEditing(m.id)));
     }
@@ -447,8 +440,7 @@
   function markUnseen(li) {
     if (!divider) {
       divider = li;
-      const line = document.createElement('div');
-      line.className = 'new-divider';
+      const line = el('div', 'new-divider');
       const label = document.createElement('span');
       label.textContent = 'New messages';
       line.append(label);
@@ -475,7 +467,14 @@
     scrollToBottom();
     input.focus();
   });
+  // The log keeps to its bottom when its height changes (a phone's
+  // keyboard, a rotated screen, the composer growing) if it was there.
+  let atBottom = true;
+  new ResizeObserver(() => {
+    if (atBottom) scrollToBottom();
+  }).observe(logWrap);
   logWrap.addEventListener('scroll', () => {
+    atBottom = nearBottom();
     if (nearBottom()) unseen = 0;
     showJump();
     if (logWrap.scrollTop < 150) loadOlder();
@@ -528,19 +527,13 @@
   // not the numbering: it is no log entry.
   function privateItem(p) {
     const mine = p.from === myName();
-    const li = document.createElement('li');
-    li.className = 'msg private' + (mine ? ' mine' : '');
+    const li = el('li', 'msg private' + (mine ? ' mine' : ''));
     li.dataset.kind = 'private';
     li.dataset.author = p.from;
     li.dataset.time = Date.parse(p.time) || Date.now();
-    const head = document.createElement('div');
-    head.className = 'msg-head';
-    const badge = document.createElement('span');
-    badge.className = 'private-badge';
-    badge.textContent = 'Private';
-    const who = document.createElement('span');
-    who.className = 'msg-author';
-    who.textContent = mine ? 'You → ' + p.to : p.from + ' → you';
+    const head = el('div', 'msg-head');
+    const badge = el('span', 'private-badge', 'Private');
+    const who = el('span', 'msg-author', mine ? 'You → ' + p.to : p.from + ' → you');
     head.append(badge, who, timeElement(p.time));
     if (!mine) {
       const reply = document.createElement('button');
@@ -551,8 +544,7 @@
       reply.addEventListener('click', () => startPrivate(p.from));
       head.append(reply);
     }
-    const text = document.createElement('div');
-    text.className = 'msg-text';
+    const text = el('div', 'msg-text');
     text.append(rich.toNodes(rich.parse(p.text), document));
     li.append(head, text);
     return li;
@@ -612,18 +604,13 @@
       const button = document.createElement('button');
       button.type = 'button';
       button.className = 'person';
-      const dot = document.createElement('span');
-      dot.className = 'person-dot';
+      const dot = el('span', 'person-dot');
       dot.style.setProperty('--h', hueFor(name));
       dot.setAttribute('aria-hidden', 'true');
-      const label = document.createElement('span');
-      label.className = 'person-name';
-      label.textContent = name;
+      const label = el('span', 'person-name', name);
       button.append(dot, label);
       if (name.toLowerCase() === me) {
-        const you = document.createElement('span');
-        you.className = 'person-you';
-        you.textContent = '(you)';
+        const you = el('span', 'person-you', '(you)');
         button.append(you);
         button.disabled = true;
       } else {
@@ -635,9 +622,7 @@
       return li;
     });
     if (presence.count > presence.online.length) {
-      const li = document.createElement('li');
-      li.className = 'people-more';
-      li.textContent = 'and ' + (presence.count - presence.online.length) + ' more';
+      const li = el('li', 'people-more', 'and ' + (presence.count - presence.online.length) + ' more');
       items.push(li);
     }
     peopleList.replaceChildren(...items);
@@ -646,8 +631,7 @@
   // A moderator's Kick and Ban beside each person; a ban (for good) takes a
   // second click. Lifting one: UNBAN on the line protocol, or the API.
   function personActions(name) {
-    const actions = document.createElement('span');
-    actions.className = 'person-actions';
+    const actions = el('span', 'person-actions');
     const path = '/api/rooms/' + roomId;
     const kick = actionButton('Kick', 'Kick ' + name, () =>
       moderate('POST', path + '/kick', { name: name }));
@@ -682,12 +666,8 @@
     const bans = (await r.json()).bans;
     banList.replaceChildren(...bans.map((ban) => {
       const li = document.createElement('li');
-      const name = document.createElement('span');
-      name.className = 'person-name';
-      name.textContent = ban.name;
-      const until = document.createElement('span');
-      until.className = 'person-you';
-      until.textContent = ban.until ? 'until ' + new Date(ban.until).toLocaleString() : 'for good';
+      const name = el('span', 'person-name', ban.name);
+      const until = el('span', 'person-you', ban.until ? 'until ' + new Date(ban.until).toLocaleString() : 'for good');
       const lift = actionButton('Lift', 'Lift the ban on ' + ban.name, async () => {
         if (await moderate('DELETE', '/api/rooms/' + roomId + '/bans/' + encodeURIComponent(ban.name))) refreshBans();
       });
@@ -949,17 +929,14 @@
       const button = document.createElement('button');
       button.type = 'button';
       button.className = 'search-hit';
-      const head = document.createElement('span');
-      head.className = 'msg-head';
-      const author = document.createElement('span');
-      author.className = 'msg-author';
+      const head = el('span', 'msg-head');
+      const author = el('span', 'msg-author');
       author.style.setProperty('--h', hueFor(m.author));
       author.textContent = m.author;
       const when = timeElement(m.time);
       when.textContent = new Date(m.time).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
       head.append(author, when);
-      const snippet = document.createElement('span');
-      snippet.className = 'search-snippet';
+      const snippet = el('span', 'search-snippet');
       for (const part of m.snippet) {
         if (part.match) {
           const mark = document.createElement('mark');

@@ -30,8 +30,6 @@ class AccountTest : public DaemonTest
     CPPUNIT_TEST(aRestartKeepsAccountsSessionsAndTokens);
     CPPUNIT_TEST_SUITE_END();
 
-    std::string _state;
-
     bool lineProtocol() const override { return true; }
     std::map<std::string, std::string> configuration() const override
     {
@@ -66,18 +64,6 @@ class AccountTest : public DaemonTest
     }
 
 public:
-    void setUp() override
-    {
-        _state = DaemonProcess::tempDir();
-        DaemonTest::setUp();
-    }
-
-    void tearDown() override
-    {
-        DaemonTest::tearDown();
-        Poco::File(_state).remove(true);
-    }
-
     void registerLogInLogOut()
     {
         const Reply made = registerAs("Ava", "correct%20horse");

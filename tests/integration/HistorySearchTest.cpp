@@ -20,8 +20,6 @@ class HistorySearchTest : public DaemonTest
     CPPUNIT_TEST(badParametersAreRefused);
     CPPUNIT_TEST_SUITE_END();
 
-    std::string _state;
-
     std::map<std::string, std::string> configuration() const override
     {
         return {{"store.path", _state + "/hchatd.db"}, {"limits.messagesPerSecond", "0"}};
@@ -40,18 +38,6 @@ class HistorySearchTest : public DaemonTest
     }
 
 public:
-    void setUp() override
-    {
-        _state = DaemonProcess::tempDir();
-        DaemonTest::setUp();
-    }
-
-    void tearDown() override
-    {
-        DaemonTest::tearDown();
-        Poco::File(_state).remove(true);
-    }
-
     void olderHistoryIsReadUpwardsToTheStart()
     {
         const std::string room = http().createRoom("history", false);

@@ -28,8 +28,6 @@ class MessageChangeTest : public DaemonTest
     CPPUNIT_TEST(deletedTextIsGoneFromTheFile);
     CPPUNIT_TEST_SUITE_END();
 
-    std::string _state;
-
     bool lineProtocol() const override { return true; }
     std::map<std::string, std::string> configuration() const override
     {
@@ -67,18 +65,6 @@ class MessageChangeTest : public DaemonTest
     }
 
 public:
-    void setUp() override
-    {
-        _state = DaemonProcess::tempDir();
-        DaemonTest::setUp();
-    }
-
-    void tearDown() override
-    {
-        DaemonTest::tearDown();
-        Poco::File(_state).remove(true);
-    }
-
     void authorsEditAndDeleteTheirOwn()
     {
         std::string owner;

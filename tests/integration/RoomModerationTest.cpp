@@ -25,8 +25,6 @@ class RoomModerationTest : public DaemonTest
     CPPUNIT_TEST(postingRulesSlowModeAndSettings);
     CPPUNIT_TEST_SUITE_END();
 
-    std::string _state;
-
     bool lineProtocol() const override { return true; }
     std::map<std::string, std::string> configuration() const override
     {
@@ -69,18 +67,6 @@ class RoomModerationTest : public DaemonTest
     }
 
 public:
-    void setUp() override
-    {
-        _state = DaemonProcess::tempDir();
-        DaemonTest::setUp();
-    }
-
-    void tearDown() override
-    {
-        DaemonTest::tearDown();
-        Poco::File(_state).remove(true);
-    }
-
     void ownersDeleteTheirRoom()
     {
         std::string owner;

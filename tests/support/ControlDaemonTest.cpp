@@ -7,18 +7,6 @@
 namespace hchat::test
 {
 
-void ControlDaemonTest::setUp()
-{
-    _state = DaemonProcess::tempDir();
-    DaemonTest::setUp();
-}
-
-void ControlDaemonTest::tearDown()
-{
-    DaemonTest::tearDown();
-    Poco::File(_state).remove(true);
-}
-
 std::map<std::string, std::string> ControlDaemonTest::configuration() const
 {
     return {{"control.socket", _state + "/ctl.sock"}, {"store.path", _state + "/hchatd.db"}};

@@ -14,10 +14,6 @@ class ControlDaemonTest : public DaemonTest
 /// socket in a folder of the test's own (_state) that outlives restarts;
 /// and the operator's client, hchatd --ctl, to talk to it.
 {
-public:
-    void setUp() override;
-    void tearDown() override;
-
 protected:
     std::map<std::string, std::string> configuration() const override;
     /// control.socket and store.path in _state.
@@ -32,8 +28,6 @@ protected:
     {
         return text.find(part) != std::string::npos;
     }
-
-    std::string _state;
 };
 
 } // namespace hchat::test

@@ -1,5 +1,6 @@
 #include "support/DaemonTest.h"
 
+#include <Poco/File.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPCookie.h>
@@ -13,12 +14,14 @@ namespace hchat::test
 
 void DaemonTest::setUp()
 {
+    _state = DaemonProcess::tempDir();
     restart(configuration());
 }
 
 void DaemonTest::tearDown()
 {
     _daemon.reset();
+    Poco::File(_state).remove(true);
 }
 
 void DaemonTest::restart(const std::map<std::string, std::string>& configuration)

@@ -53,6 +53,7 @@ protected:
 
     std::unique_ptr<DaemonProcess> _daemon;
     int _linePort = 0;
+    std::string _state; ///< a folder of this test's own (a database, a socket), removed after it
 };
 
 } // namespace hchat::test

@@ -93,6 +93,7 @@ public:
             old << "DROP TABLE accounts", now;
             old << "DROP TABLE credentials", now;
             old << "ALTER TABLE messages DROP COLUMN account", now;
+            old << "DROP TABLE message_search", now; // what version 6 added
             // and what version 5 added
             old << "DROP INDEX edits", now;
             old << "DROP TABLE room_bans", now;
