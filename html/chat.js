@@ -118,7 +118,7 @@
   nickInput.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') {
       e.preventDefault();
-      nickInput.dispatchEvent(new Event('change'));
+      if (!joined || nickInput.value.trim() !== acceptedNick) nickInput.dispatchEvent(new Event('change'));
       if (joined) input.focus();
     }
   });
@@ -767,6 +767,7 @@
   }
 
   function startPrivate(name) {
+    join(); // whispering is taking part: a newcomer who only watched joins
     if (editing !== null) stopEditing(true);
     privateTo = name;
     privateName.textContent = name;

@@ -20,9 +20,9 @@ class Typing
 /// At most maxNames names are kept (the latest). Thread-safe.
 {
 public:
-    static const Poco::Timestamp::TimeDiff every = 3000000; ///< 3 s, in µs
-    static const Poco::Timestamp::TimeDiff shown = 5000000; ///< 5 s, in µs
-    static const std::size_t maxNames = 8;
+    static constexpr Poco::Timestamp::TimeDiff every = 3000000; ///< 3 s, in µs
+    static constexpr Poco::Timestamp::TimeDiff shown = 5000000; ///< 5 s, in µs
+    static constexpr std::size_t maxNames = 8;
 
     bool note(const std::string& name, Poco::Timestamp now = Poco::Timestamp());
     /// The person called name is writing. True when that is news (a frame

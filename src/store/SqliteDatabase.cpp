@@ -1,5 +1,6 @@
 #include "store/SqliteDatabase.h"
 
+#include "store/SqliteAccounts.h"
 #include "store/SqliteSearch.h"
 
 #include <Poco/Data/SQLite/Connector.h>
@@ -125,11 +126,6 @@ MessagePtr makeMessage(SqliteDatabase::Rows& rows, std::size_t i)
                                            Crowd::parse(rows.crowds[i]), std::move(details));
 }
 
-const char* kindName(Credential::Kind kind)
-{
-    return kind == Credential::Kind::Token ? "token" : "session";
-}
-
 } // namespace
 
 void SqliteDatabase::Rows::clear()
@@ -178,6 +174,7 @@ SqliteDatabase::SqliteDatabase(const std::string& path)
     // file is known to be empty or an hchatd database of a known version.
     _session = std::make_unique<Poco::Data::Session>("SQLite", path, 1);
     _search = std::make_unique<SqliteSearch>(*_session);
+    _accounts = std::make_unique<SqliteAccounts>(*_session);
     Poco::Data::Session& db = *_session;
     db << "PRAGMA locking_mode=EXCLUSIVE", now;
     int version = 0;
@@ -440,10 +437,23 @@ void SqliteDatabase::checkpointErased()
     if (!_erased)
         return;
     _erased = false;
-    _search->purge();
+    _unmerged = true; // the search index still has the words: purgeStep()
     // The WAL still holds the pages as they were: copied into the file
     // (where secure_delete zeroed the old text) and emptied.
     *_session << "PRAGMA wal_checkpoint(TRUNCATE)", now;
+}
+
+bool SqliteDatabase::purgeStep()
+{
+    if (!_unmerged)
+        return false;
+    if (_search->mergeStep())
+        return true;
+    _unmerged = false;
+    // The index's old pages, like the text's, are zeroed in the file and
+    // still whole in the WAL.
+    *_session << "PRAGMA wal_checkpoint(TRUNCATE)", now;
+    return false;
 }
 
 std::vector<MessagePtr> SqliteDatabase::read(Int64 room, std::uint64_t from, std::size_t limit)
@@ -585,67 +595,6 @@ std::vector<AddressBan> SqliteDatabase::addressBans()
 sqlite3* SqliteDatabase::handle()
 {
     return Poco::Data::SQLite::Utility::dbHandle(*_session);
-}
-
-void SqliteDatabase::createAccount(const AccountRecord& account)
-{
-    std::string folded = Poco::toLower(account.name);
-    std::string name = account.name;
-    std::string hash = account.passwordHash;
-    Int64 created = account.created.epochMicroseconds();
-    int taken = 0;
-    Poco::Data::Session& db = *_session;
-    db << "SELECT count(*) FROM accounts WHERE folded = ?", into(taken), use(folded), now;
-    if (taken > 0)
-        throw Poco::ExistsException("account exists", account.name);
-    db << "INSERT INTO accounts (folded, name, hash, created) VALUES (?, ?, ?, ?)", use(folded),
-        use(name), use(hash), use(created), now;
-}
-
-std::vector<AccountRecord> SqliteDatabase::accounts()
-{
-    std::vector<std::string> names, hashes;
-    std::vector<Int64> created;
-    *_session << "SELECT name, hash, created FROM accounts ORDER BY folded", into(names),
-        into(hashes), into(created), now;
-    std::vector<AccountRecord> all(names.size());
-    for (std::size_t i = 0; i < all.size(); ++i)
-        all[i] = AccountRecord{names[i], hashes[i], Poco::Timestamp(created[i])};
-    return all;
-}
-
-void SqliteDatabase::saveCredential(const Credential& credential)
-{
-    std::string digest = credential.digest;
-    std::string kind = kindName(credential.kind);
-    std::string account = credential.account;
-    Int64 expires = credential.expires.epochMicroseconds();
-    *_session << "INSERT OR REPLACE INTO credentials (digest, kind, account, expires)"
-                 " VALUES (?, ?, ?, ?)",
-        use(digest), use(kind), use(account), use(expires), now;
-}
-
-void SqliteDatabase::removeCredential(const std::string& digest)
-{
-    std::string key = digest;
-    *_session << "DELETE FROM credentials WHERE digest = ?", use(key), now;
-}
-
-std::vector<Credential> SqliteDatabase::credentials()
-{
-    Int64 current = Poco::Timestamp().epochMicroseconds();
-    Poco::Data::Session& db = *_session;
-    db << "DELETE FROM credentials WHERE kind = 'session' AND expires <= ?", use(current), now;
-    std::vector<std::string> digests, kinds, accounts;
-    std::vector<Int64> expires;
-    db << "SELECT digest, kind, account, expires FROM credentials", into(digests), into(kinds),
-        into(accounts), into(expires), now;
-    std::vector<Credential> all(digests.size());
-    for (std::size_t i = 0; i < all.size(); ++i)
-        all[i] =
-            Credential{kinds[i] == "token" ? Credential::Kind::Token : Credential::Kind::Session,
-                       digests[i], accounts[i], Poco::Timestamp(expires[i])};
-    return all;
 }
 
 } // namespace hchat

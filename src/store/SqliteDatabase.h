@@ -20,6 +20,7 @@ struct sqlite3;
 namespace hchat
 {
 
+class SqliteAccounts;
 class SqliteSearch;
 
 class SqliteDatabase
@@ -71,9 +72,14 @@ public:
     /// deletions rewrite (the Store contract); throws (rolled back) when it
     /// fails.
     void checkpointErased();
-    /// After insert() or deleteExpired(): when they deleted a text, rewrites
-    /// the search index and empties the WAL, so the text's old pages are
-    /// gone from both too.
+    /// After insert() or deleteExpired(): when they deleted a text, empties
+    /// the WAL, so the text's old pages are gone from it too; purgeStep()
+    /// is due then.
+    bool purgeStep();
+    bool purgeDue() const { return _unmerged; }
+    /// When a text was deleted: one step of merging the search index, which
+    /// drops the deleted words (SqliteSearch::mergeStep); the WAL is emptied
+    /// after the last. True while steps remain; cheap when none is due.
     std::vector<MessagePtr> read(Poco::Int64 room, std::uint64_t from, std::size_t limit);
     std::vector<Store::Found> search(Poco::Int64 room, const std::string& words, std::size_t limit);
     /// The room's messages with these words (SqliteSearch), best first.
@@ -94,13 +100,8 @@ public:
     void removeAddressBan(const std::string& address);
     std::vector<AddressBan> addressBans();
 
-    void createAccount(const AccountRecord& account);
-    /// Throws Poco::ExistsException when the name (case-insensitively) has one.
-    std::vector<AccountRecord> accounts();
-    void saveCredential(const Credential& credential);
-    void removeCredential(const std::string& digest);
-    std::vector<Credential> credentials();
-    /// Deletes the sessions that have ended, then lists the rest.
+    SqliteAccounts& accounts() { return *_accounts; }
+    /// The accounts and their sessions and tokens.
 
     sqlite3* handle();
     /// The SQLite connection, for SqliteBackup.
@@ -111,8 +112,10 @@ private:
 
     std::unique_ptr<Poco::Data::Session> _session;
     std::unique_ptr<SqliteSearch> _search;
+    std::unique_ptr<SqliteAccounts> _accounts;
     Rows _rows;
-    bool _erased = false; ///< insert() deleted a text since the last checkpoint
+    bool _erased = false;  ///< a text was deleted since the last checkpoint
+    bool _unmerged = true; ///< the search index may hold deleted words (so at opening too)
     std::unique_ptr<Poco::Data::Statement> _begin, _insert, _commit;
 };
 

@@ -1,6 +1,9 @@
 #include "store/SqliteSearch.h"
 
 #include <Poco/Ascii.h>
+#include <Poco/Data/SQLite/Utility.h>
+
+#include <sqlite3.h>
 
 namespace hchat
 {
@@ -98,9 +101,16 @@ void SqliteSearch::removeBelow(Int64 room, Int64 upTo)
         now;
 }
 
-void SqliteSearch::purge()
+bool SqliteSearch::mergeStep()
 {
-    _session << "INSERT INTO message_search (message_search) VALUES ('optimize')", now;
+    // FTS5's 'merge' with a negative number merges every level down to one
+    // segment, a bounded amount at a time; a step that changed fewer than
+    // two rows did nothing: the index is one segment.
+    sqlite3* handle = Poco::Data::SQLite::Utility::dbHandle(_session);
+    const int before = sqlite3_total_changes(handle);
+    _session << "INSERT INTO message_search (message_search, rank) VALUES ('merge', ?)",
+        bind(-mergePages), now;
+    return sqlite3_total_changes(handle) - before >= 2;
 }
 
 std::vector<SqliteSearch::Hit> SqliteSearch::find(Int64 room, const std::string& words,

@@ -53,12 +53,14 @@ public:
     void removeBelow(Poco::Int64 room, Poco::Int64 upTo);
     /// Removes the room's messages numbered below upTo (retention); every
     /// one of them when upTo is 2^32 (the room is deleted).
-    static const Poco::Int64 allOfRoom = Poco::Int64(1) << 32;
+    static constexpr Poco::Int64 allOfRoom = Poco::Int64(1) << 32;
 
-    void purge();
-    /// After removals: merges the index into one segment, dropping what was
-    /// removed (FTS5 keeps removed words in older segments until a merge).
-    /// Costs about a second per million messages indexed.
+    bool mergeStep();
+    /// After removals: one step (at most mergePages pages) of merging the
+    /// index into one segment, which drops what was removed (FTS5 keeps
+    /// removed words in older segments until they are merged). True while
+    /// steps remain; the steps add up to about 2 s per million messages.
+    static constexpr int mergePages = 200;
 
     std::vector<Hit> find(Poco::Int64 room, const std::string& words, std::size_t limit);
     /// The best matches in the room (FTS5's bm25 rank, then the newest).

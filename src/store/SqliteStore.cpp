@@ -1,5 +1,6 @@
 #include "store/SqliteStore.h"
 
+#include "store/SqliteAccounts.h"
 #include "store/SqliteBackup.h"
 
 #include <Poco/Exception.h>
@@ -150,10 +151,11 @@ void SqliteStore::writeLoop()
     {
         {
             std::unique_lock<std::mutex> lock(_queueMutex);
+            auto due = [&] { return !_queue.empty() || _stopping || _purgeDue.load(); };
             if (_retention > 0)
-                _queued.wait_until(lock, nextSweep, [&] { return !_queue.empty() || _stopping; });
+                _queued.wait_until(lock, nextSweep, due);
             else
-                _queued.wait(lock, [&] { return !_queue.empty() || _stopping; });
+                _queued.wait(lock, due);
             if (_queue.empty() && _stopping)
                 return;
             while (!_queue.empty() && batch.size() < maxBatch)
@@ -177,6 +179,24 @@ void SqliteStore::writeLoop()
             }
             nextSweep = std::chrono::steady_clock::now() + sweepEvery;
         }
+        if (_purgeDue.load())
+            purgeStep();
+    }
+}
+
+void SqliteStore::purgeStep()
+{
+    // One bounded step per turn of the writer, between batches: senders
+    // wait at most a step, not the whole merge.
+    std::lock_guard<std::mutex> lock(_dbMutex);
+    try
+    {
+        _purgeDue = _db && _db->purgeStep();
+    }
+    catch (const Poco::Exception& e)
+    {
+        _purgeDue = false; // tried again after the next deletion
+        _log.error("cannot merge the search index of %s: %s", _path, e.displayText());
     }
 }
 
@@ -237,6 +257,7 @@ void SqliteStore::commitBatch(std::deque<Pending>& batch)
     try
     {
         db().checkpointErased();
+        _purgeDue = _purgeDue || db().purgeDue();
     }
     catch (const Poco::Exception& e)
     {
@@ -299,10 +320,13 @@ std::size_t SqliteStore::sweepExpired()
         deleted += sweepRoom(seq, cutoff);
     if (deleted > 0)
     {
-        // The search index drops their words too (SqliteDatabase::checkpointErased).
+        // Their words leave the search index in the writer's next turns.
         std::lock_guard<std::mutex> lock(_dbMutex);
         if (_db)
+        {
             _db->checkpointErased();
+            _purgeDue = _purgeDue || _db->purgeDue();
+        }
     }
     if (deleted > 0)
         _log.information("retention: deleted %z messages older than %s from %s", deleted,
@@ -327,13 +351,18 @@ std::size_t SqliteStore::sweepRoom(Int64 seq, Int64 cutoff)
 
 void SqliteStore::deleteRoom(const std::string& roomId)
 {
-    std::lock_guard<std::mutex> lock(_dbMutex);
-    SqliteDatabase& database = db();
-    const Int64 seq = seqOf(roomId);
-    database.deleteRoom(seq, roomId);
-    // Messages of the room still queued now fail: their room is unknown.
-    _seqs.erase(roomId);
-    _progress.erase(seq);
+    {
+        std::lock_guard<std::mutex> lock(_dbMutex);
+        SqliteDatabase& database = db();
+        const Int64 seq = seqOf(roomId);
+        database.deleteRoom(seq, roomId);
+        // Messages of the room still queued now fail: their room is unknown.
+        _seqs.erase(roomId);
+        _progress.erase(seq);
+        _purgeDue = true; // its words leave the search index in the writer's next turns
+    }
+    std::lock_guard<std::mutex> lock(_queueMutex); // so the writer cannot miss it
+    _queued.notify_one();
 }
 
 std::vector<std::string> SqliteStore::deletedRooms()
@@ -363,31 +392,31 @@ std::vector<AddressBan> SqliteStore::addressBans()
 void SqliteStore::createAccount(const AccountRecord& account)
 {
     std::lock_guard<std::mutex> lock(_dbMutex);
-    db().createAccount(account);
+    db().accounts().create(account);
 }
 
 std::vector<AccountRecord> SqliteStore::accounts()
 {
     std::lock_guard<std::mutex> lock(_dbMutex);
-    return db().accounts();
+    return db().accounts().all();
 }
 
 void SqliteStore::saveCredential(const Credential& credential)
 {
     std::lock_guard<std::mutex> lock(_dbMutex);
-    db().saveCredential(credential);
+    db().accounts().saveCredential(credential);
 }
 
 void SqliteStore::removeCredential(const std::string& digest)
 {
     std::lock_guard<std::mutex> lock(_dbMutex);
-    db().removeCredential(digest);
+    db().accounts().removeCredential(digest);
 }
 
 std::vector<Credential> SqliteStore::credentials()
 {
     std::lock_guard<std::mutex> lock(_dbMutex);
-    return db().credentials();
+    return db().accounts().credentials();
 }
 
 void SqliteStore::backup(const std::string& file)

@@ -6,6 +6,7 @@
 #include <Poco/Logger.h>
 #include <Poco/Timespan.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -24,7 +25,9 @@ class SqliteStore : public Store
 /// (one fsync for the batch) and then fulfils every sender's future. The
 /// writer checks each number against the room's stored next one, so a
 /// room's log never gets a gap or a repeat (the Store contract). With a
-/// `retention`, it also deletes older messages between batches.
+/// `retention`, it also deletes older messages between batches. After a
+/// deletion, the writer merges the deleted words out of the search index
+/// in bounded steps between batches (a few seconds per million messages).
 /// Thread-safe. _dbMutex guards _db, _seqs and _progress (one connection,
 /// used by the writer and by readers in turn); _queueMutex guards _queue
 /// and _stopping.
@@ -83,6 +86,8 @@ private:
     Progress& progressOf(Poco::Int64 seq);
     SqliteDatabase& db();
     std::size_t sweepRoom(Poco::Int64 seq, Poco::Int64 cutoff);
+    void purgeStep();
+    /// A step of SqliteDatabase::purgeStep(), by the writer.
 
     const std::string _path;
     const Poco::Timespan _retention;
@@ -97,6 +102,8 @@ private:
     std::condition_variable _queued;
     std::deque<Pending> _queue;
     bool _stopping = false;
+    std::atomic<bool> _purgeDue{true}; ///< deleted words to merge out of the search index
+                                       ///< (set and cleared under _dbMutex)
     std::thread _writer;
 };
 

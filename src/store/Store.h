@@ -31,7 +31,8 @@ class Store
 /// An edit or delete entry (Message::isAmendment) rewrites what it targets
 /// in the same step as it is stored (Message::amendedBy): the target and, for
 /// a deletion, every edit of it; nothing of a deleted text stays readable,
-/// in the store's file either.
+/// in the store's file either (SqliteStore: its search index's copy of the
+/// words within seconds, merged out after the deletion).
 {
 public:
     struct Tail
