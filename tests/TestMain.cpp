@@ -1,6 +1,8 @@
 // Runs every registered CppUnit suite (or those named on the command line,
 // but for those named in $HCHAT_TEST_SKIP, comma-separated) and ends with the
-// line "N passed, N failed" that CI reads.
+// line "N passed, N failed" that CI reads. $HCHAT_TEST_SHARD=k/n runs the
+// k-th of n shares of the suites (every n-th, from the k-th; k from 0), so
+// that n processes side by side run each suite once.
 #include "support/DaemonProcess.h"
 
 #include <cppunit/BriefTestProgressListener.h>
@@ -11,6 +13,7 @@
 #include <cppunit/extensions/TestFactoryRegistry.h>
 
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -33,10 +36,18 @@ int main(int argc, char** argv)
     {
         const char* skipped = std::getenv("HCHAT_TEST_SKIP");
         const std::string skip = "," + std::string(skipped ? skipped : "") + ",";
+        int shard = 0, shards = 1;
+        if (const char* share = std::getenv("HCHAT_TEST_SHARD"))
+            if (std::sscanf(share, "%d/%d", &shard, &shards) != 2 || shards < 1 || shard < 0 ||
+                shard >= shards)
+            {
+                std::cerr << "HCHAT_TEST_SHARD must be k/n with 0 <= k < n" << std::endl;
+                return 64;
+            }
         for (int i = 0; i < all->getChildTestCount(); ++i)
         {
             CppUnit::Test* suite = all->getChildTestAt(i);
-            if (skip.find("," + suite->getName() + ",") == std::string::npos)
+            if (i % shards == shard && skip.find("," + suite->getName() + ",") == std::string::npos)
                 runner.addTest(suite);
         }
     }

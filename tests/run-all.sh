@@ -27,19 +27,33 @@ if [ "$e2e" = "--with-asan" ]; then
     fuzzing=$!
 fi
 
+# suites COMMAND…: the CppUnit suites of a test binary as two shards side
+# by side (HCHAT_TEST_SHARD; the suites mostly wait on sockets, so two take
+# about half the time); both outputs, then their counts.
+suites() {
+    local second
+    second=$(mktemp)
+    HCHAT_TEST_SHARD=1/2 "$@" > "$second" 2>&1 &
+    local pid=$!
+    HCHAT_TEST_SHARD=0/2 "$@" 2>&1 | tee "$out"
+    wait "$pid"
+    cat "$second"
+    count "$out"
+    count "$second"
+    rm -f "$second"
+}
+
 echo "== CppUnit: unit and integration tests"
-"$tests" 2>&1 | tee "$out"
-count "$out"
+suites "$tests"
 
 if [ "$e2e" = "--with-asan" ]; then
     echo "== CppUnit again, against the AddressSanitizer + UBSan build"
     # Not the suites that install the normal build (make install, make deb):
     # against build-asan they would test the same files again.
-    HCHAT_TEST_SKIP=hchat::test::InstallTest,hchat::test::PackageTest \
-    LSAN_OPTIONS=suppressions=$(realpath tests/lsan.supp) \
-    HCHATD_BIN=$(realpath build-asan/hchatd) ASAN_OPTIONS=detect_leaks=1 \
-        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 build-asan/hchatd-tests 2>&1 | tee "$out"
-    count "$out"
+    suites env HCHAT_TEST_SKIP=hchat::test::InstallTest,hchat::test::PackageTest \
+        LSAN_OPTIONS=suppressions=$(realpath tests/lsan.supp) \
+        HCHATD_BIN=$(realpath build-asan/hchatd) ASAN_OPTIONS=detect_leaks=1 \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 build-asan/hchatd-tests
 fi
 
 if [ "$e2e" = "--with-asan" ]; then

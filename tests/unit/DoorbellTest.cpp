@@ -76,32 +76,38 @@ public:
 
     void manyRingsNoneLost()
     {
-        // The owner clears, looks, waits, 2,000 times; the ringer rings after
-        // each of the owner's acknowledgements. A lost ring would leave the
-        // owner waiting its full 10 s timeout.
+        // The owner clears, says it is ready for round n, looks, waits, 2,000
+        // times; the ringer rings once the owner is ready for its round. A
+        // lost ring leaves the owner waiting its full 10 s: a failure, and
+        // the ringer is let go.
         Doorbell bell;
-        std::atomic<int> acknowledged{0};
+        std::atomic<int> ready{0};
         const int rounds = 2000;
         std::thread ringer(
             [&]
             {
-                for (int i = 0; i < rounds; ++i)
+                for (int round = 1; round <= rounds; ++round)
                 {
-                    while (acknowledged.load() < i)
+                    while (ready.load() < round)
                         std::this_thread::yield();
                     bell.ring();
                 }
             });
         auto t = Clock::now();
         int woken = 0;
-        while (woken < rounds)
+        bool lost = false;
+        while (woken < rounds && !lost)
         {
             bell.clear();
-            acknowledged.store(woken);
+            ready.store(woken + 1); // only now may the ring of this round come
             if (bell.rung() || bell.wait(nullptr, 0, 10000) < 0)
                 ++woken;
+            else
+                lost = true;
         }
+        ready.store(rounds + 1);
         ringer.join();
+        CPPUNIT_ASSERT(!lost);
         CPPUNIT_ASSERT_EQUAL(rounds, woken);
         CPPUNIT_ASSERT(msSince(t) < 10000);
     }
