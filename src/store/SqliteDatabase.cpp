@@ -40,7 +40,8 @@ const std::vector<const char*> schema = {
     " owner_key TEXT NOT NULL DEFAULT '',"       // digest of its owner link's secret, or ''
     " posting TEXT NOT NULL DEFAULT 'everyone'," // who may post: everyone, accounts, moderators
     " slow    INTEGER NOT NULL DEFAULT 0,"       // slow mode: seconds between one's messages
-    " moderators TEXT NOT NULL DEFAULT '')",     // account names, space-separated
+    " moderators TEXT NOT NULL DEFAULT '',"      // account names, space-separated
+    " indexed INTEGER NOT NULL DEFAULT 0)",      // messages numbered below it are searchable
     "CREATE TABLE messages ("
     " room   INTEGER NOT NULL,"            // rooms.seq
     " id     INTEGER NOT NULL,"            // number in the room: 0, 1, 2, … without gaps
@@ -100,7 +101,10 @@ const std::vector<std::vector<const char*>> upgrades = {
      "ALTER TABLE rooms ADD COLUMN slow INTEGER NOT NULL DEFAULT 0",
      "ALTER TABLE rooms ADD COLUMN moderators TEXT NOT NULL DEFAULT ''", schema[2],
      schema[5]}, // 4 -> 5: owners, edits and deletions, moderation
-    {SqliteSearch::schema(), SqliteSearch::fill()}, // 5 -> 6: search
+    {"ALTER TABLE rooms ADD COLUMN indexed INTEGER NOT NULL DEFAULT 0", SqliteSearch::schema(),
+     SqliteSearch::fill(),
+     "UPDATE rooms SET indexed = (SELECT coalesce(max(id) + 1, 0) FROM messages WHERE room = "
+     "rooms.seq)"}, // 5 -> 6: search
 };
 
 // Messages deleted per statement by the retention sweep, so the sweep never
@@ -230,6 +234,7 @@ SqliteDatabase::SqliteDatabase(const std::string& path)
         rollbackQuietly();
         throw;
     }
+    loadIndexed();
 }
 
 SqliteDatabase::~SqliteDatabase() = default;
@@ -279,6 +284,7 @@ Int64 SqliteDatabase::insertRoom(const RoomRecord& room)
         use(id), use(subject), use(isPublic), use(created), use(created), use(owner), use(ownerKey),
         now;
     db << "SELECT seq FROM rooms WHERE id = ?", into(seq), use(id), now;
+    _indexed[seq] = 0;
     return seq;
 }
 
@@ -390,7 +396,6 @@ void SqliteDatabase::insert()
         }
         _begin->execute();
         _insert->execute();
-        _search->add(_rows.rooms, _rows.ids, _rows.kinds, _rows.texts);
         for (std::size_t row : _rows.amendments)
             amend(row);
         _commit->execute();
@@ -473,6 +478,53 @@ std::vector<MessagePtr> SqliteDatabase::read(Int64 room, std::uint64_t from, std
     return out;
 }
 
+std::size_t SqliteDatabase::index(const std::vector<std::pair<Int64, Int64>>& rooms,
+                                  std::size_t budget)
+{
+    Poco::Data::Session& db = *_session;
+    std::size_t done = 0;
+    db << "BEGIN IMMEDIATE", now;
+    try
+    {
+        for (const auto& [room, next] : rooms)
+        {
+            Int64& from = _indexed[room];
+            if (from >= next || done >= budget)
+                continue;
+            Int64 to = from + static_cast<Int64>(std::min<std::uint64_t>(
+                                  static_cast<std::uint64_t>(next - from), budget - done));
+            _search->indexRange(room, from, to);
+            Int64 seq = room;
+            db << "UPDATE rooms SET indexed = ? WHERE seq = ?", use(to), use(seq), now;
+            done += static_cast<std::size_t>(to - from);
+            from = to;
+        }
+        db << "COMMIT", now;
+    }
+    catch (...)
+    {
+        rollbackQuietly();
+        _indexed.clear(); // read again: the rollback undid what was noted
+        loadIndexed();
+        throw;
+    }
+    return done;
+}
+
+Int64 SqliteDatabase::indexed(Int64 room) const
+{
+    auto found = _indexed.find(room);
+    return found == _indexed.end() ? 0 : found->second;
+}
+
+void SqliteDatabase::loadIndexed()
+{
+    std::vector<Int64> seqs, indexed;
+    *_session << "SELECT seq, indexed FROM rooms", into(seqs), into(indexed), now;
+    for (std::size_t i = 0; i < seqs.size(); ++i)
+        _indexed[seqs[i]] = indexed[i];
+}
+
 std::vector<Store::Found> SqliteDatabase::search(Int64 room, const std::string& words,
                                                  std::size_t limit)
 {
@@ -515,8 +567,9 @@ std::size_t SqliteDatabase::deleteExpired(Int64 room, Int64 cutoff, const Progre
     db << "BEGIN IMMEDIATE", now;
     try
     {
-        db << "UPDATE rooms SET next = ?, last = ? WHERE seq = ?", use(next), use(last), use(room),
-            now;
+        db << "UPDATE rooms SET next = ?, last = ?, indexed = max(indexed, ?) WHERE seq = ?",
+            use(next), use(last), use(upTo), use(room), now;
+        _indexed[room] = std::max(_indexed[room], upTo);
         deleted = remove.execute();
         _search->removeBelow(room, upTo);
         db << "COMMIT", now;
@@ -552,6 +605,7 @@ void SqliteDatabase::deleteRoom(Int64 room, const std::string& id)
         rollbackQuietly();
         throw;
     }
+    _indexed.erase(room);
     _erased = true;
     checkpointErased();
 }

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 struct sqlite3;
@@ -82,7 +83,15 @@ public:
     /// after the last. True while steps remain; cheap when none is due.
     std::vector<MessagePtr> read(Poco::Int64 room, std::uint64_t from, std::size_t limit);
     std::vector<Store::Found> search(Poco::Int64 room, const std::string& words, std::size_t limit);
-    /// The room's messages with these words (SqliteSearch), best first.
+    /// The room's messages with these words (SqliteSearch), best first;
+    /// those not indexed yet (index()) are not found.
+    std::size_t index(const std::vector<std::pair<Poco::Int64, Poco::Int64>>& rooms,
+                      std::size_t budget);
+    /// Makes searchable, in one transaction, the stored messages of each
+    /// (room, next) pair not yet indexed, below next, at most budget of them
+    /// (rooms in ascending order keep the rowids ascending); how many.
+    Poco::Int64 indexed(Poco::Int64 room) const;
+    /// The room's messages numbered below this are searchable.
 
     std::size_t deleteExpired(Poco::Int64 room, Poco::Int64 cutoff, const Progress& progress,
                               bool& more);
@@ -108,12 +117,14 @@ public:
 
 private:
     void rollbackQuietly();
+    void loadIndexed();
     void amend(std::size_t row);
 
     std::unique_ptr<Poco::Data::Session> _session;
     std::unique_ptr<SqliteSearch> _search;
     std::unique_ptr<SqliteAccounts> _accounts;
     Rows _rows;
+    std::unordered_map<Poco::Int64, Poco::Int64> _indexed; ///< rooms.indexed, by room key
     bool _erased = false;  ///< a text was deleted since the last checkpoint
     bool _unmerged = true; ///< the search index may hold deleted words (so at opening too)
     std::unique_ptr<Poco::Data::Statement> _begin, _insert, _commit;

@@ -3,6 +3,8 @@
 #include <Poco/Ascii.h>
 #include <Poco/Data/SQLite/Utility.h>
 
+#include <algorithm>
+
 #include <sqlite3.h>
 
 namespace hchat
@@ -62,22 +64,17 @@ std::string SqliteSearch::matchExpression(const std::string& words)
 
 SqliteSearch::SqliteSearch(Poco::Data::Session& session) : _session(session) {}
 
-void SqliteSearch::add(const std::vector<Int64>& rooms, const std::vector<Int64>& ids,
-                       const std::vector<std::string>& kinds, const std::vector<std::string>& texts)
+std::size_t SqliteSearch::indexRange(Int64 room, Int64 from, Int64 to)
 {
-    _keys.clear();
-    _texts.clear();
-    const std::string message = Message::kindName(MessageKind::Message);
-    for (std::size_t i = 0; i < rooms.size(); ++i)
-        if (kinds[i] == message && ids[i] < allOfRoom)
-        {
-            _keys.push_back(key(rooms[i], ids[i]));
-            _texts.push_back(texts[i]);
-        }
-    if (_keys.empty())
-        return; // POCO refuses to bind empty vectors
-    _session << "INSERT INTO message_search (rowid, text) VALUES (?, ?)", use(_keys), use(_texts),
-        now;
+    Int64 end = std::min(to, allOfRoom);
+    if (from >= end)
+        return 0;
+    Poco::Data::Statement insert(_session);
+    insert << "INSERT INTO message_search (rowid, text) SELECT room * 4294967296 + id, text"
+              " FROM messages WHERE room = ? AND id >= ? AND id < ? AND kind = 'message'"
+              " ORDER BY id",
+        use(room), use(from), use(end);
+    return insert.execute();
 }
 
 void SqliteSearch::edit(Int64 room, Int64 id, const std::string& text)

@@ -18,10 +18,11 @@ class SqliteSearch
 /// table message_search): one row per message of kind `message`, whose
 /// rowid is its room's key (rooms.seq) times 2^32 plus its number, so one
 /// room's rows are one rowid range. Messages numbered 2^32 or above are not
-/// indexed. SqliteDatabase calls it inside its own transactions, so the
-/// index always says what the messages table says; an edit replaces a
-/// message's words, a deletion removes them, and purge() rewrites the index
-/// so that removed words do not stay readable in the file either.
+/// indexed. New messages are indexed in chunks after they are stored
+/// (indexRange; FTS5 writes one segment per transaction, and small ones
+/// that span many rooms cost three times as much); an edit replaces an
+/// indexed message's words, a deletion removes them, and mergeStep()
+/// rewrites the index so that removed words do not stay in the file.
 /// Not thread-safe: its owner serializes every call.
 {
 public:
@@ -45,9 +46,9 @@ public:
 
     explicit SqliteSearch(Poco::Data::Session& session);
 
-    void add(const std::vector<Poco::Int64>& rooms, const std::vector<Poco::Int64>& ids,
-             const std::vector<std::string>& kinds, const std::vector<std::string>& texts);
-    /// Indexes the messages of a batch (rows of other kinds are left out).
+    std::size_t indexRange(Poco::Int64 room, Poco::Int64 from, Poco::Int64 to);
+    /// Indexes the room's messages numbered from `from` up to `to` as
+    /// stored now (edited text; deleted ones are left out); how many.
     void edit(Poco::Int64 room, Poco::Int64 id, const std::string& text);
     void remove(Poco::Int64 room, Poco::Int64 id);
     void removeBelow(Poco::Int64 room, Poco::Int64 upTo);
@@ -69,8 +70,6 @@ private:
     static Poco::Int64 key(Poco::Int64 room, Poco::Int64 id) { return room * allOfRoom + id; }
 
     Poco::Data::Session& _session;
-    std::vector<Poco::Int64> _keys;
-    std::vector<std::string> _texts;
 };
 
 } // namespace hchat

@@ -7,6 +7,7 @@
 #include <Poco/Path.h>
 
 #include <chrono>
+#include <limits>
 #include <pthread.h>
 
 namespace hchat
@@ -23,6 +24,10 @@ const std::size_t maxBatch = 4096;
 // Pages copied by a backup per turn of the database lock: 256 KiB of 1 KiB
 // pages, a millisecond or so.
 const int backupPagesPerStep = 256;
+// New messages are indexed for search this many at a time at least (or
+// after a second): FTS5 writes a segment per transaction.
+const std::size_t indexChunk = 1024;
+const auto indexDelay = std::chrono::seconds(1);
 } // namespace
 
 SqliteStore::SqliteStore(const std::string& path, Poco::Timespan retention)
@@ -33,6 +38,11 @@ SqliteStore::SqliteStore(const std::string& path, Poco::Timespan retention)
     {
         _db = std::make_unique<SqliteDatabase>(_path);
         _seqs = _db->roomKeys();
+        // What was stored but not indexed before a stop is indexed first.
+        for (const auto& entry : _seqs)
+            _unindexed.insert(entry.second);
+        _unindexedCount = _unindexed.empty() ? 0 : indexChunk;
+        _unindexedSince = std::chrono::steady_clock::now();
     }
     catch (const Poco::Exception& e)
     {
@@ -152,8 +162,14 @@ void SqliteStore::writeLoop()
         {
             std::unique_lock<std::mutex> lock(_queueMutex);
             auto due = [&] { return !_queue.empty() || _stopping || _purgeDue.load(); };
-            if (_retention > 0)
-                _queued.wait_until(lock, nextSweep, due);
+            auto until = _retention > 0 ? nextSweep : std::chrono::steady_clock::time_point::max();
+            {
+                std::lock_guard<std::mutex> db(_dbMutex);
+                if (_unindexedCount > 0)
+                    until = std::min(until, _unindexedSince + indexDelay);
+            }
+            if (until != std::chrono::steady_clock::time_point::max())
+                _queued.wait_until(lock, until, due);
             else
                 _queued.wait(lock, due);
             if (_queue.empty() && _stopping)
@@ -181,7 +197,47 @@ void SqliteStore::writeLoop()
         }
         if (_purgeDue.load())
             purgeStep();
+        if (indexDue())
+            indexStep(4 * indexChunk);
     }
+}
+
+bool SqliteStore::indexDue()
+{
+    std::lock_guard<std::mutex> lock(_dbMutex);
+    return _unindexedCount >= indexChunk ||
+           (_unindexedCount > 0 &&
+            std::chrono::steady_clock::now() - _unindexedSince >= indexDelay);
+}
+
+void SqliteStore::indexStep(std::size_t budget)
+{
+    std::lock_guard<std::mutex> lock(_dbMutex);
+    if (!_db)
+        return;
+    try
+    {
+        std::vector<std::pair<Int64, Int64>> rooms;
+        for (Int64 seq : _unindexed)
+            rooms.emplace_back(seq, static_cast<Int64>(progressOf(seq).next));
+        _db->index(rooms, budget);
+        std::size_t left = 0;
+        for (const auto& [seq, next] : rooms)
+        {
+            const Int64 indexed = _db->indexed(seq);
+            if (indexed >= next)
+                _unindexed.erase(seq);
+            else
+                left += static_cast<std::size_t>(next - indexed);
+        }
+        _unindexedCount = left;
+    }
+    catch (const Poco::Exception& e)
+    {
+        // Tried again at the next turn; search finds the rest meanwhile not.
+        _log.error("cannot index messages of %s for search: %s", _path, e.displayText());
+    }
+    _unindexedSince = std::chrono::steady_clock::now();
 }
 
 void SqliteStore::purgeStep()
@@ -253,7 +309,13 @@ void SqliteStore::commitBatch(std::deque<Pending>& batch)
         return;
     }
     for (const auto& entry : touched)
+    {
         _progress[entry.first] = entry.second;
+        _unindexed.insert(entry.first);
+    }
+    if (_unindexedCount == 0)
+        _unindexedSince = std::chrono::steady_clock::now();
+    _unindexedCount += accepted.size();
     try
     {
         db().checkpointErased();
@@ -288,6 +350,11 @@ std::vector<Store::Found> SqliteStore::search(const std::string& roomId, const s
     auto found = _seqs.find(roomId);
     if (found == _seqs.end())
         return {};
+    // What the room has that is not indexed yet is, first: search finds
+    // every message stored.
+    const Int64 next = static_cast<Int64>(progressOf(found->second).next);
+    if (database.indexed(found->second) < next)
+        database.index({{found->second, next}}, std::numeric_limits<std::size_t>::max());
     return database.search(found->second, words, limit);
 }
 

@@ -7,10 +7,12 @@
 #include <Poco/Timespan.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -25,7 +27,9 @@ class SqliteStore : public Store
 /// (one fsync for the batch) and then fulfils every sender's future. The
 /// writer checks each number against the room's stored next one, so a
 /// room's log never gets a gap or a repeat (the Store contract). With a
-/// `retention`, it also deletes older messages between batches. After a
+/// `retention`, it also deletes older messages between batches. Stored
+/// messages become searchable in chunks, when 1,024 wait or the oldest has
+/// waited a second (and at once for a room being searched). After a
 /// deletion, the writer merges the deleted words out of the search index
 /// in bounded steps between batches (a few seconds per million messages).
 /// Thread-safe. _dbMutex guards _db, _seqs and _progress (one connection,
@@ -88,6 +92,10 @@ private:
     std::size_t sweepRoom(Poco::Int64 seq, Poco::Int64 cutoff);
     void purgeStep();
     /// A step of SqliteDatabase::purgeStep(), by the writer.
+    bool indexDue();
+    void indexStep(std::size_t budget);
+    /// Makes stored messages searchable (SqliteDatabase::index), at most
+    /// budget of them, rooms in ascending order; under _dbMutex.
 
     const std::string _path;
     const Poco::Timespan _retention;
@@ -97,6 +105,9 @@ private:
     std::unique_ptr<SqliteDatabase> _db;
     std::unordered_map<std::string, Poco::Int64> _seqs;
     std::unordered_map<Poco::Int64, Progress> _progress;
+    std::set<Poco::Int64> _unindexed; ///< rooms whose stored messages may not all be searchable
+    std::size_t _unindexedCount = 0;  ///< about how many messages wait to be indexed
+    std::chrono::steady_clock::time_point _unindexedSince; ///< the oldest of them
 
     std::mutex _queueMutex;
     std::condition_variable _queued;

@@ -94,6 +94,7 @@ public:
             old << "DROP TABLE credentials", now;
             old << "ALTER TABLE messages DROP COLUMN account", now;
             old << "DROP TABLE message_search", now; // what version 6 added
+            old << "ALTER TABLE rooms DROP COLUMN indexed", now;
             // and what version 5 added
             old << "DROP INDEX edits", now;
             old << "DROP TABLE room_bans", now;
