@@ -35,10 +35,11 @@ class EventStreamHandler : public EndpointHandler
 ///
 /// ?watch=1: the stream reads the room without its person being in it (no
 /// presence, no join or leave entries; a page whose newcomer has not
-/// chosen a name yet). Otherwise, while the stream is open its person is in the room (a join entry when
-/// they arrive; ?nick= names them if no one online has that name, else an
-/// error event "nick-taken"), and it carries, without an id (they are not
-/// log entries, so Last-Event-ID stays a message number):
+/// chosen a name yet). Otherwise, while the stream is open its person is
+/// in the room (a join entry when they arrive; ?nick= names them if no one
+/// online has that name, else an error event "nick-taken"), and it carries,
+/// without an id (they are not log entries, so Last-Event-ID stays a
+/// message number):
 ///
 ///   event: presence    data: {"type":"presence","online":[…],"count":n}
 ///   event: typing      data: {"type":"typing","names":[…]}   (who is writing now)
