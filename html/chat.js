@@ -350,7 +350,7 @@
     if (canEdit) {
       actions.append(actionButton('Edit', 'Edit message', () => startEditing(m.id)));
     }
-    const del = confirmButton('Delete', 'Delete message', () => change('DELETE', m.id));
+    const del = confirmButton('Delete', 'Delete message', () => change('DELETE', m.id), 'delete ' + m.id);
     del.classList.add('danger');
     actions.append(del);
     if (moderates && !mine) actions.append(banButton(m.author, 'Ban author', 'Ban ' + m.author));
@@ -365,22 +365,35 @@
   }
   // A button that acts on its second click within 4 s: one slip of the
   // mouse does not delete or ban. Armed, it says "label?" and is named
-  // "Confirm: …".
-  function confirmButton(label, name, act) {
+  // "Confirm: …". Armed is kept by name, so a list drawn again meanwhile
+  // (a presence frame) keeps the confirmation: by `key`, what it acts on
+  // (default: its accessible name, "Ban bert").
+  const armedUntil = new Map(); // key → when its confirmation ends
+  function confirmButton(label, name, act, key = name) {
+    const isArmed = () => (armedUntil.get(key) || 0) > Date.now();
+    const show = (armed) => {
+      button.dataset.armed = armed ? '1' : '';
+      button.textContent = armed ? label + '?' : label;
+      button.setAttribute('aria-label',
+        armed ? 'Confirm: ' + name.charAt(0).toLowerCase() + name.slice(1) : name);
+    };
+    const disarmLater = () => setTimeout(() => { if (!isArmed()) show(false); },
+      armedUntil.get(key) - Date.now() + 10);
     const button = actionButton(label, name, () => {
-      if (button.dataset.armed !== '1') {
-        button.dataset.armed = '1';
-        button.textContent = label + '?';
-        button.setAttribute('aria-label', 'Confirm: ' + name.charAt(0).toLowerCase() + name.slice(1));
-        setTimeout(() => {
-          button.dataset.armed = '';
-          button.textContent = label;
-          button.setAttribute('aria-label', name);
-        }, 4000);
+      if (isArmed()) {
+        armedUntil.delete(key);
+        show(false);
+        act();
         return;
       }
-      act();
+      armedUntil.set(key, Date.now() + 4000);
+      show(true);
+      disarmLater();
     });
+    if (isArmed()) {
+      show(true);
+      disarmLater();
+    }
     return button;
   }
   function actionButton(label, name, onClick) {
