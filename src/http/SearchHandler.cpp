@@ -1,5 +1,6 @@
 #include "http/SearchHandler.h"
 
+#include "chat/ChatActions.h"
 #include "chat/Room.h"
 #include "http/HttpError.h"
 #include "http/RequestValues.h"
@@ -74,6 +75,8 @@ void SearchHandler::handle(Poco::Net::HTTPServerRequest& request,
                         "At most " + std::to_string(maxQueryBytes) + " bytes of words");
     const std::uint64_t limit =
         std::min(maxLimit, RequestValues::queryNumber(request, "limit", defaultLimit));
+    // A search costs the store more than a message: it spends a token like one.
+    require(_context.actions.spendMessageToken(actor(request)));
 
     std::string body = "{\"results\":[";
     bool first = true;

@@ -25,6 +25,8 @@ class SearchHandler : public EndpointHandler
 ///   400 q missing, empty or too long; limit not a number
 ///   404 no such room
 ///   410 the room was deleted
+///   429 over the person's rate limit: each search spends a token like a
+///       message (limits.messagesPerSecond), with Retry-After
 {
 public:
     SearchHandler(const HttpContext& context, std::string roomId);

@@ -18,6 +18,7 @@ class HistorySearchTest : public DaemonTest
     CPPUNIT_TEST(olderHistoryIsReadUpwardsToTheStart);
     CPPUNIT_TEST(searchFindsMessagesWithTheirSnippet);
     CPPUNIT_TEST(badParametersAreRefused);
+    CPPUNIT_TEST(searchesSpendTheRateLimit);
     CPPUNIT_TEST_SUITE_END();
 
     std::map<std::string, std::string> configuration() const override
@@ -87,6 +88,29 @@ public:
         CPPUNIT_ASSERT_EQUAL(200, r.status);
         r = http().get("/api/rooms/" + room + "/search?q=elsewhere");
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), object(r.body)->getArray("results")->size());
+    }
+
+    void searchesSpendTheRateLimit()
+    {
+        restart({{"store.path", _state + "/hchatd.db"},
+                 {"limits.messagesPerSecond", "1"},
+                 {"limits.burst", "3"}});
+        const std::string room = http().createRoom("limited", false);
+        int refused = 0;
+        std::string retryAfter;
+        for (int i = 0; i < 8; ++i)
+        {
+            Reply r = http().get("/api/rooms/" + room + "/search?q=anything");
+            if (r.status == 429)
+            {
+                ++refused;
+                retryAfter = r.header("Retry-After");
+            }
+            else
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
+        }
+        CPPUNIT_ASSERT(refused >= 4);
+        CPPUNIT_ASSERT(!retryAfter.empty());
     }
 
     void badParametersAreRefused()
