@@ -517,6 +517,16 @@ Int64 SqliteDatabase::indexed(Int64 room) const
     return found == _indexed.end() ? 0 : found->second;
 }
 
+std::vector<Int64> SqliteDatabase::unindexedRooms()
+{
+    // The newest message of each room is one primary-key step away.
+    std::vector<Int64> seqs;
+    *_session << "SELECT seq FROM rooms WHERE indexed <= "
+                 "(SELECT coalesce(max(id), -1) FROM messages WHERE room = rooms.seq)",
+        into(seqs), now;
+    return seqs;
+}
+
 void SqliteDatabase::loadIndexed()
 {
     std::vector<Int64> seqs, indexed;

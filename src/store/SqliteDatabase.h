@@ -92,6 +92,8 @@ public:
     /// (rooms in ascending order keep the rowids ascending); how many.
     Poco::Int64 indexed(Poco::Int64 room) const;
     /// The room's messages numbered below this are searchable.
+    std::vector<Poco::Int64> unindexedRooms();
+    /// The rooms with stored messages not yet searchable (a stop came first).
 
     std::size_t deleteExpired(Poco::Int64 room, Poco::Int64 cutoff, const Progress& progress,
                               bool& more);

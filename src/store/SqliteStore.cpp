@@ -39,8 +39,8 @@ SqliteStore::SqliteStore(const std::string& path, Poco::Timespan retention)
         _db = std::make_unique<SqliteDatabase>(_path);
         _seqs = _db->roomKeys();
         // What was stored but not indexed before a stop is indexed first.
-        for (const auto& entry : _seqs)
-            _unindexed.insert(entry.second);
+        for (Int64 seq : _db->unindexedRooms())
+            _unindexed.insert(seq);
         _unindexedCount = _unindexed.empty() ? 0 : indexChunk;
         _unindexedSince = std::chrono::steady_clock::now();
     }
