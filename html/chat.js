@@ -1185,7 +1185,7 @@
       return;
     }
     if (editing !== null) {
-      if (await change('PATCH', editing, text)) stopEditing(true);
+      if (await change('PATCH', editing, text)) stopEditing(input.value === text);
       input.focus();
       return;
     }
@@ -1203,8 +1203,11 @@
     try {
       const r = await fetch('/send/' + roomId, { method: 'POST', body: fields });
       if (r.ok) {
-        input.value = '';
-        autosize();
+        // Only if unchanged: what was typed while the request was out stays.
+        if (input.value === text) {
+          input.value = '';
+          autosize();
+        }
         showError('');
         clearDivider();
         join(); // a newcomer who just writes joins under the name they sent with

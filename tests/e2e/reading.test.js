@@ -268,6 +268,29 @@ test('typing is shown to others; private messages stay across a reload for the t
   await Promise.all([hal.context.close(), ida.context.close()]);
 });
 
+test('what is typed while a message is on its way stays in the composer', async () => {
+  const id = await room('Quick typists');
+  const lea = await person(id, 'lea');
+  const page = lea.page;
+  // The send is held until the next message is being typed.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/send/' + id, async (route) => { await held; await route.continue(); });
+  await say(page, 'first thought');
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill('second thought');
+  release();
+  await chats(page).filter({ hasText: 'first thought' }).waitFor();
+  await page.waitForTimeout(200); // the send's answer handled
+  assert.equal(await box.inputValue(), 'second thought');
+  await page.unroute('**/send/' + id);
+  await box.press('Enter');
+  await chats(page).filter({ hasText: 'second thought' }).waitFor();
+  assert.equal(await box.inputValue(), '');
+  assert.deepEqual(lea.errors, []);
+  await lea.context.close();
+});
+
 test('a newcomer watches, then chooses a name: one arrival, one notice', async () => {
   const id = await room('Newcomers');
   const jo = await person(id, 'jo');
