@@ -12,6 +12,7 @@ Cursor::Cursor(std::shared_ptr<Room> room, std::uint64_t next) : _room(std::move
 Cursor::Slice Cursor::take(std::size_t limit)
 {
     Slice slice;
+    slice.room = _room.get();
     if (!_room->hasFrom(_next))
         return slice; // nothing new: no need for the room's lock
     std::uint64_t roomNext = 0;
@@ -35,6 +36,7 @@ bool Cursor::takeIfNext(const MessagePtr& message, Slice& slice)
 {
     if (message->id() != _next)
         return false;
+    slice.room = _room.get();
     slice.messages.assign(1, message);
     ++_next;
     return true;

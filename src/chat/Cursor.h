@@ -21,6 +21,7 @@ class Cursor
 public:
     struct Slice
     {
+        Room* room = nullptr;             ///< the room they are of
         std::vector<MessagePtr> messages; ///< in order, from the cursor on
         bool skipped = false; ///< messages were deleted by retention before they were read:
         std::uint64_t skippedFrom = 0; ///< the first of them

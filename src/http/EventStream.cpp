@@ -52,12 +52,12 @@ void EventStream::entries(const Cursor::Slice& slice, std::string& out)
     SseCodec::entries(slice, out);
 }
 
-void EventStream::presence(const std::string& frame, std::string& out)
+void EventStream::presence(const Room&, const std::string& frame, std::string& out)
 {
     SseCodec::event("presence", frame, out);
 }
 
-void EventStream::typing(const std::string& frame, std::string& out)
+void EventStream::typing(const Room&, const std::string& frame, std::string& out)
 {
     SseCodec::event("typing", frame, out);
 }
@@ -90,7 +90,7 @@ void EventStream::closing(std::string& out)
     out += SseCodec::end();
 }
 
-bool EventStream::removed(Removal why, std::string& out)
+bool EventStream::removed(const Room&, Removal why, std::string& out)
 {
     // EventSource tries again: a deleted room answers 410, a ban 403,
     // which stops it; a kicked page may come back.

@@ -64,12 +64,12 @@ void WebSocketSession::entries(const Cursor::Slice& slice, std::string& out)
         WebSocketCodec::text(out, m->json());
 }
 
-void WebSocketSession::presence(const std::string& frame, std::string& out)
+void WebSocketSession::presence(const Room&, const std::string& frame, std::string& out)
 {
     WebSocketCodec::text(out, frame);
 }
 
-void WebSocketSession::typing(const std::string& frame, std::string& out)
+void WebSocketSession::typing(const Room&, const std::string& frame, std::string& out)
 {
     WebSocketCodec::text(out, frame);
 }
@@ -240,7 +240,7 @@ void WebSocketSession::closing(std::string& out)
     WebSocketCodec::close(out, 1001, "server shutting down");
 }
 
-bool WebSocketSession::removed(Removal why, std::string& out)
+bool WebSocketSession::removed(const Room&, Removal why, std::string& out)
 {
     if (why == Removal::RoomDeleted)
     {

@@ -71,14 +71,14 @@ public:
 
 private:
     void entries(const Cursor::Slice& slice, std::string& out) override;
-    void presence(const std::string& frame, std::string& out) override;
-    void typing(const std::string& frame, std::string& out) override;
+    void presence(const Room& room, const std::string& frame, std::string& out) override;
+    void typing(const Room& room, const std::string& frame, std::string& out) override;
     void letter(const Mailbox::Letter& letter, std::string& out) override;
     bool received(const char* data, std::size_t size) override;
     int quietMs() override;
     bool quiet() override;
     void closing(std::string& out) override;
-    bool removed(Removal why, std::string& out) override;
+    bool removed(const Room& room, Removal why, std::string& out) override;
 
     bool handleText(const std::string& text);
     bool render(const ChatActions::Outcome& outcome);

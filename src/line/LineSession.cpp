@@ -107,7 +107,7 @@ void LineSession::entries(const Cursor::Slice& slice, std::string& out)
         LineCodec::entry(*m, _roomLabel, _name, m->id() < _liveFrom, out);
 }
 
-void LineSession::presence(const std::string&, std::string&)
+void LineSession::presence(const Room&, const std::string&, std::string&)
 {
     // The line protocol has no presence frames: USERS asks.
 }
@@ -174,7 +174,7 @@ void LineSession::closing(std::string& out)
     LineCodec::line("ERROR Server shutting down", out);
 }
 
-bool LineSession::removed(Removal why, std::string& out)
+bool LineSession::removed(const Room&, Removal why, std::string& out)
 {
     // The connection stays: JOIN takes it to another room.
     LineCodec::line(why == Removal::RoomDeleted ? "ERROR Room " + _roomLabel + " was deleted"

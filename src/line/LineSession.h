@@ -52,13 +52,13 @@ private:
     /// On line.tlsPort, first: the TLS handshake, counted; false to close.
 
     void entries(const Cursor::Slice& slice, std::string& out) override;
-    void presence(const std::string& frame, std::string& out) override;
+    void presence(const Room& room, const std::string& frame, std::string& out) override;
     void letter(const Mailbox::Letter& letter, std::string& out) override;
     bool received(const char* data, std::size_t size) override;
     int quietMs() override;
     bool quiet() override;
     void closing(std::string& out) override;
-    bool removed(Removal why, std::string& out) override;
+    bool removed(const Room& room, Removal why, std::string& out) override;
 
     bool handle(const std::string& line);
     void username(const std::string& argument);

@@ -10,6 +10,7 @@
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <poll.h>
 
@@ -41,6 +42,11 @@ StreamSession::StreamSession(Poco::Net::SocketImpl& socket, int sendTimeoutSecon
 
 StreamSession::~StreamSession() = default;
 
+StreamSession::Membership::Membership(std::shared_ptr<Room> room, std::uint64_t from)
+    : cursor(std::move(room), from)
+{
+}
+
 const People::Outcome& StreamSession::enter(std::shared_ptr<Room> room, std::uint64_t from,
                                             const std::string& key, const std::string& wanted,
                                             const std::string& guest, bool withMailbox)
@@ -49,22 +55,41 @@ const People::Outcome& StreamSession::enter(std::shared_ptr<Room> room, std::uin
     {
         std::lock_guard<std::mutex> lock(_keyMutex);
         _key = key;
+        _kickedFrom.clear();
     }
     _kicked.store(false);
+    return add(std::move(room), from, key, wanted, guest, withMailbox ? _mailbox : nullptr);
+}
+
+const People::Outcome& StreamSession::add(std::shared_ptr<Room> room, std::uint64_t from,
+                                          const std::string& key, const std::string& wanted,
+                                          const std::string& guest,
+                                          const std::shared_ptr<Mailbox>& mailbox)
+{
+    auto in = std::make_unique<Membership>(room, from);
+    in->typingSent = room->typing().version(); // who writes from now on
+    Membership& added = *in;
     {
         // Closed to publishers until the owner has sent what it queued (the
         // answer to the command that entered) and the history after it.
         auto hold = _connection.hold();
         _connection.setOpen(false);
-        _cursor.emplace(room, from);
-        _presenceSent = 0;
-        _presenceFrame.reset();
-        _typingSent = room->typing().version(); // who writes from now on
+        _rooms.push_back(std::move(in));
     }
-    _stay = std::make_unique<Attendance>(_people, _announcer, std::move(room), key, wanted, guest,
-                                         shared_from_this(), withMailbox ? _mailbox : nullptr,
-                                         !_watching);
-    return _stay->arrival();
+    added.stay = std::make_unique<Attendance>(_people, _announcer, std::move(room), key, wanted,
+                                              guest, shared_from_this(), mailbox, !_watching);
+    return added.stay->arrival();
+}
+
+const People::Outcome& StreamSession::enterToo(std::shared_ptr<Room> room, std::uint64_t from,
+                                               const std::string& key, const std::string& wanted,
+                                               const std::string& guest)
+{
+    if (_rooms.empty())
+        return enter(std::move(room), from, key, wanted, guest, false);
+    if (Membership* there = find(*room); there && there->stay)
+        return there->stay->arrival();
+    return add(std::move(room), from, key, wanted, guest, nullptr);
 }
 
 const People::Outcome& StreamSession::enter(const StreamStart& start, bool withMailbox)
@@ -76,13 +101,33 @@ const People::Outcome& StreamSession::enter(const StreamStart& start, bool withM
 
 void StreamSession::leave(bool now)
 {
-    if (!_stay)
+    while (!_rooms.empty())
+        leave(_rooms.back()->cursor.room(), now);
+}
+
+void StreamSession::leave(const Room& room, bool now)
+{
+    Membership* in = find(room);
+    if (!in)
         return;
-    if (now)
-        _stay->leaveNow();
-    _stay.reset();
+    if (in->stay && now)
+        in->stay->leaveNow();
+    in->stay.reset();
     auto hold = _connection.hold();
-    _cursor.reset();
+    for (auto it = _rooms.begin(); it != _rooms.end(); ++it)
+        if (it->get() == in)
+        {
+            _rooms.erase(it);
+            break;
+        }
+}
+
+StreamSession::Membership* StreamSession::find(const Room& room) const
+{
+    for (const auto& in : _rooms)
+        if (&in->cursor.room() == &room)
+            return in.get();
+    return nullptr;
 }
 
 void StreamSession::queue(std::string bytes)
@@ -124,24 +169,12 @@ void StreamSession::run(const std::string& early)
     {
         _bell->clear(); // anything from here on rings it again
         flush();
-        Room* in = room();
-        const bool deleted = in && in->isDeleted();
-        if (in && (deleted || _kicked.exchange(false)) && !_stopping.load())
-        {
-            std::string words;
-            const bool goOn = _transport.removed(deleted ? StreamTransport::Removal::RoomDeleted
-                                                         : StreamTransport::Removal::Kicked,
-                                                 words);
-            leave(true); // at once: no grace period
-            if (!goOn)
-            {
-                finish(words, true);
-                return;
-            }
-            queue(std::move(words));
-            continue;
-        }
-        if (_stopping.load() || (in && in->isClosed()))
+        if (!removals())
+            return;
+        bool closed = _stopping.load();
+        for (const auto& in : _rooms)
+            closed = closed || in->cursor.room().isClosed();
+        if (closed)
         {
             std::string last;
             _transport.closing(last);
@@ -173,6 +206,45 @@ void StreamSession::run(const std::string& early)
     finish("", true);
 }
 
+bool StreamSession::removals()
+{
+    if (_stopping.load())
+        return true; // closing() says it all
+    std::vector<const Room*> kickedFrom;
+    if (_kicked.exchange(false))
+    {
+        std::lock_guard<std::mutex> lock(_keyMutex);
+        kickedFrom.swap(_kickedFrom);
+    }
+    std::vector<Room*> gone;
+    for (const auto& in : _rooms)
+    {
+        Room& room = in->cursor.room();
+        if (room.isDeleted() ||
+            std::find(kickedFrom.begin(), kickedFrom.end(), &room) != kickedFrom.end())
+            gone.push_back(&room);
+    }
+    for (Room* room : gone)
+    {
+        std::string words;
+        const bool goOn = _transport.removed(
+            *room,
+            room->isDeleted() ? StreamTransport::Removal::RoomDeleted
+                              : StreamTransport::Removal::Kicked,
+            words);
+        leave(*room, true); // at once: no grace period
+        if (!goOn)
+        {
+            finish(words, true);
+            return false;
+        }
+        queue(std::move(words));
+    }
+    if (!gone.empty())
+        flush();
+    return true;
+}
+
 bool StreamSession::receive(const char* data, std::size_t size)
 {
     // What the client's commands cause (its own message, say) goes out after
@@ -201,11 +273,11 @@ void StreamSession::flush()
     std::string out;
     out.swap(_queued);
     auto claim = _connection.claim();
-    if (_cursor)
+    for (const auto& in : _rooms)
     {
         for (;;)
         {
-            Cursor::Slice slice = _cursor->take(sliceSize);
+            Cursor::Slice slice = in->cursor.take(sliceSize);
             _transport.entries(slice, out);
             if (slice.messages.empty())
                 break;
@@ -218,26 +290,26 @@ void StreamSession::flush()
     }
     for (const Mailbox::LetterPtr& letter : _mailbox->takeAll())
         _transport.letter(*letter, out);
-    if (_cursor)
+    for (const auto& in : _rooms)
     {
-        Room& room = _cursor->room();
+        Room& room = in->cursor.room();
         // The version is read before the frame: a change in between is sent again.
         const std::uint64_t version = room.presenceVersion();
-        if (version != _presenceSent)
+        if (version != in->presenceSent)
         {
-            _presenceSent = version;
+            in->presenceSent = version;
             People::Frame frame = _people.presenceJson(room.id());
-            if (!_presenceFrame || *frame != *_presenceFrame) // not a change undone (a reload)
+            if (!in->presenceFrame || *frame != *in->presenceFrame) // not a change undone (a reload)
             {
-                _presenceFrame = std::move(frame);
-                _transport.presence(*_presenceFrame, out);
+                in->presenceFrame = std::move(frame);
+                _transport.presence(room, *in->presenceFrame, out);
             }
         }
         const std::uint64_t typing = room.typing().version();
-        if (typing != _typingSent)
+        if (typing != in->typingSent)
         {
-            _typingSent = typing;
-            _transport.typing(room.typing().frame(), out);
+            in->typingSent = typing;
+            _transport.typing(room, room.typing().frame(), out);
         }
     }
     if (!out.empty())
@@ -294,16 +366,18 @@ bool StreamSession::deliverNow(Room& room, const MessagePtr& latest) noexcept
         auto claim = _connection.tryClaim();
         if (!claim || _receiving.load())
             return false; // the owner is busy, or the client is not taking bytes
-        if (!_cursor || &_cursor->room() != &room)
+        Membership* in = find(room);
+        if (!in)
             return true; // a room the client left
-        const std::uint64_t at = _cursor->position();
+        Cursor& cursor = in->cursor;
+        const std::uint64_t at = cursor.position();
         if (at > latest->id())
             return true; // sent already, by the owner or another publisher
         if (latest->id() - at >= publisherSlice)
             return false;
         Cursor::Slice slice;
-        if (!_cursor->takeIfNext(latest, slice))
-            slice = _cursor->take(publisherSlice);
+        if (!cursor.takeIfNext(latest, slice))
+            slice = cursor.take(publisherSlice);
         // One buffer per publishing thread, reused for every subscriber.
         thread_local std::string out;
         out.clear();
@@ -331,12 +405,18 @@ void StreamSession::closed(Room&) noexcept
     _bell->ring();
 }
 
-void StreamSession::kicked(Room&, const std::string& key) noexcept
+void StreamSession::kicked(Room& room, const std::string& key) noexcept
 {
+    try
     {
         std::lock_guard<std::mutex> lock(_keyMutex);
         if (key != _key)
             return;
+        _kickedFrom.push_back(&room);
+    }
+    catch (...)
+    {
+        return; // out of memory: the room's ban still keeps them from posting
     }
     _kicked.store(true);
     _bell->ring();

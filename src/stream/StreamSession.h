@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
+#include <vector>
 
 namespace hchat
 {
@@ -24,11 +24,12 @@ class People;
 class StreamTransport;
 
 class StreamSession : public Subscriber, public std::enable_shared_from_this<StreamSession>
-/// The one loop of every stream (SSE, WebSocket, the line protocol). Its
-/// thread (the owner, in serve()) waits on the client's socket and on a
+/// The one loop of every stream (SSE, WebSocket, the line protocol, IRC).
+/// Its thread (the owner, in serve()) waits on the client's socket and on a
 /// Doorbell, and each time sends, in its transport's wire form, what is new:
-/// what its client's commands queued, the room's log past its cursor, its
-/// person's private messages (Mailbox) and the room's presence. Nothing but
+/// what its client's commands queued, each room's log past its cursor, its
+/// person's private messages (Mailbox) and each room's presence. A session
+/// is in one room (enter()) or, for IRC, in several (enterToo()). Nothing but
 /// private messages is queued for a client. A publisher that finds the
 /// client up to date and the owner idle writes new entries itself
 /// (published()); otherwise it rings the bell. What waits for a client is
@@ -50,17 +51,26 @@ public:
     const People::Outcome& enter(std::shared_ptr<Room> room, std::uint64_t from,
                                  const std::string& key, const std::string& wanted,
                                  const std::string& guest, bool withMailbox);
-    /// The client is in the room from message `from` on (one room at a
-    /// time); returns the arrival (its name, whether `wanted` was taken).
+    /// The client is in the room from message `from` on, and in no other;
+    /// returns the arrival (its name, whether `wanted` was taken).
     /// withMailbox: the person's private messages come here (a line session
     /// registers its mailbox with its name instead).
+    const People::Outcome& enterToo(std::shared_ptr<Room> room, std::uint64_t from,
+                                    const std::string& key, const std::string& wanted,
+                                    const std::string& guest);
+    /// The same, staying in the rooms it is in (IRC channels); the session
+    /// keeps one key: the person is the same in each.
     const People::Outcome& enter(const StreamStart& start, bool withMailbox);
     /// The same for a stream that starts in a room: as its actor, with a
     /// guest name from its key; watching (start.watching), it reads the
     /// room without its person being in it (Attendance).
     void leave(bool now);
-    /// Out of the room; now: the person said so, no grace period.
-    Room* room() const { return _cursor ? &_cursor->room() : nullptr; }
+    /// Out of every room; now: the person said so, no grace period.
+    void leave(const Room& room, bool now);
+    /// Out of that room.
+    Room* room() const { return _rooms.empty() ? nullptr : &_rooms.front()->cursor.room(); }
+    /// The room it is in (the first it entered); null in none.
+    bool isIn(const Room& room) const { return find(room) != nullptr; }
 
     const std::shared_ptr<Mailbox>& mailbox() const { return _mailbox; }
     Connection& connection() { return _connection; }
@@ -95,6 +105,25 @@ public:
     /// The person of this session: it leaves the room (StreamTransport::removed).
 
 private:
+    struct Membership
+    /// One room the session is in. The cursor is read by publishers under
+    /// the connection's claim; the rest is the owner's.
+    {
+        Membership(std::shared_ptr<Room> room, std::uint64_t from);
+        Cursor cursor;
+        std::unique_ptr<Attendance> stay;
+        std::uint64_t presenceSent = 0;                   ///< the room's presence version last sent
+        std::shared_ptr<const std::string> presenceFrame; ///< the frame last sent (shared)
+        std::uint64_t typingSent = 0;                     ///< the room's Typing::version() last sent
+    };
+
+    const People::Outcome& add(std::shared_ptr<Room> room, std::uint64_t from,
+                               const std::string& key, const std::string& wanted,
+                               const std::string& guest, const std::shared_ptr<Mailbox>& mailbox);
+    Membership* find(const Room& room) const;
+    bool removals();
+    /// Tells the client of each room deleted or that its person was put
+    /// out of, and leaves it; false when the transport ends the session.
     void run(const std::string& early);
     bool receive(const char* data, std::size_t size);
     void finish(const std::string& last, bool linger);
@@ -110,17 +139,15 @@ private:
     const std::string _who;
     std::shared_ptr<Doorbell> _bell;
     std::shared_ptr<Mailbox> _mailbox;
-    std::optional<Cursor> _cursor; ///< guarded by the connection's claim
-    std::unique_ptr<Attendance> _stay;
-    std::uint64_t _presenceSent = 0;                   ///< the room's presence version last sent
-    std::shared_ptr<const std::string> _presenceFrame; ///< the frame last sent (shared)
-    std::uint64_t _typingSent = 0;                     ///< the room's Typing::version() last sent
+    /// The rooms it is in (most often one); changed under the connection's claim.
+    std::vector<std::unique_ptr<Membership>> _rooms;
     std::string _queued;
     bool _watching = false; ///< reads its room without being in it
     std::atomic<bool> _stopping{false};
     std::atomic<bool> _kicked{false};    ///< a kick of this session's person is to be answered
-    std::mutex _keyMutex;                ///< guards _key
+    std::mutex _keyMutex;                ///< guards _key and _kickedFrom
     std::string _key;                    ///< the person in the room (its People key)
+    std::vector<const Room*> _kickedFrom; ///< the rooms of those kicks
     std::atomic<bool> _receiving{false}; ///< the owner handles the client's bytes
     const int _sendTimeout;
 };

@@ -10,7 +10,7 @@ namespace hchat
 {
 
 class StreamTransport
-/// What one kind of stream (SSE, WebSocket, the line protocol) adds to the
+/// What one kind of stream (SSE, WebSocket, the line protocol, IRC) adds to the
 /// StreamSession loop: its wire form (the codec's side) and what it does
 /// with its client's bytes and with silence. Every method appends bytes
 /// ready to send. entries() may run on a publisher's thread, under the
@@ -21,10 +21,12 @@ public:
     virtual ~StreamTransport() = default;
 
     virtual void entries(const Cursor::Slice& slice, std::string& out) = 0;
-    /// Log entries, and a notice when slice.skipped (retention).
-    virtual void presence(const std::string& frame, std::string& out) = 0;
+    /// Log entries of slice.room, and a notice when slice.skipped (retention).
+    virtual void presence(const Room& room, const std::string& frame, std::string& out) = 0;
     /// The room's people changed: its presence frame (JSON).
-    virtual void typing(const std::string& /*frame*/, std::string& /*out*/) {}
+    virtual void typing(const Room& /*room*/, const std::string& /*frame*/, std::string& /*out*/)
+    {
+    }
     /// Who is writing in the room changed: its typing frame (JSON).
     /// Nothing by default (the line protocol does not show it).
     virtual void letter(const Mailbox::Letter& letter, std::string& out) = 0;
@@ -44,8 +46,8 @@ public:
         RoomDeleted, ///< the room was deleted for everyone
         Kicked       ///< a moderator put this person out of the room (a kick or a ban)
     };
-    virtual bool removed(Removal why, std::string& out) = 0;
-    /// The client is out of its room: the bytes that say so. True keeps
+    virtual bool removed(const Room& room, Removal why, std::string& out) = 0;
+    /// The client is out of that room: the bytes that say so. True keeps
     /// the session going, out of the room; false ends it after them.
 };
 

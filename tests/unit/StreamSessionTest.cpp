@@ -60,7 +60,7 @@ class StreamSessionTest : public CppUnit::TestFixture
                 writers[m->text()] = std::this_thread::get_id();
             }
         }
-        void presence(const std::string& frame, std::string& out) override
+        void presence(const Room&, const std::string& frame, std::string& out) override
         {
             if (showPresence)
                 out += "presence " + frame + "\n";
@@ -79,7 +79,7 @@ class StreamSessionTest : public CppUnit::TestFixture
         int quietMs() override { return 20; }
         bool quiet() override { return !end.load(); }
         void closing(std::string& out) override { out += "closing\n"; }
-        bool removed(Removal why, std::string& out) override
+        bool removed(const Room&, Removal why, std::string& out) override
         {
             out += why == Removal::RoomDeleted ? "deleted\n" : "kicked\n";
             return keepAfterDeletion;
