@@ -104,7 +104,7 @@ int HChatApplication::run(int argc, char** argv)
                 .run(_commandLine.command, std::cout, std::cerr);
         // The pair is loaded before detaching too: a bad one is a
         // configuration error on the terminal (SPEC §9).
-        if (_settings.tlsPort > 0 || _settings.lineTlsPort > 0)
+        if (_settings.tlsPort > 0 || _settings.lineTlsPort > 0 || _settings.ircTlsPort > 0)
             _tls = std::make_shared<TlsContext>(_settings.tlsCertificate, _settings.tlsPrivateKey);
     }
     catch (const Poco::Exception& e)
@@ -186,22 +186,27 @@ HttpOptions HChatApplication::httpOptions() const
     return o;
 }
 
-LineOptions HChatApplication::lineOptions() const
+LineOptions HChatApplication::lineOptions(LineOptions::Protocol protocol) const
 {
+    const bool irc = protocol == LineOptions::Protocol::Irc;
     LineOptions o;
+    o.protocol = protocol;
     o.address = _settings.httpAddress;
-    o.port = _settings.linePort;
-    o.maxConnections = _settings.lineMaxConnections;
+    o.port = irc ? _settings.ircPort : _settings.linePort;
+    o.maxConnections = irc ? _settings.ircMaxConnections : _settings.lineMaxConnections;
     o.connectionsPerAddress = _settings.connectionsPerAddress;
     o.bans = &_bans;
     o.idleTimeout = _settings.lineIdleTimeout;
     o.joinTimeout = _settings.lineJoinTimeout;
     o.sendTimeout = _settings.lineSendTimeout;
     o.recentOnJoin = _settings.recentOnJoin;
-    if (_settings.lineTlsPort > 0)
+    o.tlsPort = irc ? _settings.ircTlsPort : _settings.lineTlsPort;
+    if (o.tlsPort > 0)
         o.tls = _tls;
-    o.tlsPort = _settings.lineTlsPort;
     o.handshakeTimeout = _settings.httpRequestTimeout;
+    o.serverName = _settings.ircServerName;
+    o.network = _settings.ircNetwork;
+    o.pingInterval = _settings.ircPingInterval;
     return o;
 }
 
@@ -304,8 +309,9 @@ int HChatApplication::startControl(const std::string& storeName)
                                  [this]
                                  {
                                      std::size_t closed = _http->disconnectBanned();
-                                     if (_line)
-                                         closed += _line->gate().disconnectBanned();
+                                     for (auto* server : {_line.get(), _irc.get()})
+                                         if (server)
+                                             closed += server->gate().disconnectBanned();
                                      return closed;
                                  },
                                  Poco::Path(_settings.storePath).parent().toString(),
@@ -412,19 +418,28 @@ int HChatApplication::main(const std::vector<std::string>&)
     {
         return startFailed(EXIT_UNAVAILABLE, "cannot listen on " + e.message());
     }
-    if (_settings.linePort > 0 || _settings.lineTlsPort > 0)
+    try
     {
-        try
-        {
-            _line = std::make_unique<LineServer>(lineOptions(), *_actions, *_accountActions,
-                                                 *_roomActions, *_rooms, *_people, *_announcer,
-                                                 _metrics);
-        }
-        catch (const Poco::Exception& e)
-        {
-            return startFailed(EXIT_UNAVAILABLE,
-                               "cannot listen for the line protocol on " + e.message());
-        }
+        if (_settings.linePort > 0 || _settings.lineTlsPort > 0)
+            _line = std::make_unique<LineServer>(lineOptions(LineOptions::Protocol::Line),
+                                                 *_actions, *_accountActions, *_roomActions,
+                                                 *_rooms, *_people, *_announcer, _metrics);
+    }
+    catch (const Poco::Exception& e)
+    {
+        return startFailed(EXIT_UNAVAILABLE,
+                           "cannot listen for the line protocol on " + e.message());
+    }
+    try
+    {
+        if (_settings.ircPort > 0 || _settings.ircTlsPort > 0)
+            _irc = std::make_unique<LineServer>(lineOptions(LineOptions::Protocol::Irc), *_actions,
+                                                *_accountActions, *_roomActions, *_rooms, *_people,
+                                                *_announcer, _metrics);
+    }
+    catch (const Poco::Exception& e)
+    {
+        return startFailed(EXIT_UNAVAILABLE, "cannot listen for IRC on " + e.message());
     }
     if (int failed = startControl(storeName))
         return failed;
@@ -433,6 +448,11 @@ int HChatApplication::main(const std::vector<std::string>&)
     {
         _line->start();
         log.information("line protocol on %s", _line->addresses());
+    }
+    if (_irc)
+    {
+        _irc->start();
+        log.information("IRC on %s", _irc->addresses());
     }
     _sweeper->start();
     if (_control)
@@ -468,6 +488,8 @@ int HChatApplication::main(const std::vector<std::string>&)
     _http->stop();
     if (_line)
         _line->stop();
+    if (_irc)
+        _irc->stop();
     // Every acknowledged message is committed already; this finishes the
     // ones whose senders were cut off and closes the database cleanly.
     _store->close();

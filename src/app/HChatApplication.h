@@ -63,7 +63,7 @@ protected:
 private:
     void loadSettings();
     HttpOptions httpOptions() const;
-    LineOptions lineOptions() const;
+    LineOptions lineOptions(LineOptions::Protocol protocol) const;
     void setUpLogging();
     void loadAddressBans();
     int startControl(const std::string& storeName);
@@ -99,6 +99,7 @@ private:
     std::unique_ptr<HttpContext> _context;
     std::unique_ptr<HttpServer> _http;
     std::unique_ptr<LineServer> _line;
+    std::unique_ptr<LineServer> _irc;
     AddressBans _bans;
     std::unique_ptr<ControlCommands> _commands;
     std::unique_ptr<ControlServer> _control;

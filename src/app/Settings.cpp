@@ -155,6 +155,12 @@ const std::vector<std::string>& Settings::knownKeys()
                                                   "line.joinTimeout",
                                                   "line.maxConnections",
                                                   "line.sendTimeout",
+                                                  "irc.port",
+                                                  "irc.tlsPort",
+                                                  "irc.maxConnections",
+                                                  "irc.pingInterval",
+                                                  "irc.network",
+                                                  "irc.serverName",
                                                   "websocket.pingInterval",
                                                   "chat.recentOnJoin",
                                                   "chat.maxMessageBytes",
@@ -220,6 +226,12 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
     r.integer("line.joinTimeout", s.lineJoinTimeout, 1, 86400);
     r.integer("line.maxConnections", s.lineMaxConnections, 4, 100000);
     r.integer("line.sendTimeout", s.lineSendTimeout, 1, 3600);
+    r.integer("irc.port", s.ircPort, 0, 65535);
+    r.integer("irc.tlsPort", s.ircTlsPort, 0, 65535);
+    r.integer("irc.maxConnections", s.ircMaxConnections, 4, 100000);
+    r.integer("irc.pingInterval", s.ircPingInterval, 5, 3600);
+    r.text("irc.network", s.ircNetwork);
+    r.text("irc.serverName", s.ircServerName);
     r.integer("websocket.pingInterval", s.webSocketPingInterval, 1, 3600);
     r.integer("chat.recentOnJoin", s.recentOnJoin, 0, 1000);
     r.integer("chat.maxMessageBytes", s.maxMessageBytes, 1, 1 << 20);
@@ -250,10 +262,16 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
     s.controlSocket = resolve(s.controlSocket, baseDir);
     s.tlsCertificate = resolve(s.tlsCertificate, baseDir);
     s.tlsPrivateKey = resolve(s.tlsPrivateKey, baseDir);
-    const bool tlsWanted = s.tlsPort > 0 || s.lineTlsPort > 0;
+    const bool tlsWanted = s.tlsPort > 0 || s.lineTlsPort > 0 || s.ircTlsPort > 0;
     if (tlsWanted && (s.tlsCertificate.empty() || s.tlsPrivateKey.empty()))
         throw Poco::InvalidArgumentException(
-            "tls.port and line.tlsPort need tls.certificate and tls.privateKey");
+            "tls.port, line.tlsPort and irc.tlsPort need tls.certificate and tls.privateKey");
+    for (const std::string* word : {&s.ircNetwork, &s.ircServerName})
+        if (word->empty() || !Nickname::isValid(*word))
+            throw Poco::InvalidArgumentException(
+                std::string("bad value for ") +
+                (word == &s.ircNetwork ? "irc.network" : "irc.serverName") +
+                ": 1 to 32 letters, digits, '_', '-' or '.'");
     if (s.tlsRedirect && s.tlsPort == 0)
         throw Poco::InvalidArgumentException("tls.redirect needs tls.port");
     if (s.storePath.empty())

@@ -38,6 +38,13 @@ public:
     int lineMaxConnections = 2048; ///< line-protocol connections at once (a thread each)
     int lineSendTimeout = 10;      ///< seconds a write may wait for a client that stopped reading
 
+    int ircPort = 0;                  ///< IRC (SPEC §14); 0: off
+    int ircTlsPort = 0;               ///< IRC over TLS; 0: off
+    int ircMaxConnections = 2048;     ///< IRC connections at once (a thread each)
+    int ircPingInterval = 120;        ///< seconds of silence before a PING; as long again: closed
+    std::string ircNetwork = "hchat"; ///< NETWORK in ISUPPORT (the name clients show)
+    std::string ircServerName = "hchatd"; ///< the server's name in IRC lines
+
     int webSocketPingInterval =
         25; ///< seconds of silence before a ping; no pong by the next: dropped
 

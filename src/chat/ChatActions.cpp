@@ -31,7 +31,7 @@ const char* const resultCodes[ChatActions::results] = {
     "nick-taken",  "not-online",  "rate-limited", "not-stored",   "not-found",   "bad-room",
     "not-in-room", "bad-request", "room-deleted", "bad-password", "wrong-login", "not-logged-in",
     "not-allowed", "no-message",  "too-late",     "banned"};
-const char* const transportNames[ChatActions::transports] = {"http", "sse", "ws", "line"};
+const char* const transportNames[ChatActions::transports] = {"http", "sse", "ws", "line", "irc"};
 
 std::size_t index(ChatActions::Result result)
 {

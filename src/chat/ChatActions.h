@@ -69,9 +69,10 @@ public:
         Http,
         EventStream,
         WebSocket,
-        Line
+        Line,
+        Irc
     };
-    static constexpr std::size_t transports = 4;
+    static constexpr std::size_t transports = 5;
 
     struct Actor
     /// Who acts, and from where.

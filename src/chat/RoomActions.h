@@ -54,6 +54,9 @@ public:
 
     Permissions::Role roleOf(const Actor& actor, const Room& room) const;
     /// RoomRoles::roleOf for the room as it is now.
+    Permissions::Role roleOfName(const std::string& name, const RoomRecord& record,
+                                 std::string& key) const;
+    /// What the person called `name` is to the room; key: theirs when online, else "".
 
     Outcome edit(const Actor& actor, Room& room, std::uint64_t n, const std::string& author,
                  std::string text);
@@ -109,9 +112,6 @@ private:
     Outcome update(const Actor& actor, const std::shared_ptr<Room>& room, RoomRecord record,
                    const std::string& author, const std::string& sentence);
     /// Stores and applies the record, then appends the sentence as a moderation entry.
-    Permissions::Role roleOfName(const std::string& name, const RoomRecord& record,
-                                 std::string& key) const;
-    /// What the person called `name` is to the room; key: theirs when online, else "".
     static std::string duration(int seconds);
     /// "10 minutes", "1 day", "90 seconds".
 

@@ -10,9 +10,16 @@ class AddressBans;
 class TlsContext;
 
 struct LineOptions
-/// The settings of the line protocol (line.*, and the chat.* and limits.*
-/// keys it uses), as the application read them (Settings has the defaults).
+/// The settings of a line-based protocol: hchat's own (line.*) or IRC
+/// (irc.*), and the chat.* and limits.* keys they use, as the application
+/// read them (Settings has the defaults).
 {
+    enum class Protocol
+    {
+        Line, ///< SPEC §5 (LineSession)
+        Irc   ///< SPEC §14 (IrcSession)
+    };
+    Protocol protocol = Protocol::Line;
     std::string address;             ///< http.address: both listen on the same one
     int port = 0;                    ///< plain text; 0: none
     std::shared_ptr<TlsContext> tls; ///< null: no TLS port
@@ -25,6 +32,10 @@ struct LineOptions
     int joinTimeout = 0;               ///< seconds from connecting to being in a room
     int sendTimeout = 0; ///< seconds a write may wait for a client that stopped reading
     int recentOnJoin = 0;
+    // IRC only:
+    std::string serverName; ///< the server's name in IRC lines (irc.serverName)
+    std::string network;    ///< NETWORK in ISUPPORT (irc.network)
+    int pingInterval = 0;   ///< seconds of silence before a PING, and before closing after it
 };
 
 } // namespace hchat

@@ -24,15 +24,22 @@ LineServer::LineServer(const LineOptions& options, ChatActions& actions,
       _threads(2, options.maxConnections, 60, threadStackBytes),
       _gate(new ConnectionGate(
           options.maxConnections, options.connectionsPerAddress,
-          {metrics.lineConnectionsTotal, metrics.lineRefused, metrics.lineRefused,
-           metrics.bannedRefused},
-          [](ConnectionGate::Refused, const std::string& why)
+          options.protocol == LineOptions::Protocol::Irc
+              ? ConnectionGate::Counters{metrics.ircConnectionsTotal, metrics.ircRefused,
+                                         metrics.ircRefused, metrics.bannedRefused}
+              : ConnectionGate::Counters{metrics.lineConnectionsTotal, metrics.lineRefused,
+                                         metrics.lineRefused, metrics.bannedRefused},
+          [irc = options.protocol == LineOptions::Protocol::Irc](ConnectionGate::Refused,
+                                                                 const std::string& why)
           {
+              if (irc)
+                  return "ERROR :Closing link: " + why + "\r\n";
               std::string line = "ERROR " + why + "\r\n";
               line[6] = static_cast<char>(std::toupper(static_cast<unsigned char>(line[6])));
               return line;
           },
-          "hchatd.line", options.bans))
+          options.protocol == LineOptions::Protocol::Irc ? "hchatd.irc" : "hchatd.line",
+          options.bans))
 {
     Poco::Net::TCPServerParams::Ptr params = new Poco::Net::TCPServerParams;
     params->setMaxThreads(options.maxConnections);

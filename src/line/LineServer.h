@@ -27,11 +27,12 @@ class StreamSession;
 struct Metrics;
 
 class LineServer
-/// The line protocol (SPEC §5) on line.port: POCO's TCPServer with its own
-/// thread pool, one thread per connection (LineSession), like the HTTP
-/// side. Connections past limits.connectionsPerAddress, or past
-/// line.maxConnections, get an ERROR line and are closed (ConnectionGate).
-/// With a TLS context, line.tlsPort serves the same protocol over TLS, with
+/// A line-based protocol: hchat's own (SPEC §5) on line.port (LineSession)
+/// or IRC (SPEC §14) on irc.port (IrcSession); one server each. POCO's
+/// TCPServer with its own thread pool, one thread per connection, like the
+/// HTTP side. Connections past limits.connectionsPerAddress, or past its
+/// maxConnections, get an error line and are closed (ConnectionGate).
+/// With a TLS context, its TLS port serves the same protocol over TLS, with
 /// the same threads and limits (refused TLS connections are closed).
 /// start() and stop() from the application's main thread; the rest is
 /// thread-safe (_mutex guards _sessions).

@@ -8,7 +8,8 @@ namespace hchat
 class LineServer;
 
 class LineSessionFactory : public Poco::Net::TCPServerConnectionFactory
-/// Makes a LineSession for each accepted socket. Thread-safe (immutable).
+/// Makes a LineSession, or an IrcSession on the IRC ports, for each accepted socket. Thread-safe
+/// (immutable).
 {
 public:
     explicit LineSessionFactory(LineServer& server);

@@ -227,11 +227,11 @@ bool StreamSession::removals()
     for (Room* room : gone)
     {
         std::string words;
-        const bool goOn = _transport.removed(
-            *room,
-            room->isDeleted() ? StreamTransport::Removal::RoomDeleted
-                              : StreamTransport::Removal::Kicked,
-            words);
+        const bool goOn =
+            _transport.removed(*room,
+                               room->isDeleted() ? StreamTransport::Removal::RoomDeleted
+                                                 : StreamTransport::Removal::Kicked,
+                               words);
         leave(*room, true); // at once: no grace period
         if (!goOn)
         {
@@ -299,7 +299,8 @@ void StreamSession::flush()
         {
             in->presenceSent = version;
             People::Frame frame = _people.presenceJson(room.id());
-            if (!in->presenceFrame || *frame != *in->presenceFrame) // not a change undone (a reload)
+            if (!in->presenceFrame ||
+                *frame != *in->presenceFrame) // not a change undone (a reload)
             {
                 in->presenceFrame = std::move(frame);
                 _transport.presence(room, *in->presenceFrame, out);

@@ -114,7 +114,7 @@ private:
         std::unique_ptr<Attendance> stay;
         std::uint64_t presenceSent = 0;                   ///< the room's presence version last sent
         std::shared_ptr<const std::string> presenceFrame; ///< the frame last sent (shared)
-        std::uint64_t typingSent = 0;                     ///< the room's Typing::version() last sent
+        std::uint64_t typingSent = 0; ///< the room's Typing::version() last sent
     };
 
     const People::Outcome& add(std::shared_ptr<Room> room, std::uint64_t from,
@@ -144,11 +144,11 @@ private:
     std::string _queued;
     bool _watching = false; ///< reads its room without being in it
     std::atomic<bool> _stopping{false};
-    std::atomic<bool> _kicked{false};    ///< a kick of this session's person is to be answered
-    std::mutex _keyMutex;                ///< guards _key and _kickedFrom
-    std::string _key;                    ///< the person in the room (its People key)
+    std::atomic<bool> _kicked{false};     ///< a kick of this session's person is to be answered
+    std::mutex _keyMutex;                 ///< guards _key and _kickedFrom
+    std::string _key;                     ///< the person in the room (its People key)
     std::vector<const Room*> _kickedFrom; ///< the rooms of those kicks
-    std::atomic<bool> _receiving{false}; ///< the owner handles the client's bytes
+    std::atomic<bool> _receiving{false};  ///< the owner handles the client's bytes
     const int _sendTimeout;
 };
 

@@ -24,9 +24,7 @@ public:
     /// Log entries of slice.room, and a notice when slice.skipped (retention).
     virtual void presence(const Room& room, const std::string& frame, std::string& out) = 0;
     /// The room's people changed: its presence frame (JSON).
-    virtual void typing(const Room& /*room*/, const std::string& /*frame*/, std::string& /*out*/)
-    {
-    }
+    virtual void typing(const Room& /*room*/, const std::string& /*frame*/, std::string& /*out*/) {}
     /// Who is writing in the room changed: its typing frame (JSON).
     /// Nothing by default (the line protocol does not show it).
     virtual void letter(const Mailbox::Letter& letter, std::string& out) = 0;

@@ -51,6 +51,11 @@ std::string Metrics::render(std::size_t rooms) const
     metric(out, "hchatd_line_refused_total", "counter",
            "Line-protocol connections refused (threads busy or limits.connectionsPerAddress).",
            lineRefused);
+    metric(out, "hchatd_irc_sessions", "gauge", "Open IRC connections.", ircSessions);
+    metric(out, "hchatd_irc_connections_total", "counter", "IRC connections accepted or refused.",
+           ircConnectionsTotal);
+    metric(out, "hchatd_irc_refused_total", "counter",
+           "IRC connections refused (threads busy or limits.connectionsPerAddress).", ircRefused);
     metric(out, "hchatd_banned_refused_total", "counter",
            "Connections refused on any port because an address ban covers the client.",
            bannedRefused);

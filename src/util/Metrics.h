@@ -27,7 +27,10 @@ struct Metrics
     std::atomic<std::int64_t> webSockets{0};        ///< gauge: open /ws connections
     std::atomic<std::int64_t> lineSessions{0};      ///< gauge: open line-protocol connections
     std::atomic<std::uint64_t> lineConnectionsTotal{0};
-    std::atomic<std::uint64_t> lineRefused{0};    ///< refused: threads busy or per-address limit
+    std::atomic<std::uint64_t> lineRefused{0}; ///< refused: threads busy or per-address limit
+    std::atomic<std::int64_t> ircSessions{0};  ///< gauge: open IRC connections
+    std::atomic<std::uint64_t> ircConnectionsTotal{0};
+    std::atomic<std::uint64_t> ircRefused{0};     ///< refused: threads busy or per-address limit
     std::atomic<std::uint64_t> bannedRefused{0};  ///< connections of banned addresses refused
     std::atomic<std::uint64_t> controlRefused{0}; ///< control socket peers not allowed
     std::atomic<std::uint64_t> messagesAppended{0};

@@ -59,8 +59,8 @@ public:
                                                  "--clear-groups"};
         ::chmod(_state.c_str(), 0755);
         std::string output;
-        CPPUNIT_ASSERT_EQUAL(
-            77, runAs(nobody, {"-c", _daemon->configPath(), "--ctl", "stats"}, output));
+        const int code = runAs(nobody, {"-c", _daemon->configPath(), "--ctl", "stats"}, output);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 77, code);
         CPPUNIT_ASSERT_MESSAGE(output, has(output, "only root and the user hchatd runs as"));
         // ... and with the mode opened, the daemon checks who is calling.
         CPPUNIT_ASSERT_EQUAL(0, ::chmod(socket.c_str(), 0666));

@@ -142,6 +142,7 @@ public:
         std::string text = Program::fileText(conf);
         text = std::regex_replace(text, std::regex("\nline.port = 1235\n"),
                                   "\nline.port = " + std::to_string(linePort) + "\n");
+        text = std::regex_replace(text, std::regex("\nirc.port = 6667\n"), "\nirc.port = 0\n");
         text += "http.address = 127.0.0.1\nhttp.port = " + std::to_string(port) + "\n";
         std::ofstream(conf) << text;
 

@@ -101,6 +101,7 @@ public:
         std::string conf = Program::fileText("/etc/hchatd/hchatd.conf");
         conf = std::regex_replace(conf, std::regex("\nline.port = 1235\n"),
                                   "\nline.port = " + std::to_string(linePort) + "\n");
+        conf = std::regex_replace(conf, std::regex("\nirc.port = 6667\n"), "\nirc.port = 0\n");
         std::ofstream(dir + "/hchatd.conf")
             << conf << "http.address = 127.0.0.1\nhttp.port = " << port << "\n";
         NotifySocket notify;

@@ -21,6 +21,7 @@ class SettingsTest : public CppUnit::TestFixture
     CPPUNIT_TEST(badValueIsNamed);
     CPPUNIT_TEST(relativePathsFollowTheFile);
     CPPUNIT_TEST(tlsKeys);
+    CPPUNIT_TEST(ircKeys);
     CPPUNIT_TEST(shippedConfigurationLoads);
     CPPUNIT_TEST_SUITE_END();
 
@@ -159,12 +160,34 @@ public:
         CPPUNIT_ASSERT(errorOf("tls.hsts = -1\n").find("tls.hsts") != std::string::npos);
     }
 
+    void ircKeys()
+    {
+        Settings off = load("");
+        CPPUNIT_ASSERT_EQUAL(0, off.ircPort);
+        CPPUNIT_ASSERT_EQUAL(120, off.ircPingInterval);
+        CPPUNIT_ASSERT_EQUAL(std::string("hchat"), off.ircNetwork);
+        Settings on = load("irc.port = 6667\nirc.pingInterval = 30\nirc.network = example.org\n"
+                           "irc.serverName = chat.example.org\nirc.maxConnections = 100\n");
+        CPPUNIT_ASSERT_EQUAL(6667, on.ircPort);
+        CPPUNIT_ASSERT_EQUAL(30, on.ircPingInterval);
+        CPPUNIT_ASSERT_EQUAL(std::string("example.org"), on.ircNetwork);
+        CPPUNIT_ASSERT_EQUAL(std::string("chat.example.org"), on.ircServerName);
+        CPPUNIT_ASSERT_EQUAL(100, on.ircMaxConnections);
+        CPPUNIT_ASSERT(errorOf("irc.tlsPort = 6697\n").find("irc.tlsPort need") !=
+                       std::string::npos);
+        CPPUNIT_ASSERT(errorOf("irc.network = two words\n").find("irc.network") !=
+                       std::string::npos);
+        CPPUNIT_ASSERT(errorOf("irc.pingInterval = 1\n").find("irc.pingInterval") !=
+                       std::string::npos);
+    }
+
     void shippedConfigurationLoads()
     {
         Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(
             new Poco::Util::PropertyFileConfiguration("hchatd.conf"));
         Settings s = Settings::load(*file, ".");
         CPPUNIT_ASSERT_EQUAL(1234, s.httpPort);
+        CPPUNIT_ASSERT_EQUAL(6667, s.ircPort);
     }
 };
 
