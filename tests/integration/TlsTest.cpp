@@ -26,6 +26,7 @@ class TlsTest : public TlsDaemonTest
     CPPUNIT_TEST(wssBroadcastAndResume);
     CPPUNIT_TEST(eventStreamOverHttps);
     CPPUNIT_TEST(lineProtocolOverTls);
+    CPPUNIT_TEST(ircOverTls);
     CPPUNIT_TEST(plainTextToATlsPortIsAnsweredPlainly);
     CPPUNIT_TEST(stalledHandshakesDelayNobody);
     CPPUNIT_TEST(secureCookiesHstsAndRedirect);
@@ -179,6 +180,35 @@ public:
         plain.say("USERNAME eve");
         const std::string answer = plain.line();
         CPPUNIT_ASSERT_MESSAGE(answer, answer.rfind("ERROR This port speaks TLS", 0) == 0);
+        CPPUNIT_ASSERT(plain.closedByServer());
+    }
+
+    void ircOverTls()
+    {
+        const std::string id = https().createRoom("irc", false);
+        auto watcher = ws("/ws/" + id);
+        auto irc = tlsIrc();
+        irc->say("CAP LS 302");
+        irc->say("NICK carol");
+        irc->say("USER carol 0 * :Carol");
+        irc->say("CAP END");
+        CPPUNIT_ASSERT(!irc->expect(":hchatd 376 carol").empty());
+        irc->say("JOIN #" + id);
+        CPPUNIT_ASSERT(!irc->expect(":hchatd 366 carol").empty());
+        irc->say("PRIVMSG #" + id + " :over tls");
+        auto m = object(watcher->nextChat());
+        CPPUNIT_ASSERT_EQUAL(std::string("carol"), m->getValue<std::string>("author"));
+        CPPUNIT_ASSERT_EQUAL(std::string("over tls"), m->getValue<std::string>("text"));
+        // Written by the publishing thread to the TLS client.
+        http().post("/send/" + id + "?nick=dan", "to the terminal", "text/plain");
+        CPPUNIT_ASSERT_EQUAL(":dan!dan@hchat PRIVMSG #" + id + " :to the terminal",
+                             irc->expect(":dan!dan@hchat"));
+        // Plain text on the TLS port: one ERROR line that says so.
+        LineClient plain(_daemon->host(), _ircTlsPort);
+        plain.say("NICK eve");
+        const std::string answer = plain.line();
+        CPPUNIT_ASSERT_MESSAGE(answer,
+                               answer.rfind("ERROR :This port speaks IRC over TLS", 0) == 0);
         CPPUNIT_ASSERT(plain.closedByServer());
     }
 

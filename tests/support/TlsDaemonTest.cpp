@@ -11,6 +11,9 @@ void TlsDaemonTest::setUp()
     do
         _lineTlsPort = LineClient::freePort();
     while (_lineTlsPort == _tlsPort);
+    do
+        _ircTlsPort = LineClient::freePort();
+    while (_ircTlsPort == _tlsPort || _ircTlsPort == _lineTlsPort);
     DaemonTest::setUp();
 }
 
@@ -21,6 +24,7 @@ std::map<std::string, std::string> TlsDaemonTest::configuration() const
     keys["tls.privateKey"] = _pair.privateKey;
     keys["tls.port"] = std::to_string(_tlsPort);
     keys["line.tlsPort"] = std::to_string(_lineTlsPort);
+    keys["irc.tlsPort"] = std::to_string(_ircTlsPort);
     return keys;
 }
 
@@ -37,6 +41,11 @@ std::unique_ptr<WsClient> TlsDaemonTest::wss(const std::string& path) const
 std::unique_ptr<LineClient> TlsDaemonTest::tlsLine() const
 {
     return std::make_unique<LineClient>(_daemon->host(), _lineTlsPort, _pki->client());
+}
+
+std::unique_ptr<LineClient> TlsDaemonTest::tlsIrc() const
+{
+    return std::make_unique<LineClient>(_daemon->host(), _ircTlsPort, _pki->client());
 }
 
 } // namespace hchat::test
