@@ -42,7 +42,7 @@ HTML      = $(sort $(wildcard html/*))
 # Packages: to build, to test (browser tests need chromium and node/npm).
 BUILD_PACKAGES = g++ make libpoco-dev libssl-dev libcppunit-dev libsqlite3-dev libsodium-dev
 TEST_PACKAGES  = chromium nodejs npm clang libclang-rt-14-dev openssl systemd sqlite3 logrotate irssi tmux $(DEB_PACKAGES)
-BENCH_PACKAGES = nginx-light libnginx-mod-nchan
+BENCH_PACKAGES = nginx-light libnginx-mod-nchan ngircd
 DEB_PACKAGES   = debhelper dpkg-dev lintian
 
 LOADGEN_SRC = $(sort $(wildcard tools/loadgen/*.cpp))
@@ -167,9 +167,13 @@ asan-build:
 	  TEST_OPT="-O0 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 	  LDFLAGS="-fsanitize=address,undefined" build-asan/hchatd build-asan/hchatd-tests
 
-# The peer the fan-out benchmark compares against: nginx with nchan, from Debian.
+# The peers the benchmarks compare against, from Debian: nginx with nchan,
+# and ngircd. The bench starts its own ngircd; the system's, which the
+# package starts on port 6667 (hchatd's irc.port), is stopped and disabled.
 bench-deps: deps
 	@tools/install-packages.sh --no-recommends $(BENCH_PACKAGES)
+	@if [ "$$(id -u)" = 0 ] && systemctl is-enabled --quiet ngircd 2>/dev/null; then \
+	  systemctl disable --now ngircd; fi
 
 # Bounded in time (about 25 minutes), 127.0.0.1 only; results in build/bench/bench.json.
 bench: bench-deps

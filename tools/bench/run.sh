@@ -38,6 +38,12 @@
 #    plain port, as in 3.; then handshakes per second from one
 #    `openssl s_time -new` client for TLS_HANDSHAKE_SECONDS, with the
 #    server's CPU per handshake. Both servers on the same self-signed pair.
+# 8. IRC (issue 24): IRC_SIZE IRC clients in one channel, FANOUT_MESSAGES
+#    PRIVMSGs at 10/s from IRC_PUBLISHERS IRC clients (ngircd holds back a
+#    client that sends faster than one command a second), against ngircd;
+#    then HELD IRC connections on each, a few messages. hchatd with the
+#    memory store, notices on (ngircd too tells every member of every join),
+#    limits off.
 # Sections run as SECTIONS lists them (default: all). Prints tables; writes
 # OUTDIR/bench.json.
 set -euo pipefail
@@ -61,17 +67,21 @@ HELD=${HELD:-19000}
 HELD_MESSAGES=${HELD_MESSAGES:-5}
 TLS_SIZE=${TLS_SIZE:-1000}
 TLS_HANDSHAKE_SECONDS=${TLS_HANDSHAKE_SECONDS:-5}
-SECTIONS=${SECTIONS:-"publish startup fanout defaults manyrooms held tls"}
+IRC_SIZE=${IRC_SIZE:-1000}
+IRC_PUBLISHERS=${IRC_PUBLISHERS:-10}
+SECTIONS=${SECTIONS:-"publish startup fanout defaults manyrooms held tls irc"}
 want() { [[ " $SECTIONS " == *" $1 "* ]]; }
-JSON_PUBLISH="" db_mb=0 startup=0 rss=0 FANOUT_JSON="" DEFAULTS_JSON="" MANY_JSON="" HELD_JSON="" TLS_JSON=""
+JSON_PUBLISH="" db_mb=0 startup=0 rss=0 FANOUT_JSON="" DEFAULTS_JSON="" MANY_JSON="" HELD_JSON="" TLS_JSON="" IRC_JSON=""
 CONF_DIR=$(dirname "$(realpath "$0")")
 
 mkdir -p "$OUT"
 WORK=$(mktemp -d /tmp/hchatd-bench.XXXXXX)
 DAEMON_PID=
 NGINX_PID=
+NGIRCD_PID=
 cleanup() {
     [ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
+    [ -n "$NGIRCD_PID" ] && kill "$NGIRCD_PID" 2>/dev/null && wait "$NGIRCD_PID" 2>/dev/null
     [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
     rm -rf "$WORK"
 }
@@ -249,7 +259,11 @@ measure() {
     shift 6
     result=$("$LOADGEN" fanout "$server" "$transport" "$PORT" "$rooms" "$n" "$messages" "$rate" \
         "$SERVER_PID" "$@")
-    if [ "$server" = hchatd ]; then stop_daemon; else stop_nchan; fi
+    case $server in
+        hchatd) stop_daemon ;;
+        ngircd) stop_ngircd ;;
+        *) stop_nchan ;;
+    esac
     printf '  %-6s %-8s %6s subscribers: %s/%s delivered (%s twice), p99 %s ms, publish answered in %s ms (max %s, %s refused)\n' \
         "$server" "$transport" "$(field "$result" subscribers)" "$(field "$result" delivered)" \
         "$(field "$result" expected)" "$(field "$result" duplicates)" "$(field "$result" p99_ms)" \
@@ -506,6 +520,86 @@ printf 'TLS handshakes, one openssl s_time -new client for %s s: hchatd %s/s (%s
     "$TLS_HANDSHAKE_SECONDS" "$hs_rate" "$hs_cpu" "$ng_rate" "$ng_cpu" "$(ratio "$ng_rate" "$hs_rate")"
 fi
 
+if want irc; then
+declare -A IRC
+echo >&2
+echo "irc: $IRC_SIZE IRC clients in one channel, $FANOUT_MESSAGES messages; then $HELD held" >&2
+# start_ngircd DIR: ngircd in the foreground on a free port, no limits that
+# would refuse the benchmark's clients; sets NGIRCD_PID, PORT, SERVER_PID.
+start_ngircd() {
+    local dir=$1
+    mkdir -p "$dir"
+    PORT=$("$LOADGEN" freeport)
+    cat > "$dir/ngircd.conf" <<NGIRCD
+[Global]
+Name = bench.hchat.local
+Info = make bench
+Listen = 127.0.0.1
+Ports = $PORT
+PidFile = $dir/ngircd.pid
+MotdPhrase = bench
+[Limits]
+MaxConnections = 0
+MaxConnectionsIP = 0
+MaxJoins = 0
+MaxNickLength = 16
+PingTimeout = 600
+PongTimeout = 600
+[Options]
+PAM = no
+DNS = no
+Ident = no
+NGIRCD
+    ngircd -n -f "$dir/ngircd.conf" > "$dir/log" 2>&1 &
+    NGIRCD_PID=$!
+    SERVER_PID=$NGIRCD_PID
+    for _ in $(seq 200); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && return 0
+        sleep 0.05
+    done
+    echo "ngircd did not start:" >&2; cat "$dir/log" >&2; exit 1
+}
+stop_ngircd() {
+    kill "$NGIRCD_PID"; wait "$NGIRCD_PID" || true; NGIRCD_PID=
+}
+# start_irc SERVER DIR [KEY=VALUE...]: the server with IRC on PORT; sets CHANNEL.
+start_irc() {
+    local server=$1 dir=$2 irc
+    shift 2
+    if [ "$server" = hchatd ]; then
+        irc=$("$LOADGEN" freeport)
+        start_daemon memory "$dir" "irc.port=$irc" irc.pingInterval=600 "$@"
+        CHANNEL=$("$LOADGEN" create "$PORT" "irc")
+        PORT=$irc
+    else
+        start_ngircd "$dir"
+        CHANNEL=bench
+    fi
+}
+for server in hchatd ngircd; do
+    start_irc "$server" "$WORK/irc-$server" http.maxThreads=64 irc.maxConnections=2048
+    IRC[$server,fan]=$(measure "$server" irc "$CHANNEL" "$IRC_SIZE" "$FANOUT_MESSAGES" 10 \
+        --publishers "$IRC_PUBLISHERS")
+    IRC_JSON+="${IRC_JSON:+,}${IRC[$server,fan]}"
+done
+for server in hchatd ngircd; do
+    start_irc "$server" "$WORK/irc-held-$server" http.maxThreads=64 irc.maxConnections=19500
+    IRC[$server,held]=$(measure "$server" irc "$CHANNEL" "$HELD" "$HELD_MESSAGES" 1)
+    IRC_JSON+="${IRC_JSON:+,}${IRC[$server,held]}"
+done
+echo
+echo "IRC: one channel, $FANOUT_MESSAGES messages at 10/s from $IRC_PUBLISHERS IRC clients; then $HELD held"
+printf '%-8s %6s | %-33s | %-33s | %9s %9s\n' "" "" \
+    "hchatd: delivered p50/p99/max ms" "ngircd: delivered p50/p99/max ms" "p99 ratio" "CPU ratio"
+compare_row irc "$IRC_SIZE" "${IRC[hchatd,fan]}" "${IRC[ngircd,fan]}"
+compare_row irc "$HELD" "${IRC[hchatd,held]}" "${IRC[ngircd,held]}"
+echo
+printf '%-8s %6s | %10s %10s | %10s %10s | %10s %10s\n' "" "" "hchatd us" "ngircd us" \
+    "hchatd MiB" "ngircd MiB" "hchatd KiB" "ngircd KiB"
+cost_row irc "$IRC_SIZE" "${IRC[hchatd,fan]}" "${IRC[ngircd,fan]}"
+cost_row irc "$HELD" "${IRC[hchatd,held]}" "${IRC[ngircd,held]}" held
+fi
+
 cat > "$OUT/bench.json" <<JSON
 {"machine":{"cores":$(nproc),"kernel":"$(uname -r)"},
  "publish":[$JSON_PUBLISH],
@@ -514,7 +608,8 @@ cat > "$OUT/bench.json" <<JSON
  "defaults":[$DEFAULTS_JSON],
  "many_rooms":[$MANY_JSON],
  "held":[$HELD_JSON],
- "tls":[$TLS_JSON]}
+ "tls":[$TLS_JSON],
+ "irc":[$IRC_JSON]}
 JSON
 echo
 echo "written: $OUT/bench.json"

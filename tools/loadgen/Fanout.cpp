@@ -12,6 +12,7 @@
 #include <memory>
 #include <openssl/ssl.h>
 #include <sstream>
+#include <string_view>
 #include <stdexcept>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
@@ -102,6 +103,7 @@ bool writeAll(int fd, const std::string& bytes)
 struct Fanout::Subscriber
 {
     int fd = -1;
+    int index = 0;        ///< its number (IRC nicknames)
     SSL* ssl = nullptr;   ///< with Options::tls, once connected
     std::size_t room = 0; ///< index into Options::rooms
     enum class State
@@ -127,6 +129,17 @@ struct Fanout::Subscriber
 void Fanout::request(Subscriber& s)
 {
     const Options& o = _options;
+    if (o.transport == "irc")
+    {
+        // Registered and in the channel (ready) once the names list ends.
+        const std::string nick = "s" + std::to_string(s.index);
+        if (!send(s, "NICK " + nick + "\r\nUSER " + nick + " 0 * :" + nick + "\r\nJOIN #" +
+                         o.rooms[s.room] + "\r\n"))
+            s.state = Subscriber::State::Closed;
+        else
+            s.state = Subscriber::State::Streaming;
+        return;
+    }
     const bool nchan = o.server == "nchan";
     const std::string& room = o.rooms[s.room];
     const std::string path =
@@ -240,6 +253,19 @@ void Fanout::onReadable(Subscriber& s, Result& result)
         }
         if (n < 0)
             return;
+        if (_options.transport == "irc")
+        {
+            const std::string_view got(buffer, static_cast<std::size_t>(n));
+            if (!s.ready && got.find(" 366 ") != std::string_view::npos)
+                s.ready = true;
+            if (got.find("PING ") != std::string_view::npos && !send(s, "PONG :bench\r\n"))
+            {
+                s.state = Subscriber::State::Closed;
+                return;
+            }
+            scan(s, buffer, static_cast<std::size_t>(n), result);
+            continue;
+        }
         if (_options.transport == "longpoll")
         {
             s.in.append(buffer, static_cast<std::size_t>(n));
@@ -320,6 +346,8 @@ void Fanout::publish(int publisher, std::vector<float>& acks, long& refused)
     // Blocking from here: one keep-alive connection, one request at a time.
     int flags = 0;
     ::ioctl(fd, FIONBIO, &flags);
+    if (o.transport == "irc")
+        return publishIrc(publisher, fd);
     auto start = Clock::now();
     std::string in;
     char buffer[4096];
@@ -369,6 +397,74 @@ void Fanout::publish(int publisher, std::vector<float>& acks, long& refused)
             in.append(buffer, static_cast<std::size_t>(n));
         }
     }
+    ::close(fd);
+}
+
+void Fanout::publishIrc(int publisher, int fd)
+{
+    // An IRC client in every channel: PRIVMSG needs no answer, so none is
+    // timed; what the server sends it is read and dropped between messages.
+    const Options& o = _options;
+    const long rooms = static_cast<long>(o.rooms.size());
+    const long total = rooms * o.messages;
+    const std::string nick = "p" + std::to_string(publisher);
+    std::string hello = "NICK " + nick + "\r\nUSER " + nick + " 0 * :" + nick + "\r\n";
+    for (const std::string& room : o.rooms)
+        hello += "JOIN #" + room + "\r\n";
+    if (!writeAll(fd, hello))
+    {
+        ::close(fd);
+        return;
+    }
+    std::string in;
+    char buffer[65536];
+    long joined = 0;
+    while (joined < rooms)
+    {
+        ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+        if (n <= 0)
+        {
+            ::close(fd);
+            return;
+        }
+        in.append(buffer, static_cast<std::size_t>(n));
+        for (std::size_t at = in.find(" 366 "); at != std::string::npos; at = in.find(" 366 ", at + 5))
+            ++joined;
+        in.erase(0, in.size() > 4 ? in.size() - 4 : 0);
+    }
+    int nonBlocking = 1;
+    ::ioctl(fd, FIONBIO, &nonBlocking);
+    auto start = Clock::now();
+    for (long k = publisher; k < total; k += o.publishers)
+    {
+        const long i = k / rooms;
+        const std::string& room = o.rooms[static_cast<std::size_t>(k % rooms)];
+        std::this_thread::sleep_until(
+            start + std::chrono::microseconds(static_cast<long>(k * 1e6 / (o.rate * rooms))));
+        while (::recv(fd, buffer, sizeof buffer, 0) > 0)
+        {
+        }
+        char stamp[64];
+        std::snprintf(stamp, sizeof stamp, "%s%ld|%.0f|", token, i, microsNow());
+        std::string text(stamp);
+        if (static_cast<int>(text.size()) < o.payloadBytes)
+            text.append(static_cast<std::size_t>(o.payloadBytes) - text.size(), 'x');
+        const std::string line = "PRIVMSG #" + room + " :" + text + "\r\n";
+        std::size_t sent = 0;
+        while (sent < line.size())
+        {
+            ssize_t n = ::send(fd, line.data() + sent, line.size() - sent, MSG_NOSIGNAL);
+            if (n < 0 && errno != EAGAIN && errno != EINTR)
+            {
+                ::close(fd);
+                return;
+            }
+            if (n > 0)
+                sent += static_cast<std::size_t>(n);
+        }
+    }
+    // The last messages are delivered before the publisher leaves.
+    std::this_thread::sleep_for(std::chrono::seconds(2));
     ::close(fd);
 }
 
@@ -451,6 +547,7 @@ Fanout::Result Fanout::run()
         while (created < everyone && connecting < maxConnecting)
         {
             Subscriber& s = subs[static_cast<std::size_t>(created)];
+            s.index = created;
             s.room = static_cast<std::size_t>(created) % o.rooms.size();
             s.got.assign(static_cast<std::size_t>(o.messages), 0);
             s.fd = Socket::connectTo(

@@ -19,7 +19,9 @@ class Fanout
 ///
 /// Servers: "hchatd" (GET /msg/<room>/<n>, /events/<room>?from=0,
 /// /ws/<room>?from=0; POST /send/<room>) and "nchan" (GET /sub/<channel>
-/// as long poll, EventSource or WebSocket; POST /pub/<channel>).
+/// as long poll, EventSource or WebSocket; POST /pub/<channel>). Transport
+/// "irc" (hchatd's irc.port, or ngircd): subscribers and publishers are IRC
+/// clients in channel #<room> (s<k> and p<k>), messages PRIVMSGs.
 /// With serverPid, the server's CPU time during publishing and its RSS are
 /// read from /proc. With sources, connections come from several loopback
 /// addresses, as a crowd would, so that a server's per-address limits
@@ -31,7 +33,7 @@ public:
     struct Options
     {
         std::string server = "hchatd";
-        std::string transport = "ws"; ///< longpoll, sse, ws
+        std::string transport = "ws"; ///< longpoll, sse, ws, irc
         int port = 0;
         std::vector<std::string> rooms;
         int subscribers = 100; ///< per room; subscriber k joins room k % rooms
@@ -73,6 +75,7 @@ private:
     void scan(Subscriber& s, const char* data, std::size_t size, Result& result);
     bool takeResponse(Subscriber& s, Result& result);
     void publish(int publisher, std::vector<float>& acks, long& refused);
+    void publishIrc(int publisher, int fd);
 
     Options _options;
     std::vector<float> _latencies;

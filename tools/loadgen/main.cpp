@@ -4,7 +4,7 @@
 //       keep-alive senders on 127.0.0.1:PORT; prints one JSON object
 //   hchat-load fanout SERVER TRANSPORT PORT ROOM SUBSCRIBERS MESSAGES RATE [PID]
 //                     [--sources N] [--publishers N] [--tls PUBLISH_PORT]
-//       SERVER hchatd|nchan, TRANSPORT longpoll|sse|ws: SUBSCRIBERS per room,
+//       SERVER hchatd|nchan|ngircd, TRANSPORT longpoll|sse|ws|irc: SUBSCRIBERS per room,
 //       then MESSAGES per room at RATE/s per room carrying their send time;
 //       prints one JSON object (deliveries, latency, the server's CPU and RSS
 //       when PID is given). ROOM is a room id, or @FILE with one per line.
