@@ -285,9 +285,21 @@ People::Frame People::presenceJson(const std::string& roomId) const
     return buildFrame(roomId);
 }
 
+People::Names People::namesAsOfSweep(const std::string& roomId) const
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    auto cached = _nameLists.find(roomId);
+    if (cached != _nameLists.end())
+        return cached->second;
+    buildFrame(roomId);
+    return _nameLists[roomId];
+}
+
 People::Frame People::buildFrame(const std::string& roomId) const
 {
-    const std::vector<std::string> names = sortedNames(roomId);
+    auto shared = std::make_shared<const std::vector<std::string>>(sortedNames(roomId));
+    _nameLists[roomId] = shared;
+    const std::vector<std::string>& names = *shared;
     Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
     object.set("type", "presence");
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
@@ -357,7 +369,10 @@ People::Swept People::sweep(const Poco::Timestamp& now)
         if (_rooms.count(roomId))
             buildFrame(roomId);
         else
+        {
             _frames.erase(roomId);
+            _nameLists.erase(roomId);
+        }
     }
     return out;
 }

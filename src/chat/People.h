@@ -97,6 +97,13 @@ public:
     /// Names of the people in the room, sorted case-insensitively.
     std::size_t countOnline(const std::string& roomId) const;
 
+    using Names = std::shared_ptr<const std::vector<std::string>>;
+    Names namesAsOfSweep(const std::string& roomId) const;
+    /// The names of the people in the room, sorted, as of the last sweep
+    /// (at most a second old) and shared: for lists that thousands of
+    /// arrivals each ask for (IRC's NAMES), where online() would sort them
+    /// all under the registry's lock every time.
+
     using Frame = std::shared_ptr<const std::string>;
     Frame presenceJson(const std::string& roomId) const;
     /// {"type":"presence","online":[first 200 names],"count":n}, as of the
@@ -159,6 +166,8 @@ private:
     std::set<std::string> _changed;
     /// room → its presence frame, shared by every connection that sent it
     mutable std::unordered_map<std::string, Frame> _frames;
+    /// room → its sorted names, built with its frame
+    mutable std::unordered_map<std::string, Names> _nameLists;
 };
 
 } // namespace hchat

@@ -214,6 +214,12 @@ Permissions::Role RoomActions::roleOfName(const std::string& name, const RoomRec
     return Permissions::Role::Person;
 }
 
+Permissions::Role RoomActions::roleOfOnlineName(const std::string& name,
+                                                const RoomRecord& record) const
+{
+    return _roles.roleOfAccount(name, record);
+}
+
 ChatActions::Outcome RoomActions::kick(const Actor& actor, const std::shared_ptr<Room>& room,
                                        const std::string& name, const std::string& author)
 {

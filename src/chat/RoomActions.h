@@ -57,6 +57,10 @@ public:
     Permissions::Role roleOfName(const std::string& name, const RoomRecord& record,
                                  std::string& key) const;
     /// What the person called `name` is to the room; key: theirs when online, else "".
+    Permissions::Role roleOfOnlineName(const std::string& name, const RoomRecord& record) const;
+    /// What someone online as `name` is to the room, without asking People
+    /// (for lists of thousands): a registered name is its account's alone
+    /// (People::reserve), so the role is that account's.
 
     Outcome edit(const Actor& actor, Room& room, std::uint64_t n, const std::string& author,
                  std::string text);

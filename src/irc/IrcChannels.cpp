@@ -15,6 +15,7 @@
 #include <Poco/NumberParser.h>
 #include <Poco/String.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace hchat
@@ -92,8 +93,7 @@ std::string IrcChannels::topicOf(const Room& room) const
 
 std::string IrcChannels::prefixOf(const std::string& name, const RoomRecord& record) const
 {
-    std::string key;
-    switch (_session.server().roomActions().roleOfName(name, record, key))
+    switch (_session.server().roomActions().roleOfOnlineName(name, record))
     {
     case Permissions::Role::Operator:
     case Permissions::Role::Owner:
@@ -194,7 +194,7 @@ void IrcChannels::joinOne(const std::string& name)
         _session.numeric("332", channel + " :" + topic);
         _session.numeric("333", channel + " hchatd " + seconds(room->record().created));
     }
-    namesOf(*find(*room));
+    namesOf(*find(*room), false);
     const auto recent = static_cast<std::uint64_t>(server.options().recentOnJoin);
     if (codec.has(IrcCodec::Batch) && codec.has(IrcCodec::ServerTime) &&
         !codec.has(IrcCodec::ChatHistory) && recent > 0)
@@ -318,19 +318,26 @@ void IrcChannels::names(const std::string& list)
     for (const std::string& name : split(list))
     {
         if (Channel* channel = byName(name))
-            namesOf(*channel);
+            namesOf(*channel, true);
         else
             _session.numeric("366", shown(name) + " :End of /NAMES list");
     }
 }
 
-void IrcChannels::namesOf(const Channel& channel)
+void IrcChannels::namesOf(const Channel& channel, bool exact)
 {
     const Room& room = *channel.room;
     const RoomRecord record = room.record();
     const std::string head = std::string(room.isPublic() ? "= " : "@ ") + channel.name + " :";
+    // On JOIN, as of the last sweep (a second at most: thousands may arrive
+    // at once), with this client surely; NAMES, as it is now.
+    People& people = _session.server().people();
+    const People::Names everyone =
+        exact ? std::make_shared<const std::vector<std::string>>(people.online(room.id()))
+              : people.namesAsOfSweep(room.id());
+    const std::string& me = _session.codec().nick();
     std::string line;
-    for (const std::string& name : _session.server().people().online(room.id()))
+    auto add = [&](const std::string& name)
     {
         if (line.size() > namesPerLine)
         {
@@ -338,7 +345,15 @@ void IrcChannels::namesOf(const Channel& channel)
             line.clear();
         }
         line += (line.empty() ? "" : " ") + prefixOf(name, record) + name;
+    };
+    bool meToo = true;
+    for (const std::string& name : *everyone)
+    {
+        meToo = meToo && name != me;
+        add(name);
     }
+    if (meToo)
+        add(me);
     if (!line.empty())
         _session.numeric("353", head + line);
     _session.numeric("366", channel.name + " :End of /NAMES list");

@@ -67,7 +67,7 @@ private:
     void topic(const IrcMessage& m);
     void say(const IrcMessage& m);
     void names(const std::string& list);
-    void namesOf(const Channel& channel);
+    void namesOf(const Channel& channel, bool exact);
     void list();
     void who(const std::string& target);
     void whois(const std::string& target);
