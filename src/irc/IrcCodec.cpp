@@ -5,6 +5,9 @@
 
 #include <Poco/NumberParser.h>
 
+#include <algorithm>
+#include <cctype>
+
 namespace hchat
 {
 
@@ -78,7 +81,14 @@ void IrcCodec::fromPerson(const std::string& name, const std::string& rest, std:
 
 bool IrcCodec::mine(const std::string& name) const
 {
-    return Nickname::folded(name) == Nickname::folded(_nick);
+    // Names are ASCII (Nickname): compared without making folded copies.
+    return name.size() == _nick.size() &&
+           std::equal(name.begin(), name.end(), _nick.begin(),
+                      [](char a, char b)
+                      {
+                          return std::tolower(static_cast<unsigned char>(a)) ==
+                                 std::tolower(static_cast<unsigned char>(b));
+                      });
 }
 
 std::string IrcCodec::msgid(const std::string& roomId, std::uint64_t n)
@@ -142,11 +152,49 @@ void IrcCodec::say(const std::string& author, const std::string& target, const s
     }
 }
 
+void IrcCodec::said(const Message& m, const std::string& roomId, const std::string& channel,
+                    const std::string& batch, std::string& out) const
+{
+    if (!batch.empty())
+        return say(m.author(), channel, m.text(), tags(m, roomId, batch), out);
+    // A publishing thread writes one message to every client of the
+    // channel in a row: it is rendered once for all with the same tags.
+    struct Rendered
+    {
+        const Message* message = nullptr;
+        std::uint64_t id = 0;
+        std::size_t size = 0; ///< of its text: an edited message is a new one
+        unsigned tagged = 0;
+        std::string roomId, channel, bytes;
+    };
+    thread_local Rendered last;
+    const unsigned tagged = _capabilities & (ServerTime | MessageTags | AccountTag);
+    if (last.message != &m || last.id != m.id() || last.size != m.text().size() ||
+        last.tagged != tagged || last.channel != channel || last.roomId != roomId)
+    {
+        last.bytes.clear();
+        say(m.author(), channel, m.text(), tags(m, roomId, ""), last.bytes);
+        last.message = &m;
+        last.id = m.id();
+        last.size = m.text().size();
+        last.tagged = tagged;
+        last.channel = channel;
+        last.roomId = roomId;
+    }
+    out += last.bytes;
+}
+
 void IrcCodec::entry(const Message& m, const std::string& roomId, const std::string& channel,
                      const std::string& batch, std::string& out) const
 {
     if (!batch.empty() && m.kind() != MessageKind::Message)
         return; // played back: what was said, as it reads now
+    if (m.kind() == MessageKind::Message)
+    {
+        if (!mine(m.author()) || has(EchoMessage) || !batch.empty())
+            said(m, roomId, channel, batch, out);
+        return;
+    }
     const std::string t = tags(m, roomId, batch);
     auto notice = [&](const std::string& text)
     { out += t + ':' + _server + " NOTICE " + channel + " :" + text + "\r\n"; };
@@ -168,9 +216,7 @@ void IrcCodec::entry(const Message& m, const std::string& roomId, const std::str
     };
     switch (m.kind())
     {
-    case MessageKind::Message:
-        if (!mine(m.author()) || has(EchoMessage) || !batch.empty())
-            say(m.author(), channel, m.text(), t, out);
+    case MessageKind::Message: // above
         break;
     case MessageKind::Join:
         each("JOIN");

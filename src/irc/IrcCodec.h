@@ -76,6 +76,10 @@ public:
 
 private:
     bool mine(const std::string& name) const;
+    void said(const Message& m, const std::string& roomId, const std::string& channel,
+              const std::string& batch, std::string& out) const;
+    /// A message as PRIVMSG lines (say() with its tags), rendered once per
+    /// publishing thread for every client that gets the same bytes.
 
     const std::string _server;
     std::string _nick = "*";

@@ -17,6 +17,7 @@ class IrcCodecTest : public CppUnit::TestFixture
     CPPUNIT_TEST(entriesForAPlainClient);
     CPPUNIT_TEST(entriesWithCapabilities);
     CPPUNIT_TEST(lettersAndCapabilities);
+    CPPUNIT_TEST(oneRenderServesClientsThatGetTheSameBytes);
     CPPUNIT_TEST_SUITE_END();
 
     static Message message(std::uint64_t id, MessageKind kind, const std::string& author,
@@ -131,6 +132,30 @@ public:
         CPPUNIT_ASSERT(IrcCodec::capabilityList(true).find("sasl=PLAIN") != std::string::npos);
         CPPUNIT_ASSERT(IrcCodec::capabilityList(false).find("sasl ") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(0u, IrcCodec::capabilityOf("no-such"));
+    }
+
+    void oneRenderServesClientsThatGetTheSameBytes()
+    {
+        // As a publishing thread does: one message to many clients in a row.
+        IrcCodec plain("srv"), tagged("srv"), author("srv");
+        plain.setNick("ann");
+        tagged.setNick("bob");
+        tagged.setCapabilities(IrcCodec::ServerTime);
+        author.setNick("CAT"); // the author, any case: not echoed without echo-message
+        const Message m = message(7, MessageKind::Message, "cat", "hi");
+        const Message other = message(8, MessageKind::Message, "cat", "hi");
+        std::string a, b, c, d, e;
+        plain.entry(m, "r", "#c", "", a);
+        tagged.entry(m, "r", "#c", "", b);
+        plain.entry(m, "r", "#other", "", c);
+        author.entry(m, "r", "#c", "", d);
+        plain.entry(other, "r", "#c", "", e);
+        CPPUNIT_ASSERT_EQUAL(std::string(":cat!cat@hchat PRIVMSG #c :hi\r\n"), a);
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("@time=1970-01-01T00:00:00.000Z :cat!cat@hchat PRIVMSG #c :hi\r\n"), b);
+        CPPUNIT_ASSERT_EQUAL(std::string(":cat!cat@hchat PRIVMSG #other :hi\r\n"), c);
+        CPPUNIT_ASSERT_EQUAL(std::string(""), d);
+        CPPUNIT_ASSERT_EQUAL(a, e);
     }
 
     void lettersAndCapabilities()
