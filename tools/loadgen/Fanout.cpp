@@ -12,8 +12,8 @@
 #include <memory>
 #include <openssl/ssl.h>
 #include <sstream>
-#include <string_view>
 #include <stdexcept>
+#include <string_view>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -428,7 +428,8 @@ void Fanout::publishIrc(int publisher, int fd)
             return;
         }
         in.append(buffer, static_cast<std::size_t>(n));
-        for (std::size_t at = in.find(" 366 "); at != std::string::npos; at = in.find(" 366 ", at + 5))
+        for (std::size_t at = in.find(" 366 "); at != std::string::npos;
+             at = in.find(" 366 ", at + 5))
             ++joined;
         in.erase(0, in.size() > 4 ? in.size() - 4 : 0);
     }
