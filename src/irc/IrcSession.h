@@ -3,6 +3,7 @@
 #include "chat/ChatActions.h"
 #include "irc/IrcChannels.h"
 #include "irc/IrcCodec.h"
+#include "irc/IrcRegistration.h"
 #include "line/LineReader.h"
 #include "stream/StreamTransport.h"
 
@@ -25,17 +26,12 @@ class IrcSession : public Poco::Net::TCPServerConnection, private StreamTranspor
 /// One IRC client (SPEC §14) on one thread: a StreamSession in IRC lines
 /// (IrcCodec), in any number of channels (IrcChannels), under one name.
 ///
-/// Registration, handled here: CAP LS [302] / LIST / REQ / END (registration
-/// waits for CAP END once CAP is used), NICK, USER, PASS (the password of
-/// the account named by NICK), AUTHENTICATE (SASL PLAIN against hchatd
-/// accounts: 900 and 903, or 904); then 001-005 and the MOTD (375, 372,
-/// 376). A name taken by anyone online on any transport is 433, a name
-/// outside the naming rule 432. Also here: PING and PONG (a client silent
-/// for irc.pingInterval is PINGed, and closed with "Ping timeout" when it
-/// stays silent as long again; one that does not register within that time
-/// is closed too), NICK after registration (a rename everywhere), AWAY (305,
-/// 306; nothing else changes), ISON (303), MOTD, QUIT. Before registration
-/// any other command is 451; an unknown one is 421; a line over the limit 417.
+/// Registration is IrcRegistration's. Handled here: PING and PONG (a
+/// client silent for irc.pingInterval is PINGed, and closed with "Ping
+/// timeout" when it stays silent as long again; one that does not register
+/// within that time is closed too), AWAY (305, 306; nothing else changes),
+/// ISON (303), QUIT. Before registration any other command is 451; an
+/// unknown one is 421; a line over the limit 417.
 /// The channels' commands are IrcChannels'.
 /// Not thread-safe: one session per connection thread.
 {
@@ -57,8 +53,6 @@ public:
     /// Tells the client of a rename (its own or another's), once.
 
 private:
-    bool handshake();
-
     void entries(const Cursor::Slice& slice, std::string& out) override;
     void presence(const Room& room, const std::string& frame, std::string& out) override;
     void letter(const Mailbox::Letter& letter, std::string& out) override;
@@ -69,13 +63,6 @@ private:
     bool removed(const Room& room, Removal why, std::string& out) override;
 
     bool handle(const IrcMessage& m);
-    void cap(const IrcMessage& m);
-    void nick(const std::string& wanted);
-    void authenticate(const std::string& chunk);
-    void login(const std::string& name, const std::string& password, bool sasl);
-    void tryRegister();
-    void welcome();
-    void motd();
     void nickRenames(const Message& m, std::string& out);
     bool close(const std::string& reason);
 
@@ -83,19 +70,12 @@ private:
     ChatActions::Actor _actor;
     IrcCodec _codec; ///< its nick and capabilities change under the connection's claim
     IrcChannels _channels;
+    IrcRegistration _registration;
     LineReader _reader;
     std::shared_ptr<StreamSession> _session;
     Poco::Timestamp _lastInput;
     Poco::Timestamp _pinged{0}; ///< when a PING went out unanswered; 0: none
     const Poco::Timestamp _connected;
-    // Registration:
-    std::string _wanted;     ///< the NICK given before registering
-    bool _user = false;      ///< USER was given
-    bool _capping = false;   ///< CAP began and has not ended
-    std::string _password;   ///< PASS
-    std::string _saslBuffer; ///< AUTHENTICATE chunks of a payload so far
-    bool _saslStarted = false;
-    bool _registered = false;
     std::deque<std::pair<std::string, std::string>> _renames; ///< the last renames told
 };
 

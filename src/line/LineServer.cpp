@@ -1,6 +1,8 @@
 #include "line/LineServer.h"
 
+#include "chat/IdGenerator.h"
 #include "line/LineSessionFactory.h"
+#include "net/TlsSocketImpl.h"
 #include "stream/StreamSession.h"
 #include "util/Metrics.h"
 
@@ -97,6 +99,31 @@ void LineServer::stop()
             session->stop();
     }
     _threads.joinAll();
+}
+
+ChatActions::Actor LineServer::actorFor(const Poco::Net::StreamSocket& socket,
+                                        ChatActions::Transport transport) const
+{
+    Poco::Net::SocketAddress peer;
+    try
+    {
+        peer = socket.peerAddress();
+    }
+    catch (const Poco::Exception&)
+    {
+        // Gone already: the session finds out when it reads.
+    }
+    return ChatActions::Actor{
+        IdGenerator::next(), "addr:" + peer.host().toString(), peer.toString(), transport, "", ""};
+}
+
+bool LineServer::handshake(Poco::Net::StreamSocket& socket, const std::string& refusal)
+{
+    auto& tls = static_cast<TlsSocketImpl&>(*socket.impl());
+    const bool done = tls.handshake(_options.handshakeTimeout * 1000, refusal);
+    (done ? _metrics.tlsHandshakes : _metrics.tlsHandshakeFailures)
+        .fetch_add(1, std::memory_order_relaxed);
+    return done;
 }
 
 void LineServer::enlist(const std::shared_ptr<StreamSession>& session)

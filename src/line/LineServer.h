@@ -1,5 +1,6 @@
 #pragma once
 
+#include "chat/ChatActions.h"
 #include "line/LineOptions.h"
 #include "net/ConnectionGate.h"
 #include "net/ListeningSocket.h"
@@ -62,6 +63,12 @@ public:
     Announcer& announcer() { return _announcer; }
     Metrics& metrics() { return _metrics; }
     ConnectionGate& gate() { return *_gate; }
+    ChatActions::Actor actorFor(const Poco::Net::StreamSocket& socket,
+                                ChatActions::Transport transport) const;
+    /// A new connection's person: a fresh key, its address's rate limit.
+    bool handshake(Poco::Net::StreamSocket& socket, const std::string& refusal);
+    /// On the TLS port, first: the TLS handshake within handshakeTimeout,
+    /// counted; refusal is what plain text gets. False: close the connection.
     void enlist(const std::shared_ptr<StreamSession>& session);
     void dismiss(const std::shared_ptr<StreamSession>& session);
 

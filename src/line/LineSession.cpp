@@ -2,7 +2,6 @@
 
 #include "chat/AccountActions.h"
 #include "chat/Accounts.h"
-#include "chat/IdGenerator.h"
 #include "chat/People.h"
 #include "chat/Room.h"
 #include "chat/RoomActions.h"
@@ -29,49 +28,23 @@ const std::size_t commandOverhead = 64;
 // Names in one USERLIST or ROOMLIST answer; an OK line says how many more.
 const std::size_t listed = 100;
 
-Poco::Net::SocketAddress peerOf(const Poco::Net::StreamSocket& socket)
-{
-    try
-    {
-        return socket.peerAddress();
-    }
-    catch (const Poco::Exception&)
-    {
-        return Poco::Net::SocketAddress(); // gone already: run() finds out
-    }
-}
 } // namespace
 
 LineSession::LineSession(const Poco::Net::StreamSocket& socket, LineServer& server)
     : Poco::Net::TCPServerConnection(socket), _server(server),
       _reader(server.actions().maxMessageBytes() + commandOverhead)
 {
-    const Poco::Net::SocketAddress peer = peerOf(socket);
-    _actor = ChatActions::Actor{IdGenerator::next(),
-                                "addr:" + peer.host().toString(),
-                                peer.toString(),
-                                ChatActions::Transport::Line,
-                                "",
-                                ""};
+    _actor = server.actorFor(socket, ChatActions::Transport::Line);
 }
 
 LineSession::~LineSession() = default;
 
-bool LineSession::handshake()
-{
-    Metrics& metrics = _server.metrics();
-    auto& tls = static_cast<TlsSocketImpl&>(*socket().impl());
-    const bool done = tls.handshake(
-        _server.options().handshakeTimeout * 1000,
-        "ERROR This port speaks TLS: connect with openssl s_client, or to line.port\r\n");
-    (done ? metrics.tlsHandshakes : metrics.tlsHandshakeFailures)
-        .fetch_add(1, std::memory_order_relaxed);
-    return done;
-}
-
 void LineSession::run()
 {
-    if (TlsSocketImpl::isTls(socket().impl()) && !handshake())
+    if (TlsSocketImpl::isTls(socket().impl()) &&
+        !_server.handshake(
+            socket(),
+            "ERROR This port speaks TLS: connect with openssl s_client, or to line.port\r\n"))
     {
         _server.gate().dropHolder(socket());
         return;

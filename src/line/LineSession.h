@@ -48,9 +48,6 @@ public:
     void run() override;
 
 private:
-    bool handshake();
-    /// On line.tlsPort, first: the TLS handshake, counted; false to close.
-
     void entries(const Cursor::Slice& slice, std::string& out) override;
     void presence(const Room& room, const std::string& frame, std::string& out) override;
     void letter(const Mailbox::Letter& letter, std::string& out) override;
