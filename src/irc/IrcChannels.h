@@ -1,5 +1,8 @@
 #pragma once
 
+#include "irc/IrcDirectory.h"
+#include "irc/IrcHistory.h"
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -22,14 +25,13 @@ class IrcChannels
 /// 0 parts all; the JOIN echo, 332/333 topic = the subject, 353/366 names,
 /// then, to a client with batch and server-time but not
 /// draft/chathistory, the recent history in a "chathistory" BATCH), PART,
-/// TOPIC (query 331/332/333; a change is the room's owner's or its
-/// moderators', else 482), PRIVMSG and NOTICE to a channel (CTCP ACTION is
+/// TOPIC (query 331/332/333; a change is the room's owner's or the
+/// operator's, else 482), PRIVMSG and NOTICE to a channel (CTCP ACTION is
 /// a "/me" message; other CTCP is dropped) or to a name (a private message;
-/// 401 when nobody online has it), NAMES, LIST (public rooms only), WHO
-/// (352/315), WHOIS (311/312/330/318), MODE queries (324, 329, 221, 368;
+/// 401 when nobody online has it), MODE queries (324, 329, 221, 368;
 /// +b and -b ban and unban, +b alone lists bans 367/368), KICK (moderation;
-/// 482 when not allowed, 441 when the person is not there), CHATHISTORY
-/// LATEST, BEFORE and AFTER (by msgid, at most 100) in a BATCH.
+/// 482 when not allowed, 441 when the person is not there). NAMES, LIST,
+/// WHO and WHOIS are IrcDirectory's; CHATHISTORY is IrcHistory's.
 /// Refusals: 401, 403 (no such channel, bad name), 404 (cannot send: why),
 /// 442, 461, 474 (banned), 482.
 /// The map of channels is read by publishers' threads under the
@@ -58,6 +60,10 @@ public:
     static bool isRoomId(const std::string& text);
     std::string topicOf(const Room& room) const;
     /// The room's subject as a topic ("" for a #name room's own name).
+    Channel* byName(const std::string& name);
+    /// The channel of that name the client is in, or null.
+    std::string channelName(const Room& room) const;
+    /// #name, or #<its id>.
 
 private:
     void join(const std::string& list);
@@ -66,25 +72,13 @@ private:
     void leave(Channel& channel);
     void topic(const IrcMessage& m);
     void say(const IrcMessage& m);
-    void names(const std::string& list);
-    void namesOf(const Channel& channel, bool exact);
-    void list();
-    void who(const std::string& target);
-    void whois(const std::string& target);
     void mode(const IrcMessage& m);
     void kick(const IrcMessage& m);
-    void history(const IrcMessage& m);
-    void playBack(Room& room, const std::string& channel, std::uint64_t from, std::uint64_t to);
-    /// Messages from..to-1 in a chathistory BATCH.
-
-    Channel* byName(const std::string& name);
-    std::string channelName(const Room& room) const;
-    std::string prefixOf(const std::string& name, const RoomRecord& record) const;
-    /// "~" for the room's owner, "@" for its moderators, "" for the rest.
 
     IrcSession& _session;
     std::map<const Room*, Channel> _channels;
-    unsigned _batches = 0; ///< for batch names
+    IrcDirectory _directory;
+    IrcHistory _history;
 };
 
 } // namespace hchat

@@ -1,6 +1,7 @@
 #include "irc/IrcMessage.h"
 
 #include <cctype>
+#include <sstream>
 
 namespace hchat
 {
@@ -147,6 +148,22 @@ std::string IrcMessage::unescapeTag(const std::string& value)
 bool IrcMessage::isSafeParam(const std::string& value)
 {
     return !value.empty() && value[0] != ':' && value.find(' ') == std::string::npos;
+}
+
+std::string IrcMessage::shown(const std::string& value)
+{
+    return isSafeParam(value) ? value : "*";
+}
+
+std::vector<std::string> IrcMessage::split(const std::string& list)
+{
+    std::vector<std::string> items;
+    std::istringstream in(list);
+    std::string item;
+    while (std::getline(in, item, ','))
+        if (!item.empty())
+            items.push_back(item);
+    return items;
 }
 
 } // namespace hchat

@@ -28,6 +28,10 @@ struct IrcMessage
 
     static bool isSafeParam(const std::string& value);
     /// May be a middle parameter: not empty, no space, no leading ':'.
+    static std::string shown(const std::string& value);
+    /// value when isSafeParam(), else "*": a client's word echoed in a numeric.
+    static std::vector<std::string> split(const std::string& list);
+    /// "#a,#b" as its non-empty items.
 };
 
 } // namespace hchat
