@@ -18,7 +18,7 @@ HARDEN   ?= -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Wformat -Werror=format
 LDHARDEN ?= -Wl,-z,relro,-z,now
 CXXFLAGS += -std=c++17 -Wall -Wextra -Wpedantic $(OPT) $(HARDEN) -MMD -MP -Isrc
 LDFLAGS  += $(LDHARDEN)
-LIBS      = -lPocoUtil -lPocoJSON -lPocoNet -lPocoXML -lPocoDataSQLite -lPocoData -lPocoFoundation -lsqlite3 -lsodium -lssl -lcrypto -lpthread
+LIBS      = -lPocoUtil -lPocoJSON -lPocoNet -lPocoXML -lPocoDataSQLite -lPocoData -lPocoFoundation -lsqlite3 -lsodium -lhiredis -lssl -lcrypto -lpthread
 TEST_LIBS = -lcppunit -lPocoNetSSL -lPocoCrypto
 
 # Compile jobs for the targets below that build before they run (a fresh
@@ -40,8 +40,8 @@ $(TEST_OBJ): HARDEN =
 HTML      = $(sort $(wildcard html/*))
 
 # Packages: to build, to test (browser tests need chromium and node/npm).
-BUILD_PACKAGES = g++ make libpoco-dev libssl-dev libcppunit-dev libsqlite3-dev libsodium-dev
-TEST_PACKAGES  = chromium nodejs npm clang libclang-rt-14-dev openssl systemd sqlite3 logrotate irssi tmux $(DEB_PACKAGES)
+BUILD_PACKAGES = g++ make libpoco-dev libssl-dev libcppunit-dev libsqlite3-dev libsodium-dev libhiredis-dev
+TEST_PACKAGES  = chromium nodejs npm clang libclang-rt-14-dev openssl systemd sqlite3 logrotate irssi tmux redis-server $(DEB_PACKAGES)
 BENCH_PACKAGES = nginx-light libnginx-mod-nchan ngircd
 DEB_PACKAGES   = debhelper dpkg-dev lintian
 

@@ -23,6 +23,7 @@
 #include "line/LineServer.h"
 #include "net/TlsContext.h"
 #include "store/MemoryStore.h"
+#include "store/RedisStore.h"
 #include "store/SqliteStore.h"
 
 #include <Poco/AutoPtr.h>
@@ -361,6 +362,17 @@ int HChatApplication::main(const std::vector<std::string>&)
             _store = std::make_unique<SqliteStore>(_settings.storePath, retention);
             storeName += " " + _settings.storePath;
         }
+        else if (_settings.storeKind == "redis")
+        {
+            RedisStore::Options redis;
+            redis.address = _settings.redisAddress;
+            redis.password = _settings.redisPassword;
+            redis.keyPrefix = _settings.redisKeyPrefix;
+            redis.retention = retention;
+            redis.keep = static_cast<std::size_t>(_settings.redisHistoryLimit);
+            _store = std::make_unique<RedisStore>(redis);
+            storeName += " " + _settings.redisAddress;
+        }
         else
             _store =
                 std::make_unique<MemoryStore>(static_cast<std::size_t>(_settings.historyLimit));
@@ -443,6 +455,7 @@ int HChatApplication::main(const std::vector<std::string>&)
     }
     if (int failed = startControl(storeName))
         return failed;
+    _store->listen(*_rooms); // a shared store: what other daemons store, from here on
     _http->start();
     if (_line)
     {

@@ -172,6 +172,10 @@ const std::vector<std::string>& Settings::knownKeys()
                                                   "store.kind",
                                                   "store.path",
                                                   "store.retention",
+                                                  "redis.address",
+                                                  "redis.password",
+                                                  "redis.keyPrefix",
+                                                  "redis.historyLimit",
                                                   "limits.messagesPerSecond",
                                                   "limits.burst",
                                                   "limits.connectionsPerAddress",
@@ -240,9 +244,13 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
     r.flag("chat.notices", s.notices);
     r.duration("chat.editWindow", s.editWindow);
     r.text("admin.accounts", s.adminAccounts);
-    r.choice("store.kind", s.storeKind, {"sqlite", "memory"});
+    r.choice("store.kind", s.storeKind, {"sqlite", "memory", "redis"});
     r.text("store.path", s.storePath);
     r.duration("store.retention", s.storeRetention);
+    r.text("redis.address", s.redisAddress);
+    r.text("redis.password", s.redisPassword);
+    r.text("redis.keyPrefix", s.redisKeyPrefix);
+    r.integer("redis.historyLimit", s.redisHistoryLimit, 0, 1000000000);
     r.decimal("limits.messagesPerSecond", s.messagesPerSecond, 0, 1e6);
     r.decimal("limits.burst", s.burst, 1, 1e6);
     r.integer("limits.connectionsPerAddress", s.connectionsPerAddress, 0, 1000000);
@@ -277,6 +285,16 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
     if (s.storePath.empty())
         throw Poco::InvalidArgumentException("store.path is empty");
     s.storePath = resolve(s.storePath, baseDir);
+    const std::size_t colon = s.redisAddress.rfind(':');
+    int redisPort = 0;
+    if (colon == std::string::npos || colon == 0 ||
+        !Poco::NumberParser::tryParse(s.redisAddress.substr(colon + 1), redisPort) ||
+        redisPort < 1 || redisPort > 65535)
+        throw Poco::InvalidArgumentException("bad value for redis.address: '" + s.redisAddress +
+                                             "' is not host:port");
+    if (s.redisKeyPrefix.find_first_of("{}") != std::string::npos)
+        throw Poco::InvalidArgumentException(
+            "bad value for redis.keyPrefix: '{' and '}' are Redis Cluster's hash tags");
     if (s.recentOnJoin > s.historyLimit)
         throw Poco::InvalidArgumentException(
             "chat.recentOnJoin (" + std::to_string(s.recentOnJoin) +

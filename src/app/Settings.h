@@ -55,8 +55,12 @@ public:
     bool notices = true; ///< join, leave and nick entries in the room logs
 
     std::string storeKind = "sqlite";
-    std::string storePath = "var/hchatd.db"; ///< relative to the configuration file's folder
-    int storeRetention = 0;                  ///< seconds a message is kept; 0: for ever
+    std::string storePath = "var/hchatd.db";     ///< relative to the configuration file's folder
+    int storeRetention = 0;                      ///< seconds a message is kept; 0: for ever
+    std::string redisAddress = "127.0.0.1:6379"; ///< store.kind = redis: host:port
+    std::string redisPassword;                   ///< AUTH, when not empty
+    std::string redisKeyPrefix = "hchat:";       ///< before every key and the channel
+    int redisHistoryLimit = 0;                   ///< messages kept per room in Redis; 0: all
 
     double messagesPerSecond = 2;
     double burst = 10;

@@ -115,6 +115,11 @@ MessagePtr Room::append(MessageKind kind, const std::string& author, const std::
                                                    : "the server is shutting down");
     auto message = std::make_shared<const Message>(_assigned, kind, author, Poco::Timestamp(), text,
                                                    std::move(crowd), std::move(details));
+    if (_store.isShared())
+    {
+        lock.unlock();
+        return appendShared(message);
+    }
     std::future<void> stored = _store.append(_id, message);
     _pending.push_back(message);
     ++_assigned;
@@ -137,6 +142,74 @@ MessagePtr Room::append(MessageKind kind, const std::string& author, const std::
     return message;
 }
 
+MessagePtr Room::appendShared(MessagePtr draft)
+{
+    // The store gives the number; the message is published here once the
+    // ones numbered before it (sent anywhere) have arrived too.
+    MessagePtr message = _store.appendNext(_id, draft);
+    arrived(message);
+    return message;
+}
+
+void Room::arrived(const MessagePtr& message)
+{
+    std::unique_lock<std::shared_mutex> lock(_mutex);
+    if (!_loaded || message->id() < _next || _closed)
+        return; // an unloaded room reads its tail from the store when used
+    _early.emplace(message->id(), message);
+    MessagePtr latest;
+    while (!_early.empty() && _early.begin()->first == _next)
+    {
+        latest = _early.begin()->second;
+        _early.erase(_early.begin());
+        keep(latest);
+        _next = latest->id() + 1;
+    }
+    if (!latest)
+        return;
+    _assigned = _next;
+    _published.store(_next);
+    _lastActivity = latest->time();
+    lock.unlock();
+    wake(latest);
+}
+
+void Room::catchUp()
+{
+    if (!_loadedFlag.load() || _closed.load())
+        return;
+    for (;;)
+    {
+        const std::uint64_t from = next();
+        std::vector<MessagePtr> missed = _store.read(_id, from, 1000);
+        if (!missed.empty() && missed.front()->id() > from)
+        {
+            // Trimmed while this daemon could not hear: carry on from there.
+            std::lock_guard<std::shared_mutex> lock(_mutex);
+            if (_next == from)
+            {
+                _next = missed.front()->id();
+                _recent.clear(); // the window holds no gap
+            }
+        }
+        for (const MessagePtr& message : missed)
+            arrived(message);
+        if (missed.size() < 1000)
+            return;
+    }
+}
+
+void Room::keep(const MessagePtr& message)
+{
+    if (message->isAmendment())
+        for (MessagePtr& kept : _recent)
+            if (MessagePtr amended = kept->amendedBy(*message))
+                kept = amended;
+    _recent.push_back(message);
+    if (_recent.size() > _window)
+        _recent.pop_front();
+}
+
 void Room::publishThrough(const MessagePtr& stored)
 {
     // The store keeps one room's order and refuses a message whose
@@ -146,14 +219,8 @@ void Room::publishThrough(const MessagePtr& stored)
         return; // published already by a later message's sender
     while (!_pending.empty() && _pending.front()->id() <= stored->id())
     {
-        if (_pending.front()->isAmendment())
-            for (MessagePtr& kept : _recent)
-                if (MessagePtr amended = kept->amendedBy(*_pending.front()))
-                    kept = amended;
-        _recent.push_back(_pending.front());
+        keep(_pending.front());
         _pending.pop_front();
-        if (_recent.size() > _window)
-            _recent.pop_front();
     }
     _next = stored->id() + 1;
     _published.store(_next);

@@ -31,8 +31,10 @@ class Room
 /// the store has it, and only then do readers see it. Readers either wait
 /// on the room (waitFor()) or subscribe: each subscriber is told of every
 /// publish, presence change and the close, from the thread that made it.
-/// Thread-safe. _mutex guards the log (_recent, _pending, _assigned, _next,
-/// _loaded, _lastActivity); it is never held while a subscriber is told or
+/// With a shared store the store numbers the messages, and those stored
+/// by any daemon arrive (arrived()) and are published in their order.
+/// Thread-safe. _mutex guards the log (_recent, _pending, _early,
+/// _assigned, _next, _loaded, _lastActivity); it is never held while a subscriber is told or
 /// a reader writes to a socket.
 {
 public:
@@ -78,6 +80,14 @@ public:
     /// and wakes every waiting reader. Throws Poco::IllegalStateException
     /// when the room is closed, and whatever the store failed with (nothing
     /// is appended then, and the number is given to the next message).
+
+    void arrived(const MessagePtr& message);
+    /// A message a shared store (Store::isShared) stored, sent here or on
+    /// another daemon: published once every message before it is; one
+    /// told twice, or already published, is ignored.
+    void catchUp();
+    /// A shared store's room: publishes what the store has beyond what
+    /// arrived (after the store could not tell for a while).
 
     using Check = std::function<bool(const MessagePtr& target)>;
     MessagePtr amend(MessageKind kind, const std::string& author, const std::string& text,
@@ -145,7 +155,10 @@ private:
     void load();
     /// ensureLoaded() for readers, which then take the lock shared.
     void waitUntilPublished(std::uint64_t n, Poco::Timespan timeout);
+    MessagePtr appendShared(MessagePtr draft);
     void publishThrough(const MessagePtr& stored);
+    void keep(const MessagePtr& message);
+    /// Puts the next message in the window (amending what it targets).
     void discardFrom(const MessagePtr& failed);
     bool inWindow(std::uint64_t n) const;
 
@@ -182,8 +195,9 @@ private:
     std::array<WaitShard, 16> _waits;
     std::deque<MessagePtr> _recent;
     std::deque<MessagePtr> _pending;
-    std::uint64_t _assigned = 0; ///< the number the next append gets
-    std::uint64_t _next = 0;     ///< the first number not yet stored
+    std::map<std::uint64_t, MessagePtr> _early; ///< shared store: arrived before their turn
+    std::uint64_t _assigned = 0;                ///< the number the next append gets
+    std::uint64_t _next = 0;                    ///< the first number not yet stored
     bool _loaded = false;
     std::atomic<bool> _closed{false};  ///< written under _mutex, read without it too
     std::atomic<bool> _deleted{false}; ///< set before _closed

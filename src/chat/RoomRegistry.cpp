@@ -86,6 +86,11 @@ void RoomRegistry::update(const std::shared_ptr<Room>& room, RoomRecord record)
 {
     record.id = room->id();
     _store.saveRoom(record);
+    apply(room, record);
+}
+
+void RoomRegistry::apply(const std::shared_ptr<Room>& room, const RoomRecord& record)
+{
     room->setRecord(record);
     {
         std::unique_lock<std::shared_mutex> lock(_mutex);
@@ -128,21 +133,38 @@ std::shared_ptr<Room> RoomRegistry::create(const std::string& subject, bool isPu
     return insert(record);
 }
 
-std::shared_ptr<Room> RoomRegistry::find(const std::string& id) const
+std::shared_ptr<Room> RoomRegistry::find(const std::string& id)
 {
-    std::shared_lock<std::shared_mutex> lock(_mutex);
-    auto it = _rooms.find(id);
-    return it == _rooms.end() ? nullptr : it->second;
+    {
+        std::shared_lock<std::shared_mutex> lock(_mutex);
+        auto it = _rooms.find(id);
+        if (it != _rooms.end())
+            return it->second;
+        if (!_store.isShared() || _deleted.count(id) > 0 || !IdGenerator::isValid(id))
+            return nullptr;
+    }
+    // Created on another daemon a moment ago, and the feed has not told yet.
+    RoomRecord record;
+    return _store.findRoom(id, record) ? insert(record) : nullptr;
 }
 
 bool RoomRegistry::remove(const std::string& id)
+{
+    std::shared_ptr<Room> room = detach(id);
+    if (!room)
+        return false;
+    _store.deleteRoom(id);
+    return true;
+}
+
+std::shared_ptr<Room> RoomRegistry::detach(const std::string& id)
 {
     std::shared_ptr<Room> room;
     {
         std::unique_lock<std::shared_mutex> lock(_mutex);
         auto it = _rooms.find(id);
         if (it == _rooms.end())
-            return false;
+            return nullptr;
         room = std::move(it->second);
         _rooms.erase(it);
         for (auto named = _named.begin(); named != _named.end(); ++named)
@@ -159,8 +181,55 @@ bool RoomRegistry::remove(const std::string& id)
     }
     // Closed first: no append can reach the store after its rows are gone.
     room->close(Room::Closing::Deleted);
-    _store.deleteRoom(id);
-    return true;
+    return room;
+}
+
+void RoomRegistry::appended(const std::string& roomId, const MessagePtr& message)
+{
+    std::shared_ptr<Room> room;
+    {
+        std::shared_lock<std::shared_mutex> lock(_mutex);
+        auto it = _rooms.find(roomId);
+        if (it == _rooms.end())
+            return; // not known here yet: read from the store when it is
+        room = it->second;
+    }
+    room->arrived(message);
+}
+
+void RoomRegistry::roomSaved(const RoomRecord& record)
+{
+    std::shared_ptr<Room> room;
+    {
+        std::shared_lock<std::shared_mutex> lock(_mutex);
+        if (_deleted.count(record.id) > 0)
+            return;
+        auto it = _rooms.find(record.id);
+        if (it != _rooms.end())
+            room = it->second;
+    }
+    if (room)
+        apply(room, record);
+    else
+        insert(record);
+}
+
+void RoomRegistry::roomDeleted(const std::string& id)
+{
+    detach(id);
+    std::unique_lock<std::shared_mutex> lock(_mutex);
+    _deleted.insert(id);
+}
+
+void RoomRegistry::resumed()
+{
+    // What the feed missed: rooms made, changed and deleted, and messages.
+    for (const RoomRecord& record : _store.rooms())
+        roomSaved(record);
+    for (const std::string& id : _store.deletedRooms())
+        roomDeleted(id);
+    for (const std::shared_ptr<Room>& room : all())
+        room->catchUp();
 }
 
 bool RoomRegistry::wasDeleted(const std::string& id) const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat/Room.h"
+#include "store/Store.h"
 
 #include <Poco/Timestamp.h>
 
@@ -15,10 +16,11 @@
 namespace hchat
 {
 
-class Store;
-
-class RoomRegistry
+class RoomRegistry : public Store::Listener
 /// Every room of this daemon, by id, and the ids of the rooms deleted.
+/// With a shared store (several daemons) it listens to the store: rooms
+/// created, changed and deleted elsewhere, and messages stored anywhere,
+/// reach this daemon's rooms.
 /// Thread-safe: _mutex (shared for look-ups) guards _rooms, _named and
 /// _deleted; it is never held while a room's own lock is taken.
 {
@@ -37,8 +39,9 @@ public:
     /// owned by the account `owner` or by whoever shows the secret whose
     /// digest is ownerKey (RoomRecord).
 
-    std::shared_ptr<Room> find(const std::string& id) const;
-    /// The room, or null when there is none with that id.
+    std::shared_ptr<Room> find(const std::string& id);
+    /// The room, or null when there is none with that id (with a shared
+    /// store: none there either).
 
     bool remove(const std::string& id);
     /// Deletes the room for everyone: it leaves every listing and its name,
@@ -90,12 +93,23 @@ public:
     std::vector<std::shared_ptr<Room>> all() const;
     /// Every room, listed or not, in id order (the operator's list).
 
+    void appended(const std::string& roomId, const MessagePtr& message) override;
+    void roomSaved(const RoomRecord& record) override;
+    void roomDeleted(const std::string& id) override;
+    void resumed() override;
+    /// Store::Listener: what a shared store tells.
+
     void closeAll();
     /// Shutdown: wakes every waiting reader in every room; a room made
     /// later is closed from the start.
 
 private:
     std::shared_ptr<Room> insert(const RoomRecord& record);
+    void apply(const std::shared_ptr<Room>& room, const RoomRecord& record);
+    /// The room's settings are now record's, and its listings follow.
+    std::shared_ptr<Room> detach(const std::string& id);
+    /// Takes the room out of every listing and its name, counts it
+    /// deleted and closes it (Room::Closing::Deleted); null when unknown.
 
     Store& _store;
     const std::size_t _window;

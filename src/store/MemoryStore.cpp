@@ -1,9 +1,9 @@
 #include "store/MemoryStore.h"
 
+#include "store/PlainSearch.h"
+
 #include <Poco/Exception.h>
 #include <Poco/String.h>
-#include <Poco/StringTokenizer.h>
-#include <Poco/UTF8String.h>
 
 #include <algorithm>
 
@@ -102,50 +102,19 @@ std::vector<MessagePtr> MemoryStore::read(const std::string& roomId, std::uint64
 std::vector<Store::Found> MemoryStore::search(const std::string& roomId, const std::string& words,
                                               std::size_t limit)
 {
-    Poco::StringTokenizer wanted(Poco::UTF8::toLower(words), " \t\n",
-                                 Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    const PlainSearch wanted(words);
     std::vector<Found> found;
-    if (wanted.count() == 0)
+    if (wanted.empty())
         return found;
     std::lock_guard<std::mutex> lock(_mutex);
     auto it = _logs.find(roomId);
     if (it == _logs.end())
         return found;
     const auto& messages = it->second.messages;
+    std::string snippet;
     for (auto m = messages.rbegin(); m != messages.rend() && found.size() < limit; ++m)
-    {
-        if ((*m)->kind() != MessageKind::Message)
-            continue;
-        const std::string& text = (*m)->text();
-        const std::string folded = Poco::UTF8::toLower(text);
-        std::vector<std::pair<std::size_t, std::size_t>> marks; // where each word is
-        for (const std::string& word : wanted)
-        {
-            const std::size_t at = folded.find(word);
-            if (at == std::string::npos)
-                break;
-            marks.emplace_back(at, word.size());
-        }
-        if (marks.size() != wanted.count())
-            continue;
-        std::string snippet = text;
-        if (folded.size() == text.size()) // else the offsets are not the text's
-        {
-            std::sort(marks.begin(), marks.end());
-            snippet.clear();
-            std::size_t done = 0;
-            for (const auto& mark : marks)
-            {
-                if (mark.first < done)
-                    continue; // overlaps the one before
-                snippet += text.substr(done, mark.first - done) + '\x02' +
-                           text.substr(mark.first, mark.second) + '\x03';
-                done = mark.first + mark.second;
-            }
-            snippet += text.substr(done);
-        }
-        found.push_back(Found{*m, snippet});
-    }
+        if ((*m)->kind() == MessageKind::Message && wanted.match((*m)->text(), snippet))
+            found.push_back(Found{*m, snippet});
     return found;
 }
 

@@ -15,7 +15,8 @@ namespace hchat
 
 class Store
 /// Where rooms and messages live beyond the in-memory window of each Room.
-/// Implementations: MemoryStore (tests, throwaway use) and SqliteStore (default).
+/// Implementations: MemoryStore (tests, throwaway use), SqliteStore (default)
+/// and RedisStore (several daemons share it: isShared()).
 /// All methods are thread-safe.
 ///
 /// Contract: append() hands a message over and returns a future that becomes
@@ -42,7 +43,37 @@ public:
         std::uint64_t next = 0;         ///< the number the next message gets
     };
 
+    class Listener
+    /// Told by a shared store what any daemon stored, this one included, in
+    /// the order it was stored, from a thread of the store's own.
+    {
+    public:
+        virtual ~Listener() = default;
+        virtual void appended(const std::string& roomId, const MessagePtr& message) = 0;
+        virtual void roomSaved(const RoomRecord& room) = 0;
+        /// A room was created or its settings changed.
+        virtual void roomDeleted(const std::string& roomId) = 0;
+        virtual void resumed() = 0;
+        /// What was stored while the store could not tell (it was out of
+        /// reach; also at the start) was not told: read it again.
+    };
+
     virtual ~Store() = default;
+
+    virtual bool isShared() const { return false; }
+    /// Whether other daemons store into it too: then it numbers the
+    /// messages (appendNext(), never append()) and tells a Listener.
+    virtual MessagePtr appendNext(const std::string& roomId, const MessagePtr& draft);
+    /// A shared store's append: stores draft (its id is ignored) as the
+    /// room's next message, durably, and returns it with its number. Throws
+    /// when it is not stored: nothing is acknowledged then. Other stores:
+    /// Poco::NotImplementedException.
+    virtual void listen(Listener&) {}
+    /// A shared store starts telling the listener (until close()).
+    virtual bool findRoom(const std::string&, RoomRecord&) { return false; }
+    /// A shared store: the room of that id, when it exists (created by
+    /// another daemon, and not told yet). Other stores: false, since
+    /// rooms() gave them all.
 
     virtual void createRoom(const RoomRecord& room) = 0;
     virtual void saveRoom(const RoomRecord& room) = 0;

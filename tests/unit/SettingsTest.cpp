@@ -22,6 +22,7 @@ class SettingsTest : public CppUnit::TestFixture
     CPPUNIT_TEST(relativePathsFollowTheFile);
     CPPUNIT_TEST(tlsKeys);
     CPPUNIT_TEST(ircKeys);
+    CPPUNIT_TEST(redisKeys);
     CPPUNIT_TEST(shippedConfigurationLoads);
     CPPUNIT_TEST_SUITE_END();
 
@@ -179,6 +180,27 @@ public:
                        std::string::npos);
         CPPUNIT_ASSERT(errorOf("irc.pingInterval = 1\n").find("irc.pingInterval") !=
                        std::string::npos);
+    }
+
+    void redisKeys()
+    {
+        Settings off = load("");
+        CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1:6379"), off.redisAddress);
+        CPPUNIT_ASSERT_EQUAL(std::string("hchat:"), off.redisKeyPrefix);
+        CPPUNIT_ASSERT_EQUAL(0, off.redisHistoryLimit);
+        Settings on = load("store.kind = redis\nredis.address = redis.internal:6380\n"
+                           "redis.password = s3cret\nredis.keyPrefix = chat1:\n"
+                           "redis.historyLimit = 100000\n");
+        CPPUNIT_ASSERT_EQUAL(std::string("redis"), on.storeKind);
+        CPPUNIT_ASSERT_EQUAL(std::string("redis.internal:6380"), on.redisAddress);
+        CPPUNIT_ASSERT_EQUAL(std::string("s3cret"), on.redisPassword);
+        CPPUNIT_ASSERT_EQUAL(std::string("chat1:"), on.redisKeyPrefix);
+        CPPUNIT_ASSERT_EQUAL(100000, on.redisHistoryLimit);
+        for (const char* bad : {"redis.address = localhost\n", "redis.address = :6379\n",
+                                "redis.address = host:0\n", "redis.address = host:port\n",
+                                "redis.keyPrefix = {tag}\n", "redis.historyLimit = -1\n"})
+            CPPUNIT_ASSERT_MESSAGE(bad, errorOf(bad).find(std::string(bad).substr(0, 12)) !=
+                                            std::string::npos);
     }
 
     void shippedConfigurationLoads()

@@ -1,0 +1,137 @@
+#include "redis/RedisFeed.h"
+
+#include <Poco/Exception.h>
+
+#include <algorithm>
+
+namespace hchat
+{
+
+RedisFeed::RedisFeed(RedisPool& pool, std::string channel, Received received, Resumed resumed,
+                     Poco::Timespan timeout)
+    : _pool(pool), _channel(std::move(channel)), _received(std::move(received)),
+      _resumed(std::move(resumed)), _timeout(timeout), _log(Poco::Logger::get("hchatd.redis"))
+{
+}
+
+RedisFeed::~RedisFeed()
+{
+    stop();
+}
+
+void RedisFeed::start()
+{
+    _thread = std::thread([this] { run(); });
+}
+
+bool RedisFeed::waitSubscribed(Poco::Timespan timeout)
+{
+    std::unique_lock<std::mutex> lock(_mutex);
+    return _changed.wait_for(lock, std::chrono::microseconds(timeout.totalMicroseconds()),
+                             [this] { return _subscribed || _stopping; }) &&
+           _subscribed;
+}
+
+void RedisFeed::stop()
+{
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _stopping = true;
+    }
+    _changed.notify_all();
+    if (_thread.joinable())
+        _thread.join();
+}
+
+bool RedisFeed::pause(Poco::Timespan span)
+{
+    std::unique_lock<std::mutex> lock(_mutex);
+    _changed.wait_for(lock, std::chrono::microseconds(span.totalMicroseconds()),
+                      [this] { return _stopping; });
+    return !_stopping;
+}
+
+void RedisFeed::run()
+{
+    // A subscription that ends within `brief` of being made (Redis shutting
+    // down, refusing) counts as still failing: no back-off reset, no new
+    // error line.
+    const Poco::Timespan brief(5, 0);
+    Poco::Timespan backOff(0, 100000);
+    bool failing = false;
+    for (;;)
+    {
+        Poco::Timestamp subscribedAt(0);
+        try
+        {
+            std::unique_ptr<RedisConnection> connection = _pool.connect();
+            connection->command({"SUBSCRIBE", _channel});
+            subscribedAt.update();
+            {
+                std::lock_guard<std::mutex> lock(_mutex);
+                if (_stopping)
+                    return;
+                _subscribed = true;
+            }
+            _changed.notify_all();
+            if (failing)
+                _log.information("Redis at %s: subscribed again", _pool.address());
+            _resumed();
+            follow(*connection);
+            return; // stopped
+        }
+        catch (const Poco::Exception& e)
+        {
+            const bool lasted = subscribedAt.epochMicroseconds() != 0 &&
+                                subscribedAt.isElapsed(brief.totalMicroseconds());
+            if (lasted)
+            {
+                backOff = Poco::Timespan(0, 100000);
+                failing = false;
+            }
+            if (!failing)
+                _log.error("Redis feed: %s; subscribing again", e.displayText());
+            failing = true;
+        }
+        {
+            std::lock_guard<std::mutex> lock(_mutex);
+            _subscribed = false;
+        }
+        if (!pause(backOff))
+            return;
+        backOff = std::min(backOff + backOff, Poco::Timespan(5, 0));
+    }
+}
+
+void RedisFeed::follow(RedisConnection& connection)
+{
+    const Poco::Timespan tick(1, 0);
+    Poco::Timestamp heard;
+    bool pinged = false;
+    for (;;)
+    {
+        {
+            std::lock_guard<std::mutex> lock(_mutex);
+            if (_stopping)
+                return;
+        }
+        RedisConnection::Reply reply;
+        if (!connection.receive(reply, tick))
+        {
+            if (heard.isElapsed(_timeout.totalMicroseconds()))
+                throw Poco::TimeoutException("Redis at " + _pool.address() +
+                                             ": the subscription went silent");
+            if (!pinged)
+                connection.send({"PING"});
+            pinged = true;
+            continue;
+        }
+        heard.update();
+        pinged = false;
+        if (reply.type == RedisConnection::Reply::Type::List && reply.elements.size() == 3 &&
+            reply.elements[0].text == "message")
+            _received(reply.elements[2].text);
+    }
+}
+
+} // namespace hchat

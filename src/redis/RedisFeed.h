@@ -1,0 +1,61 @@
+#pragma once
+
+#include "redis/RedisPool.h"
+
+#include <Poco/Logger.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace hchat
+{
+
+class RedisFeed
+/// This daemon's one subscription (SPEC §12: once per node, not per room
+/// or connection): a thread of its own SUBSCRIBEs to one channel and hands
+/// every message published there to `received`, in Redis's order. A silent
+/// connection is PINGed every second and given up after `timeout` without
+/// an answer; a lost one is made again with back-off (0.1 s doubling to
+/// 5 s), and `resumed` is called after each subscription is in place, the
+/// first included: what was published meanwhile was missed and must be
+/// read from the keys. The callbacks run on the feed's thread, one at a
+/// time.
+{
+public:
+    using Received = std::function<void(const std::string& payload)>;
+    using Resumed = std::function<void()>;
+
+    RedisFeed(RedisPool& pool, std::string channel, Received received, Resumed resumed,
+              Poco::Timespan timeout);
+    ~RedisFeed();
+    /// Stops the thread (stop()).
+
+    void start();
+    bool waitSubscribed(Poco::Timespan timeout);
+    /// Whether the subscription is in place (or came to be within timeout).
+    void stop();
+    /// Ends the subscription; no callback runs once it returns.
+
+private:
+    void run();
+    void follow(RedisConnection& connection);
+    bool pause(Poco::Timespan span);
+
+    RedisPool& _pool;
+    const std::string _channel;
+    Received _received;
+    Resumed _resumed;
+    const Poco::Timespan _timeout;
+    Poco::Logger& _log;
+    std::mutex _mutex;
+    std::condition_variable _changed;
+    bool _stopping = false;
+    bool _subscribed = false;
+    std::thread _thread;
+};
+
+} // namespace hchat

@@ -1,0 +1,422 @@
+#include "store/RedisStore.h"
+
+#include "store/PlainSearch.h"
+#include "store/RedisRecords.h"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/Exception.h>
+#include <Poco/Logger.h>
+#include <Poco/SHA1Engine.h>
+#include <Poco/String.h>
+
+#include <algorithm>
+
+namespace hchat
+{
+
+namespace
+{
+
+using Reply = RedisConnection::Reply;
+
+// KEYS: next, log, edits. ARGV: channel, room id, entry body ("<µs> <json>"),
+// messages kept (0: all), oldest time kept in µs (0: all).
+// Numbers, stores and publishes the message; an edit or deletion rewrites
+// its target (and, for a deletion, the target's edits) as Message::amendedBy.
+const std::string appendScript = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return redis.error_reply('NOROOM the room does not exist')
+end
+local n = redis.call('INCR', KEYS[1]) - 1
+local entry = n .. ' ' .. ARGV[3]
+redis.call('ZADD', KEYS[2], n, entry)
+local when, json = string.match(ARGV[3], '^(%d+) (.*)$')
+local m = cjson.decode(json)
+if m.t and (m.k == 'edit' or m.k == 'delete') then
+  local function rewrite(at, change)
+    local old = redis.call('ZRANGEBYSCORE', KEYS[2], at, at)
+    if #old == 0 then return end
+    local head, body = string.match(old[1], '^(%d+ %d+) (.*)$')
+    local o = cjson.decode(body)
+    if change(o) then
+      redis.call('ZREMRANGEBYSCORE', KEYS[2], at, at)
+      redis.call('ZADD', KEYS[2], at, head .. ' ' .. cjson.encode(o))
+    end
+  end
+  if m.k == 'edit' then
+    rewrite(m.t, function(o)
+      if o.k ~= 'message' then return false end
+      o.x = m.x
+      o.e = when
+      return true
+    end)
+    redis.call('HSET', KEYS[3], m.t, (redis.call('HGET', KEYS[3], m.t) or '') .. ' ' .. n)
+  else
+    rewrite(m.t, function(o)
+      if o.k ~= 'message' then return false end
+      o.k = 'deleted'
+      o.x = nil
+      o.w = nil
+      return true
+    end)
+    local edits = redis.call('HGET', KEYS[3], m.t)
+    if edits then
+      for e in string.gmatch(edits, '%d+') do
+        rewrite(e, function(o)
+          if o.x == nil or o.x == '' then return false end
+          o.x = nil
+          return true
+        end)
+      end
+      redis.call('HDEL', KEYS[3], m.t)
+    end
+  end
+end
+local keep = tonumber(ARGV[4])
+if keep > 0 and n + 1 > keep then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (n + 1 - keep))
+end
+local since = tonumber(ARGV[5])
+if since > 0 then
+  for i = 1, 100 do
+    local first = redis.call('ZRANGE', KEYS[2], 0, 0)
+    if #first == 0 or tonumber(string.match(first[1], '^%d+ (%d+)')) >= since then break end
+    redis.call('ZREMRANGEBYRANK', KEYS[2], 0, 0)
+  end
+end
+redis.call('PUBLISH', ARGV[1], 'm ' .. ARGV[2] .. ' ' .. entry)
+return n
+)lua";
+
+// KEYS: next, log. ARGV: how many of the last entries. {next, entries...},
+// or {-1} when the room has no log.
+const std::string tailScript = R"lua(
+local next = redis.call('GET', KEYS[1])
+if not next then return {-1} end
+local out = {tonumber(next)}
+local count = tonumber(ARGV[1])
+if count > 0 then
+  local entries = redis.call('ZRANGE', KEYS[2], -count, -1)
+  for i = 1, #entries do out[#out + 1] = entries[i] end
+end
+return out
+)lua";
+
+std::string sha1(const std::string& text)
+{
+    Poco::SHA1Engine engine;
+    engine.update(text);
+    return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+std::vector<std::string> texts(const Reply& reply)
+{
+    std::vector<std::string> out;
+    for (const Reply& element : reply.elements)
+        out.push_back(element.text);
+    return out;
+}
+
+} // namespace
+
+RedisStore::RedisStore(Options options)
+    : _options(std::move(options)), _appendSha(sha1(appendScript)), _tailSha(sha1(tailScript)),
+      _pool(_options.address, _options.password, _options.timeout)
+{
+    run({"PING"});
+}
+
+RedisStore::~RedisStore()
+{
+    close();
+}
+
+std::string RedisStore::roomKey(const std::string& roomId, const char* name) const
+{
+    return _options.keyPrefix + "{" + roomId + "}:" + name;
+}
+
+Reply RedisStore::run(const std::vector<std::string>& args)
+{
+    RedisPool::Lease connection = _pool.lease();
+    return connection->command(args);
+}
+
+Reply RedisStore::script(const std::string& source, const std::string& sha,
+                         std::vector<std::string> args)
+{
+    RedisPool::Lease connection = _pool.lease();
+    args.insert(args.begin(), {"EVALSHA", sha});
+    try
+    {
+        return connection->command(args);
+    }
+    catch (const Poco::RuntimeException& e)
+    {
+        if (e.message().find("NOSCRIPT") == std::string::npos)
+            throw;
+    }
+    args[0] = "EVAL";
+    args[1] = source;
+    return connection->command(args);
+}
+
+MessagePtr RedisStore::appendNext(const std::string& roomId, const MessagePtr& draft)
+{
+    if (_closed)
+        throw Poco::IllegalStateException("the store is closed");
+    const Poco::Int64 since =
+        _options.retention > 0
+            ? (Poco::Timestamp() - _options.retention.totalMicroseconds()).epochMicroseconds()
+            : 0;
+    Reply number;
+    try
+    {
+        number = script(appendScript, _appendSha,
+                        {"3", roomKey(roomId, "next"), roomKey(roomId, "log"),
+                         roomKey(roomId, "edits"), key("feed"), roomId, RedisRecords::body(*draft),
+                         std::to_string(_options.keep), std::to_string(since)});
+    }
+    catch (const Poco::RuntimeException& e)
+    {
+        if (e.message().find("NOROOM") != std::string::npos)
+            throw Poco::NotFoundException("no such room", roomId);
+        throw;
+    }
+    const auto id = static_cast<std::uint64_t>(number.integer);
+    return std::make_shared<const Message>(id, draft->kind(), draft->author(), draft->time(),
+                                           draft->text(), draft->crowd(), draft->details());
+}
+
+void RedisStore::listen(Listener& listener)
+{
+    _feed = std::make_unique<RedisFeed>(
+        _pool, key("feed"), [this, &listener](const std::string& p) { received(listener, p); },
+        [&listener] { listener.resumed(); }, _options.timeout + Poco::Timespan(1, 0));
+    _feed->start();
+    _feed->waitSubscribed(_options.timeout);
+}
+
+void RedisStore::received(Listener& listener, const std::string& payload)
+{
+    try
+    {
+        if (payload.compare(0, 2, "m ") == 0)
+        {
+            const std::size_t space = payload.find(' ', 2);
+            if (space == std::string::npos)
+                throw Poco::DataFormatException("a message without a room");
+            listener.appended(payload.substr(2, space - 2),
+                              RedisRecords::readMessage(payload.substr(space + 1)));
+        }
+        else if (payload.compare(0, 2, "r ") == 0)
+            listener.roomSaved(RedisRecords::readRoom(payload.substr(2)));
+        else if (payload.compare(0, 2, "d ") == 0)
+            listener.roomDeleted(payload.substr(2));
+    }
+    catch (const Poco::Exception& e)
+    {
+        Poco::Logger::get("hchatd.redis")
+            .warning("Redis feed: ignored what hchatd did not write: %s", e.displayText());
+    }
+}
+
+bool RedisStore::findRoom(const std::string& id, RoomRecord& room)
+{
+    Reply found = run({"HGET", key("rooms"), id});
+    if (found.type != Reply::Type::Text)
+        return false;
+    room = RedisRecords::readRoom(found.text);
+    return true;
+}
+
+void RedisStore::createRoom(const RoomRecord& room)
+{
+    const std::string record = RedisRecords::room(room);
+    if (run({"HSETNX", key("rooms"), room.id, record}).integer == 0)
+        throw Poco::ExistsException("room exists", room.id);
+    run({"SET", roomKey(room.id, "next"), "0", "NX"});
+    run({"PUBLISH", key("feed"), "r " + record});
+}
+
+void RedisStore::saveRoom(const RoomRecord& room)
+{
+    RoomRecord kept;
+    if (!findRoom(room.id, kept))
+        throw Poco::NotFoundException("no such room", room.id);
+    RoomRecord saved = room;
+    saved.created = kept.created;
+    saved.owner = kept.owner;
+    saved.ownerKey = kept.ownerKey;
+    const std::string record = RedisRecords::room(saved);
+    run({"HSET", key("rooms"), room.id, record});
+    run({"PUBLISH", key("feed"), "r " + record});
+}
+
+std::vector<RoomRecord> RedisStore::rooms()
+{
+    const Reply all = run({"HGETALL", key("rooms")});
+    std::vector<RoomRecord> rooms;
+    for (std::size_t i = 1; i < all.elements.size(); i += 2)
+        rooms.push_back(RedisRecords::readRoom(all.elements[i].text));
+    std::sort(rooms.begin(), rooms.end(),
+              [](const RoomRecord& a, const RoomRecord& b)
+              { return a.created < b.created || (a.created == b.created && a.id < b.id); });
+    for (RoomRecord& room : rooms)
+    {
+        const Reply last = run({"ZRANGE", roomKey(room.id, "log"), "-1", "-1"});
+        if (!last.elements.empty())
+            room.lastActivity = RedisRecords::readMessage(last.elements[0].text)->time();
+    }
+    return rooms;
+}
+
+std::future<void> RedisStore::append(const std::string&, const MessagePtr&)
+{
+    throw Poco::NotImplementedException("Redis numbers the messages: use appendNext()");
+}
+
+std::vector<MessagePtr> RedisStore::read(const std::string& roomId, std::uint64_t from,
+                                         std::size_t limit)
+{
+    std::vector<MessagePtr> out;
+    if (limit == 0)
+        return out;
+    const Reply entries = run({"ZRANGEBYSCORE", roomKey(roomId, "log"), std::to_string(from),
+                               "+inf", "LIMIT", "0", std::to_string(limit)});
+    for (const std::string& entry : texts(entries))
+        out.push_back(RedisRecords::readMessage(entry));
+    return out;
+}
+
+std::vector<Store::Found> RedisStore::search(const std::string& roomId, const std::string& words,
+                                             std::size_t limit)
+{
+    const PlainSearch wanted(words);
+    std::vector<Found> found;
+    const std::size_t page = 1000, pages = 10;
+    std::string snippet;
+    for (std::size_t p = 0; p < pages && found.size() < limit && !wanted.empty(); ++p)
+    {
+        const Reply entries = run({"ZREVRANGE", roomKey(roomId, "log"), std::to_string(p * page),
+                                   std::to_string((p + 1) * page - 1)});
+        for (const std::string& entry : texts(entries))
+        {
+            MessagePtr message = RedisRecords::readMessage(entry);
+            if (message->kind() == MessageKind::Message && wanted.match(message->text(), snippet))
+                found.push_back(Found{message, snippet});
+            if (found.size() == limit)
+                break;
+        }
+        if (entries.elements.size() < page)
+            break;
+    }
+    return found;
+}
+
+Store::Tail RedisStore::tail(const std::string& roomId, std::size_t count)
+{
+    const Reply reply =
+        script(tailScript, _tailSha,
+               {"2", roomKey(roomId, "next"), roomKey(roomId, "log"), std::to_string(count)});
+    Tail tail;
+    if (reply.elements.empty() || reply.elements[0].integer < 0)
+        return tail;
+    tail.next = static_cast<std::uint64_t>(reply.elements[0].integer);
+    for (std::size_t i = 1; i < reply.elements.size(); ++i)
+        tail.recent.push_back(RedisRecords::readMessage(reply.elements[i].text));
+    return tail;
+}
+
+void RedisStore::deleteRoom(const std::string& roomId)
+{
+    // Its counter first: appends in flight anywhere fail from here on.
+    run({"DEL", roomKey(roomId, "next")});
+    run({"SADD", key("deleted"), roomId});
+    run({"HDEL", key("rooms"), roomId});
+    run({"DEL", roomKey(roomId, "log"), roomKey(roomId, "edits")});
+    run({"PUBLISH", key("feed"), "d " + roomId});
+}
+
+std::vector<std::string> RedisStore::deletedRooms()
+{
+    return texts(run({"SMEMBERS", key("deleted")}));
+}
+
+void RedisStore::saveAddressBan(const AddressBan& ban)
+{
+    run({"HSET", key("bans"), ban.address, RedisRecords::ban(ban)});
+}
+
+void RedisStore::removeAddressBan(const std::string& address)
+{
+    run({"HDEL", key("bans"), address});
+}
+
+std::vector<AddressBan> RedisStore::addressBans()
+{
+    const Reply all = run({"HGETALL", key("bans")});
+    std::vector<AddressBan> bans;
+    for (std::size_t i = 1; i < all.elements.size(); i += 2)
+        bans.push_back(RedisRecords::readBan(all.elements[i].text));
+    return bans;
+}
+
+void RedisStore::createAccount(const AccountRecord& account)
+{
+    if (run({"HSETNX", key("accounts"), Poco::toLower(account.name),
+             RedisRecords::account(account)})
+            .integer == 0)
+        throw Poco::ExistsException("account exists", account.name);
+}
+
+std::vector<AccountRecord> RedisStore::accounts()
+{
+    const Reply all = run({"HGETALL", key("accounts")});
+    std::vector<AccountRecord> accounts;
+    for (std::size_t i = 1; i < all.elements.size(); i += 2)
+        accounts.push_back(RedisRecords::readAccount(all.elements[i].text));
+    return accounts;
+}
+
+void RedisStore::saveCredential(const Credential& credential)
+{
+    run({"HSET", key("credentials"), credential.digest, RedisRecords::credential(credential)});
+}
+
+void RedisStore::removeCredential(const std::string& digest)
+{
+    run({"HDEL", key("credentials"), digest});
+}
+
+std::vector<Credential> RedisStore::credentials()
+{
+    const Reply all = run({"HGETALL", key("credentials")});
+    const Poco::Timestamp now;
+    std::vector<Credential> credentials;
+    for (std::size_t i = 1; i < all.elements.size(); i += 2)
+    {
+        Credential credential = RedisRecords::readCredential(all.elements[i].text);
+        if (credential.kind == Credential::Kind::Token || now < credential.expires)
+            credentials.push_back(credential);
+        else
+            run({"HDEL", key("credentials"), credential.digest});
+    }
+    return credentials;
+}
+
+void RedisStore::backup(const std::string&)
+{
+    throw Poco::NotImplementedException(
+        "the Redis store (store.kind = redis) is backed up by Redis itself: BGSAVE, or a copy "
+        "of its AOF");
+}
+
+void RedisStore::close()
+{
+    _closed = true;
+    if (_feed)
+        _feed->stop();
+}
+
+} // namespace hchat

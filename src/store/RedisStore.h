@@ -1,0 +1,100 @@
+#pragma once
+
+#include "redis/RedisFeed.h"
+#include "redis/RedisPool.h"
+#include "store/Store.h"
+
+#include <Poco/Timespan.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace hchat
+{
+
+class RedisStore : public Store
+/// The store several daemons share (SPEC §12, store.kind = redis): every
+/// room, message, account, session, token and address ban in one Redis.
+/// A message is numbered, stored and published in one Lua script (so two
+/// daemons sending at once can make no gap, no duplicate and no second
+/// order) and acknowledged once Redis answered; with appendfsync always
+/// that is after Redis wrote it to disk. Each daemon follows one channel
+/// (RedisFeed) that tells it of every message, room change and deletion.
+///
+/// Keys, under keyPrefix (P): P rooms, P deleted, P bans, P accounts,
+/// P credentials (hashes and a set), and per room P{<id>}:next (the number
+/// of its next message; exists while the room does), P{<id>}:log (a sorted
+/// set of RedisRecords entries scored by number) and P{<id>}:edits (which
+/// edit entries each edited message has, for its deletion); a room's keys
+/// share the hash tag {<id>}. The channel is P feed.
+///
+/// Redis out of reach: every method throws Poco::IOException within the
+/// timeout (sends answer 503), and the feed reconnects by itself.
+{
+public:
+    struct Options
+    {
+        std::string address = "127.0.0.1:6379";
+        std::string password;
+        std::string keyPrefix = "hchat:";
+        Poco::Timespan timeout = Poco::Timespan(2, 0);
+        Poco::Timespan retention = 0; ///< messages older than this are trimmed (0: kept)
+        std::size_t keep = 0;         ///< messages kept per room (0: every one)
+    };
+
+    explicit RedisStore(Options options);
+    /// Connects once to check that Redis answers (throws Poco::IOException
+    /// naming the address when it does not).
+    ~RedisStore() override;
+
+    bool isShared() const override { return true; }
+    MessagePtr appendNext(const std::string& roomId, const MessagePtr& draft) override;
+    void listen(Listener& listener) override;
+    bool findRoom(const std::string& id, RoomRecord& room) override;
+
+    void createRoom(const RoomRecord& room) override;
+    void saveRoom(const RoomRecord& room) override;
+    std::vector<RoomRecord> rooms() override;
+    std::future<void> append(const std::string& roomId, const MessagePtr& message) override;
+    /// Throws Poco::NotImplementedException: this store numbers messages.
+    std::vector<MessagePtr> read(const std::string& roomId, std::uint64_t from,
+                                 std::size_t limit) override;
+    std::vector<Found> search(const std::string& roomId, const std::string& words,
+                              std::size_t limit) override;
+    /// PlainSearch over the room's last 10,000 messages, newest first.
+    Tail tail(const std::string& roomId, std::size_t count) override;
+    void deleteRoom(const std::string& roomId) override;
+    std::vector<std::string> deletedRooms() override;
+    void saveAddressBan(const AddressBan& ban) override;
+    void removeAddressBan(const std::string& address) override;
+    std::vector<AddressBan> addressBans() override;
+    void createAccount(const AccountRecord& account) override;
+    std::vector<AccountRecord> accounts() override;
+    void saveCredential(const Credential& credential) override;
+    void removeCredential(const std::string& digest) override;
+    std::vector<Credential> credentials() override;
+    void backup(const std::string& file) override;
+    /// Throws Poco::NotImplementedException: Redis keeps its own (BGSAVE,
+    /// the AOF).
+    void close() override;
+
+private:
+    std::string key(const std::string& name) const { return _options.keyPrefix + name; }
+    std::string roomKey(const std::string& roomId, const char* name) const;
+    RedisConnection::Reply run(const std::vector<std::string>& args);
+    RedisConnection::Reply script(const std::string& source, const std::string& sha,
+                                  std::vector<std::string> args);
+    /// EVALSHA, and EVAL when Redis does not have the script yet.
+    void received(Listener& listener, const std::string& payload);
+
+    const Options _options;
+    const std::string _appendSha;
+    const std::string _tailSha;
+    RedisPool _pool;
+    std::unique_ptr<RedisFeed> _feed;
+    std::atomic<bool> _closed{false};
+};
+
+} // namespace hchat

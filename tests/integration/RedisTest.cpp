@@ -1,0 +1,326 @@
+#include "support/DaemonProcess.h"
+#include "support/Eventually.h"
+#include "support/LineClient.h"
+#include "support/RedisServer.h"
+#include "support/TestClient.h"
+#include "support/WsClient.h"
+
+#include <Poco/JSON/Parser.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <atomic>
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace hchat::test
+{
+
+class RedisTest : public CppUnit::TestFixture
+/// Several daemons on one real redis-server (SPEC §12, store.kind =
+/// redis): one room on every node, one numbering under concurrent
+/// senders, delivery across nodes on every transport, Redis down and back,
+/// a node killed and its reader resumed on another.
+{
+    CPPUNIT_TEST_SUITE(RedisTest);
+    CPPUNIT_TEST(roomsAndMessagesReachEveryNode);
+    CPPUNIT_TEST(concurrentSendersMakeOneNumbering);
+    CPPUNIT_TEST(editsAndDeletionsReachEveryNode);
+    CPPUNIT_TEST(redisDownAnswers503AndComesBack);
+    CPPUNIT_TEST(killedNodeIsResumedOnAnother);
+    CPPUNIT_TEST(redisKilledLosesNothingAcknowledged);
+    CPPUNIT_TEST(unreachableRedisStopsTheStart);
+    CPPUNIT_TEST_SUITE_END();
+
+    std::unique_ptr<RedisServer> _redis;
+
+    std::map<std::string, std::string> node() const
+    {
+        return {{"store.kind", "redis"},
+                {"redis.address", _redis->address()},
+                {"chat.historyLimit", "5"}, // history beyond it comes from Redis
+                {"chat.recentOnJoin", "3"},
+                {"chat.notices", "false"}}; // numbers the tests can predict
+    }
+
+    static Poco::JSON::Object::Ptr object(const std::string& text)
+    {
+        return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+    }
+
+    static std::vector<std::pair<std::uint64_t, std::string>> history(DaemonProcess& daemon,
+                                                                      const std::string& id)
+    {
+        // Every stored entry (id, text), paging through /api/rooms/<id>/messages.
+        TestClient c(daemon.host(), daemon.port());
+        std::vector<std::pair<std::uint64_t, std::string>> all;
+        std::uint64_t from = 0;
+        for (;;)
+        {
+            Reply r =
+                c.get("/api/rooms/" + id + "/messages?limit=1000&from=" + std::to_string(from));
+            CPPUNIT_ASSERT_EQUAL(200, r.status);
+            auto page = object(r.body);
+            auto messages = page->getArray("messages");
+            const auto next = page->getValue<std::uint64_t>("next");
+            for (std::size_t i = 0; i < messages->size(); ++i)
+            {
+                auto m = messages->getObject(static_cast<unsigned>(i));
+                all.emplace_back(m->getValue<std::uint64_t>("id"),
+                                 m->optValue<std::string>("text", ""));
+            }
+            if (messages->size() == 0 || all.back().first + 1 >= next)
+                return all;
+            from = all.back().first + 1;
+        }
+    }
+
+    static std::string send(DaemonProcess& daemon, const std::string& id, const std::string& text)
+    {
+        // The number the daemon acknowledged, or "" when it refused.
+        Reply r = TestClient(daemon.host(), daemon.port()).post("/send/" + id, text, "text/plain");
+        return r.status == 200 ? r.body : "";
+    }
+
+public:
+    void setUp() override { _redis = std::make_unique<RedisServer>(); }
+    void tearDown() override { _redis.reset(); }
+
+    void roomsAndMessagesReachEveryNode()
+    {
+        DaemonProcess a(node()), b(node());
+        TestClient ca(a.host(), a.port()), cb(b.host(), b.port());
+        const std::string id = ca.createRoom("across", true);
+        // Listed on B (told by the feed) and open there by its URL.
+        CPPUNIT_ASSERT(
+            eventually([&] { return cb.get("/api/rooms").body.find(id) != std::string::npos; }));
+        CPPUNIT_ASSERT_EQUAL(200, cb.get("/chat/" + id).status);
+        const std::string unlisted = cb.createRoom("quiet", false);
+        CPPUNIT_ASSERT_EQUAL(200, ca.get("/chat/" + unlisted).status); // asked of Redis
+        CPPUNIT_ASSERT(ca.get("/api/rooms").body.find(unlisted) == std::string::npos);
+
+        // A WebSocket on B, an event stream on A, a long poll on A.
+        WsClient socket(b.host(), b.port(), "/ws/" + id);
+        std::string polled;
+        std::thread poll([&] { polled = ca.get("/msg/" + id + "/1").body; });
+        const std::string first = send(a, id, "one from A");
+        const std::string second = send(b, id, "two from B");
+        poll.join();
+        CPPUNIT_ASSERT_EQUAL(std::string("0"), first);
+        CPPUNIT_ASSERT_EQUAL(std::string("1"), second);
+        CPPUNIT_ASSERT_EQUAL(std::string("two from B"), polled);
+        CPPUNIT_ASSERT_EQUAL(std::string("one from A"),
+                             object(socket.nextChat())->getValue<std::string>("text"));
+        CPPUNIT_ASSERT_EQUAL(std::string("two from B"),
+                             object(socket.nextChat())->getValue<std::string>("text"));
+        const std::string events =
+            ca.raw("GET /events/" + id + "?from=0 HTTP/1.1\r\nHost: x\r\n\r\n", 1);
+        CPPUNIT_ASSERT(events.find("id: 0\n") != std::string::npos);
+        CPPUNIT_ASSERT(events.find("two from B") != std::string::npos);
+        CPPUNIT_ASSERT(history(a, id) == history(b, id));
+
+        // Deleted by its owner on B: gone on A too, and its stream there ends.
+        Reply made = cb.get("/chat_create?subject=gone&public=1");
+        const std::string gone = made.header("Location").substr(6);
+        CPPUNIT_ASSERT_EQUAL(200, ca.get("/chat/" + gone).status);
+        WsClient doomed(a.host(), a.port(), "/ws/" + gone);
+        Reply deleted =
+            cb.request("DELETE", "/api/rooms/" + gone, "", "",
+                       {{"Cookie", "hchat_owner_" + gone + "=" + made.header("X-Chat-Owner")}});
+        CPPUNIT_ASSERT_EQUAL(204, deleted.status);
+        CPPUNIT_ASSERT(eventually([&] { return ca.get("/chat/" + gone).status == 410; }));
+        CPPUNIT_ASSERT(doomed.closeCode() > 0);
+    }
+
+    void concurrentSendersMakeOneNumbering()
+    {
+        DaemonProcess a(node()), b(node());
+        const std::string id = TestClient(a.host(), a.port()).createRoom("race", true);
+        std::mutex mutex;
+        std::set<std::uint64_t> acknowledged;
+        int refused = 0;
+        std::vector<std::thread> senders;
+        for (int s = 0; s < 8; ++s)
+            senders.emplace_back(
+                [&, s]
+                {
+                    DaemonProcess& on = s % 2 == 0 ? a : b;
+                    for (int i = 0; i < 40; ++i)
+                    {
+                        const std::string n =
+                            send(on, id, "sender " + std::to_string(s) + " #" + std::to_string(i));
+                        std::lock_guard<std::mutex> lock(mutex);
+                        if (n.empty())
+                            ++refused;
+                        else
+                            CPPUNIT_ASSERT(acknowledged.insert(std::stoull(n)).second);
+                    }
+                });
+        for (auto& sender : senders)
+            sender.join();
+        CPPUNIT_ASSERT_EQUAL(0, refused);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(320), acknowledged.size());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), *acknowledged.begin());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(319), *acknowledged.rbegin());
+        // Both nodes read the same 320 entries in the same order.
+        auto onA = history(a, id);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(320), onA.size());
+        for (std::size_t i = 0; i < onA.size(); ++i)
+            CPPUNIT_ASSERT_EQUAL(std::uint64_t(i), onA[i].first);
+        CPPUNIT_ASSERT(onA == history(b, id));
+    }
+
+    void editsAndDeletionsReachEveryNode()
+    {
+        DaemonProcess a(node()), b(node());
+        TestClient ca(a.host(), a.port()), cb(b.host(), b.port());
+        const std::string id = ca.createRoom("amend", true);
+        auto author = std::make_unique<WsClient>(a.host(), a.port(), "/ws/" + id);
+        WsClient watcher(b.host(), b.port(), "/ws/" + id);
+        author->sendText(R"({"type":"nick","nick":"ed"})");
+        author->sendText(R"({"type":"send","text":"first words"})");
+        const auto sent = object(watcher.nextChat());
+        const auto n = sent->getValue<std::uint64_t>("id");
+        author->sendText(R"({"type":"edit","id":)" + std::to_string(n) +
+                         R"(,"text":"better words"})");
+        CPPUNIT_ASSERT(!watcher.nextOfKind("edit").empty());
+        CPPUNIT_ASSERT(eventually(
+            [&] { return cb.get("/msg/" + id + "/" + std::to_string(n)).body == "better words"; }));
+        author->sendText(R"({"type":"delete","id":)" + std::to_string(n) + "}");
+        CPPUNIT_ASSERT(!watcher.nextOfKind("delete").empty());
+        // Neither the message nor its edit keeps the words, on either node
+        // nor in Redis.
+        for (TestClient* c : {&ca, &cb})
+        {
+            Reply r = c->get("/msg/" + id + "/" + std::to_string(n));
+            CPPUNIT_ASSERT_EQUAL(std::string("deleted"), r.header("X-Chat-Kind"));
+        }
+        const std::string log = _redis->command("ZRANGE hchat:{" + id + "}:log 0 -1");
+        CPPUNIT_ASSERT(log.find("first words") == std::string::npos);
+        CPPUNIT_ASSERT(log.find("better words") == std::string::npos);
+    }
+
+    void redisDownAnswers503AndComesBack()
+    {
+        DaemonProcess a(node()), b(node());
+        const std::string id = TestClient(a.host(), a.port()).createRoom("outage", true);
+        CPPUNIT_ASSERT_EQUAL(std::string("0"), send(a, id, "before"));
+        WsClient socket(b.host(), b.port(), "/ws/" + id);
+        CPPUNIT_ASSERT(!socket.nextChat().empty());
+        _redis->stop();
+        Reply refused =
+            TestClient(a.host(), a.port()).post("/send/" + id, "while down", "text/plain");
+        CPPUNIT_ASSERT_EQUAL(503, refused.status);
+        _redis->start();
+        // The connection on B stayed open and hears what is sent after.
+        std::string n;
+        CPPUNIT_ASSERT(eventually([&] { return !(n = send(a, id, "after")).empty(); }, 10, 200));
+        CPPUNIT_ASSERT_EQUAL(std::string("1"), n);
+        CPPUNIT_ASSERT_EQUAL(std::string("after"),
+                             object(socket.nextChat(10))->getValue<std::string>("text"));
+        auto all = history(b, id);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), all.size());
+        CPPUNIT_ASSERT(b.logHas("subscribed again"));
+    }
+
+    void killedNodeIsResumedOnAnother()
+    {
+        auto a = std::make_unique<DaemonProcess>(node());
+        DaemonProcess b(node());
+        const std::string id = TestClient(a->host(), a->port()).createRoom("failover", true);
+        auto reader = std::make_unique<WsClient>(a->host(), a->port(), "/ws/" + id);
+        for (int i = 0; i < 3; ++i)
+            CPPUNIT_ASSERT(!send(b, id, "seen " + std::to_string(i)).empty());
+        std::uint64_t next = 0;
+        for (int i = 0; i < 3; ++i)
+            next = object(reader->nextChat())->getValue<std::uint64_t>("id") + 1;
+        double took = 0;
+        a->stop(SIGKILL, 5, took);
+        a.reset();
+        reader.reset();
+        for (int i = 0; i < 4; ++i)
+            CPPUNIT_ASSERT(!send(b, id, "missed " + std::to_string(i)).empty());
+        // Reconnected to B from where it was: the four, once each, in order.
+        WsClient again(b.host(), b.port(), "/ws/" + id + "?from=" + std::to_string(next));
+        for (int i = 0; i < 4; ++i)
+        {
+            auto m = object(again.nextChat());
+            CPPUNIT_ASSERT_EQUAL(next + static_cast<std::uint64_t>(i),
+                                 m->getValue<std::uint64_t>("id"));
+            CPPUNIT_ASSERT_EQUAL("missed " + std::to_string(i), m->getValue<std::string>("text"));
+        }
+        CPPUNIT_ASSERT(again.nextChat(0.5).empty());
+    }
+
+    void redisKilledLosesNothingAcknowledged()
+    {
+        DaemonProcess a(node()), b(node());
+        const std::string id = TestClient(a.host(), a.port()).createRoom("durable", true);
+        std::mutex mutex;
+        std::set<std::uint64_t> acknowledged;
+        std::atomic<bool> stop{false};
+        std::vector<std::thread> senders;
+        for (int s = 0; s < 4; ++s)
+            senders.emplace_back(
+                [&, s]
+                {
+                    DaemonProcess& on = s % 2 == 0 ? a : b;
+                    for (int i = 0; !stop; ++i)
+                    {
+                        const std::string n =
+                            send(on, id, "s" + std::to_string(s) + "-" + std::to_string(i));
+                        if (!n.empty())
+                        {
+                            std::lock_guard<std::mutex> lock(mutex);
+                            acknowledged.insert(std::stoull(n));
+                        }
+                    }
+                });
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        _redis->kill();
+        _redis->start();
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        stop = true;
+        for (auto& sender : senders)
+            sender.join();
+        CPPUNIT_ASSERT(acknowledged.size() > 10);
+        std::set<std::uint64_t> stored;
+        CPPUNIT_ASSERT(eventually(
+            [&]
+            {
+                stored.clear();
+                for (const auto& entry : history(b, id))
+                    stored.insert(entry.first);
+                return stored.size() >= acknowledged.size();
+            }));
+        for (std::uint64_t n : acknowledged)
+            CPPUNIT_ASSERT(stored.count(n) == 1);
+    }
+
+    void unreachableRedisStopsTheStart()
+    {
+        const int port = _redis->port();
+        _redis->stop();
+        std::string output;
+        const std::string conf = DaemonProcess::tempDir() + "/hchatd.conf";
+        {
+            std::ofstream out(conf);
+            out << "store.kind = redis\nredis.address = 127.0.0.1:" << port
+                << "\nline.port = 0\nirc.port = 0\nhttp.address = 127.0.0.1\n";
+        }
+        const int status =
+            DaemonProcess::run({"-c", conf, "-p", std::to_string(LineClient::freePort())}, output);
+        CPPUNIT_ASSERT_EQUAL(74, status);
+        CPPUNIT_ASSERT(output.find("127.0.0.1:" + std::to_string(port)) != std::string::npos);
+        _redis->start();
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(RedisTest);
+
+} // namespace hchat::test

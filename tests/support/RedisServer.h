@@ -1,0 +1,44 @@
+#pragma once
+
+#include <Poco/Process.h>
+
+#include <memory>
+#include <string>
+
+namespace hchat::test
+{
+
+class RedisServer
+/// A real redis-server (Debian's, installed by make check) for a test: on
+/// 127.0.0.1 and a free port, its files in a temporary folder, the AOF on
+/// with appendfsync always (the durability SPEC §12 promises needs), no
+/// RDB snapshots. Stopped by its PID; the folder is removed at the end.
+{
+public:
+    RedisServer();
+    /// Starts it and waits (up to 10 s) until it answers PING; throws on failure.
+    ~RedisServer();
+
+    int port() const { return _port; }
+    std::string address() const { return "127.0.0.1:" + std::to_string(_port); }
+
+    void start();
+    /// Starts it again (same port, same files) after stop() or kill().
+    void stop();
+    /// SIGTERM, and waits for the exit.
+    void kill();
+    /// SIGKILL, and waits for the exit: what it acknowledged is in the AOF.
+
+    std::string command(const std::string& line);
+    /// Sends one inline command (words separated by spaces) and returns
+    /// the raw RESP reply, e.g. "+PONG\r\n"; "" when it does not answer.
+
+private:
+    bool answers();
+
+    std::string _dir;
+    int _port = 0;
+    std::unique_ptr<Poco::ProcessHandle> _process;
+};
+
+} // namespace hchat::test
