@@ -456,6 +456,7 @@ int HChatApplication::main(const std::vector<std::string>&)
     if (int failed = startControl(storeName))
         return failed;
     _store->listen(*_rooms); // a shared store: what other daemons store, from here on
+    _store->listen(*_accounts);
     _http->start();
     if (_line)
     {

@@ -55,14 +55,34 @@ bool Accounts::isPasswordSized(const std::string& password)
 
 void Accounts::load()
 {
+    std::vector<AccountRecord> accounts = _store.accounts();
+    std::vector<Credential> credentials = _store.credentials();
+    for (AccountRecord& account : accounts)
+        accountCreated(account);
     std::lock_guard<std::mutex> lock(_mutex);
-    for (AccountRecord& account : _store.accounts())
-    {
-        _people.reserve(account.name, personKey(account.name));
-        _accounts[Nickname::folded(account.name)] = std::move(account);
-    }
-    for (Credential& credential : _store.credentials())
+    _credentials.clear(); // ended meanwhile: gone
+    for (Credential& credential : credentials)
         _credentials[credential.digest] = std::move(credential);
+}
+
+void Accounts::accountCreated(const AccountRecord& account)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    if (!_accounts.emplace(Nickname::folded(account.name), account).second)
+        return;
+    _people.reserve(account.name, personKey(account.name));
+}
+
+void Accounts::credentialSaved(const Credential& credential)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    _credentials[credential.digest] = credential;
+}
+
+void Accounts::credentialRemoved(const std::string& digest)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    _credentials.erase(digest);
 }
 
 Accounts::Result Accounts::create(const std::string& name, const std::string& password)
@@ -155,28 +175,50 @@ void Accounts::endSession(const std::string& secret)
     if (!IdGenerator::isValid(secret))
         return;
     const std::string digest = Secrets::digest(secret);
+    Credential credential;
+    if (!find(digest, credential) || credential.kind != Credential::Kind::Session)
+        return;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _credentials.erase(digest);
+    }
+    _store.removeCredential(digest);
+}
+
+bool Accounts::find(const std::string& digest, Credential& credential) const
+{
     {
         std::lock_guard<std::mutex> lock(_mutex);
         auto found = _credentials.find(digest);
-        if (found == _credentials.end() || found->second.kind != Credential::Kind::Session)
-            return;
-        _credentials.erase(found);
+        if (found != _credentials.end())
+        {
+            credential = found->second;
+            return true;
+        }
     }
-    _store.removeCredential(digest);
+    if (!_store.isShared())
+        return false;
+    try
+    {
+        // Made on another daemon a moment ago, and not told yet.
+        return _store.findCredential(digest, credential);
+    }
+    catch (const Poco::Exception&)
+    {
+        return false; // Redis out of reach: unknown, as a guest
+    }
 }
 
 std::string Accounts::whose(const std::string& secret, Credential::Kind kind) const
 {
     if (!IdGenerator::isValid(secret))
         return "";
-    const std::string digest = Secrets::digest(secret);
-    std::lock_guard<std::mutex> lock(_mutex);
-    auto found = _credentials.find(digest);
-    if (found == _credentials.end() || found->second.kind != kind)
+    Credential credential;
+    if (!find(Secrets::digest(secret), credential) || credential.kind != kind)
         return "";
-    if (kind == Credential::Kind::Session && !(Poco::Timestamp() < found->second.expires))
+    if (kind == Credential::Kind::Session && !(Poco::Timestamp() < credential.expires))
         return "";
-    return found->second.account;
+    return credential.account;
 }
 
 std::string Accounts::whoseSession(const std::string& secret) const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/AccountRecord.h"
+#include "store/Store.h"
 
 #include <Poco/Timespan.h>
 
@@ -13,15 +14,16 @@ namespace hchat
 {
 
 class People;
-class Store;
 
-class Accounts
+class Accounts : public Store::Listener
 /// Registered names and who is logged in to them (SPEC §10): the accounts,
 /// their login sessions and their bots' tokens, written to the store and
 /// kept in memory for the look-up every request makes. A registered name is
 /// reserved in People for the account's person, personKey(), whether it is
 /// online or not. Passwords and secrets are handled by Secrets; at most
 /// two passwords are hashed at once (each takes 64 MiB for 0.1 s).
+/// With a shared store it listens: accounts, sessions and tokens made or
+/// ended on other daemons are known here too.
 /// Thread-safe: _mutex guards _accounts and _credentials.
 {
 public:
@@ -36,7 +38,14 @@ public:
     Accounts(Store& store, People& people, Poco::Timespan sessionLength);
 
     void load();
-    /// Reads the accounts (reserving their names) and the credentials. Once, at start.
+    /// Reads the accounts (reserving their names) and the credentials: at
+    /// start, and again when a shared store resumes.
+
+    void accountCreated(const AccountRecord& account) override;
+    void credentialSaved(const Credential& credential) override;
+    void credentialRemoved(const std::string& digest) override;
+    void resumed() override { load(); }
+    /// Store::Listener: what other daemons did.
 
     Result create(const std::string& name, const std::string& password);
     /// Registers the name, stored before it returns. Throws what the store threw.
@@ -71,6 +80,8 @@ public:
 
 private:
     std::string whose(const std::string& secret, Credential::Kind kind) const;
+    bool find(const std::string& digest, Credential& credential) const;
+    /// The credential known here, else (a shared store) the store's.
     std::string issue(const std::string& account, Credential::Kind kind, Poco::Timestamp expires);
 
     class HashSlots

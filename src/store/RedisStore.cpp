@@ -10,6 +10,7 @@
 #include <Poco/String.h>
 
 #include <algorithm>
+#include <functional>
 
 namespace hchat
 {
@@ -190,35 +191,78 @@ MessagePtr RedisStore::appendNext(const std::string& roomId, const MessagePtr& d
 
 void RedisStore::listen(Listener& listener)
 {
+    std::lock_guard<std::mutex> lock(_listening);
+    _listeners.push_back(&listener);
+    if (_feed)
+        return;
     _feed = std::make_unique<RedisFeed>(
-        _pool, key("feed"), [this, &listener](const std::string& p) { received(listener, p); },
-        [&listener] { listener.resumed(); }, _options.timeout + Poco::Timespan(1, 0));
+        _pool, key("feed"), [this](const std::string& payload) { received(payload); },
+        [this] { resumed(); }, _options.timeout + Poco::Timespan(1, 0));
     _feed->start();
     _feed->waitSubscribed(_options.timeout);
 }
 
-void RedisStore::received(Listener& listener, const std::string& payload)
+std::vector<Store::Listener*> RedisStore::listeners()
 {
+    std::lock_guard<std::mutex> lock(_listening);
+    return _listeners;
+}
+
+void RedisStore::resumed()
+{
+    for (Listener* listener : listeners())
+        listener->resumed();
+}
+
+void RedisStore::received(const std::string& payload)
+{
+    // "<kind letter> <what>": m <room id> <entry>, r <room>, d <room id>,
+    // a <account>, c <credential>, x <digest>. Read once, told to each.
+    std::function<void(Listener&)> tell;
     try
     {
-        if (payload.compare(0, 2, "m ") == 0)
+        const std::string what = payload.size() > 2 ? payload.substr(2) : std::string();
+        switch (payload.size() > 2 && payload[1] == ' ' ? payload[0] : '?')
         {
-            const std::size_t space = payload.find(' ', 2);
+        case 'm':
+        {
+            const std::size_t space = what.find(' ');
             if (space == std::string::npos)
                 throw Poco::DataFormatException("a message without a room");
-            listener.appended(payload.substr(2, space - 2),
-                              RedisRecords::readMessage(payload.substr(space + 1)));
+            MessagePtr message = RedisRecords::readMessage(what.substr(space + 1));
+            tell = [room = what.substr(0, space), message](Listener& l)
+            { l.appended(room, message); };
+            break;
         }
-        else if (payload.compare(0, 2, "r ") == 0)
-            listener.roomSaved(RedisRecords::readRoom(payload.substr(2)));
-        else if (payload.compare(0, 2, "d ") == 0)
-            listener.roomDeleted(payload.substr(2));
+        case 'r':
+            tell = [room = RedisRecords::readRoom(what)](Listener& l) { l.roomSaved(room); };
+            break;
+        case 'd':
+            tell = [what](Listener& l) { l.roomDeleted(what); };
+            break;
+        case 'a':
+            tell = [account = RedisRecords::readAccount(what)](Listener& l)
+            { l.accountCreated(account); };
+            break;
+        case 'c':
+            tell = [credential = RedisRecords::readCredential(what)](Listener& l)
+            { l.credentialSaved(credential); };
+            break;
+        case 'x':
+            tell = [what](Listener& l) { l.credentialRemoved(what); };
+            break;
+        default:
+            throw Poco::DataFormatException("unknown", payload.substr(0, 20));
+        }
     }
     catch (const Poco::Exception& e)
     {
         Poco::Logger::get("hchatd.redis")
             .warning("Redis feed: ignored what hchatd did not write: %s", e.displayText());
+        return;
     }
+    for (Listener* listener : listeners())
+        tell(*listener);
 }
 
 bool RedisStore::findRoom(const std::string& id, RoomRecord& room)
@@ -227,6 +271,15 @@ bool RedisStore::findRoom(const std::string& id, RoomRecord& room)
     if (found.type != Reply::Type::Text)
         return false;
     room = RedisRecords::readRoom(found.text);
+    return true;
+}
+
+bool RedisStore::findCredential(const std::string& digest, Credential& credential)
+{
+    Reply found = run({"HGET", key("credentials"), digest});
+    if (found.type != Reply::Type::Text)
+        return false;
+    credential = RedisRecords::readCredential(found.text);
     return true;
 }
 
@@ -364,10 +417,10 @@ std::vector<AddressBan> RedisStore::addressBans()
 
 void RedisStore::createAccount(const AccountRecord& account)
 {
-    if (run({"HSETNX", key("accounts"), Poco::toLower(account.name),
-             RedisRecords::account(account)})
-            .integer == 0)
+    const std::string record = RedisRecords::account(account);
+    if (run({"HSETNX", key("accounts"), Poco::toLower(account.name), record}).integer == 0)
         throw Poco::ExistsException("account exists", account.name);
+    run({"PUBLISH", key("feed"), "a " + record});
 }
 
 std::vector<AccountRecord> RedisStore::accounts()
@@ -381,12 +434,15 @@ std::vector<AccountRecord> RedisStore::accounts()
 
 void RedisStore::saveCredential(const Credential& credential)
 {
-    run({"HSET", key("credentials"), credential.digest, RedisRecords::credential(credential)});
+    const std::string record = RedisRecords::credential(credential);
+    run({"HSET", key("credentials"), credential.digest, record});
+    run({"PUBLISH", key("feed"), "c " + record});
 }
 
 void RedisStore::removeCredential(const std::string& digest)
 {
     run({"HDEL", key("credentials"), digest});
+    run({"PUBLISH", key("feed"), "x " + digest});
 }
 
 std::vector<Credential> RedisStore::credentials()

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,7 @@ public:
     MessagePtr appendNext(const std::string& roomId, const MessagePtr& draft) override;
     void listen(Listener& listener) override;
     bool findRoom(const std::string& id, RoomRecord& room) override;
+    bool findCredential(const std::string& digest, Credential& credential) override;
 
     void createRoom(const RoomRecord& room) override;
     void saveRoom(const RoomRecord& room) override;
@@ -87,12 +89,16 @@ private:
     RedisConnection::Reply script(const std::string& source, const std::string& sha,
                                   std::vector<std::string> args);
     /// EVALSHA, and EVAL when Redis does not have the script yet.
-    void received(Listener& listener, const std::string& payload);
+    void received(const std::string& payload);
+    void resumed();
+    std::vector<Listener*> listeners();
 
     const Options _options;
     const std::string _appendSha;
     const std::string _tailSha;
     RedisPool _pool;
+    std::mutex _listening; ///< guards _listeners and _feed's start
+    std::vector<Listener*> _listeners;
     std::unique_ptr<RedisFeed> _feed;
     std::atomic<bool> _closed{false};
 };

@@ -45,15 +45,19 @@ public:
 
     class Listener
     /// Told by a shared store what any daemon stored, this one included, in
-    /// the order it was stored, from a thread of the store's own.
+    /// the order it was stored, from a thread of the store's own. Each
+    /// listener takes what concerns it.
     {
     public:
         virtual ~Listener() = default;
-        virtual void appended(const std::string& roomId, const MessagePtr& message) = 0;
-        virtual void roomSaved(const RoomRecord& room) = 0;
+        virtual void appended(const std::string& /*roomId*/, const MessagePtr&) {}
+        virtual void roomSaved(const RoomRecord&) {}
         /// A room was created or its settings changed.
-        virtual void roomDeleted(const std::string& roomId) = 0;
-        virtual void resumed() = 0;
+        virtual void roomDeleted(const std::string& /*roomId*/) {}
+        virtual void accountCreated(const AccountRecord&) {}
+        virtual void credentialSaved(const Credential&) {}
+        virtual void credentialRemoved(const std::string& /*digest*/) {}
+        virtual void resumed() {}
         /// What was stored while the store could not tell (it was out of
         /// reach; also at the start) was not told: read it again.
     };
@@ -69,11 +73,13 @@ public:
     /// when it is not stored: nothing is acknowledged then. Other stores:
     /// Poco::NotImplementedException.
     virtual void listen(Listener&) {}
-    /// A shared store starts telling the listener (until close()).
+    /// A shared store tells the listener from now on (until close());
+    /// several may listen.
     virtual bool findRoom(const std::string&, RoomRecord&) { return false; }
-    /// A shared store: the room of that id, when it exists (created by
-    /// another daemon, and not told yet). Other stores: false, since
-    /// rooms() gave them all.
+    virtual bool findCredential(const std::string& /*digest*/, Credential&) { return false; }
+    /// A shared store: the room or credential, when it exists (stored by
+    /// another daemon a moment ago, and not told yet). Other stores: false,
+    /// since rooms() and credentials() gave them all.
 
     virtual void createRoom(const RoomRecord& room) = 0;
     virtual void saveRoom(const RoomRecord& room) = 0;

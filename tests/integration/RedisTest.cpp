@@ -6,6 +6,7 @@
 #include "support/WsClient.h"
 
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPCookie.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -31,6 +32,7 @@ class RedisTest : public CppUnit::TestFixture
     CPPUNIT_TEST(roomsAndMessagesReachEveryNode);
     CPPUNIT_TEST(concurrentSendersMakeOneNumbering);
     CPPUNIT_TEST(editsAndDeletionsReachEveryNode);
+    CPPUNIT_TEST(accountsAndSessionsWorkOnEveryNode);
     CPPUNIT_TEST(redisDownAnswers503AndComesBack);
     CPPUNIT_TEST(killedNodeIsResumedOnAnother);
     CPPUNIT_TEST(redisKilledLosesNothingAcknowledged);
@@ -203,6 +205,46 @@ public:
         const std::string log = _redis->command("ZRANGE hchat:{" + id + "}:log 0 -1");
         CPPUNIT_ASSERT(log.find("first words") == std::string::npos);
         CPPUNIT_ASSERT(log.find("better words") == std::string::npos);
+    }
+
+    void accountsAndSessionsWorkOnEveryNode()
+    {
+        DaemonProcess a(node()), b(node());
+        TestClient ca(a.host(), a.port()), cb(b.host(), b.port());
+        const std::string form = "name=Ava&password=correct%20horse";
+        CPPUNIT_ASSERT_EQUAL(
+            201, ca.post("/api/accounts", form, "application/x-www-form-urlencoded").status);
+        CPPUNIT_ASSERT_EQUAL(
+            409, cb.post("/api/accounts", form, "application/x-www-form-urlencoded").status);
+        // Logged in on B, the session works on A; logged out on A, on B too.
+        Reply in = cb.post("/login", "{\"name\":\"ava\",\"password\":\"correct horse\"}",
+                           "application/json", {{"Accept", "application/json"}});
+        CPPUNIT_ASSERT_EQUAL(200, in.status);
+        std::vector<Poco::Net::HTTPCookie> cookies;
+        in.response.getCookies(cookies);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), cookies.size());
+        const std::string cookie = "hchat_session=" + cookies[0].getValue();
+        CPPUNIT_ASSERT_EQUAL(std::string("{\"account\":\"Ava\",\"name\":\"Ava\"}"),
+                             ca.get("/api/me", {{"Cookie", cookie}}).body);
+        // A message sent on A with it carries the account, read on B.
+        const std::string id = ca.createRoom("members", true);
+        CPPUNIT_ASSERT_EQUAL(std::string("0"),
+                             ca.post("/send/" + id, "hi", "text/plain", {{"Cookie", cookie}}).body);
+        CPPUNIT_ASSERT(eventually(
+            [&] { return cb.get("/msg/" + id + "/0").header("X-Chat-Author") == "Ava"; }));
+        // The name is the account's on B as well: a guest there cannot take it.
+        WsClient guest(b.host(), b.port(), "/ws/" + id);
+        guest.sendText(R"({"type":"nick","nick":"ava"})");
+        CPPUNIT_ASSERT(!guest.nextOfType("error").empty());
+        CPPUNIT_ASSERT_EQUAL(200, ca.post("/logout", "", "text/plain",
+                                          {{"Cookie", cookie}, {"Accept", "application/json"}})
+                                      .status);
+        CPPUNIT_ASSERT(eventually(
+            [&]
+            {
+                return cb.get("/api/me", {{"Cookie", cookie}}).body.find("\"account\":null") !=
+                       std::string::npos;
+            }));
     }
 
     void redisDownAnswers503AndComesBack()
