@@ -21,7 +21,8 @@ namespace
 using Reply = RedisConnection::Reply;
 
 // KEYS: next, log, edits. ARGV: channel, room id, entry body ("<µs> <json>"),
-// messages kept (0: all), oldest time kept in µs (0: all).
+// messages kept (0: all), oldest time kept in µs (0: all), and for an edit
+// or deletion its kind and target (else nothing: the body is not decoded).
 // Numbers, stores and publishes the message; an edit or deletion rewrites
 // its target (and, for a deletion, the target's edits) as Message::amendedBy.
 const std::string appendScript = R"lua(
@@ -31,9 +32,9 @@ end
 local n = redis.call('INCR', KEYS[1]) - 1
 local entry = n .. ' ' .. ARGV[3]
 redis.call('ZADD', KEYS[2], n, entry)
-local when, json = string.match(ARGV[3], '^(%d+) (.*)$')
-local m = cjson.decode(json)
-if m.t and (m.k == 'edit' or m.k == 'delete') then
+if ARGV[6] then
+  local when, json = string.match(ARGV[3], '^(%d+) (.*)$')
+  local m = cjson.decode(json)
   local function rewrite(at, change)
     local old = redis.call('ZRANGEBYSCORE', KEYS[2], at, at)
     if #old == 0 then return end
@@ -170,13 +171,22 @@ MessagePtr RedisStore::appendNext(const std::string& roomId, const MessagePtr& d
         _options.retention > 0
             ? (Poco::Timestamp() - _options.retention.totalMicroseconds()).epochMicroseconds()
             : 0;
+    std::vector<std::string> args = {"3",
+                                     roomKey(roomId, "next"),
+                                     roomKey(roomId, "log"),
+                                     roomKey(roomId, "edits"),
+                                     key("feed"),
+                                     roomId,
+                                     RedisRecords::body(*draft),
+                                     std::to_string(_options.keep),
+                                     std::to_string(since)};
+    if (draft->isAmendment() && draft->target() != Message::noTarget)
+        args.insert(args.end(),
+                    {Message::kindName(draft->kind()), std::to_string(draft->target())});
     Reply number;
     try
     {
-        number = script(appendScript, _appendSha,
-                        {"3", roomKey(roomId, "next"), roomKey(roomId, "log"),
-                         roomKey(roomId, "edits"), key("feed"), roomId, RedisRecords::body(*draft),
-                         std::to_string(_options.keep), std::to_string(since)});
+        number = script(appendScript, _appendSha, std::move(args));
     }
     catch (const Poco::RuntimeException& e)
     {
