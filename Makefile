@@ -42,7 +42,7 @@ HTML      = $(sort $(wildcard html/*))
 # Packages: to build, to test (browser tests need chromium and node/npm).
 BUILD_PACKAGES = g++ make libpoco-dev libssl-dev libcppunit-dev libsqlite3-dev libsodium-dev libhiredis-dev
 TEST_PACKAGES  = chromium nodejs npm clang libclang-rt-14-dev openssl systemd sqlite3 logrotate irssi tmux redis-server $(DEB_PACKAGES)
-BENCH_PACKAGES = nginx-light libnginx-mod-nchan ngircd
+BENCH_PACKAGES = nginx-light libnginx-mod-nchan ngircd redis-server
 DEB_PACKAGES   = debhelper dpkg-dev lintian
 
 LOADGEN_SRC = $(sort $(wildcard tools/loadgen/*.cpp))
@@ -168,12 +168,14 @@ asan-build:
 	  LDFLAGS="-fsanitize=address,undefined" build-asan/hchatd build-asan/hchatd-tests
 
 # The peers the benchmarks compare against, from Debian: nginx with nchan,
-# and ngircd. The bench starts its own ngircd; the system's, which the
-# package starts on port 6667 (hchatd's irc.port), is stopped and disabled.
+# ngircd, and redis-server for the several-nodes rows. The bench starts its
+# own ngircd and Redis; the system's (the packages start them, ngircd on
+# port 6667, hchatd's irc.port) are stopped and disabled.
 bench-deps: deps
 	@tools/install-packages.sh --no-recommends $(BENCH_PACKAGES)
-	@if [ "$$(id -u)" = 0 ] && systemctl is-enabled --quiet ngircd 2>/dev/null; then \
-	  systemctl disable --now ngircd; fi
+	@for unit in ngircd redis-server; do \
+	  if [ "$$(id -u)" = 0 ] && systemctl is-enabled --quiet $$unit 2>/dev/null; then \
+	    systemctl disable --now $$unit; fi; done
 
 # Bounded in time (about 25 minutes), 127.0.0.1 only; results in build/bench/bench.json.
 bench: bench-deps

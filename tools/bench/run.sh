@@ -68,10 +68,14 @@ HELD_MESSAGES=${HELD_MESSAGES:-5}
 TLS_SIZE=${TLS_SIZE:-1000}
 TLS_HANDSHAKE_SECONDS=${TLS_HANDSHAKE_SECONDS:-5}
 IRC_SIZE=${IRC_SIZE:-1000}
+REDIS_NODES=${REDIS_NODES:-3}
+REDIS_SIZE=${REDIS_SIZE:-3000}
+REDIS_SECONDS=${REDIS_SECONDS:-10}
 IRC_PUBLISHERS=${IRC_PUBLISHERS:-10}
-SECTIONS=${SECTIONS:-"publish startup fanout defaults manyrooms held tls irc"}
+SECTIONS=${SECTIONS:-"publish startup fanout defaults manyrooms held tls irc redis"}
 want() { [[ " $SECTIONS " == *" $1 "* ]]; }
-JSON_PUBLISH="" db_mb=0 startup=0 rss=0 FANOUT_JSON="" DEFAULTS_JSON="" MANY_JSON="" HELD_JSON="" TLS_JSON="" IRC_JSON=""
+JSON_PUBLISH="" db_mb=0 startup=0 rss=0 FANOUT_JSON="" DEFAULTS_JSON="" MANY_JSON="" HELD_JSON="" TLS_JSON="" IRC_JSON="" REDIS_JSON=""
+NODE_PIDS="" REDIS_PID=""
 CONF_DIR=$(dirname "$(realpath "$0")")
 
 mkdir -p "$OUT"
@@ -83,6 +87,7 @@ cleanup() {
     [ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
     [ -n "$NGIRCD_PID" ] && kill "$NGIRCD_PID" 2>/dev/null && wait "$NGIRCD_PID" 2>/dev/null
     [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
+    for pid in ${NODE_PIDS:-} ${REDIS_PID:-}; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -228,10 +233,13 @@ start_nchan() { # DIR [tls]: nginx + nchan, one worker; sets NGINX_PID, PORT, SE
     if [ "${2:-}" = tls ]; then
         TLS_PORT=$("$LOADGEN" freeport)
         sed -e "s|@PORT@|$PORT|" -e "s|@DIR@|$dir|g" -e "s|@TLSPORT@|$TLS_PORT|" \
-            -e "s|@CERT@|$WORK/cert.pem|" -e "s|@KEY@|$WORK/key.pem|" \
+            -e "s|@CERT@|$WORK/cert.pem|" -e "s|@KEY@|$WORK/key.pem|" -e '/# redis$/d' \
             "$CONF_DIR/nchan.conf" > "$dir/nginx.conf"
+    elif [ "${2:-}" = redis ]; then
+        sed -e "s|@PORT@|$PORT|" -e "s|@DIR@|$dir|g" -e "s|@REDISPORT@|$REDIS_PORT|" \
+            -e '/# tls$/d' "$CONF_DIR/nchan.conf" > "$dir/nginx.conf"
     else
-        sed -e "s|@PORT@|$PORT|" -e "s|@DIR@|$dir|g" -e '/# tls$/d' \
+        sed -e "s|@PORT@|$PORT|" -e "s|@DIR@|$dir|g" -e '/# tls$/d' -e '/# redis$/d' \
             "$CONF_DIR/nchan.conf" > "$dir/nginx.conf"
     fi
     nginx -c "$dir/nginx.conf" -p "$dir" 2> "$dir/stderr" &
@@ -603,6 +611,117 @@ printf '%-8s %6s | %10s %10s | %10s %10s | %10s %10s\n' "" "" "hchatd us" "ngirc
 cost_row irc "$IRC_SIZE" "${IRC[hchatd,fan]}" "${IRC[ngircd,fan]}" held
 fi
 
+
+# ---- 9. several nodes over one Redis, hchatd against nginx + nchan on it ----
+# start_redis DIR FSYNC: redis-server (AOF on, appendfsync FSYNC) on a free
+# port; sets REDIS_PID and REDIS_PORT.
+start_redis() {
+    local dir=$1
+    mkdir -p "$dir"
+    REDIS_PORT=$("$LOADGEN" freeport)
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$dir" --appendonly yes \
+        --appendfsync "$2" --save "" --logfile "$dir/redis.log" &
+    REDIS_PID=$!
+    for _ in $(seq 100); do
+        [ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ] && return 0
+        sleep 0.05
+    done
+    echo "redis-server did not start" >&2; exit 1
+}
+stop_redis() {
+    kill "$REDIS_PID"; wait "$REDIS_PID" || true; REDIS_PID=
+}
+# start_nodes SERVER DIR: REDIS_NODES servers on the Redis; sets NODE_PIDS
+# (and, for the CPU figures, PIDS: theirs and Redis's) and PORTS (p1,p2,...).
+start_nodes() {
+    local server=$1 dir=$2 ports=() pids=()
+    for i in $(seq "$REDIS_NODES"); do
+        if [ "$server" = hchatd ]; then
+            start_daemon redis "$dir/$i" "redis.address=127.0.0.1:$REDIS_PORT" \
+                http.maxThreads=4000 chat.notices=false longpoll.timeout=120 \
+                websocket.pingInterval=600
+            pids+=("$DAEMON_PID")
+            DAEMON_PID=
+        else
+            start_nchan "$dir/$i" redis
+            pids+=("$NGINX_PID" "$SERVER_PID")
+            NGINX_PID=
+        fi
+        ports+=("$PORT")
+    done
+    NODE_PIDS="${pids[*]}"
+    PORTS=$(IFS=,; echo "${ports[*]}")
+    if [ "$server" = hchatd ]; then
+        PIDS=$(IFS=,; echo "${pids[*]},$REDIS_PID")
+    else # the workers, not the masters
+        PIDS=$(for p in "${pids[@]}"; do pgrep -P "$p" || true; done | paste -sd,)
+        PIDS="$PIDS,$REDIS_PID"
+    fi
+}
+stop_nodes() {
+    for pid in $NODE_PIDS; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    NODE_PIDS=
+}
+
+if want redis; then
+declare -A RED
+echo "several nodes: $REDIS_NODES on one Redis" >&2
+# Publish throughput: 32 keep-alive senders spread over the nodes, one room.
+for fsync in always everysec; do
+    start_redis "$WORK/redis-pub-$fsync" "$fsync"
+    start_nodes hchatd "$WORK/redis-pub-$fsync"
+    room=$("$LOADGEN" create "${PORTS%%,*}" "publish")
+    outs=()
+    IFS=, read -ra ports <<< "$PORTS"
+    for i in "${!ports[@]}"; do
+        per=$(( (SENDERS + REDIS_NODES - 1 - i) / REDIS_NODES ))
+        "$LOADGEN" publish "${ports[$i]}" "$REDIS_SECONDS" "$per" "$room" > "$WORK/redis-pub-$fsync/out$i" &
+        outs+=($!)
+    done
+    wait "${outs[@]}"
+    rate=0; p99s=""
+    for i in "${!ports[@]}"; do
+        r=$(cat "$WORK/redis-pub-$fsync/out$i")
+        rate=$(awk -v a="$rate" -v b="$(field "$r" rate)" 'BEGIN {print a + b}')
+        p99s+="$(field "$r" p99_ms) "
+    done
+    RED[pub,$fsync]=$rate
+    RED[p99,$fsync]=$p99s
+    printf '  publish, appendfsync %-8s: %s acknowledged msg/s over %s nodes (p99 per node: %s ms)\n' \
+        "$fsync" "$rate" "$REDIS_NODES" "$p99s" >&2
+    stop_nodes
+    stop_redis
+done
+# Fan-out: REDIS_SIZE subscribers spread over the nodes, the publishers too.
+for transport in ws sse; do
+    for server in hchatd nchan; do
+        dir="$WORK/redis-fan-$server-$transport"
+        start_redis "$dir" everysec
+        start_nodes "$server" "$dir"
+        if [ "$server" = hchatd ]; then room=$("$LOADGEN" create "${PORTS%%,*}" "fan-out"); else room=bench$transport; fi
+        result=$("$LOADGEN" fanout "$server" "$transport" "$PORTS" "$room" "$REDIS_SIZE" \
+            "$FANOUT_MESSAGES" 10 "$PIDS" --publishers "$REDIS_NODES")
+        printf '  %-6s %-4s %s subscribers over %s nodes: %s/%s delivered (%s twice), p99 %s ms\n' \
+            "$server" "$transport" "$REDIS_SIZE" "$REDIS_NODES" "$(field "$result" delivered)" \
+            "$(field "$result" expected)" "$(field "$result" duplicates)" "$(field "$result" p99_ms)" >&2
+        RED[$server,$transport]=$result
+        REDIS_JSON+="${REDIS_JSON:+,}$result"
+        stop_nodes
+        stop_redis
+    done
+done
+echo
+echo "Several nodes ($REDIS_NODES) on one Redis"
+printf 'publish, 1 room, %s senders over the nodes: appendfsync always %s msg/s, everysec %s msg/s\n' \
+    "$SENDERS" "${RED[pub,always]}" "${RED[pub,everysec]}"
+echo "fan-out: $REDIS_SIZE subscribers over the nodes, $FANOUT_MESSAGES messages at 10/s (CPU: the nodes and Redis)"
+compare_header
+for transport in ws sse; do
+    compare_row "$transport" "$REDIS_SIZE" "${RED[hchatd,$transport]}" "${RED[nchan,$transport]}"
+done
+REDIS_JSON+="${REDIS_JSON:+,}{\"publish_always\":${RED[pub,always]},\"publish_everysec\":${RED[pub,everysec]}}"
+fi
+
 cat > "$OUT/bench.json" <<JSON
 {"machine":{"cores":$(nproc),"kernel":"$(uname -r)"},
  "publish":[$JSON_PUBLISH],
@@ -612,7 +731,8 @@ cat > "$OUT/bench.json" <<JSON
  "many_rooms":[$MANY_JSON],
  "held":[$HELD_JSON],
  "tls":[$TLS_JSON],
- "irc":[$IRC_JSON]}
+ "irc":[$IRC_JSON],
+ "redis":[$REDIS_JSON]}
 JSON
 echo
 echo "written: $OUT/bench.json"

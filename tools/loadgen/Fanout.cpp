@@ -46,6 +46,14 @@ long procStatusKiB(int pid, const std::string& field)
     return 0;
 }
 
+template <typename Read> auto sumOver(const std::vector<int>& pids, Read read)
+{
+    decltype(read(0)) sum = 0;
+    for (int pid : pids)
+        sum += read(pid);
+    return sum;
+}
+
 double procCpuSeconds(int pid)
 {
     std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
@@ -341,7 +349,10 @@ void Fanout::publish(int publisher, std::vector<float>& acks, long& refused)
     const Options& o = _options;
     const long rooms = static_cast<long>(o.rooms.size());
     const long total = rooms * o.messages;
-    int fd = Socket::connectTo("127.0.0.1", o.publishPort ? o.publishPort : o.port,
+    int fd = Socket::connectTo("127.0.0.1",
+                               o.publishPort
+                                   ? o.publishPort
+                                   : o.ports[static_cast<std::size_t>(publisher) % o.ports.size()],
                                o.sources ? "127.0.1." + std::to_string(1 + publisher) : "");
     // Blocking from here: one keep-alive connection, one request at a time.
     int flags = 0;
@@ -475,8 +486,8 @@ Fanout::Result Fanout::run()
     Result result;
     const int everyone = o.subscribers * static_cast<int>(o.rooms.size());
     result.expected = static_cast<long>(everyone) * o.messages;
-    if (o.serverPid)
-        result.rssBeforeKiB = procStatusKiB(o.serverPid, "VmRSS");
+    result.rssBeforeKiB =
+        sumOver(o.serverPids, [](int pid) { return procStatusKiB(pid, "VmRSS"); });
 
     int epoll = ::epoll_create1(EPOLL_CLOEXEC);
     std::unique_ptr<TlsClient> tls(o.tls ? new TlsClient : nullptr);
@@ -552,7 +563,7 @@ Fanout::Result Fanout::run()
             s.room = static_cast<std::size_t>(created) % o.rooms.size();
             s.got.assign(static_cast<std::size_t>(o.messages), 0);
             s.fd = Socket::connectTo(
-                "127.0.0.1", o.port,
+                "127.0.0.1", o.ports[static_cast<std::size_t>(created) % o.ports.size()],
                 o.sources ? "127.0.0." + std::to_string(2 + created % o.sources) : "");
             epoll_event ev{};
             ev.events = EPOLLOUT | EPOLLIN;
@@ -571,10 +582,9 @@ Fanout::Result Fanout::run()
     while (Clock::now() < settle)
         pump(50);
     result.ready = countReady();
-    if (o.serverPid)
-        result.rssHeldKiB = procStatusKiB(o.serverPid, "VmRSS");
+    result.rssHeldKiB = sumOver(o.serverPids, [](int pid) { return procStatusKiB(pid, "VmRSS"); });
 
-    double cpuBefore = o.serverPid ? procCpuSeconds(o.serverPid) : 0;
+    const double cpuBefore = sumOver(o.serverPids, procCpuSeconds);
     std::atomic<int> publishing{o.publishers};
     std::vector<std::vector<float>> acks(static_cast<std::size_t>(o.publishers));
     std::vector<long> refused(static_cast<std::size_t>(o.publishers), 0);
@@ -608,11 +618,8 @@ Fanout::Result Fanout::run()
                        acks[static_cast<std::size_t>(p)].end());
         result.refused += refused[static_cast<std::size_t>(p)];
     }
-    if (o.serverPid)
-    {
-        result.serverCpuSeconds = procCpuSeconds(o.serverPid) - cpuBefore;
-        result.peakRssKiB = procStatusKiB(o.serverPid, "VmHWM");
-    }
+    result.serverCpuSeconds = sumOver(o.serverPids, procCpuSeconds) - cpuBefore;
+    result.peakRssKiB = sumOver(o.serverPids, [](int pid) { return procStatusKiB(pid, "VmHWM"); });
     for (auto& s : subs)
     {
         if (s.ssl)

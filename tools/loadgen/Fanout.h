@@ -22,8 +22,10 @@ class Fanout
 /// as long poll, EventSource or WebSocket; POST /pub/<channel>). Transport
 /// "irc" (hchatd's irc.port, or ngircd): subscribers and publishers are IRC
 /// clients in channel #<room> (s<k> and p<k>), messages PRIVMSGs.
-/// With serverPid, the server's CPU time during publishing and its RSS are
-/// read from /proc. With sources, connections come from several loopback
+/// With serverPids, the servers' CPU time during publishing and their RSS
+/// are read from /proc and added up (several nodes and the Redis they
+/// share). With more than one port, subscriber k connects to port k % n and
+/// publisher p to port p % n (several nodes). With sources, connections come from several loopback
 /// addresses, as a crowd would, so that a server's per-address limits
 /// (hchatd's shipped defaults) see many people. With tls, the subscribers
 /// connect over TLS (a full handshake each) and the publishers to the
@@ -34,13 +36,13 @@ public:
     {
         std::string server = "hchatd";
         std::string transport = "ws"; ///< longpoll, sse, ws, irc
-        int port = 0;
+        std::vector<int> ports;       ///< one server, or the nodes of one
         std::vector<std::string> rooms;
         int subscribers = 100; ///< per room; subscriber k joins room k % rooms
         int messages = 100;    ///< per room
         double rate = 10;      ///< messages per second, per room
         int payloadBytes = 100;
-        int serverPid = 0;
+        std::vector<int> serverPids;
         int sources =
             0; ///< 0: all from 127.0.0.1; else subscriber k from 127.0.0.(2 + k % sources)
         int publishers = 1;  ///< publisher p connects from 127.0.1.(1 + p) when sources > 0

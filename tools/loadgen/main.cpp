@@ -2,12 +2,14 @@
 //
 //   hchat-load publish PORT SECONDS CONNECTIONS ROOM...
 //       keep-alive senders on 127.0.0.1:PORT; prints one JSON object
-//   hchat-load fanout SERVER TRANSPORT PORT ROOM SUBSCRIBERS MESSAGES RATE [PID]
-//                     [--sources N] [--publishers N] [--tls PUBLISH_PORT]
+//   hchat-load fanout SERVER TRANSPORT PORT[,PORT...] ROOM SUBSCRIBERS MESSAGES RATE
+//                     [PID[,PID...]] [--sources N] [--publishers N] [--tls PUBLISH_PORT]
 //       SERVER hchatd|nchan|ngircd, TRANSPORT longpoll|sse|ws|irc: SUBSCRIBERS per room,
 //       then MESSAGES per room at RATE/s per room carrying their send time;
 //       prints one JSON object (deliveries, latency, the server's CPU and RSS
-//       when PID is given). ROOM is a room id, or @FILE with one per line.
+//       when PID is given, added up over several). ROOM is a room id, or
+//       @FILE with one per line. Several PORTs: the nodes of one server,
+//       subscriber k and publisher p on PORT k % n and p % n.
 //       --sources N spreads the subscribers over N loopback addresses and
 //       the publishers get one each; --publishers N: N publishing connections;
 //       --tls: the subscribers speak TLS to PORT, the publishers plain HTTP
@@ -43,8 +45,8 @@ namespace
 int usage()
 {
     std::cerr << "usage: hchat-load publish PORT SECONDS CONNECTIONS ROOM...\n"
-                 "       hchat-load fanout SERVER TRANSPORT PORT ROOM|@FILE SUBSCRIBERS "
-                 "MESSAGES RATE [PID] [--sources N] [--publishers N]\n"
+                 "       hchat-load fanout SERVER TRANSPORT PORT[,PORT...] ROOM|@FILE SUBSCRIBERS "
+                 "MESSAGES RATE [PID[,PID...]] [--sources N] [--publishers N]\n"
                  "       hchat-load ready PORT PATH TIMEOUT\n"
                  "       hchat-load create PORT SUBJECT [COUNT]\n"
                  "       hchat-load freeport\n";
@@ -101,6 +103,20 @@ std::string urlEncode(const std::string& text)
     return out;
 }
 
+std::vector<int> numbersOf(const std::string& list)
+{
+    // "1234" or "1234,1235,1236"
+    std::vector<int> numbers;
+    std::size_t at = 0;
+    while (at <= list.size())
+    {
+        const std::size_t comma = std::min(list.find(',', at), list.size());
+        numbers.push_back(std::atoi(list.substr(at, comma - at).c_str()));
+        at = comma + 1;
+    }
+    return numbers;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -129,7 +145,7 @@ int main(int argc, char** argv)
             hchat::load::Fanout::Options o;
             o.server = argv[2];
             o.transport = argv[3];
-            o.port = std::atoi(argv[4]);
+            o.ports = numbersOf(argv[4]);
             o.rooms = roomsOf(argv[5]);
             o.subscribers = std::atoi(argv[6]);
             o.messages = std::atoi(argv[7]);
@@ -147,7 +163,7 @@ int main(int argc, char** argv)
                 else if (flag == "--publishers" && i + 1 < argc)
                     o.publishers = std::max(1, std::atoi(argv[++i]));
                 else if (i == 9 && std::isdigit(static_cast<unsigned char>(flag[0])))
-                    o.serverPid = std::atoi(argv[i]);
+                    o.serverPids = numbersOf(argv[i]);
                 else
                     return usage();
             }
