@@ -372,6 +372,8 @@ int HChatApplication::main(const std::vector<std::string>&)
             redis.keep = static_cast<std::size_t>(_settings.redisHistoryLimit);
             _store = std::make_unique<RedisStore>(redis);
             storeName += " " + _settings.redisAddress;
+            // A page's cookies, signed by one node, are good on every node.
+            _cookies = CookieSigner(_store->sharedKey("cookies"));
         }
         else
             _store =

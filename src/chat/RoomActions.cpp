@@ -235,7 +235,7 @@ ChatActions::Outcome RoomActions::kick(const Actor& actor, const std::shared_ptr
         return _actions.refuse(actor, ChatActions::Result::NotOnline,
                                "nobody called " + name + " is in this room", "User not found");
     const std::string who = _people.nameOf(key, name);
-    room->kick(key);
+    _rooms.kick(*room, key);
     try
     {
         outcome.message = room->append(MessageKind::Moderation, author, author + " kicked " + who);
@@ -290,7 +290,7 @@ ChatActions::Outcome RoomActions::ban(const Actor& actor, const std::shared_ptr<
                      author + " banned " + who +
                          (seconds > 0 ? " for " + duration(seconds) : std::string(" for good")));
     if (outcome.done() && !key.empty())
-        room->kick(key);
+        _rooms.kick(*room, key);
     return outcome;
 }
 

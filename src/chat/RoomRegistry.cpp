@@ -4,6 +4,9 @@
 #include "chat/Nickname.h"
 #include "store/Store.h"
 
+#include <Poco/Exception.h>
+#include <Poco/Logger.h>
+
 #include <algorithm>
 #include <mutex>
 
@@ -195,6 +198,35 @@ void RoomRegistry::appended(const std::string& roomId, const MessagePtr& message
         room = it->second;
     }
     room->arrived(message);
+}
+
+void RoomRegistry::kick(Room& room, const std::string& key)
+{
+    room.kick(key);
+    if (!_store.isShared())
+        return;
+    try
+    {
+        _store.kick(room.id(), key);
+    }
+    catch (const Poco::Exception& e)
+    {
+        Poco::Logger::get("hchatd").error("room %s: the kick reached this daemon only: %s",
+                                          room.id(), e.displayText());
+    }
+}
+
+void RoomRegistry::kicked(const std::string& roomId, const std::string& key)
+{
+    std::shared_ptr<Room> room;
+    {
+        std::shared_lock<std::shared_mutex> lock(_mutex);
+        auto it = _rooms.find(roomId);
+        if (it == _rooms.end())
+            return;
+        room = it->second;
+    }
+    room->kick(key); // this daemon's own kick again: its connections are gone already
 }
 
 void RoomRegistry::roomSaved(const RoomRecord& record)

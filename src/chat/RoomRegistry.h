@@ -93,9 +93,14 @@ public:
     std::vector<std::shared_ptr<Room>> all() const;
     /// Every room, listed or not, in id order (the operator's list).
 
+    void kick(Room& room, const std::string& key);
+    /// Puts the person `key` out of the room (Room::kick) here and, with a
+    /// shared store, on every daemon.
+
     void appended(const std::string& roomId, const MessagePtr& message) override;
     void roomSaved(const RoomRecord& record) override;
     void roomDeleted(const std::string& id) override;
+    void kicked(const std::string& roomId, const std::string& key) override;
     void resumed() override;
     /// Store::Listener: what a shared store tells.
 

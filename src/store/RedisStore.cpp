@@ -6,6 +6,7 @@
 #include <Poco/DigestEngine.h>
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
+#include <Poco/RandomStream.h>
 #include <Poco/SHA1Engine.h>
 #include <Poco/String.h>
 
@@ -227,7 +228,8 @@ void RedisStore::resumed()
 void RedisStore::received(const std::string& payload)
 {
     // "<kind letter> <what>": m <room id> <entry>, r <room>, d <room id>,
-    // a <account>, c <credential>, x <digest>. Read once, told to each.
+    // a <account>, c <credential>, x <digest>, k <room id> <person key>.
+    // Read once, told to each.
     std::function<void(Listener&)> tell;
     try
     {
@@ -261,6 +263,15 @@ void RedisStore::received(const std::string& payload)
         case 'x':
             tell = [what](Listener& l) { l.credentialRemoved(what); };
             break;
+        case 'k':
+        {
+            const std::size_t space = what.find(' ');
+            if (space == std::string::npos)
+                throw Poco::DataFormatException("a kick without a person");
+            tell = [room = what.substr(0, space), person = what.substr(space + 1)](Listener& l)
+            { l.kicked(room, person); };
+            break;
+        }
         default:
             throw Poco::DataFormatException("unknown", payload.substr(0, 20));
         }
@@ -291,6 +302,22 @@ bool RedisStore::findCredential(const std::string& digest, Credential& credentia
         return false;
     credential = RedisRecords::readCredential(found.text);
     return true;
+}
+
+void RedisStore::kick(const std::string& roomId, const std::string& key)
+{
+    run({"PUBLISH", this->key("feed"), "k " + roomId + " " + key});
+}
+
+std::string RedisStore::sharedKey(const std::string& name)
+{
+    std::string fresh(32, '\0');
+    Poco::RandomInputStream().read(&fresh[0], static_cast<std::streamsize>(fresh.size()));
+    run({"SET", key("key:" + name), fresh, "NX"});
+    const Reply kept = run({"GET", key("key:" + name)});
+    if (kept.type != Reply::Type::Text || kept.text.size() != fresh.size())
+        throw Poco::DataFormatException("not a key hchatd made in Redis", key("key:" + name));
+    return kept.text;
 }
 
 void RedisStore::createRoom(const RoomRecord& room)

@@ -55,6 +55,9 @@ public:
     void listen(Listener& listener) override;
     bool findRoom(const std::string& id, RoomRecord& room) override;
     bool findCredential(const std::string& digest, Credential& credential) override;
+    void kick(const std::string& roomId, const std::string& key) override;
+    std::string sharedKey(const std::string& name) override;
+    /// Kept as P key:<name>.
 
     void createRoom(const RoomRecord& room) override;
     void saveRoom(const RoomRecord& room) override;

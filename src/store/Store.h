@@ -57,6 +57,8 @@ public:
         virtual void accountCreated(const AccountRecord&) {}
         virtual void credentialSaved(const Credential&) {}
         virtual void credentialRemoved(const std::string& /*digest*/) {}
+        virtual void kicked(const std::string& /*roomId*/, const std::string& /*key*/) {}
+        /// Someone was put out of a room (Room::kick) on some daemon.
         virtual void resumed() {}
         /// What was stored while the store could not tell (it was out of
         /// reach; also at the start) was not told: read it again.
@@ -77,6 +79,13 @@ public:
     /// several may listen.
     virtual bool findRoom(const std::string&, RoomRecord&) { return false; }
     virtual bool findCredential(const std::string& /*digest*/, Credential&) { return false; }
+    virtual void kick(const std::string& /*roomId*/, const std::string& /*key*/) {}
+    /// A shared store tells every daemon (Listener::kicked) that the person
+    /// `key` is put out of the room; other stores: nothing to do.
+    virtual std::string sharedKey(const std::string& /*name*/) { return ""; }
+    /// A shared store: the random key of that name every daemon on it uses
+    /// (32 bytes; made by the first daemon that asks), so that what one
+    /// signs the others accept. Other stores: "" (each daemon draws its own).
     /// A shared store: the room or credential, when it exists (stored by
     /// another daemon a moment ago, and not told yet). Other stores: false,
     /// since rooms() and credentials() gave them all.

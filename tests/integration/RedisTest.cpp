@@ -33,6 +33,7 @@ class RedisTest : public CppUnit::TestFixture
     CPPUNIT_TEST(concurrentSendersMakeOneNumbering);
     CPPUNIT_TEST(editsAndDeletionsReachEveryNode);
     CPPUNIT_TEST(accountsAndSessionsWorkOnEveryNode);
+    CPPUNIT_TEST(aPersonIsOneOnEveryNodeAndKickedFromAll);
     CPPUNIT_TEST(redisDownAnswers503AndComesBack);
     CPPUNIT_TEST(killedNodeIsResumedOnAnother);
     CPPUNIT_TEST(redisKilledLosesNothingAcknowledged);
@@ -245,6 +246,44 @@ public:
                 return cb.get("/api/me", {{"Cookie", cookie}}).body.find("\"account\":null") !=
                        std::string::npos;
             }));
+    }
+
+    static std::string personCookie(TestClient& c, const std::string& room)
+    {
+        std::vector<Poco::Net::HTTPCookie> cookies;
+        c.get("/chat/" + room).response.getCookies(cookies);
+        for (const auto& cookie : cookies)
+            if (cookie.getName() == "hchat_person")
+                return "hchat_person=" + cookie.getValue();
+        return "";
+    }
+
+    void aPersonIsOneOnEveryNodeAndKickedFromAll()
+    {
+        DaemonProcess a(node()), b(node());
+        TestClient ca(a.host(), a.port()), cb(b.host(), b.port());
+        const Reply made = ca.get("/chat_create?subject=kicks&public=1");
+        const std::string id = made.header("Location").substr(6);
+        const std::string owner = "hchat_owner_" + id + "=" + made.header("X-Chat-Owner");
+        // The cookie A signed is good on B: B keeps it instead of a new one.
+        const std::string kim = personCookie(ca, id);
+        CPPUNIT_ASSERT(!kim.empty());
+        CPPUNIT_ASSERT(personCookie(cb, id) != kim);
+        std::vector<Poco::Net::HTTPCookie> given;
+        cb.get("/chat/" + id, {{"Cookie", kim}}).response.getCookies(given);
+        for (const auto& cookie : given)
+            CPPUNIT_ASSERT(cookie.getName() != "hchat_person");
+        // Kim in two tabs, one on each node; the owner kicks her on A.
+        WsClient onA(a.host(), a.port(), "/ws/" + id + "?nick=kim", kim);
+        WsClient onB(b.host(), b.port(), "/ws/" + id + "?nick=kim", kim);
+        CPPUNIT_ASSERT(!onA.nextOfType("presence").empty());
+        CPPUNIT_ASSERT(!onB.nextOfType("presence").empty());
+        const Reply kicked = ca.request("POST", "/api/rooms/" + id + "/kick", "name=kim",
+                                        "application/x-www-form-urlencoded", {{"Cookie", owner}});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(kicked.body, 200, kicked.status);
+        CPPUNIT_ASSERT(onA.nextOfType("error").find("kicked") != std::string::npos);
+        CPPUNIT_ASSERT(onB.nextOfType("error").find("kicked") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(1008, onB.closeCode());
     }
 
     void redisDownAnswers503AndComesBack()
