@@ -1,13 +1,12 @@
 #include "store/RedisStore.h"
 
 #include "store/PlainSearch.h"
+#include "store/RedisLua.h"
 #include "store/RedisRecords.h"
 
-#include <Poco/DigestEngine.h>
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
 #include <Poco/RandomStream.h>
-#include <Poco/SHA1Engine.h>
 #include <Poco/String.h>
 
 #include <algorithm>
@@ -21,97 +20,6 @@ namespace
 
 using Reply = RedisConnection::Reply;
 
-// KEYS: next, log, edits. ARGV: channel, room id, entry body ("<µs> <json>"),
-// messages kept (0: all), oldest time kept in µs (0: all), and for an edit
-// or deletion its kind and target (else nothing: the body is not decoded).
-// Numbers, stores and publishes the message; an edit or deletion rewrites
-// its target (and, for a deletion, the target's edits) as Message::amendedBy.
-const std::string appendScript = R"lua(
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  return redis.error_reply('NOROOM the room does not exist')
-end
-local n = redis.call('INCR', KEYS[1]) - 1
-local entry = n .. ' ' .. ARGV[3]
-redis.call('ZADD', KEYS[2], n, entry)
-if ARGV[6] then
-  local when, json = string.match(ARGV[3], '^(%d+) (.*)$')
-  local m = cjson.decode(json)
-  local function rewrite(at, change)
-    local old = redis.call('ZRANGEBYSCORE', KEYS[2], at, at)
-    if #old == 0 then return end
-    local head, body = string.match(old[1], '^(%d+ %d+) (.*)$')
-    local o = cjson.decode(body)
-    if change(o) then
-      redis.call('ZREMRANGEBYSCORE', KEYS[2], at, at)
-      redis.call('ZADD', KEYS[2], at, head .. ' ' .. cjson.encode(o))
-    end
-  end
-  if m.k == 'edit' then
-    rewrite(m.t, function(o)
-      if o.k ~= 'message' then return false end
-      o.x = m.x
-      o.e = when
-      return true
-    end)
-    redis.call('HSET', KEYS[3], m.t, (redis.call('HGET', KEYS[3], m.t) or '') .. ' ' .. n)
-  else
-    rewrite(m.t, function(o)
-      if o.k ~= 'message' then return false end
-      o.k = 'deleted'
-      o.x = nil
-      o.w = nil
-      return true
-    end)
-    local edits = redis.call('HGET', KEYS[3], m.t)
-    if edits then
-      for e in string.gmatch(edits, '%d+') do
-        rewrite(e, function(o)
-          if o.x == nil or o.x == '' then return false end
-          o.x = nil
-          return true
-        end)
-      end
-      redis.call('HDEL', KEYS[3], m.t)
-    end
-  end
-end
-local keep = tonumber(ARGV[4])
-if keep > 0 and n + 1 > keep then
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (n + 1 - keep))
-end
-local since = tonumber(ARGV[5])
-if since > 0 then
-  for i = 1, 100 do
-    local first = redis.call('ZRANGE', KEYS[2], 0, 0)
-    if #first == 0 or tonumber(string.match(first[1], '^%d+ (%d+)')) >= since then break end
-    redis.call('ZREMRANGEBYRANK', KEYS[2], 0, 0)
-  end
-end
-redis.call('PUBLISH', ARGV[1], 'm ' .. ARGV[2] .. ' ' .. entry)
-return n
-)lua";
-
-// KEYS: next, log. ARGV: how many of the last entries. {next, entries...},
-// or {-1} when the room has no log.
-const std::string tailScript = R"lua(
-local next = redis.call('GET', KEYS[1])
-if not next then return {-1} end
-local out = {tonumber(next)}
-local count = tonumber(ARGV[1])
-if count > 0 then
-  local entries = redis.call('ZRANGE', KEYS[2], -count, -1)
-  for i = 1, #entries do out[#out + 1] = entries[i] end
-end
-return out
-)lua";
-
-std::string sha1(const std::string& text)
-{
-    Poco::SHA1Engine engine;
-    engine.update(text);
-    return Poco::DigestEngine::digestToHex(engine.digest());
-}
-
 std::vector<std::string> texts(const Reply& reply)
 {
     std::vector<std::string> out;
@@ -123,8 +31,7 @@ std::vector<std::string> texts(const Reply& reply)
 } // namespace
 
 RedisStore::RedisStore(Options options)
-    : _options(std::move(options)), _appendSha(sha1(appendScript)), _tailSha(sha1(tailScript)),
-      _pool(_options.address, _options.password, _options.timeout)
+    : _options(std::move(options)), _pool(_options.address, _options.password, _options.timeout)
 {
     run({"PING"});
 }
@@ -142,25 +49,6 @@ std::string RedisStore::roomKey(const std::string& roomId, const char* name) con
 Reply RedisStore::run(const std::vector<std::string>& args)
 {
     RedisPool::Lease connection = _pool.lease();
-    return connection->command(args);
-}
-
-Reply RedisStore::script(const std::string& source, const std::string& sha,
-                         std::vector<std::string> args)
-{
-    RedisPool::Lease connection = _pool.lease();
-    args.insert(args.begin(), {"EVALSHA", sha});
-    try
-    {
-        return connection->command(args);
-    }
-    catch (const Poco::RuntimeException& e)
-    {
-        if (e.message().find("NOSCRIPT") == std::string::npos)
-            throw;
-    }
-    args[0] = "EVAL";
-    args[1] = source;
     return connection->command(args);
 }
 
@@ -187,7 +75,7 @@ MessagePtr RedisStore::appendNext(const std::string& roomId, const MessagePtr& d
     Reply number;
     try
     {
-        number = script(appendScript, _appendSha, std::move(args));
+        number = RedisLua::append().run(*_pool.lease(), std::move(args));
     }
     catch (const Poco::RuntimeException& e)
     {
@@ -407,8 +295,8 @@ std::vector<Store::Found> RedisStore::search(const std::string& roomId, const st
 Store::Tail RedisStore::tail(const std::string& roomId, std::size_t count)
 {
     const Reply reply =
-        script(tailScript, _tailSha,
-               {"2", roomKey(roomId, "next"), roomKey(roomId, "log"), std::to_string(count)});
+        RedisLua::tail().run(*_pool.lease(), {"2", roomKey(roomId, "next"), roomKey(roomId, "log"),
+                                              std::to_string(count)});
     Tail tail;
     if (reply.elements.empty() || reply.elements[0].integer < 0)
         return tail;

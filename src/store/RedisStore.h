@@ -89,16 +89,11 @@ private:
     std::string key(const std::string& name) const { return _options.keyPrefix + name; }
     std::string roomKey(const std::string& roomId, const char* name) const;
     RedisConnection::Reply run(const std::vector<std::string>& args);
-    RedisConnection::Reply script(const std::string& source, const std::string& sha,
-                                  std::vector<std::string> args);
-    /// EVALSHA, and EVAL when Redis does not have the script yet.
     void received(const std::string& payload);
     void resumed();
     std::vector<Listener*> listeners();
 
     const Options _options;
-    const std::string _appendSha;
-    const std::string _tailSha;
     RedisPool _pool;
     std::mutex _listening; ///< guards _listeners and _feed's start
     std::vector<Listener*> _listeners;

@@ -1,0 +1,105 @@
+#include "store/RedisLua.h"
+
+namespace hchat
+{
+
+namespace
+{
+
+// KEYS: next, log, edits. ARGV: channel, room id, entry body ("<µs> <json>"),
+// messages kept (0: all), oldest time kept in µs (0: all), and for an edit
+// or deletion its kind and target (else nothing: the body is not decoded).
+// Numbers, stores and publishes the message; an edit or deletion rewrites
+// its target (and, for a deletion, the target's edits) as Message::amendedBy.
+const RedisScript appendScript(R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return redis.error_reply('NOROOM the room does not exist')
+end
+local n = redis.call('INCR', KEYS[1]) - 1
+local entry = n .. ' ' .. ARGV[3]
+redis.call('ZADD', KEYS[2], n, entry)
+if ARGV[6] then
+  local when, json = string.match(ARGV[3], '^(%d+) (.*)$')
+  local m = cjson.decode(json)
+  local function rewrite(at, change)
+    local old = redis.call('ZRANGEBYSCORE', KEYS[2], at, at)
+    if #old == 0 then return end
+    local head, body = string.match(old[1], '^(%d+ %d+) (.*)$')
+    local o = cjson.decode(body)
+    if change(o) then
+      redis.call('ZREMRANGEBYSCORE', KEYS[2], at, at)
+      redis.call('ZADD', KEYS[2], at, head .. ' ' .. cjson.encode(o))
+    end
+  end
+  if m.k == 'edit' then
+    rewrite(m.t, function(o)
+      if o.k ~= 'message' then return false end
+      o.x = m.x
+      o.e = when
+      return true
+    end)
+    redis.call('HSET', KEYS[3], m.t, (redis.call('HGET', KEYS[3], m.t) or '') .. ' ' .. n)
+  else
+    rewrite(m.t, function(o)
+      if o.k ~= 'message' then return false end
+      o.k = 'deleted'
+      o.x = nil
+      o.w = nil
+      return true
+    end)
+    local edits = redis.call('HGET', KEYS[3], m.t)
+    if edits then
+      for e in string.gmatch(edits, '%d+') do
+        rewrite(e, function(o)
+          if o.x == nil or o.x == '' then return false end
+          o.x = nil
+          return true
+        end)
+      end
+      redis.call('HDEL', KEYS[3], m.t)
+    end
+  end
+end
+local keep = tonumber(ARGV[4])
+if keep > 0 and n + 1 > keep then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (n + 1 - keep))
+end
+local since = tonumber(ARGV[5])
+if since > 0 then
+  for i = 1, 100 do
+    local first = redis.call('ZRANGE', KEYS[2], 0, 0)
+    if #first == 0 or tonumber(string.match(first[1], '^%d+ (%d+)')) >= since then break end
+    redis.call('ZREMRANGEBYRANK', KEYS[2], 0, 0)
+  end
+end
+redis.call('PUBLISH', ARGV[1], 'm ' .. ARGV[2] .. ' ' .. entry)
+return n
+)lua");
+
+// KEYS: next, log. ARGV: how many of the last entries. {next, entries...},
+// or {-1} when the room has no log.
+const RedisScript tailScript(R"lua(
+local next = redis.call('GET', KEYS[1])
+if not next then return {-1} end
+local out = {tonumber(next)}
+local count = tonumber(ARGV[1])
+if count > 0 then
+  local entries = redis.call('ZRANGE', KEYS[2], -count, -1)
+  for i = 1, #entries do out[#out + 1] = entries[i] end
+end
+return out
+)lua");
+
+} // namespace
+
+const RedisScript& RedisLua::append()
+{
+    return appendScript;
+}
+
+const RedisScript& RedisLua::tail()
+{
+    return tailScript;
+}
+
+} // namespace hchat

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "redis/RedisScript.h"
+
+namespace hchat
+{
+
+class RedisLua
+/// The Lua scripts of RedisStore, each one atomic step in Redis.
+{
+public:
+    static const RedisScript& append();
+    /// KEYS: next, log, edits. ARGV: channel, room id, entry body, messages
+    /// kept (0: all), oldest time kept in µs (0: all) [, kind, target of an
+    /// edit or deletion]. Numbers, stores, rewrites the target, trims and
+    /// publishes; returns the number. Error NOROOM when the room has no
+    /// counter (none, or deleted).
+    static const RedisScript& tail();
+    /// KEYS: next, log. ARGV: how many. {next, entries...}, or {-1}.
+};
+
+} // namespace hchat
