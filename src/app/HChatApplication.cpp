@@ -298,6 +298,15 @@ void HChatApplication::loadAddressBans()
     }
 }
 
+std::size_t HChatApplication::disconnectBanned()
+{
+    std::size_t closed = _http->disconnectBanned();
+    for (auto* server : {_line.get(), _irc.get()})
+        if (server)
+            closed += server->gate().disconnectBanned();
+    return closed;
+}
+
 int HChatApplication::startControl(const std::string& storeName)
 {
     if (_settings.controlSocket.empty())
@@ -307,14 +316,7 @@ int HChatApplication::startControl(const std::string& storeName)
                                  *_store,
                                  _bans,
                                  _metrics,
-                                 [this]
-                                 {
-                                     std::size_t closed = _http->disconnectBanned();
-                                     for (auto* server : {_line.get(), _irc.get()})
-                                         if (server)
-                                             closed += server->gate().disconnectBanned();
-                                     return closed;
-                                 },
+                                 [this] { return disconnectBanned(); },
                                  Poco::Path(_settings.storePath).parent().toString(),
                                  storeName};
     _commands = std::make_unique<ControlCommands>(std::move(parts));
@@ -459,6 +461,9 @@ int HChatApplication::main(const std::vector<std::string>&)
         return failed;
     _store->listen(*_rooms); // a shared store: what other daemons store, from here on
     _store->listen(*_accounts);
+    _banFeed =
+        std::make_unique<AddressBanFeed>(*_store, _bans, [this] { return disconnectBanned(); });
+    _store->listen(*_banFeed);
     _http->start();
     if (_line)
     {

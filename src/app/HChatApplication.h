@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/AddressBanFeed.h"
 #include "app/CommandLine.h"
 #include "app/Detacher.h"
 #include "app/PidFile.h"
@@ -66,6 +67,8 @@ private:
     LineOptions lineOptions(LineOptions::Protocol protocol) const;
     void setUpLogging();
     void loadAddressBans();
+    std::size_t disconnectBanned();
+    /// Closes the connections of banned addresses on every port; how many.
     int startControl(const std::string& storeName);
     /// The control socket, when control.socket is set; 0 or the exit status.
     void reloadTls();
@@ -102,6 +105,7 @@ private:
     std::unique_ptr<LineServer> _irc;
     AddressBans _bans;
     std::unique_ptr<ControlCommands> _commands;
+    std::unique_ptr<AddressBanFeed> _banFeed; ///< a shared store's address bans
     std::unique_ptr<ControlServer> _control;
 };
 

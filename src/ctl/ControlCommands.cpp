@@ -221,9 +221,14 @@ ControlCommands::Answer ControlCommands::banAddress(const std::string& address,
 ControlCommands::Answer ControlCommands::unbanAddress(const std::string& address)
 {
     const std::string key = AddressBans::normalize(address);
-    _parts.store.removeAddressBan(key);
-    if (!_parts.bans.lift(key))
+    const auto bans = _parts.bans.list();
+    if (std::none_of(bans.begin(), bans.end(),
+                     [&](const AddressBan& ban) { return ban.address == key; }))
         return failed(key + " is not banned");
+    // A shared store tells every daemon, this one too: lifted here maybe
+    // before lift() below, which then finds nothing.
+    _parts.store.removeAddressBan(key);
+    _parts.bans.lift(key);
     return ok("lifted the ban of " + key + "\n");
 }
 

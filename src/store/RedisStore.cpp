@@ -116,7 +116,8 @@ void RedisStore::resumed()
 void RedisStore::received(const std::string& payload)
 {
     // "<kind letter> <what>": m <room id> <entry>, r <room>, d <room id>,
-    // a <account>, c <credential>, x <digest>, k <room id> <person key>.
+    // a <account>, c <credential>, x <digest>, k <room id> <person key>,
+    // b <address ban>, u <address>.
     // Read once, told to each.
     std::function<void(Listener&)> tell;
     try
@@ -150,6 +151,12 @@ void RedisStore::received(const std::string& payload)
             break;
         case 'x':
             tell = [what](Listener& l) { l.credentialRemoved(what); };
+            break;
+        case 'b':
+            tell = [ban = RedisRecords::readBan(what)](Listener& l) { l.addressBanned(ban); };
+            break;
+        case 'u':
+            tell = [what](Listener& l) { l.addressUnbanned(what); };
             break;
         case 'k':
         {
@@ -323,12 +330,15 @@ std::vector<std::string> RedisStore::deletedRooms()
 
 void RedisStore::saveAddressBan(const AddressBan& ban)
 {
-    run({"HSET", key("bans"), ban.address, RedisRecords::ban(ban)});
+    const std::string record = RedisRecords::ban(ban);
+    run({"HSET", key("bans"), ban.address, record});
+    run({"PUBLISH", key("feed"), "b " + record});
 }
 
 void RedisStore::removeAddressBan(const std::string& address)
 {
     run({"HDEL", key("bans"), address});
+    run({"PUBLISH", key("feed"), "u " + address});
 }
 
 std::vector<AddressBan> RedisStore::addressBans()

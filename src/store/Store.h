@@ -58,6 +58,8 @@ public:
         virtual void credentialSaved(const Credential&) {}
         virtual void credentialRemoved(const std::string& /*digest*/) {}
         virtual void kicked(const std::string& /*roomId*/, const std::string& /*key*/) {}
+        virtual void addressBanned(const AddressBan&) {}
+        virtual void addressUnbanned(const std::string& /*address*/) {}
         /// Someone was put out of a room (Room::kick) on some daemon.
         virtual void resumed() {}
         /// What was stored while the store could not tell (it was out of

@@ -34,6 +34,7 @@ class RedisTest : public CppUnit::TestFixture
     CPPUNIT_TEST(editsAndDeletionsReachEveryNode);
     CPPUNIT_TEST(accountsAndSessionsWorkOnEveryNode);
     CPPUNIT_TEST(aPersonIsOneOnEveryNodeAndKickedFromAll);
+    CPPUNIT_TEST(addressBansReachEveryNode);
     CPPUNIT_TEST(redisDownAnswers503AndComesBack);
     CPPUNIT_TEST(killedNodeIsResumedOnAnother);
     CPPUNIT_TEST(redisKilledLosesNothingAcknowledged);
@@ -284,6 +285,44 @@ public:
         CPPUNIT_ASSERT(onA.nextOfType("error").find("kicked") != std::string::npos);
         CPPUNIT_ASSERT(onB.nextOfType("error").find("kicked") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(1008, onB.closeCode());
+    }
+
+    void addressBansReachEveryNode()
+    {
+        const std::string dir = DaemonProcess::tempDir();
+        auto withSocket = [&](const std::string& name)
+        {
+            auto config = node();
+            config["control.socket"] = dir + "/" + name + ".sock";
+            return config;
+        };
+        DaemonProcess a(withSocket("a")), b(withSocket("b"));
+        auto answers = [&]
+        {
+            try
+            {
+                return TestClient(b.host(), b.port()).get("/api/rooms").status == 200;
+            }
+            catch (const Poco::Exception&)
+            {
+                return false;
+            }
+        };
+        CPPUNIT_ASSERT(answers());
+        // Banned by the operator on A: B refuses the address too, and lifts
+        // the ban when A does.
+        std::string output;
+        CPPUNIT_ASSERT_EQUAL(
+            0, DaemonProcess::run(
+                   {"-c", a.configPath(), "--ctl", "ban-address", "127.0.0.1", "600"}, output));
+        CPPUNIT_ASSERT_MESSAGE(output, eventually([&] { return !answers(); }));
+        CPPUNIT_ASSERT_EQUAL(0,
+                             DaemonProcess::run({"-c", b.configPath(), "--ctl", "bans"}, output));
+        CPPUNIT_ASSERT_MESSAGE(output, output.find("127.0.0.1") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(
+            0, DaemonProcess::run({"-c", a.configPath(), "--ctl", "unban-address", "127.0.0.1"},
+                                  output));
+        CPPUNIT_ASSERT(eventually([&] { return answers(); }));
     }
 
     void redisDownAnswers503AndComesBack()
