@@ -47,10 +47,18 @@ std::shared_ptr<Room> RoomRegistry::insert(const RoomRecord& record)
         {
             slot = std::make_shared<Room>(record, _store, _window, _retention);
             born = true;
-            // Rooms are inserted oldest first (the store lists them in
-            // creation order), so the first public room with a name keeps it.
+            // The oldest public room with a name keeps it. Rooms load
+            // oldest first; with a shared store two daemons may create
+            // "#lobby" at once and hear of each other's after their own:
+            // both then settle on the older (the smaller id on a tie).
             if (record.isPublic && isRoomName(record.subject))
-                _named.emplace(Nickname::folded(record.subject), slot);
+            {
+                auto named = _named.emplace(Nickname::folded(record.subject), slot);
+                const RoomRecord holder = named.first->second->record();
+                if (!named.second && (record.created < holder.created ||
+                                      (record.created == holder.created && record.id < holder.id)))
+                    named.first->second = slot;
+            }
         }
         room = slot;
         closing = born && _closed;

@@ -20,6 +20,7 @@ class RoomRegistryTest : public CppUnit::TestFixture
     CPPUNIT_TEST(aRemovedRoomIsGoneEverywhere);
     CPPUNIT_TEST(readersAndSubscribersLearnOfTheDeletion);
     CPPUNIT_TEST(sendersDuringTheDeletionAreRefused);
+    CPPUNIT_TEST(theOlderRoomKeepsANameHowEverItArrives);
     CPPUNIT_TEST_SUITE_END();
 
     struct Told : Subscriber
@@ -31,6 +32,31 @@ class RoomRegistryTest : public CppUnit::TestFixture
     };
 
 public:
+    void theOlderRoomKeepsANameHowEverItArrives()
+    {
+        // Two daemons on a shared store made "#lobby" at once; each hears of
+        // the other's after its own, and both settle on the older one.
+        MemoryStore store(100);
+        RoomRegistry rooms(store, 10);
+        auto record = [](const std::string& id, Poco::Timestamp::TimeVal created)
+        {
+            RoomRecord r;
+            r.id = id;
+            r.subject = "#lobby";
+            r.isPublic = true;
+            r.created = Poco::Timestamp(created);
+            return r;
+        };
+        rooms.roomSaved(record(std::string(32, 'b'), 2000));
+        CPPUNIT_ASSERT_EQUAL(std::string(32, 'b'), rooms.findNamed("#LOBBY")->id());
+        rooms.roomSaved(record(std::string(32, 'c'), 1000));
+        CPPUNIT_ASSERT_EQUAL(std::string(32, 'c'), rooms.findNamed("#lobby")->id());
+        rooms.roomSaved(record(std::string(32, 'a'), 3000)); // newer: no change
+        rooms.roomSaved(record(std::string(32, 'd'), 1000)); // a tie: the smaller id stays
+        CPPUNIT_ASSERT_EQUAL(std::string(32, 'c'), rooms.findNamed("#lobby")->id());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(4), rooms.size());
+    }
+
     void aRemovedRoomIsGoneEverywhere()
     {
         MemoryStore store(100);
