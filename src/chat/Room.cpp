@@ -199,6 +199,20 @@ void Room::catchUp()
     }
 }
 
+void Room::skipTo(std::uint64_t next)
+{
+    {
+        std::lock_guard<std::shared_mutex> lock(_mutex);
+        if (!_loaded || next <= _next)
+            return;
+        _next = _assigned = next;
+        _recent.clear(); // the window holds no gap
+        _early.erase(_early.begin(), _early.lower_bound(next));
+        _published.store(_next);
+    }
+    wakeWaiters();
+}
+
 void Room::keep(const MessagePtr& message)
 {
     if (message->isAmendment())

@@ -86,6 +86,10 @@ public:
     /// another daemon: published once every message before it is; one
     /// told twice, or already published, is ignored.
     void catchUp();
+    void skipTo(std::uint64_t next);
+    /// A shared store lost the room's messages and numbering goes on from
+    /// `next`: what is not in the store is gone for readers (as if
+    /// retention dropped it) and the log continues there.
     /// A shared store's room: publishes what the store has beyond what
     /// arrived (after the store could not tell for a while).
 

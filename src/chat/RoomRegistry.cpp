@@ -263,6 +263,21 @@ void RoomRegistry::roomDeleted(const std::string& id)
 
 void RoomRegistry::resumed()
 {
+    const std::string mark = _store.epoch();
+    if (!_epoch.empty() && mark != _epoch)
+    {
+        // The store lost its data. Rooms known here are stored again and
+        // their numbering goes on (never from 0 again); their history
+        // before is gone, for readers as if retention had dropped it.
+        Poco::Logger::get("hchatd").error(
+            "the shared store lost its data (a restart without persistence?): rooms "
+            "stored again, numbering goes on, older history is gone");
+        for (const std::shared_ptr<Room>& room : all())
+            _store.restoreRoom(room->record(), room->count());
+        for (const std::shared_ptr<Room>& room : all())
+            room->skipTo(_store.tail(room->id(), 0).next);
+    }
+    _epoch = mark;
     // What the feed missed: rooms made, changed and deleted, and messages.
     for (const RoomRecord& record : _store.rooms())
         roomSaved(record);

@@ -129,6 +129,7 @@ private:
     std::map<std::string, std::shared_ptr<Room>> _named; ///< folded #name → room
     std::set<std::string> _deleted;                      ///< ids of deleted rooms
     std::mutex _naming; ///< serializes openNamed's look-up and creation
+    std::string _epoch; ///< the shared store's mark (Store::epoch); its feed thread only
 };
 
 } // namespace hchat

@@ -37,11 +37,19 @@ RedisConnection::RedisConnection(const std::string& address, const std::string& 
     _context = redisConnectWithTimeout(host.c_str(), port, toTimeval(timeout));
     if (_context == nullptr)
         throw Poco::IOException("Redis at " + address + ": out of memory");
-    if (_context->err != 0)
-        fail("cannot connect");
-    redisSetTimeout(_context, toTimeval(timeout));
-    if (!password.empty())
-        command({"AUTH", password});
+    try
+    {
+        if (_context->err != 0)
+            fail("cannot connect");
+        redisSetTimeout(_context, toTimeval(timeout));
+        if (!password.empty())
+            command({"AUTH", password});
+    }
+    catch (...)
+    {
+        redisFree(_context); // no destructor runs for a constructor that throws
+        throw;
+    }
 }
 
 RedisConnection::~RedisConnection()

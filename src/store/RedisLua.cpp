@@ -90,7 +90,18 @@ end
 return out
 )lua");
 
+const RedisScript raiseScript(R"lua(
+local now = tonumber(redis.call('GET', KEYS[1]) or '0')
+if now < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
+return 1
+)lua");
+
 } // namespace
+
+const RedisScript& RedisLua::raise()
+{
+    return raiseScript;
+}
 
 const RedisScript& RedisLua::append()
 {

@@ -15,6 +15,9 @@ public:
     /// edit or deletion]. Numbers, stores, rewrites the target, trims and
     /// publishes; returns the number. Error NOROOM when the room has no
     /// counter (none, or deleted).
+    static const RedisScript& raise();
+    /// KEYS: next. ARGV: a number. Sets the counter to it unless it is
+    /// higher already.
     static const RedisScript& tail();
     /// KEYS: next, log. ARGV: how many. {next, entries...}, or {-1}.
 };

@@ -4,6 +4,7 @@
 #include "store/RedisLua.h"
 #include "store/RedisRecords.h"
 
+#include <Poco/DigestEngine.h>
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
 #include <Poco/RandomStream.h>
@@ -197,6 +198,23 @@ bool RedisStore::findCredential(const std::string& digest, Credential& credentia
         return false;
     credential = RedisRecords::readCredential(found.text);
     return true;
+}
+
+std::string RedisStore::epoch()
+{
+    std::string fresh(16, '\0');
+    Poco::RandomInputStream().read(&fresh[0], static_cast<std::streamsize>(fresh.size()));
+    run({"SET", key("epoch"),
+         Poco::DigestEngine::digestToHex(std::vector<unsigned char>(fresh.begin(), fresh.end())),
+         "NX"});
+    const Reply mark = run({"GET", key("epoch")});
+    return mark.type == Reply::Type::Text ? mark.text : std::string();
+}
+
+void RedisStore::restoreRoom(const RoomRecord& room, std::uint64_t next)
+{
+    run({"HSETNX", key("rooms"), room.id, RedisRecords::room(room)});
+    RedisLua::raise().run(*_pool.lease(), {"1", roomKey(room.id, "next"), std::to_string(next)});
 }
 
 void RedisStore::kick(const std::string& roomId, const std::string& key)

@@ -55,6 +55,9 @@ public:
     void listen(Listener& listener) override;
     bool findRoom(const std::string& id, RoomRecord& room) override;
     bool findCredential(const std::string& digest, Credential& credential) override;
+    std::string epoch() override;
+    /// Kept as P epoch.
+    void restoreRoom(const RoomRecord& room, std::uint64_t next) override;
     void kick(const std::string& roomId, const std::string& key) override;
     std::string sharedKey(const std::string& name) override;
     /// Kept as P key:<name>.

@@ -81,6 +81,13 @@ public:
     /// several may listen.
     virtual bool findRoom(const std::string&, RoomRecord&) { return false; }
     virtual bool findCredential(const std::string& /*digest*/, Credential&) { return false; }
+    virtual std::string epoch() { return ""; }
+    /// A shared store: a random mark made with its data (made now when
+    /// missing). Another mark than before means the store lost what it
+    /// had (a restart without persistence, a flush). Others: "".
+    virtual void restoreRoom(const RoomRecord&, std::uint64_t /*next*/) {}
+    /// A shared store that lost its data: stores the room again (unless it
+    /// is there) with its numbering going on from at least `next`.
     virtual void kick(const std::string& /*roomId*/, const std::string& /*key*/) {}
     /// A shared store tells every daemon (Listener::kicked) that the person
     /// `key` is put out of the room; other stores: nothing to do.

@@ -38,6 +38,7 @@ class RedisTest : public CppUnit::TestFixture
     CPPUNIT_TEST(redisDownAnswers503AndComesBack);
     CPPUNIT_TEST(killedNodeIsResumedOnAnother);
     CPPUNIT_TEST(redisKilledLosesNothingAcknowledged);
+    CPPUNIT_TEST(lostRedisDataNeverRestartsTheNumbering);
     CPPUNIT_TEST(unreachableRedisStopsTheStart);
     CPPUNIT_TEST_SUITE_END();
 
@@ -420,6 +421,29 @@ public:
             }));
         for (std::uint64_t n : acknowledged)
             CPPUNIT_ASSERT(stored.count(n) == 1);
+    }
+
+    void lostRedisDataNeverRestartsTheNumbering()
+    {
+        _redis = std::make_unique<RedisServer>(false); // no AOF: a restart loses all
+        DaemonProcess a(node()), b(node());
+        const std::string id = TestClient(a.host(), a.port()).createRoom("amnesia", true);
+        for (int i = 0; i < 3; ++i)
+            CPPUNIT_ASSERT(!send(a, id, "before " + std::to_string(i)).empty());
+        WsClient socket(b.host(), b.port(), "/ws/" + id + "?from=3");
+        _redis->kill(); // no AOF, no snapshot: everything is gone
+        _redis->start();
+        // Both nodes notice, store the room again and number on from 3.
+        CPPUNIT_ASSERT(a.logHas("lost its data", 10));
+        CPPUNIT_ASSERT(b.logHas("lost its data", 10));
+        std::string n;
+        CPPUNIT_ASSERT(eventually([&] { return !(n = send(b, id, "after")).empty(); }, 10, 100));
+        CPPUNIT_ASSERT_EQUAL(std::string("3"), n);
+        auto m = object(socket.nextChat(10));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(3), m->getValue<std::uint64_t>("id"));
+        CPPUNIT_ASSERT_EQUAL(std::string("after"), m->getValue<std::string>("text"));
+        CPPUNIT_ASSERT_EQUAL(std::string("4"), send(a, id, "and on"));
+        CPPUNIT_ASSERT_EQUAL(200, TestClient(a.host(), a.port()).get("/chat/" + id).status);
     }
 
     void unreachableRedisStopsTheStart()

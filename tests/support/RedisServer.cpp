@@ -14,7 +14,8 @@
 namespace hchat::test
 {
 
-RedisServer::RedisServer() : _dir(DaemonProcess::tempDir()), _port(LineClient::freePort())
+RedisServer::RedisServer(bool persistent)
+    : _dir(DaemonProcess::tempDir()), _port(LineClient::freePort()), _persistent(persistent)
 {
     start();
 }
@@ -33,14 +34,10 @@ RedisServer::~RedisServer()
 
 void RedisServer::start()
 {
-    const std::vector<std::string> args = {"--port",        std::to_string(_port),
-                                           "--bind",        "127.0.0.1",
-                                           "--dir",         _dir,
-                                           "--appendonly",  "yes",
-                                           "--appendfsync", "always",
-                                           "--save",        "",
-                                           "--logfile",     _dir + "/redis.log",
-                                           "--daemonize",   "no"};
+    const std::vector<std::string> args = {
+        "--port",       std::to_string(_port),      "--bind",        "127.0.0.1", "--dir",  _dir,
+        "--appendonly", _persistent ? "yes" : "no", "--appendfsync", "always",    "--save", "",
+        "--logfile",    _dir + "/redis.log",        "--daemonize",   "no"};
     _process = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch("redis-server", args));
     if (!eventually([this] { return answers(); }, 10, 20))
         throw Poco::IOException("redis-server did not answer on port " + std::to_string(_port));

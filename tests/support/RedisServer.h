@@ -15,8 +15,9 @@ class RedisServer
 /// RDB snapshots. Stopped by its PID; the folder is removed at the end.
 {
 public:
-    RedisServer();
-    /// Starts it and waits (up to 10 s) until it answers PING; throws on failure.
+    explicit RedisServer(bool persistent = true);
+    /// Starts it and waits (up to 10 s) until it answers PING; throws on
+    /// failure. Not persistent: no AOF, so a restart loses everything.
     ~RedisServer();
 
     int port() const { return _port; }
@@ -38,6 +39,7 @@ private:
 
     std::string _dir;
     int _port = 0;
+    bool _persistent = true;
     std::unique_ptr<Poco::ProcessHandle> _process;
 };
 
