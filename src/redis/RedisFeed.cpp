@@ -82,6 +82,9 @@ void RedisFeed::run()
         }
         catch (const Poco::Exception& e)
         {
+            // The others' connections are likely to the same lost server:
+            // what reads what was missed must not fail on one of them first.
+            _pool.dropIdle();
             const bool lasted = subscribedAt.epochMicroseconds() != 0 &&
                                 subscribedAt.isElapsed(brief.totalMicroseconds());
             if (lasted)

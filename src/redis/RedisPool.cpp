@@ -40,6 +40,12 @@ std::unique_ptr<RedisConnection> RedisPool::connect() const
     return std::make_unique<RedisConnection>(_address, _password, _timeout);
 }
 
+void RedisPool::dropIdle()
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    _idle.clear();
+}
+
 void RedisPool::giveBack(std::unique_ptr<RedisConnection> connection)
 {
     if (connection->broken())

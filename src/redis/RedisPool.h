@@ -43,6 +43,10 @@ public:
     std::unique_ptr<RedisConnection> connect() const;
     /// A connection of its own, outside the pool (a subscription).
 
+    void dropIdle();
+    /// Closes the idle connections (the server went away: they are to the
+    /// process that is gone), so the next lease connects anew at once.
+
     const std::string& address() const { return _address; }
 
 private:
