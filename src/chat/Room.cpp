@@ -183,15 +183,7 @@ void Room::catchUp()
         const std::uint64_t from = next();
         std::vector<MessagePtr> missed = _store.read(_id, from, 1000);
         if (!missed.empty() && missed.front()->id() > from)
-        {
-            // Trimmed while this daemon could not hear: carry on from there.
-            std::lock_guard<std::shared_mutex> lock(_mutex);
-            if (_next == from)
-            {
-                _next = missed.front()->id();
-                _recent.clear(); // the window holds no gap
-            }
-        }
+            skipTo(missed.front()->id()); // trimmed while this daemon could not hear
         for (const MessagePtr& message : missed)
             arrived(message);
         if (missed.size() < 1000)
