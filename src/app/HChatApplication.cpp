@@ -461,6 +461,11 @@ int HChatApplication::main(const std::vector<std::string>&)
         return failed;
     _store->listen(*_rooms); // a shared store: what other daemons store, from here on
     _store->listen(*_accounts);
+    if (_store->isShared())
+    {
+        _people->share(*_store);
+        _store->listen(*_people);
+    }
     _banFeed =
         std::make_unique<AddressBanFeed>(*_store, _bans, [this] { return disconnectBanned(); });
     _store->listen(*_banFeed);
@@ -511,6 +516,7 @@ int HChatApplication::main(const std::vector<std::string>&)
         _line->stop();
     if (_irc)
         _irc->stop();
+    _people->leaveOthers();
     // Every acknowledged message is committed already; this finishes the
     // ones whose senders were cut off and closes the database cleanly.
     _store->close();

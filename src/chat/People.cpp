@@ -2,8 +2,10 @@
 
 #include "chat/Nickname.h"
 
+#include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/Logger.h>
 
 #include <algorithm>
 #include <sstream>
@@ -19,9 +21,58 @@ namespace
 const std::size_t namesInFrame = 200;
 } // namespace
 
+const Poco::Timespan People::renewEvery(5, 0);
+const Poco::Timespan People::elsewhereFor(15, 0);
+
 People::People(Poco::Timespan pollWindow, Poco::Timespan leaveGrace)
     : _pollWindow(pollWindow), _leaveGrace(leaveGrace)
 {
+}
+
+void People::share(Store& store)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    _shared = &store;
+}
+
+People::Claim People::claim(const std::string& key, const std::string& wanted)
+{
+    if (wanted.empty())
+        return Claim::Unasked;
+    const std::string folded = Nickname::folded(wanted);
+    Store* shared = nullptr;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        auto person = _people.find(key);
+        if (!_shared || (person != _people.end() && person->second.folded == folded) ||
+            !freeFor(folded, key))
+            return Claim::Unasked;
+        shared = _shared;
+    }
+    try
+    {
+        return shared->claimName(folded, key) ? Claim::Granted : Claim::Refused;
+    }
+    catch (const Poco::Exception& e)
+    {
+        // Out of reach: the name is given if it is free here; the claims
+        // are renewed (or found taken) once the store answers again.
+        Poco::Logger::get("hchatd.people")
+            .warning("name %s not claimed in the shared store: %s", wanted, e.displayText());
+        return Claim::Unasked;
+    }
+}
+
+void People::given(const std::string& wanted, const std::string& key, Claim claim, bool applied)
+{
+    if (claim == Claim::Granted && !applied)
+        release(Nickname::folded(wanted), key);
+}
+
+void People::release(const std::string& folded, const std::string& key)
+{
+    if (_shared && !folded.empty())
+        _released.emplace_back(folded, key);
 }
 
 void People::setName(Person& person, const std::string& key, const std::string& name)
@@ -66,36 +117,42 @@ void People::unreserve(const std::string& name)
 }
 
 People::Person& People::personFor(const std::string& key, const std::string& wanted,
-                                  const std::string& guest, Outcome& outcome)
+                                  const std::string& guest, Claim claim, Outcome& outcome)
 {
     auto found = _people.find(key);
     if (found != _people.end())
     {
-        applyName(found->second, key, wanted, outcome);
+        applyName(found->second, key, wanted, claim, outcome);
         outcome.name = found->second.name;
         return found->second;
     }
     Person& person = _people[key];
-    const bool wantedFree = !wanted.empty() && freeFor(Nickname::folded(wanted), key);
+    const bool wantedFree =
+        !wanted.empty() && claim != Claim::Refused && freeFor(Nickname::folded(wanted), key);
     setName(person, key, wantedFree ? wanted : guest);
+    given(wanted, key, claim, wantedFree);
     outcome.taken = !wanted.empty() && !wantedFree;
     outcome.name = person.name;
     return person;
 }
 
 void People::applyName(Person& person, const std::string& key, const std::string& wanted,
-                       Outcome& outcome)
+                       Claim claim, Outcome& outcome)
 {
     if (wanted.empty() || wanted == person.name)
         return;
     const std::string folded = Nickname::folded(wanted);
-    if (!freeFor(folded, key))
+    if (claim == Claim::Refused || !freeFor(folded, key))
     {
+        given(wanted, key, claim, false);
         outcome.taken = true;
         return;
     }
-    if (!person.folded.empty())
+    if (!person.folded.empty() && person.folded != folded)
+    {
         _names.erase(person.folded);
+        release(person.folded, key);
+    }
     outcome.previous = person.name;
     person.name = wanted;
     person.folded = folded;
@@ -112,9 +169,10 @@ People::Outcome People::enter(const std::string& roomId, const std::string& key,
                               const std::string& wanted, const std::string& guest,
                               const std::shared_ptr<Mailbox>& mailbox)
 {
+    const Claim claimed = claim(key, wanted);
     std::lock_guard<std::mutex> lock(_mutex);
     Outcome outcome;
-    Person& person = personFor(key, wanted, guest, outcome);
+    Person& person = personFor(key, wanted, guest, claimed, outcome);
     auto [stay, fresh] = person.rooms.try_emplace(roomId);
     if (fresh)
     {
@@ -154,9 +212,10 @@ People::Outcome People::seen(const std::string& roomId, const std::string& key,
                              const std::string& wanted, const std::string& guest,
                              const Poco::Timestamp& now)
 {
+    const Claim claimed = claim(key, wanted);
     std::lock_guard<std::mutex> lock(_mutex);
     Outcome outcome;
-    Person& person = personFor(key, wanted, guest, outcome);
+    Person& person = personFor(key, wanted, guest, claimed, outcome);
     auto [stay, fresh] = person.rooms.try_emplace(roomId);
     stay->second.lastSeen = now;
     if (fresh)
@@ -170,9 +229,10 @@ People::Outcome People::seen(const std::string& roomId, const std::string& key,
 People::Outcome People::connect(const std::string& key, const std::string& wanted,
                                 const std::string& guest, const std::shared_ptr<Mailbox>& mailbox)
 {
+    const Claim claimed = claim(key, wanted);
     std::lock_guard<std::mutex> lock(_mutex);
     Outcome outcome;
-    Person& person = personFor(key, wanted, guest, outcome);
+    Person& person = personFor(key, wanted, guest, claimed, outcome);
     if (mailbox)
         person.mailboxes.push_back(mailbox);
     return outcome;
@@ -191,12 +251,16 @@ void People::disconnect(const std::string& key, const std::shared_ptr<Mailbox>& 
 
 People::Outcome People::rename(const std::string& key, const std::string& wanted)
 {
+    const Claim claimed = claim(key, wanted);
     std::lock_guard<std::mutex> lock(_mutex);
     Outcome outcome;
     auto person = _people.find(key);
     if (person == _people.end())
+    {
+        given(wanted, key, claimed, false);
         return outcome; // not online: there is no name to change
-    applyName(person->second, key, wanted, outcome);
+    }
+    applyName(person->second, key, wanted, claimed, outcome);
     outcome.name = person->second.name;
     return outcome;
 }
@@ -210,16 +274,44 @@ std::string People::nameOf(const std::string& key, const std::string& fallback) 
 
 std::string People::keyOf(const std::string& name) const
 {
-    std::lock_guard<std::mutex> lock(_mutex);
-    auto found = _names.find(Nickname::folded(name));
-    return found == _names.end() ? std::string() : found->second;
+    const std::string folded = Nickname::folded(name);
+    Store* shared = nullptr;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        auto found = _names.find(folded);
+        if (found != _names.end())
+            return found->second;
+        shared = _shared;
+    }
+    if (!shared)
+        return "";
+    try
+    {
+        return shared->nameHolder(folded);
+    }
+    catch (const Poco::Exception& e)
+    {
+        Poco::Logger::get("hchatd.people")
+            .warning("who has %s: the shared store did not say: %s", name, e.displayText());
+        return "";
+    }
 }
 
-bool People::isIn(const std::string& key, const std::string& roomId) const
+bool People::isIn(const std::string& key, const std::string& name, const std::string& roomId) const
 {
     std::lock_guard<std::mutex> lock(_mutex);
     auto person = _people.find(key);
-    return person != _people.end() && person->second.rooms.count(roomId) > 0;
+    if (person != _people.end() && person->second.rooms.count(roomId) > 0)
+        return true;
+    auto others = _elsewhere.find(roomId);
+    if (others == _elsewhere.end())
+        return false;
+    const std::string folded = Nickname::folded(name);
+    for (const auto& [daemon, there] : others->second)
+        for (const std::string& listed : there.names)
+            if (Nickname::folded(listed) == folded)
+                return true;
+    return false;
 }
 
 void People::dropIfGone(const std::string& key)
@@ -229,16 +321,48 @@ void People::dropIfGone(const std::string& key)
         !person->second.mailboxes.empty())
         return;
     if (!person->second.folded.empty())
+    {
         _names.erase(person->second.folded);
+        release(person->second.folded, key);
+    }
     _people.erase(person);
 }
 
-void People::changed(const std::string& roomId)
+void People::changed(const std::string& roomId, bool here)
 {
     _changed.insert(roomId);
+    if (here && _shared)
+        _toTell.insert(roomId);
+}
+
+bool People::occupied(const std::string& roomId) const
+{
+    return _rooms.count(roomId) > 0 || _elsewhere.count(roomId) > 0;
 }
 
 std::vector<std::string> People::sortedNames(const std::string& roomId) const
+{
+    std::vector<std::string> names = localNames(roomId);
+    auto others = _elsewhere.find(roomId);
+    if (others == _elsewhere.end())
+        return names;
+    std::vector<std::pair<std::string, std::string>> keyed; // (folded, name)
+    for (std::string& name : names)
+        keyed.emplace_back(Nickname::folded(name), std::move(name));
+    for (const auto& [daemon, there] : others->second)
+        for (const std::string& name : there.names)
+            keyed.emplace_back(Nickname::folded(name), name);
+    std::sort(keyed.begin(), keyed.end());
+    keyed.erase(std::unique(keyed.begin(), keyed.end(),
+                            [](const auto& a, const auto& b) { return a.first == b.first; }),
+                keyed.end());
+    names.clear();
+    for (auto& entry : keyed)
+        names.push_back(std::move(entry.second));
+    return names;
+}
+
+std::vector<std::string> People::localNames(const std::string& roomId) const
 {
     std::vector<std::pair<std::string, std::string>> keyed; // (folded, name)
     auto room = _rooms.find(roomId);
@@ -270,7 +394,12 @@ std::size_t People::countOnline(const std::string& roomId) const
 {
     std::lock_guard<std::mutex> lock(_mutex);
     auto room = _rooms.find(roomId);
-    return room == _rooms.end() ? 0 : room->second.size();
+    std::size_t count = room == _rooms.end() ? 0 : room->second.size();
+    auto others = _elsewhere.find(roomId);
+    if (others != _elsewhere.end()) // someone on two daemons counts twice
+        for (const auto& [daemon, there] : others->second)
+            count += there.names.size();
+    return count;
 }
 
 People::Frame People::presenceJson(const std::string& roomId) const
@@ -315,22 +444,157 @@ People::Frame People::buildFrame(const std::string& roomId) const
 People::Delivery People::sendPrivate(const std::string& fromKey, const std::string& to,
                                      const std::string& text)
 {
-    std::lock_guard<std::mutex> lock(_mutex);
-    auto holder = _names.find(Nickname::folded(to));
-    if (holder == _names.end())
-        return Delivery::NotOnline;
-    const Person& recipient = _people.at(holder->second);
-    if (recipient.mailboxes.empty())
+    const std::string folded = Nickname::folded(to);
+    std::string fromName = "anonymous";
+    std::string toKey;
+    Store* shared = nullptr;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        auto sender = _people.find(fromKey);
+        if (sender != _people.end())
+            fromName = sender->second.name;
+        auto holder = _names.find(folded);
+        if (holder != _names.end())
+        {
+            const Person& recipient = _people.at(holder->second);
+            if (!recipient.mailboxes.empty())
+            {
+                auto letter =
+                    std::make_shared<const Mailbox::Letter>(fromName, recipient.name, text);
+                for (const auto& box : recipient.mailboxes)
+                    box->post(letter);
+                if (sender != _people.end() && holder->second != fromKey)
+                    for (const auto& box : sender->second.mailboxes)
+                        box->post(letter);
+                return Delivery::Sent;
+            }
+            toKey = holder->second; // only polling here: maybe connected elsewhere
+        }
+        shared = _shared;
+    }
+    if (!shared)
         return Delivery::NotOnline; // only polling: nothing to deliver it to
-    auto sender = _people.find(fromKey);
-    const std::string fromName = sender == _people.end() ? "anonymous" : sender->second.name;
-    auto letter = std::make_shared<const Mailbox::Letter>(fromName, recipient.name, text);
-    for (const auto& box : recipient.mailboxes)
-        box->post(letter);
-    if (sender != _people.end() && holder->second != fromKey)
-        for (const auto& box : sender->second.mailboxes)
-            box->post(letter);
+    if (toKey.empty())
+        toKey = shared->nameHolder(folded);
+    if (toKey.empty())
+        return Delivery::NotOnline;
+    shared->sendLetter(toKey, fromName, text);
+    if (toKey != fromKey)
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        auto sender = _people.find(fromKey);
+        if (sender != _people.end())
+        {
+            auto echo = std::make_shared<const Mailbox::Letter>(fromName, to, text);
+            for (const auto& box : sender->second.mailboxes)
+                box->post(echo);
+        }
+    }
     return Delivery::Sent;
+}
+
+void People::letter(const std::string& toKey, const std::string& from, const std::string& text)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    auto recipient = _people.find(toKey);
+    if (recipient == _people.end() || recipient->second.mailboxes.empty())
+        return; // not connected here
+    auto letter = std::make_shared<const Mailbox::Letter>(from, recipient->second.name, text);
+    for (const auto& box : recipient->second.mailboxes)
+        box->post(letter);
+}
+
+void People::roomNames(const std::string& daemon, const std::string& roomId,
+                       const std::vector<std::string>& names)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    auto& room = _elsewhere[roomId];
+    auto there = room.find(daemon);
+    if (names.empty())
+    {
+        if (there != room.end())
+        {
+            room.erase(there);
+            changed(roomId, false);
+        }
+        if (room.empty())
+            _elsewhere.erase(roomId);
+        return;
+    }
+    if (there == room.end() || there->second.names != names)
+        changed(roomId, false);
+    room[daemon] = Elsewhere{names, Poco::Timestamp()};
+}
+
+People::News People::news(bool renew)
+{
+    News out;
+    out.released.swap(_released);
+    if (renew)
+    {
+        for (const auto& [key, person] : _people)
+            if (!person.folded.empty())
+                out.held.emplace_back(person.folded, key);
+        for (const auto& [roomId, keys] : _rooms)
+            _toTell.insert(roomId);
+    }
+    for (const std::string& roomId : _toTell)
+        out.lists.emplace_back(roomId, localNames(roomId));
+    _toTell.clear();
+    return out;
+}
+
+void People::tell(Store& shared, const News& news)
+{
+    for (const std::string& lost : shared.holdNames(news.held, news.released))
+        Poco::Logger::get("hchatd.people")
+            .warning("the name %s is someone else's on another daemon too", lost);
+    for (const auto& [roomId, names] : news.lists)
+        shared.sharePresence(roomId, names);
+}
+
+void People::leaveOthers()
+{
+    Store* shared = nullptr;
+    News leaving;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        if (!_shared)
+            return;
+        shared = _shared;
+        leaving = news(true);
+    }
+    // Every name held is given up, every list told empty.
+    leaving.released.insert(leaving.released.end(), leaving.held.begin(), leaving.held.end());
+    leaving.held.clear();
+    for (auto& [roomId, names] : leaving.lists)
+        names.clear();
+    try
+    {
+        tell(*shared, leaving);
+    }
+    catch (const Poco::Exception& e)
+    {
+        Poco::Logger::get("hchatd.people")
+            .warning("the other daemons keep this one's people a while: %s", e.displayText());
+    }
+}
+
+void People::tellOthers(const Poco::Timestamp& now)
+{
+    Store* shared = nullptr;
+    News told;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        if (!_shared)
+            return;
+        shared = _shared;
+        const bool renew = now - _renewed >= renewEvery.totalMicroseconds();
+        if (renew)
+            _renewed = now;
+        told = news(renew);
+    }
+    tell(*shared, told);
 }
 
 People::Swept People::sweep(const Poco::Timestamp& now)
@@ -362,11 +626,25 @@ People::Swept People::sweep(const Poco::Timestamp& now)
         }
         room = keys.empty() ? _rooms.erase(room) : std::next(room);
     }
+    for (auto room = _elsewhere.begin(); room != _elsewhere.end();)
+    {
+        for (auto there = room->second.begin(); there != room->second.end();)
+        {
+            if (now - there->second.heard < elsewhereFor.totalMicroseconds())
+            {
+                ++there;
+                continue;
+            }
+            there = room->second.erase(there); // that daemon is gone
+            changed(room->first, false);
+        }
+        room = room->second.empty() ? _elsewhere.erase(room) : std::next(room);
+    }
     out.changed.assign(_changed.begin(), _changed.end());
     _changed.clear();
     for (const std::string& roomId : out.changed)
     {
-        if (_rooms.count(roomId))
+        if (occupied(roomId))
             buildFrame(roomId);
         else
         {

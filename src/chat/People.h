@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat/Mailbox.h"
+#include "store/Store.h"
 
 #include <Poco/Timespan.h>
 #include <Poco/Timestamp.h>
@@ -17,7 +18,7 @@
 namespace hchat
 {
 
-class People
+class People : public Store::Listener
 /// Who is online, in which rooms, under which name: one registry for the
 /// whole daemon, shared by every transport, so a name is unique
 /// (case-insensitively) among the people online whatever they use (SPEC §5).
@@ -38,11 +39,23 @@ class People
 ///
 /// The registry only decides; the caller writes the log entries (Announcer)
 /// and sweep() reports leaves and changed rooms once a second.
-/// Thread-safe: _mutex guards everything. Never held while a room's lock or
-/// a socket is used.
+///
+/// On a shared store (several daemons, SPEC §12) a name is claimed in the
+/// store before it is given, so it is unique among everyone online on any
+/// daemon; tellOthers() renews the claims and tells the other daemons who
+/// is in each room here, and their lists (Store::Listener::roomNames) join
+/// this daemon's in online() and the presence frames until they are
+/// `elsewhereFor` old. A private message to someone online elsewhere goes
+/// through the store.
+/// Thread-safe: _mutex guards everything. Never held while a room's lock,
+/// a socket or the store is used.
 {
 public:
     People(Poco::Timespan pollWindow, Poco::Timespan leaveGrace);
+
+    void share(Store& store);
+    /// The store is shared: names are claimed in it, lists and private
+    /// messages go through it (listen to it for those of the others).
 
     struct Outcome
     /// What a call did to the person, for the caller to announce.
@@ -90,8 +103,9 @@ public:
     std::string nameOf(const std::string& key, const std::string& fallback) const;
     std::string keyOf(const std::string& name) const;
     /// The key of the person online under that name (any case), or "".
-    bool isIn(const std::string& key, const std::string& roomId) const;
-    /// Whether that person is in the room now.
+    bool isIn(const std::string& key, const std::string& name, const std::string& roomId) const;
+    /// Whether that person is in the room now: here, or under that name
+    /// on another daemon's list.
 
     std::vector<std::string> online(const std::string& roomId) const;
     /// Names of the people in the room, sorted case-insensitively.
@@ -118,7 +132,9 @@ public:
     Delivery sendPrivate(const std::string& fromKey, const std::string& to,
                          const std::string& text);
     /// To every live connection of the person named `to` and, as an echo,
-    /// of the sender.
+    /// of the sender. Someone online on another daemon: through the store
+    /// (Sent, though they may only be polling there). Throws when the
+    /// shared store is out of reach.
 
     struct Swept
     {
@@ -126,9 +142,38 @@ public:
         std::vector<std::string> changed; ///< rooms whose list changed since the last sweep
     };
     Swept sweep(const Poco::Timestamp& now);
-    /// Ends the stays whose grace or poll window is over.
+    /// Ends the stays whose grace or poll window is over, and the other
+    /// daemons' lists that were not renewed.
+
+    void tellOthers(const Poco::Timestamp& now);
+    /// A shared store: ends the claims of names given up, tells the lists
+    /// of rooms whose people changed here, and every `renewEvery` renews
+    /// every claim and list. Waits for the store; call it after sweep().
+
+    void leaveOthers();
+    /// A shared store, when the daemon stops: its people's names are freed
+    /// and the other daemons told its lists are empty (rather than wait
+    /// `elsewhereFor`). Logs what the store did not take.
+
+    void roomNames(const std::string& daemon, const std::string& roomId,
+                   const std::vector<std::string>& names) override;
+    void letter(const std::string& toKey, const std::string& from,
+                const std::string& text) override;
+
+    static const Poco::Timespan renewEvery;   ///< 5 s
+    static const Poco::Timespan elsewhereFor; ///< 15 s: a list not renewed is gone
 
 private:
+    enum class Claim
+    {
+        Unasked, ///< no shared store, nothing new wanted, or it is out of reach
+        Granted,
+        Refused ///< someone on another daemon has the name
+    };
+    Claim claim(const std::string& key, const std::string& wanted);
+    /// Asks the shared store for `wanted` before _mutex is taken, unless the
+    /// person has it already or it is taken here anyway.
+
     struct Stay
     {
         int live = 0;                ///< live connections in the room
@@ -145,15 +190,33 @@ private:
     };
 
     Person& personFor(const std::string& key, const std::string& wanted, const std::string& guest,
-                      Outcome& outcome);
-    void applyName(Person& person, const std::string& key, const std::string& wanted,
+                      Claim claim, Outcome& outcome);
+    void applyName(Person& person, const std::string& key, const std::string& wanted, Claim claim,
                    Outcome& outcome);
+    struct News
+    /// What tellOthers() sends the shared store.
+    {
+        std::vector<std::pair<std::string, std::string>> held;     ///< (folded, key) to renew
+        std::vector<std::pair<std::string, std::string>> released; ///< (folded, key) given up
+        std::vector<std::pair<std::string, std::vector<std::string>>> lists; ///< room, names here
+    };
+    News news(bool renew);
+    /// Under _mutex: the names given up and the lists changed since last
+    /// time; renew: also every name held and every room's list.
+    static void tell(Store& shared, const News& news);
+    void given(const std::string& wanted, const std::string& key, Claim claim, bool applied);
+    /// A granted claim that was not used is released.
+    void release(const std::string& folded, const std::string& key);
     void setName(Person& person, const std::string& key, const std::string& name);
     bool freeFor(const std::string& folded, const std::string& key) const;
     /// Nobody else online has the name, and it is no one else's reserved name.
     void dropIfGone(const std::string& key);
-    void changed(const std::string& roomId);
+    void changed(const std::string& roomId, bool here = true);
+    /// here: this daemon's people changed (the others are told).
+    std::vector<std::string> localNames(const std::string& roomId) const;
     std::vector<std::string> sortedNames(const std::string& roomId) const;
+    /// With the other daemons' people (each name once).
+    bool occupied(const std::string& roomId) const;
     Frame buildFrame(const std::string& roomId) const; ///< and caches it in _frames
 
     const Poco::Timespan _pollWindow;
@@ -164,6 +227,17 @@ private:
     std::unordered_map<std::string, std::string> _reserved;        ///< folded name → owner key
     std::unordered_map<std::string, std::set<std::string>> _rooms; ///< room → keys
     std::set<std::string> _changed;
+    Store* _shared = nullptr;
+    std::set<std::string> _toTell; ///< rooms whose people here changed since tellOthers()
+    std::vector<std::pair<std::string, std::string>> _released; ///< (folded, key) not told yet
+    Poco::Timestamp _renewed{0};
+    struct Elsewhere
+    {
+        std::vector<std::string> names;
+        Poco::Timestamp heard;
+    };
+    /// room → daemon → who is in it there
+    std::unordered_map<std::string, std::map<std::string, Elsewhere>> _elsewhere;
     /// room → its presence frame, shared by every connection that sent it
     mutable std::unordered_map<std::string, Frame> _frames;
     /// room → its sorted names, built with its frame

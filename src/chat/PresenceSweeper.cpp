@@ -60,13 +60,15 @@ void PresenceSweeper::run()
 
 void PresenceSweeper::sweepOnce()
 {
-    People::Swept swept = _people.sweep(Poco::Timestamp());
+    const Poco::Timestamp now;
+    People::Swept swept = _people.sweep(now);
     for (const auto& [roomId, name] : swept.left)
         _announcer.left(roomId, name);
     _announcer.flush();
     for (const std::string& roomId : swept.changed)
         if (auto room = _rooms.find(roomId))
             room->presenceChanged();
+    _people.tellOthers(now);
 }
 
 } // namespace hchat

@@ -17,6 +17,7 @@ class PresenceSweeper
 /// the live connections of every room whose list of people changed, which
 /// then send a presence frame. Once a second at most, so 10,000 people
 /// arriving at once cost each connection one frame a second, not 10,000.
+/// On a shared store it then tells the other daemons (People::tellOthers).
 /// Thread-safe: start() and stop() from the application's thread.
 {
 public:

@@ -231,7 +231,7 @@ ChatActions::Outcome RoomActions::kick(const Actor& actor, const std::shared_ptr
         "only the room's moderators may kick, and not each other");
     if (!outcome.done())
         return outcome;
-    if (key.empty() || !_people.isIn(key, room->id()))
+    if (key.empty() || !_people.isIn(key, name, room->id()))
         return _actions.refuse(actor, ChatActions::Result::NotOnline,
                                "nobody called " + name + " is in this room", "User not found");
     const std::string who = _people.nameOf(key, name);

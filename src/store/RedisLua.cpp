@@ -96,7 +96,29 @@ if now < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
 return 1
 )lua");
 
+const RedisScript claimScript(R"lua(
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+)lua");
+
+const RedisScript releaseScript(R"lua(
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
+)lua");
+
 } // namespace
+
+const RedisScript& RedisLua::claim()
+{
+    return claimScript;
+}
+
+const RedisScript& RedisLua::release()
+{
+    return releaseScript;
+}
 
 const RedisScript& RedisLua::raise()
 {

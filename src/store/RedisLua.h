@@ -20,6 +20,11 @@ public:
     /// higher already.
     static const RedisScript& tail();
     /// KEYS: next, log. ARGV: how many. {next, entries...}, or {-1}.
+    static const RedisScript& claim();
+    /// KEYS: a name's key. ARGV: person key, milliseconds. Sets it to the
+    /// person for that long unless someone else has it; 1 if set, else 0.
+    static const RedisScript& release();
+    /// KEYS: a name's key. ARGV: person key. Deletes it if it is theirs.
 };
 
 } // namespace hchat

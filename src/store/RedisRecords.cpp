@@ -215,4 +215,47 @@ AddressBan RedisRecords::readBan(const std::string& json)
     return AddressBan{field(*object, "address"), Poco::Timestamp(number(field(*object, "until")))};
 }
 
+std::string RedisRecords::names(const std::vector<std::string>& names)
+{
+    Object object;
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const std::string& name : names)
+        list->add(name);
+    object.set("n", list);
+    return text(object);
+}
+
+std::vector<std::string> RedisRecords::readNames(const std::string& json)
+{
+    Poco::JSON::Array::Ptr list = parse(json)->getArray("n");
+    if (!list)
+        throw Poco::DataFormatException("not a list of names", json.substr(0, 80));
+    std::vector<std::string> names;
+    names.reserve(list->size());
+    for (std::size_t i = 0; i < list->size(); ++i)
+        names.push_back(list->getElement<std::string>(static_cast<unsigned>(i)));
+    return names;
+}
+
+std::string RedisRecords::letter(const std::string& toKey, const std::string& from,
+                                 const std::string& text)
+{
+    Object object(Poco::JSON_PRESERVE_KEY_ORDER);
+    object.set("k", toKey);
+    object.set("f", from);
+    object.set("x", text);
+    return hchat::text(object);
+}
+
+void RedisRecords::readLetter(const std::string& json, std::string& toKey, std::string& from,
+                              std::string& text)
+{
+    Object::Ptr object = parse(json);
+    toKey = field(*object, "k");
+    from = field(*object, "f");
+    text = field(*object, "x");
+    if (toKey.empty())
+        throw Poco::DataFormatException("a letter to nobody", json.substr(0, 80));
+}
+
 } // namespace hchat

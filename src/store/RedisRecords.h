@@ -6,6 +6,7 @@
 #include "model/RoomRecord.h"
 
 #include <string>
+#include <vector>
 
 namespace hchat
 {
@@ -17,6 +18,8 @@ class RedisRecords
 /// "<number> <microseconds> <json>", its number and time first so that a
 /// script reads them without decoding. Decoding throws
 /// Poco::DataFormatException for what these functions did not write.
+/// Presence lists and private messages (names, letter) go through the
+/// channel only.
 {
 public:
     static std::string body(const Message& message);
@@ -34,6 +37,12 @@ public:
     static Credential readCredential(const std::string& json);
     static std::string ban(const AddressBan& ban);
     static AddressBan readBan(const std::string& json);
+    static std::string names(const std::vector<std::string>& names);
+    static std::vector<std::string> readNames(const std::string& json);
+    static std::string letter(const std::string& toKey, const std::string& from,
+                              const std::string& text);
+    static void readLetter(const std::string& json, std::string& toKey, std::string& from,
+                           std::string& text);
 };
 
 } // namespace hchat

@@ -34,6 +34,11 @@ std::vector<std::string> texts(const Reply& reply)
 RedisStore::RedisStore(Options options)
     : _options(std::move(options)), _pool(_options.address, _options.password, _options.timeout)
 {
+    char drawn[8];
+    Poco::RandomInputStream().read(drawn, sizeof drawn);
+    static const char hex[] = "0123456789abcdef";
+    for (char c : drawn)
+        _daemon.append({hex[(c >> 4) & 15], hex[c & 15]});
     run({"PING"});
 }
 
@@ -118,7 +123,8 @@ void RedisStore::received(const std::string& payload)
 {
     // "<kind letter> <what>": m <room id> <entry>, r <room>, d <room id>,
     // a <account>, c <credential>, x <digest>, k <room id> <person key>,
-    // b <address ban>, u <address>.
+    // b <address ban>, u <address>, o <daemon> <room id> <names>,
+    // p <letter>.
     // Read once, told to each.
     std::function<void(Listener&)> tell;
     try
@@ -166,6 +172,28 @@ void RedisStore::received(const std::string& payload)
                 throw Poco::DataFormatException("a kick without a person");
             tell = [room = what.substr(0, space), person = what.substr(space + 1)](Listener& l)
             { l.kicked(room, person); };
+            break;
+        }
+        case 'o':
+        {
+            // <daemon> <room> <names>; this daemon's own lists are its People's.
+            const std::size_t first = what.find(' ');
+            const std::size_t second = what.find(' ', first == std::string::npos ? 0 : first + 1);
+            if (second == std::string::npos)
+                throw Poco::DataFormatException("a list without a room");
+            const std::string daemon = what.substr(0, first);
+            if (daemon == _daemon)
+                return;
+            tell = [daemon, room = what.substr(first + 1, second - first - 1),
+                    names = RedisRecords::readNames(what.substr(second + 1))](Listener& l)
+            { l.roomNames(daemon, room, names); };
+            break;
+        }
+        case 'p':
+        {
+            std::string to, from, text;
+            RedisRecords::readLetter(what, to, from, text);
+            tell = [to, from, text](Listener& l) { l.letter(to, from, text); };
             break;
         }
         default:
@@ -231,6 +259,47 @@ std::string RedisStore::sharedKey(const std::string& name)
     if (kept.type != Reply::Type::Text || kept.text.size() != fresh.size())
         throw Poco::DataFormatException("not a key hchatd made in Redis", key("key:" + name));
     return kept.text;
+}
+
+bool RedisStore::claimName(const std::string& folded, const std::string& key)
+{
+    return RedisLua::claim()
+               .run(*_pool.lease(),
+                    {"1", this->key("name:" + folded), key, std::to_string(namesHeldMs)})
+               .integer == 1;
+}
+
+std::vector<std::string>
+RedisStore::holdNames(const std::vector<std::pair<std::string, std::string>>& held,
+                      const std::vector<std::pair<std::string, std::string>>& released)
+{
+    RedisPool::Lease connection = _pool.lease();
+    for (const auto& [folded, person] : released)
+        RedisLua::release().run(*connection, {"1", key("name:" + folded), person});
+    std::vector<std::string> lost;
+    for (const auto& [folded, person] : held)
+        if (RedisLua::claim()
+                .run(*connection, {"1", key("name:" + folded), person, std::to_string(namesHeldMs)})
+                .integer != 1)
+            lost.push_back(folded);
+    return lost;
+}
+
+std::string RedisStore::nameHolder(const std::string& folded)
+{
+    const Reply holder = run({"GET", key("name:" + folded)});
+    return holder.type == Reply::Type::Text ? holder.text : std::string();
+}
+
+void RedisStore::sharePresence(const std::string& roomId, const std::vector<std::string>& names)
+{
+    run({"PUBLISH", key("feed"), "o " + _daemon + " " + roomId + " " + RedisRecords::names(names)});
+}
+
+void RedisStore::sendLetter(const std::string& toKey, const std::string& from,
+                            const std::string& text)
+{
+    run({"PUBLISH", key("feed"), "p " + RedisRecords::letter(toKey, from, text)});
 }
 
 void RedisStore::createRoom(const RoomRecord& room)

@@ -61,6 +61,16 @@ public:
     void kick(const std::string& roomId, const std::string& key) override;
     std::string sharedKey(const std::string& name) override;
     /// Kept as P key:<name>.
+    bool claimName(const std::string& folded, const std::string& key) override;
+    std::vector<std::string>
+    holdNames(const std::vector<std::pair<std::string, std::string>>& held,
+              const std::vector<std::pair<std::string, std::string>>& released) override;
+    std::string nameHolder(const std::string& folded) override;
+    /// A name held is P name:<folded>, the holder's key, expiring.
+    void sharePresence(const std::string& roomId, const std::vector<std::string>& names) override;
+    void sendLetter(const std::string& toKey, const std::string& from,
+                    const std::string& text) override;
+    /// Both go through the channel only: nothing of them is stored.
 
     void createRoom(const RoomRecord& room) override;
     void saveRoom(const RoomRecord& room) override;
@@ -102,6 +112,7 @@ private:
     std::vector<Listener*> _listeners;
     std::unique_ptr<RedisFeed> _feed;
     std::atomic<bool> _closed{false};
+    std::string _daemon; ///< a random id of this daemon, for its presence lists
 };
 
 } // namespace hchat

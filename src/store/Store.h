@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <future>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace hchat
@@ -61,6 +62,16 @@ public:
         virtual void addressBanned(const AddressBan&) {}
         virtual void addressUnbanned(const std::string& /*address*/) {}
         /// Someone was put out of a room (Room::kick) on some daemon.
+        virtual void roomNames(const std::string& /*daemon*/, const std::string& /*roomId*/,
+                               const std::vector<std::string>& /*names*/)
+        {
+        }
+        /// Who is in the room on another daemon now (sharePresence()).
+        virtual void letter(const std::string& /*toKey*/, const std::string& /*from*/,
+                            const std::string& /*text*/)
+        {
+        }
+        /// A private message to the person `key`, wherever they are.
         virtual void resumed() {}
         /// What was stored while the store could not tell (it was out of
         /// reach; also at the start) was not told: read it again.
@@ -92,6 +103,41 @@ public:
     /// A shared store tells every daemon (Listener::kicked) that the person
     /// `key` is put out of the room; other stores: nothing to do.
     virtual std::string sharedKey(const std::string& /*name*/) { return ""; }
+
+    // What a shared store shares of the people online (People, SPEC §12).
+    // Other stores: one daemon has them all, there is nothing to do.
+    static constexpr long namesHeldMs = 15000;
+    /// How long a name stays claimed after the last claimName/holdNames of
+    /// it (a daemon killed: its people's names free up after that).
+    virtual bool claimName(const std::string& /*folded*/, const std::string& /*key*/)
+    {
+        return true;
+    }
+    /// The name (Nickname::folded) is the person `key`'s on every daemon,
+    /// for namesHeldMs. False when someone else holds it.
+    virtual std::vector<std::string>
+    holdNames(const std::vector<std::pair<std::string, std::string>>& /*held*/,
+              const std::vector<std::pair<std::string, std::string>>& /*released*/)
+    {
+        return {};
+    }
+    /// Renews the (folded name, key) claims held, ends the released ones
+    /// (unless someone else holds them by now), and returns the held names
+    /// someone else claimed meanwhile.
+    virtual std::string nameHolder(const std::string& /*folded*/) { return ""; }
+    /// The key of the person who holds that name on some daemon, or "".
+    virtual void sharePresence(const std::string& /*roomId*/,
+                               const std::vector<std::string>& /*names*/)
+    {
+    }
+    /// Tells the other daemons who is in the room on this one
+    /// (Listener::roomNames there); an empty list: nobody any more.
+    virtual void sendLetter(const std::string& /*toKey*/, const std::string& /*from*/,
+                            const std::string& /*text*/)
+    {
+    }
+    /// A private message to the person `key` on whatever daemon they are
+    /// (Listener::letter on every daemon).
     /// A shared store: the random key of that name every daemon on it uses
     /// (32 bytes; made by the first daemon that asks), so that what one
     /// signs the others accept. Other stores: "" (each daemon draws its own).

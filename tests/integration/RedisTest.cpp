@@ -34,6 +34,7 @@ class RedisTest : public CppUnit::TestFixture
     CPPUNIT_TEST(editsAndDeletionsReachEveryNode);
     CPPUNIT_TEST(accountsAndSessionsWorkOnEveryNode);
     CPPUNIT_TEST(aPersonIsOneOnEveryNodeAndKickedFromAll);
+    CPPUNIT_TEST(namesPresenceAndPrivateMessagesSpanNodes);
     CPPUNIT_TEST(addressBansReachEveryNode);
     CPPUNIT_TEST(redisDownAnswers503AndComesBack);
     CPPUNIT_TEST(killedNodeIsResumedOnAnother);
@@ -286,6 +287,91 @@ public:
         CPPUNIT_ASSERT(onA.nextOfType("error").find("kicked") != std::string::npos);
         CPPUNIT_ASSERT(onB.nextOfType("error").find("kicked") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(1008, onB.closeCode());
+    }
+
+    void namesPresenceAndPrivateMessagesSpanNodes()
+    {
+        auto a = std::make_unique<DaemonProcess>(node());
+        DaemonProcess b(node()), c(node());
+        TestClient ca(a->host(), a->port()), cb(b.host(), b.port()), cc(c.host(), c.port());
+        const Reply made = ca.get("/chat_create?subject=people&public=1");
+        const std::string id = made.header("Location").substr(6);
+        const std::string owner = "hchat_owner_" + id + "=" + made.header("X-Chat-Owner");
+        auto online = [&](TestClient& client)
+        {
+            auto names = object(client.get("/api/rooms/" + id).body)->getArray("online");
+            std::string out;
+            for (std::size_t i = 0; i < names->size(); ++i)
+                out += (i ? "," : "") + names->getElement<std::string>(static_cast<unsigned>(i));
+            return out;
+        };
+        auto alice = std::make_unique<WsClient>(a->host(), a->port(), "/ws/" + id + "?nick=alice");
+        CPPUNIT_ASSERT(!alice->nextOfType("presence").empty());
+        // Her name is hers on every node, whatever the transport.
+        WsClient impostor(b.host(), b.port(), "/ws/" + id + "?nick=ALICE");
+        CPPUNIT_ASSERT_EQUAL(std::string("nick-taken"),
+                             object(impostor.nextOfType("error"))->getValue<std::string>("error"));
+        CPPUNIT_ASSERT_EQUAL(409,
+                             cc.post("/send/" + id + "?nick=Alice", "hi", "text/plain").status);
+        // Everyone online anywhere is in every node's list.
+        WsClient bob(c.host(), c.port(), "/ws/" + id + "?nick=bob");
+        CPPUNIT_ASSERT(!bob.nextOfType("presence").empty());
+        for (TestClient* client : {&ca, &cb, &cc})
+            CPPUNIT_ASSERT(eventually(
+                [&]
+                {
+                    const std::string names = "," + online(*client) + ",";
+                    return names.find(",alice,") != std::string::npos &&
+                           names.find(",bob,") != std::string::npos;
+                }));
+        CPPUNIT_ASSERT(eventually(
+            [&] { return alice->nextOfType("presence", 1).find("\"bob\"") != std::string::npos; }));
+        // A private message from A to C, and the echo to its sender.
+        alice->sendText(R"({"type":"privmsg","to":"BOB","text":"across nodes"})");
+        for (WsClient* to : {&bob, alice.get()})
+        {
+            auto letter = object(to->nextOfType("private"));
+            CPPUNIT_ASSERT_EQUAL(std::string("alice"), letter->getValue<std::string>("from"));
+            CPPUNIT_ASSERT_EQUAL(std::string("across nodes"),
+                                 letter->getValue<std::string>("text"));
+        }
+        bob.sendText(R"({"type":"privmsg","to":"nobody","text":"hello?"})");
+        CPPUNIT_ASSERT_EQUAL(std::string("not-online"),
+                             object(bob.nextOfType("error"))->getValue<std::string>("error"));
+        // Kicked by name on A while online on C: put out there.
+        const Reply kicked = ca.request("POST", "/api/rooms/" + id + "/kick", "name=bob",
+                                        "application/x-www-form-urlencoded", {{"Cookie", owner}});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(kicked.body, 200, kicked.status);
+        CPPUNIT_ASSERT(bob.nextOfType("error").find("kicked") != std::string::npos);
+        // A name given up is free everywhere within a second or so.
+        alice->sendText(R"({"type":"nick","nick":"alicia"})");
+        CPPUNIT_ASSERT(eventually(
+            [&] {
+                return cb.post("/send/" + id + "?nick=alice", "mine", "text/plain").status == 200;
+            }));
+        // A node stopped: its people leave the other lists at once.
+        {
+            DaemonProcess d(node());
+            WsClient carol(d.host(), d.port(), "/ws/" + id + "?nick=carol");
+            CPPUNIT_ASSERT(!carol.nextOfType("presence").empty());
+            CPPUNIT_ASSERT(
+                eventually([&] { return online(cc).find("carol") != std::string::npos; }));
+            double took = 0;
+            CPPUNIT_ASSERT_EQUAL(0, d.stop(SIGTERM, 10, took));
+        }
+        CPPUNIT_ASSERT(eventually([&] { return online(cc).find("carol") == std::string::npos; }));
+        CPPUNIT_ASSERT_EQUAL(200,
+                             cc.post("/send/" + id + "?nick=carol", "free", "text/plain").status);
+        // A node killed: its people leave the lists a while later, their
+        // names free up.
+        double took = 0;
+        a->stop(SIGKILL, 5, took);
+        alice.reset();
+        a.reset();
+        CPPUNIT_ASSERT(
+            eventually([&] { return online(cc).find("alicia") == std::string::npos; }, 25));
+        CPPUNIT_ASSERT_EQUAL(200,
+                             cb.post("/send/" + id + "?nick=alicia", "free", "text/plain").status);
     }
 
     void addressBansReachEveryNode()

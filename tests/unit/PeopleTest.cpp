@@ -1,6 +1,10 @@
 #include "chat/People.h"
 #include "chat/Doorbell.h"
 #include "chat/Mailbox.h"
+#include "store/MemoryStore.h"
+
+#include <algorithm>
+#include <map>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -20,7 +24,50 @@ class PeopleTest : public CppUnit::TestFixture
     CPPUNIT_TEST(privateMessagesReachBothParties);
     CPPUNIT_TEST(mailboxIsBounded);
     CPPUNIT_TEST(presenceFrameAndOrder);
+    CPPUNIT_TEST(aSharedStoreHoldsTheNames);
+    CPPUNIT_TEST(otherDaemonsListsJoinAndExpire);
     CPPUNIT_TEST_SUITE_END();
+
+    struct SharedStore : MemoryStore
+    /// What a shared store is told of names, lists and letters.
+    {
+        SharedStore() : MemoryStore(10) {}
+        std::map<std::string, std::string> names; ///< folded → key
+        std::map<std::string, std::vector<std::string>> lists;
+        std::vector<std::string> letters; ///< "key from text"
+        bool claimName(const std::string& folded, const std::string& key) override
+        {
+            auto holder = names.find(folded);
+            if (holder != names.end() && holder->second != key)
+                return false;
+            names[folded] = key;
+            return true;
+        }
+        std::vector<std::string>
+        holdNames(const std::vector<std::pair<std::string, std::string>>& held,
+                  const std::vector<std::pair<std::string, std::string>>& released) override
+        {
+            for (const auto& [folded, key] : released)
+                if (names.count(folded) && names[folded] == key)
+                    names.erase(folded);
+            for (const auto& [folded, key] : held)
+                claimName(folded, key);
+            return {};
+        }
+        std::string nameHolder(const std::string& folded) override
+        {
+            return names.count(folded) ? names[folded] : "";
+        }
+        void sharePresence(const std::string& roomId, const std::vector<std::string>& list) override
+        {
+            lists[roomId] = list;
+        }
+        void sendLetter(const std::string& toKey, const std::string& from,
+                        const std::string& text) override
+        {
+            letters.push_back(toKey + " " + from + " " + text);
+        }
+    };
 
     static std::shared_ptr<Mailbox> box()
     {
@@ -191,6 +238,67 @@ public:
             *people.presenceJson("r"));
         CPPUNIT_ASSERT_EQUAL(std::string(R"({"type":"presence","online":[],"count":0})"),
                              *people.presenceJson("empty"));
+    }
+
+    void aSharedStoreHoldsTheNames()
+    {
+        SharedStore store;
+        People people(hour, hour);
+        people.share(store);
+        store.names["alice"] = "elsewhere"; // online on another daemon
+        auto outcome = people.enter("r", "k1", "Alice", "guest-1", nullptr);
+        CPPUNIT_ASSERT(outcome.taken);
+        CPPUNIT_ASSERT_EQUAL(std::string("guest-1"), outcome.name);
+        outcome = people.enter("r", "k1", "bob", "guest-1", nullptr);
+        CPPUNIT_ASSERT(!outcome.taken);
+        CPPUNIT_ASSERT_EQUAL(std::string("k1"), store.names["bob"]);
+        // Given up (a rename): released at the next tellOthers, which also
+        // tells this daemon's list of the room.
+        people.rename("k1", "robert");
+        CPPUNIT_ASSERT_EQUAL(std::string("k1"), store.names["robert"]);
+        people.tellOthers(Poco::Timestamp());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), store.names.count("bob"));
+        CPPUNIT_ASSERT_EQUAL(std::string("robert"), join(store.lists["r"]));
+        // Someone online elsewhere: found by name, reached through the store.
+        CPPUNIT_ASSERT_EQUAL(std::string("elsewhere"), people.keyOf("ALICE"));
+        CPPUNIT_ASSERT(people.sendPrivate("k1", "alice", "hi") == People::Delivery::Sent);
+        CPPUNIT_ASSERT_EQUAL(std::string("elsewhere robert hi"), store.letters.at(0));
+        CPPUNIT_ASSERT(people.sendPrivate("k1", "nobody", "hi") == People::Delivery::NotOnline);
+        // A letter told by the store reaches the person's connections here.
+        auto mailbox = box();
+        people.enter("r", "k2", "carol", "guest-2", mailbox);
+        people.letter("k2", "alice", "back");
+        auto letters = mailbox->takeAll();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), letters.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("carol"), letters[0]->to);
+        // Stopping frees every name and empties the lists.
+        people.leaveOthers();
+        CPPUNIT_ASSERT_EQUAL(std::string("alice"), store.names.begin()->first);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), store.names.size());
+        CPPUNIT_ASSERT(store.lists["r"].empty());
+    }
+
+    void otherDaemonsListsJoinAndExpire()
+    {
+        SharedStore store;
+        People people(hour, hour);
+        people.share(store);
+        people.enter("r", "k1", "bob", "g", nullptr);
+        people.roomNames("d2", "r", {"alice", "bob", "zed"}); // bob on two daemons
+        people.roomNames("d3", "r", {"carl"});
+        CPPUNIT_ASSERT_EQUAL(std::string("alice,bob,carl,zed"), join(people.online("r")));
+        auto swept = people.sweep(Poco::Timestamp());
+        CPPUNIT_ASSERT(std::find(swept.changed.begin(), swept.changed.end(), "r") !=
+                       swept.changed.end());
+        CPPUNIT_ASSERT(people.presenceJson("r")->find("\"carl\"") != std::string::npos);
+        people.roomNames("d3", "r", {}); // d3 stopped
+        CPPUNIT_ASSERT_EQUAL(std::string("alice,bob,zed"), join(people.online("r")));
+        // d2 is not heard of again: gone once elsewhereFor has passed.
+        people.sweep(Poco::Timestamp() + People::elsewhereFor.totalMicroseconds() + 1);
+        CPPUNIT_ASSERT_EQUAL(std::string("bob"), join(people.online("r")));
+        // A room with people on other daemons only has its list too.
+        people.roomNames("d2", "s", {"zed"});
+        CPPUNIT_ASSERT_EQUAL(std::string("zed"), join(people.online("s")));
     }
 };
 
