@@ -1007,6 +1007,12 @@
     else if (m.type === 'typing') typingFrame(m);
     else if (m.type === 'private') renderPrivate(m);
     else if (m.type === 'error' && m.error === 'gone') { if (m.next > next) next = m.next; }
+    else if (m.type === 'error' && m.error === 'history-reset') {
+      // Nodes over Redis whose Redis lost its data: what is shown stays,
+      // the numbering goes on; older history cannot be fetched again.
+      if (m.next > next) next = m.next;
+      showError('The server lost the earlier history of this room; the conversation goes on.');
+    }
     else if (m.type === 'error' && m.error === 'nick-taken') nickRefused();
     else if (m.type === 'error' && m.error === 'room-deleted') roomDeleted();
     else if (m.type === 'error' && m.error === 'kicked') removedFromRoom();

@@ -5,7 +5,8 @@
 namespace hchat
 {
 
-Cursor::Cursor(std::shared_ptr<Room> room, std::uint64_t next) : _room(std::move(room)), _next(next)
+Cursor::Cursor(std::shared_ptr<Room> room, std::uint64_t next)
+    : _room(std::move(room)), _next(next), _losses(_room->losses())
 {
 }
 
@@ -13,6 +14,13 @@ Cursor::Slice Cursor::take(std::size_t limit)
 {
     Slice slice;
     slice.room = _room.get();
+    const std::uint64_t losses = _room->losses();
+    if (losses != _losses)
+    {
+        _losses = losses;
+        slice.reset = true;
+        slice.skippedFrom = slice.resumedAt = _next;
+    }
     if (!_room->hasFrom(_next))
         return slice; // nothing new: no need for the room's lock
     std::uint64_t roomNext = 0;
@@ -27,6 +35,8 @@ Cursor::Slice Cursor::take(std::size_t limit)
         slice.resumedAt = first;
         _next = first;
     }
+    else if (slice.reset)
+        slice.resumedAt = first;
     if (!slice.messages.empty())
         _next = slice.messages.back()->id() + 1;
     return slice;
@@ -34,7 +44,7 @@ Cursor::Slice Cursor::take(std::size_t limit)
 
 bool Cursor::takeIfNext(const MessagePtr& message, Slice& slice)
 {
-    if (message->id() != _next)
+    if (message->id() != _next || _room->losses() != _losses)
         return false;
     slice.room = _room.get();
     slice.messages.assign(1, message);

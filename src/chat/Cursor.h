@@ -26,6 +26,8 @@ public:
         bool skipped = false; ///< messages were deleted by retention before they were read:
         std::uint64_t skippedFrom = 0; ///< the first of them
         std::uint64_t resumedAt = 0;   ///< and where the cursor went on
+        bool reset = false; ///< the store lost the room's history (Room::historyLost) before
+                            ///< resumedAt since the last slice: said once per loss
     };
 
     Cursor(std::shared_ptr<Room> room, std::uint64_t next);
@@ -36,7 +38,8 @@ public:
 
     bool takeIfNext(const MessagePtr& message, Slice& slice);
     /// When `message` (readable) is the next one, puts it alone in the
-    /// slice and moves past it, without the room's lock.
+    /// slice and moves past it, without the room's lock. False too when a
+    /// loss of history is still to be told (take() tells it).
 
     std::uint64_t position() const { return _next; }
     Room& room() const { return *_room; }
@@ -44,6 +47,7 @@ public:
 private:
     std::shared_ptr<Room> _room;
     std::uint64_t _next;
+    std::uint64_t _losses; ///< Room::losses() when last told
 };
 
 } // namespace hchat

@@ -205,6 +205,15 @@ void Room::skipTo(std::uint64_t next)
     wakeWaiters();
 }
 
+void Room::historyLost(std::uint64_t next)
+{
+    skipTo(next);
+    _losses.fetch_add(1);
+    auto subscribers = _subscribers.snapshot();
+    for (const auto& subscriber : *subscribers)
+        subscriber->historyLost(*this);
+}
+
 void Room::keep(const MessagePtr& message)
 {
     if (message->isAmendment())

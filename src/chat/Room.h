@@ -86,12 +86,17 @@ public:
     /// another daemon: published once every message before it is; one
     /// told twice, or already published, is ignored.
     void catchUp();
-    void skipTo(std::uint64_t next);
-    /// A shared store lost the room's messages and numbering goes on from
-    /// `next`: what is not in the store is gone for readers (as if
-    /// retention dropped it) and the log continues there.
     /// A shared store's room: publishes what the store has beyond what
     /// arrived (after the store could not tell for a while).
+    void skipTo(std::uint64_t next);
+    /// Numbering goes on from `next`: what is not in the store before it is
+    /// gone for readers (as if retention dropped it).
+    void historyLost(std::uint64_t next);
+    /// A shared store lost the room's messages (RoomRegistry saw another
+    /// epoch): skipTo(next), and every reader is told once
+    /// (Cursor::Slice::reset, then the subscribers' historyLost()).
+    std::uint64_t losses() const { return _losses.load(); }
+    /// How many times that happened since the room was loaded.
 
     using Check = std::function<bool(const MessagePtr& target)>;
     MessagePtr amend(MessageKind kind, const std::string& author, const std::string& text,
@@ -183,6 +188,7 @@ private:
     const std::size_t _window;
     const Poco::Timespan _retention;
     std::atomic<std::uint64_t> _presenceVersion{1};
+    std::atomic<std::uint64_t> _losses{0};
     Typing _typing;
 
     std::shared_mutex _mutex;

@@ -275,7 +275,7 @@ void RoomRegistry::resumed()
         for (const std::shared_ptr<Room>& room : all())
             _store.restoreRoom(room->record(), room->count());
         for (const std::shared_ptr<Room>& room : all())
-            room->skipTo(_store.tail(room->id(), 0).next);
+            room->historyLost(_store.tail(room->id(), 0).next);
     }
     _epoch = mark;
     // What the feed missed: rooms made, changed and deleted, and messages.

@@ -37,6 +37,11 @@ public:
     /// is this subscriber's person, its owner must answer and leave the
     /// room. Nothing by default (a long poll has no connection to end).
 
+    virtual void historyLost(Room& /*room*/) noexcept {}
+    /// The shared store lost the room's history (Room::historyLost): a
+    /// stream's owner takes its cursor's next slice, which says so. Nothing
+    /// by default (a long poll is woken by the room and answers 410).
+
 private:
     friend class SubscriberList;
     std::size_t _slot = 0; ///< where in its list; guarded by the list's mutex

@@ -32,12 +32,14 @@ void SseCodec::event(const char* name, const std::string& data, std::string& out
 
 void SseCodec::entries(const Cursor::Slice& slice, std::string& out)
 {
-    if (slice.messages.empty() && !slice.skipped)
+    if (slice.messages.empty() && !slice.skipped && !slice.reset)
         return;
     // One buffer per thread: publishers format for thousands of streams.
     thread_local std::string events;
     events.clear();
-    if (slice.skipped)
+    if (slice.reset)
+        appendEvent(events, "error", StreamError::historyReset(slice.skippedFrom, slice.resumedAt));
+    else if (slice.skipped)
         appendEvent(events, "error", StreamError::gone(slice.skippedFrom, slice.resumedAt));
     for (const MessagePtr& m : slice.messages)
     {

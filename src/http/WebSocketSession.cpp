@@ -58,7 +58,9 @@ void WebSocketSession::run()
 
 void WebSocketSession::entries(const Cursor::Slice& slice, std::string& out)
 {
-    if (slice.skipped)
+    if (slice.reset)
+        WebSocketCodec::text(out, StreamError::historyReset(slice.skippedFrom, slice.resumedAt));
+    else if (slice.skipped)
         WebSocketCodec::text(out, StreamError::gone(slice.skippedFrom, slice.resumedAt));
     for (const MessagePtr& m : slice.messages)
         WebSocketCodec::text(out, m->json());

@@ -406,6 +406,11 @@ void StreamSession::closed(Room&) noexcept
     _bell->ring();
 }
 
+void StreamSession::historyLost(Room&) noexcept
+{
+    _bell->ring();
+}
+
 void StreamSession::kicked(Room& room, const std::string& key) noexcept
 {
     try

@@ -101,6 +101,7 @@ public:
     void published(Room& room, const MessagePtr& latest) noexcept override;
     void presenceChanged(Room& room) noexcept override;
     void closed(Room& room) noexcept override;
+    void historyLost(Room& room) noexcept override;
     void kicked(Room& room, const std::string& key) noexcept override;
     /// The person of this session: it leaves the room (StreamTransport::removed).
 

@@ -525,6 +525,10 @@ public:
         std::string n;
         CPPUNIT_ASSERT(eventually([&] { return !(n = send(b, id, "after")).empty(); }, 10, 100));
         CPPUNIT_ASSERT_EQUAL(std::string("3"), n);
+        // The reader is told, then goes on with the same numbering.
+        auto reset = object(socket.nextOfType("error", 10));
+        CPPUNIT_ASSERT_EQUAL(std::string("history-reset"), reset->getValue<std::string>("error"));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(3), reset->getValue<std::uint64_t>("next"));
         auto m = object(socket.nextChat(10));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(3), m->getValue<std::uint64_t>("id"));
         CPPUNIT_ASSERT_EQUAL(std::string("after"), m->getValue<std::string>("text"));

@@ -13,6 +13,7 @@ class CursorTest : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE(CursorTest);
     CPPUNIT_TEST(takesSlicesInOrderAndStopsWhenUpToDate);
     CPPUNIT_TEST(reportsMessagesDeletedBeforeTheyWereRead);
+    CPPUNIT_TEST(tellsALostHistoryOnce);
     CPPUNIT_TEST_SUITE_END();
 
     static std::shared_ptr<Room> room(MemoryStore& store, std::size_t window)
@@ -59,6 +60,25 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(3), slice.messages[0]->id());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(6), cursor.position());
         CPPUNIT_ASSERT(!cursor.take(10).skipped);
+    }
+
+    void tellsALostHistoryOnce()
+    {
+        MemoryStore store(100);
+        auto r = room(store, 100);
+        for (int i = 0; i < 3; ++i)
+            r->append(MessageKind::Message, "a", std::to_string(i));
+        Cursor cursor(r, 3);
+        CPPUNIT_ASSERT(!cursor.take(10).reset);
+        r->historyLost(5); // the store lost it; numbering goes on from 5
+        Cursor::Slice slice = cursor.take(10);
+        CPPUNIT_ASSERT(slice.reset);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(3), slice.skippedFrom);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(5), slice.resumedAt);
+        CPPUNIT_ASSERT(slice.messages.empty());
+        CPPUNIT_ASSERT(!cursor.take(10).reset);
+        // A reader that comes later was never told of it.
+        CPPUNIT_ASSERT(!Cursor(r, 0).take(10).reset);
     }
 };
 
