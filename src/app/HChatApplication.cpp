@@ -372,8 +372,9 @@ int HChatApplication::main(const std::vector<std::string>&)
             redis.keyPrefix = _settings.redisKeyPrefix;
             redis.retention = retention;
             redis.keep = static_cast<std::size_t>(_settings.redisHistoryLimit);
+            redis.cluster = _settings.redisCluster;
             _store = std::make_unique<RedisStore>(redis);
-            storeName += " " + _settings.redisAddress;
+            storeName += (_settings.redisCluster ? " cluster " : " ") + _settings.redisAddress;
             // A page's cookies, signed by one node, are good on every node.
             _cookies = CookieSigner(_store->sharedKey("cookies"));
         }

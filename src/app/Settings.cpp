@@ -176,6 +176,7 @@ const std::vector<std::string>& Settings::knownKeys()
                                                   "redis.password",
                                                   "redis.keyPrefix",
                                                   "redis.historyLimit",
+                                                  "redis.cluster",
                                                   "limits.messagesPerSecond",
                                                   "limits.burst",
                                                   "limits.connectionsPerAddress",
@@ -251,6 +252,7 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
     r.text("redis.password", s.redisPassword);
     r.text("redis.keyPrefix", s.redisKeyPrefix);
     r.integer("redis.historyLimit", s.redisHistoryLimit, 0, 1000000000);
+    r.flag("redis.cluster", s.redisCluster);
     r.decimal("limits.messagesPerSecond", s.messagesPerSecond, 0, 1e6);
     r.decimal("limits.burst", s.burst, 1, 1e6);
     r.integer("limits.connectionsPerAddress", s.connectionsPerAddress, 0, 1000000);

@@ -61,6 +61,7 @@ public:
     std::string redisPassword;                   ///< AUTH, when not empty
     std::string redisKeyPrefix = "hchat:";       ///< before every key and the channel
     int redisHistoryLimit = 0;                   ///< messages kept per room in Redis; 0: all
+    bool redisCluster = false;                   ///< redis.address is a Redis Cluster's server
 
     double messagesPerSecond = 2;
     double burst = 10;

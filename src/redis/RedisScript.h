@@ -1,24 +1,21 @@
 #pragma once
 
-#include "redis/RedisConnection.h"
-
 #include <string>
-#include <vector>
 
 namespace hchat
 {
 
 class RedisScript
-/// A Lua script run by its SHA-1 (EVALSHA), sent whole (EVAL) only when
-/// the server does not have it yet (after a restart or SCRIPT FLUSH).
+/// A Lua script and its SHA-1, which RedisRouter::run sends (EVALSHA)
+/// before the whole script (EVAL, only where the server does not have it
+/// yet: after a restart or SCRIPT FLUSH, or another server of a cluster).
 /// Immutable.
 {
 public:
     explicit RedisScript(std::string source);
 
-    RedisConnection::Reply run(RedisConnection& connection, std::vector<std::string> args) const;
-    /// args: the number of keys, the keys, then the arguments. Throws as
-    /// RedisConnection::command().
+    const std::string& source() const { return _source; }
+    const std::string& sha() const { return _sha; }
 
 private:
     std::string _source;

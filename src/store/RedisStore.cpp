@@ -32,7 +32,8 @@ std::vector<std::string> texts(const Reply& reply)
 } // namespace
 
 RedisStore::RedisStore(Options options)
-    : _options(std::move(options)), _pool(_options.address, _options.password, _options.timeout)
+    : _options(std::move(options)),
+      _redis(_options.address, _options.password, _options.timeout, _options.cluster)
 {
     char drawn[8];
     Poco::RandomInputStream().read(drawn, sizeof drawn);
@@ -54,8 +55,7 @@ std::string RedisStore::roomKey(const std::string& roomId, const char* name) con
 
 Reply RedisStore::run(const std::vector<std::string>& args)
 {
-    RedisPool::Lease connection = _pool.lease();
-    return connection->command(args);
+    return _redis.command(args);
 }
 
 MessagePtr RedisStore::appendNext(const std::string& roomId, const MessagePtr& draft)
@@ -81,7 +81,7 @@ MessagePtr RedisStore::appendNext(const std::string& roomId, const MessagePtr& d
     Reply number;
     try
     {
-        number = RedisLua::append().run(*_pool.lease(), std::move(args));
+        number = _redis.run(RedisLua::append(), std::move(args));
     }
     catch (const Poco::RuntimeException& e)
     {
@@ -101,7 +101,7 @@ void RedisStore::listen(Listener& listener)
     if (_feed)
         return;
     _feed = std::make_unique<RedisFeed>(
-        _pool, key("feed"), [this](const std::string& payload) { received(payload); },
+        _redis.seed(), key("feed"), [this](const std::string& payload) { received(payload); },
         [this] { resumed(); }, _options.timeout + Poco::Timespan(1, 0));
     _feed->start();
     _feed->waitSubscribed(_options.timeout);
@@ -242,7 +242,7 @@ std::string RedisStore::epoch()
 void RedisStore::restoreRoom(const RoomRecord& room, std::uint64_t next)
 {
     run({"HSETNX", key("rooms"), room.id, RedisRecords::room(room)});
-    RedisLua::raise().run(*_pool.lease(), {"1", roomKey(room.id, "next"), std::to_string(next)});
+    _redis.run(RedisLua::raise(), {"1", roomKey(room.id, "next"), std::to_string(next)});
 }
 
 void RedisStore::kick(const std::string& roomId, const std::string& key)
@@ -263,8 +263,8 @@ std::string RedisStore::sharedKey(const std::string& name)
 
 bool RedisStore::claimName(const std::string& folded, const std::string& key)
 {
-    return RedisLua::claim()
-               .run(*_pool.lease(),
+    return _redis
+               .run(RedisLua::claim(),
                     {"1", this->key("name:" + folded), key, std::to_string(namesHeldMs)})
                .integer == 1;
 }
@@ -273,13 +273,13 @@ std::vector<std::string>
 RedisStore::holdNames(const std::vector<std::pair<std::string, std::string>>& held,
                       const std::vector<std::pair<std::string, std::string>>& released)
 {
-    RedisPool::Lease connection = _pool.lease();
     for (const auto& [folded, person] : released)
-        RedisLua::release().run(*connection, {"1", key("name:" + folded), person});
+        _redis.run(RedisLua::release(), {"1", key("name:" + folded), person});
     std::vector<std::string> lost;
     for (const auto& [folded, person] : held)
-        if (RedisLua::claim()
-                .run(*connection, {"1", key("name:" + folded), person, std::to_string(namesHeldMs)})
+        if (_redis
+                .run(RedisLua::claim(),
+                     {"1", key("name:" + folded), person, std::to_string(namesHeldMs)})
                 .integer != 1)
             lost.push_back(folded);
     return lost;
@@ -389,8 +389,8 @@ std::vector<Store::Found> RedisStore::search(const std::string& roomId, const st
 Store::Tail RedisStore::tail(const std::string& roomId, std::size_t count)
 {
     const Reply reply =
-        RedisLua::tail().run(*_pool.lease(), {"2", roomKey(roomId, "next"), roomKey(roomId, "log"),
-                                              std::to_string(count)});
+        _redis.run(RedisLua::tail(),
+                   {"2", roomKey(roomId, "next"), roomKey(roomId, "log"), std::to_string(count)});
     Tail tail;
     if (reply.elements.empty() || reply.elements[0].integer < 0)
         return tail;

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "redis/RedisFeed.h"
-#include "redis/RedisPool.h"
+#include "redis/RedisRouter.h"
 #include "store/Store.h"
 
 #include <Poco/Timespan.h>
@@ -29,7 +29,9 @@ class RedisStore : public Store
 /// of its next message; exists while the room does), P{<id>}:log (a sorted
 /// set of RedisRecords entries scored by number) and P{<id>}:edits (which
 /// edit entries each edited message has, for its deletion); a room's keys
-/// share the hash tag {<id>}. The channel is P feed.
+/// share the hash tag {<id>}, so that a Redis Cluster keeps them on one
+/// server and a script may use them together (RedisRouter sends each
+/// command where its key is). The channel is P feed.
 ///
 /// Redis out of reach: every method throws Poco::IOException within the
 /// timeout (sends answer 503), and the feed reconnects by itself.
@@ -43,6 +45,7 @@ public:
         Poco::Timespan timeout = Poco::Timespan(2, 0);
         Poco::Timespan retention = 0; ///< messages older than this are trimmed (0: kept)
         std::size_t keep = 0;         ///< messages kept per room (0: every one)
+        bool cluster = false;         ///< address is a server of a Redis Cluster
     };
 
     explicit RedisStore(Options options);
@@ -107,7 +110,7 @@ private:
     std::vector<Listener*> listeners();
 
     const Options _options;
-    RedisPool _pool;
+    RedisRouter _redis;
     std::mutex _listening; ///< guards _listeners and _feed's start
     std::vector<Listener*> _listeners;
     std::unique_ptr<RedisFeed> _feed;

@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 namespace hchat::test
@@ -31,6 +32,7 @@ class RedisTest : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE(RedisTest);
     CPPUNIT_TEST(roomsAndMessagesReachEveryNode);
     CPPUNIT_TEST(concurrentSendersMakeOneNumbering);
+    CPPUNIT_TEST(oneNumberingOnARedisCluster);
     CPPUNIT_TEST(editsAndDeletionsReachEveryNode);
     CPPUNIT_TEST(accountsAndSessionsWorkOnEveryNode);
     CPPUNIT_TEST(aPersonIsOneOnEveryNodeAndKickedFromAll);
@@ -143,10 +145,10 @@ public:
         CPPUNIT_ASSERT(doomed.closeCode() > 0);
     }
 
-    void concurrentSendersMakeOneNumbering()
+    static void oneNumbering(DaemonProcess& a, DaemonProcess& b, const std::string& id)
     {
-        DaemonProcess a(node()), b(node());
-        const std::string id = TestClient(a.host(), a.port()).createRoom("race", true);
+        // 8 senders, half on each node, 40 messages each: acknowledged
+        // 0..319 once each, and both nodes read the same 320 entries.
         std::mutex mutex;
         std::set<std::uint64_t> acknowledged;
         int refused = 0;
@@ -173,12 +175,95 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t(320), acknowledged.size());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), *acknowledged.begin());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(319), *acknowledged.rbegin());
-        // Both nodes read the same 320 entries in the same order.
-        auto onA = history(a, id);
-        CPPUNIT_ASSERT_EQUAL(std::size_t(320), onA.size());
+        // Each node reads up to what reached it (the feed is a moment late).
+        std::vector<std::pair<std::uint64_t, std::string>> onA;
+        CPPUNIT_ASSERT(eventually([&] { return (onA = history(a, id)).size() == 320; }));
+        CPPUNIT_ASSERT(eventually([&] { return history(b, id).size() == 320; }));
         for (std::size_t i = 0; i < onA.size(); ++i)
             CPPUNIT_ASSERT_EQUAL(std::uint64_t(i), onA[i].first);
         CPPUNIT_ASSERT(onA == history(b, id));
+    }
+
+    void concurrentSendersMakeOneNumbering()
+    {
+        DaemonProcess a(node()), b(node());
+        oneNumbering(a, b, TestClient(a.host(), a.port()).createRoom("race", true));
+    }
+
+    void oneNumberingOnARedisCluster()
+    {
+        // Three masters; the nodes know only the first and find the rest.
+        std::vector<std::unique_ptr<RedisServer>> masters;
+        for (int i = 0; i < 3; ++i)
+            masters.push_back(std::make_unique<RedisServer>(true, true));
+        RedisServer::formCluster({masters[0].get(), masters[1].get(), masters[2].get()});
+        auto config = node();
+        config["redis.address"] = masters[0]->address();
+        config["redis.cluster"] = "true";
+        DaemonProcess a(config), b(config);
+        TestClient ca(a.host(), a.port()), cb(b.host(), b.port());
+        // A room whose keys another master holds (the first one says MOVED).
+        std::string id;
+        for (int i = 0; i < 20 && id.empty(); ++i)
+        {
+            const std::string made = ca.createRoom("cluster " + std::to_string(i), true);
+            if (masters[0]->command("EXISTS hchat:{" + made + "}:next").find("-MOVED") == 0)
+                id = made;
+        }
+        CPPUNIT_ASSERT(!id.empty());
+        CPPUNIT_ASSERT(
+            eventually([&] { return cb.get("/api/rooms").body.find(id) != std::string::npos; }));
+        WsClient reader(b.host(), b.port(), "/ws/" + id);
+        oneNumbering(a, b, id);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0),
+                             object(reader.nextChat())->getValue<std::uint64_t>("id"));
+        // The room's slot moves to another master (as redis-cli --cluster
+        // reshard does it): the nodes are told MOVED and follow.
+        auto text = [](std::string reply)
+        {
+            // The words of a RESP reply, without its type marks and lengths.
+            std::string out;
+            std::istringstream lines(reply);
+            std::string line;
+            while (std::getline(lines, line))
+            {
+                if (!line.empty() && line.back() == '\r')
+                    line.pop_back();
+                if (!line.empty() && (line[0] == '*' || line[0] == '$'))
+                    continue;
+                out += (out.empty() ? "" : " ") +
+                       (line[0] == ':' || line[0] == '+' ? line.substr(1) : line);
+            }
+            return out;
+        };
+        const std::string slot =
+            text(masters[0]->command("CLUSTER KEYSLOT hchat:{" + id + "}:next"));
+        RedisServer* from = nullptr;
+        for (auto& master : masters)
+            if (master->command("EXISTS hchat:{" + id + "}:next") == ":1\r\n")
+                from = master.get();
+        CPPUNIT_ASSERT(from);
+        RedisServer* to = from == masters[1].get() ? masters[2].get() : masters[1].get();
+        const std::string fromId = text(from->command("CLUSTER MYID"));
+        const std::string toId = text(to->command("CLUSTER MYID"));
+        CPPUNIT_ASSERT(
+            to->command("CLUSTER SETSLOT " + slot + " IMPORTING " + fromId).find("+OK") == 0);
+        CPPUNIT_ASSERT(
+            from->command("CLUSTER SETSLOT " + slot + " MIGRATING " + toId).find("+OK") == 0);
+        const std::string keys = text(from->command("CLUSTER GETKEYSINSLOT " + slot + " 100"));
+        CPPUNIT_ASSERT(from->command("MIGRATE 127.0.0.1 " + std::to_string(to->port()) +
+                                     " \"\" 0 5000 KEYS " + keys)
+                           .find("+OK") == 0);
+        for (auto& master : masters)
+            master->command("CLUSTER SETSLOT " + slot + " NODE " + toId);
+        CPPUNIT_ASSERT_EQUAL(std::string("320"), send(a, id, "after the move"));
+        CPPUNIT_ASSERT_EQUAL(std::string("321"), send(b, id, "and again"));
+        CPPUNIT_ASSERT_EQUAL(std::string(":1\r\n"), to->command("EXISTS hchat:{" + id + "}:next"));
+        // Names are claimed across the cluster too.
+        WsClient alice(a.host(), a.port(), "/ws/" + id + "?nick=alice");
+        CPPUNIT_ASSERT(!alice.nextOfType("presence").empty());
+        CPPUNIT_ASSERT_EQUAL(409,
+                             cb.post("/send/" + id + "?nick=ALICE", "hi", "text/plain").status);
     }
 
     void editsAndDeletionsReachEveryNode()

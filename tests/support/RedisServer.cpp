@@ -8,14 +8,18 @@
 #include <Poco/File.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
 
 #include <csignal>
+#include <iterator>
 
 namespace hchat::test
 {
 
-RedisServer::RedisServer(bool persistent)
-    : _dir(DaemonProcess::tempDir()), _port(LineClient::freePort()), _persistent(persistent)
+RedisServer::RedisServer(bool persistent, bool clustered)
+    : _dir(DaemonProcess::tempDir()), _port(LineClient::freePort()), _persistent(persistent),
+      _busPort(clustered ? LineClient::freePort() : 0)
 {
     start();
 }
@@ -34,10 +38,14 @@ RedisServer::~RedisServer()
 
 void RedisServer::start()
 {
-    const std::vector<std::string> args = {
+    std::vector<std::string> args = {
         "--port",       std::to_string(_port),      "--bind",        "127.0.0.1", "--dir",  _dir,
         "--appendonly", _persistent ? "yes" : "no", "--appendfsync", "always",    "--save", "",
         "--logfile",    _dir + "/redis.log",        "--daemonize",   "no"};
+    if (_busPort)
+        args.insert(args.end(), {"--cluster-enabled", "yes", "--cluster-port",
+                                 std::to_string(_busPort), "--cluster-config-file",
+                                 _dir + "/nodes.conf", "--cluster-node-timeout", "2000"});
     _process = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch("redis-server", args));
     if (!eventually([this] { return answers(); }, 10, 20))
         throw Poco::IOException("redis-server did not answer on port " + std::to_string(_port));
@@ -59,6 +67,32 @@ void RedisServer::kill()
     ::kill(_process->id(), SIGKILL);
     _process->wait();
     _process.reset();
+}
+
+void RedisServer::formCluster(const std::vector<RedisServer*>& masters)
+{
+    std::vector<std::string> args = {"--cluster", "create"};
+    for (const RedisServer* server : masters)
+        args.push_back(server->address());
+    args.insert(args.end(), {"--cluster-replicas", "0", "--cluster-yes"});
+    Poco::Pipe output;
+    Poco::ProcessHandle create =
+        Poco::Process::launch("redis-cli", args, nullptr, &output, &output);
+    Poco::PipeInputStream said(output);
+    std::string text((std::istreambuf_iterator<char>(said)), std::istreambuf_iterator<char>());
+    if (create.wait() != 0)
+        throw Poco::IOException("redis-cli --cluster create failed", text);
+    const bool ready = eventually(
+        [&]
+        {
+            for (RedisServer* server : masters)
+                if (server->command("CLUSTER INFO").find("cluster_state:ok") == std::string::npos)
+                    return false;
+            return true;
+        },
+        20, 100);
+    if (!ready)
+        throw Poco::IOException("the Redis Cluster did not become ready", text);
 }
 
 bool RedisServer::answers()

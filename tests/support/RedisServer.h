@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace hchat::test
 {
@@ -15,9 +16,16 @@ class RedisServer
 /// RDB snapshots. Stopped by its PID; the folder is removed at the end.
 {
 public:
-    explicit RedisServer(bool persistent = true);
+    explicit RedisServer(bool persistent = true, bool clustered = false);
     /// Starts it and waits (up to 10 s) until it answers PING; throws on
     /// failure. Not persistent: no AOF, so a restart loses everything.
+    /// clustered: cluster mode on (its bus on another free port), to be
+    /// made a cluster with others by formCluster().
+
+    static void formCluster(const std::vector<RedisServer*>& masters);
+    /// Makes them one Redis Cluster of masters only (redis-cli --cluster
+    /// create: the slots shared evenly) and waits until every one says
+    /// cluster_state:ok; throws when that fails within 20 s.
     ~RedisServer();
 
     int port() const { return _port; }
@@ -40,6 +48,7 @@ private:
     std::string _dir;
     int _port = 0;
     bool _persistent = true;
+    int _busPort = 0; ///< the cluster bus; 0: not clustered
     std::unique_ptr<Poco::ProcessHandle> _process;
 };
 

@@ -188,17 +188,20 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1:6379"), off.redisAddress);
         CPPUNIT_ASSERT_EQUAL(std::string("hchat:"), off.redisKeyPrefix);
         CPPUNIT_ASSERT_EQUAL(0, off.redisHistoryLimit);
+        CPPUNIT_ASSERT(!off.redisCluster);
         Settings on = load("store.kind = redis\nredis.address = redis.internal:6380\n"
                            "redis.password = s3cret\nredis.keyPrefix = chat1:\n"
-                           "redis.historyLimit = 100000\n");
+                           "redis.historyLimit = 100000\nredis.cluster = true\n");
+        CPPUNIT_ASSERT(on.redisCluster);
         CPPUNIT_ASSERT_EQUAL(std::string("redis"), on.storeKind);
         CPPUNIT_ASSERT_EQUAL(std::string("redis.internal:6380"), on.redisAddress);
         CPPUNIT_ASSERT_EQUAL(std::string("s3cret"), on.redisPassword);
         CPPUNIT_ASSERT_EQUAL(std::string("chat1:"), on.redisKeyPrefix);
         CPPUNIT_ASSERT_EQUAL(100000, on.redisHistoryLimit);
-        for (const char* bad : {"redis.address = localhost\n", "redis.address = :6379\n",
-                                "redis.address = host:0\n", "redis.address = host:port\n",
-                                "redis.keyPrefix = {tag}\n", "redis.historyLimit = -1\n"})
+        for (const char* bad :
+             {"redis.address = localhost\n", "redis.address = :6379\n", "redis.address = host:0\n",
+              "redis.address = host:port\n", "redis.keyPrefix = {tag}\n",
+              "redis.historyLimit = -1\n", "redis.cluster = maybe\n"})
             CPPUNIT_ASSERT_MESSAGE(bad, errorOf(bad).find(std::string(bad).substr(0, 12)) !=
                                             std::string::npos);
     }
