@@ -466,6 +466,7 @@ int HChatApplication::main(const std::vector<std::string>&)
     {
         _people->share(*_store);
         _store->listen(*_people);
+        _limiter->share(*_store);
     }
     _banFeed =
         std::make_unique<AddressBanFeed>(*_store, _bans, [this] { return disconnectBanned(); });

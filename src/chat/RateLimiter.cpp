@@ -1,5 +1,10 @@
 #include "chat/RateLimiter.h"
 
+#include "store/Store.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Logger.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -30,6 +35,11 @@ bool RateLimiter::tryAcquireForAddress(const std::string& key, const Poco::Times
     return _peoplePerAddress <= 0 || take(key, _peoplePerAddress, now, retryAfter);
 }
 
+void RateLimiter::share(Store& store)
+{
+    _shared = &store;
+}
+
 bool RateLimiter::take(const std::string& key, double people, const Poco::Timestamp& now,
                        Poco::Timespan& retryAfter)
 {
@@ -37,6 +47,19 @@ bool RateLimiter::take(const std::string& key, double people, const Poco::Timest
         return true;
     const double rate = _rate * people;
     const double burst = std::max(1.0, _burst * people);
+    if (_shared)
+    {
+        try
+        {
+            return _shared->takeToken(key, rate, burst, retryAfter);
+        }
+        catch (const Poco::Exception& e)
+        {
+            // Out of reach: this daemon's own bucket limits meanwhile.
+            Poco::Logger::get("hchatd.limits")
+                .warning("rate limit of %s counted here only: %s", key, e.displayText());
+        }
+    }
     std::lock_guard<std::mutex> lock(_mutex);
     if (_buckets.size() >= pruneThreshold)
         prune(now);

@@ -10,11 +10,13 @@
 namespace hchat
 {
 
+class Store;
+
 class RateLimiter
 /// A token bucket per person (client id, or address without one): `rate`
 /// tokens per second, at most `burst` saved up. Shared by every transport so
 /// a person has one budget however they connect. rate 0 turns it off.
-/// Thread-safe: _mutex guards _buckets.
+/// Thread-safe: _mutex guards _buckets; _shared is set before use.
 {
 public:
     RateLimiter(double rate, double burst, double peoplePerAddress = 0);
@@ -32,6 +34,12 @@ public:
     /// the burst, so people made up at one address share one budget.
 
     bool enabled() const { return _rate > 0; }
+
+    void share(Store& store);
+    /// A shared store (several daemons): the buckets are kept there
+    /// (Store::takeToken), so a person has one budget on every daemon; this
+    /// daemon's own buckets count only while the store is out of reach.
+    /// Before any call from other threads.
 
 private:
     struct Bucket
@@ -51,6 +59,7 @@ private:
     const double _peoplePerAddress;
     std::mutex _mutex;
     std::unordered_map<std::string, Bucket> _buckets;
+    Store* _shared = nullptr;
 };
 
 } // namespace hchat

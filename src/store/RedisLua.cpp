@@ -108,7 +108,28 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1
 )lua");
 
+// A token bucket: tokens and when they were counted, by Redis's clock so
+// that every daemon counts alike; gone once it would be full again.
+const RedisScript tokenScript(R"lua(
+local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+local kept = redis.call('HMGET', KEYS[1], 't', 'at')
+local tokens, at = tonumber(kept[1]) or burst, tonumber(kept[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000000)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / rate * 1000000) end
+redis.call('HSET', KEYS[1], 't', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) / rate * 1000) + 1000)
+return wait
+)lua");
+
 } // namespace
+
+const RedisScript& RedisLua::token()
+{
+    return tokenScript;
+}
 
 const RedisScript& RedisLua::claim()
 {

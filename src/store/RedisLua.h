@@ -23,6 +23,9 @@ public:
     static const RedisScript& claim();
     /// KEYS: a name's key. ARGV: person key, milliseconds. Sets it to the
     /// person for that long unless someone else has it; 1 if set, else 0.
+    static const RedisScript& token();
+    /// KEYS: a bucket. ARGV: tokens a second, at most. Takes one; returns
+    /// 0, or the microseconds until there is one (nothing taken).
     static const RedisScript& release();
     /// KEYS: a name's key. ARGV: person key. Deletes it if it is theirs.
 };

@@ -285,6 +285,17 @@ RedisStore::holdNames(const std::vector<std::pair<std::string, std::string>>& he
     return lost;
 }
 
+bool RedisStore::takeToken(const std::string& bucket, double rate, double burst,
+                           Poco::Timespan& retryAfter)
+{
+    const Reply wait = _redis.run(RedisLua::token(), {"1", key("rate:" + bucket),
+                                                      std::to_string(rate), std::to_string(burst)});
+    if (wait.integer <= 0)
+        return true;
+    retryAfter = Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(wait.integer));
+    return false;
+}
+
 std::string RedisStore::nameHolder(const std::string& folded)
 {
     const Reply holder = run({"GET", key("name:" + folded)});

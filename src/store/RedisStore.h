@@ -74,6 +74,9 @@ public:
     void sendLetter(const std::string& toKey, const std::string& from,
                     const std::string& text) override;
     /// Both go through the channel only: nothing of them is stored.
+    bool takeToken(const std::string& bucket, double rate, double burst,
+                   Poco::Timespan& retryAfter) override;
+    /// P rate:<bucket>, a hash that expires once it would be full.
 
     void createRoom(const RoomRecord& room) override;
     void saveRoom(const RoomRecord& room) override;

@@ -5,6 +5,8 @@
 #include "model/Message.h"
 #include "model/RoomRecord.h"
 
+#include <Poco/Timespan.h>
+
 #include <cstdint>
 #include <future>
 #include <string>
@@ -138,6 +140,15 @@ public:
     }
     /// A private message to the person `key` on whatever daemon they are
     /// (Listener::letter on every daemon).
+    virtual bool takeToken(const std::string& /*bucket*/, double /*rate*/, double /*burst*/,
+                           Poco::Timespan& /*retryAfter*/)
+    {
+        return true;
+    }
+    /// A shared store: takes a token from the bucket every daemon shares
+    /// (`rate` tokens a second, at most `burst`, full when new); false,
+    /// with the wait for the next one, when it is empty. Other stores:
+    /// true (RateLimiter keeps the buckets of a daemon of its own).
     /// A shared store: the random key of that name every daemon on it uses
     /// (32 bytes; made by the first daemon that asks), so that what one
     /// signs the others accept. Other stores: "" (each daemon draws its own).

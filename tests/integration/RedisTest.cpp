@@ -37,6 +37,7 @@ class RedisTest : public CppUnit::TestFixture
     CPPUNIT_TEST(accountsAndSessionsWorkOnEveryNode);
     CPPUNIT_TEST(aPersonIsOneOnEveryNodeAndKickedFromAll);
     CPPUNIT_TEST(namesPresenceAndPrivateMessagesSpanNodes);
+    CPPUNIT_TEST(rateLimitsAreOneBudgetOnEveryNode);
     CPPUNIT_TEST(addressBansReachEveryNode);
     CPPUNIT_TEST(redisDownAnswers503AndComesBack);
     CPPUNIT_TEST(killedNodeIsResumedOnAnother);
@@ -457,6 +458,23 @@ public:
             eventually([&] { return online(cc).find("alicia") == std::string::npos; }, 25));
         CPPUNIT_ASSERT_EQUAL(200,
                              cb.post("/send/" + id + "?nick=alicia", "free", "text/plain").status);
+    }
+
+    void rateLimitsAreOneBudgetOnEveryNode()
+    {
+        auto config = node();
+        config["limits.messagesPerSecond"] = "0.5";
+        config["limits.burst"] = "3";
+        DaemonProcess a(config), b(config);
+        TestClient ca(a.host(), a.port()), cb(b.host(), b.port());
+        const std::string id = ca.createRoom("limits", true); // a token of the 3 too
+        CPPUNIT_ASSERT_EQUAL(200, ca.post("/send/" + id, "one", "text/plain").status);
+        CPPUNIT_ASSERT_EQUAL(200, cb.post("/send/" + id, "two", "text/plain").status);
+        // The same person (this address) spent the burst over both nodes.
+        const Reply refused = cb.post("/send/" + id, "three", "text/plain");
+        CPPUNIT_ASSERT_EQUAL(429, refused.status);
+        CPPUNIT_ASSERT(!refused.header("Retry-After").empty());
+        CPPUNIT_ASSERT_EQUAL(429, ca.post("/send/" + id, "three", "text/plain").status);
     }
 
     void addressBansReachEveryNode()
