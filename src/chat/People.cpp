@@ -130,6 +130,7 @@ People::Person& People::personFor(const std::string& key, const std::string& wan
     const bool wantedFree =
         !wanted.empty() && claim != Claim::Refused && freeFor(Nickname::folded(wanted), key);
     setName(person, key, wantedFree ? wanted : guest);
+    person.claimed = wantedFree && _shared;
     given(wanted, key, claim, wantedFree);
     outcome.taken = !wanted.empty() && !wantedFree;
     outcome.name = person.name;
@@ -151,11 +152,13 @@ void People::applyName(Person& person, const std::string& key, const std::string
     if (!person.folded.empty() && person.folded != folded)
     {
         _names.erase(person.folded);
-        release(person.folded, key);
+        if (person.claimed)
+            release(person.folded, key);
     }
     outcome.previous = person.name;
     person.name = wanted;
     person.folded = folded;
+    person.claimed = _shared != nullptr;
     _names[folded] = key;
     for (const auto& [roomId, stay] : person.rooms)
     {
@@ -323,7 +326,8 @@ void People::dropIfGone(const std::string& key)
     if (!person->second.folded.empty())
     {
         _names.erase(person->second.folded);
-        release(person->second.folded, key);
+        if (person->second.claimed)
+            release(person->second.folded, key);
     }
     _people.erase(person);
 }
@@ -533,7 +537,7 @@ People::News People::news(bool renew)
     if (renew)
     {
         for (const auto& [key, person] : _people)
-            if (!person.folded.empty())
+            if (person.claimed)
                 out.held.emplace_back(person.folded, key);
         for (const auto& [roomId, keys] : _rooms)
             _toTell.insert(roomId);

@@ -40,13 +40,12 @@ class People : public Store::Listener
 /// The registry only decides; the caller writes the log entries (Announcer)
 /// and sweep() reports leaves and changed rooms once a second.
 ///
-/// On a shared store (several daemons, SPEC §12) a name is claimed in the
-/// store before it is given, so it is unique among everyone online on any
-/// daemon; tellOthers() renews the claims and tells the other daemons who
-/// is in each room here, and their lists (Store::Listener::roomNames) join
-/// this daemon's in online() and the presence frames until they are
-/// `elsewhereFor` old. A private message to someone online elsewhere goes
-/// through the store.
+/// On a shared store (several daemons, SPEC §12) a chosen name is claimed
+/// in the store before it is given, so it is unique among everyone online
+/// on any daemon (guest names, drawn at random, are not claimed); tellOthers() renews the claims
+/// and tells the other daemons who is in each room here, and their lists
+/// (Store::Listener::roomNames) join this daemon's in online() and the presence frames until they
+/// are `elsewhereFor` old. A private message to someone online elsewhere goes through the store.
 /// Thread-safe: _mutex guards everything. Never held while a room's lock,
 /// a socket or the store is used.
 {
@@ -184,7 +183,9 @@ private:
     struct Person
     {
         std::string name;
-        std::string folded; ///< the key in _names; empty when the name is not reserved
+        std::string folded;   ///< the key in _names; empty when the name is not reserved
+        bool claimed = false; ///< a chosen name, claimed in the shared store (a guest
+                              ///< name is drawn at random: not claimed)
         std::map<std::string, Stay> rooms;
         std::vector<std::shared_ptr<Mailbox>> mailboxes;
     };

@@ -1,5 +1,6 @@
 #include "support/DaemonProcess.h"
 #include "support/Eventually.h"
+#include "support/Haproxy.h"
 #include "support/LineClient.h"
 #include "support/RedisServer.h"
 #include "support/TestClient.h"
@@ -41,6 +42,7 @@ class RedisTest : public CppUnit::TestFixture
     CPPUNIT_TEST(addressBansReachEveryNode);
     CPPUNIT_TEST(redisDownAnswers503AndComesBack);
     CPPUNIT_TEST(killedNodeIsResumedOnAnother);
+    CPPUNIT_TEST(killedNodeBehindHaproxyIsResumedOnAnother);
     CPPUNIT_TEST(redisKilledLosesNothingAcknowledged);
     CPPUNIT_TEST(lostRedisDataNeverRestartsTheNumbering);
     CPPUNIT_TEST(unreachableRedisStopsTheStart);
@@ -565,6 +567,61 @@ public:
             CPPUNIT_ASSERT_EQUAL("missed " + std::to_string(i), m->getValue<std::string>("text"));
         }
         CPPUNIT_ASSERT(again.nextChat(0.5).empty());
+    }
+
+    void killedNodeBehindHaproxyIsResumedOnAnother()
+    {
+        // Every client reaches the nodes from HAProxy's address: the
+        // per-address limits are off, as contrib/haproxy/hchatd.cfg says.
+        auto config = node();
+        config["limits.connectionsPerAddress"] = "0";
+        config["limits.peoplePerAddress"] = "0";
+        auto a = std::make_unique<DaemonProcess>(config);
+        DaemonProcess b(config);
+        Haproxy proxy({a->port(), b.port()});
+        TestClient via(proxy.host(), proxy.port());
+        const std::string room = via.createRoom("failover", true);
+        auto post = [&](const std::string& text)
+        {
+            try
+            {
+                Reply r = TestClient(proxy.host(), proxy.port())
+                              .post("/send/" + room, text, "text/plain");
+                return r.status == 200 ? r.body : std::string();
+            }
+            catch (const Poco::Exception&)
+            {
+                return std::string();
+            }
+        };
+        auto reader =
+            std::make_unique<WsClient>(proxy.host(), proxy.port(), "/ws/" + room + "?from=0");
+        for (int i = 0; i < 5; ++i)
+            CPPUNIT_ASSERT_EQUAL(std::to_string(i), post("before " + std::to_string(i)));
+        for (int i = 0; i < 5; ++i)
+            CPPUNIT_ASSERT_EQUAL(std::uint64_t(i),
+                                 object(reader->nextChat())->getValue<std::uint64_t>("id"));
+        // The node every client is on dies; HAProxy sends them to the other.
+        double took = 0;
+        a->stop(SIGKILL, 5, took);
+        a.reset();
+        std::set<std::uint64_t> acknowledged;
+        for (int i = 0; i < 5; ++i)
+        {
+            std::string n;
+            CPPUNIT_ASSERT(
+                eventually([&] { return !(n = post("after " + std::to_string(i))).empty(); }));
+            acknowledged.insert(std::stoull(n));
+        }
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(5), *acknowledged.begin());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(9), *acknowledged.rbegin());
+        // The reader comes back through HAProxy from where it was: each
+        // message once, in order, nothing more.
+        reader = std::make_unique<WsClient>(proxy.host(), proxy.port(), "/ws/" + room + "?from=5");
+        for (std::uint64_t n = 5; n < 10; ++n)
+            CPPUNIT_ASSERT_EQUAL(n, object(reader->nextChat())->getValue<std::uint64_t>("id"));
+        CPPUNIT_ASSERT_EQUAL(std::string(), reader->nextChat(1));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(10), history(b, room).size());
     }
 
     void redisKilledLosesNothingAcknowledged()

@@ -1,0 +1,74 @@
+#include "support/Haproxy.h"
+
+#include "support/DaemonProcess.h"
+#include "support/Eventually.h"
+#include "support/LineClient.h"
+
+#include <Poco/Exception.h>
+#include <Poco/File.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include <csignal>
+#include <fstream>
+
+namespace hchat::test
+{
+
+Haproxy::Haproxy(const std::vector<int>& nodePorts)
+    : _dir(DaemonProcess::tempDir()), _port(LineClient::freePort())
+{
+    const std::string config = _dir + "/haproxy.cfg";
+    {
+        std::ofstream out(config);
+        out << "global\n    maxconn 1000\n"
+               "defaults\n    mode http\n    option http-server-close\n"
+               "    timeout connect 2s\n    timeout client 150s\n    timeout server 150s\n"
+               "    timeout tunnel 1h\n    timeout http-request 10s\n"
+               "    option redispatch\n    retries 2\n"
+               "frontend chat\n    bind 127.0.0.1:"
+            << _port
+            << "\n    default_backend hchatd\n"
+               "backend hchatd\n    balance first\n    option httpchk GET /healthz\n"
+               "    http-check expect status 200\n"
+               "    default-server check inter 200ms fall 1 rise 1\n";
+        for (std::size_t i = 0; i < nodePorts.size(); ++i)
+            out << "    server n" << i << " 127.0.0.1:" << nodePorts[i] << "\n";
+    }
+    _process = std::make_unique<Poco::ProcessHandle>(
+        Poco::Process::launch("haproxy", {"-db", "-q", "-f", config}));
+    const bool up = eventually(
+        [this]
+        {
+            try
+            {
+                Poco::Net::StreamSocket socket;
+                socket.connect(
+                    Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(_port)),
+                    Poco::Timespan(0, 200000));
+                return true;
+            }
+            catch (const Poco::Exception&)
+            {
+                return false;
+            }
+        },
+        10, 20);
+    if (!up)
+        throw Poco::IOException("haproxy did not listen on port " + std::to_string(_port));
+}
+
+Haproxy::~Haproxy()
+{
+    try
+    {
+        ::kill(_process->id(), SIGTERM);
+        _process->wait();
+        Poco::File(_dir).remove(true);
+    }
+    catch (...)
+    {
+    }
+}
+
+} // namespace hchat::test

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <Poco/Process.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace hchat::test
+{
+
+class Haproxy
+/// A real haproxy (Debian's, installed by make check) for a test, on
+/// 127.0.0.1 and a free port, in front of hchatd nodes on 127.0.0.1 with
+/// the settings of contrib/haproxy/hchatd.cfg, except that it sends every
+/// client to the first node that is up (balance first), so a test knows
+/// which node a client is on. Its configuration in a temporary folder;
+/// stopped by its PID.
+{
+public:
+    explicit Haproxy(const std::vector<int>& nodePorts);
+    /// Starts it and waits (up to 10 s) until it accepts connections.
+    ~Haproxy();
+
+    std::string host() const { return "127.0.0.1"; }
+    int port() const { return _port; }
+
+private:
+    std::string _dir;
+    int _port = 0;
+    std::unique_ptr<Poco::ProcessHandle> _process;
+};
+
+} // namespace hchat::test
