@@ -39,6 +39,7 @@ class RedisTest : public CppUnit::TestFixture
     CPPUNIT_TEST(aPersonIsOneOnEveryNodeAndKickedFromAll);
     CPPUNIT_TEST(namesPresenceAndPrivateMessagesSpanNodes);
     CPPUNIT_TEST(rateLimitsAreOneBudgetOnEveryNode);
+    CPPUNIT_TEST(lineAndIrcClientsMeetAcrossNodes);
     CPPUNIT_TEST(addressBansReachEveryNode);
     CPPUNIT_TEST(redisDownAnswers503AndComesBack);
     CPPUNIT_TEST(killedNodeIsResumedOnAnother);
@@ -477,6 +478,46 @@ public:
         CPPUNIT_ASSERT_EQUAL(429, refused.status);
         CPPUNIT_ASSERT(!refused.header("Retry-After").empty());
         CPPUNIT_ASSERT_EQUAL(429, ca.post("/send/" + id, "three", "text/plain").status);
+    }
+
+    void lineAndIrcClientsMeetAcrossNodes()
+    {
+        // nc on node A's line protocol, an IRC client on node B's port.
+        auto onA = node();
+        const int linePort = LineClient::freePort();
+        onA["line.port"] = std::to_string(linePort);
+        auto onB = node();
+        const int ircPort = LineClient::freePort();
+        onB["irc.port"] = std::to_string(ircPort);
+        DaemonProcess a(onA), b(onB);
+        LineClient tina(a.host(), linePort);
+        tina.say("USERNAME tina");
+        CPPUNIT_ASSERT_EQUAL(std::string("OK Welcome, tina!"), tina.line());
+        tina.say("JOIN #general");
+        CPPUNIT_ASSERT_EQUAL(std::string("OK Joined #general (0 users)"), tina.line());
+        LineClient ivan(b.host(), ircPort);
+        ivan.say("NICK ivan");
+        ivan.say("USER ivan 0 * :ivan");
+        CPPUNIT_ASSERT(!ivan.expect(":hchatd 376").empty());
+        // The name tina is hers on B too.
+        ivan.say("NICK tina");
+        CPPUNIT_ASSERT(ivan.expect(":hchatd 433").find("tina") != std::string::npos);
+        ivan.say("JOIN #general"); // the room A made, not a second one
+        CPPUNIT_ASSERT(!ivan.expect(":hchatd 366").empty());
+        ivan.say("PRIVMSG #general :hello from irc");
+        CPPUNIT_ASSERT_EQUAL(std::string("ROOM #general ivan hello from irc"), tina.expect("ROOM"));
+        tina.say("from the terminal");
+        CPPUNIT_ASSERT(ivan.expect(":tina!").find("PRIVMSG #general :from the terminal") !=
+                       std::string::npos);
+        tina.say("PRIVMSG ivan psst");
+        CPPUNIT_ASSERT_EQUAL(std::string("OK Sent"), tina.expect("OK"));
+        CPPUNIT_ASSERT(ivan.expect(":tina!").find("PRIVMSG ivan :psst") != std::string::npos);
+        CPPUNIT_ASSERT(eventually(
+            [&]
+            {
+                tina.say("USERS");
+                return tina.expect("USERLIST") == "USERLIST ivan tina";
+            }));
     }
 
     void addressBansReachEveryNode()
