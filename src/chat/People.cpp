@@ -21,8 +21,8 @@ namespace
 const std::size_t namesInFrame = 200;
 } // namespace
 
-const Poco::Timespan People::renewEvery(5, 0);
-const Poco::Timespan People::elsewhereFor(15, 0);
+const Poco::Timespan People::renewEvery(2, 0);
+const Poco::Timespan People::elsewhereFor(7, 0);
 
 People::People(Poco::Timespan pollWindow, Poco::Timespan leaveGrace)
     : _pollWindow(pollWindow), _leaveGrace(leaveGrace)

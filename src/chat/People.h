@@ -159,8 +159,8 @@ public:
     void letter(const std::string& toKey, const std::string& from,
                 const std::string& text) override;
 
-    static const Poco::Timespan renewEvery;   ///< 5 s
-    static const Poco::Timespan elsewhereFor; ///< 15 s: a list not renewed is gone
+    static const Poco::Timespan renewEvery;   ///< 2 s
+    static const Poco::Timespan elsewhereFor; ///< 7 s: a list not renewed is gone
 
 private:
     enum class Claim

@@ -108,7 +108,7 @@ public:
 
     // What a shared store shares of the people online (People, SPEC §12).
     // Other stores: one daemon has them all, there is nothing to do.
-    static constexpr long namesHeldMs = 15000;
+    static constexpr long namesHeldMs = 7000;
     /// How long a name stays claimed after the last claimName/holdNames of
     /// it (a daemon killed: its people's names free up after that).
     virtual bool claimName(const std::string& /*folded*/, const std::string& /*key*/)
