@@ -105,8 +105,8 @@ public:
 
     void roomsAndMessagesReachEveryNode()
     {
-        DaemonProcess a(node()), b(node());
-        TestClient ca(a.host(), a.port()), cb(b.host(), b.port());
+        DaemonProcess a(node()), b(node()), c(node());
+        TestClient ca(a.host(), a.port()), cb(b.host(), b.port()), cc(c.host(), c.port());
         const std::string id = ca.createRoom("across", true);
         // Listed on B (told by the feed) and open there by its URL.
         CPPUNIT_ASSERT(
@@ -116,13 +116,29 @@ public:
         CPPUNIT_ASSERT_EQUAL(200, ca.get("/chat/" + unlisted).status); // asked of Redis
         CPPUNIT_ASSERT(ca.get("/api/rooms").body.find(unlisted) == std::string::npos);
 
-        // A WebSocket on B, an event stream on A, a long poll on A.
+        // A WebSocket on B, an event stream on C, a long poll on A.
+        CPPUNIT_ASSERT(eventually([&] { return cc.get("/chat/" + id).status == 200; }));
         WsClient socket(b.host(), b.port(), "/ws/" + id);
-        std::string polled;
+        std::string polled, streamed;
         std::thread poll([&] { polled = ca.get("/msg/" + id + "/1").body; });
+        std::thread stream(
+            [&]
+            {
+                streamed = TestClient(c.host(), c.port())
+                               .raw("GET /events/" + id + "?from=0 HTTP/1.1\r\nHost: x\r\n\r\n", 2);
+            });
         const std::string first = send(a, id, "one from A");
         const std::string second = send(b, id, "two from B");
+        const std::string third = send(c, id, "three from C");
         poll.join();
+        stream.join();
+        CPPUNIT_ASSERT_EQUAL(std::string("2"), third);
+        const std::size_t one = streamed.find("id: 0\n"), two = streamed.find("id: 1\n"),
+                          three = streamed.find("id: 2\n");
+        CPPUNIT_ASSERT_MESSAGE(streamed, one != std::string::npos && two != std::string::npos &&
+                                             three != std::string::npos && one < two &&
+                                             two < three);
+        CPPUNIT_ASSERT(streamed.find("two from B") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(std::string("0"), first);
         CPPUNIT_ASSERT_EQUAL(std::string("1"), second);
         CPPUNIT_ASSERT_EQUAL(std::string("two from B"), polled);
@@ -130,11 +146,14 @@ public:
                              object(socket.nextChat())->getValue<std::string>("text"));
         CPPUNIT_ASSERT_EQUAL(std::string("two from B"),
                              object(socket.nextChat())->getValue<std::string>("text"));
+        CPPUNIT_ASSERT_EQUAL(std::string("three from C"),
+                             object(socket.nextChat())->getValue<std::string>("text"));
         const std::string events =
             ca.raw("GET /events/" + id + "?from=0 HTTP/1.1\r\nHost: x\r\n\r\n", 1);
         CPPUNIT_ASSERT(events.find("id: 0\n") != std::string::npos);
         CPPUNIT_ASSERT(events.find("two from B") != std::string::npos);
         CPPUNIT_ASSERT(history(a, id) == history(b, id));
+        CPPUNIT_ASSERT(history(c, id) == history(b, id));
 
         // Deleted by its owner on B: gone on A too, and its stream there ends.
         Reply made = cb.get("/chat_create?subject=gone&public=1");
