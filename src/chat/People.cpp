@@ -306,15 +306,7 @@ bool People::isIn(const std::string& key, const std::string& name, const std::st
     auto person = _people.find(key);
     if (person != _people.end() && person->second.rooms.count(roomId) > 0)
         return true;
-    auto others = _elsewhere.find(roomId);
-    if (others == _elsewhere.end())
-        return false;
-    const std::string folded = Nickname::folded(name);
-    for (const auto& [daemon, there] : others->second)
-        for (const std::string& listed : there.names)
-            if (Nickname::folded(listed) == folded)
-                return true;
-    return false;
+    return _elsewhere.lists(roomId, Nickname::folded(name));
 }
 
 void People::dropIfGone(const std::string& key)
@@ -341,21 +333,18 @@ void People::changed(const std::string& roomId, bool here)
 
 bool People::occupied(const std::string& roomId) const
 {
-    return _rooms.count(roomId) > 0 || _elsewhere.count(roomId) > 0;
+    return _rooms.count(roomId) > 0 || _elsewhere.has(roomId);
 }
 
 std::vector<std::string> People::sortedNames(const std::string& roomId) const
 {
     std::vector<std::string> names = localNames(roomId);
-    auto others = _elsewhere.find(roomId);
-    if (others == _elsewhere.end())
+    if (!_elsewhere.has(roomId))
         return names;
     std::vector<std::pair<std::string, std::string>> keyed; // (folded, name)
     for (std::string& name : names)
         keyed.emplace_back(Nickname::folded(name), std::move(name));
-    for (const auto& [daemon, there] : others->second)
-        for (const std::string& name : there.names)
-            keyed.emplace_back(Nickname::folded(name), name);
+    _elsewhere.addTo(roomId, keyed);
     std::sort(keyed.begin(), keyed.end());
     keyed.erase(std::unique(keyed.begin(), keyed.end(),
                             [](const auto& a, const auto& b) { return a.first == b.first; }),
@@ -398,12 +387,7 @@ std::size_t People::countOnline(const std::string& roomId) const
 {
     std::lock_guard<std::mutex> lock(_mutex);
     auto room = _rooms.find(roomId);
-    std::size_t count = room == _rooms.end() ? 0 : room->second.size();
-    auto others = _elsewhere.find(roomId);
-    if (others != _elsewhere.end()) // someone on two daemons counts twice
-        for (const auto& [daemon, there] : others->second)
-            count += there.names.size();
-    return count;
+    return (room == _rooms.end() ? 0 : room->second.size()) + _elsewhere.count(roomId);
 }
 
 People::Frame People::presenceJson(const std::string& roomId) const
@@ -512,22 +496,8 @@ void People::roomNames(const std::string& daemon, const std::string& roomId,
                        const std::vector<std::string>& names)
 {
     std::lock_guard<std::mutex> lock(_mutex);
-    auto& room = _elsewhere[roomId];
-    auto there = room.find(daemon);
-    if (names.empty())
-    {
-        if (there != room.end())
-        {
-            room.erase(there);
-            changed(roomId, false);
-        }
-        if (room.empty())
-            _elsewhere.erase(roomId);
-        return;
-    }
-    if (there == room.end() || there->second.names != names)
+    if (_elsewhere.heard(daemon, roomId, names, Poco::Timestamp()))
         changed(roomId, false);
-    room[daemon] = Elsewhere{names, Poco::Timestamp()};
 }
 
 People::News People::news(bool renew)
@@ -630,20 +600,8 @@ People::Swept People::sweep(const Poco::Timestamp& now)
         }
         room = keys.empty() ? _rooms.erase(room) : std::next(room);
     }
-    for (auto room = _elsewhere.begin(); room != _elsewhere.end();)
-    {
-        for (auto there = room->second.begin(); there != room->second.end();)
-        {
-            if (now - there->second.heard < elsewhereFor.totalMicroseconds())
-            {
-                ++there;
-                continue;
-            }
-            there = room->second.erase(there); // that daemon is gone
-            changed(room->first, false);
-        }
-        room = room->second.empty() ? _elsewhere.erase(room) : std::next(room);
-    }
+    for (const std::string& roomId : _elsewhere.expire(now, elsewhereFor))
+        changed(roomId, false); // a daemon gone
     out.changed.assign(_changed.begin(), _changed.end());
     _changed.clear();
     for (const std::string& roomId : out.changed)

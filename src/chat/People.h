@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat/Mailbox.h"
+#include "chat/RemotePresence.h"
 #include "store/Store.h"
 
 #include <Poco/Timespan.h>
@@ -232,13 +233,7 @@ private:
     std::set<std::string> _toTell; ///< rooms whose people here changed since tellOthers()
     std::vector<std::pair<std::string, std::string>> _released; ///< (folded, key) not told yet
     Poco::Timestamp _renewed{0};
-    struct Elsewhere
-    {
-        std::vector<std::string> names;
-        Poco::Timestamp heard;
-    };
-    /// room → daemon → who is in it there
-    std::unordered_map<std::string, std::map<std::string, Elsewhere>> _elsewhere;
+    RemotePresence _elsewhere; ///< who is in each room on the other daemons
     /// room → its presence frame, shared by every connection that sent it
     mutable std::unordered_map<std::string, Frame> _frames;
     /// room → its sorted names, built with its frame
