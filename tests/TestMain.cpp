@@ -1,8 +1,8 @@
 // Runs every registered CppUnit suite (or those named on the command line,
 // but for those named in $HCHAT_TEST_SKIP, comma-separated) and ends with the
 // line "N passed, N failed" that CI reads. $HCHAT_TEST_SHARD=k/n runs the
-// k-th of n shares of the suites (every n-th, from the k-th; k from 0), so
-// that n processes side by side run each suite once.
+// k-th of n shares of the tests (every n-th, from the k-th; k from 0), so
+// that n processes side by side run each test once.
 #include "support/DaemonProcess.h"
 
 #include <cppunit/BriefTestProgressListener.h>
@@ -44,11 +44,17 @@ int main(int argc, char** argv)
                 std::cerr << "HCHAT_TEST_SHARD must be k/n with 0 <= k < n" << std::endl;
                 return 64;
             }
+        // Test by test, not suite by suite: a few suites take most of the
+        // time, and every test has a fixture of its own.
+        int index = 0;
         for (int i = 0; i < all->getChildTestCount(); ++i)
         {
             CppUnit::Test* suite = all->getChildTestAt(i);
-            if (i % shards == shard && skip.find("," + suite->getName() + ",") == std::string::npos)
-                runner.addTest(suite);
+            if (skip.find("," + suite->getName() + ",") != std::string::npos)
+                continue;
+            for (int j = 0; j < suite->getChildTestCount(); ++j)
+                if (index++ % shards == shard)
+                    runner.addTest(suite->getChildTestAt(j));
         }
     }
     runner.run(controller);

@@ -27,9 +27,14 @@ std::string DaemonProcess::binary()
 
 std::string DaemonProcess::tempDir()
 {
-    std::string dir = Poco::TemporaryFile::tempName();
-    Poco::File(dir).createDirectories();
-    return dir;
+    // A name of its own: tempName() is the process id and a counter, and a
+    // folder an earlier process of the same id left behind must not be used.
+    for (;;)
+    {
+        std::string dir = Poco::TemporaryFile::tempName();
+        if (Poco::File(dir).createDirectory())
+            return dir;
+    }
 }
 
 DaemonProcess::DaemonProcess(const std::map<std::string, std::string>& config,
