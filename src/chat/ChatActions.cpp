@@ -294,7 +294,20 @@ ChatActions::Outcome ChatActions::whisper(const Actor& actor, const std::string&
     outcome = spendMessageToken(actor);
     if (!outcome.done())
         return outcome;
-    if (_people.sendPrivate(actor.key, to, text) == People::Delivery::NotOnline)
+    People::Delivery delivery = People::Delivery::NotOnline;
+    try
+    {
+        delivery = _people.sendPrivate(actor.key, to, text);
+    }
+    catch (const Poco::Exception& e)
+    {
+        // To someone on another daemon, through a shared store out of reach.
+        _log.error("private message from %s to %s not sent: %s", actor.peer, to, e.displayText());
+        return refuse(actor, Result::NotStored,
+                      "the private message could not be sent; nothing was sent, try again",
+                      "Message not sent, try again");
+    }
+    if (delivery == People::Delivery::NotOnline)
         return refuse(actor, Result::NotOnline, "nobody called " + to + " is online",
                       "User not found");
     _metrics.privateMessages.fetch_add(1, std::memory_order_relaxed);

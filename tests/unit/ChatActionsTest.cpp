@@ -10,6 +10,8 @@
 #include "store/MemoryStore.h"
 #include "util/Metrics.h"
 
+#include <Poco/Exception.h>
+
 #include <cppunit/extensions/HelperMacros.h>
 
 namespace hchat::test
@@ -175,6 +177,20 @@ public:
                        Result::Empty);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), f.metrics.privateMessages.load());
         f.people.disconnect(bob, box);
+        // Someone on another daemon, the shared store out of reach: refused,
+        // the sender's connection untouched.
+        struct Unreachable : MemoryStore
+        {
+            Unreachable() : MemoryStore(10) {}
+            std::string nameHolder(const std::string&) override
+            {
+                throw Poco::IOException("Redis at 127.0.0.1:1: connection refused");
+            }
+        } shared;
+        f.people.share(shared);
+        auto down = f.actions.whisper(Fixture::actor(alice), "dave", "hi");
+        CPPUNIT_ASSERT(down.result == Result::NotStored);
+        CPPUNIT_ASSERT_EQUAL(std::string("Message not sent, try again"), down.brief);
     }
 
     void roomsByNameOrId()
