@@ -31,8 +31,9 @@
 #    http.maxThreads = 19500. 9,000 rooms, not 10,000: 2 x 10,000
 #    connections do not fit the 20,000 descriptors a process may have here.
 # 6. Held connections: HELD subscribers (19,000) on each transport, a few
-#    messages, nothing lost or duplicated; RSS per held connection. hchatd
-#    with the shipped defaults but limits off and http.maxThreads = 19500.
+#    messages, nothing lost or duplicated; RSS per held connection, read
+#    after HELD_IDLE seconds of holding them idle. hchatd with the shipped
+#    defaults but limits off and http.maxThreads = 19500.
 # 7. TLS (issue 18): TLS_SIZE subscribers over WSS, SSE over HTTPS and long
 #    poll over HTTPS (a full handshake each, no resumption), publishers on the
 #    plain port, as in 3.; then handshakes per second from one
@@ -65,6 +66,7 @@ MANY_MESSAGES=${MANY_MESSAGES:-3}
 MANY_TRANSPORTS=${MANY_TRANSPORTS:-"ws"}
 HELD=${HELD:-19000}
 HELD_MESSAGES=${HELD_MESSAGES:-5}
+HELD_IDLE=${HELD_IDLE:-15} # seconds the held connections idle before their RSS is read
 TLS_SIZE=${TLS_SIZE:-1000}
 TLS_HANDSHAKE_SECONDS=${TLS_HANDSHAKE_SECONDS:-5}
 IRC_SIZE=${IRC_SIZE:-1000}
@@ -283,8 +285,8 @@ per_delivery() { # RESULT: server CPU microseconds per delivery
     awk -v c="$(field "$1" server_cpu_s)" -v d="$(field "$1" delivered)" \
         'BEGIN {printf "%.1f", d ? c * 1e6 / d : 0}'
 }
-held() { # RESULT: RSS KiB per held idle connection
-    awk -v a="$(field "$1" rss_held_kib)" -v b="$(field "$1" rss_before_kib)" \
+held() { # RESULT: RSS KiB per held idle connection (after --idle when it was given)
+    awk -v a="$(field "$1" rss_idle_kib)" -v b="$(field "$1" rss_before_kib)" \
         -v n="$(field "$1" subscribers)" 'BEGIN {printf "%.1f", n ? (a - b) / n : 0}'
 }
 cells() { # RESULT: "delivered/expected p50/p99/max"
@@ -449,7 +451,8 @@ for transport in longpoll sse ws; do
             start_nchan "$dir"
             room="held$transport"
         fi
-        HOLD[$server,$transport]=$(measure "$server" "$transport" "$room" "$HELD" "$HELD_MESSAGES" 1)
+        HOLD[$server,$transport]=$(measure "$server" "$transport" "$room" "$HELD" "$HELD_MESSAGES" 1 \
+            --idle "$HELD_IDLE")
         HELD_JSON+="${HELD_JSON:+,}${HOLD[$server,$transport]}"
     done
 done

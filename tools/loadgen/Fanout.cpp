@@ -583,6 +583,14 @@ Fanout::Result Fanout::run()
         pump(50);
     result.ready = countReady();
     result.rssHeldKiB = sumOver(o.serverPids, [](int pid) { return procStatusKiB(pid, "VmRSS"); });
+    // Idle: held with nothing to deliver, as most connections are most of
+    // the time (a server may give memory back when they go quiet).
+    const auto idleUntil = Clock::now() + std::chrono::seconds(o.idleSeconds);
+    while (Clock::now() < idleUntil)
+        pump(50);
+    result.rssIdleKiB = o.idleSeconds > 0 ? sumOver(o.serverPids, [](int pid)
+                                                    { return procStatusKiB(pid, "VmRSS"); })
+                                          : result.rssHeldKiB;
 
     const double cpuBefore = sumOver(o.serverPids, procCpuSeconds);
     std::atomic<int> publishing{o.publishers};

@@ -48,6 +48,7 @@ public:
         int publishers = 1;  ///< publisher p connects from 127.0.1.(1 + p) when sources > 0
         int publishPort = 0; ///< with tls: the plain port the publishers use
         bool tls = false;    ///< subscribers speak TLS to port (HTTPS, WSS)
+        int idleSeconds = 0; ///< held this long with nothing sent before rssIdleKiB is read
     };
 
     struct Result
@@ -59,6 +60,7 @@ public:
         double p50Ms = 0, p99Ms = 0, maxMs = 0;
         double serverCpuSeconds = 0; ///< while publishing and delivering
         long rssBeforeKiB = 0, rssHeldKiB = 0, peakRssKiB = 0;
+        long rssIdleKiB = 0; ///< after idleSeconds more of holding them (rssHeldKiB if 0)
         double connectSeconds = 0;
         double ackP50Ms = 0, ackMaxMs = 0; ///< publishing: request sent to answer read
         long refused = 0; ///< publish requests not answered 2xx (a rate limit, say)

@@ -4,6 +4,7 @@
 //       keep-alive senders on 127.0.0.1:PORT; prints one JSON object
 //   hchat-load fanout SERVER TRANSPORT PORT[,PORT...] ROOM SUBSCRIBERS MESSAGES RATE
 //                     [PID[,PID...]] [--sources N] [--publishers N] [--tls PUBLISH_PORT]
+//                     [--idle SECONDS]
 //       SERVER hchatd|nchan|ngircd, TRANSPORT longpoll|sse|ws|irc: SUBSCRIBERS per room,
 //       then MESSAGES per room at RATE/s per room carrying their send time;
 //       prints one JSON object (deliveries, latency, the server's CPU and RSS
@@ -13,7 +14,8 @@
 //       --sources N spreads the subscribers over N loopback addresses and
 //       the publishers get one each; --publishers N: N publishing connections;
 //       --tls: the subscribers speak TLS to PORT, the publishers plain HTTP
-//       to PUBLISH_PORT
+//       to PUBLISH_PORT; --idle: once everyone is in, hold them SECONDS
+//       longer with nothing sent and read the server's RSS again (rss_idle_kib)
 //   hchat-load ready PORT PATH TIMEOUT
 //       polls GET PATH until it answers 200; prints the wall-clock time (ms
 //       since 1970) of that answer, or exits 1 after TIMEOUT seconds
@@ -47,6 +49,7 @@ int usage()
     std::cerr << "usage: hchat-load publish PORT SECONDS CONNECTIONS ROOM...\n"
                  "       hchat-load fanout SERVER TRANSPORT PORT[,PORT...] ROOM|@FILE SUBSCRIBERS "
                  "MESSAGES RATE [PID[,PID...]] [--sources N] [--publishers N]\n"
+                 "                 [--tls PUBLISH_PORT] [--idle SECONDS]\n"
                  "       hchat-load ready PORT PATH TIMEOUT\n"
                  "       hchat-load create PORT SUBJECT [COUNT]\n"
                  "       hchat-load freeport\n";
@@ -160,6 +163,8 @@ int main(int argc, char** argv)
                     o.tls = true;
                     o.publishPort = std::atoi(argv[++i]);
                 }
+                else if (flag == "--idle" && i + 1 < argc)
+                    o.idleSeconds = std::max(0, std::atoi(argv[++i]));
                 else if (flag == "--publishers" && i + 1 < argc)
                     o.publishers = std::max(1, std::atoi(argv[++i]));
                 else if (i == 9 && std::isdigit(static_cast<unsigned char>(flag[0])))
@@ -173,13 +178,14 @@ int main(int argc, char** argv)
                         "\"ready\":%d,\"messages\":%d,\"rate\":%g,\"expected\":%ld,"
                         "\"delivered\":%ld,\"duplicates\":%ld,\"p50_ms\":%.2f,\"p99_ms\":%.2f,"
                         "\"max_ms\":%.2f,\"server_cpu_s\":%.3f,\"rss_before_kib\":%ld,"
-                        "\"rss_held_kib\":%ld,\"peak_rss_kib\":%ld,\"connect_s\":%.2f,"
+                        "\"rss_held_kib\":%ld,\"rss_idle_kib\":%ld,\"peak_rss_kib\":%ld,"
+                        "\"connect_s\":%.2f,"
                         "\"ack_p50_ms\":%.2f,\"ack_max_ms\":%.2f,\"refused\":%ld}\n",
                         o.server.c_str(), o.transport.c_str(), o.rooms.size(),
                         o.subscribers * static_cast<int>(o.rooms.size()), r.ready, o.messages,
                         o.rate, r.expected, r.delivered, r.duplicates, r.p50Ms, r.p99Ms, r.maxMs,
-                        r.serverCpuSeconds, r.rssBeforeKiB, r.rssHeldKiB, r.peakRssKiB,
-                        r.connectSeconds, r.ackP50Ms, r.ackMaxMs, r.refused);
+                        r.serverCpuSeconds, r.rssBeforeKiB, r.rssHeldKiB, r.rssIdleKiB,
+                        r.peakRssKiB, r.connectSeconds, r.ackP50Ms, r.ackMaxMs, r.refused);
             return 0;
         }
         if (mode == "ready" && argc == 5)
