@@ -1,5 +1,7 @@
 #include "http/HttpConnection.h"
 
+#include "util/ThreadStack.h"
+
 #include "net/TlsSocketImpl.h"
 #include "util/Metrics.h"
 
@@ -68,6 +70,7 @@ void HttpConnection::run()
         if (_stopped || !serveOne(session))
             break;
     }
+    ThreadStack::releaseBelowHere();
 }
 
 bool HttpConnection::serveOne(Poco::Net::HTTPServerSession& session)

@@ -3,6 +3,7 @@
 #include "chat/Room.h"
 #include "http/LongPollAnswer.h"
 #include "net/Connection.h"
+#include "util/ThreadStack.h"
 
 #include <poll.h>
 
@@ -56,6 +57,17 @@ int LongPollWait::wait(int timeoutMs)
     if (_connection->hasInput())
         return 1; // under TLS, read from the socket already
     pollfd watched{_connection->descriptor(), POLLIN, 0};
+    if (!_stackGiven && timeoutMs > ThreadStack::idleMilliseconds)
+    {
+        // Quiet for a while: the stack of the request's parsing goes back
+        // before the rest of the wait.
+        _stackGiven = true;
+        const int ready = _bell.wait(&watched, 1, ThreadStack::idleMilliseconds);
+        if (ready != 0)
+            return ready;
+        ThreadStack::releaseBelowHere();
+        timeoutMs -= ThreadStack::idleMilliseconds;
+    }
     return _bell.wait(&watched, 1, timeoutMs);
 }
 

@@ -56,8 +56,9 @@ private:
     std::atomic<std::int64_t>& _waiting;
     Doorbell _bell;
     std::atomic<bool> _settled{false};
-    bool _delivered = false; ///< guarded by the connection's claim
-    bool _counted = true;    ///< still in the waiting gauge; guarded by the claim
+    bool _delivered = false;  ///< guarded by the connection's claim
+    bool _stackGiven = false; ///< the stack given back in this wait; the owner thread only
+    bool _counted = true;     ///< still in the waiting gauge; guarded by the claim
 };
 
 } // namespace hchat

@@ -1,5 +1,7 @@
 #include "stream/StreamSession.h"
 
+#include "util/ThreadStack.h"
+
 #include "chat/Doorbell.h"
 #include "chat/Mailbox.h"
 #include "chat/People.h"
@@ -182,17 +184,35 @@ void StreamSession::run(const std::string& early)
             return;
         }
         pollfd client[1] = {{_connection.descriptor(), POLLIN, 0}};
-        const int ready = _connection.hasInput() ? 1 : _bell->wait(client, 1, _transport.quietMs());
+        // Quiet for a while after some work: the stack that work touched
+        // goes back first (a held connection is mostly idle).
+        const int quietMs = _transport.quietMs();
+        const bool settling =
+            _stackTouched && (quietMs < 0 || quietMs > ThreadStack::idleMilliseconds);
+        const int ready =
+            _connection.hasInput()
+                ? 1
+                : _bell->wait(client, 1, settling ? ThreadStack::idleMilliseconds : quietMs);
         if (ready < 0 && errno == EINTR)
+        {
+            _stackTouched = true;
             continue; // rung
+        }
         if (ready < 0)
             break;
         if (ready == 0)
         {
+            if (settling)
+            {
+                ThreadStack::releaseBelowHere();
+                _stackTouched = false;
+                continue;
+            }
             if (!_transport.quiet())
                 break;
             continue;
         }
+        _stackTouched = true;
         // On the heap and only now: a thread's stack pages stay resident,
         // and most streams (SSE, a WebSocket that only listens) never read.
         const std::size_t size = 4096;

@@ -145,6 +145,7 @@ private:
     std::string _queued;
     bool _watching = false; ///< reads its room without being in it
     std::atomic<bool> _stopping{false};
+    bool _stackTouched = true;            // worked since the stack was last given back
     std::atomic<bool> _kicked{false};     ///< a kick of this session's person is to be answered
     std::mutex _keyMutex;                 ///< guards _key and _kickedFrom
     std::string _key;                     ///< the person in the room (its People key)
