@@ -51,13 +51,20 @@ bool RateLimiter::take(const std::string& key, double people, const Poco::Timest
     {
         try
         {
-            return _shared->takeToken(key, rate, burst, retryAfter);
+            const bool taken = _shared->takeToken(key, rate, burst, retryAfter);
+            if (_sharedLost.exchange(false))
+                Poco::Logger::get("hchatd.limits").information("rate limits are shared again");
+            return taken;
         }
         catch (const Poco::Exception& e)
         {
-            // Out of reach: this daemon's own bucket limits meanwhile.
-            Poco::Logger::get("hchatd.limits")
-                .warning("rate limit of %s counted here only: %s", key, e.displayText());
+            // Out of reach: this daemon's own bucket limits meanwhile; said
+            // once per outage, not per send.
+            if (!_sharedLost.exchange(true))
+                Poco::Logger::get("hchatd.limits")
+                    .warning("rate limits are counted on this daemon only until the shared "
+                             "store answers again: %s",
+                             e.displayText());
         }
     }
     std::lock_guard<std::mutex> lock(_mutex);

@@ -3,6 +3,7 @@
 #include <Poco/Timespan.h>
 #include <Poco/Timestamp.h>
 
+#include <atomic>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -59,6 +60,7 @@ private:
     const double _peoplePerAddress;
     std::mutex _mutex;
     std::unordered_map<std::string, Bucket> _buckets;
+    std::atomic<bool> _sharedLost{false}; ///< the shared store failed last: logged once
     Store* _shared = nullptr;
 };
 

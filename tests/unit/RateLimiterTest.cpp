@@ -1,9 +1,41 @@
 #include "chat/RateLimiter.h"
+#include "store/MemoryStore.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <Poco/AutoPtr.h>
+#include <Poco/Channel.h>
+#include <Poco/Logger.h>
+#include <Poco/Message.h>
+
+#include <string>
+#include <vector>
+
 namespace hchat::test
 {
+
+namespace
+{
+class SharedBuckets : public MemoryStore
+{
+public:
+    SharedBuckets() : MemoryStore(10) {}
+    bool takeToken(const std::string&, double, double, Poco::Timespan&) override
+    {
+        if (down)
+            throw Poco::IOException("connection refused");
+        return true;
+    }
+    bool down = false;
+};
+
+class Lines : public Poco::Channel
+{
+public:
+    void log(const Poco::Message& message) override { lines.push_back(message.getText()); }
+    std::vector<std::string> lines;
+};
+} // namespace
 
 class RateLimiterTest : public CppUnit::TestFixture
 {
@@ -13,6 +45,7 @@ class RateLimiterTest : public CppUnit::TestFixture
     CPPUNIT_TEST(peopleHaveSeparateBudgets);
     CPPUNIT_TEST(zeroRateIsOff);
     CPPUNIT_TEST(anAddressHasSeveralPeoplesBudget);
+    CPPUNIT_TEST(anOutageOfTheSharedStoreIsToldOnce);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -63,6 +96,36 @@ public:
         RateLimiter unlimited(2, 5, 0);
         for (int i = 0; i < 100; ++i)
             CPPUNIT_ASSERT(unlimited.tryAcquireForAddress("sends:h", now, retry));
+    }
+
+    void anOutageOfTheSharedStoreIsToldOnce()
+    {
+        // With the shared store out of reach, this daemon's buckets count,
+        // and the log says so once, not per send; and once when it is back.
+        SharedBuckets store;
+        RateLimiter limiter(1, 3);
+        limiter.share(store);
+        Poco::AutoPtr<Lines> log(new Lines);
+        Poco::Logger& logger = Poco::Logger::get("hchatd.limits");
+        Poco::AutoPtr<Poco::Channel> before(logger.getChannel(), true);
+        logger.setChannel(log);
+        Poco::Timestamp now;
+        Poco::Timespan retry;
+        store.down = true;
+        for (int i = 0; i < 3; ++i)
+            CPPUNIT_ASSERT(limiter.tryAcquire("a", now, retry));
+        CPPUNIT_ASSERT(!limiter.tryAcquire("a", now, retry)); // the local bucket
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), log->lines.size());
+        store.down = false;
+        for (int i = 0; i < 5; ++i)
+            CPPUNIT_ASSERT(limiter.tryAcquire("a", now, retry)); // the shared one
+        store.down = true;
+        CPPUNIT_ASSERT(!limiter.tryAcquire("a", now, retry));
+        logger.setChannel(before);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), log->lines.size());
+        CPPUNIT_ASSERT(log->lines[0].find("this daemon only") != std::string::npos);
+        CPPUNIT_ASSERT(log->lines[1].find("shared again") != std::string::npos);
+        CPPUNIT_ASSERT(log->lines[2].find("connection refused") != std::string::npos);
     }
 
     void zeroRateIsOff()
