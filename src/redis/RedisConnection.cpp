@@ -113,10 +113,17 @@ RedisConnection::Reply RedisConnection::take(void* raw)
 RedisConnection::Reply RedisConnection::command(const std::vector<std::string>& args)
 {
     send(args);
-    void* reply = nullptr;
-    if (redisGetReply(_context, &reply) != REDIS_OK || reply == nullptr)
+    return reply();
+}
+
+RedisConnection::Reply RedisConnection::reply()
+{
+    if (_broken)
+        throw Poco::IOException("Redis at " + _address + ": the connection failed before");
+    void* raw = nullptr;
+    if (redisGetReply(_context, &raw) != REDIS_OK || raw == nullptr)
         fail("no answer");
-    return take(reply);
+    return take(raw);
 }
 
 void RedisConnection::send(const std::vector<std::string>& args)

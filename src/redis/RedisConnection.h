@@ -50,7 +50,12 @@ public:
 
     void send(const std::vector<std::string>& args);
     /// Sends a command without waiting for a reply (SUBSCRIBE, PING while
-    /// subscribed): its replies come through receive().
+    /// subscribed, several commands in a row): its replies come through
+    /// reply() or receive().
+
+    Reply reply();
+    /// Waits for the next reply owed, as command() does. An error reply
+    /// throws Poco::RuntimeException and leaves the connection in step.
 
     bool receive(Reply& reply, Poco::Timespan wait);
     /// The next reply the server pushed or owes; false when none began to

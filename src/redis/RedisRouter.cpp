@@ -196,4 +196,45 @@ RedisConnection::Reply RedisRouter::run(const RedisScript& script, std::vector<s
     return command(args);
 }
 
+std::vector<RedisConnection::Reply>
+RedisRouter::runEach(const RedisScript& script, const std::vector<std::vector<std::string>>& calls)
+{
+    std::vector<std::vector<std::string>> commands;
+    commands.reserve(calls.size());
+    std::map<RedisPool*, std::vector<std::size_t>> byServer;
+    for (std::size_t i = 0; i < calls.size(); ++i)
+    {
+        std::vector<std::string> command{"EVALSHA", script.sha()};
+        command.insert(command.end(), calls[i].begin(), calls[i].end());
+        byServer[_cluster ? &poolFor(keyOf(command)) : _seed.get()].push_back(i);
+        commands.push_back(std::move(command));
+    }
+    std::vector<RedisConnection::Reply> replies(calls.size());
+    std::vector<std::size_t> again;
+    for (const auto& [server, mine] : byServer)
+    {
+        RedisPool::Lease connection = server->lease();
+        for (std::size_t i : mine)
+            connection->send(commands[i]);
+        for (std::size_t i : mine)
+        {
+            try
+            {
+                replies[i] = connection->reply();
+            }
+            catch (const Poco::IOException&)
+            {
+                throw; // the connection is broken and dropped with its lease
+            }
+            catch (const Poco::RuntimeException&)
+            {
+                again.push_back(i);
+            }
+        }
+    }
+    for (std::size_t i : again)
+        replies[i] = run(script, calls[i]);
+    return replies;
+}
+
 } // namespace hchat

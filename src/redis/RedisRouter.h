@@ -36,6 +36,13 @@ public:
     /// The script by EVALSHA, by EVAL where that server does not have it
     /// (args: the number of keys, the keys, the arguments).
 
+    std::vector<RedisConnection::Reply> runEach(const RedisScript& script,
+                                                const std::vector<std::vector<std::string>>& calls);
+    /// run() for each call, in one round trip per server: a server's calls
+    /// are sent at once and their replies read in order; a call answered
+    /// with an error (NOSCRIPT, a redirection) is run again alone by run().
+    /// Throws as run() does.
+
     RedisPool& seed() { return *_seed; }
     /// The connections to `address` (a subscription: every server of a
     /// cluster tells every message published).

@@ -273,15 +273,23 @@ std::vector<std::string>
 RedisStore::holdNames(const std::vector<std::pair<std::string, std::string>>& held,
                       const std::vector<std::pair<std::string, std::string>>& released)
 {
+    // Every name of the daemon, every renewal: one round trip per server.
+    std::vector<std::vector<std::string>> calls;
     for (const auto& [folded, person] : released)
-        _redis.run(RedisLua::release(), {"1", key("name:" + folded), person});
-    std::vector<std::string> lost;
+        calls.push_back({"1", key("name:" + folded), person});
+    if (!calls.empty())
+        _redis.runEach(RedisLua::release(), calls);
+    calls.clear();
+    const std::string heldMs = std::to_string(namesHeldMs);
     for (const auto& [folded, person] : held)
-        if (_redis
-                .run(RedisLua::claim(),
-                     {"1", key("name:" + folded), person, std::to_string(namesHeldMs)})
-                .integer != 1)
-            lost.push_back(folded);
+        calls.push_back({"1", key("name:" + folded), person, heldMs});
+    std::vector<std::string> lost;
+    if (calls.empty())
+        return lost;
+    const std::vector<Reply> claims = _redis.runEach(RedisLua::claim(), calls);
+    for (std::size_t i = 0; i < held.size(); ++i)
+        if (claims[i].integer != 1)
+            lost.push_back(held[i].first);
     return lost;
 }
 

@@ -29,6 +29,7 @@ class RedisStoreTest : public CppUnit::TestFixture
     CPPUNIT_TEST(roomsAccountsCredentialsAndBans);
     CPPUNIT_TEST(feedTellsAndResumes);
     CPPUNIT_TEST(unreachableThrows);
+    CPPUNIT_TEST(namesAreHeldAllAtOnce);
     CPPUNIT_TEST_SUITE_END();
 
     std::unique_ptr<RedisServer> _redis;
@@ -92,6 +93,29 @@ class RedisStoreTest : public CppUnit::TestFixture
 public:
     void setUp() override { _redis = std::make_unique<RedisServer>(); }
     void tearDown() override { _redis.reset(); }
+
+    void namesAreHeldAllAtOnce()
+    {
+        // A daemon renews all its names in one pipeline; a name someone
+        // else holds is lost, one released is free. Without its scripts
+        // (a restarted Redis), each call is run again alone.
+        RedisStore store(options());
+        CPPUNIT_ASSERT(store.claimName("carol", "k-other"));
+        std::vector<std::pair<std::string, std::string>> held;
+        for (int i = 0; i < 200; ++i)
+            held.emplace_back("p" + std::to_string(i), "k" + std::to_string(i));
+        held.emplace_back("carol", "k-mine");
+        CPPUNIT_ASSERT(store.holdNames(held, {}) == std::vector<std::string>{"carol"});
+        CPPUNIT_ASSERT_EQUAL(std::string("k7"), store.nameHolder("p7"));
+        CPPUNIT_ASSERT_EQUAL(std::string("k-other"), store.nameHolder("carol"));
+        _redis->command("SCRIPT FLUSH");
+        held.pop_back();
+        held.erase(held.begin() + 7);
+        CPPUNIT_ASSERT(store.holdNames(held, {{"p7", "k7"}, {"carol", "k-mine"}}).empty());
+        CPPUNIT_ASSERT_EQUAL(std::string(), store.nameHolder("p7"));
+        CPPUNIT_ASSERT_EQUAL(std::string("k-other"), store.nameHolder("carol"));
+        CPPUNIT_ASSERT_EQUAL(std::string("k199"), store.nameHolder("p199"));
+    }
 
     void recordsRoundTrip()
     {
