@@ -17,7 +17,8 @@ const int threadStackBytes = 256 * 1024;
 } // namespace
 
 HttpServer::HttpServer(const HttpOptions& options, const HttpContext& context)
-    : _socket(), _tlsSocket(options.tls), _threads(2, options.maxThreads, 60, threadStackBytes),
+    : _socket(), _tlsSocket(options.tls),
+      _threads(2, options.maxThreads, IdleThreads::idleSeconds, threadStackBytes),
       _gate(new ConnectionGate(
           options.maxThreads, options.connectionsPerAddress,
           {context.metrics.httpConnectionsTotal, context.metrics.httpRefused,
@@ -33,9 +34,15 @@ HttpServer::HttpServer(const HttpOptions& options, const HttpContext& context)
                      std::to_string(why.size() + 1) + "\r\n\r\n" + why + "\n";
           },
           "hchatd.http", options.bans)),
-      _streams(std::make_unique<StreamPool>(options.maxThreads, threadStackBytes, _gate)),
+      _streams(std::make_unique<StreamPool>(options.maxThreads, threadStackBytes,
+                                            IdleThreads::idleSeconds, _gate)),
       _dispatcher(new RequestDispatcher(context, options, *_streams)),
-      _heads(options.requestTimeout)
+      _heads(options.requestTimeout), _idle(
+                                          [this]
+                                          {
+                                              _threads.collect();
+                                              _streams->collect();
+                                          })
 {
     if (options.port > 0)
         _socket.open(options.address, options.port);
@@ -75,6 +82,7 @@ HttpServer::HttpServer(const HttpOptions& options, const HttpContext& context)
 void HttpServer::start()
 {
     _heads.start();
+    _idle.start();
     if (_server)
         _server->start();
     if (_tlsServer)
@@ -83,6 +91,7 @@ void HttpServer::start()
 
 void HttpServer::stop()
 {
+    _idle.stop();
     if (_server)
         _server->stop();
     if (_tlsServer)

@@ -5,6 +5,7 @@
 #include "http/RequestDispatcher.h"
 #include "http/StreamPool.h"
 #include "net/ConnectionGate.h"
+#include "net/IdleThreads.h"
 #include "net/ListeningSocket.h"
 
 #include <Poco/AutoPtr.h>
@@ -27,8 +28,9 @@ class HttpServer
 /// WebSocket and SSE streams move to threads of their own after their
 /// handshake (StreamPool); they count toward http.maxThreads too.
 /// With a TLS context, a second listener on tls.port serves the same
-/// requests over TLS, with the same threads and limits.
-/// start() and stop() are called by the application's main thread only.
+/// requests over TLS, with the same threads and limits. Threads idle for
+/// a while are ended (IdleThreads). start() and stop() are called by the application's main thread
+/// only.
 {
 public:
     HttpServer(const HttpOptions& options, const HttpContext& context);
@@ -57,6 +59,7 @@ private:
     HeadWatch _heads;
     std::unique_ptr<Poco::Net::TCPServer> _server;    ///< null when http.port is 0
     std::unique_ptr<Poco::Net::TCPServer> _tlsServer; ///< null without TLS
+    IdleThreads _idle;
 };
 
 } // namespace hchat

@@ -33,8 +33,9 @@ private:
     const Poco::Net::StreamSocket _connection; ///< as the gate knows it
 };
 
-StreamPool::StreamPool(int maxThreads, int stackBytes, Poco::AutoPtr<ConnectionGate> gate)
-    : _threads(1, maxThreads, 60, stackBytes), _gate(std::move(gate))
+StreamPool::StreamPool(int maxThreads, int stackBytes, int idleSeconds,
+                       Poco::AutoPtr<ConnectionGate> gate)
+    : _threads(1, maxThreads, idleSeconds, stackBytes), _gate(std::move(gate))
 {
 }
 
@@ -63,6 +64,11 @@ void StreamPool::start(std::unique_ptr<Poco::Runnable> stream,
 void StreamPool::finished(const Poco::Net::StreamSocket& connection)
 {
     _gate->dropHolder(connection);
+}
+
+void StreamPool::collect()
+{
+    _threads.collect();
 }
 
 void StreamPool::joinAll()

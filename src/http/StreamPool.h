@@ -23,7 +23,7 @@ class StreamPool
 /// stream ends. Thread-safe.
 {
 public:
-    StreamPool(int maxThreads, int stackBytes, Poco::AutoPtr<ConnectionGate> gate);
+    StreamPool(int maxThreads, int stackBytes, int idleSeconds, Poco::AutoPtr<ConnectionGate> gate);
     ~StreamPool();
     StreamPool(const StreamPool&) = delete;
     StreamPool& operator=(const StreamPool&) = delete;
@@ -34,6 +34,9 @@ public:
     /// accepted (the HTTP session's, before any hand-over), which stays
     /// counted until the stream ends. If no thread can be had (the gate
     /// keeps that from happening), the stream runs on the calling thread.
+
+    void collect();
+    /// Ends the threads idle for idleSeconds or more.
 
     void joinAll();
     /// Waits for every stream to end; the caller has made them end (closed

@@ -23,7 +23,7 @@ LineServer::LineServer(const LineOptions& options, ChatActions& actions,
     : _options(options), _actions(actions), _accountActions(accountActions),
       _roomActions(roomActions), _rooms(rooms), _people(people), _announcer(announcer),
       _metrics(metrics), _tlsSocket(options.tls),
-      _threads(2, options.maxConnections, 60, threadStackBytes),
+      _threads(2, options.maxConnections, IdleThreads::idleSeconds, threadStackBytes),
       _gate(new ConnectionGate(
           options.maxConnections, options.connectionsPerAddress,
           options.protocol == LineOptions::Protocol::Irc
@@ -41,7 +41,8 @@ LineServer::LineServer(const LineOptions& options, ChatActions& actions,
               return line;
           },
           options.protocol == LineOptions::Protocol::Irc ? "hchatd.irc" : "hchatd.line",
-          options.bans))
+          options.bans)),
+      _idle([this] { _threads.collect(); })
 {
     Poco::Net::TCPServerParams::Ptr params = new Poco::Net::TCPServerParams;
     params->setMaxThreads(options.maxConnections);
@@ -77,6 +78,7 @@ LineServer::~LineServer()
 
 void LineServer::start()
 {
+    _idle.start();
     for (auto* server : {_server.get(), _tlsServer.get()})
         if (server)
             server->start();
@@ -90,6 +92,7 @@ void LineServer::stop()
             return;
         _stopping = true;
     }
+    _idle.stop();
     for (auto* server : {_server.get(), _tlsServer.get()})
         if (server)
             server->stop();

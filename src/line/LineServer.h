@@ -3,6 +3,7 @@
 #include "chat/ChatActions.h"
 #include "line/LineOptions.h"
 #include "net/ConnectionGate.h"
+#include "net/IdleThreads.h"
 #include "net/ListeningSocket.h"
 
 #include <Poco/AutoPtr.h>
@@ -35,6 +36,7 @@ class LineServer
 /// maxConnections, get an error line and are closed (ConnectionGate).
 /// With a TLS context, its TLS port serves the same protocol over TLS, with
 /// the same threads and limits (refused TLS connections are closed).
+/// Threads idle for a while are ended (IdleThreads).
 /// start() and stop() from the application's main thread; the rest is
 /// thread-safe (_mutex guards _sessions).
 {
@@ -90,6 +92,7 @@ private:
     bool _stopping = false;                           ///< guarded by _mutex
     std::mutex _mutex;
     std::set<std::shared_ptr<StreamSession>> _sessions;
+    IdleThreads _idle;
 };
 
 } // namespace hchat
