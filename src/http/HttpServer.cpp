@@ -34,15 +34,9 @@ HttpServer::HttpServer(const HttpOptions& options, const HttpContext& context)
                      std::to_string(why.size() + 1) + "\r\n\r\n" + why + "\n";
           },
           "hchatd.http", options.bans)),
-      _streams(std::make_unique<StreamPool>(options.maxThreads, threadStackBytes,
-                                            IdleThreads::idleSeconds, _gate)),
+      _streams(std::make_unique<StreamPool>(threadStackBytes, _gate)),
       _dispatcher(new RequestDispatcher(context, options, *_streams)),
-      _heads(options.requestTimeout), _idle(
-                                          [this]
-                                          {
-                                              _threads.collect();
-                                              _streams->collect();
-                                          })
+      _heads(options.requestTimeout), _idle([this] { _threads.collect(); })
 {
     if (options.port > 0)
         _socket.open(options.address, options.port);

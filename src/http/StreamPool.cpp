@@ -2,40 +2,25 @@
 
 #include "net/ConnectionGate.h"
 
-#include <Poco/Exception.h>
 #include <Poco/Logger.h>
+
+#include <pthread.h>
+
+#include <cstring>
 
 namespace hchat
 {
 
-class StreamPool::Job : public Poco::Runnable
-/// One stream on its thread: runs it, deletes it, and gives its connection
-/// back to the gate. Deletes itself, as the pool only holds a reference.
+struct StreamPool::Job
+/// One stream and what its thread needs.
 {
-public:
-    Job(StreamPool& pool, std::unique_ptr<Poco::Runnable> stream,
-        Poco::Net::StreamSocket connection)
-        : _pool(pool), _stream(std::move(stream)), _connection(std::move(connection))
-    {
-    }
-
-    void run() override
-    {
-        _stream->run();
-        _stream.reset(); // the socket closes here
-        _pool.finished(_connection);
-        delete this;
-    }
-
-private:
-    StreamPool& _pool;
-    std::unique_ptr<Poco::Runnable> _stream;
-    const Poco::Net::StreamSocket _connection; ///< as the gate knows it
+    StreamPool& pool;
+    std::unique_ptr<Poco::Runnable> stream;
+    const Poco::Net::StreamSocket connection; ///< as the gate knows it
 };
 
-StreamPool::StreamPool(int maxThreads, int stackBytes, int idleSeconds,
-                       Poco::AutoPtr<ConnectionGate> gate)
-    : _threads(1, maxThreads, idleSeconds, stackBytes), _gate(std::move(gate))
+StreamPool::StreamPool(int stackBytes, Poco::AutoPtr<ConnectionGate> gate)
+    : _stackBytes(stackBytes), _gate(std::move(gate))
 {
 }
 
@@ -48,32 +33,52 @@ void StreamPool::start(std::unique_ptr<Poco::Runnable> stream,
                        const Poco::Net::StreamSocket& connection)
 {
     _gate->addHolder(connection);
-    auto* job = new Job(*this, std::move(stream), connection);
-    try
+    auto* job = new Job{*this, std::move(stream), connection};
     {
-        _threads.start(*job, "hchatd-stream");
+        std::lock_guard<std::mutex> lock(_mutex);
+        ++_running;
     }
-    catch (const Poco::NoThreadAvailableException&)
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setstacksize(&attributes, static_cast<std::size_t>(_stackBytes));
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    pthread_t thread;
+    const int failed = pthread_create(&thread, &attributes, &StreamPool::runJob, job);
+    pthread_attr_destroy(&attributes);
+    if (failed != 0)
     {
         Poco::Logger::get("hchatd.http")
-            .warning("no stream thread free; a stream is served on its HTTP thread");
-        job->run();
+            .warning("no stream thread (%s); a stream is served on its HTTP thread",
+                     std::string(std::strerror(failed)));
+        runJob(job);
     }
+}
+
+void* StreamPool::runJob(void* raw)
+{
+    pthread_setname_np(pthread_self(), "hchatd-stream"); // for top -H and perf
+    std::unique_ptr<Job> job(static_cast<Job*>(raw));
+    job->stream->run();
+    job->stream.reset(); // the socket closes here
+    StreamPool& pool = job->pool;
+    const Poco::Net::StreamSocket connection = job->connection;
+    job.reset();
+    pool.finished(connection);
+    return nullptr;
 }
 
 void StreamPool::finished(const Poco::Net::StreamSocket& connection)
 {
     _gate->dropHolder(connection);
-}
-
-void StreamPool::collect()
-{
-    _threads.collect();
+    std::lock_guard<std::mutex> lock(_mutex);
+    if (--_running == 0)
+        _ended.notify_all();
 }
 
 void StreamPool::joinAll()
 {
-    _threads.joinAll();
+    std::unique_lock<std::mutex> lock(_mutex);
+    _ended.wait(lock, [this] { return _running == 0; });
 }
 
 } // namespace hchat
