@@ -9,6 +9,8 @@ namespace hchat
 
 namespace
 {
+const std::size_t keptBytes = 2048;
+
 void appendEvent(std::string& events, const char* name, const std::string& data)
 {
     events.append("event: ").append(name).append("\ndata: ").append(data).append("\n\n");
@@ -35,6 +37,9 @@ void SseCodec::entries(const Cursor::Slice& slice, std::string& out)
     if (slice.messages.empty() && !slice.skipped && !slice.reset)
         return;
     // One buffer per thread: publishers format for thousands of streams.
+    // A stream's own thread formats its history with it too, and keeps it
+    // as long as the stream lives: more than a few messages' worth is
+    // given back.
     thread_local std::string events;
     events.clear();
     if (slice.reset)
@@ -47,6 +52,8 @@ void SseCodec::entries(const Cursor::Slice& slice, std::string& out)
         appendEvent(events, Message::kindName(m->kind()), m->json());
     }
     chunk(events, out);
+    if (events.capacity() > keptBytes)
+        std::string().swap(events);
 }
 
 } // namespace hchat
