@@ -42,7 +42,8 @@
 # 8. IRC (issue 24): IRC_SIZE IRC clients in one channel, FANOUT_MESSAGES
 #    PRIVMSGs at 10/s from IRC_PUBLISHERS IRC clients (ngircd holds back a
 #    client that sends faster than one command a second), against ngircd;
-#    then HELD IRC connections in hchatd, a few messages. hchatd with the
+#    then HELD IRC connections in hchatd, a few messages, RSS read after
+#    HELD_IDLE seconds idle. hchatd with the
 #    memory store, notices on (ngircd too tells every member of every join),
 #    limits off.
 # Sections run as SECTIONS lists them (default: all). Prints tables; writes
@@ -596,7 +597,7 @@ done
 # ngircd registers some 12 clients a second here (690-740 of 1,000 in the
 # generator's 60 s): 19,000 are out of its reach, so only hchatd holds them.
 start_irc hchatd "$WORK/irc-held-hchatd" http.maxThreads=64 irc.maxConnections=19500
-IRC[hchatd,held]=$(measure hchatd irc "$CHANNEL" "$HELD" "$HELD_MESSAGES" 1)
+IRC[hchatd,held]=$(measure hchatd irc "$CHANNEL" "$HELD" "$HELD_MESSAGES" 1 --idle "$HELD_IDLE")
 IRC_JSON+="${IRC_JSON:+,}${IRC[hchatd,held]}"
 echo
 echo "IRC: one channel, $FANOUT_MESSAGES messages at 10/s from $IRC_PUBLISHERS IRC clients; then $HELD held"
