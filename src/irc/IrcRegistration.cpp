@@ -81,10 +81,10 @@ void IrcRegistration::cap(const IrcMessage& m)
     else if (sub == "LIST")
     {
         std::string on;
-        for (const std::string& name : {"account-tag", "batch", "draft/chathistory", "echo-message",
-                                        "message-tags", "sasl", "server-time"})
+        for (const char* name : {"account-tag", "batch", "draft/chathistory", "echo-message",
+                                 "message-tags", "sasl", "server-time"})
             if (_session.codec().capabilities() & IrcCodec::capabilityOf(name))
-                on += (on.empty() ? "" : " ") + name;
+                on += std::string(on.empty() ? "" : " ") + name;
         answer("LIST :" + on);
     }
     else if (sub == "REQ")
