@@ -1,9 +1,8 @@
 #include "http/HttpConnection.h"
 
-#include "util/ThreadStack.h"
-
 #include "net/TlsSocketImpl.h"
 #include "util/Metrics.h"
+#include "util/ThreadStack.h"
 
 #include <Poco/Delegate.h>
 #include <Poco/Logger.h>
