@@ -149,10 +149,23 @@ int ControlClient::run(const std::vector<std::string>& words, std::ostream& out,
     try
     {
         const std::string request = Poco::cat(std::string(" "), words.begin(), words.end()) + "\n";
-        socket.sendBytes(request.data(), static_cast<int>(request.size()));
+        // A refusal is sent at once and the connection closed, maybe before the request
+        // went out: a failed send is told only when no answer can be read either.
+        std::string unsent;
+        try
+        {
+            socket.sendBytes(request.data(), static_cast<int>(request.size()));
+        }
+        catch (const Poco::Exception& e)
+        {
+            unsent = e.displayText();
+        }
         if (!readHead(socket, head, rest))
         {
-            err << "hchatd: --ctl: the daemon closed the connection without an answer\n";
+            err << "hchatd: --ctl: "
+                << (unsent.empty() ? "the daemon closed the connection without an answer"
+                                   : "cannot send the request: " + unsent)
+                << '\n';
             return exitUnavailable;
         }
         if (head.rfind("DENIED ", 0) == 0)
