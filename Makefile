@@ -170,11 +170,12 @@ asan-build:
 # The peers the benchmarks compare against, from Debian: nginx with nchan,
 # ngircd, and redis-server for the several-nodes rows. The bench starts its
 # own ngircd and Redis; the system's (the packages start them, ngircd on
-# port 6667, hchatd's irc.port) are stopped and disabled.
+# port 6667, hchatd's irc.port) are stopped and disabled where systemd runs.
 bench-deps: deps
 	@tools/install-packages.sh --no-recommends $(BENCH_PACKAGES)
 	@for unit in ngircd redis-server; do \
-	  if [ "$$(id -u)" = 0 ] && systemctl is-enabled --quiet $$unit 2>/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && [ -d /run/systemd/system ] && \
+	    systemctl is-enabled --quiet $$unit 2>/dev/null; then \
 	    systemctl disable --now $$unit; fi; done
 
 # Bounded in time (about 25 minutes), 127.0.0.1 only; results in build/bench/bench.json.
