@@ -76,7 +76,7 @@ void LongPollHandler::handle(Poco::Net::HTTPServerRequest& request,
     const bool servesNext = notePlainRequest(request);
     const BatchScheduling batch; // see there: answered polls must not preempt the publisher
 
-    while (answer(response, *room, n) && servesNext && takeNextRequest(response, n))
+    while (answer(response, *room, n) && servesNext && takeNextRequest(n))
     {
         _context.metrics.httpRequests.fetch_add(1, std::memory_order_relaxed);
         require(_context.actions.mayEnter(*_actor, *room));
@@ -143,7 +143,7 @@ bool LongPollHandler::notePlainRequest(const Poco::Net::HTTPServerRequest& reque
     return accepts <= 1 && cookies <= 1;
 }
 
-bool LongPollHandler::takeNextRequest(Poco::Net::HTTPServerResponse& response, std::uint64_t& n)
+bool LongPollHandler::takeNextRequest(std::uint64_t& n)
 {
     // On the heap, and only now: a thread's stack pages stay resident, and
     // an idle poll should cost as little memory as possible.
@@ -152,7 +152,7 @@ bool LongPollHandler::takeNextRequest(Poco::Net::HTTPServerResponse& response, s
     long got = -1;
     try
     {
-        got = _connection->peek(bytes.get(), capacity);
+        got = _connection->receive(bytes.get(), capacity);
     }
     catch (const Poco::Exception&)
     {
@@ -162,17 +162,16 @@ bool LongPollHandler::takeNextRequest(Poco::Net::HTTPServerResponse& response, s
     NextPoll next;
     const std::size_t length = next.parse(bytes.get(), static_cast<std::size_t>(got));
     // Only a request that POCO would hand to this handler with the same
-    // person and the same answer format; anything else is POCO's to read.
-    if (length == 0 || next.room != _roomId || next.hasAccept != _hasAccept ||
-        next.accept != _accept || next.hasCookie != _hasCookie || next.cookie != _cookie ||
-        !RequestValues::parseNumber(next.number, n))
+    // person and the same answer format; anything else is POCO's to read,
+    // and so is what follows this request (a pipelined one).
+    const bool taken = length > 0 && next.room == _roomId && next.hasAccept == _hasAccept &&
+                       next.accept == _accept && next.hasCookie == _hasCookie &&
+                       next.cookie == _cookie && RequestValues::parseNumber(next.number, n);
+    const std::size_t kept = taken ? length : 0;
+    if (static_cast<std::size_t>(got) > kept)
+        _connection->unread(bytes.get() + kept, static_cast<std::size_t>(got) - kept);
+    if (!taken)
         return false;
-    // Peeked, so there to read at once (under TLS, from one record).
-    if (_connection->receive(bytes.get(), length) != static_cast<long>(length))
-    {
-        response.setKeepAlive(false); // half a request read: the connection is unusable
-        return false;
-    }
     _number = std::move(next.number);
     return true;
 }

@@ -63,10 +63,11 @@ private:
     /// Keeps the first request's Accept and Cookie, which the next requests
     /// must repeat to be taken here. False when every request of the
     /// connection must go through POCO (not HTTP/1.1, repeated headers).
-    bool takeNextRequest(Poco::Net::HTTPServerResponse& response, std::uint64_t& n);
+    bool takeNextRequest(std::uint64_t& n);
     /// Reads the client's next request off the socket when it is a plain
     /// long poll (NextPoll) for this room, asked as the first was, and sets
-    /// n; otherwise leaves its bytes to POCO and returns false.
+    /// n; otherwise gives its bytes back (Connection::unread) for POCO to read
+    /// and returns false.
     bool clientLeft() const;
 
     std::string _roomId;

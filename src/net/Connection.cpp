@@ -1,5 +1,6 @@
 #include "net/Connection.h"
 
+#include "net/PollingSocketImpl.h"
 #include "net/TlsChannel.h"
 #include "net/TlsSocketImpl.h"
 
@@ -17,7 +18,8 @@ namespace hchat
 {
 
 Connection::Connection(Poco::Net::SocketImpl& socket)
-    : _socket(socket.sockfd()), _tls(TlsSocketImpl::channelOf(&socket))
+    : _socket(socket.sockfd()), _polling(dynamic_cast<PollingSocketImpl*>(&socket)),
+      _tls(TlsSocketImpl::channelOf(&socket))
 {
 }
 
@@ -109,13 +111,22 @@ long Connection::peek(char* buffer, std::size_t size)
     return read(buffer, size, MSG_PEEK);
 }
 
+void Connection::unread(const char* data, std::size_t size)
+{
+    if (!_polling)
+        throw Poco::IllegalStateException("bytes cannot be given back to this socket");
+    _polling->unread(data, size);
+}
+
 bool Connection::hasInput()
 {
-    return _tls && _tls->hasInput();
+    return (_polling && _polling->unreadBytes() > 0) || (_tls && _tls->hasInput());
 }
 
 long Connection::read(char* buffer, std::size_t size, int flags)
 {
+    if (_polling && _polling->unreadBytes() > 0)
+        return _polling->takeUnread(buffer, size, flags & MSG_PEEK);
     if (_tls)
     {
         try

@@ -13,6 +13,7 @@ class SocketImpl;
 namespace hchat
 {
 
+class PollingSocketImpl;
 class TlsChannel;
 
 class Connection
@@ -80,10 +81,15 @@ public:
     long peek(char* buffer, std::size_t size);
     /// As receive(), but the next receive() reads the same bytes again.
 
+    void unread(const char* data, std::size_t size);
+    /// The owner's: gives bytes it received back, to be read first by the
+    /// next receive() or by POCO through the socket. Needs the socket to be
+    /// one of hchatd's accepted connections (PollingSocketImpl).
+
     bool hasInput();
     /// Whether input is there that poll() on the descriptor cannot tell of
-    /// (TLS plaintext already decrypted, or the client's close): read it
-    /// before waiting.
+    /// (bytes given back, TLS plaintext already decrypted, or the client's
+    /// close): read it before waiting.
 
     void linger(int milliseconds);
     /// The owner's, after its last bytes: ends the sending side, then reads
@@ -96,6 +102,7 @@ private:
     long read(char* buffer, std::size_t size, int flags);
 
     const int _socket;
+    PollingSocketImpl* const _polling;      ///< null when the socket is not hchatd's
     const std::shared_ptr<TlsChannel> _tls; ///< null on plain text
     std::mutex _mutex;
     std::string _unsent; ///< what sendNow() could not send; empty (no memory) otherwise

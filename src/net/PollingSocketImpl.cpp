@@ -5,12 +5,15 @@
 #include <algorithm>
 #include <cerrno>
 #include <poll.h>
+#include <sys/socket.h>
 
 namespace hchat
 {
 
 bool PollingSocketImpl::poll(const Poco::Timespan& timeout, int mode)
 {
+    if ((mode & SELECT_READ) && !_unread.empty())
+        return true;
     pollfd watched{sockfd(), 0, 0};
     if (mode & SELECT_READ)
         watched.events |= POLLIN;
@@ -31,6 +34,37 @@ bool PollingSocketImpl::poll(const Poco::Timespan& timeout, int mode)
         if (left <= 0)
             return false;
     }
+}
+
+void PollingSocketImpl::unread(const char* data, std::size_t size)
+{
+    _unread.insert(0, data, size);
+}
+
+long PollingSocketImpl::takeUnread(char* buffer, std::size_t size, bool peek)
+{
+    const std::size_t n = std::min(size, _unread.size());
+    _unread.copy(buffer, n);
+    if (!peek)
+    {
+        _unread.erase(0, n);
+        if (_unread.empty())
+            std::string().swap(_unread); // an idle connection keeps no buffer
+    }
+    return static_cast<long>(n);
+}
+
+int PollingSocketImpl::receiveBytes(void* buffer, int length, int flags)
+{
+    if (!_unread.empty() && length > 0)
+        return static_cast<int>(takeUnread(static_cast<char*>(buffer),
+                                           static_cast<std::size_t>(length), flags & MSG_PEEK));
+    return StreamSocketImpl::receiveBytes(buffer, length, flags);
+}
+
+int PollingSocketImpl::available()
+{
+    return static_cast<int>(_unread.size()) + StreamSocketImpl::available();
 }
 
 } // namespace hchat

@@ -8,6 +8,7 @@
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <sys/socket.h>
 
 namespace hchat
@@ -76,8 +77,12 @@ int TlsSocketImpl::sendBytes(const void* buffer, int length, int)
     return length;
 }
 
-int TlsSocketImpl::receiveBytes(void* buffer, int length, int)
+int TlsSocketImpl::receiveBytes(void* buffer, int length, int flags)
 {
+    if (const long given =
+            takeUnread(static_cast<char*>(buffer), static_cast<std::size_t>(std::max(length, 0)),
+                       flags & MSG_PEEK))
+        return static_cast<int>(given);
     if (!_channel)
         throw Poco::Net::NetException("no TLS handshake yet");
     const long got =
@@ -96,7 +101,7 @@ bool TlsSocketImpl::poll(const Poco::Timespan& timeout, int mode)
 
 int TlsSocketImpl::available()
 {
-    return _channel && _channel->hasInput() ? 1 : 0;
+    return static_cast<int>(unreadBytes()) + (_channel && _channel->hasInput() ? 1 : 0);
 }
 
 } // namespace hchat

@@ -39,6 +39,7 @@ class HchatdFlowTest : public DaemonTest
     CPPUNIT_TEST(longPollEndsWhenItsClientLeaves);
     CPPUNIT_TEST(pipelinedLongPollsAreAnsweredInOrder);
     CPPUNIT_TEST(requestsAfterAnAnsweredPollAreAnsweredAsAsked);
+    CPPUNIT_TEST(aPollAndOtherRequestsInOneWrite);
     CPPUNIT_TEST(badNumberAfterAnAnsweredPollIs400);
     CPPUNIT_TEST(jsonMessagesAndRoomObject);
     CPPUNIT_TEST(listingShowsPublicNeverUnlisted);
@@ -315,6 +316,34 @@ public:
                                  r.response.getContentType());
             CPPUNIT_ASSERT_EQUAL(text, r.body);
         }
+    }
+
+    void aPollAndOtherRequestsInOneWrite()
+    {
+        // After an answered poll, the poll's thread reads what the client
+        // sent next and keeps only a poll it serves: the bytes behind it
+        // (here a send and a page) are given back whole for POCO to read.
+        const std::string a = client().createRoom("one write", false);
+        const std::string alice = personCookie(a).substr(13);
+        RawHttpConnection c(_daemon->host(), _daemon->port());
+        assertMessage(pollAnsweredByPublisher(c, pollRequest(a, 0, alice), a, "one"), 0, "one",
+                      false);
+        c.send(pollRequest(a, 0, alice) + "POST /send/" + a +
+               " HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\n" +
+               "hello" + "GET /api/rooms/" + a + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertMessage(c.read(), 0, "one", false);
+        Reply sent = c.read();
+        CPPUNIT_ASSERT_EQUAL(200, sent.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("1"), Poco::trim(sent.body));
+        Reply room = c.read();
+        CPPUNIT_ASSERT_EQUAL(200, room.status);
+        CPPUNIT_ASSERT(room.body.find("\"one write\"") != std::string::npos);
+        // And a poll, then the next one, in one write: both served in order.
+        c.send(pollRequest(a, 1, alice) + pollRequest(a, 2, alice, "Connection: close\r\n"));
+        assertMessage(c.read(), 1, "hello", false);
+        CPPUNIT_ASSERT_EQUAL(200, client().post("/send/" + a, "two", "text/plain").status);
+        assertMessage(c.read(), 2, "two", false);
+        CPPUNIT_ASSERT(c.closedByServer());
     }
 
     void requestsAfterAnAnsweredPollAreAnsweredAsAsked()

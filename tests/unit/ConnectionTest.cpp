@@ -20,6 +20,7 @@ class ConnectionTest : public CppUnit::TestFixture
     CPPUNIT_TEST(whatDidNotFitGoesFirstAndOnce);
     CPPUNIT_TEST(goneClientIsNoError);
     CPPUNIT_TEST(receiveTellsDataNothingAndClose);
+    CPPUNIT_TEST(bytesGivenBackAreReadFirstByEveryone);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -109,6 +110,32 @@ public:
         CPPUNIT_ASSERT_EQUAL(2L, connection.receive(buffer, sizeof buffer));
         ::shutdown(pair.client, SHUT_WR);
         CPPUNIT_ASSERT_EQUAL(0L, connection.receive(buffer, sizeof buffer));
+    }
+
+    void bytesGivenBackAreReadFirstByEveryone()
+    {
+        SocketPair pair;
+        Connection connection(pair.serverSocket());
+        CPPUNIT_ASSERT(!connection.hasInput());
+        CPPUNIT_ASSERT_EQUAL(ssize_t(6), ::send(pair.client, "abcdef", 6, 0));
+        char buffer[16];
+        CPPUNIT_ASSERT_EQUAL(6L, connection.receive(buffer, sizeof buffer));
+        connection.unread(buffer + 2, 4); // "cdef"
+        CPPUNIT_ASSERT(connection.hasInput());
+        CPPUNIT_ASSERT_EQUAL(ssize_t(2), ::send(pair.client, "gh", 2, 0));
+        // Ours: the bytes given back, then the socket's.
+        CPPUNIT_ASSERT_EQUAL(2L, connection.peek(buffer, 2));
+        CPPUNIT_ASSERT_EQUAL(2L, connection.receive(buffer, 2));
+        CPPUNIT_ASSERT_EQUAL(std::string("cd"), std::string(buffer, 2));
+        // POCO's, through the socket: ready at once, the rest given back first.
+        Poco::Net::SocketImpl& socket = pair.serverSocket();
+        CPPUNIT_ASSERT(socket.poll(Poco::Timespan(0), Poco::Net::SocketImpl::SELECT_READ));
+        CPPUNIT_ASSERT_EQUAL(2, socket.receiveBytes(buffer, sizeof buffer));
+        CPPUNIT_ASSERT_EQUAL(std::string("ef"), std::string(buffer, 2));
+        CPPUNIT_ASSERT(!connection.hasInput());
+        CPPUNIT_ASSERT_EQUAL(2, socket.receiveBytes(buffer, sizeof buffer));
+        CPPUNIT_ASSERT_EQUAL(std::string("gh"), std::string(buffer, 2));
+        CPPUNIT_ASSERT(!socket.poll(Poco::Timespan(0), Poco::Net::SocketImpl::SELECT_READ));
     }
 };
 
