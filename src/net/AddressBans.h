@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/AddressBan.h"
+#include "net/AddressRange.h"
 
 #include <Poco/Net/IPAddress.h>
 
@@ -21,9 +22,7 @@ class AddressBans
 {
 public:
     static std::string normalize(const std::string& text);
-    /// An address ("192.0.2.7", "2001:db8::1") or a network in CIDR form
-    /// ("192.0.2.0/24"), written as covers() compares it: the host bits of
-    /// a network cleared, a /32 (/128) written as the address alone. Throws
+    /// An address or network (AddressRange) in its normal form; throws
     /// Poco::InvalidArgumentException for anything else.
 
     void set(const AddressBan& ban);
@@ -40,11 +39,9 @@ private:
     struct Entry
     {
         AddressBan ban;
-        Poco::Net::IPAddress network;
-        unsigned prefix = 0;
+        AddressRange range;
     };
     static bool inForce(const AddressBan& ban, const Poco::Timestamp& now);
-    static bool within(const Entry& entry, const Poco::Net::IPAddress& address);
 
     mutable std::shared_mutex _mutex;
     std::vector<Entry> _entries;
