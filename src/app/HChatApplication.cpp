@@ -150,6 +150,7 @@ void HChatApplication::loadSettings()
     try
     {
         _settings = Settings::load(*file, baseDir);
+        _proxies = TrustedProxies(_settings.httpTrustedProxies); // checked by load()
     }
     catch (const Poco::Exception& e)
     {
@@ -176,6 +177,7 @@ HttpOptions HChatApplication::httpOptions() const
     o.keepAliveTimeout = _settings.httpKeepAliveTimeout;
     o.connectionsPerAddress = _settings.connectionsPerAddress;
     o.bans = &_bans;
+    o.proxies = &_proxies;
     o.longPollTimeout = _settings.longPollTimeout;
     o.webSocketPingInterval = _settings.webSocketPingInterval;
     o.recentOnJoin = _settings.recentOnJoin;
@@ -197,6 +199,7 @@ LineOptions HChatApplication::lineOptions(LineOptions::Protocol protocol) const
     o.maxConnections = irc ? _settings.ircMaxConnections : _settings.lineMaxConnections;
     o.connectionsPerAddress = _settings.connectionsPerAddress;
     o.bans = &_bans;
+    o.proxies = &_proxies;
     o.idleTimeout = _settings.lineIdleTimeout;
     o.joinTimeout = _settings.lineJoinTimeout;
     o.sendTimeout = _settings.lineSendTimeout;
@@ -425,7 +428,7 @@ int HChatApplication::main(const std::vector<std::string>&)
     _roomActions = std::make_unique<RoomActions>(*_actions, *_rooms, *_people, *_accounts, *_roles,
                                                  Poco::Timespan(_settings.editWindow, 0));
     _context.reset(new HttpContext{*_actions, *_accountActions, *_roomActions, *_accounts, *_rooms,
-                                   *_people, *_announcer, _metrics, *_pages, _cookies});
+                                   *_people, *_announcer, _metrics, *_pages, _cookies, _proxies});
 
     try
     {

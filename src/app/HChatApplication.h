@@ -10,6 +10,7 @@
 #include "http/HttpOptions.h"
 #include "line/LineOptions.h"
 #include "net/AddressBans.h"
+#include "net/TrustedProxies.h"
 #include "util/Metrics.h"
 
 #include <Poco/Util/ServerApplication.h>
@@ -99,6 +100,7 @@ private:
     std::unique_ptr<AccountActions> _accountActions;
     std::unique_ptr<RoomActions> _roomActions;
     std::unique_ptr<PageRenderer> _pages;
+    TrustedProxies _proxies{""}; ///< http.trustedProxies, set with the settings
     std::unique_ptr<HttpContext> _context;
     std::unique_ptr<HttpServer> _http;
     std::unique_ptr<LineServer> _line;

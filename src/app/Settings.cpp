@@ -1,6 +1,7 @@
 #include "app/Settings.h"
 
 #include "chat/Nickname.h"
+#include "net/TrustedProxies.h"
 
 #include <Poco/Exception.h>
 #include <Poco/NumberFormatter.h>
@@ -143,6 +144,7 @@ const std::vector<std::string>& Settings::knownKeys()
                                                   "http.keepAliveTimeout",
                                                   "http.htmlDir",
                                                   "http.allowedOrigins",
+                                                  "http.trustedProxies",
                                                   "longpoll.timeout",
                                                   "tls.certificate",
                                                   "tls.privateKey",
@@ -219,6 +221,7 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
     r.integer("http.keepAliveTimeout", s.httpKeepAliveTimeout, 1, 3600);
     r.text("http.htmlDir", s.httpHtmlDir);
     r.text("http.allowedOrigins", s.httpAllowedOrigins);
+    r.text("http.trustedProxies", s.httpTrustedProxies);
     r.integer("longpoll.timeout", s.longPollTimeout, 1, 3600);
     r.text("tls.certificate", s.tlsCertificate);
     r.text("tls.privateKey", s.tlsPrivateKey);
@@ -282,6 +285,14 @@ Settings Settings::load(const Poco::Util::AbstractConfiguration& file, const std
                 std::string("bad value for ") +
                 (word == &s.ircNetwork ? "irc.network" : "irc.serverName") +
                 ": 1 to 32 letters, digits, '_', '-' or '.'");
+    try
+    {
+        TrustedProxies check(s.httpTrustedProxies);
+    }
+    catch (const Poco::InvalidArgumentException& e)
+    {
+        throw Poco::InvalidArgumentException("bad value for http.trustedProxies: " + e.message());
+    }
     if (s.tlsRedirect && s.tlsPort == 0)
         throw Poco::InvalidArgumentException("tls.redirect needs tls.port");
     if (s.storePath.empty())

@@ -22,6 +22,7 @@ public:
     int httpKeepAliveTimeout = 15;  ///< seconds an idle keep-alive connection is kept
     std::string httpHtmlDir;        ///< empty: the web client compiled into the binary
     std::string httpAllowedOrigins; ///< other sites' pages that may post and open WebSockets
+    std::string httpTrustedProxies; ///< balancers whose X-Forwarded-For names the client
 
     int longPollTimeout = 30; ///< seconds
 

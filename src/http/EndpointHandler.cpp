@@ -9,6 +9,7 @@
 #include "http/PageRenderer.h"
 #include "http/RequestValues.h"
 #include "net/TlsSocketImpl.h"
+#include "net/TrustedProxies.h"
 #include "util/Metrics.h"
 
 #include <Poco/Logger.h>
@@ -73,12 +74,11 @@ void EndpointHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
     catch (const Poco::Net::NetException& e)
     {
         // The client went away or broke the protocol mid-request: nobody to answer.
-        logger().debug("connection from %s: %s", request.clientAddress().toString(),
-                       e.displayText());
+        logger().debug("connection from %s: %s", _context.proxies.peerOf(request), e.displayText());
     }
     catch (const Poco::TimeoutException& e)
     {
-        logger().debug("connection from %s timed out: %s", request.clientAddress().toString(),
+        logger().debug("connection from %s timed out: %s", _context.proxies.peerOf(request),
                        e.displayText());
     }
     catch (const Poco::Exception& e)
@@ -131,7 +131,7 @@ void EndpointHandler::answerError(Poco::Net::HTTPServerRequest& request,
     }
     catch (const Poco::Exception& e)
     {
-        logger().debug("could not answer %s: %s", request.clientAddress().toString(),
+        logger().debug("could not answer %s: %s", _context.proxies.peerOf(request),
                        e.displayText());
     }
 }
@@ -202,7 +202,7 @@ std::string EndpointHandler::keyOf(const Poco::Net::HTTPServerRequest& request,
         if (_context.cookies.verify(id))
             return id;
     }
-    return "addr:" + request.clientAddress().host().toString();
+    return "addr:" + _context.proxies.clientOf(request).toString();
 }
 
 std::string EndpointHandler::streamKey(const Poco::Net::HTTPServerRequest& request) const
@@ -216,7 +216,7 @@ ChatActions::Actor EndpointHandler::actor(const Poco::Net::HTTPServerRequest& re
     const std::string name = account(request);
     const std::string key = keyOf(request, name);
     return ChatActions::Actor{
-        key, key, request.clientAddress().toString(), ChatActions::Transport::Http, name, ""};
+        key, key, _context.proxies.peerOf(request), ChatActions::Transport::Http, name, ""};
 }
 
 ChatActions::Actor EndpointHandler::actor(const Poco::Net::HTTPServerRequest& request,
@@ -225,7 +225,7 @@ ChatActions::Actor EndpointHandler::actor(const Poco::Net::HTTPServerRequest& re
 {
     const std::string name = account(request);
     return ChatActions::Actor{
-        key, keyOf(request, name), request.clientAddress().toString(), transport, name, ""};
+        key, keyOf(request, name), _context.proxies.peerOf(request), transport, name, ""};
 }
 
 ChatActions::Actor EndpointHandler::actorIn(const Poco::Net::HTTPServerRequest& request,

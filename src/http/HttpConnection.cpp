@@ -1,6 +1,7 @@
 #include "http/HttpConnection.h"
 
 #include "net/TlsSocketImpl.h"
+#include "net/TrustedProxies.h"
 #include "util/Metrics.h"
 #include "util/ThreadStack.h"
 
@@ -117,6 +118,15 @@ bool HttpConnection::serveOne(Poco::Net::HTTPServerSession& session)
     }
     if (!request)
         return false;
+    if (_parts.proxies && _parts.proxies->covers(request->clientAddress().host()))
+    {
+        if (!_parts.gate->forwardedFor(socket(), _parts.proxies->clientOf(*request)))
+        {
+            refuse(session, HTTPResponse::HTTP_FORBIDDEN,
+                   "your address is banned from this server");
+            return false;
+        }
+    }
 
     response.setDate(Poco::Timestamp());
     response.setVersion(request->getVersion());

@@ -20,6 +20,7 @@ class HTTPServerSession;
 namespace hchat
 {
 
+class TrustedProxies;
 struct Metrics;
 
 class HttpConnection : public Poco::Net::TCPServerConnection
@@ -33,6 +34,8 @@ class HttpConnection : public Poco::Net::TCPServerConnection
 ///     and the connection closed, instead of closing it unanswered;
 ///   - on a TLS port, the handshake comes first, within http.requestTimeout
 ///     (a client speaking plain HTTP is answered 400 in plain text);
+///   - a request a trusted proxy forwarded for a banned address is answered
+///     403 and the connection closed (ConnectionGate::forwardedFor);
 ///   - it is counted while open (per address for the ConnectionGate, in
 ///     total for /metrics), with Nagle off so each answer leaves at once,
 ///     and closed at once when made after the server stopped.
@@ -46,7 +49,8 @@ public:
         Poco::AutoPtr<ConnectionGate> gate;
         HeadWatch& heads;
         Metrics& metrics;
-        int hstsSeconds; ///< tls.hsts: Strict-Transport-Security over TLS; 0: none
+        int hstsSeconds;               ///< tls.hsts: Strict-Transport-Security over TLS; 0: none
+        const TrustedProxies* proxies; ///< http.trustedProxies; null: none
     };
 
     HttpConnection(const Poco::Net::StreamSocket& socket, Parts parts);

@@ -11,6 +11,7 @@ namespace hchat
 {
 
 class HeadWatch;
+class TrustedProxies;
 struct Metrics;
 
 class HttpConnectionFactory : public Poco::Net::TCPServerConnectionFactory
@@ -20,8 +21,9 @@ public:
     HttpConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
                           Poco::SharedPtr<RequestDispatcher> dispatcher,
                           Poco::AutoPtr<ConnectionGate> gate, HeadWatch& heads, Metrics& metrics,
-                          int hstsSeconds);
+                          int hstsSeconds, const TrustedProxies* proxies);
     /// hstsSeconds: tls.hsts, sent on answers over TLS when not 0.
+    /// proxies: http.trustedProxies (null: none).
 
     Poco::Net::TCPServerConnection*
     createConnection(const Poco::Net::StreamSocket& socket) override;
@@ -33,6 +35,7 @@ private:
     HeadWatch& _heads;
     Metrics& _metrics;
     const int _hstsSeconds;
+    const TrustedProxies* _proxies;
 };
 
 } // namespace hchat

@@ -12,6 +12,7 @@ class PageRenderer;
 class RoomActions;
 class People;
 class RoomRegistry;
+class TrustedProxies;
 struct Metrics;
 
 struct HttpContext
@@ -29,6 +30,7 @@ struct HttpContext
     Metrics& metrics;
     const PageRenderer& pages;
     const CookieSigner& cookies;
+    const TrustedProxies& proxies; ///< whose X-Forwarded-For names the client
 };
 
 } // namespace hchat

@@ -7,6 +7,7 @@ namespace hchat
 {
 
 class AddressBans;
+class TrustedProxies;
 class TlsContext;
 
 struct HttpOptions
@@ -20,7 +21,8 @@ struct HttpOptions
     int requestTimeout = 0;   ///< seconds to receive a request; also the longest write
     int keepAliveTimeout = 0; ///< seconds an idle keep-alive connection is kept
     int connectionsPerAddress = 0;
-    const AddressBans* bans = nullptr; ///< addresses refused at accept; null: none
+    const AddressBans* bans = nullptr;       ///< addresses refused at accept; null: none
+    const TrustedProxies* proxies = nullptr; ///< http.trustedProxies; null: none
     int longPollTimeout = 0;
     int webSocketPingInterval = 0;
     int recentOnJoin = 0;

@@ -33,7 +33,7 @@ HttpServer::HttpServer(const HttpOptions& options, const HttpContext& context)
                      "Content-Length: " +
                      std::to_string(why.size() + 1) + "\r\n\r\n" + why + "\n";
           },
-          "hchatd.http", options.bans)),
+          "hchatd.http", options.bans, options.proxies)),
       _streams(std::make_unique<StreamPool>(threadStackBytes, _gate)),
       _dispatcher(new RequestDispatcher(context, options, *_streams)),
       _heads(options.requestTimeout), _idle([this] { _threads.collect(); })
@@ -62,7 +62,7 @@ HttpServer::HttpServer(const HttpOptions& options, const HttpContext& context)
     {
         auto server = std::make_unique<Poco::Net::TCPServer>(
             new HttpConnectionFactory(params, _dispatcher, _gate, _heads, context.metrics,
-                                      options.tlsHsts),
+                                      options.tlsHsts, options.proxies),
             _threads, socket, params);
         server->setConnectionFilter(_gate);
         return server;

@@ -7,6 +7,7 @@
 #include "http/NextPoll.h"
 #include "http/RequestValues.h"
 #include "net/Connection.h"
+#include "net/TrustedProxies.h"
 #include "util/Metrics.h"
 
 #include <Poco/Net/HTTPServerRequestImpl.h>
@@ -73,7 +74,9 @@ void LongPollHandler::handle(Poco::Net::HTTPServerRequest& request,
     _watchSocket = response.getKeepAlive() && SessionPeek::bytesIn(impl.session()) == 0;
     _answer = std::make_unique<LongPollAnswer>(
         wantsJson(request), request.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD, response);
-    const bool servesNext = notePlainRequest(request);
+    // Through a trusted proxy, each request may be another client's: all go through POCO.
+    const bool servesNext =
+        notePlainRequest(request) && !_context.proxies.covers(request.clientAddress().host());
     const BatchScheduling batch; // see there: answered polls must not preempt the publisher
 
     while (answer(response, *room, n) && servesNext && takeNextRequest(n))

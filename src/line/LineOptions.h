@@ -7,6 +7,7 @@ namespace hchat
 {
 
 class AddressBans;
+class TrustedProxies;
 class TlsContext;
 
 struct LineOptions
@@ -27,9 +28,10 @@ struct LineOptions
     int handshakeTimeout = 0;        ///< http.requestTimeout: seconds for a TLS handshake
     int maxConnections = 0;
     int connectionsPerAddress = 0;
-    const AddressBans* bans = nullptr; ///< addresses refused at accept; null: none
-    int idleTimeout = 0;               ///< seconds without a line before a client is closed
-    int joinTimeout = 0;               ///< seconds from connecting to being in a room
+    const AddressBans* bans = nullptr;       ///< addresses refused at accept; null: none
+    const TrustedProxies* proxies = nullptr; ///< not limited per address; null: none
+    int idleTimeout = 0;                     ///< seconds without a line before a client is closed
+    int joinTimeout = 0;                     ///< seconds from connecting to being in a room
     int sendTimeout = 0; ///< seconds a write may wait for a client that stopped reading
     int recentOnJoin = 0;
     // IRC only:

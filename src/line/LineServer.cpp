@@ -41,7 +41,7 @@ LineServer::LineServer(const LineOptions& options, ChatActions& actions,
               return line;
           },
           options.protocol == LineOptions::Protocol::Irc ? "hchatd.irc" : "hchatd.line",
-          options.bans)),
+          options.bans, options.proxies)),
       _idle([this] { _threads.collect(); })
 {
     Poco::Net::TCPServerParams::Ptr params = new Poco::Net::TCPServerParams;

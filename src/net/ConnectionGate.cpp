@@ -2,6 +2,7 @@
 
 #include "net/AddressBans.h"
 #include "net/TlsSocketImpl.h"
+#include "net/TrustedProxies.h"
 
 #include <Poco/Logger.h>
 
@@ -11,9 +12,11 @@ namespace hchat
 {
 
 ConnectionGate::ConnectionGate(int maxThreads, int perAddress, Counters counters, Refusal refusal,
-                               const std::string& loggerName, const AddressBans* bans)
+                               const std::string& loggerName, const AddressBans* bans,
+                               const TrustedProxies* proxies)
     : _maxThreads(maxThreads), _perAddress(perAddress), _counters(counters),
-      _refusal(std::move(refusal)), _logger(Poco::Logger::get(loggerName)), _bans(bans)
+      _refusal(std::move(refusal)), _logger(Poco::Logger::get(loggerName)), _bans(bans),
+      _proxies(proxies)
 {
 }
 
@@ -37,6 +40,18 @@ void ConnectionGate::refuse(const Poco::Net::StreamSocket& socket, Refused kind,
     }
 }
 
+bool ConnectionGate::banned(const Poco::Net::IPAddress& address, const std::string& who)
+{
+    if (!_bans || !_bans->covers(address))
+        return false;
+    _counters.banned.fetch_add(1, std::memory_order_relaxed);
+    std::lock_guard<std::mutex> lock(_mutex);
+    if (int refused = _bannedLog.due())
+        _logger.warning("%s refused: the address is banned (%d refused since the last such line)",
+                        who, refused);
+    return true;
+}
+
 bool ConnectionGate::accept(const Poco::Net::StreamSocket& socket)
 {
     _counters.accepted.fetch_add(1, std::memory_order_relaxed);
@@ -50,14 +65,8 @@ bool ConnectionGate::accept(const Poco::Net::StreamSocket& socket)
         return false; // gone before we looked
     }
     const std::string address = host.toString();
-    if (_bans && _bans->covers(host))
+    if (banned(host, address))
     {
-        _counters.banned.fetch_add(1, std::memory_order_relaxed);
-        std::lock_guard<std::mutex> lock(_mutex);
-        if (int refused = _bannedLog.due())
-            _logger.warning("%s refused: the address is banned (%d refused since the last such "
-                            "line)",
-                            address, refused);
         refuse(socket, Refused::Banned, "your address is banned from this server");
         return false;
     }
@@ -74,7 +83,7 @@ bool ConnectionGate::accept(const Poco::Net::StreamSocket& socket)
         return false;
     }
     int& open = _open[address];
-    if (_perAddress > 0 && open >= _perAddress)
+    if (_perAddress > 0 && open >= _perAddress && !(_proxies && _proxies->covers(host)))
     {
         _counters.perAddress.fetch_add(1, std::memory_order_relaxed);
         if (int refused = _perAddressLog.due())
@@ -85,7 +94,7 @@ bool ConnectionGate::accept(const Poco::Net::StreamSocket& socket)
         return false;
     }
     ++open;
-    _holders[socket.impl()] = Holders{address, 1};
+    _holders[socket.impl()] = Holders{address, 1, Poco::Net::IPAddress()};
     return true;
 }
 
@@ -109,6 +118,18 @@ void ConnectionGate::dropHolder(const Poco::Net::Socket& connection)
     _holders.erase(it);
 }
 
+bool ConnectionGate::forwardedFor(const Poco::Net::Socket& connection,
+                                  const Poco::Net::IPAddress& client)
+{
+    if (banned(client, client.toString() + " (through a trusted proxy)"))
+        return false;
+    std::lock_guard<std::mutex> lock(_mutex);
+    auto it = _holders.find(connection.impl());
+    if (it != _holders.end())
+        it->second.client = client;
+    return true;
+}
+
 std::size_t ConnectionGate::disconnectBanned()
 {
     if (!_bans)
@@ -118,7 +139,10 @@ std::size_t ConnectionGate::disconnectBanned()
     for (const auto& held : _holders)
     {
         Poco::Net::IPAddress host;
-        if (!Poco::Net::IPAddress::tryParse(held.second.address, host) || !_bans->covers(host))
+        const bool forwarded = !held.second.client.isWildcard();
+        if (forwarded ? !_bans->covers(held.second.client)
+                      : !Poco::Net::IPAddress::tryParse(held.second.address, host) ||
+                            !_bans->covers(host))
             continue;
         // shutdown(), not close(): the descriptor stays the connection's
         // until its thread is done; whatever that thread waits in wakes up.

@@ -20,6 +20,7 @@ namespace hchat
 {
 
 class AddressBans;
+class TrustedProxies;
 
 class ConnectionGate : public Poco::Net::TCPServerConnectionFilter
 /// Decides on the acceptor thread, before a connection takes a thread:
@@ -30,7 +31,8 @@ class ConnectionGate : public Poco::Net::TCPServerConnectionFilter
 ///     Unavailable", line protocol: an ERROR line) and closes, instead of
 ///     letting the client hang in a queue;
 ///   - when an address already has limits.connectionsPerAddress open
-///     connections, answers likewise and closes.
+///     connections, answers likewise and closes; a trusted proxy
+///     (http.trustedProxies), which brings many people, is not limited.
 /// On a TLS port a refused connection is closed without an answer.
 /// Each kind of refusal is logged at most once a second, with a count.
 /// Used by the HTTP server and the line server, each with its own counts.
@@ -57,8 +59,10 @@ public:
     };
 
     ConnectionGate(int maxThreads, int perAddress, Counters counters, Refusal refusal,
-                   const std::string& loggerName, const AddressBans* bans = nullptr);
-    /// bans: asked for every connection; null: none.
+                   const std::string& loggerName, const AddressBans* bans = nullptr,
+                   const TrustedProxies* proxies = nullptr);
+    /// bans: asked for every connection; null: none. proxies: the peers
+    /// not limited per address; null: none.
 
     bool accept(const Poco::Net::StreamSocket& socket) override;
 
@@ -70,12 +74,21 @@ public:
     /// A holder is done with the connection (the socket accept() saw, or
     /// a copy); the last one makes its address count one less.
 
+    bool forwardedFor(const Poco::Net::Socket& connection, const Poco::Net::IPAddress& client);
+    /// A request on a trusted proxy's connection is for client (its
+    /// X-Forwarded-For): false, counted and logged, when a ban covers client;
+    /// otherwise the connection is client's for disconnectBanned().
+
     std::size_t disconnectBanned();
-    /// Shuts down every held connection whose address a ban covers now:
+    /// Shuts down every held connection whose address (or the client a
+    /// proxy last forwarded it for) a ban covers now:
     /// their threads see the client gone and end as for any lost client.
     /// Returns how many.
 
 private:
+    bool banned(const Poco::Net::IPAddress& address, const std::string& who);
+    /// Whether a ban covers address; if so counted, and logged (as who) at
+    /// most once a second.
     void refuse(const Poco::Net::StreamSocket& socket, Refused kind, const std::string& why) const;
 
     const int _maxThreads;
@@ -84,6 +97,7 @@ private:
     Refusal _refusal;
     Poco::Logger& _logger;
     const AddressBans* _bans;
+    const TrustedProxies* _proxies;
     std::mutex _mutex;
     std::unordered_map<std::string, int> _open; ///< open connections per address
 
@@ -111,6 +125,7 @@ private:
     {
         std::string address;
         int count;
+        Poco::Net::IPAddress client; ///< forwardedFor()'s; the wildcard address until then
     };
     /// By the socket's implementation, which lives as long as any holder
     /// keeps a copy of the socket, so the key is never reused meanwhile.

@@ -22,7 +22,7 @@ Haproxy::Haproxy(const std::vector<int>& nodePorts)
     {
         std::ofstream out(config);
         out << "global\n    maxconn 1000\n"
-               "defaults\n    mode http\n    option http-server-close\n"
+               "defaults\n    mode http\n    option http-server-close\n    option forwardfor\n"
                "    timeout connect 2s\n    timeout client 150s\n    timeout server 150s\n"
                "    timeout tunnel 1h\n    timeout http-request 10s\n"
                "    option redispatch\n    retries 2\n"

@@ -1,4 +1,6 @@
 #include "net/ConnectionGate.h"
+#include "net/AddressBans.h"
+#include "net/TrustedProxies.h"
 
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
@@ -20,18 +22,21 @@ class ConnectionGateTest : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE(ConnectionGateTest);
     CPPUNIT_TEST(refusesOnlyAtMaxOpenConnections);
     CPPUNIT_TEST(handedOverConnectionCountsOnceUntilReleased);
+    CPPUNIT_TEST(aTrustedProxyIsNotLimitedAndTellsWhoseConnectionItIs);
     CPPUNIT_TEST_SUITE_END();
 
     std::atomic<std::uint64_t> _accepted{0}, _busy{0}, _perAddress{0}, _banned{0};
     Poco::Net::ServerSocket _listener{Poco::Net::SocketAddress("127.0.0.1", 0)};
     std::vector<Poco::Net::StreamSocket> _clients;
 
-    Poco::AutoPtr<ConnectionGate> gate(int maxThreads)
+    Poco::AutoPtr<ConnectionGate> gate(int maxThreads, int perAddress = 0,
+                                       const AddressBans* bans = nullptr,
+                                       const TrustedProxies* proxies = nullptr)
     {
         return new ConnectionGate(
-            maxThreads, 0, {_accepted, _busy, _perAddress, _banned},
+            maxThreads, perAddress, {_accepted, _busy, _perAddress, _banned},
             [](ConnectionGate::Refused, const std::string& why) { return why + "\n"; },
-            "hchatd.test");
+            "hchatd.test", bans, proxies);
     }
 
     // The server's side of a fresh loopback connection, as the acceptor sees it.
@@ -72,6 +77,38 @@ public:
         CPPUNIT_ASSERT(!g->accept(third));
         g->dropHolder(stream); // the stream ends
         CPPUNIT_ASSERT(g->accept(third));
+    }
+
+    void aTrustedProxyIsNotLimitedAndTellsWhoseConnectionItIs()
+    {
+        AddressBans bans;
+        const TrustedProxies proxies("127.0.0.1");
+        auto g = gate(10, 1, &bans, &proxies);
+        Poco::Net::StreamSocket a = connection(), b = connection();
+        CPPUNIT_ASSERT(g->accept(a));
+        CPPUNIT_ASSERT(g->accept(b)); // one per address, but the proxy brings many
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), _perAddress.load());
+        AddressBan ban;
+        ban.address = "203.0.113.0/24";
+        bans.set(ban);
+        CPPUNIT_ASSERT(!g->forwardedFor(a, Poco::Net::IPAddress("203.0.113.5")));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), _banned.load());
+        CPPUNIT_ASSERT(g->forwardedFor(a, Poco::Net::IPAddress("198.51.100.1")));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), g->disconnectBanned()); // 127.0.0.1 is not banned
+        // Forwarded for a client banned since: closed with the rest.
+        CPPUNIT_ASSERT(g->forwardedFor(b, Poco::Net::IPAddress("192.0.2.9")));
+        ban.address = "192.0.2.9";
+        bans.set(ban);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), g->disconnectBanned());
+        char byte;
+        CPPUNIT_ASSERT_EQUAL(0, _clients.back().receiveBytes(&byte, 1)); // b's client sees the end
+
+        // Without trust, one per address.
+        auto plain = gate(10, 1, &bans);
+        Poco::Net::StreamSocket c = connection(), d = connection();
+        CPPUNIT_ASSERT(plain->accept(c));
+        CPPUNIT_ASSERT(!plain->accept(d));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), _perAddress.load());
     }
 };
 

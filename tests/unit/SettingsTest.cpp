@@ -125,6 +125,13 @@ public:
         CPPUNIT_ASSERT(
             errorOf("chat.recentOnJoin = 60\nchat.historyLimit = 50\n").find("chat.recentOnJoin") !=
             std::string::npos);
+        const std::string proxies = errorOf("http.trustedProxies = 10.0.0.1, haproxy\n");
+        CPPUNIT_ASSERT_MESSAGE(proxies,
+                               proxies.find("http.trustedProxies: 'haproxy' is no address") !=
+                                   std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("10.0.0.0/8 192.0.2.1"),
+            load("http.trustedProxies = 10.0.0.0/8 192.0.2.1\n").httpTrustedProxies);
     }
 
     void relativePathsFollowTheFile()

@@ -1,0 +1,192 @@
+#include "support/ControlDaemonTest.h"
+#include "support/Eventually.h"
+#include "support/Haproxy.h"
+#include "support/RawHttpConnection.h"
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Net/WebSocket.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+namespace hchat::test
+{
+
+class TrustedProxyTest : public ControlDaemonTest
+/// Behind a balancer (http.trustedProxies = 127.0.0.1, where the tests
+/// connect from), each request is the client's that X-Forwarded-For names:
+/// address bans refuse it and close its streams, its address has its own
+/// message budget, and the balancer is not limited per address. Without
+/// the setting, the header is anyone's and changes nothing.
+{
+    CPPUNIT_TEST_SUITE(TrustedProxyTest);
+    CPPUNIT_TEST(bansAndLimitsApplyToTheForwardedClient);
+    CPPUNIT_TEST(aBanClosesTheForwardedClientsWebSocket);
+    CPPUNIT_TEST(throughHaproxyTheClientIsBannedNotTheBalancer);
+    CPPUNIT_TEST(withoutTrustTheHeaderChangesNothing);
+    CPPUNIT_TEST_SUITE_END();
+
+    std::map<std::string, std::string> configuration() const override
+    {
+        auto keys = ControlDaemonTest::configuration();
+        keys["http.trustedProxies"] = "127.0.0.1";
+        keys["limits.connectionsPerAddress"] = "2";
+        keys["limits.messagesPerSecond"] = "1";
+        keys["limits.burst"] = "4";
+        return keys;
+    }
+
+    static std::string healthFor(const std::string& forwardedFor)
+    {
+        return "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: " + forwardedFor +
+               "\r\nConnection: close\r\n\r\n";
+    }
+
+    // Messages stored out of 10 sent with no cookie (a person known only by
+    // the address) for the client forwardedFor names.
+    int storedOfTen(const std::string& room, const std::string& forwardedFor)
+    {
+        int stored = 0;
+        for (int i = 0; i < 10; ++i)
+            stored +=
+                http()
+                    .post("/send/" + room, "hi", "text/plain", {{"X-Forwarded-For", forwardedFor}})
+                    .status == 200;
+        return stored;
+    }
+
+public:
+    void bansAndLimitsApplyToTheForwardedClient()
+    {
+        // Three connections at once from the balancer, two allowed per address.
+        std::vector<std::unique_ptr<RawHttpConnection>> held;
+        for (int i = 0; i < 3; ++i)
+        {
+            held.push_back(std::make_unique<RawHttpConnection>(_daemon->host(), _daemon->port()));
+            held.back()->send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+            CPPUNIT_ASSERT_EQUAL(200, held.back()->read().status);
+        }
+
+        ctlOk({"ban-address", "203.0.113.0/24"});
+        std::string answer = http().raw(healthFor("203.0.113.5"));
+        CPPUNIT_ASSERT_MESSAGE(answer, has(answer, "HTTP/1.1 403 Forbidden"));
+        CPPUNIT_ASSERT_MESSAGE(answer, has(answer, "your address is banned from this server"));
+        // The client, then another trusted hop: still the client's.
+        CPPUNIT_ASSERT(has(http().raw(healthFor("203.0.113.5, 127.0.0.1")), " 403 "));
+        // What a client writes in front of the balancer's entry is not believed.
+        CPPUNIT_ASSERT(has(http().raw(healthFor("203.0.113.5, 198.51.100.9")), " 200 "));
+        CPPUNIT_ASSERT(has(http().raw(healthFor("198.51.100.10")), " 200 "));
+        // The balancer itself is not banned: its other requests go on.
+        CPPUNIT_ASSERT_EQUAL(200, http().get("/healthz").status);
+        CPPUNIT_ASSERT(_daemon->logHas(
+            "203.0.113.5 (through a trusted proxy) refused: the address is banned"));
+
+        // Each forwarded address has its own budget (limits.burst, 4).
+        const std::string room = http().createRoom("budgets", false);
+        const int first = storedOfTen(room, "198.51.100.1");
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(first), first >= 4 && first < 10);
+        const int second = storedOfTen(room, "198.51.100.2");
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(second), second >= 4 && second < 10);
+    }
+
+    void aBanClosesTheForwardedClientsWebSocket()
+    {
+        const std::string room = http().createRoom("closing", false);
+        Poco::Net::HTTPClientSession session(_daemon->host(),
+                                             static_cast<Poco::UInt16>(_daemon->port()));
+        Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/ws/" + room,
+                                       Poco::Net::HTTPMessage::HTTP_1_1);
+        request.set("X-Forwarded-For", "192.0.2.77");
+        Poco::Net::HTTPResponse response;
+        Poco::Net::WebSocket socket(session, request, response);
+        socket.setReceiveTimeout(Poco::Timespan(0, 200000));
+        auto other = ws("/ws/" + room); // from the balancer's own address
+
+        const std::string said = ctlOk({"ban-address", "192.0.2.77"});
+        CPPUNIT_ASSERT_MESSAGE(said, has(said, "closed 1 "));
+        char buffer[4096];
+        CPPUNIT_ASSERT(eventually(
+            [&]
+            {
+                try
+                {
+                    int flags = 0;
+                    return socket.receiveFrame(buffer, sizeof buffer, flags) == 0 ||
+                           (flags & Poco::Net::WebSocket::FRAME_OP_BITMASK) ==
+                               Poco::Net::WebSocket::FRAME_OP_CLOSE;
+                }
+                catch (const Poco::TimeoutException&)
+                {
+                    return false; // still open
+                }
+                catch (const Poco::Exception&)
+                {
+                    return true; // reset
+                }
+            }));
+        // Everyone else stays.
+        CPPUNIT_ASSERT_EQUAL(200, http().post("/send/" + room, "still here", "text/plain").status);
+        CPPUNIT_ASSERT(has(other->nextChat(), "still here"));
+    }
+
+    void throughHaproxyTheClientIsBannedNotTheBalancer()
+    {
+        // A real HAProxy (option forwardfor) in front; one client comes from
+        // 127.0.0.2, the balancer and everyone else from 127.0.0.1.
+        Haproxy proxy({_daemon->port()});
+        auto healthFrom = [&](const std::string& source)
+        {
+            Poco::Net::StreamSocket socket;
+            socket.impl()->bind(Poco::Net::SocketAddress(source, 0), false);
+            socket.connect(
+                Poco::Net::SocketAddress(proxy.host(), static_cast<Poco::UInt16>(proxy.port())));
+            const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+            socket.sendBytes(request.data(), static_cast<int>(request.size()));
+            socket.setReceiveTimeout(Poco::Timespan(5, 0));
+            char buffer[512];
+            const int n = socket.receiveBytes(buffer, sizeof buffer);
+            return std::string(buffer, static_cast<std::size_t>(std::max(n, 0)));
+        };
+        CPPUNIT_ASSERT(has(healthFrom("127.0.0.2"), " 200 "));
+        ctlOk({"ban-address", "127.0.0.2"});
+        const std::string refused = healthFrom("127.0.0.2");
+        CPPUNIT_ASSERT_MESSAGE(refused, has(refused, " 403 "));
+        CPPUNIT_ASSERT_MESSAGE(refused, has(refused, "your address is banned"));
+        CPPUNIT_ASSERT(has(healthFrom("127.0.0.1"), " 200 "));
+        CPPUNIT_ASSERT(_daemon->logHas("127.0.0.2 (through a trusted proxy) refused"));
+    }
+
+    void withoutTrustTheHeaderChangesNothing()
+    {
+        auto keys = configuration();
+        keys.erase("http.trustedProxies");
+        restart(keys);
+        ctlOk({"ban-address", "203.0.113.5"});
+        CPPUNIT_ASSERT(has(http().raw(healthFor("203.0.113.5")), " 200 "));
+        // One address: its limits count every request, whatever the header says.
+        const std::string room = http().createRoom("one budget", false);
+        const int first = storedOfTen(room, "198.51.100.1");
+        const int second = storedOfTen(room, "198.51.100.2");
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(first) + "+" + std::to_string(second),
+                               first >= 3 && second < 3); // the room took one too
+        std::vector<std::unique_ptr<RawHttpConnection>> held;
+        for (int i = 0; i < 2; ++i)
+            held.push_back(std::make_unique<RawHttpConnection>(_daemon->host(), _daemon->port()));
+        for (auto& c : held)
+        {
+            c->send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+            CPPUNIT_ASSERT_EQUAL(200, c->read().status);
+        }
+        CPPUNIT_ASSERT(has(http().raw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"), " 503 "));
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(TrustedProxyTest);
+
+} // namespace hchat::test
