@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat/ChatActions.h"
+#include "http/AfterRequest.h"
 #include "http/HttpContext.h"
 #include "stream/StreamStart.h"
 
@@ -87,11 +88,6 @@ protected:
     std::string wantedNick(const Poco::Net::HTTPServerRequest& request);
     /// The ?nick= of a stream request; HttpError 400 when it breaks the rule.
 
-    static void require(const ChatActions::Outcome& outcome);
-    /// Nothing when the action was done; else the HttpError that answers
-    /// its refusal (400, 401, 403, 404, 409, 410, 413, 429 with
-    /// Retry-After, 503).
-
     StreamStart startStream(const Poco::Net::HTTPServerRequest& request, const std::string& roomId,
                             int recentOnJoin, int sendTimeout, ChatActions::Transport transport);
     /// Where and as whom an SSE or WebSocket stream starts (startOfStream(),
@@ -117,6 +113,15 @@ protected:
 public:
     static bool overTls(const Poco::Net::HTTPServerRequest& request);
     /// Whether the request came over TLS (its cookies are then Secure).
+
+    static void require(const ChatActions::Outcome& outcome);
+    /// Nothing when the action was done; else the HttpError that answers
+    /// its refusal (400, 401, 403, 404, 409, 410, 413, 429 with
+    /// Retry-After, 503).
+
+    virtual std::unique_ptr<AfterRequest> takeAfterRequest() { return nullptr; }
+    /// Work this handler leaves its connection's thread once the request
+    /// is over (HttpConnection); null: none.
 
 protected:
     static std::uint64_t startOfStream(const Poco::Net::HTTPServerRequest& request, Room& room,

@@ -1,5 +1,6 @@
 #include "http/HttpConnection.h"
 
+#include "http/EndpointHandler.h"
 #include "net/TlsSocketImpl.h"
 #include "net/TrustedProxies.h"
 #include "util/Metrics.h"
@@ -15,6 +16,7 @@
 #include <Poco/Timestamp.h>
 
 #include <memory>
+#include <optional>
 
 namespace hchat
 {
@@ -63,17 +65,31 @@ void HttpConnection::run()
 {
     if (TlsSocketImpl::isTls(socket().impl()) && !handshake())
         return;
-    Poco::Net::HTTPServerSession session(socket(), _parts.params);
-    while (!_stopped && session.hasMoreRequests())
+    std::optional<Poco::Net::HTTPServerSession> session(std::in_place, socket(), _parts.params);
+    while (!_stopped && session->hasMoreRequests())
     {
         std::lock_guard<std::mutex> lock(_serving);
-        if (_stopped || !serveOne(session))
+        std::unique_ptr<AfterRequest> after;
+        if (_stopped || !serveOne(*session, after))
             break;
+        if (!after)
+            continue;
+        // The handler left nothing of the next request in the session (a
+        // kept-alive long poll checks): the session and its buffer go for
+        // the wait, and a new one reads what comes after it.
+        session->detachSocket(); // else its destructor closes the socket
+        session.reset();
+        const bool open = after->run();
+        after.reset();
+        if (!open)
+            break;
+        session.emplace(socket(), _parts.params);
     }
     ThreadStack::releaseBelowHere();
 }
 
-bool HttpConnection::serveOne(Poco::Net::HTTPServerSession& session)
+bool HttpConnection::serveOne(Poco::Net::HTTPServerSession& session,
+                              std::unique_ptr<AfterRequest>& after)
 {
     Poco::Net::HTTPServerResponseImpl response(session);
     std::unique_ptr<Poco::Net::HTTPServerRequestImpl> request;
@@ -141,6 +157,8 @@ bool HttpConnection::serveOne(Poco::Net::HTTPServerSession& session)
         if (request->getExpectContinue())
             response.sendContinue();
         handler->handleRequest(*request, response);
+        if (auto* endpoint = dynamic_cast<EndpointHandler*>(handler.get()))
+            after = endpoint->takeAfterRequest();
     }
     catch (const std::exception& e)
     {

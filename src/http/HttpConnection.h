@@ -20,6 +20,7 @@ class HTTPServerSession;
 namespace hchat
 {
 
+class AfterRequest;
 class TrustedProxies;
 struct Metrics;
 
@@ -36,6 +37,8 @@ class HttpConnection : public Poco::Net::TCPServerConnection
 ///     (a client speaking plain HTTP is answered 400 in plain text);
 ///   - a request a trusted proxy forwarded for a banned address is answered
 ///     403 and the connection closed (ConnectionGate::forwardedFor);
+///   - what a handler leaves to do after its request (AfterRequest: a
+///     long poll's wait) runs once POCO's request and session are gone;
 ///   - it is counted while open (per address for the ConnectionGate, in
 ///     total for /metrics), with Nagle off so each answer leaves at once,
 ///     and closed at once when made after the server stopped.
@@ -59,8 +62,9 @@ public:
     void run() override;
 
 private:
-    bool serveOne(Poco::Net::HTTPServerSession& session);
+    bool serveOne(Poco::Net::HTTPServerSession& session, std::unique_ptr<AfterRequest>& after);
     /// Reads and serves one request; false when the connection is to close.
+    /// after: what the handler left to do once the request is over.
 
     void refuse(Poco::Net::HTTPServerSession& session, Poco::Net::HTTPResponse::HTTPStatus status,
                 const std::string& message);

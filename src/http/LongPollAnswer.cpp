@@ -51,6 +51,41 @@ LongPollAnswer::LongPollAnswer(bool json, bool head, const Poco::Net::HTTPRespon
     _fields += "Cache-Control: no-store\r\n";
 }
 
+void LongPollAnswer::formatStatus(Poco::Net::HTTPResponse::HTTPStatus status,
+                                  const std::string& text, bool close, std::string& out) const
+{
+    // Rare (a timeout, an error): the 200's head is taken apart again
+    // rather than a second one kept for every waiting poll.
+    const std::size_t version = _fields.find(' ');
+    out.append(_fields, 0, version);
+    out += ' ';
+    out += std::to_string(static_cast<int>(status));
+    out += ' ';
+    out += Poco::Net::HTTPResponse::getReasonForStatus(status);
+    out += "\r\n";
+    std::size_t line = _fields.find("\r\n") + 2;
+    while (line < _fields.size())
+    {
+        const std::size_t end = _fields.find("\r\n", line) + 2;
+        const bool connection = _fields.compare(line, 11, "Connection:") == 0;
+        if (_fields.compare(line, 13, "Content-Type:") != 0 && !(close && connection))
+            out.append(_fields, line, end - line);
+        line = end;
+    }
+    if (close)
+        out += "Connection: close\r\n";
+    out += "Date: ";
+    out += httpDate();
+    const std::string body = text.empty() ? text : text + "\n";
+    if (!body.empty())
+        out += "\r\nContent-Type: text/plain; charset=utf-8";
+    out += "\r\nContent-Length: ";
+    out += std::to_string(body.size());
+    out += "\r\n\r\n";
+    if (!_head)
+        out += body;
+}
+
 void LongPollAnswer::format(const Message& message, std::string& out) const
 {
     const std::string& body = _json ? message.json() : message.text();

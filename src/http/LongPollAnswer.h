@@ -27,6 +27,12 @@ public:
     void format(const Message& message, std::string& out) const;
     /// Appends the whole answer for the message.
 
+    void formatStatus(Poco::Net::HTTPResponse::HTTPStatus status, const std::string& text,
+                      bool close, std::string& out) const;
+    /// Appends a whole answer that is no message, with the same headers:
+    /// 204 (text empty), or an error whose body is text (text/plain). With
+    /// close, it says "Connection: close" instead of what the request asked.
+
 private:
     bool _json = false;
     bool _head = false;

@@ -1,17 +1,13 @@
 #pragma once
 
-#include "chat/Room.h"
 #include "http/EndpointHandler.h"
+#include "http/KeptAlivePoll.h"
 
 #include <memory>
-#include <optional>
 #include <string>
 
 namespace hchat
 {
-
-class Connection;
-class LongPollAnswer;
 
 class LongPollHandler : public EndpointHandler
 /// GET /msg/<id>/<n>
@@ -35,54 +31,34 @@ class LongPollHandler : public EndpointHandler
 ///
 /// Numbers increase by one with no gaps, so a client reads n, n+1, … and
 /// never misses or repeats a message. A poll marks its client as present.
-/// A kept-alive poll waits on its socket, subscribed to the room
-/// (LongPollWait: the publisher answers it); the client's next request, if
-/// it is the same poll asked the same way (NextPoll), is served by this
-/// handler too. Other polls wait on the room's condition variable.
+/// A poll that must wait on a kept-alive connection waits after its request
+/// is over (KeptAlivePoll: subscribed to the room, the publisher answers
+/// it, and the client's next poll asked the same way is served there too);
+/// other polls wait on the room's condition variable.
 {
 public:
     LongPollHandler(const HttpContext& context, std::string roomId, std::string number,
                     int timeoutSeconds);
     ~LongPollHandler() override;
 
+    std::unique_ptr<AfterRequest> takeAfterRequest() override;
+
 protected:
     void handle(Poco::Net::HTTPServerRequest& request,
                 Poco::Net::HTTPServerResponse& response) override;
 
 private:
-    bool answer(Poco::Net::HTTPServerResponse& response, Room& room, std::uint64_t n);
-    /// Answers poll n (200, 204, or an HttpError). True when a publisher
-    /// wrote the 200 and the client has sent more bytes since: the next
-    /// request may be taken by takeNextRequest().
-    Room::Lookup awaitWatching(Poco::Net::HTTPServerResponse& response, Room& room, std::uint64_t n,
-                               MessagePtr& message);
-    /// Waits for n on the socket and the room at once; sets _answered when
-    /// a publisher answered or the client left.
-    Room::Lookup awaitQuietly(Room& room, std::uint64_t n, MessagePtr& message);
-    bool notePlainRequest(const Poco::Net::HTTPServerRequest& request);
-    /// Keeps the first request's Accept and Cookie, which the next requests
-    /// must repeat to be taken here. False when every request of the
-    /// connection must go through POCO (not HTTP/1.1, repeated headers).
-    bool takeNextRequest(std::uint64_t& n);
-    /// Reads the client's next request off the socket when it is a plain
-    /// long poll (NextPoll) for this room, asked as the first was, and sets
-    /// n; otherwise gives its bytes back (Connection::unread) for POCO to read
-    /// and returns false.
-    bool clientLeft() const;
+    static bool notePlainRequest(const Poco::Net::HTTPServerRequest& request,
+                                 KeptAlivePoll::Asked& asked);
+    /// Notes the request's Accept and Cookie, which the next requests must
+    /// repeat to be served by the KeptAlivePoll. False when every request
+    /// of the connection must go through POCO (not HTTP/1.1, repeated
+    /// headers).
 
     std::string _roomId;
     std::string _number;
     const int _timeoutSeconds;
-    std::shared_ptr<Connection> _connection; ///< POCO's socket, as publishers write to it
-    std::unique_ptr<LongPollAnswer> _answer;
-    bool _answered = false;
-    bool _nextRequestWaiting = false; ///< set with _answered: the client spoke since
-    bool _watchSocket = false;        ///< keep-alive, nothing buffered by POCO: awaitWatching()
-    std::optional<ChatActions::Actor> _actor; ///< the first request's, which the next ones share
-    bool _hasAccept = false;
-    std::string _accept;
-    bool _hasCookie = false;
-    std::string _cookie;
+    std::unique_ptr<KeptAlivePoll> _after; ///< set when the wait goes on after the request
 };
 
 } // namespace hchat

@@ -40,6 +40,7 @@ class HchatdFlowTest : public DaemonTest
     CPPUNIT_TEST(pipelinedLongPollsAreAnsweredInOrder);
     CPPUNIT_TEST(requestsAfterAnAnsweredPollAreAnsweredAsAsked);
     CPPUNIT_TEST(aPollAndOtherRequestsInOneWrite);
+    CPPUNIT_TEST(aWaitAfterTheRequestAnswersAsPocoWould);
     CPPUNIT_TEST(badNumberAfterAnAnsweredPollIs400);
     CPPUNIT_TEST(jsonMessagesAndRoomObject);
     CPPUNIT_TEST(listingShowsPublicNeverUnlisted);
@@ -344,6 +345,45 @@ public:
         CPPUNIT_ASSERT_EQUAL(200, client().post("/send/" + a, "two", "text/plain").status);
         assertMessage(c.read(), 2, "two", false);
         CPPUNIT_ASSERT(c.closedByServer());
+    }
+
+    void aWaitAfterTheRequestAnswersAsPocoWould()
+    {
+        // A kept-alive poll waits after POCO's request is gone and writes
+        // its own answers: a 204 at the timeout, a 410 when the room is
+        // deleted meanwhile; the connection serves on after each.
+        Reply made = client().get("/chat_create?subject=parked");
+        const std::string id = made.header("Location").substr(6);
+        RawHttpConnection c(_daemon->host(), _daemon->port());
+        c.send("GET /msg/" + id + "/0 HTTP/1.1\r\nHost: x\r\n\r\n");
+        Reply quiet = c.read(5);
+        CPPUNIT_ASSERT_EQUAL(204, quiet.status);
+        CPPUNIT_ASSERT(quiet.body.empty());
+        CPPUNIT_ASSERT_EQUAL(std::string("hchatd"), quiet.header("Server"));
+        CPPUNIT_ASSERT(!quiet.header("Date").empty());
+        CPPUNIT_ASSERT_EQUAL(std::string("0"), quiet.header("Content-Length"));
+        CPPUNIT_ASSERT(quiet.header("Content-Type").empty());
+        // The same connection, the next poll: answered by the publisher.
+        c.send("GET /msg/" + id + "/0 HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n");
+        waitUntilPollsWait(1);
+        CPPUNIT_ASSERT_EQUAL(200, client().post("/send/" + id, "here", "text/plain").status);
+        assertMessage(c.read(), 0, "here", true);
+        // Deleted while a poll waits: 410 with the reason; the connection
+        // serves on (the room now answers 410 everywhere).
+        c.send("GET /msg/" + id + "/1 HTTP/1.1\r\nHost: x\r\n\r\n");
+        waitUntilPollsWait(1);
+        CPPUNIT_ASSERT_EQUAL(
+            204, client()
+                     .request("DELETE", "/api/rooms/" + id, "", "",
+                              {{"Cookie", "hchat_owner_" + id + "=" + made.header("X-Chat-Owner")}})
+                     .status);
+        Reply gone = c.read();
+        CPPUNIT_ASSERT_EQUAL(410, gone.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("this room was deleted\n"), gone.body);
+        CPPUNIT_ASSERT_EQUAL(std::string("text/plain; charset=utf-8"),
+                             gone.response.getContentType());
+        c.send("GET /api/rooms/" + id + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        CPPUNIT_ASSERT_EQUAL(410, c.read().status);
     }
 
     void requestsAfterAnAnsweredPollAreAnsweredAsAsked()
