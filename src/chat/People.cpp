@@ -173,22 +173,47 @@ People::Outcome People::enter(const std::string& roomId, const std::string& key,
                               const std::shared_ptr<Mailbox>& mailbox)
 {
     const Claim claimed = claim(key, wanted);
-    std::lock_guard<std::mutex> lock(_mutex);
     Outcome outcome;
-    Person& person = personFor(key, wanted, guest, claimed, outcome);
-    auto [stay, fresh] = person.rooms.try_emplace(roomId);
-    if (fresh)
     {
-        _rooms[roomId].insert(key);
-        changed(roomId);
+        std::lock_guard<std::mutex> lock(_mutex);
+        Person& person = personFor(key, wanted, guest, claimed, outcome);
+        auto [stay, fresh] = person.rooms.try_emplace(roomId);
+        if (fresh)
+        {
+            _rooms[roomId].insert(key);
+            changed(roomId);
+        }
+        // Back within the grace period (a reload), or still polling: no new join.
+        outcome.arrived = stay->second.live == 0 && !stay->second.announced;
+        stay->second.announced = true;
+        ++stay->second.live;
+        if (mailbox)
+            person.mailboxes.push_back(mailbox);
     }
-    // Back within the grace period (a reload), or still polling: no new join.
-    outcome.arrived = stay->second.live == 0 && !stay->second.announced;
-    stay->second.announced = true;
-    ++stay->second.live;
     if (mailbox)
-        person.mailboxes.push_back(mailbox);
+        mailboxOpened(key);
     return outcome;
+}
+
+void People::mailboxOpened(const std::string& key)
+{
+    Store* shared = nullptr;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        shared = _shared;
+    }
+    if (!shared)
+        return;
+    try
+    {
+        shared->holdMailboxes({key});
+    }
+    catch (const Poco::Exception& e)
+    {
+        Poco::Logger::get("hchatd.people")
+            .warning("private messages from other daemons reach %s after the next renewal: %s", key,
+                     e.displayText());
+    }
 }
 
 void People::exit(const std::string& roomId, const std::string& key,
@@ -233,11 +258,15 @@ People::Outcome People::connect(const std::string& key, const std::string& wante
                                 const std::string& guest, const std::shared_ptr<Mailbox>& mailbox)
 {
     const Claim claimed = claim(key, wanted);
-    std::lock_guard<std::mutex> lock(_mutex);
     Outcome outcome;
-    Person& person = personFor(key, wanted, guest, claimed, outcome);
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        Person& person = personFor(key, wanted, guest, claimed, outcome);
+        if (mailbox)
+            person.mailboxes.push_back(mailbox);
+    }
     if (mailbox)
-        person.mailboxes.push_back(mailbox);
+        mailboxOpened(key);
     return outcome;
 }
 
@@ -464,7 +493,8 @@ People::Delivery People::sendPrivate(const std::string& fromKey, const std::stri
         return Delivery::NotOnline; // only polling: nothing to deliver it to
     if (toKey.empty())
         toKey = shared->nameHolder(folded);
-    if (toKey.empty())
+    // Someone only polling anywhere has nothing to deliver it to.
+    if (toKey.empty() || !shared->hasMailbox(toKey))
         return Delivery::NotOnline;
     shared->sendLetter(toKey, fromName, text);
     if (toKey != fromKey)
@@ -507,8 +537,12 @@ People::News People::news(bool renew)
     if (renew)
     {
         for (const auto& [key, person] : _people)
+        {
             if (person.claimed)
                 out.held.emplace_back(person.folded, key);
+            if (!person.mailboxes.empty())
+                out.mailboxes.push_back(key);
+        }
         for (const auto& [roomId, keys] : _rooms)
             _toTell.insert(roomId);
     }
@@ -523,6 +557,8 @@ void People::tell(Store& shared, const News& news)
     for (const std::string& lost : shared.holdNames(news.held, news.released))
         Poco::Logger::get("hchatd.people")
             .warning("the name %s is someone else's on another daemon too", lost);
+    // Before the lists: whoever sees a person arrive can write to them.
+    shared.holdMailboxes(news.mailboxes);
     for (const auto& [roomId, names] : news.lists)
         shared.sharePresence(roomId, names);
 }
@@ -541,6 +577,7 @@ void People::leaveOthers()
     // Every name held is given up, every list told empty.
     leaving.released.insert(leaving.released.end(), leaving.held.begin(), leaving.held.end());
     leaving.held.clear();
+    leaving.mailboxes.clear(); // theirs expire within Store::namesHeldMs
     for (auto& [roomId, names] : leaving.lists)
         names.clear();
     try

@@ -132,9 +132,10 @@ public:
     Delivery sendPrivate(const std::string& fromKey, const std::string& to,
                          const std::string& text);
     /// To every live connection of the person named `to` and, as an echo,
-    /// of the sender. Someone online on another daemon: through the store
-    /// (Sent, though they may only be polling there). Throws when the
-    /// shared store is out of reach.
+    /// of the sender. Someone online on another daemon: through the store,
+    /// when they have a live connection there (Store::hasMailbox); someone
+    /// only polling, here or there, is NotOnline. Throws when the shared
+    /// store is out of reach.
 
     struct Swept
     {
@@ -201,11 +202,16 @@ private:
         std::vector<std::pair<std::string, std::string>> held;     ///< (folded, key) to renew
         std::vector<std::pair<std::string, std::string>> released; ///< (folded, key) given up
         std::vector<std::pair<std::string, std::vector<std::string>>> lists; ///< room, names here
+        std::vector<std::string> mailboxes; ///< keys of people with a stream here
     };
     News news(bool renew);
     /// Under _mutex: the names given up and the lists changed since last
-    /// time; renew: also every name held and every room's list.
+    /// time; renew: also every name held, every room's list and every
+    /// person's mailbox.
     static void tell(Store& shared, const News& news);
+    void mailboxOpened(const std::string& key);
+    /// Tells the shared store at once, so that a private message sent from
+    /// another daemon right after finds the person (not under _mutex).
     void given(const std::string& wanted, const std::string& key, Claim claim, bool applied);
     /// A granted claim that was not used is released.
     void release(const std::string& folded, const std::string& key);

@@ -103,6 +103,12 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1
 )lua");
 
+// A key that says something for a while (a person's mailbox is open).
+const RedisScript markScript(R"lua(
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+return 1
+)lua");
+
 const RedisScript releaseScript(R"lua(
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1
@@ -134,6 +140,11 @@ const RedisScript& RedisLua::token()
 const RedisScript& RedisLua::claim()
 {
     return claimScript;
+}
+
+const RedisScript& RedisLua::mark()
+{
+    return markScript;
 }
 
 const RedisScript& RedisLua::release()

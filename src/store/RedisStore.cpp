@@ -310,6 +310,21 @@ std::string RedisStore::nameHolder(const std::string& folded)
     return holder.type == Reply::Type::Text ? holder.text : std::string();
 }
 
+void RedisStore::holdMailboxes(const std::vector<std::string>& keys)
+{
+    std::vector<std::vector<std::string>> calls;
+    const std::string heldMs = std::to_string(namesHeldMs);
+    for (const std::string& person : keys)
+        calls.push_back({"1", key("mailbox:" + person), heldMs});
+    if (!calls.empty())
+        _redis.runEach(RedisLua::mark(), calls);
+}
+
+bool RedisStore::hasMailbox(const std::string& person)
+{
+    return run({"EXISTS", key("mailbox:" + person)}).integer == 1;
+}
+
 void RedisStore::sharePresence(const std::string& roomId, const std::vector<std::string>& names)
 {
     run({"PUBLISH", key("feed"), "o " + _daemon + " " + roomId + " " + RedisRecords::names(names)});

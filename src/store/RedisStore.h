@@ -69,6 +69,8 @@ public:
     holdNames(const std::vector<std::pair<std::string, std::string>>& held,
               const std::vector<std::pair<std::string, std::string>>& released) override;
     std::string nameHolder(const std::string& folded) override;
+    void holdMailboxes(const std::vector<std::string>& keys) override;
+    bool hasMailbox(const std::string& key) override;
     /// A name held is P name:<folded>, the holder's key, expiring.
     void sharePresence(const std::string& roomId, const std::vector<std::string>& names) override;
     void sendLetter(const std::string& toKey, const std::string& from,

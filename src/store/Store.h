@@ -128,6 +128,11 @@ public:
     /// someone else claimed meanwhile.
     virtual std::string nameHolder(const std::string& /*folded*/) { return ""; }
     /// The key of the person who holds that name on some daemon, or "".
+    virtual void holdMailboxes(const std::vector<std::string>& /*keys*/) {}
+    /// These people (keys) can be sent private messages on this daemon (a
+    /// stream of theirs is open here): every daemon knows for namesHeldMs.
+    virtual bool hasMailbox(const std::string& /*key*/) { return false; }
+    /// Whether some daemon said so of the person within namesHeldMs.
     virtual void sharePresence(const std::string& /*roomId*/,
                                const std::vector<std::string>& /*names*/)
     {

@@ -450,6 +450,12 @@ public:
         bob.sendText(R"({"type":"privmsg","to":"nobody","text":"hello?"})");
         CPPUNIT_ASSERT_EQUAL(std::string("not-online"),
                              object(bob.nextOfType("error"))->getValue<std::string>("error"));
+        // Someone who only polls, on B, has nothing to take a private message.
+        CPPUNIT_ASSERT_EQUAL(200,
+                             cb.post("/send/" + id + "?nick=dave", "polling", "text/plain").status);
+        alice->sendText(R"({"type":"privmsg","to":"dave","text":"lost?"})");
+        CPPUNIT_ASSERT_EQUAL(std::string("not-online"),
+                             object(alice->nextOfType("error"))->getValue<std::string>("error"));
         // Kicked by name on A while online on C: put out there.
         const Reply kicked = ca.request("POST", "/api/rooms/" + id + "/kick", "name=bob",
                                         "application/x-www-form-urlencoded", {{"Cookie", owner}});

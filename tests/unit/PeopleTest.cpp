@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -35,6 +36,12 @@ class PeopleTest : public CppUnit::TestFixture
         std::map<std::string, std::string> names; ///< folded → key
         std::map<std::string, std::vector<std::string>> lists;
         std::vector<std::string> letters; ///< "key from text"
+        std::set<std::string> mailboxes;  ///< keys told to have a stream open
+        void holdMailboxes(const std::vector<std::string>& keys) override
+        {
+            mailboxes.insert(keys.begin(), keys.end());
+        }
+        bool hasMailbox(const std::string& key) override { return mailboxes.count(key) > 0; }
         bool claimName(const std::string& folded, const std::string& key) override
         {
             auto holder = names.find(folded);
@@ -259,14 +266,25 @@ public:
         people.tellOthers(Poco::Timestamp());
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), store.names.count("bob"));
         CPPUNIT_ASSERT_EQUAL(std::string("robert"), join(store.lists["r"]));
-        // Someone online elsewhere: found by name, reached through the store.
+        // Someone online elsewhere: found by name, reached through the store
+        // once a stream of theirs is open there; only polling, not at all.
         CPPUNIT_ASSERT_EQUAL(std::string("elsewhere"), people.keyOf("ALICE"));
+        CPPUNIT_ASSERT(people.sendPrivate("k1", "alice", "hi") == People::Delivery::NotOnline);
+        CPPUNIT_ASSERT(store.letters.empty());
+        store.mailboxes.insert("elsewhere");
         CPPUNIT_ASSERT(people.sendPrivate("k1", "alice", "hi") == People::Delivery::Sent);
         CPPUNIT_ASSERT_EQUAL(std::string("elsewhere robert hi"), store.letters.at(0));
         CPPUNIT_ASSERT(people.sendPrivate("k1", "nobody", "hi") == People::Delivery::NotOnline);
         // A letter told by the store reaches the person's connections here.
+        // The store is told at once that their mailbox is open, and again
+        // at each renewal.
         auto mailbox = box();
         people.enter("r", "k2", "carol", "guest-2", mailbox);
+        CPPUNIT_ASSERT(store.hasMailbox("k2"));
+        store.mailboxes.clear();
+        people.tellOthers(later(3));
+        CPPUNIT_ASSERT(store.hasMailbox("k2"));
+        CPPUNIT_ASSERT(!store.hasMailbox("k1")); // robert only polls
         people.letter("k2", "alice", "back");
         auto letters = mailbox->takeAll();
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), letters.size());
