@@ -329,6 +329,42 @@ std::string People::keyOf(const std::string& name) const
     }
 }
 
+std::vector<bool> People::online(const std::vector<std::string>& names) const
+{
+    std::vector<bool> on(names.size(), false);
+    std::vector<std::string> elsewhere; // folded, of the names not held here
+    std::vector<std::size_t> at;
+    Store* shared = nullptr;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        for (std::size_t i = 0; i < names.size(); ++i)
+        {
+            const std::string folded = Nickname::folded(names[i]);
+            on[i] = _names.count(folded) > 0;
+            if (!on[i])
+            {
+                elsewhere.push_back(folded);
+                at.push_back(i);
+            }
+        }
+        shared = _shared;
+    }
+    if (!shared || elsewhere.empty())
+        return on;
+    try
+    {
+        const std::vector<std::string> holders = shared->nameHolders(elsewhere);
+        for (std::size_t j = 0; j < holders.size(); ++j)
+            on[at[j]] = !holders[j].empty();
+    }
+    catch (const Poco::Exception& e)
+    {
+        Poco::Logger::get("hchatd.people")
+            .warning("who is online: the shared store did not say: %s", e.displayText());
+    }
+    return on;
+}
+
 bool People::isIn(const std::string& key, const std::string& name, const std::string& roomId) const
 {
     std::lock_guard<std::mutex> lock(_mutex);

@@ -102,6 +102,9 @@ public:
 
     std::string nameOf(const std::string& key, const std::string& fallback) const;
     std::string keyOf(const std::string& name) const;
+    std::vector<bool> online(const std::vector<std::string>& names) const;
+    /// Whether each name is someone's online here or on another daemon
+    /// (IRC's ISON): the shared store asked once for all not here.
     /// The key of the person online under that name (any case), or "".
     bool isIn(const std::string& key, const std::string& name, const std::string& roomId) const;
     /// Whether that person is in the room now: here, or under that name

@@ -252,15 +252,19 @@ bool IrcSession::handle(const IrcMessage& m)
                                                         : ":You have been marked as being away");
     else if (c == "ISON")
     {
-        std::string online;
+        std::vector<std::string> names;
         for (const std::string& list : m.params)
         {
-            std::istringstream names(list);
+            std::istringstream words(list);
             std::string name;
-            while (names >> name)
-                if (!_server.people().keyOf(name).empty())
-                    online += (online.empty() ? "" : " ") + name;
+            while (words >> name)
+                names.push_back(name);
         }
+        const std::vector<bool> on = _server.people().online(names);
+        std::string online;
+        for (std::size_t i = 0; i < names.size(); ++i)
+            if (on[i])
+                online += (online.empty() ? "" : " ") + names[i];
         numeric("303", ":" + online);
     }
     else if (!_channels.handle(m))

@@ -103,6 +103,11 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1
 )lua");
 
+// GET as a script, for RedisRouter::runEach.
+const RedisScript getScript(R"lua(
+return redis.call('GET', KEYS[1])
+)lua");
+
 // A key that says something for a while (a person's mailbox is open).
 const RedisScript markScript(R"lua(
 redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
@@ -140,6 +145,11 @@ const RedisScript& RedisLua::token()
 const RedisScript& RedisLua::claim()
 {
     return claimScript;
+}
+
+const RedisScript& RedisLua::get()
+{
+    return getScript;
 }
 
 const RedisScript& RedisLua::mark()

@@ -28,6 +28,8 @@ public:
     /// 0, or the microseconds until there is one (nothing taken).
     static const RedisScript& release();
     /// KEYS: a name's key. ARGV: person key. Deletes it if it is theirs.
+    static const RedisScript& get();
+    /// KEYS: a key. Its value, or nil: GET, where only scripts will do.
     static const RedisScript& mark();
     /// KEYS: a key. ARGV: milliseconds. Sets it to 1 for that long.
 };

@@ -310,6 +310,21 @@ std::string RedisStore::nameHolder(const std::string& folded)
     return holder.type == Reply::Type::Text ? holder.text : std::string();
 }
 
+std::vector<std::string> RedisStore::nameHolders(const std::vector<std::string>& folded)
+{
+    std::vector<std::vector<std::string>> calls;
+    for (const std::string& name : folded)
+        calls.push_back({"1", key("name:" + name)});
+    std::vector<std::string> holders(folded.size());
+    if (calls.empty())
+        return holders;
+    const std::vector<Reply> replies = _redis.runEach(RedisLua::get(), calls);
+    for (std::size_t i = 0; i < replies.size(); ++i)
+        if (replies[i].type == Reply::Type::Text)
+            holders[i] = replies[i].text;
+    return holders;
+}
+
 void RedisStore::holdMailboxes(const std::vector<std::string>& keys)
 {
     std::vector<std::vector<std::string>> calls;

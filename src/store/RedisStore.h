@@ -69,6 +69,7 @@ public:
     holdNames(const std::vector<std::pair<std::string, std::string>>& held,
               const std::vector<std::pair<std::string, std::string>>& released) override;
     std::string nameHolder(const std::string& folded) override;
+    std::vector<std::string> nameHolders(const std::vector<std::string>& folded) override;
     void holdMailboxes(const std::vector<std::string>& keys) override;
     bool hasMailbox(const std::string& key) override;
     /// A name held is P name:<folded>, the holder's key, expiring.

@@ -128,6 +128,11 @@ public:
     /// someone else claimed meanwhile.
     virtual std::string nameHolder(const std::string& /*folded*/) { return ""; }
     /// The key of the person who holds that name on some daemon, or "".
+    virtual std::vector<std::string> nameHolders(const std::vector<std::string>& folded)
+    {
+        return std::vector<std::string>(folded.size());
+    }
+    /// nameHolder() of each name, in one round trip per server.
     virtual void holdMailboxes(const std::vector<std::string>& /*keys*/) {}
     /// These people (keys) can be sent private messages on this daemon (a
     /// stream of theirs is open here): every daemon knows for namesHeldMs.

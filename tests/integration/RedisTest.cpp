@@ -528,9 +528,12 @@ public:
         ivan.say("NICK ivan");
         ivan.say("USER ivan 0 * :ivan");
         CPPUNIT_ASSERT(!ivan.expect(":hchatd 376").empty());
-        // The name tina is hers on B too.
+        // The name tina is hers on B too, and ISON finds her there.
         ivan.say("NICK tina");
         CPPUNIT_ASSERT(ivan.expect(":hchatd 433").find("tina") != std::string::npos);
+        ivan.say("ISON nobody TINA ivan");
+        CPPUNIT_ASSERT_EQUAL(std::string(":hchatd 303 ivan :TINA ivan"),
+                             ivan.expect(":hchatd 303"));
         ivan.say("JOIN #general"); // the room A made, not a second one
         CPPUNIT_ASSERT(!ivan.expect(":hchatd 366").empty());
         ivan.say("PRIVMSG #general :hello from irc");

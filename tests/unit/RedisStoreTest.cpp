@@ -115,6 +115,15 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string(), store.nameHolder("p7"));
         CPPUNIT_ASSERT_EQUAL(std::string("k-other"), store.nameHolder("carol"));
         CPPUNIT_ASSERT_EQUAL(std::string("k199"), store.nameHolder("p199"));
+        // Asked all at once (IRC's ISON), each answered in order.
+        CPPUNIT_ASSERT((store.nameHolders({"p1", "p7", "carol", "nobody"}) ==
+                        std::vector<std::string>{"k1", "", "k-other", ""}));
+        CPPUNIT_ASSERT(store.nameHolders({}).empty());
+        // A live connection's mailbox, for private messages from other daemons.
+        CPPUNIT_ASSERT(!store.hasMailbox("k1"));
+        store.holdMailboxes({"k1", "k2"});
+        CPPUNIT_ASSERT(store.hasMailbox("k1") && store.hasMailbox("k2"));
+        CPPUNIT_ASSERT(!store.hasMailbox("k3"));
     }
 
     void recordsRoundTrip()
