@@ -56,7 +56,8 @@ void LongPollHandler::handle(Poco::Net::HTTPServerRequest& request,
     _context.actions.markSeen(asked.actor, *room, "");
     auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
     // The socket's implementation, not a StreamSocket copy (a reference
-    // count): the request, and so the socket, outlives this handler.
+    // count): the connection's socket outlives this handler and the
+    // KeptAlivePoll it may leave (HttpConnection runs that, then closes).
     auto connection = std::make_shared<Connection>(*impl.socket().impl());
     auto answer = std::make_unique<LongPollAnswer>(
         wantsJson(request), request.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD, response);
