@@ -50,10 +50,10 @@ bool KeptAlivePoll::run()
         {
             _answered = false;
             _nextRequestWaiting = false;
-            if (_room->isDeleted()) // since the connection's first request
-                return refuse(HTTPResponse::HTTP_GONE, "this room was deleted");
             MessagePtr message;
-            Room::Lookup found = _room->get(_asked.number, message);
+            // Deleted since the connection's first request: answered as closed (410).
+            Room::Lookup found =
+                _room->isDeleted() ? Room::Lookup::Closed : _room->get(_asked.number, message);
             if (found == Room::Lookup::NotYet)
                 found = await(message);
             if (!_answered)
@@ -85,18 +85,10 @@ bool KeptAlivePoll::run()
 
 bool KeptAlivePoll::respond(Room::Lookup found, const MessagePtr& message)
 {
-    switch (found)
+    if (std::optional<HttpError> refused = LongPollAnswer::refusal(found, *_room, _asked.number))
+        return refuse(refused->status(), refused->message());
+    if (found == Room::Lookup::NotYet)
     {
-    case Room::Lookup::Found:
-        break;
-    case Room::Lookup::Gone:
-        return refuse(HTTPResponse::HTTP_GONE,
-                      "message " + std::to_string(_asked.number) + " was dropped by retention");
-    case Room::Lookup::Closed:
-        return _room->isDeleted()
-                   ? refuse(HTTPResponse::HTTP_GONE, "this room was deleted")
-                   : refuse(HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "server shutting down");
-    case Room::Lookup::NotYet:
         _context.metrics.longPollTimeouts.fetch_add(1, std::memory_order_relaxed);
         return refuse(HTTPResponse::HTTP_NO_CONTENT, "");
     }

@@ -51,6 +51,20 @@ LongPollAnswer::LongPollAnswer(bool json, bool head, const Poco::Net::HTTPRespon
     _fields += "Cache-Control: no-store\r\n";
 }
 
+std::optional<HttpError> LongPollAnswer::refusal(Room::Lookup found, const Room& room,
+                                                 std::uint64_t n)
+{
+    using Poco::Net::HTTPResponse;
+    if (found == Room::Lookup::Gone)
+        return HttpError(HTTPResponse::HTTP_GONE,
+                         "message " + std::to_string(n) + " was dropped by retention");
+    if (found == Room::Lookup::Closed && room.isDeleted())
+        return HttpError(HTTPResponse::HTTP_GONE, "this room was deleted");
+    if (found == Room::Lookup::Closed)
+        return HttpError(HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "server shutting down");
+    return std::nullopt;
+}
+
 void LongPollAnswer::formatStatus(Poco::Net::HTTPResponse::HTTPStatus status,
                                   const std::string& text, bool close, std::string& out) const
 {

@@ -1,9 +1,13 @@
 #pragma once
 
+#include "chat/Room.h"
+#include "http/HttpError.h"
 #include "model/Message.h"
 
 #include <Poco/Net/HTTPResponse.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace hchat
@@ -26,6 +30,11 @@ public:
 
     void format(const Message& message, std::string& out) const;
     /// Appends the whole answer for the message.
+
+    static std::optional<HttpError> refusal(Room::Lookup found, const Room& room, std::uint64_t n);
+    /// The error that answers a poll for n whose lookup found no message:
+    /// 410 (dropped by retention, or the room deleted), 503 (the daemon
+    /// stops); none when it was found or is not there yet.
 
     void formatStatus(Poco::Net::HTTPResponse::HTTPStatus status, const std::string& text,
                       bool close, std::string& out) const;

@@ -86,13 +86,8 @@ void LongPollHandler::handle(Poco::Net::HTTPServerRequest& request,
         found = room->waitFor(n, Poco::Timespan(_timeoutSeconds, 0), message);
         waiting.fetch_sub(1, std::memory_order_relaxed);
     }
-    if (found == Room::Lookup::Gone)
-        throw HttpError(HTTPResponse::HTTP_GONE,
-                        "message " + std::to_string(n) + " was dropped by retention");
-    if (found == Room::Lookup::Closed && room->isDeleted())
-        throw HttpError(HTTPResponse::HTTP_GONE, "this room was deleted");
-    if (found == Room::Lookup::Closed)
-        throw HttpError(HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "server shutting down");
+    if (std::optional<HttpError> refused = LongPollAnswer::refusal(found, *room, n))
+        throw *refused;
     if (found == Room::Lookup::NotYet)
     {
         _context.metrics.longPollTimeouts.fetch_add(1, std::memory_order_relaxed);
