@@ -27,16 +27,21 @@ bool samePrefix(const void* a, const void* b, unsigned prefix)
 }
 } // namespace
 
+bool AddressRange::parseAddress(const std::string& text, Poco::Net::IPAddress& address)
+{
+    const bool v4 = text.find(':') == std::string::npos;
+    if (text.find_first_of(" \t%") != std::string::npos ||
+        (v4 && (std::count(text.begin(), text.end(), '.') != 3 ||
+                text.find_first_not_of("0123456789.") != std::string::npos)))
+        return false;
+    return Poco::Net::IPAddress::tryParse(text, address);
+}
+
 AddressRange::AddressRange(const std::string& text)
 {
     const std::size_t slash = text.find('/');
-    const std::string host = text.substr(0, slash);
-    // inet_aton would take "192.0.2" as 192.0.0.2: an IPv4 address has four parts.
-    const bool v4 = host.find(':') == std::string::npos;
-    if (!Poco::Net::IPAddress::tryParse(host, _network) ||
-        text.find_first_of(" \t%") != std::string::npos ||
-        (v4 && (std::count(host.begin(), host.end(), '.') != 3 ||
-                host.find_first_not_of("0123456789.") != std::string::npos)))
+    if (!parseAddress(text.substr(0, slash), _network) ||
+        text.find_first_of(" \t") != std::string::npos)
         throw Poco::InvalidArgumentException(
             "'" + text + "' is no address (192.0.2.7, 2001:db8::1) or network (192.0.2.0/24)");
     const unsigned bits = static_cast<unsigned>(_network.length()) * 8;

@@ -18,6 +18,10 @@ public:
     /// Throws Poco::InvalidArgumentException naming the text when it is
     /// neither (IPv4 needs its four parts: "192.0.2" is refused).
 
+    static bool parseAddress(const std::string& text, Poco::Net::IPAddress& address);
+    /// One address, strictly: an IPv4 one in its four parts (inet_aton
+    /// would take "192.0.2" as 192.0.0.2), no spaces, no IPv6 zone ("%eth0").
+
     bool contains(const Poco::Net::IPAddress& address) const;
 
     std::string toString() const;

@@ -25,12 +25,7 @@ bool parseHop(std::string hop, Poco::Net::IPAddress& address)
     }
     else if (std::count(hop.begin(), hop.end(), ':') == 1)
         hop.erase(hop.find(':'));
-    // inet_aton would take "10.1" as 10.0.0.1: an IPv4 address has four parts.
-    if (hop.find(':') == std::string::npos &&
-        (std::count(hop.begin(), hop.end(), '.') != 3 ||
-         hop.find_first_not_of("0123456789.") != std::string::npos))
-        return false;
-    return hop.find('%') == std::string::npos && Poco::Net::IPAddress::tryParse(hop, address);
+    return AddressRange::parseAddress(hop, address);
 }
 } // namespace
 
