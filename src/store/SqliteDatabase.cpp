@@ -376,24 +376,45 @@ SqliteDatabase::Progress SqliteDatabase::progress(Int64 room)
     return progress;
 }
 
+void SqliteDatabase::prepare()
+{
+    // Statements prepared once and run again and again: the vectors of
+    // _rows and _marks are bound by reference (POCO reads them at each run,
+    // once per element; it refuses to bind them while they are empty).
+    Poco::Data::Session& db = *_session;
+    if (!_begin)
+    {
+        _begin = std::make_unique<Poco::Data::Statement>(db << "BEGIN IMMEDIATE");
+        _commit = std::make_unique<Poco::Data::Statement>(db << "COMMIT");
+    }
+    if (!_insert && !_rows.rooms.empty())
+        _insert = std::make_unique<Poco::Data::Statement>(
+            (db << "INSERT INTO messages (room, id, kind, author, time, text, crowd, account,"
+                   " sender, target, edited) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             use(_rows.rooms), use(_rows.ids), use(_rows.kinds), use(_rows.authors),
+             use(_rows.times), use(_rows.texts), use(_rows.crowds), use(_rows.accounts),
+             use(_rows.senders), use(_rows.targets), use(_rows.edits)));
+    if (!_mark && !_marks.rooms.empty())
+        _mark = std::make_unique<Poco::Data::Statement>((
+            db << "UPDATE rooms SET indexed = ? WHERE seq = ?", use(_marks.to), use(_marks.rooms)));
+}
+
+void SqliteDatabase::unprepare()
+{
+    // Statements that failed mid-way are not trusted again.
+    _begin.reset();
+    _insert.reset();
+    _mark.reset();
+    _commit.reset();
+}
+
 void SqliteDatabase::insert()
 {
-    Poco::Data::Session& db = *_session;
+    if (_rows.rooms.empty())
+        return;
     try
     {
-        if (!_insert)
-        {
-            // Prepared once and run again for every batch: the vectors of
-            // _rows are bound by reference (POCO reads them at each run).
-            _begin = std::make_unique<Poco::Data::Statement>(db << "BEGIN IMMEDIATE");
-            _commit = std::make_unique<Poco::Data::Statement>(db << "COMMIT");
-            _insert = std::make_unique<Poco::Data::Statement>(
-                (db << "INSERT INTO messages (room, id, kind, author, time, text, crowd, account,"
-                       " sender, target, edited) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 use(_rows.rooms), use(_rows.ids), use(_rows.kinds), use(_rows.authors),
-                 use(_rows.times), use(_rows.texts), use(_rows.crowds), use(_rows.accounts),
-                 use(_rows.senders), use(_rows.targets), use(_rows.edits)));
-        }
+        prepare();
         _begin->execute();
         _insert->execute();
         for (std::size_t row : _rows.amendments)
@@ -402,10 +423,7 @@ void SqliteDatabase::insert()
     }
     catch (...)
     {
-        // Statements that failed mid-way are not trusted again: prepared anew.
-        _begin.reset();
-        _insert.reset();
-        _commit.reset();
+        unprepare();
         rollbackQuietly();
         throw;
     }
@@ -481,33 +499,39 @@ std::vector<MessagePtr> SqliteDatabase::read(Int64 room, std::uint64_t from, std
 std::size_t SqliteDatabase::index(const std::vector<std::pair<Int64, Int64>>& rooms,
                                   std::size_t budget)
 {
-    Poco::Data::Session& db = *_session;
+    SqliteSearch::Ranges ranges;
+    _marks.clear();
     std::size_t done = 0;
-    db << "BEGIN IMMEDIATE", now;
+    for (const auto& [room, next] : rooms)
+    {
+        const Int64 from = indexed(room);
+        if (from >= next || done >= budget)
+            continue;
+        const Int64 to = from + static_cast<Int64>(std::min<std::uint64_t>(
+                                    static_cast<std::uint64_t>(next - from), budget - done));
+        ranges.add(room, from, to);
+        _marks.rooms.push_back(room);
+        _marks.to.push_back(to);
+        done += static_cast<std::size_t>(to - from);
+    }
+    if (_marks.rooms.empty())
+        return 0;
     try
     {
-        for (const auto& [room, next] : rooms)
-        {
-            Int64& from = _indexed[room];
-            if (from >= next || done >= budget)
-                continue;
-            Int64 to = from + static_cast<Int64>(std::min<std::uint64_t>(
-                                  static_cast<std::uint64_t>(next - from), budget - done));
-            _search->indexRange(room, from, to);
-            Int64 seq = room;
-            db << "UPDATE rooms SET indexed = ? WHERE seq = ?", use(to), use(seq), now;
-            done += static_cast<std::size_t>(to - from);
-            from = to;
-        }
-        db << "COMMIT", now;
+        prepare();
+        _begin->execute();
+        _search->index(ranges);
+        _mark->execute();
+        _commit->execute();
     }
     catch (...)
     {
+        unprepare();
         rollbackQuietly();
-        _indexed.clear(); // read again: the rollback undid what was noted
-        loadIndexed();
         throw;
     }
+    for (std::size_t i = 0; i < _marks.rooms.size(); ++i)
+        _indexed[_marks.rooms[i]] = _marks.to[i];
     return done;
 }
 

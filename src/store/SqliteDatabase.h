@@ -118,6 +118,8 @@ public:
     /// The SQLite connection, for SqliteBackup.
 
 private:
+    void prepare();
+    void unprepare();
     void rollbackQuietly();
     void loadIndexed();
     void amend(std::size_t row);
@@ -129,7 +131,17 @@ private:
     std::unordered_map<Poco::Int64, Poco::Int64> _indexed; ///< rooms.indexed, by room key
     bool _erased = false;  ///< a text was deleted since the last checkpoint
     bool _unmerged = true; ///< the search index may hold deleted words (so at opening too)
-    std::unique_ptr<Poco::Data::Statement> _begin, _insert, _commit;
+    struct Marks
+    /// What index() writes to rooms.indexed: to[i] for room rooms[i].
+    {
+        std::vector<Poco::Int64> rooms, to;
+        void clear()
+        {
+            rooms.clear();
+            to.clear();
+        }
+    } _marks;
+    std::unique_ptr<Poco::Data::Statement> _begin, _insert, _mark, _commit;
 };
 
 } // namespace hchat

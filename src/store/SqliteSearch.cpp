@@ -64,17 +64,45 @@ std::string SqliteSearch::matchExpression(const std::string& words)
 
 SqliteSearch::SqliteSearch(Poco::Data::Session& session) : _session(session) {}
 
-std::size_t SqliteSearch::indexRange(Int64 room, Int64 from, Int64 to)
+void SqliteSearch::Ranges::clear()
 {
-    Int64 end = std::min(to, allOfRoom);
-    if (from >= end)
-        return 0;
-    Poco::Data::Statement insert(_session);
-    insert << "INSERT INTO message_search (rowid, text) SELECT room * 4294967296 + id, text"
-              " FROM messages WHERE room = ? AND id >= ? AND id < ? AND kind = 'message'"
-              " ORDER BY id",
-        use(room), use(from), use(end);
-    return insert.execute();
+    rooms.clear();
+    from.clear();
+    to.clear();
+}
+
+void SqliteSearch::Ranges::add(Int64 room, Int64 first, Int64 end)
+{
+    end = std::min(end, allOfRoom);
+    if (first >= end)
+        return;
+    rooms.push_back(room);
+    from.push_back(first);
+    to.push_back(end);
+}
+
+void SqliteSearch::index(const Ranges& ranges)
+{
+    if (ranges.rooms.empty())
+        return;
+    _bound = ranges;
+    try
+    {
+        if (!_index)
+            // Run once per range: POCO binds the vectors' elements in turn.
+            _index = std::make_unique<Poco::Data::Statement>(
+                (_session
+                     << "INSERT INTO message_search (rowid, text) SELECT room * 4294967296 + id,"
+                        " text FROM messages WHERE room = ? AND id >= ? AND id < ?"
+                        " AND kind = 'message' ORDER BY id",
+                 use(_bound.rooms), use(_bound.from), use(_bound.to)));
+        _index->execute();
+    }
+    catch (...)
+    {
+        _index.reset();
+        throw;
+    }
 }
 
 void SqliteSearch::edit(Int64 room, Int64 id, const std::string& text)

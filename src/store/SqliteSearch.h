@@ -19,7 +19,7 @@ class SqliteSearch
 /// rowid is its room's key (rooms.seq) times 2^32 plus its number, so one
 /// room's rows are one rowid range. Messages numbered 2^32 or above are not
 /// indexed. New messages are indexed in chunks after they are stored
-/// (indexRange; FTS5 writes one segment per transaction, and small ones
+/// (index(); FTS5 writes one segment per transaction, and small ones
 /// that span many rooms cost three times as much); an edit replaces an
 /// indexed message's words, a deletion removes them, and mergeStep()
 /// rewrites the index so that removed words do not stay in the file.
@@ -46,9 +46,19 @@ public:
 
     explicit SqliteSearch(Poco::Data::Session& session);
 
-    std::size_t indexRange(Poco::Int64 room, Poco::Int64 from, Poco::Int64 to);
-    /// Indexes the room's messages numbered from `from` up to `to` as
-    /// stored now (edited text; deleted ones are left out); how many.
+    struct Ranges
+    /// Messages to index: of room rooms[i], those numbered from from[i] up
+    /// to to[i].
+    {
+        std::vector<Poco::Int64> rooms, from, to;
+        void clear();
+        void add(Poco::Int64 room, Poco::Int64 first, Poco::Int64 end);
+    };
+
+    void index(const Ranges& ranges);
+    /// Indexes the messages of every range as stored now (edited text;
+    /// deleted ones are left out), in the caller's transaction, with one
+    /// statement prepared once. Throws when it fails.
     void edit(Poco::Int64 room, Poco::Int64 id, const std::string& text);
     void remove(Poco::Int64 room, Poco::Int64 id);
     void removeBelow(Poco::Int64 room, Poco::Int64 upTo);
@@ -70,6 +80,8 @@ private:
     static Poco::Int64 key(Poco::Int64 room, Poco::Int64 id) { return room * allOfRoom + id; }
 
     Poco::Data::Session& _session;
+    Ranges _bound;                                 ///< what _index reads at each run
+    std::unique_ptr<Poco::Data::Statement> _index; ///< prepared anew after a failure
 };
 
 } // namespace hchat

@@ -24,10 +24,17 @@ const std::size_t maxBatch = 4096;
 // Pages copied by a backup per turn of the database lock: 256 KiB of 1 KiB
 // pages, a millisecond or so.
 const int backupPagesPerStep = 256;
-// New messages are indexed for search this many at a time at least (or
-// after a second): FTS5 writes a segment per transaction.
+// New messages are indexed for search once this many wait (or after a
+// second): FTS5 writes a segment per transaction, and small segments cost
+// more. The writer indexes them a slice at a time, each in a transaction
+// of its own, and commits the sends queued meanwhile between two slices:
+// a slice of messages in as many rooms takes about 4 ms (30 µs a room),
+// which is what a send waits for at most. 9,000 busy rooms: send-to-
+// delivery p99 20 ms with every waiting message in one step, 7 ms with
+// slices of 256, 5.6 with 128, 4.1 with 64 (at 10% more CPU than 256).
 const std::size_t indexChunk = 1024;
 const auto indexDelay = std::chrono::seconds(1);
+const std::size_t indexSlice = 128;
 } // namespace
 
 SqliteStore::SqliteStore(const std::string& path, Poco::Timespan retention)
@@ -198,14 +205,14 @@ void SqliteStore::writeLoop()
         if (_purgeDue.load())
             purgeStep();
         if (indexDue())
-            indexStep(4 * indexChunk);
+            indexStep(indexSlice);
     }
 }
 
 bool SqliteStore::indexDue()
 {
     std::lock_guard<std::mutex> lock(_dbMutex);
-    return _unindexedCount >= indexChunk ||
+    return _indexing || _unindexedCount >= indexChunk ||
            (_unindexedCount > 0 &&
             std::chrono::steady_clock::now() - _unindexedSince >= indexDelay);
 }
@@ -218,24 +225,39 @@ void SqliteStore::indexStep(std::size_t budget)
     try
     {
         std::vector<std::pair<Int64, Int64>> rooms;
-        for (Int64 seq : _unindexed)
-            rooms.emplace_back(seq, static_cast<Int64>(progressOf(seq).next));
-        _db->index(rooms, budget);
-        std::size_t left = 0;
-        for (const auto& [seq, next] : rooms)
+        std::size_t planned = 0;
+        for (auto it = _unindexed.begin(); it != _unindexed.end() && planned < budget;)
         {
-            const Int64 indexed = _db->indexed(seq);
+            const Int64 next = static_cast<Int64>(progressOf(*it).next);
+            const Int64 indexed = _db->indexed(*it);
             if (indexed >= next)
-                _unindexed.erase(seq);
-            else
-                left += static_cast<std::size_t>(next - indexed);
+            {
+                it = _unindexed.erase(it);
+                continue;
+            }
+            rooms.emplace_back(*it, next);
+            planned += static_cast<std::size_t>(next - indexed);
+            ++it;
         }
-        _unindexedCount = left;
+        const std::size_t done = _db->index(rooms, budget);
+        for (const auto& [seq, next] : rooms)
+            if (_db->indexed(seq) >= next)
+                _unindexed.erase(seq);
+        _unindexedCount =
+            _unindexed.empty()
+                ? 0
+                : std::max<std::size_t>(1, _unindexedCount - std::min(done, _unindexedCount));
+        // Cut short by the budget: the next step comes after the sends
+        // queued meanwhile are committed, not after another delay.
+        _indexing = done >= budget;
+        if (_indexing)
+            return;
     }
     catch (const Poco::Exception& e)
     {
-        // Tried again at the next turn; search finds the rest meanwhile not.
+        // Tried again after a delay; search finds the rest meanwhile not.
         _log.error("cannot index messages of %s for search: %s", _path, e.displayText());
+        _indexing = false;
     }
     _unindexedSince = std::chrono::steady_clock::now();
 }

@@ -95,7 +95,8 @@ private:
     bool indexDue();
     void indexStep(std::size_t budget);
     /// Makes stored messages searchable (SqliteDatabase::index), at most
-    /// budget of them, rooms in ascending order; under _dbMutex.
+    /// budget of them, rooms in ascending order; takes _dbMutex. When the
+    /// budget cuts it short, indexDue() stays true.
 
     const std::string _path;
     const Poco::Timespan _retention;
@@ -108,6 +109,7 @@ private:
     std::set<Poco::Int64> _unindexed; ///< rooms whose stored messages may not all be searchable
     std::size_t _unindexedCount = 0;  ///< about how many messages wait to be indexed
     std::chrono::steady_clock::time_point _unindexedSince; ///< the oldest of them
+    bool _indexing = false; ///< an indexStep() was cut short: the next is due at once
 
     std::mutex _queueMutex;
     std::condition_variable _queued;
