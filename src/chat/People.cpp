@@ -186,7 +186,8 @@ People::Outcome People::enter(const std::string& roomId, const std::string& key,
         // Back within the grace period (a reload), or still polling: no new join.
         outcome.arrived = stay->second.live == 0 && !stay->second.announced;
         stay->second.announced = true;
-        ++stay->second.live;
+        if (stay->second.live++ == 0 && !fresh)
+            _quiet.erase({&_people.find(key)->first, &stay->first});
         if (mailbox)
             person.mailboxes.push_back(mailbox);
     }
@@ -231,6 +232,7 @@ void People::exit(const std::string& roomId, const std::string& key,
     auto stay = person->second.rooms.find(roomId);
     if (stay != person->second.rooms.end() && stay->second.live > 0 && --stay->second.live == 0)
     {
+        _quiet.emplace(&person->first, &stay->first);
         if (now)
             stay->second.lastLive = 0; // long past: the next sweep ends the stay
         else
@@ -251,6 +253,7 @@ People::Outcome People::seen(const std::string& roomId, const std::string& key,
     if (fresh)
     {
         _rooms[roomId].insert(key);
+        _quiet.emplace(&_people.find(key)->first, &stay->first);
         changed(roomId);
     }
     return outcome;
@@ -650,30 +653,31 @@ People::Swept People::sweep(const Poco::Timestamp& now)
 {
     std::lock_guard<std::mutex> lock(_mutex);
     Swept out;
-    for (auto room = _rooms.begin(); room != _rooms.end();)
+    // Only stays without a live connection can end: a room full of
+    // WebSockets costs nothing here.
+    for (auto quiet = _quiet.begin(); quiet != _quiet.end();)
     {
-        auto& keys = room->second;
-        for (auto k = keys.begin(); k != keys.end();)
+        const std::string key = *quiet->first;
+        const std::string roomId = *quiet->second;
+        Person& person = _people.at(key);
+        const Stay& stay = person.rooms.at(roomId);
+        const bool over = now - stay.lastLive >= _leaveGrace.totalMicroseconds() &&
+                          now - stay.lastSeen >= _pollWindow.totalMicroseconds();
+        if (!over)
         {
-            Person& person = _people.at(*k);
-            const Stay& stay = person.rooms.at(room->first);
-            const bool over = stay.live == 0 &&
-                              now - stay.lastLive >= _leaveGrace.totalMicroseconds() &&
-                              now - stay.lastSeen >= _pollWindow.totalMicroseconds();
-            if (!over)
-            {
-                ++k;
-                continue;
-            }
-            if (stay.announced)
-                out.left.emplace_back(room->first, person.name);
-            person.rooms.erase(room->first);
-            changed(room->first);
-            const std::string key = *k;
-            k = keys.erase(k);
-            dropIfGone(key);
+            ++quiet;
+            continue;
         }
-        room = keys.empty() ? _rooms.erase(room) : std::next(room);
+        quiet = _quiet.erase(quiet);
+        if (stay.announced)
+            out.left.emplace_back(roomId, person.name);
+        person.rooms.erase(roomId);
+        changed(roomId);
+        auto room = _rooms.find(roomId);
+        room->second.erase(key);
+        if (room->second.empty())
+            _rooms.erase(room);
+        dropIfGone(key);
     }
     for (const std::string& roomId : _elsewhere.expire(now, elsewhereFor))
         changed(roomId, false); // a daemon gone

@@ -237,6 +237,10 @@ private:
     std::unordered_map<std::string, std::string> _names;           ///< folded name → key
     std::unordered_map<std::string, std::string> _reserved;        ///< folded name → owner key
     std::unordered_map<std::string, std::set<std::string>> _rooms; ///< room → keys
+    /// Every stay with no live connection (the only ones sweep() can end),
+    /// as (person's key, room id): pointers to the keys of _people and of
+    /// the person's rooms, which last as long as the stay.
+    std::set<std::pair<const std::string*, const std::string*>> _quiet;
     std::set<std::string> _changed;
     Store* _shared = nullptr;
     std::set<std::string> _toTell; ///< rooms whose people here changed since tellOthers()

@@ -20,6 +20,7 @@ class PeopleTest : public CppUnit::TestFixture
     CPPUNIT_TEST(namesAreUniqueCaseInsensitively);
     CPPUNIT_TEST(renameIsAnnouncedWhereAnnounced);
     CPPUNIT_TEST(arrivalOncePerStay);
+    CPPUNIT_TEST(onlyStaysWithoutALiveConnectionEnd);
     CPPUNIT_TEST(reloadWithinGraceIsNoLeave);
     CPPUNIT_TEST(pollersAreOnlineButNeverAnnounced);
     CPPUNIT_TEST(privateMessagesReachBothParties);
@@ -152,6 +153,28 @@ public:
         CPPUNIT_ASSERT(people.online("r").empty());
         CPPUNIT_ASSERT_EQUAL(std::string("g"), join(people.online("other")));
         CPPUNIT_ASSERT(people.enter("r", "k", "", "g", nullptr).arrived); // back, announced again
+    }
+
+    void onlyStaysWithoutALiveConnectionEnd()
+    {
+        // No grace and no poll window: a stay ends at the first sweep once
+        // it has no live connection, and never while it has one, however
+        // it got there (back after leaving, or live after polling).
+        People people(Poco::Timespan(0), Poco::Timespan(0));
+        people.enter("r", "back", "", "g1", nullptr);
+        people.exit("r", "back", nullptr);
+        people.enter("r", "back", "", "g1", nullptr);
+        people.seen("r", "poller", "", "g2", Poco::Timestamp());
+        people.enter("r", "poller", "", "g2", nullptr);
+        people.seen("r", "gone", "", "g3", Poco::Timestamp());
+        auto swept = people.sweep(later(1));
+        CPPUNIT_ASSERT(swept.left.empty()); // "gone" only polled: never announced
+        CPPUNIT_ASSERT_EQUAL(std::string("g1,g2"), join(people.online("r")));
+        people.exit("r", "back", nullptr);
+        people.exit("r", "poller", nullptr);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), people.sweep(later(2)).left.size());
+        CPPUNIT_ASSERT(people.online("r").empty());
+        CPPUNIT_ASSERT(people.sweep(later(3)).left.empty());
     }
 
     void reloadWithinGraceIsNoLeave()
