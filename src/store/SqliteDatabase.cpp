@@ -2,6 +2,7 @@
 
 #include "store/SqliteAccounts.h"
 #include "store/SqliteSearch.h"
+#include "store/SqliteStatement.h"
 
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SQLite/SQLiteException.h>
@@ -241,6 +242,13 @@ SqliteDatabase::~SqliteDatabase() = default;
 
 void SqliteDatabase::close()
 {
+    // The statements compiled by hand first: SQLite keeps a connection
+    // open while one of them is.
+    _begin.reset();
+    _insert.reset();
+    _mark.reset();
+    _commit.reset();
+    _search.reset();
     if (_session)
         _session->close();
     _session.reset();
@@ -378,52 +386,44 @@ SqliteDatabase::Progress SqliteDatabase::progress(Int64 room)
 
 void SqliteDatabase::prepare()
 {
-    // Statements prepared once and run again and again: the vectors of
-    // _rows and _marks are bound by reference (POCO reads them at each run,
-    // once per element; it refuses to bind them while they are empty).
-    Poco::Data::Session& db = *_session;
-    if (!_begin)
-    {
-        _begin = std::make_unique<Poco::Data::Statement>(db << "BEGIN IMMEDIATE");
-        _commit = std::make_unique<Poco::Data::Statement>(db << "COMMIT");
-    }
-    if (!_insert && !_rows.rooms.empty())
-        _insert = std::make_unique<Poco::Data::Statement>(
-            (db << "INSERT INTO messages (room, id, kind, author, time, text, crowd, account,"
-                   " sender, target, edited) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-             use(_rows.rooms), use(_rows.ids), use(_rows.kinds), use(_rows.authors),
-             use(_rows.times), use(_rows.texts), use(_rows.crowds), use(_rows.accounts),
-             use(_rows.senders), use(_rows.targets), use(_rows.edits)));
-    if (!_mark && !_marks.rooms.empty())
-        _mark = std::make_unique<Poco::Data::Statement>((
-            db << "UPDATE rooms SET indexed = ? WHERE seq = ?", use(_marks.to), use(_marks.rooms)));
-}
-
-void SqliteDatabase::unprepare()
-{
-    // Statements that failed mid-way are not trusted again.
-    _begin.reset();
-    _insert.reset();
-    _mark.reset();
-    _commit.reset();
+    if (_begin)
+        return;
+    sqlite3* db = handle();
+    _begin = std::make_unique<SqliteStatement>(db, "BEGIN IMMEDIATE");
+    _commit = std::make_unique<SqliteStatement>(db, "COMMIT");
+    _insert = std::make_unique<SqliteStatement>(
+        db, "INSERT INTO messages (room, id, kind, author, time, text, crowd, account, sender,"
+            " target, edited) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    _mark = std::make_unique<SqliteStatement>(db, "UPDATE rooms SET indexed = ? WHERE seq = ?");
 }
 
 void SqliteDatabase::insert()
 {
     if (_rows.rooms.empty())
         return;
+    prepare();
     try
     {
-        prepare();
-        _begin->execute();
-        _insert->execute();
+        _begin->run();
+        for (std::size_t i = 0; i < _rows.rooms.size(); ++i)
+            _insert->bind(1, _rows.rooms[i])
+                .bind(2, _rows.ids[i])
+                .bind(3, _rows.kinds[i])
+                .bind(4, _rows.authors[i])
+                .bind(5, _rows.times[i])
+                .bind(6, _rows.texts[i])
+                .bind(7, _rows.crowds[i])
+                .bind(8, _rows.accounts[i])
+                .bind(9, _rows.senders[i])
+                .bind(10, _rows.targets[i])
+                .bind(11, _rows.edits[i])
+                .run();
         for (std::size_t row : _rows.amendments)
             amend(row);
-        _commit->execute();
+        _commit->run();
     }
     catch (...)
     {
-        unprepare();
         rollbackQuietly();
         throw;
     }
@@ -500,7 +500,7 @@ std::size_t SqliteDatabase::index(const std::vector<std::pair<Int64, Int64>>& ro
                                   std::size_t budget)
 {
     SqliteSearch::Ranges ranges;
-    _marks.clear();
+    std::vector<std::pair<Int64, Int64>> marks; // (room, indexed below this)
     std::size_t done = 0;
     for (const auto& [room, next] : rooms)
     {
@@ -510,28 +510,27 @@ std::size_t SqliteDatabase::index(const std::vector<std::pair<Int64, Int64>>& ro
         const Int64 to = from + static_cast<Int64>(std::min<std::uint64_t>(
                                     static_cast<std::uint64_t>(next - from), budget - done));
         ranges.add(room, from, to);
-        _marks.rooms.push_back(room);
-        _marks.to.push_back(to);
+        marks.emplace_back(room, to);
         done += static_cast<std::size_t>(to - from);
     }
-    if (_marks.rooms.empty())
+    if (marks.empty())
         return 0;
+    prepare();
     try
     {
-        prepare();
-        _begin->execute();
+        _begin->run();
         _search->index(ranges);
-        _mark->execute();
-        _commit->execute();
+        for (const auto& [room, to] : marks)
+            _mark->bind(1, to).bind(2, room).run();
+        _commit->run();
     }
     catch (...)
     {
-        unprepare();
         rollbackQuietly();
         throw;
     }
-    for (std::size_t i = 0; i < _marks.rooms.size(); ++i)
-        _indexed[_marks.rooms[i]] = _marks.to[i];
+    for (const auto& [room, to] : marks)
+        _indexed[room] = to;
     return done;
 }
 

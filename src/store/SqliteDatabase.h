@@ -23,6 +23,7 @@ namespace hchat
 
 class SqliteAccounts;
 class SqliteSearch;
+class SqliteStatement;
 
 class SqliteDatabase
 /// The hchatd database file and every statement hchatd runs on it (POCO
@@ -119,7 +120,6 @@ public:
 
 private:
     void prepare();
-    void unprepare();
     void rollbackQuietly();
     void loadIndexed();
     void amend(std::size_t row);
@@ -131,17 +131,9 @@ private:
     std::unordered_map<Poco::Int64, Poco::Int64> _indexed; ///< rooms.indexed, by room key
     bool _erased = false;  ///< a text was deleted since the last checkpoint
     bool _unmerged = true; ///< the search index may hold deleted words (so at opening too)
-    struct Marks
-    /// What index() writes to rooms.indexed: to[i] for room rooms[i].
-    {
-        std::vector<Poco::Int64> rooms, to;
-        void clear()
-        {
-            rooms.clear();
-            to.clear();
-        }
-    } _marks;
-    std::unique_ptr<Poco::Data::Statement> _begin, _insert, _mark, _commit;
+    /// The statements of every commit of messages and of the index,
+    /// compiled at the first.
+    std::unique_ptr<SqliteStatement> _begin, _insert, _mark, _commit;
 };
 
 } // namespace hchat

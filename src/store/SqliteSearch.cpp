@@ -1,4 +1,5 @@
 #include "store/SqliteSearch.h"
+#include "store/SqliteStatement.h"
 
 #include <Poco/Ascii.h>
 #include <Poco/Data/SQLite/Utility.h>
@@ -64,6 +65,8 @@ std::string SqliteSearch::matchExpression(const std::string& words)
 
 SqliteSearch::SqliteSearch(Poco::Data::Session& session) : _session(session) {}
 
+SqliteSearch::~SqliteSearch() = default;
+
 void SqliteSearch::Ranges::clear()
 {
     rooms.clear();
@@ -83,26 +86,14 @@ void SqliteSearch::Ranges::add(Int64 room, Int64 first, Int64 end)
 
 void SqliteSearch::index(const Ranges& ranges)
 {
-    if (ranges.rooms.empty())
-        return;
-    _bound = ranges;
-    try
-    {
-        if (!_index)
-            // Run once per range: POCO binds the vectors' elements in turn.
-            _index = std::make_unique<Poco::Data::Statement>(
-                (_session
-                     << "INSERT INTO message_search (rowid, text) SELECT room * 4294967296 + id,"
-                        " text FROM messages WHERE room = ? AND id >= ? AND id < ?"
-                        " AND kind = 'message' ORDER BY id",
-                 use(_bound.rooms), use(_bound.from), use(_bound.to)));
-        _index->execute();
-    }
-    catch (...)
-    {
-        _index.reset();
-        throw;
-    }
+    if (!_index)
+        _index = std::make_unique<SqliteStatement>(
+            Poco::Data::SQLite::Utility::dbHandle(_session),
+            "INSERT INTO message_search (rowid, text) SELECT room * 4294967296 + id, text"
+            " FROM messages WHERE room = ? AND id >= ? AND id < ? AND kind = 'message'"
+            " ORDER BY id");
+    for (std::size_t i = 0; i < ranges.rooms.size(); ++i)
+        _index->bind(1, ranges.rooms[i]).bind(2, ranges.from[i]).bind(3, ranges.to[i]).run();
 }
 
 void SqliteSearch::edit(Int64 room, Int64 id, const std::string& text)

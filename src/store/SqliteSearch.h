@@ -13,6 +13,8 @@
 namespace hchat
 {
 
+class SqliteStatement;
+
 class SqliteSearch
 /// The full-text index of the messages of the hchatd database (SQLite FTS5,
 /// table message_search): one row per message of kind `message`, whose
@@ -45,6 +47,7 @@ public:
     /// the words. Empty when there is no word.
 
     explicit SqliteSearch(Poco::Data::Session& session);
+    ~SqliteSearch();
 
     struct Ranges
     /// Messages to index: of room rooms[i], those numbered from from[i] up
@@ -57,8 +60,8 @@ public:
 
     void index(const Ranges& ranges);
     /// Indexes the messages of every range as stored now (edited text;
-    /// deleted ones are left out), in the caller's transaction, with one
-    /// statement prepared once. Throws when it fails.
+    /// deleted ones are left out), in the caller's transaction. Throws
+    /// when it fails.
     void edit(Poco::Int64 room, Poco::Int64 id, const std::string& text);
     void remove(Poco::Int64 room, Poco::Int64 id);
     void removeBelow(Poco::Int64 room, Poco::Int64 upTo);
@@ -80,8 +83,7 @@ private:
     static Poco::Int64 key(Poco::Int64 room, Poco::Int64 id) { return room * allOfRoom + id; }
 
     Poco::Data::Session& _session;
-    Ranges _bound;                                 ///< what _index reads at each run
-    std::unique_ptr<Poco::Data::Statement> _index; ///< prepared anew after a failure
+    std::unique_ptr<SqliteStatement> _index; ///< compiled at the first index()
 };
 
 } // namespace hchat
