@@ -93,10 +93,11 @@ private:
     void purgeStep();
     /// A step of SqliteDatabase::purgeStep(), by the writer.
     bool indexDue();
-    void indexStep(std::size_t budget);
+    void indexStep(std::size_t budget, std::size_t roomBudget);
     /// Makes stored messages searchable (SqliteDatabase::index), at most
-    /// budget of them, rooms in ascending order; takes _dbMutex. When the
-    /// budget cuts it short, indexDue() stays true.
+    /// budget of them in at most roomBudget rooms, rooms in ascending
+    /// order; takes _dbMutex. When a budget cuts it short, indexDue()
+    /// stays true.
 
     const std::string _path;
     const Poco::Timespan _retention;
