@@ -22,6 +22,11 @@ Room::Room(RoomRecord record, Store& store, std::size_t window, Poco::Timespan r
 {
 }
 
+Room::~Room()
+{
+    delete _waits.load();
+}
+
 RoomRecord Room::record() const
 {
     std::lock_guard<std::mutex> lock(_recordMutex);
@@ -232,11 +237,10 @@ void Room::publishThrough(const MessagePtr& stored)
     // too, even if its sender has not woken up yet.
     if (stored->id() < _next)
         return; // published already by a later message's sender
-    while (!_pending.empty() && _pending.front()->id() <= stored->id())
-    {
-        keep(_pending.front());
-        _pending.pop_front();
-    }
+    auto through = _pending.begin();
+    for (; through != _pending.end() && (*through)->id() <= stored->id(); ++through)
+        keep(*through);
+    _pending.erase(_pending.begin(), through);
     _next = stored->id() + 1;
     _published.store(_next);
     _lastActivity = stored->time();
@@ -305,8 +309,16 @@ void Room::waitUntilPublished(std::uint64_t n, Poco::Timespan timeout)
         return;
     const auto deadline =
         std::chrono::steady_clock::now() + std::chrono::microseconds(timeout.totalMicroseconds());
+    WaitShards* shards = _waits.load();
+    if (!shards)
+    {
+        // The first wait in this room: most rooms never have one.
+        auto fresh = std::make_unique<WaitShards>();
+        if (_waits.compare_exchange_strong(shards, fresh.get()))
+            shards = fresh.release();
+    }
     WaitShard& shard =
-        _waits[std::hash<std::thread::id>{}(std::this_thread::get_id()) % _waits.size()];
+        (*shards)[std::hash<std::thread::id>{}(std::this_thread::get_id()) % shards->size()];
     std::unique_lock<std::mutex> lock(shard.mutex);
     shard.arrived.wait_until(lock, deadline, ready);
 }
@@ -392,7 +404,13 @@ void Room::wake(const MessagePtr& latest)
 
 void Room::wakeWaiters()
 {
-    for (WaitShard& shard : _waits)
+    // A waiter makes the shards before it checks _published, and the
+    // caller stored _published before this (both sequentially consistent):
+    // no shards yet means no waiter can have missed the new value.
+    WaitShards* shards = _waits.load();
+    if (!shards)
+        return;
+    for (WaitShard& shard : *shards)
     {
         // A waiter checks under its shard's mutex, then sleeps: passing
         // through the mutex puts this notify after any such check.

@@ -53,6 +53,9 @@ public:
     };
 
     Room(RoomRecord record, Store& store, std::size_t window, Poco::Timespan retention = 0);
+    ~Room();
+    Room(const Room&) = delete;
+    Room& operator=(const Room&) = delete;
 
     RoomRecord record() const;
     /// A copy: the owner may change the room meanwhile (RoomRegistry::update).
@@ -202,9 +205,12 @@ private:
         std::mutex mutex;
         std::condition_variable arrived;
     };
-    std::array<WaitShard, 16> _waits;
+    using WaitShards = std::array<WaitShard, 16>;
+    /// Made at the first wait (1.4 KiB that most rooms never need), then
+    /// kept until the room goes.
+    std::atomic<WaitShards*> _waits{nullptr};
     std::deque<MessagePtr> _recent;
-    std::deque<MessagePtr> _pending;
+    std::vector<MessagePtr> _pending;           ///< handed to the store, in number order
     std::map<std::uint64_t, MessagePtr> _early; ///< shared store: arrived before their turn
     std::uint64_t _assigned = 0;                ///< the number the next append gets
     std::uint64_t _next = 0;                    ///< the first number not yet stored
