@@ -166,6 +166,9 @@ public:
         const std::string id = http().createRoom("web room", false);
         auto ws = std::make_unique<WsClient>(_daemon->host(), _daemon->port(),
                                              "/ws/" + id + "?nick=wendy");
+        // In the room once her first presence frame comes (it is sent
+        // after her arrival is counted), not as soon as the socket opens.
+        CPPUNIT_ASSERT(!ws->nextOfType("presence").empty());
         auto t = named("tina");
         t->say("JOIN " + id);
         CPPUNIT_ASSERT_EQUAL("OK Joined " + id + " (1 user)", t->line());
