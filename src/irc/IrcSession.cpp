@@ -41,9 +41,11 @@ IrcSession::~IrcSession() = default;
 
 void IrcSession::run()
 {
-    if (TlsSocketImpl::isTls(socket().impl()) &&
-        !_server.handshake(
-            socket(), "ERROR :This port speaks IRC over TLS: connect to irc.port without TLS\r\n"))
+    if (!_server.takeProxyHeader(socket(), _actor) ||
+        (TlsSocketImpl::isTls(socket().impl()) &&
+         !_server.handshake(
+             socket(),
+             "ERROR :This port speaks IRC over TLS: connect to irc.port without TLS\r\n")))
     {
         _server.gate().dropHolder(socket());
         return;

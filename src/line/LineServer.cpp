@@ -2,11 +2,21 @@
 
 #include "chat/IdGenerator.h"
 #include "line/LineSessionFactory.h"
+#include "net/ProxyHeader.h"
 #include "net/TlsSocketImpl.h"
+#include "net/TrustedProxies.h"
 #include "stream/StreamSession.h"
 #include "util/Metrics.h"
 
+#include <Poco/Logger.h>
 #include <Poco/Net/TCPServerParams.h>
+
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
 
 namespace hchat
 {
@@ -15,6 +25,16 @@ namespace
 {
 // A session waits in poll() with little on its stack, like a long poll.
 const int threadStackBytes = 256 * 1024;
+
+// What a client is told before its connection is closed, in its protocol.
+std::string closingLine(bool irc, const std::string& why)
+{
+    if (irc)
+        return "ERROR :Closing link: " + why + "\r\n";
+    std::string line = "ERROR " + why + "\r\n";
+    line[6] = static_cast<char>(std::toupper(static_cast<unsigned char>(line[6])));
+    return line;
+}
 } // namespace
 
 LineServer::LineServer(const LineOptions& options, ChatActions& actions,
@@ -31,15 +51,8 @@ LineServer::LineServer(const LineOptions& options, ChatActions& actions,
                                          metrics.ircRefused, metrics.bannedRefused}
               : ConnectionGate::Counters{metrics.lineConnectionsTotal, metrics.lineRefused,
                                          metrics.lineRefused, metrics.bannedRefused},
-          [irc = options.protocol == LineOptions::Protocol::Irc](ConnectionGate::Refused,
-                                                                 const std::string& why)
-          {
-              if (irc)
-                  return "ERROR :Closing link: " + why + "\r\n";
-              std::string line = "ERROR " + why + "\r\n";
-              line[6] = static_cast<char>(std::toupper(static_cast<unsigned char>(line[6])));
-              return line;
-          },
+          [irc = options.protocol == LineOptions::Protocol::Irc](
+              ConnectionGate::Refused, const std::string& why) { return closingLine(irc, why); },
           options.protocol == LineOptions::Protocol::Irc ? "hchatd.irc" : "hchatd.line",
           options.bans, options.proxies)),
       _idle([this] { _threads.collect(); })
@@ -118,6 +131,94 @@ ChatActions::Actor LineServer::actorFor(const Poco::Net::StreamSocket& socket,
     }
     return ChatActions::Actor{
         IdGenerator::next(), "addr:" + peer.host().toString(), peer.toString(), transport, "", ""};
+}
+
+bool LineServer::takeProxyHeader(Poco::Net::StreamSocket& socket, ChatActions::Actor& actor)
+{
+    Poco::Net::SocketAddress peer;
+    try
+    {
+        peer = socket.peerAddress();
+    }
+    catch (const Poco::Exception&)
+    {
+        return false; // gone already
+    }
+    if (!_options.proxies || !_options.proxies->covers(peer.host()))
+        return true;
+    // Looked at without reading (MSG_PEEK) until it is a whole header or
+    // cannot be one: what is not a header stays for the session. Nothing
+    // has been read from the socket yet, not even a TLS handshake, which a
+    // TCP balancer passes on after the header.
+    const poco_socket_t fd = socket.impl()->sockfd();
+    const Poco::Timestamp since;
+    const Poco::Timespan patience(_options.handshakeTimeout, 0);
+    char bytes[ProxyHeader::maxBytes];
+    std::string line;
+    for (;;)
+    {
+        const ssize_t got = ::recv(fd, bytes, sizeof bytes, MSG_PEEK | MSG_DONTWAIT);
+        if (got == 0)
+            return false;
+        if (got > 0)
+        {
+            const std::string_view seen(bytes, static_cast<std::size_t>(got));
+            if (!ProxyHeader::mayBe(seen))
+                return true; // a client of the balancer's own, or none sent
+            const std::size_t end = seen.find("\r\n");
+            if (end != std::string_view::npos)
+            {
+                line.assign(bytes, end);
+                ::recv(fd, bytes, end + 2, 0); // taken: the session starts after it
+                break;
+            }
+            if (seen.size() == sizeof bytes)
+                break; // too long for a header: refused below
+        }
+        else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+            return false;
+        const Poco::Timespan left = patience - since.elapsed();
+        if (left <= 0)
+            return true; // nothing said: the session's own timeouts apply
+        pollfd readable{fd, POLLIN, 0};
+        ::poll(&readable, 1,
+               static_cast<int>(
+                   std::min<Poco::Timespan::TimeDiff>(left.totalMilliseconds() + 1, 1000)));
+    }
+    const bool irc = _options.protocol == LineOptions::Protocol::Irc;
+    const char* logger = irc ? "hchatd.irc" : "hchatd.line";
+    const ProxyHeader::Parsed header = ProxyHeader::parse(line);
+    if (!header.valid)
+    {
+        Poco::Logger::get(logger).warning("a bad PROXY header from trusted proxy %s",
+                                          peer.toString());
+        if (!TlsSocketImpl::isTls(socket.impl()))
+            sendQuietly(socket, closingLine(irc, "bad PROXY header"));
+        return false;
+    }
+    if (!header.known)
+        return true; // the balancer's own connection
+    if (!_gate->forwardedFor(socket, header.client.host()))
+    {
+        if (!TlsSocketImpl::isTls(socket.impl()))
+            sendQuietly(socket, closingLine(irc, "banned"));
+        return false;
+    }
+    actor.limitKey = "addr:" + header.client.host().toString();
+    actor.peer = header.client.toString();
+    return true;
+}
+
+void LineServer::sendQuietly(Poco::Net::StreamSocket& socket, const std::string& line)
+{
+    try
+    {
+        socket.sendBytes(line.data(), static_cast<int>(line.size()));
+    }
+    catch (const Poco::Exception&)
+    {
+        // Closed anyway.
+    }
 }
 
 bool LineServer::handshake(Poco::Net::StreamSocket& socket, const std::string& refusal)

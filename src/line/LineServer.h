@@ -68,6 +68,15 @@ public:
     ChatActions::Actor actorFor(const Poco::Net::StreamSocket& socket,
                                 ChatActions::Transport transport) const;
     /// A new connection's person: a fresh key, its address's rate limit.
+    bool takeProxyHeader(Poco::Net::StreamSocket& socket, ChatActions::Actor& actor);
+    /// First on every connection: one from a trusted proxy
+    /// (http.trustedProxies) may begin with a PROXY protocol header
+    /// (ProxyHeader), which is read; actor is then the client it names
+    /// (its address's rate limit, its address in the log), refused like a
+    /// connection of its own when a ban covers it. A bad header is told
+    /// (plain ports) and logged. False: close the connection. Waits up to
+    /// handshakeTimeout for the first bytes; without any, or with bytes
+    /// that are no header, nothing is read.
     bool handshake(Poco::Net::StreamSocket& socket, const std::string& refusal);
     /// On the TLS port, first: the TLS handshake within handshakeTimeout,
     /// counted; refusal is what plain text gets. False: close the connection.
@@ -75,6 +84,8 @@ public:
     void dismiss(const std::shared_ptr<StreamSession>& session);
 
 private:
+    static void sendQuietly(Poco::Net::StreamSocket& socket, const std::string& line);
+
     const LineOptions _options;
     ChatActions& _actions;
     AccountActions& _accountActions;

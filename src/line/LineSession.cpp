@@ -41,10 +41,11 @@ LineSession::~LineSession() = default;
 
 void LineSession::run()
 {
-    if (TlsSocketImpl::isTls(socket().impl()) &&
-        !_server.handshake(
-            socket(),
-            "ERROR This port speaks TLS: connect with openssl s_client, or to line.port\r\n"))
+    if (!_server.takeProxyHeader(socket(), _actor) ||
+        (TlsSocketImpl::isTls(socket().impl()) &&
+         !_server.handshake(
+             socket(),
+             "ERROR This port speaks TLS: connect with openssl s_client, or to line.port\r\n")))
     {
         _server.gate().dropHolder(socket());
         return;

@@ -1,6 +1,7 @@
 #include "support/ControlDaemonTest.h"
 #include "support/Eventually.h"
 #include "support/Haproxy.h"
+#include "support/LineClient.h"
 #include "support/RawHttpConnection.h"
 
 #include <Poco/Net/HTTPClientSession.h>
@@ -30,6 +31,8 @@ class TrustedProxyTest : public ControlDaemonTest
     CPPUNIT_TEST(aBanClosesTheForwardedClientsWebSocket);
     CPPUNIT_TEST(throughHaproxyTheClientIsBannedNotTheBalancer);
     CPPUNIT_TEST(withoutTrustTheHeaderChangesNothing);
+    CPPUNIT_TEST(lineAndIrcClientsAreNamedByAProxyHeader);
+    CPPUNIT_TEST(throughHaproxySendProxyNamesTheLineClient);
     CPPUNIT_TEST_SUITE_END();
 
     std::map<std::string, std::string> configuration() const override
@@ -59,6 +62,20 @@ class TrustedProxyTest : public ControlDaemonTest
                     .post("/send/" + room, "hi", "text/plain", {{"X-Forwarded-For", forwardedFor}})
                     .status == 200;
         return stored;
+    }
+
+    // What a client connecting from source (a loopback address) to port on
+    // 127.0.0.1 gets back first for bytes.
+    static std::string exchangeFrom(const std::string& source, int port, const std::string& bytes)
+    {
+        Poco::Net::StreamSocket socket;
+        socket.impl()->bind(Poco::Net::SocketAddress(source, 0), false);
+        socket.connect(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port)));
+        socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+        socket.setReceiveTimeout(Poco::Timespan(5, 0));
+        char buffer[512];
+        const int n = socket.receiveBytes(buffer, sizeof buffer);
+        return std::string(buffer, static_cast<std::size_t>(std::max(n, 0)));
     }
 
 public:
@@ -141,18 +158,7 @@ public:
         // 127.0.0.2, the balancer and everyone else from 127.0.0.1.
         Haproxy proxy({_daemon->port()});
         auto healthFrom = [&](const std::string& source)
-        {
-            Poco::Net::StreamSocket socket;
-            socket.impl()->bind(Poco::Net::SocketAddress(source, 0), false);
-            socket.connect(
-                Poco::Net::SocketAddress(proxy.host(), static_cast<Poco::UInt16>(proxy.port())));
-            const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
-            socket.sendBytes(request.data(), static_cast<int>(request.size()));
-            socket.setReceiveTimeout(Poco::Timespan(5, 0));
-            char buffer[512];
-            const int n = socket.receiveBytes(buffer, sizeof buffer);
-            return std::string(buffer, static_cast<std::size_t>(std::max(n, 0)));
-        };
+        { return exchangeFrom(source, proxy.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"); };
         CPPUNIT_ASSERT(has(healthFrom("127.0.0.2"), " 200 "));
         ctlOk({"ban-address", "127.0.0.2"});
         const std::string refused = healthFrom("127.0.0.2");
@@ -162,11 +168,83 @@ public:
         CPPUNIT_ASSERT(_daemon->logHas("127.0.0.2 (through a trusted proxy) refused"));
     }
 
+    void lineAndIrcClientsAreNamedByAProxyHeader()
+    {
+        // A TCP balancer in front of the line and IRC ports (HAProxy's
+        // send-proxy) names each client in a PROXY header; the tests
+        // connect from 127.0.0.1, the trusted proxy, and write it by hand.
+        auto keys = configuration();
+        const int linePort = LineClient::freePort();
+        const int ircPort = LineClient::freePort();
+        keys["line.port"] = std::to_string(linePort);
+        keys["irc.port"] = std::to_string(ircPort);
+        restart(keys);
+        const std::string port = " 127.0.0.1 40000 " + std::to_string(linePort);
+        {
+            LineClient client(_daemon->host(), linePort);
+            client.send("PROXY TCP4 198.51.100.4" + port + "\r\nHELLO\r\nROOMS\r\n");
+            CPPUNIT_ASSERT_EQUAL(std::string("ERROR Unknown command"), client.line());
+            CPPUNIT_ASSERT_EQUAL(std::string("ROOMLIST"), client.line());
+            CPPUNIT_ASSERT(_daemon->logHas("line client 198.51.100.4:40000 refused"));
+        }
+        ctlOk({"ban-address", "198.51.100.0/24"});
+        {
+            LineClient banned(_daemon->host(), linePort);
+            banned.send("PROXY TCP4 198.51.100.9" + port + "\r\nROOMS\r\n");
+            CPPUNIT_ASSERT_EQUAL(std::string("ERROR Banned"), banned.line());
+            CPPUNIT_ASSERT(banned.closedByServer());
+            ctlOk({"ban-address", "2001:db8::/32"});
+            LineClient irc(_daemon->host(), ircPort);
+            irc.send("PROXY TCP6 2001:db8::8 ::1 4000 6667\r\nNICK bob\r\n");
+            CPPUNIT_ASSERT_EQUAL(std::string("ERROR :Closing link: banned"), irc.line());
+        }
+        CPPUNIT_ASSERT(_daemon->logHas("198.51.100.9 (through a trusted proxy) refused"));
+        // The balancer's own connections: no header, or UNKNOWN.
+        for (const std::string& first : {std::string(), std::string("PROXY UNKNOWN\r\n")})
+        {
+            LineClient own(_daemon->host(), linePort);
+            own.send(first + "ROOMS\r\n");
+            CPPUNIT_ASSERT_EQUAL(std::string("ROOMLIST"), own.line());
+        }
+        // A header that is none: told, logged, closed.
+        LineClient bad(_daemon->host(), linePort);
+        bad.send("PROXY TCP4 999.0.0.1" + port + "\r\nROOMS\r\n");
+        CPPUNIT_ASSERT_EQUAL(std::string("ERROR Bad PROXY header"), bad.line());
+        CPPUNIT_ASSERT(bad.closedByServer());
+        CPPUNIT_ASSERT(_daemon->logHas("a bad PROXY header from trusted proxy 127.0.0.1"));
+    }
+
+    void throughHaproxySendProxyNamesTheLineClient()
+    {
+        // A real HAProxy in TCP mode with send-proxy in front of the line
+        // port; one client comes from 127.0.0.2, the balancer from 127.0.0.1.
+        auto keys = configuration();
+        const int linePort = LineClient::freePort();
+        keys["line.port"] = std::to_string(linePort);
+        restart(keys);
+        Haproxy proxy({_daemon->port()}, {linePort});
+        auto firstLineFrom = [&](const std::string& source)
+        { return exchangeFrom(source, proxy.linePort(), "HELLO\r\n"); };
+        CPPUNIT_ASSERT_EQUAL(std::string("ERROR Unknown command\r\n"), firstLineFrom("127.0.0.2"));
+        CPPUNIT_ASSERT(eventually([&] { return _daemon->logHas("line client 127.0.0.2:"); }));
+        ctlOk({"ban-address", "127.0.0.2"});
+        CPPUNIT_ASSERT_EQUAL(std::string("ERROR Banned\r\n"), firstLineFrom("127.0.0.2"));
+        CPPUNIT_ASSERT_EQUAL(std::string("ERROR Unknown command\r\n"), firstLineFrom("127.0.0.1"));
+    }
+
     void withoutTrustTheHeaderChangesNothing()
     {
         auto keys = configuration();
         keys.erase("http.trustedProxies");
+        const int linePort = LineClient::freePort();
+        keys["line.port"] = std::to_string(linePort);
         restart(keys);
+        {
+            // Not from a trusted proxy: a PROXY line is a line like any other.
+            LineClient client(_daemon->host(), linePort);
+            client.send("PROXY TCP4 198.51.100.4 127.0.0.1 40000 1\r\n");
+            CPPUNIT_ASSERT_EQUAL(std::string("ERROR Unknown command"), client.line());
+        }
         ctlOk({"ban-address", "203.0.113.5"});
         CPPUNIT_ASSERT(has(http().raw(healthFor("203.0.113.5")), " 200 "));
         // One address: its limits count every request, whatever the header says.

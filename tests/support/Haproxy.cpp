@@ -15,8 +15,9 @@
 namespace hchat::test
 {
 
-Haproxy::Haproxy(const std::vector<int>& nodePorts)
-    : _dir(DaemonProcess::tempDir()), _port(LineClient::freePort())
+Haproxy::Haproxy(const std::vector<int>& nodePorts, const std::vector<int>& linePorts)
+    : _dir(DaemonProcess::tempDir()), _port(LineClient::freePort()),
+      _linePort(linePorts.empty() ? 0 : LineClient::freePort())
 {
     const std::string config = _dir + "/haproxy.cfg";
     {
@@ -34,6 +35,14 @@ Haproxy::Haproxy(const std::vector<int>& nodePorts)
                "    default-server check inter 200ms fall 1 rise 1\n";
         for (std::size_t i = 0; i < nodePorts.size(); ++i)
             out << "    server n" << i << " 127.0.0.1:" << nodePorts[i] << "\n";
+        if (!linePorts.empty())
+        {
+            out << "frontend lines\n    mode tcp\n    bind 127.0.0.1:" << _linePort
+                << "\n    default_backend lines\n"
+                   "backend lines\n    mode tcp\n    balance first\n";
+            for (std::size_t i = 0; i < linePorts.size(); ++i)
+                out << "    server l" << i << " 127.0.0.1:" << linePorts[i] << " send-proxy\n";
+        }
     }
     _process = std::make_unique<Poco::ProcessHandle>(
         Poco::Process::launch("haproxy", {"-db", "-q", "-f", config}));

@@ -18,16 +18,20 @@ class Haproxy
 /// stopped by its PID.
 {
 public:
-    explicit Haproxy(const std::vector<int>& nodePorts);
+    explicit Haproxy(const std::vector<int>& nodePorts, const std::vector<int>& linePorts = {});
     /// Starts it and waits (up to 10 s) until it accepts connections.
+    /// linePorts: the nodes' line or IRC ports, behind a TCP frontend on
+    /// linePort() that names each client in a PROXY header (send-proxy).
     ~Haproxy();
 
     std::string host() const { return "127.0.0.1"; }
     int port() const { return _port; }
+    int linePort() const { return _linePort; }
 
 private:
     std::string _dir;
     int _port = 0;
+    int _linePort = 0;
     std::unique_ptr<Poco::ProcessHandle> _process;
 };
 
