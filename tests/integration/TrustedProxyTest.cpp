@@ -186,8 +186,15 @@ public:
             CPPUNIT_ASSERT_EQUAL(std::string("ERROR Unknown command"), client.line());
             CPPUNIT_ASSERT_EQUAL(std::string("ROOMLIST"), client.line());
             CPPUNIT_ASSERT(_daemon->logHas("line client 198.51.100.4:40000 refused"));
+            // A ban on its client closes the connection, not the proxy's others.
+            LineClient own(_daemon->host(), linePort);
+            own.say("ROOMS");
+            CPPUNIT_ASSERT_EQUAL(std::string("ROOMLIST"), own.line());
+            ctlOk({"ban-address", "198.51.100.0/24"});
+            CPPUNIT_ASSERT(client.closedByServer());
+            own.say("ROOMS");
+            CPPUNIT_ASSERT_EQUAL(std::string("ROOMLIST"), own.line());
         }
-        ctlOk({"ban-address", "198.51.100.0/24"});
         {
             LineClient banned(_daemon->host(), linePort);
             banned.send("PROXY TCP4 198.51.100.9" + port + "\r\nROOMS\r\n");
