@@ -27,6 +27,7 @@ class TlsTest : public TlsDaemonTest
     CPPUNIT_TEST(eventStreamOverHttps);
     CPPUNIT_TEST(lineProtocolOverTls);
     CPPUNIT_TEST(ircOverTls);
+    CPPUNIT_TEST(aProxyHeaderComesBeforeTheHandshake);
     CPPUNIT_TEST(plainTextToATlsPortIsAnsweredPlainly);
     CPPUNIT_TEST(stalledHandshakesDelayNobody);
     CPPUNIT_TEST(secureCookiesHstsAndRedirect);
@@ -181,6 +182,26 @@ public:
         const std::string answer = plain.line();
         CPPUNIT_ASSERT_MESSAGE(answer, answer.rfind("ERROR This port speaks TLS", 0) == 0);
         CPPUNIT_ASSERT(plain.closedByServer());
+    }
+
+    void aProxyHeaderComesBeforeTheHandshake()
+    {
+        // A TCP balancer passing TLS through (HAProxy's send-proxy) writes
+        // its PROXY header in plain text, then the client's handshake.
+        auto keys = configuration();
+        keys["http.trustedProxies"] = "127.0.0.1";
+        restart(keys);
+        LineClient line(_daemon->host(), _lineTlsPort, _pki->client(),
+                        "PROXY TCP4 198.51.100.4 127.0.0.1 40000 " + std::to_string(_lineTlsPort) +
+                            "\r\n");
+        line.say("HELLO");
+        CPPUNIT_ASSERT_EQUAL(std::string("ERROR Unknown command"), line.line());
+        CPPUNIT_ASSERT(_daemon->logHas("line client 198.51.100.4:40000 refused"));
+        // Without a header, from the same trusted address: the handshake
+        // as usual.
+        auto own = tlsLine();
+        own->say("ROOMS");
+        CPPUNIT_ASSERT_EQUAL(std::string("ROOMLIST"), own->line());
     }
 
     void ircOverTls()

@@ -10,13 +10,20 @@
 namespace hchat::test
 {
 
-LineClient::LineClient(const std::string& host, int port, Poco::Net::Context::Ptr tls)
+LineClient::LineClient(const std::string& host, int port, Poco::Net::Context::Ptr tls,
+                       const std::string& before)
 {
     const Poco::Net::SocketAddress address(host, static_cast<Poco::UInt16>(port));
-    if (tls)
+    if (tls && before.empty())
+    {
         _socket = Poco::Net::SecureStreamSocket(address, tls);
-    else
-        _socket.connect(address);
+        return;
+    }
+    _socket.connect(address);
+    if (!before.empty())
+        send(before);
+    if (tls)
+        _socket = Poco::Net::SecureStreamSocket::attach(_socket, tls);
 }
 
 void LineClient::send(const std::string& bytes)

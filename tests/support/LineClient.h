@@ -12,8 +12,11 @@ class LineClient
 /// A line-protocol client for integration tests: raw TCP, lines in and out.
 {
 public:
-    LineClient(const std::string& host, int port, Poco::Net::Context::Ptr tls = nullptr);
+    LineClient(const std::string& host, int port, Poco::Net::Context::Ptr tls = nullptr,
+               const std::string& before = "");
     /// Connects, over TLS given a client context; throws on failure.
+    /// before: bytes sent in plain text first (a balancer's PROXY header),
+    /// ahead of any TLS handshake.
 
     void send(const std::string& bytes);
     /// Sends the bytes as they are (the caller writes the line endings).
