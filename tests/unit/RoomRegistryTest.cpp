@@ -119,11 +119,13 @@ public:
         auto room = rooms.create("busy", false);
         std::atomic<int> stored{0}, refused{0};
         std::vector<std::thread> senders;
+        // Each sender sends until it is refused (a fixed count could all be
+        // sent before the deletion on a busy machine).
         for (int t = 0; t < 4; ++t)
             senders.emplace_back(
                 [&]
                 {
-                    for (int i = 0; i < 200; ++i)
+                    for (int i = 0; i < 10000000; ++i)
                     {
                         try
                         {
@@ -133,6 +135,7 @@ public:
                         catch (const Poco::Exception&)
                         {
                             ++refused;
+                            return;
                         }
                     }
                 });
@@ -141,8 +144,8 @@ public:
         CPPUNIT_ASSERT(rooms.remove(room->id()));
         for (auto& s : senders)
             s.join();
-        CPPUNIT_ASSERT(refused.load() > 0);
-        CPPUNIT_ASSERT_EQUAL(800, stored.load() + refused.load());
+        CPPUNIT_ASSERT_EQUAL(4, refused.load());
+        CPPUNIT_ASSERT(stored.load() >= 50);
         CPPUNIT_ASSERT(store.read(room->id(), 0, 1000).empty());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), store.tail(room->id(), 0).next);
     }
