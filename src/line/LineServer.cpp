@@ -53,8 +53,7 @@ LineServer::LineServer(const LineOptions& options, ChatActions& actions,
                                          metrics.lineRefused, metrics.bannedRefused},
           [irc = options.protocol == LineOptions::Protocol::Irc](
               ConnectionGate::Refused, const std::string& why) { return closingLine(irc, why); },
-          options.protocol == LineOptions::Protocol::Irc ? "hchatd.irc" : "hchatd.line",
-          options.bans, options.proxies)),
+          loggerName(), options.bans, options.proxies)),
       _idle([this] { _threads.collect(); })
 {
     Poco::Net::TCPServerParams::Ptr params = new Poco::Net::TCPServerParams;
@@ -129,8 +128,18 @@ ChatActions::Actor LineServer::actorFor(const Poco::Net::StreamSocket& socket,
     {
         // Gone already: the session finds out when it reads.
     }
-    return ChatActions::Actor{
-        IdGenerator::next(), "addr:" + peer.host().toString(), peer.toString(), transport, "", ""};
+    return actorAt(peer, transport);
+}
+
+ChatActions::Actor LineServer::actorAt(const Poco::Net::SocketAddress& client,
+                                       ChatActions::Transport transport)
+{
+    return ChatActions::Actor{IdGenerator::next(),
+                              "addr:" + client.host().toString(),
+                              client.toString(),
+                              transport,
+                              "",
+                              ""};
 }
 
 bool LineServer::takeProxyHeader(Poco::Net::StreamSocket& socket, ChatActions::Actor& actor)
@@ -186,12 +195,11 @@ bool LineServer::takeProxyHeader(Poco::Net::StreamSocket& socket, ChatActions::A
                    std::min<Poco::Timespan::TimeDiff>(left.totalMilliseconds() + 1, 1000)));
     }
     const bool irc = _options.protocol == LineOptions::Protocol::Irc;
-    const char* logger = irc ? "hchatd.irc" : "hchatd.line";
     const ProxyHeader::Parsed header = ProxyHeader::parse(line);
     if (!header.valid)
     {
-        Poco::Logger::get(logger).warning("a bad PROXY header from trusted proxy %s",
-                                          peer.toString());
+        Poco::Logger::get(loggerName())
+            .warning("a bad PROXY header from trusted proxy %s", peer.toString());
         if (!TlsSocketImpl::isTls(socket.impl()))
             sendQuietly(socket, closingLine(irc, "bad PROXY header"));
         return false;
@@ -204,8 +212,7 @@ bool LineServer::takeProxyHeader(Poco::Net::StreamSocket& socket, ChatActions::A
             sendQuietly(socket, closingLine(irc, "banned"));
         return false;
     }
-    actor.limitKey = "addr:" + header.client.host().toString();
-    actor.peer = header.client.toString();
+    actor = actorAt(header.client, actor.transport);
     return true;
 }
 

@@ -84,7 +84,13 @@ public:
     void dismiss(const std::shared_ptr<StreamSession>& session);
 
 private:
+    static ChatActions::Actor actorAt(const Poco::Net::SocketAddress& client,
+                                      ChatActions::Transport transport);
     static void sendQuietly(Poco::Net::StreamSocket& socket, const std::string& line);
+    const char* loggerName() const
+    {
+        return _options.protocol == LineOptions::Protocol::Irc ? "hchatd.irc" : "hchatd.line";
+    }
 
     const LineOptions _options;
     ChatActions& _actions;
