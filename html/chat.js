@@ -1209,8 +1209,9 @@
     try {
       const r = await fetch('/send/' + roomId, { method: 'POST', body: fields });
       if (r.ok) {
-        // Only if unchanged: what was typed while the request was out stays.
-        if (input.value === text) {
+        // Only if unchanged: what was typed while the request was out stays,
+        // and so does a message taken up for editing meanwhile.
+        if (editing === null && input.value === text) {
           input.value = '';
           autosize();
         }

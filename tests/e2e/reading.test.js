@@ -293,6 +293,32 @@ test('what is typed while a message is on its way stays in the composer', async 
   await lea.context.close();
 });
 
+test('a message taken up for editing before its send is answered stays in the composer', async () => {
+  const id = await room('Quick editors');
+  const max = await person(id, 'max');
+  const page = max.page;
+  // The server has the message (so it is shown) but its answer is held.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/send/' + id, async (route) => {
+    const answer = await route.fetch();
+    await held;
+    await route.fulfill({ response: answer });
+  });
+  await say(page, 'teh typo');
+  const mine = chats(page).filter({ hasText: 'teh typo' });
+  await mine.waitFor();
+  await mine.getByRole('button', { name: 'Edit message' }).click();
+  await page.getByText('Editing your message').waitFor();
+  const answered = page.waitForResponse('**/send/' + id);
+  release();
+  await answered;
+  await page.waitForTimeout(200); // the answer handled
+  assert.equal(await page.getByRole('textbox', { name: 'Message' }).inputValue(), 'teh typo');
+  assert.deepEqual(max.errors, []);
+  await max.context.close();
+});
+
 test('a newcomer watches, then chooses a name: one arrival, one notice', async () => {
   const id = await room('Newcomers');
   const jo = await person(id, 'jo');
