@@ -164,6 +164,7 @@ bool LineServer::takeProxyHeader(Poco::Net::StreamSocket& socket, ChatActions::A
     const Poco::Timespan patience(_options.handshakeTimeout, 0);
     char bytes[ProxyHeader::maxBytes];
     std::string line;
+    bool begun = false; // what came so far may be the start of a header
     for (;;)
     {
         const ssize_t got = ::recv(fd, bytes, sizeof bytes, MSG_PEEK | MSG_DONTWAIT);
@@ -171,6 +172,7 @@ bool LineServer::takeProxyHeader(Poco::Net::StreamSocket& socket, ChatActions::A
             return false;
         if (got > 0)
         {
+            begun = true;
             const std::string_view seen(bytes, static_cast<std::size_t>(got));
             if (!ProxyHeader::mayBe(seen))
                 return true; // a client of the balancer's own, or none sent
@@ -187,8 +189,10 @@ bool LineServer::takeProxyHeader(Poco::Net::StreamSocket& socket, ChatActions::A
         else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
             return false;
         const Poco::Timespan left = patience - since.elapsed();
-        if (left <= 0)
+        if (left <= 0 && !begun)
             return true; // nothing said: the session's own timeouts apply
+        if (left <= 0)
+            break; // half a header: refused below, never read as the client's lines
         pollfd readable{fd, POLLIN, 0};
         ::poll(&readable, 1,
                static_cast<int>(

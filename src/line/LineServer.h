@@ -75,8 +75,9 @@ public:
     /// (its address's rate limit, its address in the log), refused like a
     /// connection of its own when a ban covers it. A bad header is told
     /// (plain ports) and logged. False: close the connection. Waits up to
-    /// handshakeTimeout for the first bytes; without any, or with bytes
-    /// that are no header, nothing is read.
+    /// handshakeTimeout for a whole header; without any bytes, or with
+    /// bytes that are no header, nothing is read. Half a header by then is
+    /// a bad header.
     bool handshake(Poco::Net::StreamSocket& socket, const std::string& refusal);
     /// On the TLS port, first: the TLS handshake within handshakeTimeout,
     /// counted; refusal is what plain text gets. False: close the connection.

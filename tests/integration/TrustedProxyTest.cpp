@@ -178,6 +178,7 @@ public:
         const int ircPort = LineClient::freePort();
         keys["line.port"] = std::to_string(linePort);
         keys["irc.port"] = std::to_string(ircPort);
+        keys["http.requestTimeout"] = "2"; // the wait for a whole header
         restart(keys);
         const std::string port = " 127.0.0.1 40000 " + std::to_string(linePort);
         {
@@ -219,6 +220,12 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("ERROR Bad PROXY header"), bad.line());
         CPPUNIT_ASSERT(bad.closedByServer());
         CPPUNIT_ASSERT(_daemon->logHas("a bad PROXY header from trusted proxy 127.0.0.1"));
+        // Half a header, then nothing until http.requestTimeout: a bad
+        // header too, never read as the client's first line.
+        LineClient half(_daemon->host(), linePort);
+        half.send("PROXY TCP4 198.51.100.4 127.0.0.1");
+        CPPUNIT_ASSERT_EQUAL(std::string("ERROR Bad PROXY header"), half.line());
+        CPPUNIT_ASSERT(half.closedByServer());
     }
 
     void throughHaproxySendProxyNamesTheLineClient()
