@@ -54,7 +54,8 @@ FUZZ_TARGETS = $(patsubst tests/fuzz/%.cpp,build-fuzz/%,$(wildcard tests/fuzz/*F
 FUZZ_SRC     = src/util/Utf8.cpp src/util/TextRule.cpp src/line/LineReader.cpp \
                src/line/LineCommand.cpp src/http/WebSocketCodec.cpp src/http/NextPoll.cpp \
                src/http/RequestValues.cpp src/http/Router.cpp src/http/HttpError.cpp \
-               src/chat/Nickname.cpp src/chat/IdGenerator.cpp src/irc/IrcMessage.cpp
+               src/chat/Nickname.cpp src/chat/IdGenerator.cpp src/irc/IrcMessage.cpp \
+               src/net/ProxyHeader.cpp src/net/AddressRange.cpp
 FUZZ_FLAGS   = -std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc
 FUZZ_SECONDS ?= 300
 

@@ -163,7 +163,7 @@ bool LineServer::takeProxyHeader(Poco::Net::StreamSocket& socket, ChatActions::A
     const Poco::Timestamp since;
     const Poco::Timespan patience(_options.handshakeTimeout, 0);
     char bytes[ProxyHeader::maxBytes];
-    std::string line;
+    std::string whole;  // stays empty for a header that is bad: refused below
     bool begun = false; // what came so far may be the start of a header
     for (;;)
     {
@@ -173,18 +173,18 @@ bool LineServer::takeProxyHeader(Poco::Net::StreamSocket& socket, ChatActions::A
         if (got > 0)
         {
             begun = true;
-            const std::string_view seen(bytes, static_cast<std::size_t>(got));
-            if (!ProxyHeader::mayBe(seen))
+            const ProxyHeader::Extent found =
+                ProxyHeader::measure(std::string_view(bytes, static_cast<std::size_t>(got)));
+            if (found.shape == ProxyHeader::Shape::None)
                 return true; // a client of the balancer's own, or none sent
-            const std::size_t end = seen.find("\r\n");
-            if (end != std::string_view::npos)
+            if (found.shape == ProxyHeader::Shape::Bad)
+                break;
+            if (found.shape == ProxyHeader::Shape::Whole)
             {
-                line.assign(bytes, end);
-                ::recv(fd, bytes, end + 2, 0); // taken: the session starts after it
+                whole.assign(bytes, found.length);
+                ::recv(fd, bytes, found.length, 0); // taken: the session starts after it
                 break;
             }
-            if (seen.size() == sizeof bytes)
-                break; // too long for a header: refused below
         }
         else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
             return false;
@@ -199,7 +199,7 @@ bool LineServer::takeProxyHeader(Poco::Net::StreamSocket& socket, ChatActions::A
                    std::min<Poco::Timespan::TimeDiff>(left.totalMilliseconds() + 1, 1000)));
     }
     const bool irc = _options.protocol == LineOptions::Protocol::Irc;
-    const ProxyHeader::Parsed header = ProxyHeader::parse(line);
+    const ProxyHeader::Parsed header = ProxyHeader::parse(whole);
     if (!header.valid)
     {
         Poco::Logger::get(loggerName())

@@ -5,6 +5,7 @@
 #include <Poco/NumberParser.h>
 
 #include <algorithm>
+#include <string>
 #include <vector>
 
 namespace hchat
@@ -12,7 +13,21 @@ namespace hchat
 
 namespace
 {
-const std::string_view prefix = "PROXY ";
+const std::string_view textPrefix = "PROXY ";
+constexpr std::size_t textMaxBytes = 107;
+const std::string_view binarySignature("\r\n\r\n\0\r\nQUIT\n", 12);
+constexpr std::size_t binaryFixedBytes = 16; // signature, version/command, family, length
+
+bool beginsWith(std::string_view start, std::string_view prefix)
+{
+    const std::size_t n = std::min(start.size(), prefix.size());
+    return start.substr(0, n) == prefix.substr(0, n);
+}
+
+unsigned byteAt(std::string_view bytes, std::size_t i)
+{
+    return static_cast<unsigned char>(bytes[i]);
+}
 
 bool parsePort(const std::string& text, Poco::UInt16& port)
 {
@@ -24,21 +39,19 @@ bool parsePort(const std::string& text, Poco::UInt16& port)
     port = static_cast<Poco::UInt16>(value);
     return true;
 }
-} // namespace
 
-bool ProxyHeader::mayBe(std::string_view start)
+ProxyHeader::Parsed parseText(std::string_view header)
 {
-    const std::size_t n = std::min(start.size(), prefix.size());
-    return start.substr(0, n) == prefix.substr(0, n);
-}
-
-ProxyHeader::Parsed ProxyHeader::parse(const std::string& line)
-{
-    Parsed out;
-    if (line.size() + 2 > maxBytes || line.compare(0, prefix.size(), prefix) != 0)
+    ProxyHeader::Parsed out;
+    if (header.size() > textMaxBytes || header.size() < 2 ||
+        header.substr(header.size() - 2) != "\r\n")
         return out;
-    if (line.compare(prefix.size(), std::string::npos, "UNKNOWN") == 0 ||
-        line.compare(prefix.size(), 8, "UNKNOWN ") == 0)
+    const std::string line(header.substr(0, header.size() - 2));
+    if (line.find_first_of("\r\n") != std::string::npos ||
+        line.compare(0, textPrefix.size(), textPrefix) != 0)
+        return out;
+    if (line.compare(textPrefix.size(), std::string::npos, "UNKNOWN") == 0 ||
+        line.compare(textPrefix.size(), 8, "UNKNOWN ") == 0)
     {
         out.valid = true;
         return out;
@@ -67,6 +80,64 @@ ProxyHeader::Parsed ProxyHeader::parse(const std::string& line)
     out.valid = out.known = true;
     out.client = Poco::Net::SocketAddress(client, clientPort);
     return out;
+}
+
+ProxyHeader::Parsed parseBinary(std::string_view header)
+{
+    ProxyHeader::Parsed out;
+    if (header.size() < binaryFixedBytes || header.substr(0, 12) != binarySignature ||
+        header.size() != binaryFixedBytes + (byteAt(header, 14) << 8 | byteAt(header, 15)))
+        return out;
+    const unsigned version = byteAt(header, 12) >> 4, command = byteAt(header, 12) & 0x0F;
+    if (version != 2 || command > 1)
+        return out;
+    const std::string_view rest = header.substr(binaryFixedBytes);
+    const unsigned family = byteAt(header, 13);
+    // LOCAL (0): the balancer's own connection, whatever follows.
+    if (command == 0 || (family != 0x11 && family != 0x21))
+    {
+        out.valid = true;
+        return out;
+    }
+    // TCP over IPv4 (0x11) or IPv6 (0x21): source address, destination
+    // address, source port, destination port, in network byte order.
+    const std::size_t addressBytes = family == 0x11 ? 4 : 16;
+    if (rest.size() < 2 * addressBytes + 4)
+        return out;
+    const Poco::Net::IPAddress client(rest.data(), static_cast<poco_socklen_t>(addressBytes));
+    const std::size_t portAt = 2 * addressBytes;
+    const auto port =
+        static_cast<Poco::UInt16>(byteAt(rest, portAt) << 8 | byteAt(rest, portAt + 1));
+    out.valid = out.known = true;
+    out.client = Poco::Net::SocketAddress(client, port);
+    return out;
+}
+} // namespace
+
+ProxyHeader::Extent ProxyHeader::measure(std::string_view start)
+{
+    if (beginsWith(start, textPrefix))
+    {
+        const std::size_t end = start.substr(0, textMaxBytes).find("\r\n");
+        if (end != std::string_view::npos)
+            return {Shape::Whole, end + 2};
+        return {start.size() >= textMaxBytes ? Shape::Bad : Shape::Partial, 0};
+    }
+    if (!beginsWith(start, binarySignature))
+        return {};
+    if (start.size() < binaryFixedBytes)
+        return {Shape::Partial, 0};
+    const std::size_t length = binaryFixedBytes + (byteAt(start, 14) << 8 | byteAt(start, 15));
+    if ((byteAt(start, 12) >> 4) != 2 || length > maxBytes)
+        return {Shape::Bad, 0};
+    return {start.size() >= length ? Shape::Whole : Shape::Partial, length};
+}
+
+ProxyHeader::Parsed ProxyHeader::parse(std::string_view header)
+{
+    return beginsWith(header, binarySignature) && header.size() >= binarySignature.size()
+               ? parseBinary(header)
+               : parseText(header);
 }
 
 } // namespace hchat

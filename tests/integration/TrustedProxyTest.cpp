@@ -220,6 +220,30 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("ERROR Bad PROXY header"), bad.line());
         CPPUNIT_ASSERT(bad.closedByServer());
         CPPUNIT_ASSERT(_daemon->logHas("a bad PROXY header from trusted proxy 127.0.0.1"));
+        // Version 2 (binary): 198.51.100.4 is banned above; 192.0.2.9 is not.
+        auto binary = [](unsigned versionCommand, unsigned a, unsigned b, unsigned c, unsigned d)
+        {
+            std::string h("\r\n\r\n\0\r\nQUIT\n", 12);
+            for (unsigned byte : {versionCommand, 0x11u, 0u, 12u, a, b, c, d, 127u, 0u, 0u, 1u,
+                                  0x9Cu, 0x40u, 0x1Au, 0x0Bu})
+                h += static_cast<char>(byte);
+            return h;
+        };
+        {
+            LineClient banned(_daemon->host(), ircPort);
+            banned.send(binary(0x21, 198, 51, 100, 4) + "NICK bob\r\n");
+            CPPUNIT_ASSERT_EQUAL(std::string("ERROR :Closing link: banned"), banned.line());
+            LineClient client(_daemon->host(), linePort);
+            client.send(binary(0x21, 192, 0, 2, 9) + "HELLO\r\n");
+            CPPUNIT_ASSERT_EQUAL(std::string("ERROR Unknown command"), client.line());
+            CPPUNIT_ASSERT(_daemon->logHas("line client 192.0.2.9:40000"));
+            LineClient local(_daemon->host(), linePort); // LOCAL: the balancer's own
+            local.send(binary(0x20, 0, 0, 0, 0) + "ROOMS\r\n");
+            CPPUNIT_ASSERT_EQUAL(std::string("ROOMLIST"), local.line());
+            LineClient wrong(_daemon->host(), linePort); // version 3
+            wrong.send(binary(0x31, 192, 0, 2, 9) + "ROOMS\r\n");
+            CPPUNIT_ASSERT_EQUAL(std::string("ERROR Bad PROXY header"), wrong.line());
+        }
         // Half a header, then nothing until http.requestTimeout: a bad
         // header too, never read as the client's first line.
         LineClient half(_daemon->host(), linePort);
@@ -236,14 +260,21 @@ public:
         const int linePort = LineClient::freePort();
         keys["line.port"] = std::to_string(linePort);
         restart(keys);
-        Haproxy proxy({_daemon->port()}, {linePort});
-        auto firstLineFrom = [&](const std::string& source)
-        { return exchangeFrom(source, proxy.linePort(), "HELLO\r\n"); };
-        CPPUNIT_ASSERT_EQUAL(std::string("ERROR Unknown command\r\n"), firstLineFrom("127.0.0.2"));
-        CPPUNIT_ASSERT(eventually([&] { return _daemon->logHas("line client 127.0.0.2:"); }));
-        ctlOk({"ban-address", "127.0.0.2"});
-        CPPUNIT_ASSERT_EQUAL(std::string("ERROR Banned\r\n"), firstLineFrom("127.0.0.2"));
-        CPPUNIT_ASSERT_EQUAL(std::string("ERROR Unknown command\r\n"), firstLineFrom("127.0.0.1"));
+        // Both versions of the header: send-proxy, then send-proxy-v2.
+        for (int version : {1, 2})
+        {
+            const std::string client = version == 1 ? "127.0.0.2" : "127.0.0.3";
+            Haproxy proxy({_daemon->port()}, {linePort}, version);
+            auto firstLineFrom = [&](const std::string& source)
+            { return exchangeFrom(source, proxy.linePort(), "HELLO\r\n"); };
+            CPPUNIT_ASSERT_EQUAL(std::string("ERROR Unknown command\r\n"), firstLineFrom(client));
+            CPPUNIT_ASSERT(
+                eventually([&] { return _daemon->logHas("line client " + client + ":"); }));
+            ctlOk({"ban-address", client});
+            CPPUNIT_ASSERT_EQUAL(std::string("ERROR Banned\r\n"), firstLineFrom(client));
+            CPPUNIT_ASSERT_EQUAL(std::string("ERROR Unknown command\r\n"),
+                                 firstLineFrom("127.0.0.1"));
+        }
     }
 
     void withoutTrustTheHeaderChangesNothing()

@@ -15,7 +15,8 @@
 namespace hchat::test
 {
 
-Haproxy::Haproxy(const std::vector<int>& nodePorts, const std::vector<int>& linePorts)
+Haproxy::Haproxy(const std::vector<int>& nodePorts, const std::vector<int>& linePorts,
+                 int proxyVersion)
     : _dir(DaemonProcess::tempDir()), _port(LineClient::freePort()),
       _linePort(linePorts.empty() ? 0 : LineClient::freePort())
 {
@@ -41,7 +42,8 @@ Haproxy::Haproxy(const std::vector<int>& nodePorts, const std::vector<int>& line
                 << "\n    default_backend lines\n"
                    "backend lines\n    mode tcp\n    balance first\n";
             for (std::size_t i = 0; i < linePorts.size(); ++i)
-                out << "    server l" << i << " 127.0.0.1:" << linePorts[i] << " send-proxy\n";
+                out << "    server l" << i << " 127.0.0.1:" << linePorts[i]
+                    << (proxyVersion == 2 ? " send-proxy-v2\n" : " send-proxy\n");
         }
     }
     _process = std::make_unique<Poco::ProcessHandle>(

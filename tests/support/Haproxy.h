@@ -18,10 +18,12 @@ class Haproxy
 /// stopped by its PID.
 {
 public:
-    explicit Haproxy(const std::vector<int>& nodePorts, const std::vector<int>& linePorts = {});
+    explicit Haproxy(const std::vector<int>& nodePorts, const std::vector<int>& linePorts = {},
+                     int proxyVersion = 1);
     /// Starts it and waits (up to 10 s) until it accepts connections.
     /// linePorts: the nodes' line or IRC ports, behind a TCP frontend on
-    /// linePort() that names each client in a PROXY header (send-proxy).
+    /// linePort() that names each client in a PROXY header of that version
+    /// (send-proxy or send-proxy-v2).
     ~Haproxy();
 
     std::string host() const { return "127.0.0.1"; }
