@@ -64,20 +64,6 @@ class TrustedProxyTest : public ControlDaemonTest
         return stored;
     }
 
-    // What a client connecting from source (a loopback address) to port on
-    // 127.0.0.1 gets back first for bytes.
-    static std::string exchangeFrom(const std::string& source, int port, const std::string& bytes)
-    {
-        Poco::Net::StreamSocket socket;
-        socket.impl()->bind(Poco::Net::SocketAddress(source, 0), false);
-        socket.connect(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port)));
-        socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
-        socket.setReceiveTimeout(Poco::Timespan(5, 0));
-        char buffer[512];
-        const int n = socket.receiveBytes(buffer, sizeof buffer);
-        return std::string(buffer, static_cast<std::size_t>(std::max(n, 0)));
-    }
-
 public:
     void bansAndLimitsApplyToTheForwardedClient()
     {

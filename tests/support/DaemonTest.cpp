@@ -4,9 +4,12 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPCookie.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace hchat::test
@@ -94,6 +97,18 @@ std::string DaemonTest::accountSession(const std::string& name, const std::strin
 Poco::JSON::Object::Ptr DaemonTest::object(const std::string& text)
 {
     return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+
+std::string DaemonTest::exchangeFrom(const std::string& source, int port, const std::string& bytes)
+{
+    Poco::Net::StreamSocket socket;
+    socket.impl()->bind(Poco::Net::SocketAddress(source, 0), false);
+    socket.connect(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port)));
+    socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+    socket.setReceiveTimeout(Poco::Timespan(5, 0));
+    char buffer[512];
+    const int n = socket.receiveBytes(buffer, sizeof buffer);
+    return std::string(buffer, static_cast<std::size_t>(std::max(n, 0)));
 }
 
 } // namespace hchat::test

@@ -51,6 +51,11 @@ protected:
     static Poco::JSON::Object::Ptr object(const std::string& text);
     /// A JSON object; throws when the text is not one.
 
+    static std::string exchangeFrom(const std::string& source, int port, const std::string& bytes);
+    /// Connects to 127.0.0.1:port from the local address `source` (another
+    /// client behind a balancer), sends bytes and returns what the first
+    /// read brings (up to 5 s).
+
     std::unique_ptr<DaemonProcess> _daemon;
     int _linePort = 0;
     std::string _state; ///< a folder of this test's own (a database, a socket), removed after it

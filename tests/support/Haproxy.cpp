@@ -1,15 +1,7 @@
 #include "support/Haproxy.h"
 
-#include "support/DaemonProcess.h"
-#include "support/Eventually.h"
 #include "support/LineClient.h"
 
-#include <Poco/Exception.h>
-#include <Poco/File.h>
-#include <Poco/Net/SocketAddress.h>
-#include <Poco/Net/StreamSocket.h>
-
-#include <csignal>
 #include <fstream>
 
 namespace hchat::test
@@ -17,10 +9,9 @@ namespace hchat::test
 
 Haproxy::Haproxy(const std::vector<int>& nodePorts, const std::vector<int>& linePorts,
                  int proxyVersion)
-    : _dir(DaemonProcess::tempDir()), _port(LineClient::freePort()),
-      _linePort(linePorts.empty() ? 0 : LineClient::freePort())
+    : _port(LineClient::freePort()), _linePort(linePorts.empty() ? 0 : LineClient::freePort())
 {
-    const std::string config = _dir + "/haproxy.cfg";
+    const std::string config = _peer.dir() + "/haproxy.cfg";
     {
         std::ofstream out(config);
         out << "global\n    maxconn 1000\n"
@@ -46,40 +37,7 @@ Haproxy::Haproxy(const std::vector<int>& nodePorts, const std::vector<int>& line
                     << (proxyVersion == 2 ? " send-proxy-v2\n" : " send-proxy\n");
         }
     }
-    _process = std::make_unique<Poco::ProcessHandle>(
-        Poco::Process::launch("haproxy", {"-db", "-q", "-f", config}));
-    const bool up = eventually(
-        [this]
-        {
-            try
-            {
-                Poco::Net::StreamSocket socket;
-                socket.connect(
-                    Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(_port)),
-                    Poco::Timespan(0, 200000));
-                return true;
-            }
-            catch (const Poco::Exception&)
-            {
-                return false;
-            }
-        },
-        10, 20);
-    if (!up)
-        throw Poco::IOException("haproxy did not listen on port " + std::to_string(_port));
-}
-
-Haproxy::~Haproxy()
-{
-    try
-    {
-        ::kill(_process->id(), SIGTERM);
-        _process->wait();
-        Poco::File(_dir).remove(true);
-    }
-    catch (...)
-    {
-    }
+    _peer.start("haproxy", {"-db", "-q", "-f", config}, _port);
 }
 
 } // namespace hchat::test

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <Poco/Process.h>
+#include "support/PeerServer.h"
 
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,17 +23,15 @@ public:
     /// linePorts: the nodes' line or IRC ports, behind a TCP frontend on
     /// linePort() that names each client in a PROXY header of that version
     /// (send-proxy or send-proxy-v2).
-    ~Haproxy();
 
     std::string host() const { return "127.0.0.1"; }
     int port() const { return _port; }
     int linePort() const { return _linePort; }
 
 private:
-    std::string _dir;
+    PeerServer _peer;
     int _port = 0;
     int _linePort = 0;
-    std::unique_ptr<Poco::ProcessHandle> _process;
 };
 
 } // namespace hchat::test
