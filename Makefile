@@ -41,7 +41,7 @@ HTML      = $(sort $(wildcard html/*))
 
 # Packages: to build, to test (browser tests need chromium and node/npm).
 BUILD_PACKAGES = g++ make libpoco-dev libssl-dev libcppunit-dev libsqlite3-dev libsodium-dev libhiredis-dev
-TEST_PACKAGES  = chromium nodejs npm clang libclang-rt-14-dev openssl systemd sqlite3 logrotate irssi tmux redis-server haproxy nginx-light $(DEB_PACKAGES)
+TEST_PACKAGES  = chromium nodejs npm clang libclang-rt-14-dev openssl systemd sqlite3 logrotate irssi tmux redis-server haproxy nginx-light libnginx-mod-stream $(DEB_PACKAGES)
 BENCH_PACKAGES = nginx-light libnginx-mod-nchan ngircd redis-server
 DEB_PACKAGES   = debhelper dpkg-dev lintian
 

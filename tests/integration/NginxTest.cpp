@@ -19,11 +19,14 @@ class NginxTest : public ControlDaemonTest
 /// hchatd behind a real nginx running contrib/nginx/hchatd.conf as shipped
 /// (ports changed): the page, sends, long polls, event streams and
 /// WebSockets work through it, the stream and the poll as each message
-/// comes, and the client nginx names in X-Forwarded-For is the one banned.
+/// comes, and the client nginx names in X-Forwarded-For is the one banned;
+/// IRC through contrib/nginx/hchatd-irc.conf (the stream module with
+/// proxy_protocol) likewise.
 {
     CPPUNIT_TEST_SUITE(NginxTest);
     CPPUNIT_TEST(everyHttpTransportWorksThroughIt);
     CPPUNIT_TEST(theClientBehindItIsBannedNotNginx);
+    CPPUNIT_TEST(ircThroughItNamesTheClient);
     CPPUNIT_TEST_SUITE_END();
 
     std::map<std::string, std::string> configuration() const override
@@ -115,6 +118,22 @@ public:
         const std::string refused = healthFrom("127.0.0.2");
         CPPUNIT_ASSERT_MESSAGE(refused, has(refused, " 403 "));
         CPPUNIT_ASSERT(has(healthFrom("127.0.0.1"), " 200 "));
+        CPPUNIT_ASSERT(_daemon->logHas("127.0.0.2 (through a trusted proxy) refused"));
+    }
+
+    void ircThroughItNamesTheClient()
+    {
+        auto keys = configuration();
+        const int ircPort = LineClient::freePort();
+        keys["irc.port"] = std::to_string(ircPort);
+        restart(keys);
+        Nginx nginx({_daemon->port()}, {ircPort});
+        const std::string hello = "NICK ada\r\nUSER ada 0 * :Ada\r\n";
+        CPPUNIT_ASSERT(has(exchangeFrom("127.0.0.2", nginx.ircPort(), hello), " 001 ada "));
+        ctlOk({"ban-address", "127.0.0.2"});
+        CPPUNIT_ASSERT_EQUAL(std::string("ERROR :Closing link: banned\r\n"),
+                             exchangeFrom("127.0.0.2", nginx.ircPort(), hello));
+        CPPUNIT_ASSERT(has(exchangeFrom("127.0.0.1", nginx.ircPort(), hello), " 001 ada "));
         CPPUNIT_ASSERT(_daemon->logHas("127.0.0.2 (through a trusted proxy) refused"));
     }
 };
