@@ -5,6 +5,7 @@
 #include "chat/Room.h"
 #include "chat/RoomRegistry.h"
 
+#include <Poco/Exception.h>
 #include <Poco/Logger.h>
 
 #include <chrono>
@@ -49,6 +50,10 @@ void PresenceSweeper::run()
         try
         {
             sweepOnce();
+        }
+        catch (const Poco::Exception& e)
+        {
+            Poco::Logger::get("hchatd.people").error("presence sweep: %s", e.displayText());
         }
         catch (const std::exception& e)
         {
