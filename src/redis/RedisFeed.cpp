@@ -7,9 +7,9 @@
 namespace hchat
 {
 
-RedisFeed::RedisFeed(RedisPool& pool, std::string channel, Received received, Resumed resumed,
+RedisFeed::RedisFeed(RedisRouter& router, std::string channel, Received received, Resumed resumed,
                      Poco::Timespan timeout)
-    : _pool(pool), _channel(std::move(channel)), _received(std::move(received)),
+    : _router(router), _channel(std::move(channel)), _received(std::move(received)),
       _resumed(std::move(resumed)), _timeout(timeout), _log(Poco::Logger::get("hchatd.redis"))
 {
 }
@@ -59,12 +59,15 @@ void RedisFeed::run()
     const Poco::Timespan brief(5, 0);
     Poco::Timespan backOff(0, 100000);
     bool failing = false;
-    for (;;)
+    std::size_t attempt = 0;
+    for (;; ++attempt)
     {
         Poco::Timestamp subscribedAt(0);
+        const std::vector<RedisPool*> servers = _router.servers();
+        RedisPool& pool = *servers[attempt % servers.size()];
         try
         {
-            std::unique_ptr<RedisConnection> connection = _pool.connect();
+            std::unique_ptr<RedisConnection> connection = pool.connect();
             connection->command({"SUBSCRIBE", _channel});
             subscribedAt.update();
             {
@@ -75,16 +78,16 @@ void RedisFeed::run()
             }
             _changed.notify_all();
             if (failing)
-                _log.information("Redis at %s: subscribed again", _pool.address());
+                _log.information("Redis at %s: subscribed again", pool.address());
             _resumed();
-            follow(*connection);
+            follow(*connection, pool.address());
             return; // stopped
         }
         catch (const Poco::Exception& e)
         {
             // The others' connections are likely to the same lost server:
             // what reads what was missed must not fail on one of them first.
-            _pool.dropIdle();
+            pool.dropIdle();
             const bool lasted = subscribedAt.epochMicroseconds() != 0 &&
                                 subscribedAt.isElapsed(brief.totalMicroseconds());
             if (lasted)
@@ -93,7 +96,8 @@ void RedisFeed::run()
                 failing = false;
             }
             if (!failing)
-                _log.error("Redis feed: %s; subscribing again", e.displayText());
+                _log.error("Redis feed at %s: %s; subscribing again", pool.address(),
+                           e.displayText());
             failing = true;
         }
         {
@@ -106,7 +110,7 @@ void RedisFeed::run()
     }
 }
 
-void RedisFeed::follow(RedisConnection& connection)
+void RedisFeed::follow(RedisConnection& connection, const std::string& address)
 {
     const Poco::Timespan tick(1, 0);
     Poco::Timestamp heard;
@@ -122,7 +126,7 @@ void RedisFeed::follow(RedisConnection& connection)
         if (!connection.receive(reply, tick))
         {
             if (heard.isElapsed(_timeout.totalMicroseconds()))
-                throw Poco::TimeoutException("Redis at " + _pool.address() +
+                throw Poco::TimeoutException("Redis at " + address +
                                              ": the subscription went silent");
             if (!pinged)
                 connection.send({"PING"});

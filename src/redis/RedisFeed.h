@@ -1,6 +1,6 @@
 #pragma once
 
-#include "redis/RedisPool.h"
+#include "redis/RedisRouter.h"
 
 #include <Poco/Logger.h>
 
@@ -20,16 +20,17 @@ class RedisFeed
 /// every message published there to `received`, in Redis's order. A silent
 /// connection is PINGed every second and given up after `timeout` without
 /// an answer; a lost one is made again with back-off (0.1 s doubling to
-/// 5 s), and `resumed` is called after each subscription is in place, the
-/// first included: what was published meanwhile was missed and must be
-/// read from the keys. The callbacks run on the feed's thread, one at a
-/// time.
+/// 5 s), at the next of the router's servers() each time (in a cluster,
+/// another master when the first is gone; else the one server again), and
+/// `resumed` is called after each subscription is in place, the first
+/// included: what was published meanwhile was missed and must be read from
+/// the keys. The callbacks run on the feed's thread, one at a time.
 {
 public:
     using Received = std::function<void(const std::string& payload)>;
     using Resumed = std::function<void()>;
 
-    RedisFeed(RedisPool& pool, std::string channel, Received received, Resumed resumed,
+    RedisFeed(RedisRouter& router, std::string channel, Received received, Resumed resumed,
               Poco::Timespan timeout);
     ~RedisFeed();
     /// Stops the thread (stop()).
@@ -42,10 +43,10 @@ public:
 
 private:
     void run();
-    void follow(RedisConnection& connection);
+    void follow(RedisConnection& connection, const std::string& address);
     bool pause(Poco::Timespan span);
 
-    RedisPool& _pool;
+    RedisRouter& _router;
     const std::string _channel;
     Received _received;
     Resumed _resumed;

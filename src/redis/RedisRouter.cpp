@@ -5,7 +5,9 @@
 #include <Poco/Exception.h>
 #include <Poco/String.h>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <thread>
 
 namespace hchat
@@ -80,6 +82,17 @@ RedisPool& RedisRouter::poolAt(const std::string& address)
     return *pool;
 }
 
+std::vector<RedisPool*> RedisRouter::servers()
+{
+    std::vector<RedisPool*> out{_seed.get()};
+    if (!_cluster)
+        return out;
+    std::lock_guard<std::mutex> lock(_mutex);
+    for (const auto& [address, pool] : _pools)
+        out.push_back(pool.get());
+    return out;
+}
+
 RedisPool& RedisRouter::poolFor(const std::string* key)
 {
     if (!_cluster || !key)
@@ -130,22 +143,58 @@ void RedisRouter::readSlots()
     throw Poco::IOException("Redis Cluster: no server told its slots" + failures);
 }
 
+RedisPool& RedisRouter::elsewhere(const RedisPool& unreachable, const std::string* key)
+{
+    if (!key)
+    {
+        const std::vector<RedisPool*> all = servers();
+        const auto at = std::find(all.begin(), all.end(), &unreachable);
+        return at == all.end() || at + 1 == all.end() ? *all.front() : **(at + 1);
+    }
+    try
+    {
+        readSlots();
+    }
+    catch (const Poco::Exception&)
+    {
+        // No server answers: the command's next try fails as this one did.
+    }
+    RedisPool& now = poolFor(key);
+    if (&now == &unreachable) // not failed over yet: a replica takes seconds
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    return now;
+}
+
 RedisConnection::Reply RedisRouter::command(const std::vector<std::string>& args)
 {
     RedisPool* target = _cluster ? &poolFor(keyOf(args)) : _seed.get();
     bool asking = false;
     for (int attempt = 1;; ++attempt)
     {
+        std::optional<RedisPool::Lease> leased;
         try
         {
-            RedisPool::Lease connection = target->lease();
+            leased.emplace(target->lease());
+        }
+        catch (const Poco::IOException&)
+        {
+            // Not sent, so safe to send elsewhere: in a cluster its slots
+            // may have another master now (a failover).
+            if (!_cluster || attempt >= tries)
+                throw;
+            target = &elsewhere(*target, keyOf(args));
+            continue;
+        }
+        try
+        {
+            RedisPool::Lease& connection = *leased;
             if (asking)
                 connection->command({"ASKING"});
             return connection->command(args);
         }
         catch (const Poco::IOException&)
         {
-            throw;
+            throw; // sent, perhaps done: not sent again
         }
         catch (const Poco::RuntimeException& e)
         {
@@ -213,7 +262,19 @@ RedisRouter::runEach(const RedisScript& script, const std::vector<std::vector<st
     std::vector<std::size_t> again;
     for (const auto& [server, mine] : byServer)
     {
-        RedisPool::Lease connection = server->lease();
+        std::optional<RedisPool::Lease> leased;
+        try
+        {
+            leased.emplace(server->lease());
+        }
+        catch (const Poco::IOException&)
+        {
+            if (!_cluster)
+                throw;
+            again.insert(again.end(), mine.begin(), mine.end()); // run() finds the master now
+            continue;
+        }
+        RedisPool::Lease& connection = *leased;
         for (std::size_t i : mine)
             connection->send(commands[i]);
         for (std::size_t i : mine)

@@ -23,8 +23,13 @@ class RedisRouter
 /// a server it knows (the address first); a MOVED answer makes it read the
 /// map again and send the command where it was told, an ASK answer sends
 /// it there once after ASKING, and TRYAGAIN or CLUSTERDOWN (a slot moving,
-/// a failover) are tried again after 100 ms, five tries in all. A command
-/// without a key (PING, PUBLISH) goes to any server. Thread-safe.
+/// a failover) are tried again after 100 ms, five tries in all. A cluster
+/// server that cannot be connected to (gone, its replica promoted) makes it
+/// read the map again from the others and send the command where that says,
+/// within the same five tries; a command sent on a connection that then
+/// broke is not sent again (it may have been done). A command without a
+/// key (PING, PUBLISH) goes to the seed, or to the next server it knows.
+/// Thread-safe.
 {
 public:
     RedisRouter(std::string address, std::string password, Poco::Timespan timeout, bool cluster);
@@ -44,8 +49,11 @@ public:
     /// Throws as run() does.
 
     RedisPool& seed() { return *_seed; }
-    /// The connections to `address` (a subscription: every server of a
-    /// cluster tells every message published).
+    /// The connections to `address`.
+    std::vector<RedisPool*> servers();
+    /// Where a subscription may be made: the seed, then, in a cluster, every
+    /// other server it has met (every server of a cluster tells every
+    /// message published anywhere). A server once met stays in the list.
     bool cluster() const { return _cluster; }
 
     static std::uint16_t slotOf(const std::string& key);
@@ -58,6 +66,12 @@ public:
 private:
     RedisPool& poolAt(const std::string& address);
     RedisPool& poolFor(const std::string* key);
+    RedisPool& elsewhere(const RedisPool& unreachable, const std::string* key);
+    /// Where to send a command that `unreachable` (a cluster's) refused to
+    /// connect for: the key's master as the slot map read again from the
+    /// other servers says (after a pause when it is the same server still,
+    /// as before a failover ends); for a command without a key, the next
+    /// of servers().
     void readSlots();
     /// Asks the servers it knows, the seed first, for the slot map.
 

@@ -101,7 +101,7 @@ void RedisStore::listen(Listener& listener)
     if (_feed)
         return;
     _feed = std::make_unique<RedisFeed>(
-        _redis.seed(), key("feed"), [this](const std::string& payload) { received(payload); },
+        _redis, key("feed"), [this](const std::string& payload) { received(payload); },
         [this] { resumed(); }, _options.timeout + Poco::Timespan(1, 0));
     _feed->start();
     _feed->waitSubscribed(_options.timeout);

@@ -34,6 +34,7 @@ class RedisTest : public CppUnit::TestFixture
     CPPUNIT_TEST(roomsAndMessagesReachEveryNode);
     CPPUNIT_TEST(concurrentSendersMakeOneNumbering);
     CPPUNIT_TEST(oneNumberingOnARedisCluster);
+    CPPUNIT_TEST(theFeedMovesWhenItsClusterMasterGoes);
     CPPUNIT_TEST(editsAndDeletionsReachEveryNode);
     CPPUNIT_TEST(accountsAndSessionsWorkOnEveryNode);
     CPPUNIT_TEST(aPersonIsOneOnEveryNodeAndKickedFromAll);
@@ -291,6 +292,40 @@ public:
         CPPUNIT_ASSERT(!alice.nextOfType("presence").empty());
         CPPUNIT_ASSERT_EQUAL(409,
                              cb.post("/send/" + id + "?nick=ALICE", "hi", "text/plain").status);
+    }
+
+    void theFeedMovesWhenItsClusterMasterGoes()
+    {
+        // Three masters, the first with a replica. The nodes know the first
+        // master only, and subscribe there; it dies, its replica takes its
+        // slots over (cluster-node-timeout 2 s).
+        std::vector<std::unique_ptr<RedisServer>> masters;
+        for (int i = 0; i < 3; ++i)
+            masters.push_back(std::make_unique<RedisServer>(true, true));
+        RedisServer::formCluster({masters[0].get(), masters[1].get(), masters[2].get()});
+        RedisServer replica(true, true);
+        replica.replicate(*masters[0], {masters[0].get(), masters[1].get(), masters[2].get()});
+        auto config = node();
+        config["redis.address"] = masters[0]->address();
+        config["redis.cluster"] = "true";
+        DaemonProcess a(config), b(config);
+        TestClient ca(a.host(), a.port()), cb(b.host(), b.port());
+        const std::string id = ca.createRoom("failover", true);
+        CPPUNIT_ASSERT(
+            eventually([&] { return cb.get("/api/rooms").body.find(id) != std::string::npos; }));
+        WsClient reader(b.host(), b.port(), "/ws/" + id);
+        CPPUNIT_ASSERT_EQUAL(std::string("0"), send(a, id, "before"));
+        CPPUNIT_ASSERT(reader.nextChat().find("before") != std::string::npos);
+        masters[0]->kill();
+        // Each node subscribes at another server; what is sent on A once the
+        // cluster is whole again reaches B's WebSocket live, once, in order.
+        std::string number;
+        CPPUNIT_ASSERT(eventually([&] { return !(number = send(a, id, "after")).empty(); }, 20));
+        CPPUNIT_ASSERT_EQUAL(std::string("1"), number);
+        const std::string seen = reader.nextChat(10);
+        CPPUNIT_ASSERT_MESSAGE(seen + b.log(), seen.find("after") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), object(seen)->getValue<std::uint64_t>("id"));
+        CPPUNIT_ASSERT(b.logHas("subscribed again"));
     }
 
     void editsAndDeletionsReachEveryNode()

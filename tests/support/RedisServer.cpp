@@ -95,6 +95,53 @@ void RedisServer::formCluster(const std::vector<RedisServer*>& masters)
         throw Poco::IOException("the Redis Cluster did not become ready", text);
 }
 
+void RedisServer::replicate(RedisServer& master, const std::vector<RedisServer*>& cluster)
+{
+    master.command("CONFIG SET repl-diskless-sync-delay 0"); // the copy starts at once
+    command("CLUSTER MEET 127.0.0.1 " + std::to_string(master.port()) + " " +
+            std::to_string(master._busPort));
+    // The id is the first word of the reply, after the bulk string's length line.
+    std::string id = master.command("CLUSTER MYID");
+    id = id.substr(id.find('\n') + 1);
+    id = id.substr(0, id.find('\r'));
+    // Refused until the MEET has made the master known here; asked once it is.
+    const bool linked =
+        eventually([&] { return command("CLUSTER REPLICATE " + id).find("+OK") == 0; }, 20, 200) &&
+        eventually(
+            [&] {
+                return command("INFO replication").find("master_link_status:up") !=
+                       std::string::npos;
+            },
+            20, 200);
+    std::string mine = command("CLUSTER MYID");
+    mine = mine.substr(mine.find('\n') + 1);
+    mine = mine.substr(0, mine.find('\r'));
+    // In CLUSTER NODES, a line per node: "<id> <address> <flags> …".
+    auto knowsMe = [&](RedisServer& server)
+    {
+        const std::string nodes = server.command("CLUSTER NODES");
+        const std::size_t at = nodes.find(mine + " ");
+        if (at == std::string::npos)
+            return false;
+        const std::string line = nodes.substr(at, nodes.find('\n', at) - at);
+        return line.find(",slave ") != std::string::npos ||
+               line.find(" slave ") != std::string::npos;
+    };
+    const bool known = linked && eventually(
+                                     [&]
+                                     {
+                                         for (RedisServer* server : cluster)
+                                             if (!knowsMe(*server))
+                                                 return false;
+                                         return true;
+                                     },
+                                     20, 200);
+    if (!known)
+        throw Poco::IOException("redis-server on port " + std::to_string(_port) +
+                                " did not become a replica of the one on " +
+                                std::to_string(master.port()));
+}
+
 bool RedisServer::answers()
 {
     return command("PING") == "+PONG\r\n";

@@ -26,6 +26,11 @@ public:
     /// Makes them one Redis Cluster of masters only (redis-cli --cluster
     /// create: the slots shared evenly) and waits until every one says
     /// cluster_state:ok; throws when that fails within 20 s.
+    void replicate(RedisServer& master, const std::vector<RedisServer*>& cluster);
+    /// Joins master's cluster as its replica (CLUSTER MEET, then CLUSTER
+    /// REPLICATE) and waits until the link is up and every server of the
+    /// cluster knows it as a replica (they vote when the master fails, and
+    /// only for a node they know); throws when that is not so within 20 s.
     ~RedisServer();
 
     int port() const { return _port; }
