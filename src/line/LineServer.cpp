@@ -210,10 +210,12 @@ bool LineServer::takeProxyHeader(Poco::Net::StreamSocket& socket, ChatActions::A
     }
     if (!header.known)
         return true; // the balancer's own connection
-    if (!_gate->forwardedFor(socket, header.client.host()))
+    if (const auto refused = _gate->proxiedFor(socket, header.client.host()))
     {
         if (!TlsSocketImpl::isTls(socket.impl()))
-            sendQuietly(socket, closingLine(irc, "banned"));
+            sendQuietly(socket, closingLine(irc, *refused == ConnectionGate::Refused::Banned
+                                                     ? "banned"
+                                                     : "too many connections from your address"));
         return false;
     }
     actor = actorAt(header.client, actor.transport);

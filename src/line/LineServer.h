@@ -72,8 +72,9 @@ public:
     /// First on every connection: one from a trusted proxy
     /// (http.trustedProxies) may begin with a PROXY protocol header
     /// (ProxyHeader), which is read; actor is then the client it names
-    /// (its address's rate limit, its address in the log), refused like a
-    /// connection of its own when a ban covers it. A bad header is told
+    /// (its address's rate limit, its address in the log, its count of
+    /// open connections), refused like a connection of its own when a ban
+    /// covers it or it has limits.connectionsPerAddress open. A bad header is told
     /// (plain ports) and logged. False: close the connection. Waits up to
     /// handshakeTimeout for a whole header; without any bytes, or with
     /// bytes that are no header, nothing is read. Half a header by then is

@@ -130,6 +130,38 @@ bool ConnectionGate::forwardedFor(const Poco::Net::Socket& connection,
     return true;
 }
 
+std::optional<ConnectionGate::Refused>
+ConnectionGate::proxiedFor(const Poco::Net::Socket& connection, const Poco::Net::IPAddress& client)
+{
+    const std::string address = client.toString();
+    if (banned(client, address + " (through a trusted proxy)"))
+        return Refused::Banned;
+    std::lock_guard<std::mutex> lock(_mutex);
+    auto held = _holders.find(connection.impl());
+    if (held == _holders.end())
+        return std::nullopt; // released already: nothing to count
+    int& open = _open[address];
+    if (_perAddress > 0 && open >= _perAddress && !(_proxies && _proxies->covers(client)))
+    {
+        if (open == 0)
+            _open.erase(address);
+        _counters.perAddress.fetch_add(1, std::memory_order_relaxed);
+        if (int refused = _perAddressLog.due())
+            _logger.warning("%s (through a trusted proxy) has %d connections open "
+                            "(limits.connectionsPerAddress): refused (%d refused since the last "
+                            "such line)",
+                            address, open, refused);
+        return Refused::PerAddress;
+    }
+    ++open;
+    auto proxy = _open.find(held->second.address);
+    if (proxy != _open.end() && --proxy->second <= 0)
+        _open.erase(proxy);
+    held->second.address = address;
+    held->second.client = client;
+    return std::nullopt;
+}
+
 std::size_t ConnectionGate::disconnectBanned()
 {
     if (!_bans)

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -78,6 +79,15 @@ public:
     /// A request on a trusted proxy's connection is for client (its
     /// X-Forwarded-For): false, counted and logged, when a ban covers client;
     /// otherwise the connection is client's for disconnectBanned().
+
+    std::optional<Refused> proxiedFor(const Poco::Net::Socket& connection,
+                                      const Poco::Net::IPAddress& client);
+    /// A trusted proxy's connection made for one client alone (a PROXY
+    /// header on the line or IRC port): from now on it counts for client,
+    /// as if client had opened it. Refused (counted and logged; nothing
+    /// changes) when a ban covers client (Banned) or client has
+    /// limits.connectionsPerAddress open already (PerAddress), unless
+    /// client is itself a trusted proxy. The caller tells the client why.
 
     std::size_t disconnectBanned();
     /// Shuts down every held connection whose address (or the client a

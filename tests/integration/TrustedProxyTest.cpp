@@ -230,6 +230,29 @@ public:
             wrong.send(binary(0x31, 192, 0, 2, 9) + "ROOMS\r\n");
             CPPUNIT_ASSERT_EQUAL(std::string("ERROR Bad PROXY header"), wrong.line());
         }
+        // Each client behind the balancer has its own
+        // limits.connectionsPerAddress (2), the balancer none.
+        {
+            std::vector<std::unique_ptr<LineClient>> same;
+            for (int i = 0; i < 3; ++i)
+            {
+                same.push_back(std::make_unique<LineClient>(_daemon->host(), linePort));
+                same.back()->send("PROXY TCP4 192.0.2.44" + port + "\r\nROOMS\r\n");
+            }
+            CPPUNIT_ASSERT_EQUAL(std::string("ROOMLIST"), same[0]->line());
+            CPPUNIT_ASSERT_EQUAL(std::string("ROOMLIST"), same[1]->line());
+            CPPUNIT_ASSERT_EQUAL(std::string("ERROR Too many connections from your address"),
+                                 same[2]->line());
+            CPPUNIT_ASSERT(same[2]->closedByServer());
+            same.front().reset(); // one closes: the client may open another
+            CPPUNIT_ASSERT(eventually(
+                [&]
+                {
+                    LineClient next(_daemon->host(), linePort);
+                    next.send("PROXY TCP4 192.0.2.44" + port + "\r\nROOMS\r\n");
+                    return next.line() == "ROOMLIST";
+                }));
+        }
         // Half a header, then nothing until http.requestTimeout: a bad
         // header too, never read as the client's first line.
         LineClient half(_daemon->host(), linePort);

@@ -23,6 +23,7 @@ class ConnectionGateTest : public CppUnit::TestFixture
     CPPUNIT_TEST(refusesOnlyAtMaxOpenConnections);
     CPPUNIT_TEST(handedOverConnectionCountsOnceUntilReleased);
     CPPUNIT_TEST(aTrustedProxyIsNotLimitedAndTellsWhoseConnectionItIs);
+    CPPUNIT_TEST(aProxiedConnectionCountsForItsClient);
     CPPUNIT_TEST_SUITE_END();
 
     std::atomic<std::uint64_t> _accepted{0}, _busy{0}, _perAddress{0}, _banned{0};
@@ -109,6 +110,35 @@ public:
         CPPUNIT_ASSERT(plain->accept(c));
         CPPUNIT_ASSERT(!plain->accept(d));
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), _perAddress.load());
+    }
+
+    void aProxiedConnectionCountsForItsClient()
+    {
+        // A PROXY header names one client per connection: each client has
+        // its own limits.connectionsPerAddress (2 here) behind the balancer,
+        // and a connection given back is one less for its client.
+        AddressBans bans;
+        const TrustedProxies proxies("127.0.0.1");
+        auto g = gate(10, 2, &bans, &proxies);
+        const Poco::Net::IPAddress client("198.51.100.7"), other("198.51.100.8");
+        std::vector<Poco::Net::StreamSocket> held;
+        for (int i = 0; i < 5; ++i)
+        {
+            held.push_back(connection());
+            CPPUNIT_ASSERT(g->accept(held.back())); // the balancer: not limited
+        }
+        CPPUNIT_ASSERT(!g->proxiedFor(held[0], client));
+        CPPUNIT_ASSERT(!g->proxiedFor(held[1], client));
+        CPPUNIT_ASSERT(g->proxiedFor(held[2], client) == ConnectionGate::Refused::PerAddress);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), _perAddress.load());
+        CPPUNIT_ASSERT(!g->proxiedFor(held[3], other)); // another client: its own count
+        g->dropHolder(held[0]);
+        CPPUNIT_ASSERT(!g->proxiedFor(held[2], client)); // one less for the client
+        AddressBan ban;
+        ban.address = "198.51.100.8";
+        bans.set(ban);
+        CPPUNIT_ASSERT(g->proxiedFor(held[4], other) == ConnectionGate::Refused::Banned);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), g->disconnectBanned()); // held[3], other's
     }
 };
 
