@@ -164,7 +164,7 @@ bool LineServer::takeProxyHeader(Poco::Net::StreamSocket& socket, ChatActions::A
     const Poco::Timespan patience(_options.handshakeTimeout, 0);
     char bytes[ProxyHeader::maxBytes];
     std::string whole;  // stays empty for a header that is bad: refused below
-    bool begun = false; // what came so far may be the start of a header
+    bool begun = false; // what came so far may be the start of a header, not blank lines
     for (;;)
     {
         const ssize_t got = ::recv(fd, bytes, sizeof bytes, MSG_PEEK | MSG_DONTWAIT);
@@ -172,9 +172,11 @@ bool LineServer::takeProxyHeader(Poco::Net::StreamSocket& socket, ChatActions::A
             return false;
         if (got > 0)
         {
-            begun = true;
-            const ProxyHeader::Extent found =
-                ProxyHeader::measure(std::string_view(bytes, static_cast<std::size_t>(got)));
+            const std::string_view seen(bytes, static_cast<std::size_t>(got));
+            // A v2 header begins with CR LF CR LF: a client's empty lines
+            // look the same until more comes, and stay the client's.
+            begun = seen.find_first_not_of("\r\n") != std::string_view::npos;
+            const ProxyHeader::Extent found = ProxyHeader::measure(seen);
             if (found.shape == ProxyHeader::Shape::None)
                 return true; // a client of the balancer's own, or none sent
             if (found.shape == ProxyHeader::Shape::Bad)

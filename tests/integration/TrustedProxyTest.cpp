@@ -13,7 +13,9 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
+#include <thread>
 #include <vector>
 
 namespace hchat::test
@@ -259,6 +261,12 @@ public:
         half.send("PROXY TCP4 198.51.100.4 127.0.0.1");
         CPPUNIT_ASSERT_EQUAL(std::string("ERROR Bad PROXY header"), half.line());
         CPPUNIT_ASSERT(half.closedByServer());
+        // Empty lines, the start of a v2 signature as well, are a client's.
+        LineClient blank(_daemon->host(), linePort);
+        blank.send("\r\n");
+        std::this_thread::sleep_for(std::chrono::milliseconds(2500)); // past the wait
+        blank.send("ROOMS\r\n");
+        CPPUNIT_ASSERT_EQUAL(std::string("ROOMLIST"), blank.line());
     }
 
     void throughHaproxySendProxyNamesTheLineClient()
