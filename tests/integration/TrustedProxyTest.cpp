@@ -35,6 +35,7 @@ class TrustedProxyTest : public ControlDaemonTest
     CPPUNIT_TEST(withoutTrustTheHeaderChangesNothing);
     CPPUNIT_TEST(lineAndIrcClientsAreNamedByAProxyHeader);
     CPPUNIT_TEST(throughHaproxySendProxyNamesTheLineClient);
+    CPPUNIT_TEST(aFloodThroughHaproxyIsLimitedPerClient);
     CPPUNIT_TEST_SUITE_END();
 
     std::map<std::string, std::string> configuration() const override
@@ -292,6 +293,43 @@ public:
             CPPUNIT_ASSERT_EQUAL(std::string("ERROR Unknown command\r\n"),
                                  firstLineFrom("127.0.0.1"));
         }
+    }
+
+    void aFloodThroughHaproxyIsLimitedPerClient()
+    {
+        // Twenty clients (127.0.0.10 to .29) open three line connections
+        // each through a real HAProxy with send-proxy: each gets two
+        // (limits.connectionsPerAddress), the balancer carries all forty.
+        auto keys = configuration();
+        const int linePort = LineClient::freePort();
+        keys["line.port"] = std::to_string(linePort);
+        restart(keys);
+        Haproxy proxy({_daemon->port()}, {linePort});
+        std::vector<std::unique_ptr<Poco::Net::StreamSocket>> open;
+        int served = 0, refused = 0;
+        for (int client = 10; client < 30; ++client)
+            for (int i = 0; i < 3; ++i)
+            {
+                auto socket = std::make_unique<Poco::Net::StreamSocket>();
+                socket->impl()->bind(
+                    Poco::Net::SocketAddress("127.0.0." + std::to_string(client), 0), false);
+                socket->connect(Poco::Net::SocketAddress(
+                    "127.0.0.1", static_cast<Poco::UInt16>(proxy.linePort())));
+                const std::string rooms = "ROOMS\r\n";
+                socket->sendBytes(rooms.data(), static_cast<int>(rooms.size()));
+                socket->setReceiveTimeout(Poco::Timespan(5, 0));
+                char buffer[256];
+                const int n = socket->receiveBytes(buffer, sizeof buffer);
+                const std::string first(buffer, static_cast<std::size_t>(std::max(n, 0)));
+                if (first.rfind("ROOMLIST", 0) == 0)
+                    ++served;
+                else if (first == "ERROR Too many connections from your address\r\n")
+                    ++refused;
+                open.push_back(std::move(socket)); // held open, as a flood would
+            }
+        CPPUNIT_ASSERT_EQUAL(40, served);
+        CPPUNIT_ASSERT_EQUAL(20, refused);
+        CPPUNIT_ASSERT(_daemon->logHas("(through a trusted proxy) has 2 connections open"));
     }
 
     void withoutTrustTheHeaderChangesNothing()
