@@ -52,6 +52,19 @@ bool ConnectionGate::banned(const Poco::Net::IPAddress& address, const std::stri
     return true;
 }
 
+bool ConnectionGate::overPerAddress(const Poco::Net::IPAddress& address, int open,
+                                    const std::string& who)
+{
+    if (_perAddress <= 0 || open < _perAddress || (_proxies && _proxies->covers(address)))
+        return false;
+    _counters.perAddress.fetch_add(1, std::memory_order_relaxed);
+    if (int refused = _perAddressLog.due())
+        _logger.warning("%s has %d connections open (limits.connectionsPerAddress): refused "
+                        "(%d refused since the last such line)",
+                        who, open, refused);
+    return true;
+}
+
 bool ConnectionGate::accept(const Poco::Net::StreamSocket& socket)
 {
     _counters.accepted.fetch_add(1, std::memory_order_relaxed);
@@ -83,13 +96,8 @@ bool ConnectionGate::accept(const Poco::Net::StreamSocket& socket)
         return false;
     }
     int& open = _open[address];
-    if (_perAddress > 0 && open >= _perAddress && !(_proxies && _proxies->covers(host)))
+    if (overPerAddress(host, open, address))
     {
-        _counters.perAddress.fetch_add(1, std::memory_order_relaxed);
-        if (int refused = _perAddressLog.due())
-            _logger.warning("%s has %d connections open (limits.connectionsPerAddress): refused "
-                            "(%d refused since the last such line)",
-                            address, open, refused);
         refuse(socket, Refused::PerAddress, "too many connections from your address");
         return false;
     }
@@ -141,18 +149,8 @@ ConnectionGate::proxiedFor(const Poco::Net::Socket& connection, const Poco::Net:
     if (held == _holders.end())
         return std::nullopt; // released already: nothing to count
     int& open = _open[address];
-    if (_perAddress > 0 && open >= _perAddress && !(_proxies && _proxies->covers(client)))
-    {
-        if (open == 0)
-            _open.erase(address);
-        _counters.perAddress.fetch_add(1, std::memory_order_relaxed);
-        if (int refused = _perAddressLog.due())
-            _logger.warning("%s (through a trusted proxy) has %d connections open "
-                            "(limits.connectionsPerAddress): refused (%d refused since the last "
-                            "such line)",
-                            address, open, refused);
+    if (overPerAddress(client, open, address + " (through a trusted proxy)"))
         return Refused::PerAddress;
-    }
     ++open;
     auto proxy = _open.find(held->second.address);
     if (proxy != _open.end() && --proxy->second <= 0)

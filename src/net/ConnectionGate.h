@@ -99,6 +99,10 @@ private:
     bool banned(const Poco::Net::IPAddress& address, const std::string& who);
     /// Whether a ban covers address; if so counted, and logged (as who) at
     /// most once a second.
+    bool overPerAddress(const Poco::Net::IPAddress& address, int open, const std::string& who);
+    /// Under _mutex: address has limits.connectionsPerAddress open already
+    /// and is no trusted proxy; if so counted, and logged (as who) at most
+    /// once a second.
     void refuse(const Poco::Net::StreamSocket& socket, Refused kind, const std::string& why) const;
 
     const int _maxThreads;

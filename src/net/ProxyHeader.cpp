@@ -29,6 +29,12 @@ unsigned byteAt(std::string_view bytes, std::size_t i)
     return static_cast<unsigned char>(bytes[i]);
 }
 
+// A v2 header's whole length, from its fixed part (at least 16 bytes).
+std::size_t binaryLength(std::string_view header)
+{
+    return binaryFixedBytes + (byteAt(header, 14) << 8 | byteAt(header, 15));
+}
+
 bool parsePort(const std::string& text, Poco::UInt16& port)
 {
     unsigned value = 0;
@@ -85,8 +91,7 @@ ProxyHeader::Parsed parseText(std::string_view header)
 ProxyHeader::Parsed parseBinary(std::string_view header)
 {
     ProxyHeader::Parsed out;
-    if (header.size() < binaryFixedBytes || header.substr(0, 12) != binarySignature ||
-        header.size() != binaryFixedBytes + (byteAt(header, 14) << 8 | byteAt(header, 15)))
+    if (header.size() < binaryFixedBytes || header.size() != binaryLength(header))
         return out;
     const unsigned version = byteAt(header, 12) >> 4, command = byteAt(header, 12) & 0x0F;
     if (version != 2 || command > 1)
@@ -127,7 +132,7 @@ ProxyHeader::Extent ProxyHeader::measure(std::string_view start)
         return {};
     if (start.size() < binaryFixedBytes)
         return {Shape::Partial, 0};
-    const std::size_t length = binaryFixedBytes + (byteAt(start, 14) << 8 | byteAt(start, 15));
+    const std::size_t length = binaryLength(start);
     if ((byteAt(start, 12) >> 4) != 2 || length > maxBytes)
         return {Shape::Bad, 0};
     return {start.size() >= length ? Shape::Whole : Shape::Partial, length};
@@ -135,9 +140,8 @@ ProxyHeader::Extent ProxyHeader::measure(std::string_view start)
 
 ProxyHeader::Parsed ProxyHeader::parse(std::string_view header)
 {
-    return beginsWith(header, binarySignature) && header.size() >= binarySignature.size()
-               ? parseBinary(header)
-               : parseText(header);
+    return header.substr(0, binarySignature.size()) == binarySignature ? parseBinary(header)
+                                                                       : parseText(header);
 }
 
 } // namespace hchat
