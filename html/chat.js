@@ -922,50 +922,67 @@
   const searchPanel = document.getElementById('search-results');
   const searchList = document.getElementById('search-list');
   const searchStatus = document.getElementById('search-status');
-  searchForm.addEventListener('submit', async (e) => {
+  const searchOlder = document.getElementById('search-older');
+  // What is searched now: its words and, when the server stopped before the
+  // oldest message (Redis reads 10,000 a search), where to go on from.
+  let searching = { words: '', below: 0 };
+  searchForm.addEventListener('submit', (e) => {
     e.preventDefault();
     const words = searchInput.value.trim();
     if (!words) return;
     searchPanel.hidden = false;
     searchList.replaceChildren();
+    searching = { words, below: 0 };
+    search('');
+  });
+  searchOlder.addEventListener('click', () => search('&before=' + searching.below));
+  async function search(bound) {
+    const asked = searching;
+    searchOlder.hidden = true;
     searchStatus.textContent = 'Searching…';
-    const r = await fetch('/api/rooms/' + roomId + '/search?limit=30&q=' + encodeURIComponent(words),
+    const r = await fetch('/api/rooms/' + roomId + '/search?limit=30&q=' + encodeURIComponent(asked.words) + bound,
       { cache: 'no-store' }).catch(() => null);
+    if (asked !== searching) return; // another search began meanwhile
     if (!r || !r.ok) {
       searchStatus.textContent = r ? (await r.text()).trim() : 'The server cannot be reached.';
       return;
     }
-    const results = (await r.json()).results;
-    searchStatus.textContent = results.length === 0 ? 'Nothing found for “' + words + '”.'
-      : results.length + (results.length === 1 ? ' message' : ' messages') + ' found';
-    searchList.replaceChildren(...results.map((m) => {
-      const li = document.createElement('li');
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'search-hit';
-      const head = el('span', 'msg-head');
-      const author = el('span', 'msg-author');
-      author.style.setProperty('--h', hueFor(m.author));
-      author.textContent = m.author;
-      const when = timeElement(m.time);
-      when.textContent = new Date(m.time).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
-      head.append(author, when);
-      const snippet = el('span', 'search-snippet');
-      for (const part of m.snippet) {
-        if (part.match) {
-          const mark = document.createElement('mark');
-          mark.textContent = part.text;
-          snippet.append(mark);
-        } else {
-          snippet.append(part.text);
-        }
+    const answer = await r.json();
+    searching.below = answer.searchedFrom;
+    searchList.append(...answer.results.map(searchHit));
+    const count = searchList.children.length;
+    const more = searching.below > 0;
+    searchStatus.textContent = count === 0 ? 'Nothing found for “' + asked.words + '”' + (more ? ' yet.' : '.')
+      : count + (count === 1 ? ' message' : ' messages') + ' found' + (more ? ' so far' : '');
+    searchOlder.hidden = searching.below === 0;
+  }
+  function searchHit(m) {
+    const li = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'search-hit';
+    const head = el('span', 'msg-head');
+    const author = el('span', 'msg-author');
+    author.style.setProperty('--h', hueFor(m.author));
+    author.textContent = m.author;
+    const when = timeElement(m.time);
+    when.textContent = new Date(m.time).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+    head.append(author, when);
+    const snippet = el('span', 'search-snippet');
+    for (const part of m.snippet) {
+      if (part.match) {
+        const mark = document.createElement('mark');
+        mark.textContent = part.text;
+        snippet.append(mark);
+      } else {
+        snippet.append(part.text);
       }
-      button.append(head, snippet);
-      button.addEventListener('click', () => jumpTo(m.id));
-      li.append(button);
-      return li;
-    }));
-  });
+    }
+    button.append(head, snippet);
+    button.addEventListener('click', () => jumpTo(m.id));
+    li.append(button);
+    return li;
+  }
   document.getElementById('search-close').addEventListener('click', closeSearch);
   searchPanel.addEventListener('keydown', (e) => { if (e.key === 'Escape') closeSearch(); });
   function closeSearch() {

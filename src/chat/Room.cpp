@@ -350,13 +350,14 @@ std::vector<MessagePtr> Room::range(std::uint64_t from, std::size_t limit, std::
     return out;
 }
 
-std::vector<Store::Found> Room::search(const std::string& words, std::size_t limit)
+Store::Findings Room::search(const std::string& words, std::size_t limit, std::uint64_t before)
 {
-    std::vector<Store::Found> found = _store.search(_id, words, limit);
+    Store::Findings findings = _store.search(_id, words, limit, before);
+    auto& found = findings.found;
     found.erase(std::remove_if(found.begin(), found.end(),
                                [&](const Store::Found& f) { return expired(f.message); }),
                 found.end());
-    return found;
+    return findings;
 }
 
 std::uint64_t Room::next()

@@ -122,9 +122,10 @@ public:
     std::vector<MessagePtr> range(std::uint64_t from, std::size_t limit, std::uint64_t& next);
     /// Up to limit messages from `from` on (skipping ones dropped by retention)
     /// and, in `next`, the number the next message will get.
-    std::vector<Store::Found> search(const std::string& words, std::size_t limit);
-    /// The room's messages with these words, best first (Store::search),
-    /// without those retention has dropped.
+    Store::Findings search(const std::string& words, std::size_t limit, std::uint64_t before);
+    /// The room's messages numbered below before with these words, best
+    /// first, and how far back they were searched (Store::search), without
+    /// those retention has dropped.
 
     std::uint64_t next();
     Poco::Timestamp lastActivity();

@@ -75,19 +75,21 @@ void SearchHandler::handle(Poco::Net::HTTPServerRequest& request,
                         "At most " + std::to_string(maxQueryBytes) + " bytes of words");
     const std::uint64_t limit =
         std::min(maxLimit, RequestValues::queryNumber(request, "limit", defaultLimit));
+    const std::uint64_t before = RequestValues::queryNumber(request, "before", Store::everyMessage);
     // A search costs the store more than a message: it spends a token like one.
     require(_context.actions.spendMessageToken(actor(request)));
 
+    const Store::Findings findings = room->search(words, static_cast<std::size_t>(limit), before);
     std::string body = "{\"results\":[";
     bool first = true;
-    for (const Store::Found& found : room->search(words, static_cast<std::size_t>(limit)))
+    for (const Store::Found& found : findings.found)
     {
         std::string json = found.message->json();
         json.pop_back(); // its closing brace: the snippet goes in too
         body += (first ? "" : ",") + json + ",\"snippet\":" + snippetJson(found.snippet) + "}";
         first = false;
     }
-    body += "]}";
+    body += "],\"searchedFrom\":" + std::to_string(findings.searchedFrom) + "}";
     send(response, body, "application/json");
 }
 

@@ -99,23 +99,24 @@ std::vector<MessagePtr> MemoryStore::read(const std::string& roomId, std::uint64
     return out;
 }
 
-std::vector<Store::Found> MemoryStore::search(const std::string& roomId, const std::string& words,
-                                              std::size_t limit)
+Store::Findings MemoryStore::search(const std::string& roomId, const std::string& words,
+                                    std::size_t limit, std::uint64_t before)
 {
     const PlainSearch wanted(words);
-    std::vector<Found> found;
+    Findings findings;
     if (wanted.empty())
-        return found;
+        return findings;
     std::lock_guard<std::mutex> lock(_mutex);
     auto it = _logs.find(roomId);
     if (it == _logs.end())
-        return found;
+        return findings;
     const auto& messages = it->second.messages;
     std::string snippet;
-    for (auto m = messages.rbegin(); m != messages.rend() && found.size() < limit; ++m)
-        if ((*m)->kind() == MessageKind::Message && wanted.match((*m)->text(), snippet))
-            found.push_back(Found{*m, snippet});
-    return found;
+    for (auto m = messages.rbegin(); m != messages.rend() && findings.found.size() < limit; ++m)
+        if ((*m)->id() < before && (*m)->kind() == MessageKind::Message &&
+            wanted.match((*m)->text(), snippet))
+            findings.found.push_back(Found{*m, snippet});
+    return findings;
 }
 
 Store::Tail MemoryStore::tail(const std::string& roomId, std::size_t count)

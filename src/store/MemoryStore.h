@@ -26,8 +26,8 @@ public:
     std::future<void> append(const std::string& roomId, const MessagePtr& message) override;
     std::vector<MessagePtr> read(const std::string& roomId, std::uint64_t from,
                                  std::size_t limit) override;
-    std::vector<Found> search(const std::string& roomId, const std::string& words,
-                              std::size_t limit) override;
+    Findings search(const std::string& roomId, const std::string& words, std::size_t limit,
+                    std::uint64_t before) override;
     /// Newest first; a word matches anywhere in a text (no accent folding).
     Tail tail(const std::string& roomId, std::size_t count) override;
     void deleteRoom(const std::string& roomId) override;

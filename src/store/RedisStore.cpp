@@ -410,29 +410,42 @@ std::vector<MessagePtr> RedisStore::read(const std::string& roomId, std::uint64_
     return out;
 }
 
-std::vector<Store::Found> RedisStore::search(const std::string& roomId, const std::string& words,
-                                             std::size_t limit)
+Store::Findings RedisStore::search(const std::string& roomId, const std::string& words,
+                                   std::size_t limit, std::uint64_t before)
 {
+    // Redis has no index of words: the node reads the log from before down,
+    // a page per round trip, so that a search never holds Redis for long,
+    // and stops at the budget; the client asks again for the older ones.
     const PlainSearch wanted(words);
-    std::vector<Found> found;
-    const std::size_t page = 1000, pages = 10;
+    Findings findings;
+    if (wanted.empty() || limit == 0 || before == 0)
+        return findings;
+    const std::size_t page = 1000;
+    std::string below = before == everyMessage ? "+inf" : "(" + std::to_string(before);
     std::string snippet;
-    for (std::size_t p = 0; p < pages && found.size() < limit && !wanted.empty(); ++p)
+    for (std::size_t read = 0; read < searchBudget;)
     {
-        const Reply entries = run({"ZREVRANGE", roomKey(roomId, "log"), std::to_string(p * page),
-                                   std::to_string((p + 1) * page - 1)});
+        const std::size_t asked = std::min(page, searchBudget - read);
+        const Reply entries = run({"ZREVRANGEBYSCORE", roomKey(roomId, "log"), below, "-inf",
+                                   "LIMIT", "0", std::to_string(asked)});
         for (const std::string& entry : texts(entries))
         {
             MessagePtr message = RedisRecords::readMessage(entry);
+            ++read;
+            findings.searchedFrom = message->id();
             if (message->kind() == MessageKind::Message && wanted.match(message->text(), snippet))
-                found.push_back(Found{message, snippet});
-            if (found.size() == limit)
-                break;
+                findings.found.push_back(Found{message, snippet});
+            if (findings.found.size() == limit)
+                return findings;
         }
-        if (entries.elements.size() < page)
+        if (entries.elements.size() < asked)
+        {
+            findings.searchedFrom = 0; // the oldest message was read
             break;
+        }
+        below = "(" + std::to_string(findings.searchedFrom);
     }
-    return found;
+    return findings;
 }
 
 Store::Tail RedisStore::tail(const std::string& roomId, std::size_t count)

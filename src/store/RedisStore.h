@@ -88,9 +88,11 @@ public:
     /// Throws Poco::NotImplementedException: this store numbers messages.
     std::vector<MessagePtr> read(const std::string& roomId, std::uint64_t from,
                                  std::size_t limit) override;
-    std::vector<Found> search(const std::string& roomId, const std::string& words,
-                              std::size_t limit) override;
-    /// PlainSearch over the room's last 10,000 messages, newest first.
+    Findings search(const std::string& roomId, const std::string& words, std::size_t limit,
+                    std::uint64_t before) override;
+    /// PlainSearch, newest first, over at most searchBudget messages below
+    /// before, read from Redis a page at a time.
+    static constexpr std::size_t searchBudget = 10000;
     Tail tail(const std::string& roomId, std::size_t count) override;
     void deleteRoom(const std::string& roomId) override;
     std::vector<std::string> deletedRooms() override;

@@ -559,10 +559,10 @@ void SqliteDatabase::loadIndexed()
 }
 
 std::vector<Store::Found> SqliteDatabase::search(Int64 room, const std::string& words,
-                                                 std::size_t limit)
+                                                 std::size_t limit, std::uint64_t before)
 {
     std::vector<Store::Found> found;
-    for (SqliteSearch::Hit& hit : _search->find(room, words, limit))
+    for (SqliteSearch::Hit& hit : _search->find(room, words, limit, before))
     {
         std::vector<MessagePtr> message = read(room, hit.id, 1);
         if (!message.empty() && message.front()->id() == hit.id)

@@ -83,8 +83,10 @@ public:
     /// drops the deleted words (SqliteSearch::mergeStep); the WAL is emptied
     /// after the last. True while steps remain; cheap when none is due.
     std::vector<MessagePtr> read(Poco::Int64 room, std::uint64_t from, std::size_t limit);
-    std::vector<Store::Found> search(Poco::Int64 room, const std::string& words, std::size_t limit);
-    /// The room's messages with these words (SqliteSearch), best first;
+    std::vector<Store::Found> search(Poco::Int64 room, const std::string& words, std::size_t limit,
+                                     std::uint64_t before);
+    /// The room's messages numbered below before with these words
+    /// (SqliteSearch), best first;
     /// those not indexed yet (index()) are not found.
     std::size_t index(const std::vector<std::pair<Poco::Int64, Poco::Int64>>& rooms,
                       std::size_t budget);

@@ -130,14 +130,14 @@ bool SqliteSearch::mergeStep()
 }
 
 std::vector<SqliteSearch::Hit> SqliteSearch::find(Int64 room, const std::string& words,
-                                                  std::size_t limit)
+                                                  std::size_t limit, std::uint64_t before)
 {
     std::vector<Hit> hits;
     std::string expression = matchExpression(words);
-    if (expression.empty())
+    if (expression.empty() || before == 0)
         return hits;
     Int64 first = key(room, 0);
-    Int64 last = key(room, allOfRoom - 1);
+    Int64 last = key(room, std::min<std::uint64_t>(before, allOfRoom) - 1);
     Int64 count = static_cast<Int64>(limit);
     std::vector<Int64> keys;
     std::vector<std::string> snippets;

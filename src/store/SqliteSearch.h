@@ -76,8 +76,10 @@ public:
     /// steps remain; the steps add up to about 2 s per million messages.
     static constexpr int mergePages = 200;
 
-    std::vector<Hit> find(Poco::Int64 room, const std::string& words, std::size_t limit);
-    /// The best matches in the room (FTS5's bm25 rank, then the newest).
+    std::vector<Hit> find(Poco::Int64 room, const std::string& words, std::size_t limit,
+                          std::uint64_t before);
+    /// The best matches in the room numbered below before (FTS5's bm25
+    /// rank, then the newest).
 
 private:
     static Poco::Int64 key(Poco::Int64 room, Poco::Int64 id) { return room * allOfRoom + id; }

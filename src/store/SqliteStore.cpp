@@ -370,8 +370,8 @@ std::vector<MessagePtr> SqliteStore::read(const std::string& roomId, std::uint64
     return database.read(found->second, from, limit);
 }
 
-std::vector<Store::Found> SqliteStore::search(const std::string& roomId, const std::string& words,
-                                              std::size_t limit)
+Store::Findings SqliteStore::search(const std::string& roomId, const std::string& words,
+                                    std::size_t limit, std::uint64_t before)
 {
     std::lock_guard<std::mutex> lock(_dbMutex);
     SqliteDatabase& database = db();
@@ -383,7 +383,7 @@ std::vector<Store::Found> SqliteStore::search(const std::string& roomId, const s
     const Int64 next = static_cast<Int64>(progressOf(found->second).next);
     if (database.indexed(found->second) < next)
         database.index({{found->second, next}}, std::numeric_limits<std::size_t>::max());
-    return database.search(found->second, words, limit);
+    return Findings{database.search(found->second, words, limit, before), 0};
 }
 
 Store::Tail SqliteStore::tail(const std::string& roomId, std::size_t count)

@@ -48,8 +48,8 @@ public:
     void saveRoom(const RoomRecord& room) override;
     std::vector<RoomRecord> rooms() override;
     std::future<void> append(const std::string& roomId, const MessagePtr& message) override;
-    std::vector<Found> search(const std::string& roomId, const std::string& words,
-                              std::size_t limit) override;
+    Findings search(const std::string& roomId, const std::string& words, std::size_t limit,
+                    std::uint64_t before) override;
     std::vector<MessagePtr> read(const std::string& roomId, std::uint64_t from,
                                  std::size_t limit) override;
     Tail tail(const std::string& roomId, std::size_t count) override;

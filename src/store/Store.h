@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <future>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -188,11 +189,25 @@ public:
         std::string snippet; ///< each match between \x02 and \x03; "…" where cut
     };
 
-    virtual std::vector<Found> search(const std::string& roomId, const std::string& words,
-                                      std::size_t limit) = 0;
-    /// Up to limit messages (kind message, never a deleted one) of the room
-    /// that have every one of the words, the last one as a prefix, letters
-    /// compared without case (SqliteStore: nor accents); best matches first.
+    struct Findings
+    /// What search() found, and how far back it looked.
+    {
+        std::vector<Found> found;
+        std::uint64_t searchedFrom = 0; ///< those numbered below it were not searched (0: none)
+    };
+
+    static constexpr std::uint64_t everyMessage = std::numeric_limits<std::uint64_t>::max();
+    ///< search()'s before when no number is too high
+
+    virtual Findings search(const std::string& roomId, const std::string& words, std::size_t limit,
+                            std::uint64_t before) = 0;
+    /// Up to limit messages (kind message, never a deleted one) of the room,
+    /// numbered below before, that have every one of the words, the last one
+    /// as a prefix, letters compared without case (SqliteStore: nor
+    /// accents); best matches first (SqliteStore: by rank; the others: the
+    /// newest). RedisStore reads at most 10,000 messages a call, from
+    /// the newest down, and stops at limit found: searchedFrom says where to
+    /// go on (as before) for the older ones; the others search every one.
 
     virtual Tail tail(const std::string& roomId, std::size_t count) = 0;
     /// The last count messages of a room and its next number.

@@ -237,7 +237,7 @@ test('scrolled up: a new-messages divider and a jump button; older history loads
   }), 'the found message is in view');
   assert.equal(await found.evaluate((li) => li.classList.contains('flash')), true);
   const none = await fetch(daemon.url + '/api/rooms/' + id + '/search?q=nothing-like-this');
-  assert.deepEqual(await none.json(), { results: [] });
+  assert.deepEqual(await none.json(), { results: [], searchedFrom: 0 });
   assert.deepEqual(eve.errors.concat(fay.errors, gil.errors), []);
   await Promise.all([eve.context.close(), fay.context.close(), gil.context.close()]);
 });

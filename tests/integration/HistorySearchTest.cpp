@@ -88,6 +88,14 @@ public:
         CPPUNIT_ASSERT_EQUAL(200, r.status);
         r = http().get("/api/rooms/" + room + "/search?q=elsewhere");
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), object(r.body)->getArray("results")->size());
+        // Below a number only; SQLite searched every message.
+        r = http().get("/api/rooms/" + room + "/search?q=noon&before=1");
+        results = object(r.body)->getArray("results");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), results->size());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0),
+                             results->getObject(0)->getValue<std::uint64_t>("id"));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0),
+                             object(r.body)->getValue<std::uint64_t>("searchedFrom"));
     }
 
     void searchesSpendTheRateLimit()
@@ -121,6 +129,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(400, http().get(search + "?q=%20%20").status);
         CPPUNIT_ASSERT_EQUAL(400, http().get(search + "?q=" + std::string(300, 'x')).status);
         CPPUNIT_ASSERT_EQUAL(400, http().get(search + "?q=x&limit=-1").status);
+        CPPUNIT_ASSERT_EQUAL(400, http().get(search + "?q=x&before=old").status);
         CPPUNIT_ASSERT_EQUAL(
             404, http().get("/api/rooms/" + std::string(32, 'f') + "/search?q=x").status);
         const std::string messages = "/api/rooms/" + room + "/messages";

@@ -26,6 +26,7 @@ class RedisStoreTest : public CppUnit::TestFixture
     CPPUNIT_TEST(amendmentsRewriteTheirTarget);
     CPPUNIT_TEST(historyLimitTrims);
     CPPUNIT_TEST(searchFindsNewestFirst);
+    CPPUNIT_TEST(searchGoesOnBelowWhereItStopped);
     CPPUNIT_TEST(roomsAccountsCredentialsAndBans);
     CPPUNIT_TEST(feedTellsAndResumes);
     CPPUNIT_TEST(unreachableThrows);
@@ -225,6 +226,10 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t(3), kept.size());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(7), kept[0]->id());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(10), store.tail(id, 0).next); // numbering goes on
+        // What the limit took is gone, not left for a search to go on to.
+        const Store::Findings found = store.search(id, "m", 10, Store::everyMessage);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), found.found.size());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), found.searchedFrom);
     }
 
     void searchFindsNewestFirst()
@@ -235,7 +240,7 @@ public:
         store.appendNext(id, draft("Deploy the build"));
         store.appendNext(id, draft("lunch?"));
         store.appendNext(id, draft("the BUILD is deployed"));
-        auto found = store.search(id, "build deploy", 10);
+        auto found = store.search(id, "build deploy", 10, Store::everyMessage).found;
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), found.size());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), found[0].message->id());
         CPPUNIT_ASSERT_EQUAL(std::string("the \x02"
@@ -243,8 +248,43 @@ public:
                                          "deploy\x03"
                                          "ed"),
                              found[0].snippet);
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), store.search(id, "build", 1).size());
-        CPPUNIT_ASSERT(store.search(id, "  ", 10).empty());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1),
+                             store.search(id, "build", 1, Store::everyMessage).found.size());
+        CPPUNIT_ASSERT(store.search(id, "  ", 10, Store::everyMessage).found.empty());
+    }
+
+    void searchGoesOnBelowWhereItStopped()
+    {
+        // A search reads at most searchBudget messages: what it did not
+        // read is found by asking again below where it stopped.
+        RedisStore store(options());
+        const std::string id(32, 'g');
+        store.createRoom(room(id));
+        store.appendNext(id, draft("needle in the old days"));
+        const std::uint64_t last = RedisStore::searchBudget + 500;
+        for (std::uint64_t i = 1; i < last; ++i)
+            store.appendNext(id, draft("hay " + std::to_string(i)));
+        store.appendNext(id, draft("a fresh needle"));
+
+        Store::Findings first = store.search(id, "needle", 10, Store::everyMessage);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), first.found.size());
+        CPPUNIT_ASSERT_EQUAL(last, first.found[0].message->id());
+        CPPUNIT_ASSERT_EQUAL(last + 1 - RedisStore::searchBudget, first.searchedFrom);
+        Store::Findings older = store.search(id, "needle", 10, first.searchedFrom);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), older.found.size());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), older.found[0].message->id());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), older.searchedFrom); // nothing older left
+
+        // Stopped by the limit: it goes on below the last one found.
+        Store::Findings two = store.search(id, "hay", 2, 101);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), two.found.size());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(100), two.found[0].message->id());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(99), two.searchedFrom);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(98),
+                             store.search(id, "hay", 1, 99).found[0].message->id());
+        CPPUNIT_ASSERT(store.search(id, "needle", 10, 0).found.empty());
+        // A room with less than a budget: every message was read.
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), store.search(id, "nowhere", 10, 50).searchedFrom);
     }
 
     void roomsAccountsCredentialsAndBans()

@@ -259,13 +259,18 @@ public:
         f.room.append(MessageKind::Join, "b", "hello joined"); // a notice: never found
         f.room.append(MessageKind::Message, "a", "hello there, world");
         f.room.append(MessageKind::Message, "a", "goodbye");
-        auto found = f.room.search("WORLD hel", 10);
+        auto found = f.room.search("WORLD hel", 10, Store::everyMessage).found;
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), found.size());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), found[0].message->id());
         CPPUNIT_ASSERT_EQUAL(std::string("\x02hel\x03lo there, \x02world\x03"), found[0].snippet);
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), f.room.search("hello", 1).size());
-        CPPUNIT_ASSERT(f.room.search("  ", 10).empty());
-        CPPUNIT_ASSERT(f.room.search("joined", 10).empty());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1),
+                             f.room.search("hello", 1, Store::everyMessage).found.size());
+        CPPUNIT_ASSERT(f.room.search("  ", 10, Store::everyMessage).found.empty());
+        CPPUNIT_ASSERT(f.room.search("joined", 10, Store::everyMessage).found.empty());
+        const Store::Findings older = f.room.search("hello", 10, 2);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), older.found.size());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), older.found[0].message->id());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), older.searchedFrom);
     }
 
     void closeWakesWaitersAndRefusesAppends()

@@ -328,7 +328,7 @@ public:
             CPPUNIT_ASSERT_EQUAL(std::size_t(2), got.size());
             CPPUNIT_ASSERT_EQUAL(std::string("ann joined"), got[0]->text());
             // What the older file held is indexed by the upgrade.
-            auto found = store.search(a, "words old", 10);
+            auto found = store.search(a, "words old", 10, Store::everyMessage).found;
             CPPUNIT_ASSERT_EQUAL(std::size_t(1), found.size());
             CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), found[0].message->id());
             CPPUNIT_ASSERT(got[0]->crowd().empty());
@@ -396,13 +396,19 @@ public:
         store.append(a, message(3, "qx7unique-word before its edit")).get();
 
         // Every word, the last one as a prefix; case and accents ignored.
-        CPPUNIT_ASSERT(ids(store.search(a, "ZEBRA", 10)) == (V{1, 0}) ||
-                       ids(store.search(a, "ZEBRA", 10)) == (V{0, 1}));
-        CPPUNIT_ASSERT(ids(store.search(a, "cafe zeb", 10)) == V{1});
-        CPPUNIT_ASSERT(ids(store.search(a, "zeb cafe", 10)).empty()); // only the last is a prefix
-        CPPUNIT_ASSERT(ids(store.search(a, "zebra", 1)).size() == 1);
-        CPPUNIT_ASSERT(ids(store.search(a, "   ", 10)).empty());
-        const auto hit = store.search(a, "lait", 10);
+        CPPUNIT_ASSERT(ids(store.search(a, "ZEBRA", 10, Store::everyMessage).found) == (V{1, 0}) ||
+                       ids(store.search(a, "ZEBRA", 10, Store::everyMessage).found) == (V{0, 1}));
+        CPPUNIT_ASSERT(ids(store.search(a, "cafe zeb", 10, Store::everyMessage).found) == V{1});
+        CPPUNIT_ASSERT(ids(store.search(a, "zeb cafe", 10, Store::everyMessage).found)
+                           .empty()); // only the last is a prefix
+        CPPUNIT_ASSERT(ids(store.search(a, "zebra", 1, Store::everyMessage).found).size() == 1);
+        CPPUNIT_ASSERT(ids(store.search(a, "   ", 10, Store::everyMessage).found).empty());
+        // Below a number only; the index has every message: all searched.
+        CPPUNIT_ASSERT(ids(store.search(a, "zebra", 10, 1).found) == V{0});
+        CPPUNIT_ASSERT(store.search(a, "zebra", 10, 0).found.empty());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0),
+                             store.search(a, "zebra", 1, Store::everyMessage).searchedFrom);
+        const auto hit = store.search(a, "lait", 10, Store::everyMessage).found;
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), hit.size());
         CPPUNIT_ASSERT_EQUAL(std::string("Café au \x02lait\x03, zebra?"), hit[0].snippet);
         CPPUNIT_ASSERT_EQUAL(std::string("Café au lait, zebra?"), hit[0].message->text());
@@ -410,11 +416,11 @@ public:
         // An edit is found by its new words only; a deletion by none, and
         // its words are gone from the file and the WAL.
         store.append(a, amendment(4, MessageKind::Edit, "qz9fresh-word after", 3)).get();
-        CPPUNIT_ASSERT(store.search(a, "qx7unique", 10).empty());
-        CPPUNIT_ASSERT(ids(store.search(a, "qz9fresh", 10)) == V{3});
+        CPPUNIT_ASSERT(store.search(a, "qx7unique", 10, Store::everyMessage).found.empty());
+        CPPUNIT_ASSERT(ids(store.search(a, "qz9fresh", 10, Store::everyMessage).found) == V{3});
         store.append(a, amendment(5, MessageKind::Delete, "", 3)).get();
-        CPPUNIT_ASSERT(store.search(a, "qz9fresh", 10).empty());
-        CPPUNIT_ASSERT(store.search(a, "after", 10).empty());
+        CPPUNIT_ASSERT(store.search(a, "qz9fresh", 10, Store::everyMessage).found.empty());
+        CPPUNIT_ASSERT(store.search(a, "after", 10, Store::everyMessage).found.empty());
         // The index's copy of the words is merged out by the writer, soon.
         CPPUNIT_ASSERT(eventually(
             [&]
@@ -426,11 +432,11 @@ public:
 
         // Retention takes the old message from the index too.
         CPPUNIT_ASSERT(store.sweepExpired() >= 1);
-        CPPUNIT_ASSERT(ids(store.search(a, "crossing", 10)).empty());
+        CPPUNIT_ASSERT(ids(store.search(a, "crossing", 10, Store::everyMessage).found).empty());
         // Deleting a room takes its words.
         store.deleteRoom(a);
-        CPPUNIT_ASSERT(store.search(a, "zebra", 10).empty());
-        CPPUNIT_ASSERT(ids(store.search(b, "zebra", 10)) == V{0});
+        CPPUNIT_ASSERT(store.search(a, "zebra", 10, Store::everyMessage).found.empty());
+        CPPUNIT_ASSERT(ids(store.search(b, "zebra", 10, Store::everyMessage).found) == V{0});
     }
 
     static int indexedRows(const std::string& path)
@@ -471,8 +477,10 @@ public:
         }
         CPPUNIT_ASSERT_EQUAL(7, indexedRows(path));
         SqliteStore store(path);
-        CPPUNIT_ASSERT(ids(store.search(a, "restart", 10)) == std::vector<std::uint64_t>{3});
-        CPPUNIT_ASSERT_EQUAL(std::size_t(3), store.search(b, "beta", 10).size());
+        CPPUNIT_ASSERT(ids(store.search(a, "restart", 10, Store::everyMessage).found) ==
+                       std::vector<std::uint64_t>{3});
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3),
+                             store.search(b, "beta", 10, Store::everyMessage).found.size());
     }
 
     void aBacklogOfManySlicesIsIndexedInOneGo()
@@ -515,11 +523,14 @@ public:
                                   "\"", "text:plain", "^plain", "OR plain", "a\"b\"c", "{text}"})
         {
             // Never an error: at worst nothing found.
-            CPPUNIT_ASSERT_NO_THROW(store.search(a, words, 10));
+            CPPUNIT_ASSERT_NO_THROW(store.search(a, words, 10, Store::everyMessage).found);
         }
-        CPPUNIT_ASSERT(ids(store.search(a, "AND", 10)) == std::vector<std::uint64_t>{0});
-        CPPUNIT_ASSERT(ids(store.search(a, "OR plain", 10)).empty()); // OR is a word here
-        CPPUNIT_ASSERT(ids(store.search(a, "col:umn", 10)) == std::vector<std::uint64_t>{0});
+        CPPUNIT_ASSERT(ids(store.search(a, "AND", 10, Store::everyMessage).found) ==
+                       std::vector<std::uint64_t>{0});
+        CPPUNIT_ASSERT(ids(store.search(a, "OR plain", 10, Store::everyMessage).found)
+                           .empty()); // OR is a word here
+        CPPUNIT_ASSERT(ids(store.search(a, "col:umn", 10, Store::everyMessage).found) ==
+                       std::vector<std::uint64_t>{0});
         CPPUNIT_ASSERT_EQUAL(std::string("\"AND\" \"\"\"x\"*"),
                              SqliteSearch::matchExpression("  AND \t\"x "));
         CPPUNIT_ASSERT_EQUAL(std::string(""), SqliteSearch::matchExpression(" \n "));
