@@ -1,5 +1,6 @@
 #include "redis/RedisRouter.h"
 
+#include "redis/RedisAnswerLost.h"
 #include "redis/RedisScript.h"
 
 #include <Poco/Exception.h>
@@ -192,9 +193,9 @@ RedisConnection::Reply RedisRouter::command(const std::vector<std::string>& args
                 connection->command({"ASKING"});
             return connection->command(args);
         }
-        catch (const Poco::IOException&)
+        catch (const Poco::IOException& e)
         {
-            throw; // sent, perhaps done: not sent again
+            throw RedisAnswerLost(e.message()); // sent, perhaps done: not sent again
         }
         catch (const Poco::RuntimeException& e)
         {
@@ -283,9 +284,10 @@ RedisRouter::runEach(const RedisScript& script, const std::vector<std::vector<st
             {
                 replies[i] = connection->reply();
             }
-            catch (const Poco::IOException&)
+            catch (const Poco::IOException& e)
             {
-                throw; // the connection is broken and dropped with its lease
+                // The connection is broken and dropped with its lease.
+                throw RedisAnswerLost(e.message());
             }
             catch (const Poco::RuntimeException&)
             {

@@ -27,8 +27,9 @@ class RedisRouter
 /// server that cannot be connected to (gone, its replica promoted) makes it
 /// read the map again from the others and send the command where that says,
 /// within the same five tries; a command sent on a connection that then
-/// broke is not sent again (it may have been done). A command without a
-/// key (PING, PUBLISH) goes to the seed, or to the next server it knows.
+/// broke is not sent again (it may have been done: RedisAnswerLost). A
+/// command without a key (PING, PUBLISH) goes to the seed, or to the next
+/// server it knows.
 /// Thread-safe.
 {
 public:
@@ -36,7 +37,8 @@ public:
 
     RedisConnection::Reply command(const std::vector<std::string>& args);
     /// Throws as RedisConnection::command(), also when the redirections
-    /// did not end within five tries.
+    /// did not end within five tries; RedisAnswerLost when the command
+    /// went out but its answer did not come back.
     RedisConnection::Reply run(const RedisScript& script, std::vector<std::string> args);
     /// The script by EVALSHA, by EVAL where that server does not have it
     /// (args: the number of keys, the keys, the arguments).

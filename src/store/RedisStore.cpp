@@ -1,5 +1,6 @@
 #include "store/RedisStore.h"
 
+#include "redis/RedisAnswerLost.h"
 #include "store/PlainSearch.h"
 #include "store/RedisLua.h"
 #include "store/RedisRecords.h"
@@ -83,6 +84,18 @@ MessagePtr RedisStore::appendNext(const std::string& roomId, const MessagePtr& d
     {
         number = _redis.run(RedisLua::append(), std::move(args));
     }
+    catch (const RedisAnswerLost& e)
+    {
+        // The connection broke, or Redis did not answer in time, after the
+        // script was sent: the room's log says whether it ran.
+        const std::optional<std::uint64_t> found = findAppended(roomId, *draft);
+        if (!found)
+            throw;
+        Poco::Logger::get("hchatd.redis")
+            .warning("message %Lu of room %s was stored although Redis's answer was lost (%s)",
+                     static_cast<Poco::UInt64>(*found), roomId, e.displayText());
+        number.integer = static_cast<long long>(*found);
+    }
     catch (const Poco::RuntimeException& e)
     {
         if (e.message().find("NOROOM") != std::string::npos)
@@ -92,6 +105,31 @@ MessagePtr RedisStore::appendNext(const std::string& roomId, const MessagePtr& d
     const auto id = static_cast<std::uint64_t>(number.integer);
     return std::make_shared<const Message>(id, draft->kind(), draft->author(), draft->time(),
                                            draft->text(), draft->crowd(), draft->details());
+}
+
+std::optional<std::uint64_t> RedisStore::findAppended(const std::string& roomId,
+                                                      const Message& draft)
+{
+    // Its entry is the number and the body sent; the time in microseconds,
+    // author and sender in the body make it the one this node sent.
+    const std::string body = RedisRecords::body(draft);
+    try
+    {
+        const Reply last =
+            run({"ZREVRANGE", roomKey(roomId, "log"), "0", std::to_string(appendedWithin - 1)});
+        for (const std::string& entry : texts(last))
+        {
+            const std::size_t space = entry.find(' ');
+            if (space != std::string::npos &&
+                entry.compare(space + 1, std::string::npos, body) == 0)
+                return static_cast<std::uint64_t>(std::stoull(entry.substr(0, space)));
+        }
+    }
+    catch (const Poco::Exception&)
+    {
+        // Still out of reach: the send's own error answers.
+    }
+    return std::nullopt;
 }
 
 void RedisStore::listen(Listener& listener)

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,11 @@ class RedisStore : public Store
 /// command where its key is). The channel is P feed.
 ///
 /// Redis out of reach: every method throws Poco::IOException within the
-/// timeout (sends answer 503), and the feed reconnects by itself.
+/// timeout (sends answer 503), and the feed reconnects by itself. A send
+/// whose answer was lost (the connection broke after the script was sent,
+/// or the answer came too late) is looked for among the room's last
+/// appendedWithin entries once Redis answers again: found, it is
+/// acknowledged with its number rather than refused while stored.
 {
 public:
     struct Options
@@ -55,6 +60,7 @@ public:
 
     bool isShared() const override { return true; }
     MessagePtr appendNext(const std::string& roomId, const MessagePtr& draft) override;
+    static constexpr std::size_t appendedWithin = 100;
     void listen(Listener& listener) override;
     bool findRoom(const std::string& id, RoomRecord& room) override;
     bool findCredential(const std::string& digest, Credential& credential) override;
@@ -113,6 +119,10 @@ private:
     std::string key(const std::string& name) const { return _options.keyPrefix + name; }
     std::string roomKey(const std::string& roomId, const char* name) const;
     RedisConnection::Reply run(const std::vector<std::string>& args);
+    std::optional<std::uint64_t> findAppended(const std::string& roomId, const Message& draft);
+    /// The number of the entry the script stores for draft, when it is
+    /// among the room's last appendedWithin; none when it is not or Redis
+    /// is still out of reach.
     void received(const std::string& payload);
     void resumed();
     std::vector<Listener*> listeners();

@@ -1,5 +1,6 @@
 #include "store/RedisStore.h"
 #include "store/RedisRecords.h"
+#include "support/CutProxy.h"
 #include "support/Eventually.h"
 #include "support/RedisServer.h"
 
@@ -30,6 +31,7 @@ class RedisStoreTest : public CppUnit::TestFixture
     CPPUNIT_TEST(roomsAccountsCredentialsAndBans);
     CPPUNIT_TEST(feedTellsAndResumes);
     CPPUNIT_TEST(unreachableThrows);
+    CPPUNIT_TEST(aSendWhoseAnswerIsLostIsFoundStored);
     CPPUNIT_TEST(namesAreHeldAllAtOnce);
     CPPUNIT_TEST_SUITE_END();
 
@@ -94,6 +96,37 @@ class RedisStoreTest : public CppUnit::TestFixture
 public:
     void setUp() override { _redis = std::make_unique<RedisServer>(); }
     void tearDown() override { _redis.reset(); }
+
+    void aSendWhoseAnswerIsLostIsFoundStored()
+    {
+        // The connection breaks after the script was sent: the send is
+        // acknowledged when the log has it, refused when it does not, and
+        // stored once either way (a client that tries again after a
+        // refusal does not make a second copy of what was stored).
+        CutProxy proxy(_redis->address());
+        RedisStore::Options o = options();
+        o.address = proxy.address();
+        RedisStore store(o);
+        const std::string id(32, 'h');
+        store.createRoom(room(id));
+        store.appendNext(id, draft("before"));
+
+        proxy.cut("its answer is lost", true);
+        MessagePtr sent = store.appendNext(id, draft("its answer is lost"));
+        CPPUNIT_ASSERT(proxy.hasCut());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), sent->id());
+        CPPUNIT_ASSERT_EQUAL(std::string("its answer is lost"), sent->text());
+
+        proxy.cut("it never arrives", false);
+        CPPUNIT_ASSERT_THROW(store.appendNext(id, draft("it never arrives")), Poco::IOException);
+        CPPUNIT_ASSERT(proxy.hasCut());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), store.appendNext(id, draft("after"))->id());
+
+        const auto all = store.read(id, 0, 10);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), all.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("its answer is lost"), all[1]->text());
+        CPPUNIT_ASSERT_EQUAL(std::string("after"), all[2]->text());
+    }
 
     void namesAreHeldAllAtOnce()
     {

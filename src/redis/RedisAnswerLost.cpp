@@ -1,0 +1,10 @@
+#include "redis/RedisAnswerLost.h"
+
+#include <typeinfo>
+
+namespace hchat
+{
+
+POCO_IMPLEMENT_EXCEPTION(RedisAnswerLost, Poco::IOException, "Redis's answer was lost")
+
+} // namespace hchat
