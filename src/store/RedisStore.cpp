@@ -125,9 +125,10 @@ std::optional<std::uint64_t> RedisStore::findAppended(const std::string& roomId,
                 return static_cast<std::uint64_t>(std::stoull(entry.substr(0, space)));
         }
     }
-    catch (const Poco::Exception&)
+    catch (const std::exception&)
     {
-        // Still out of reach: the send's own error answers.
+        // Still out of reach (or an entry that is not a number): the send's
+        // own error answers.
     }
     return std::nullopt;
 }
