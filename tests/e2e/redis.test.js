@@ -81,6 +81,10 @@ test('a search over more than 10,000 messages goes on to the older ones when ask
   const older = page.getByRole('button', { name: 'Search older messages' });
   await older.waitFor();
   await page.screenshot({ path: path.join(screenshotDir, 'search-older-desktop.png') });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await older.waitFor();
+  await page.screenshot({ path: path.join(screenshotDir, 'search-older-phone.png') });
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   await older.click();
   await status.filter({ hasText: /^2 messages found$/ }).waitFor();
