@@ -186,8 +186,7 @@ People::Outcome People::enter(const std::string& roomId, const std::string& key,
         // Back within the grace period (a reload), or still polling: no new join.
         outcome.arrived = stay->second.live == 0 && !stay->second.announced;
         stay->second.announced = true;
-        if (stay->second.live++ == 0 && !fresh)
-            _quiet.erase({&_people.find(key)->first, &stay->first});
+        ++stay->second.live; // its entry in _quiet, if any, is dropped when due
         if (mailbox)
             person.mailboxes.push_back(mailbox);
     }
@@ -232,11 +231,11 @@ void People::exit(const std::string& roomId, const std::string& key,
     auto stay = person->second.rooms.find(roomId);
     if (stay != person->second.rooms.end() && stay->second.live > 0 && --stay->second.live == 0)
     {
-        _quiet.emplace(&person->first, &stay->first);
         if (now)
             stay->second.lastLive = 0; // long past: the next sweep ends the stay
         else
             stay->second.lastLive.update();
+        quiet(key, roomId, stay->second);
     }
 }
 
@@ -253,7 +252,7 @@ People::Outcome People::seen(const std::string& roomId, const std::string& key,
     if (fresh)
     {
         _rooms[roomId].insert(key);
-        _quiet.emplace(&_people.find(key)->first, &stay->first);
+        quiet(key, roomId, stay->second);
         changed(roomId);
     }
     return outcome;
@@ -392,6 +391,17 @@ void People::dropIfGone(const std::string& key)
             release(person->second.folded, key);
     }
     _people.erase(person);
+}
+
+Poco::Timestamp::TimeVal People::endOf(const Stay& stay) const
+{
+    return std::max(stay.lastLive.epochMicroseconds() + _leaveGrace.totalMicroseconds(),
+                    stay.lastSeen.epochMicroseconds() + _pollWindow.totalMicroseconds());
+}
+
+void People::quiet(const std::string& key, const std::string& roomId, const Stay& stay)
+{
+    _quiet.push(Due{endOf(stay), key, roomId});
 }
 
 void People::changed(const std::string& roomId, bool here)
@@ -653,22 +663,27 @@ People::Swept People::sweep(const Poco::Timestamp& now)
 {
     std::lock_guard<std::mutex> lock(_mutex);
     Swept out;
-    // Only stays without a live connection can end: a room full of
-    // WebSockets costs nothing here.
-    for (auto quiet = _quiet.begin(); quiet != _quiet.end();)
+    // Only stays without a live connection can end, and only those due are
+    // looked at: a room full of WebSockets, or of pollers polling, costs
+    // nothing here.
+    while (!_quiet.empty() && _quiet.top().at <= now.epochMicroseconds())
     {
-        const std::string key = *quiet->first;
-        const std::string roomId = *quiet->second;
-        Person& person = _people.at(key);
-        const Stay& stay = person.rooms.at(roomId);
-        const bool over = now - stay.lastLive >= _leaveGrace.totalMicroseconds() &&
-                          now - stay.lastSeen >= _pollWindow.totalMicroseconds();
-        if (!over)
+        const std::string key = _quiet.top().key;
+        const std::string roomId = _quiet.top().roomId;
+        _quiet.pop();
+        auto found = _people.find(key);
+        if (found == _people.end())
+            continue;
+        Person& person = found->second;
+        auto entry = person.rooms.find(roomId);
+        if (entry == person.rooms.end() || entry->second.live > 0)
+            continue; // ended already, or live again
+        const Stay& stay = entry->second;
+        if (endOf(stay) > now.epochMicroseconds())
         {
-            ++quiet;
+            quiet(key, roomId, stay); // seen since: later
             continue;
         }
-        quiet = _quiet.erase(quiet);
         if (stay.announced)
             out.left.emplace_back(roomId, person.name);
         person.rooms.erase(roomId);

@@ -7,9 +7,11 @@
 #include <Poco/Timespan.h>
 #include <Poco/Timestamp.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <queue>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -222,6 +224,11 @@ private:
     bool freeFor(const std::string& folded, const std::string& key) const;
     /// Nobody else online has the name, and it is no one else's reserved name.
     void dropIfGone(const std::string& key);
+    Poco::Timestamp::TimeVal endOf(const Stay& stay) const;
+    /// When a stay without a live connection ends: after the grace and the
+    /// poll window, each from its own last time.
+    void quiet(const std::string& key, const std::string& roomId, const Stay& stay);
+    /// The stay has no live connection now: sweep() looks at it at endOf().
     void changed(const std::string& roomId, bool here = true);
     /// here: this daemon's people changed (the others are told).
     std::vector<std::string> localNames(const std::string& roomId) const;
@@ -237,10 +244,19 @@ private:
     std::unordered_map<std::string, std::string> _names;           ///< folded name → key
     std::unordered_map<std::string, std::string> _reserved;        ///< folded name → owner key
     std::unordered_map<std::string, std::set<std::string>> _rooms; ///< room → keys
-    /// Every stay with no live connection (the only ones sweep() can end),
-    /// as (person's key, room id): pointers to the keys of _people and of
-    /// the person's rooms, which last as long as the stay.
-    std::set<std::pair<const std::string*, const std::string*>> _quiet;
+    struct Due
+    /// A stay that had no live connection, and when it may end.
+    {
+        Poco::Timestamp::TimeVal at;
+        std::string key;
+        std::string roomId;
+        bool operator>(const Due& other) const { return at > other.at; }
+    };
+    /// The stays sweep() may end (the only ones: those without a live
+    /// connection), soonest first, so that a sweep looks only at those due.
+    /// An entry is checked when due: a stay live again, gone, or seen since
+    /// (a later end) is dropped or put back; one stay may have two entries.
+    std::priority_queue<Due, std::vector<Due>, std::greater<Due>> _quiet;
     std::set<std::string> _changed;
     Store* _shared = nullptr;
     std::set<std::string> _toTell; ///< rooms whose people here changed since tellOthers()

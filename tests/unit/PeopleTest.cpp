@@ -23,6 +23,7 @@ class PeopleTest : public CppUnit::TestFixture
     CPPUNIT_TEST(onlyStaysWithoutALiveConnectionEnd);
     CPPUNIT_TEST(reloadWithinGraceIsNoLeave);
     CPPUNIT_TEST(pollersAreOnlineButNeverAnnounced);
+    CPPUNIT_TEST(aStayEndsAfterItsLastSightOnly);
     CPPUNIT_TEST(privateMessagesReachBothParties);
     CPPUNIT_TEST(mailboxIsBounded);
     CPPUNIT_TEST(presenceFrameAndOrder);
@@ -212,6 +213,32 @@ public:
         CPPUNIT_ASSERT(!people.seen("r", "addr:1", "", "anonymous", t0).taken);
         CPPUNIT_ASSERT(!people.seen("r", "addr:2", "", "anonymous", t0).taken);
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), people.countOnline("r"));
+    }
+
+    void aStayEndsAfterItsLastSightOnly()
+    {
+        // A sweep looks only at stays due; one seen since, or live again,
+        // is not ended by its earlier due time.
+        People people(Poco::Timespan(35, 0), Poco::Timespan(5, 0));
+        const Poco::Timestamp t0;
+        const auto at = [&](int seconds) { return t0 + seconds * 1000000LL; };
+        people.seen("r", "addr:1", "", "anonymous", t0);
+        people.sweep(at(1)); // tells of the arrival
+        people.seen("r", "addr:1", "", "anonymous", at(30)); // polls again
+        CPPUNIT_ASSERT(people.sweep(at(40)).changed.empty());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), people.countOnline("r"));
+        CPPUNIT_ASSERT_EQUAL(std::string("r"), join(people.sweep(at(66)).changed));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), people.countOnline("r"));
+
+        people.enter("r2", "k", "bob", "g", nullptr);
+        people.exit("r2", "k", nullptr);
+        people.enter("r2", "k", "", "g", nullptr); // back within the grace: live again
+        CPPUNIT_ASSERT(people.sweep(later(3601)).left.empty());
+        CPPUNIT_ASSERT_EQUAL(std::string("bob"), join(people.online("r2")));
+        people.exit("r2", "k", nullptr);
+        const auto swept = people.sweep(later(7201));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), swept.left.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("bob"), swept.left[0].second);
     }
 
     void privateMessagesReachBothParties()
