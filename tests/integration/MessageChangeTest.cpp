@@ -299,7 +299,7 @@ public:
                 return !has(both, "9f1c") && !has(both, "7d2e");
             }));
         const std::string found = http().get("/api/rooms/" + room + "/search?q=secret").body;
-        CPPUNIT_ASSERT_EQUAL(std::string("{\"results\":[]}"), found);
+        CPPUNIT_ASSERT_EQUAL(std::string("{\"results\":[],\"searchedFrom\":0}"), found);
         CPPUNIT_ASSERT(has(db + wal, "kept-edit-5c3b"));
 
         // After a restart: still deleted, still edited.
