@@ -1,3 +1,4 @@
+#include "support/CutProxy.h"
 #include "support/DaemonProcess.h"
 #include "support/Eventually.h"
 #include "support/Haproxy.h"
@@ -43,6 +44,7 @@ class RedisTest : public CppUnit::TestFixture
     CPPUNIT_TEST(lineAndIrcClientsMeetAcrossNodes);
     CPPUNIT_TEST(addressBansReachEveryNode);
     CPPUNIT_TEST(redisDownAnswers503AndComesBack);
+    CPPUNIT_TEST(aSendWhoseAnswerIsLostIsAcknowledged);
     CPPUNIT_TEST(killedNodeIsResumedOnAnother);
     CPPUNIT_TEST(killedNodeBehindHaproxyIsResumedOnAnother);
     CPPUNIT_TEST(redisKilledLosesNothingAcknowledged);
@@ -649,6 +651,39 @@ public:
         auto all = history(b, id);
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), all.size());
         CPPUNIT_ASSERT(b.logHas("subscribed again"));
+    }
+
+    void aSendWhoseAnswerIsLostIsAcknowledged()
+    {
+        // The node's connection to Redis breaks after the script went out
+        // and Redis stored the message: the sender gets its number, not a
+        // 503 that would make them send it again; it is in the history once.
+        CutProxy proxy(_redis->address());
+        auto config = node();
+        config["redis.address"] = proxy.address();
+        DaemonProcess a(config), b(node());
+        const std::string id = TestClient(a.host(), a.port()).createRoom("cut", true);
+        WsClient socket(b.host(), b.port(), "/ws/" + id);
+        CPPUNIT_ASSERT_EQUAL(std::string("0"), send(a, id, "before"));
+        CPPUNIT_ASSERT(!socket.nextChat().empty());
+        proxy.cut("answer lost on the way", true);
+        Reply sent = TestClient(a.host(), a.port())
+                         .post("/send/" + id, "answer lost on the way", "text/plain");
+        CPPUNIT_ASSERT(proxy.hasCut());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(sent.body, 200, sent.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("1"), sent.body);
+        CPPUNIT_ASSERT_EQUAL(std::string("answer lost on the way"),
+                             object(socket.nextChat(10))->getValue<std::string>("text"));
+        CPPUNIT_ASSERT(a.logHas("answer was lost"));
+        // A request that never reached Redis is refused and stored nowhere.
+        proxy.cut("never reaches Redis", false);
+        CPPUNIT_ASSERT_EQUAL(503, TestClient(a.host(), a.port())
+                                      .post("/send/" + id, "never reaches Redis", "text/plain")
+                                      .status);
+        CPPUNIT_ASSERT_EQUAL(std::string("2"), send(a, id, "after"));
+        auto all = history(b, id);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), all.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("answer lost on the way"), all[1].second);
     }
 
     void killedNodeIsResumedOnAnother()
