@@ -1,5 +1,7 @@
 #include "support/TlsDaemonTest.h"
 
+#include <Poco/Exception.h>
+
 namespace hchat::test
 {
 
@@ -7,14 +9,29 @@ void TlsDaemonTest::setUp()
 {
     _pki = std::make_unique<TestPki>();
     _pair = _pki->issue("first");
-    _tlsPort = LineClient::freePort();
-    do
-        _lineTlsPort = LineClient::freePort();
-    while (_lineTlsPort == _tlsPort);
-    do
-        _ircTlsPort = LineClient::freePort();
-    while (_ircTlsPort == _tlsPort || _ircTlsPort == _lineTlsPort);
-    DaemonTest::setUp();
+    for (int attempt = 1;; ++attempt)
+    {
+        _tlsPort = LineClient::freePort();
+        do
+            _lineTlsPort = LineClient::freePort();
+        while (_lineTlsPort == _tlsPort);
+        do
+            _ircTlsPort = LineClient::freePort();
+        while (_ircTlsPort == _tlsPort || _ircTlsPort == _lineTlsPort);
+        try
+        {
+            DaemonTest::setUp();
+            return;
+        }
+        catch (const Poco::RuntimeException& e)
+        {
+            // Another process took one of these ports between the probe
+            // and the daemon's bind (tests run side by side): others.
+            DaemonTest::tearDown();
+            if (attempt == 5 || e.message().find("cannot listen") == std::string::npos)
+                throw;
+        }
+    }
 }
 
 std::map<std::string, std::string> TlsDaemonTest::configuration() const
