@@ -223,7 +223,7 @@ public:
         const Poco::Timestamp t0;
         const auto at = [&](int seconds) { return t0 + seconds * 1000000LL; };
         people.seen("r", "addr:1", "", "anonymous", t0);
-        people.sweep(at(1)); // tells of the arrival
+        people.sweep(at(1));                                 // tells of the arrival
         people.seen("r", "addr:1", "", "anonymous", at(30)); // polls again
         CPPUNIT_ASSERT(people.sweep(at(40)).changed.empty());
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), people.countOnline("r"));
