@@ -155,6 +155,11 @@ public:
             ca.raw("GET /events/" + id + "?from=0 HTTP/1.1\r\nHost: x\r\n\r\n", 1);
         CPPUNIT_ASSERT(events.find("id: 0\n") != std::string::npos);
         CPPUNIT_ASSERT(events.find("two from B") != std::string::npos);
+        // Each node learns of the others' messages by the channel, a moment
+        // after the sender's answer: the histories agree once it has.
+        CPPUNIT_ASSERT(eventually([&] { return history(a, id).size() == 3; }));
+        CPPUNIT_ASSERT(eventually([&] { return history(b, id).size() == 3; }));
+        CPPUNIT_ASSERT(eventually([&] { return history(c, id).size() == 3; }));
         CPPUNIT_ASSERT(history(a, id) == history(b, id));
         CPPUNIT_ASSERT(history(c, id) == history(b, id));
 
@@ -681,6 +686,10 @@ public:
                                       .post("/send/" + id, "never reaches Redis", "text/plain")
                                       .status);
         CPPUNIT_ASSERT_EQUAL(std::string("2"), send(a, id, "after"));
+        // B learns of it by the channel: once its socket heard it (and not
+        // the refused one before), its history has it too.
+        CPPUNIT_ASSERT_EQUAL(std::string("after"),
+                             object(socket.nextChat(10))->getValue<std::string>("text"));
         auto all = history(b, id);
         CPPUNIT_ASSERT_EQUAL(std::size_t(3), all.size());
         CPPUNIT_ASSERT_EQUAL(std::string("answer lost on the way"), all[1].second);
