@@ -2,6 +2,7 @@
 
 #include "http/EventStream.h"
 #include "http/StreamPool.h"
+#include "stream/StreamSession.h"
 
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -33,15 +34,18 @@ void EventStreamHandler::handle(Poco::Net::HTTPServerRequest& request,
     }
     response.setChunkedTransferEncoding(true);
     response.setKeepAlive(false);
-    std::ostringstream head;
-    response.write(head);
+    std::ostringstream written;
+    response.write(written);
+    std::string head;
+    head.reserve(StreamSession::outputBytes); // the stream's first events go after it
+    head += written.str();                    // copied, not moved: the room stays
     // The stream writes the head with its first events, on the socket taken
     // from the HTTP session, so that POCO frees the session now.
     Poco::Net::StreamSocket socket =
         static_cast<Poco::Net::HTTPServerRequestImpl&>(request).detachSocket();
     _streams.start(std::make_unique<EventStream>(
                        _context.actions, _context.people, _context.announcer, _context.metrics,
-                       socket, std::move(start), head.str(), _limits.keepAliveSeconds),
+                       socket, std::move(start), std::move(head), _limits.keepAliveSeconds),
                    socket);
 }
 

@@ -9,11 +9,19 @@ namespace hchat
 
 namespace
 {
-const std::size_t keptBytes = 2048;
-
 void appendEvent(std::string& events, const char* name, const std::string& data)
 {
     events.append("event: ").append(name).append("\ndata: ").append(data).append("\n\n");
+}
+
+void sizeChunk(std::string& out, std::size_t start)
+{
+    // The chunk's text is out from start on; its size goes in front of it.
+    const std::size_t size = out.size() - start;
+    if (size == 0)
+        return;
+    out.insert(start, Poco::NumberFormatter::formatHex(size).append("\r\n"));
+    out.append("\r\n");
 }
 } // namespace
 
@@ -27,33 +35,29 @@ void SseCodec::chunk(const std::string& text, std::string& out)
 
 void SseCodec::event(const char* name, const std::string& data, std::string& out)
 {
-    std::string events;
-    appendEvent(events, name, data);
-    chunk(events, out);
+    const std::size_t start = out.size();
+    appendEvent(out, name, data);
+    sizeChunk(out, start);
 }
 
 void SseCodec::entries(const Cursor::Slice& slice, std::string& out)
 {
     if (slice.messages.empty() && !slice.skipped && !slice.reset)
         return;
-    // One buffer per thread: publishers format for thousands of streams.
-    // A stream's own thread formats its history with it too, and keeps it
-    // as long as the stream lives: more than a few messages' worth is
-    // given back.
-    thread_local std::string events;
-    events.clear();
+    // Formatted in place: no buffer of its own, which a stream's thread
+    // would keep (and its heap cache the steps of its growth) for as long
+    // as the stream is held.
+    const std::size_t start = out.size();
     if (slice.reset)
-        appendEvent(events, "error", StreamError::historyReset(slice.skippedFrom, slice.resumedAt));
+        appendEvent(out, "error", StreamError::historyReset(slice.skippedFrom, slice.resumedAt));
     else if (slice.skipped)
-        appendEvent(events, "error", StreamError::gone(slice.skippedFrom, slice.resumedAt));
+        appendEvent(out, "error", StreamError::gone(slice.skippedFrom, slice.resumedAt));
     for (const MessagePtr& m : slice.messages)
     {
-        events.append("id: ").append(std::to_string(m->id())).append("\n");
-        appendEvent(events, Message::kindName(m->kind()), m->json());
+        out.append("id: ").append(std::to_string(m->id())).append("\n");
+        appendEvent(out, Message::kindName(m->kind()), m->json());
     }
-    chunk(events, out);
-    if (events.capacity() > keptBytes)
-        std::string().swap(events);
+    sizeChunk(out, start);
 }
 
 } // namespace hchat

@@ -292,6 +292,7 @@ void StreamSession::flush()
 {
     std::string out;
     out.swap(_queued);
+    out.reserve(outputBytes); // not grown in steps that this thread's cache would keep
     auto claim = _connection.claim();
     for (const auto& in : _rooms)
     {

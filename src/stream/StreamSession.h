@@ -46,6 +46,12 @@ public:
 
     static const std::size_t maxPending = 64 * 1024;
     /// The bytes kept for a client before the owner waits for it to take them.
+    static const std::size_t outputBytes = 2048;
+    /// The room the owner's output starts with, more than glibc's malloc
+    /// keeps in a thread's cache (up to 1,032 bytes): a string that grew in
+    /// steps would leave one freed piece per step with the stream's thread,
+    /// for as long as the stream is held. Freed whole, it goes back to the
+    /// heap. Handlers build what they queue first with as much room.
     ~StreamSession() override;
 
     const People::Outcome& enter(std::shared_ptr<Room> room, std::uint64_t from,

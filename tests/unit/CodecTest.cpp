@@ -12,6 +12,7 @@ class CodecTest : public CppUnit::TestFixture
 {
     CPPUNIT_TEST_SUITE(CodecTest);
     CPPUNIT_TEST(sseEntriesAreOneChunk);
+    CPPUNIT_TEST(sseChunksGoAfterWhatOutHolds);
     CPPUNIT_TEST(sseNothingIsNoChunk);
     CPPUNIT_TEST(sseGoneComesFirst);
     CPPUNIT_TEST(lineEntriesAsSeenByMe);
@@ -42,6 +43,28 @@ public:
         out.clear();
         SseCodec::event("presence", "{}", out);
         CPPUNIT_ASSERT_EQUAL(std::string("1A\r\nevent: presence\ndata: {}\n\n\r\n"), out);
+    }
+
+    void sseChunksGoAfterWhatOutHolds()
+    {
+        // A stream's output already holds other chunks (the response head,
+        // an earlier slice): each new chunk is sized on its own.
+        std::string out = "3\r\nabc\r\n";
+        Cursor::Slice slice;
+        slice.messages = {message(7, MessageKind::Message, "ann", "hi")};
+        SseCodec::entries(slice, out);
+        SseCodec::event("typing", "[]", out);
+        const std::string events =
+            "id: 7\nevent: message\ndata: " + slice.messages[0]->json() + "\n\n";
+        char size[16];
+        std::snprintf(size, sizeof size, "%zX", events.size());
+        CPPUNIT_ASSERT_EQUAL("3\r\nabc\r\n" + std::string(size) + "\r\n" + events +
+                                 "\r\n18\r\nevent: typing\ndata: []\n\n\r\n",
+                             out);
+        // Nothing to send appends nothing, not an empty chunk.
+        const std::string before = out;
+        SseCodec::entries(Cursor::Slice(), out);
+        CPPUNIT_ASSERT_EQUAL(before, out);
     }
 
     void sseNothingIsNoChunk()
