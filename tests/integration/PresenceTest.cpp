@@ -1,10 +1,12 @@
 #include "support/DaemonTest.h"
 #include "support/Eventually.h"
+#include "support/RawHttpConnection.h"
 #include "support/TestClient.h"
 #include "support/WsClient.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPCookie.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -29,6 +31,7 @@ class PresenceTest : public DaemonTest
     CPPUNIT_TEST(typingIsToldButNeverLogged);
     CPPUNIT_TEST(noticesCanBeTurnedOff);
     CPPUNIT_TEST(aCrowdArrivingCostsTwoEntriesASecond);
+    CPPUNIT_TEST(aPollerStaysWhileItPollsOnOneConnection);
     CPPUNIT_TEST_SUITE_END();
 
     /// "kind:text" of every entry of the room log, in order.
@@ -319,6 +322,34 @@ public:
         CPPUNIT_ASSERT_MESSAGE(std::to_string(entries) + " entries in " + std::to_string(seconds) +
                                    " s",
                                entries <= 2 * (static_cast<int>(seconds) + 2));
+    }
+
+    void aPollerStaysWhileItPollsOnOneConnection()
+    {
+        // The polls after the first on a kept-alive connection, sent as
+        // curl sends them, are served without POCO (KeptAlivePoll), and
+        // still keep their person online past the poll window
+        // (longpoll.timeout + 5 s: 7 s here).
+        std::string id = http().createRoom("polling", false);
+        std::vector<Poco::Net::HTTPCookie> cookies;
+        http().get("/chat/" + id).response.getCookies(cookies);
+        std::string person;
+        for (const auto& cookie : cookies)
+            if (cookie.getName() == "hchat_person")
+                person = cookie.getValue();
+        CPPUNIT_ASSERT(!person.empty());
+        auto talker = ws("/ws/" + id + "?nick=talker");
+        RawHttpConnection poller(_daemon->host(), _daemon->port());
+        const auto start = std::chrono::steady_clock::now();
+        for (int n = 0; std::chrono::steady_clock::now() - start < std::chrono::seconds(9); ++n)
+        {
+            poller.send("GET /msg/" + id + "/" + std::to_string(n) +
+                        " HTTP/1.1\r\nHost: x\r\nCookie: hchat_person=" + person + "\r\n\r\n");
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            talker->sendText(R"({"type":"send","text":"tick"})");
+            CPPUNIT_ASSERT_EQUAL(200, poller.read().status);
+        }
+        CPPUNIT_ASSERT_EQUAL("guest-" + person.substr(0, 6) + ",talker", online(id));
     }
 
     void noticesCanBeTurnedOff()
