@@ -27,10 +27,9 @@ void sizeChunk(std::string& out, std::size_t start)
 
 void SseCodec::chunk(const std::string& text, std::string& out)
 {
-    out.append(Poco::NumberFormatter::formatHex(text.size()))
-        .append("\r\n")
-        .append(text)
-        .append("\r\n");
+    const std::size_t start = out.size();
+    out += text;
+    sizeChunk(out, start);
 }
 
 void SseCodec::event(const char* name, const std::string& data, std::string& out)

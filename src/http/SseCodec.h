@@ -20,7 +20,8 @@ public:
     static void event(const char* name, const std::string& data, std::string& out);
     /// An event without an id (presence, private, error).
     static void chunk(const std::string& text, std::string& out);
-    /// Raw stream text (a comment, the retry field) as a chunk.
+    /// Raw stream text (a comment, the retry field) as a chunk; nothing
+    /// for empty text, as an empty chunk would end the body.
     static const char* end() { return "0\r\n\r\n"; }
     /// The last chunk.
 };
