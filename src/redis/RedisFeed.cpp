@@ -79,7 +79,6 @@ void RedisFeed::run()
             _changed.notify_all();
             if (failing)
                 _log.information("Redis at %s: subscribed again", pool.address());
-            _resumed();
             follow(*connection, pool.address());
             return; // stopped
         }
@@ -113,8 +112,15 @@ void RedisFeed::run()
 void RedisFeed::follow(RedisConnection& connection, const std::string& address)
 {
     const Poco::Timespan tick(1, 0);
-    Poco::Timestamp heard;
+    Poco::Timestamp heard, pingedAt;
     bool pinged = false;
+    // What was missed is read once the subscription is in place. A read
+    // that fails (in a cluster, the slots of a master that is gone are not
+    // yet taken over) is tried again while the subscription stays: what is
+    // published meanwhile still arrives.
+    Poco::Timestamp resumeAt;
+    Poco::Timespan resumeBackOff(0, 100000);
+    bool resumed = false, resumeFailed = false;
     for (;;)
     {
         {
@@ -122,15 +128,31 @@ void RedisFeed::follow(RedisConnection& connection, const std::string& address)
             if (_stopping)
                 return;
         }
-        RedisConnection::Reply reply;
-        if (!connection.receive(reply, tick))
+        Poco::Timespan wait = tick;
+        if (!resumed)
         {
-            if (heard.isElapsed(_timeout.totalMicroseconds()))
+            if (resumeAt.isElapsed(0))
+            {
+                resumed = resume(resumeFailed);
+                resumeAt = Poco::Timestamp() + resumeBackOff.totalMicroseconds();
+                resumeBackOff = std::min(resumeBackOff + resumeBackOff, Poco::Timespan(2, 0));
+            }
+            if (!resumed)
+                wait = std::min(wait, Poco::Timespan(std::max<Poco::Timestamp::TimeDiff>(
+                                          0, resumeAt - Poco::Timestamp())));
+        }
+        RedisConnection::Reply reply;
+        if (!connection.receive(reply, wait))
+        {
+            if (pinged && pingedAt.isElapsed(_timeout.totalMicroseconds()))
                 throw Poco::TimeoutException("Redis at " + address +
                                              ": the subscription went silent");
-            if (!pinged)
+            if (!pinged && heard.isElapsed(tick.totalMicroseconds()))
+            {
                 connection.send({"PING"});
-            pinged = true;
+                pingedAt.update();
+                pinged = true;
+            }
             continue;
         }
         heard.update();
@@ -139,6 +161,31 @@ void RedisFeed::follow(RedisConnection& connection, const std::string& address)
             reply.elements[0].text == "message")
             _received(reply.elements[2].text);
     }
+}
+
+bool RedisFeed::resume(bool& failedBefore)
+{
+    std::string error;
+    try
+    {
+        _resumed();
+        if (failedBefore)
+            _log.information("Redis feed: read what was missed");
+        failedBefore = false;
+        return true;
+    }
+    catch (const Poco::Exception& e)
+    {
+        error = e.displayText();
+    }
+    catch (const std::exception& e)
+    {
+        error = e.what();
+    }
+    if (!failedBefore)
+        _log.error("Redis feed: reading what was missed failed: %s; trying again", error);
+    failedBefore = true;
+    return false;
 }
 
 } // namespace hchat
