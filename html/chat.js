@@ -1196,6 +1196,20 @@
   });
 
   // ---- sending ----
+  // Each message goes with a key of its own (Idempotency-Key): sent again
+  // after an answer that never came, the same text keeps its key and the
+  // server stores it once.
+  let sendKey = '';
+  let sendKeyText = null;
+  function keyFor(text) {
+    if (text !== sendKeyText) {
+      const bytes = crypto.getRandomValues(new Uint8Array(16));
+      sendKey = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+      sendKeyText = text;
+    }
+    return sendKey;
+  }
+
   async function send() {
     const text = input.value;
     if (!text.trim()) return;
@@ -1224,8 +1238,13 @@
       fields.set('nick', nick);
     }
     try {
-      const r = await fetch('/send/' + roomId, { method: 'POST', body: fields });
+      const r = await fetch('/send/' + roomId, {
+        method: 'POST',
+        body: fields,
+        headers: { 'Idempotency-Key': keyFor(text) },
+      });
       if (r.ok) {
+        sendKeyText = null; // the same words again later are a new message
         // Only if unchanged: what was typed while the request was out stays,
         // and so does a message taken up for editing meanwhile.
         if (editing === null && input.value === text) {
@@ -1245,7 +1264,7 @@
         showError((await r.text()).trim() || 'Sending failed (HTTP ' + r.status + ').');
       }
     } catch (e) {
-      showError('Not sent: the server cannot be reached. Your text is kept; try again.');
+      showError('The server cannot be reached. Your text is kept: send it again, it will not be posted twice.');
     }
     input.focus();
   }

@@ -30,7 +30,7 @@ const char* const resultCodes[ChatActions::results] = {
     "done",        "empty",       "too-long",     "bad-utf8",     "bad-text",    "bad-nick",
     "nick-taken",  "not-online",  "rate-limited", "not-stored",   "not-found",   "bad-room",
     "not-in-room", "bad-request", "room-deleted", "bad-password", "wrong-login", "not-logged-in",
-    "not-allowed", "no-message",  "too-late",     "banned"};
+    "not-allowed", "no-message",  "too-late",     "banned",       "key-reused"};
 const char* const transportNames[ChatActions::transports] = {"http", "sse", "ws", "line", "irc"};
 
 std::size_t index(ChatActions::Result result)
@@ -198,9 +198,12 @@ ChatActions::Outcome ChatActions::spendRoomToken(const Actor& actor)
 }
 
 ChatActions::Outcome ChatActions::send(const Actor& actor, Room& room, const std::string& author,
-                                       std::string text)
+                                       std::string text, const std::string& request)
 {
     Outcome outcome = checkText(actor, text);
+    if (outcome.done() && !request.empty())
+        if (MessagePtr earlier = room.sentWith(actor.sender(), request))
+            return replay(actor, earlier, text);
     if (outcome.done())
         outcome = mayPost(actor, room, author);
     if (outcome.done())
@@ -210,9 +213,20 @@ ChatActions::Outcome ChatActions::send(const Actor& actor, Room& room, const std
     try
     {
         _announcer.flushRoom(room.id()); // arrivals told before what is said
-        outcome.message = room.append(MessageKind::Message, author, text, Crowd(),
-                                      {actor.account, actor.sender()});
+        outcome.message =
+            room.append(MessageKind::Message, author, text, Crowd(),
+                        {actor.account, actor.sender(), Message::noTarget, 0, request});
         room.sent(author);
+    }
+    catch (const Poco::ExistsException&)
+    {
+        // The same key sent twice at once: the other one is appended, or
+        // still being stored.
+        if (MessagePtr earlier = room.sentWith(actor.sender(), request))
+            return replay(actor, earlier, text);
+        return refuse(actor, Result::NotStored,
+                      "a message with this request key is still being stored; try again",
+                      "Message being stored, try again");
     }
     catch (const Poco::Exception& e)
     {
@@ -225,6 +239,21 @@ ChatActions::Outcome ChatActions::send(const Actor& actor, Room& room, const std
     }
     _metrics.messagesAppended.fetch_add(1, std::memory_order_relaxed);
     outcome.name = author;
+    return outcome;
+}
+
+ChatActions::Outcome ChatActions::replay(const Actor& actor, const MessagePtr& earlier,
+                                         const std::string& text)
+{
+    // An edited or deleted message says something else by now, rightly.
+    if (earlier->kind() == MessageKind::Message && !earlier->isEdited() && earlier->text() != text)
+        return refuse(actor, Result::KeyReused,
+                      "this request key was sent with another message; use a new key for each",
+                      "Request key used for another message");
+    Outcome outcome;
+    outcome.message = earlier;
+    outcome.name = earlier->author();
+    outcome.replayed = true;
     return outcome;
 }
 

@@ -60,9 +60,10 @@ public:
         NotAllowed,  ///< not this person's to do
         NoMessage,   ///< no such message (or not one that can be edited or deleted)
         TooLate,     ///< the edit window has passed
-        Banned       ///< the room's ban keeps this person out
+        Banned,      ///< the room's ban keeps this person out
+        KeyReused    ///< a send's request key names a message that says something else
     };
-    static constexpr std::size_t results = 22;
+    static constexpr std::size_t results = 23;
 
     enum class Transport
     {
@@ -104,6 +105,7 @@ public:
         std::string detail;         ///< a refusal in a sentence, for HTTP bodies and error frames
         std::string brief;          ///< the same as the line protocol words it: "Message too long"
         MessagePtr message;         ///< send(): the message appended
+        bool replayed = false;      ///< send(): appended before, with the same request key
         std::string name;           ///< the person's name now (names, markSeen)
         std::shared_ptr<Room> room; ///< createRoom(), openRoom()
         std::string secret;         ///< AccountActions: a session's or token's secret
@@ -126,9 +128,14 @@ public:
     Outcome checkName(const Actor& actor, const std::string& name);
     /// The naming rule (Nickname): 1 to 32 letters, digits, '_', '-' or '.'.
 
-    Outcome send(const Actor& actor, Room& room, const std::string& author, std::string text);
+    Outcome send(const Actor& actor, Room& room, const std::string& author, std::string text,
+                 const std::string& request = "");
     /// Checks the text and the room's rules (mayPost), spends a token and
     /// appends the message; durable when Done (Outcome::message).
+    /// request: the client's key for this message (an Idempotency-Key), or
+    /// "". Sent again with the same key while the message is in the room's
+    /// window, it is that message again (replayed; no token spent, nothing
+    /// appended); KeyReused when the key's message says something else.
 
     Outcome typing(const Actor& actor, Room& room, const std::string& name);
     /// The person (as name) is writing a message in the room: told to its
@@ -181,6 +188,7 @@ public:
     /// Logs, counts and returns a refusal; for what a transport refuses itself.
 
     Outcome spendMessageToken(const Actor& actor);
+    Outcome replay(const Actor& actor, const MessagePtr& earlier, const std::string& text);
     /// A token of the person's, then one of their address's shared budget.
 
     std::string metricsText() const;

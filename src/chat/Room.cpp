@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -120,6 +121,53 @@ MessagePtr Room::append(MessageKind kind, const std::string& author, const std::
                                                    : "the server is shutting down");
     auto message = std::make_shared<const Message>(_assigned, kind, author, Poco::Timestamp(), text,
                                                    std::move(crowd), std::move(details));
+    if (message->request().empty())
+        return appendNumbered(message, lock);
+    // Its request is "being stored" until it is in the window (or failed):
+    // a second append of it finds one or the other.
+    const std::string request = message->sender() + ' ' + message->request();
+    if (_requesting.count(request) > 0 || findSent(message->sender(), message->request()))
+        throw Poco::ExistsException("a message sent with that request key", message->request());
+    _requesting.insert(request);
+    std::exception_ptr failed;
+    try
+    {
+        message = appendNumbered(message, lock);
+    }
+    catch (...)
+    {
+        failed = std::current_exception();
+    }
+    if (!lock.owns_lock())
+        lock.lock();
+    _requesting.erase(request);
+    if (failed)
+        std::rethrow_exception(failed);
+    return message;
+}
+
+MessagePtr Room::sentWith(const std::string& sender, const std::string& request)
+{
+    load();
+    std::shared_lock<std::shared_mutex> lock(_mutex);
+    return findSent(sender, request);
+}
+
+MessagePtr Room::findSent(const std::string& sender, const std::string& request) const
+{
+    auto same = [&](const MessagePtr& m)
+    { return m->request() == request && m->sender() == sender; };
+    for (auto it = _recent.rbegin(); it != _recent.rend(); ++it)
+        if (same(*it))
+            return *it;
+    for (const auto& [number, message] : _early)
+        if (same(message))
+            return message;
+    return nullptr;
+}
+
+MessagePtr Room::appendNumbered(MessagePtr message, std::unique_lock<std::shared_mutex>& lock)
+{
     if (_store.isShared())
     {
         lock.unlock();

@@ -17,7 +17,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
+#include <string>
 #include <vector>
 
 namespace hchat
@@ -34,8 +36,8 @@ class Room
 /// With a shared store the store numbers the messages, and those stored
 /// by any daemon arrive (arrived()) and are published in their order.
 /// Thread-safe. _mutex guards the log (_recent, _pending, _early,
-/// _assigned, _next, _loaded, _lastActivity); it is never held while a subscriber is told or
-/// a reader writes to a socket.
+/// _requesting, _assigned, _next, _loaded, _lastActivity); it is never held while a subscriber is
+/// told or a reader writes to a socket.
 {
 public:
     enum class Lookup
@@ -83,6 +85,12 @@ public:
     /// and wakes every waiting reader. Throws Poco::IllegalStateException
     /// when the room is closed, and whatever the store failed with (nothing
     /// is appended then, and the number is given to the next message).
+    /// A message with a request key (details.request, with details.sender)
+    /// is appended at most once: Poco::ExistsException while one of that
+    /// sender with that key is in the window or still being stored.
+    MessagePtr sentWith(const std::string& sender, const std::string& request);
+    /// The message in the window that `sender` appended with that request
+    /// key, or null.
 
     void arrived(const MessagePtr& message);
     /// A message a shared store (Store::isShared) stored, sent here or on
@@ -168,7 +176,12 @@ private:
     void load();
     /// ensureLoaded() for readers, which then take the lock shared.
     void waitUntilPublished(std::uint64_t n, Poco::Timespan timeout);
+    MessagePtr appendNumbered(MessagePtr draft, std::unique_lock<std::shared_mutex>& lock);
+    /// append() once the message has its number; lock is held on entry.
     MessagePtr appendShared(MessagePtr draft);
+    MessagePtr findSent(const std::string& sender, const std::string& request) const;
+    /// sentWith() under _mutex: the window and, with a shared store, what
+    /// arrived before its turn.
     void publishThrough(const MessagePtr& stored);
     void keep(const MessagePtr& message);
     /// Puts the next message in the window (amending what it targets).
@@ -213,8 +226,9 @@ private:
     std::deque<MessagePtr> _recent;
     std::vector<MessagePtr> _pending;           ///< handed to the store, in number order
     std::map<std::uint64_t, MessagePtr> _early; ///< shared store: arrived before their turn
-    std::uint64_t _assigned = 0;                ///< the number the next append gets
-    std::uint64_t _next = 0;                    ///< the first number not yet stored
+    std::set<std::string> _requesting; ///< sender and request key of appends not yet published
+    std::uint64_t _assigned = 0;       ///< the number the next append gets
+    std::uint64_t _next = 0;           ///< the first number not yet stored
     bool _loaded = false;
     std::atomic<bool> _closed{false};  ///< written under _mutex, read without it too
     std::atomic<bool> _deleted{false}; ///< set before _closed

@@ -292,6 +292,9 @@ void EndpointHandler::require(const ChatActions::Outcome& outcome)
     case Result::Banned:
         status = HTTPResponse::HTTP_FORBIDDEN;
         break;
+    case Result::KeyReused:
+        status = HTTPResponse::HTTP_UNPROCESSABLE_ENTITY;
+        break;
     case Result::RateLimited:
     {
         const auto seconds = static_cast<long>(

@@ -2,6 +2,7 @@
 
 #include "http/HttpError.h"
 
+#include <Poco/Ascii.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTMLForm.h>
@@ -26,6 +27,16 @@ bool RequestValues::parseFlag(const std::string& text, bool& value)
         if (flag == no)
             return !(value = false);
     return false;
+}
+
+bool RequestValues::isRequestKey(const std::string& text)
+{
+    if (text.empty() || text.size() > 64)
+        return false;
+    for (char c : text)
+        if (!Poco::Ascii::isAlphaNumeric(c) && c != '-' && c != '_' && c != '.' && c != ':')
+            return false;
+    return true;
 }
 
 bool RequestValues::parseNumber(const std::string& text, std::uint64_t& value)

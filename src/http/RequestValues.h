@@ -21,6 +21,9 @@ public:
     static bool parseFlag(const std::string& text, bool& value);
     /// 1, on, true or yes; 0, off, false or no (any case, trimmed).
 
+    static bool isRequestKey(const std::string& text);
+    /// An Idempotency-Key hchatd keeps: 1 to 64 of A-Z a-z 0-9 - _ . :
+
     static bool query(const Poco::Net::HTTPServerRequest& request, const std::string& name,
                       std::string& value);
     static bool query(const std::string& uri, const std::string& name, std::string& value);

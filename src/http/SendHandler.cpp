@@ -36,6 +36,10 @@ void SendHandler::handle(Poco::Net::HTTPServerRequest& request,
     std::string nick = std::move(form.nick);
     if (nick.empty())
         RequestValues::query(request, "nick", nick);
+    const std::string key = request.get("Idempotency-Key", "");
+    if (request.has("Idempotency-Key") && !RequestValues::isRequestKey(key))
+        throw HttpError(HTTPResponse::HTTP_BAD_REQUEST,
+                        "Idempotency-Key must be 1 to 64 letters, digits, '-', '_', '.' or ':'");
 
     // The text is checked, then the name claimed, then the token spent: a
     // refused text or name costs nothing.
@@ -45,8 +49,10 @@ void SendHandler::handle(Poco::Net::HTTPServerRequest& request,
     require(_context.actions.mayEnter(who, *room, nick.empty() ? "" : who.nameFor(nick)));
     const ChatActions::Outcome person = _context.actions.markSeen(who, *room, nick);
     require(person);
-    const ChatActions::Outcome sent = _context.actions.send(who, *room, person.name, text);
+    const ChatActions::Outcome sent = _context.actions.send(who, *room, person.name, text, key);
     require(sent);
+    if (sent.replayed)
+        response.set("Idempotent-Replayed", "true");
     send(response, std::to_string(sent.message->id()), "text/plain; charset=utf-8");
 }
 

@@ -19,13 +19,22 @@ class SendHandler : public EndpointHandler
 /// The author is the nick (form field, else the query parameter), or
 /// guest-xxxxxx from the hchat_client cookie, or "anonymous" without one.
 ///
+/// A client that may send again after a lost answer names the message
+/// with an `Idempotency-Key` header (1 to 64 of A-Z a-z 0-9 - _ . :, new
+/// for each message): sent again by the same person with the same key
+/// while the message is among the room's last chat.historyLimit, it is
+/// answered with that message's number and `Idempotent-Replayed: true`,
+/// and nothing is appended (ChatActions::send).
+///
 ///   200 text/plain   body: the new message's number
-///   400 empty text (or only white space), invalid UTF-8, a bad nick
+///   400 empty text (or only white space), invalid UTF-8, a bad nick, a bad
+///       Idempotency-Key
 ///   403 sent by a page of another site (OriginPolicy)
 ///   404 no such room
 ///   410 the room was deleted
 ///   408 the body did not all come within http.requestTimeout
 ///   413 text over chat.maxMessageBytes, or a body too large to hold it
+///   422 the Idempotency-Key was sent before with another text
 ///   429 over limits.messagesPerSecond/limits.burst; Retry-After says when to retry
 ///   503 the message could not be stored, or the daemon is shutting down:
 ///       nothing was appended, send again

@@ -32,6 +32,7 @@ struct MessageDetails
     std::string sender;                  ///< who sent it (ChatActions::Actor::sender), never shown
     std::uint64_t target = noTarget;     ///< an edit or delete entry: the message it is about
     Poco::Timestamp::TimeVal edited = 0; ///< when its text was last edited; 0: never
+    std::string request; ///< the sender's Idempotency-Key for it (Room::append), never shown
 };
 
 class Message
@@ -63,6 +64,7 @@ public:
     std::uint64_t target() const { return _details.target; }
     bool isEdited() const { return _details.edited != 0; }
     Poco::Timestamp edited() const { return Poco::Timestamp(_details.edited); }
+    const std::string& request() const { return _details.request; }
     const Details& details() const { return _details; }
 
     bool isAmendment() const { return _kind == MessageKind::Edit || _kind == MessageKind::Delete; }

@@ -76,6 +76,7 @@ std::string RedisRecords::body(const Message& message)
     if (message.isEdited())
         object.set("e", micros(message.edited()));
     setIf(object, "w", message.crowd().json());
+    setIf(object, "r", message.request());
     return micros(message.time()) + " " + text(object);
 }
 
@@ -103,6 +104,7 @@ MessagePtr RedisRecords::readMessage(const std::string& entry)
     if (!target.empty())
         details.target = static_cast<std::uint64_t>(number(target));
     details.edited = number(field(*object, "e"));
+    details.request = field(*object, "r");
     return std::make_shared<const Message>(
         static_cast<std::uint64_t>(id), kind, field(*object, "a"), Poco::Timestamp(time),
         field(*object, "x"), Crowd::parse(field(*object, "w")), std::move(details));

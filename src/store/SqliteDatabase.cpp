@@ -22,10 +22,10 @@ using Poco::Int64;
 namespace
 {
 
-// The schema, version 6 (PRAGMA user_version). Times are microseconds since
+// The schema, version 7 (PRAGMA user_version). Times are microseconds since
 // 1970, UTC. An upgrade is a step in upgrades[] from the version found to
 // the next one; a file of a newer version is refused.
-const int schemaVersion = 6;
+const int schemaVersion = 7;
 const std::vector<const char*> schema = {
     "CREATE TABLE rooms ("
     " seq     INTEGER PRIMARY KEY,"              // internal key, what messages refer to
@@ -55,6 +55,7 @@ const std::vector<const char*> schema = {
     " sender TEXT NOT NULL DEFAULT '',"    // who sent it (a digest), so they may edit it
     " target INTEGER NOT NULL DEFAULT -1," // an edit or delete entry: the message it is about
     " edited INTEGER NOT NULL DEFAULT 0,"  // when its text was last edited; 0: never
+    " request TEXT NOT NULL DEFAULT '',"   // the sender's Idempotency-Key for it, or ''
     " PRIMARY KEY (room, id)) WITHOUT ROWID",
     // The edits of a message, found when it is deleted (their text goes too).
     "CREATE INDEX edits ON messages (room, target) WHERE kind = 'edit'",
@@ -105,7 +106,8 @@ const std::vector<std::vector<const char*>> upgrades = {
     {"ALTER TABLE rooms ADD COLUMN indexed INTEGER NOT NULL DEFAULT 0", SqliteSearch::schema(),
      SqliteSearch::fill(),
      "UPDATE rooms SET indexed = (SELECT coalesce(max(id) + 1, 0) FROM messages WHERE room = "
-     "rooms.seq)"}, // 5 -> 6: search
+     "rooms.seq)"},                                                       // 5 -> 6: search
+    {"ALTER TABLE messages ADD COLUMN request TEXT NOT NULL DEFAULT ''"}, // 6 -> 7: retries
 };
 
 // Messages deleted per statement by the retention sweep, so the sweep never
@@ -113,7 +115,7 @@ const std::vector<std::vector<const char*>> upgrades = {
 const int sweepChunk = 1000;
 
 const char* const messageColumns =
-    "id, kind, author, time, text, crowd, account, sender, target, edited";
+    "id, kind, author, time, text, crowd, account, sender, target, edited, request";
 
 MessagePtr makeMessage(SqliteDatabase::Rows& rows, std::size_t i)
 {
@@ -125,6 +127,7 @@ MessagePtr makeMessage(SqliteDatabase::Rows& rows, std::size_t i)
     details.target =
         rows.targets[i] < 0 ? Message::noTarget : static_cast<std::uint64_t>(rows.targets[i]);
     details.edited = rows.edits[i];
+    details.request = std::move(rows.requests[i]);
     return std::make_shared<const Message>(static_cast<std::uint64_t>(rows.ids[i]), kind,
                                            std::move(rows.authors[i]),
                                            Poco::Timestamp(rows.times[i]), std::move(rows.texts[i]),
@@ -137,7 +140,7 @@ void SqliteDatabase::Rows::clear()
 {
     rooms.clear(), ids.clear(), times.clear(), targets.clear(), edits.clear();
     kinds.clear(), authors.clear(), texts.clear(), crowds.clear(), accounts.clear();
-    senders.clear(), amendments.clear();
+    senders.clear(), requests.clear(), amendments.clear();
 }
 
 void SqliteDatabase::Rows::add(Int64 room, const Message& message)
@@ -154,6 +157,7 @@ void SqliteDatabase::Rows::add(Int64 room, const Message& message)
     targets.push_back(message.target() == Message::noTarget ? -1
                                                             : static_cast<Int64>(message.target()));
     edits.push_back(message.isEdited() ? message.edited().epochMicroseconds() : 0);
+    requests.push_back(message.request());
     if (message.isAmendment())
         amendments.push_back(rooms.size() - 1);
 }
@@ -393,7 +397,7 @@ void SqliteDatabase::prepare()
     _commit = std::make_unique<SqliteStatement>(db, "COMMIT");
     _insert = std::make_unique<SqliteStatement>(
         db, "INSERT INTO messages (room, id, kind, author, time, text, crowd, account, sender,"
-            " target, edited) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            " target, edited, request) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     _mark = std::make_unique<SqliteStatement>(db, "UPDATE rooms SET indexed = ? WHERE seq = ?");
 }
 
@@ -417,6 +421,7 @@ void SqliteDatabase::insert()
                 .bind(9, _rows.senders[i])
                 .bind(10, _rows.targets[i])
                 .bind(11, _rows.edits[i])
+                .bind(12, _rows.requests[i])
                 .run();
         for (std::size_t row : _rows.amendments)
             amend(row);
@@ -488,7 +493,7 @@ std::vector<MessagePtr> SqliteDatabase::read(Int64 room, std::uint64_t from, std
                      " FROM messages WHERE room = ? AND id >= ? ORDER BY id LIMIT ?",
         into(rows.ids), into(rows.kinds), into(rows.authors), into(rows.times), into(rows.texts),
         into(rows.crowds), into(rows.accounts), into(rows.senders), into(rows.targets),
-        into(rows.edits), use(room), use(first), use(count), now;
+        into(rows.edits), into(rows.requests), use(room), use(first), use(count), now;
     std::vector<MessagePtr> out;
     out.reserve(rows.ids.size());
     for (std::size_t i = 0; i < rows.ids.size(); ++i)

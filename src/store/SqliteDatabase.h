@@ -46,7 +46,7 @@ public:
     /// The columns of one batch of messages (insert(), read()).
     {
         std::vector<Poco::Int64> rooms, ids, times, targets, edits;
-        std::vector<std::string> kinds, authors, texts, crowds, accounts, senders;
+        std::vector<std::string> kinds, authors, texts, crowds, accounts, senders, requests;
         std::vector<std::size_t> amendments; ///< the rows that are edits or deletions
         void clear();
         void add(Poco::Int64 room, const Message& message);

@@ -293,6 +293,44 @@ test('what is typed while a message is on its way stays in the composer', async 
   await lea.context.close();
 });
 
+test('a message whose answer was lost is sent again and posted once', async () => {
+  const id = await room('Flaky network');
+  const nia = await person(id, 'nia');
+  const page = nia.page;
+  // The server stores the first send, but its answer never reaches the page.
+  const keys = [];
+  let lose = true;
+  await page.route('**/send/' + id, async (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    if (!lose) return route.continue();
+    lose = false;
+    await route.fetch();
+    await route.abort('connectionreset');
+  });
+  await say(page, 'are you there?');
+  await page.getByText('it will not be posted twice').waitFor();
+  const box = page.getByRole('textbox', { name: 'Message' });
+  assert.equal(await box.inputValue(), 'are you there?');
+  const answered = page.waitForResponse('**/send/' + id);
+  await page.getByRole('button', { name: 'Send' }).click();
+  const answer = await answered;
+  assert.equal(answer.headers()['idempotent-replayed'], 'true');
+  await page.waitForFunction(() => document.getElementById('message').value === '');
+  assert.equal(keys.length, 2);
+  assert.match(keys[0], /^[0-9a-f]{32}$/);
+  assert.equal(keys[1], keys[0]);
+  // The same words later are a new message, with a new key.
+  await say(page, 'are you there?');
+  await page.waitForFunction(() => document.getElementById('message').value === '');
+  assert.notEqual(keys[2], keys[0]);
+  const r = await fetch(daemon.url + '/api/rooms/' + id + '/messages?from=0');
+  const texts = (await r.json()).messages.filter((m) => m.kind === 'message').map((m) => m.text);
+  assert.deepEqual(texts, ['are you there?', 'are you there?']);
+  await page.unroute('**/send/' + id);
+  assert.deepEqual(nia.errors, []);
+  await nia.context.close();
+});
+
 test('a message taken up for editing before its send is answered stays in the composer', async () => {
   const id = await room('Quick editors');
   const max = await person(id, 'max');

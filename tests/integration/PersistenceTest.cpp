@@ -27,6 +27,7 @@ class PersistenceTest : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE(PersistenceTest);
     CPPUNIT_TEST(restartKeepsRoomsListingAndHistory);
     CPPUNIT_TEST(killedMidStreamLosesNothingAcknowledged);
+    CPPUNIT_TEST(aSendRetriedWithItsKeyIsStoredOnce);
     CPPUNIT_TEST(failedWritesAnswer503AndRecover);
     CPPUNIT_TEST(unusableDatabaseStopsTheStart);
     CPPUNIT_TEST(retentionAnswers410AndKeepsNumbering);
@@ -149,6 +150,69 @@ public:
                              c.post("/send/" + ids[0], "after restart", "text/plain").body);
         CPPUNIT_ASSERT_EQUAL(std::string("1"),
                              c.post("/send/" + ids[1], "after restart", "text/plain").body);
+    }
+
+    void aSendRetriedWithItsKeyIsStoredOnce()
+    {
+        // A client whose answer was lost sends again with the same
+        // Idempotency-Key: one message, whether the daemon lived or was
+        // killed meanwhile, and however many copies come at once.
+        std::string id;
+        const std::map<std::string, std::string> key{{"Idempotency-Key", "msg-1"}};
+        {
+            DaemonProcess daemon(config());
+            TestClient c(daemon.host(), daemon.port());
+            id = c.createRoom("retries", true);
+            Reply first = c.post("/send/" + id, "only once", "text/plain", key);
+            CPPUNIT_ASSERT_EQUAL(200, first.status);
+            CPPUNIT_ASSERT_EQUAL(std::string("0"), first.body);
+            CPPUNIT_ASSERT_EQUAL(std::string(""), first.header("Idempotent-Replayed"));
+            Reply again = c.post("/send/" + id, "only once", "text/plain", key);
+            CPPUNIT_ASSERT_EQUAL(200, again.status);
+            CPPUNIT_ASSERT_EQUAL(std::string("0"), again.body);
+            CPPUNIT_ASSERT_EQUAL(std::string("true"), again.header("Idempotent-Replayed"));
+            Reply reused = c.post("/send/" + id, "something else", "text/plain", key);
+            CPPUNIT_ASSERT_EQUAL(422, reused.status);
+            CPPUNIT_ASSERT(reused.body.find("another message") != std::string::npos);
+            Reply bad = c.post("/send/" + id, "x", "text/plain", {{"Idempotency-Key", "a b"}});
+            CPPUNIT_ASSERT_EQUAL(400, bad.status);
+            CPPUNIT_ASSERT(bad.body.find("Idempotency-Key") != std::string::npos);
+            CPPUNIT_ASSERT_EQUAL(400, c.post("/send/" + id, "x", "text/plain",
+                                             {{"Idempotency-Key", std::string(65, 'k')}})
+                                          .status);
+            double took = 0;
+            daemon.stop(SIGKILL, 5, took);
+        }
+        DaemonProcess daemon(config());
+        TestClient c(daemon.host(), daemon.port());
+        Reply afterKill = c.post("/send/" + id, "only once", "text/plain", key);
+        CPPUNIT_ASSERT_EQUAL(200, afterKill.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("0"), afterKill.body);
+        CPPUNIT_ASSERT_EQUAL(std::string("true"), afterKill.header("Idempotent-Replayed"));
+        // Eight copies at once: each is told the one number, or 503 (the
+        // first still being stored) and then the number when sent again.
+        std::vector<std::thread> senders;
+        std::atomic<int> wrong{0};
+        for (int i = 0; i < 8; ++i)
+            senders.emplace_back(
+                [&]
+                {
+                    TestClient own(daemon.host(), daemon.port());
+                    const std::map<std::string, std::string> once{{"Idempotency-Key", "msg-2"}};
+                    Reply r = own.post("/send/" + id, "at once", "text/plain", once);
+                    if (r.status == 503)
+                        r = own.post("/send/" + id, "at once", "text/plain", once);
+                    if (r.status != 200 || r.body != "1")
+                        ++wrong;
+                });
+        for (auto& s : senders)
+            s.join();
+        CPPUNIT_ASSERT_EQUAL(0, wrong.load());
+        std::uint64_t next = 0;
+        auto all = history(c, id, next);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), next);
+        CPPUNIT_ASSERT_EQUAL(std::string("only once"), all.at(0).second);
+        CPPUNIT_ASSERT_EQUAL(std::string("at once"), all.at(1).second);
     }
 
     void killedMidStreamLosesNothingAcknowledged()

@@ -45,6 +45,7 @@ class RedisTest : public CppUnit::TestFixture
     CPPUNIT_TEST(addressBansReachEveryNode);
     CPPUNIT_TEST(redisDownAnswers503AndComesBack);
     CPPUNIT_TEST(aSendWhoseAnswerIsLostIsAcknowledged);
+    CPPUNIT_TEST(aSendRetriedOnAnotherNodeIsStoredOnce);
     CPPUNIT_TEST(killedNodeIsResumedOnAnother);
     CPPUNIT_TEST(killedNodeBehindHaproxyIsResumedOnAnother);
     CPPUNIT_TEST(redisKilledLosesNothingAcknowledged);
@@ -299,6 +300,30 @@ public:
         CPPUNIT_ASSERT(!alice.nextOfType("presence").empty());
         CPPUNIT_ASSERT_EQUAL(409,
                              cb.post("/send/" + id + "?nick=ALICE", "hi", "text/plain").status);
+    }
+
+    void aSendRetriedOnAnotherNodeIsStoredOnce()
+    {
+        // The answer from A was lost; the client's retry, with the same
+        // Idempotency-Key, reaches B (a balancer chose another node).
+        DaemonProcess a(node()), b(node());
+        TestClient ca(a.host(), a.port()), cb(b.host(), b.port());
+        const std::string id = ca.createRoom("retry elsewhere", true);
+        const std::map<std::string, std::string> key{{"Idempotency-Key", "r-1"}};
+        CPPUNIT_ASSERT_EQUAL(std::string("0"),
+                             ca.post("/send/" + id, "just once", "text/plain", key).body);
+        CPPUNIT_ASSERT(eventually([&] { return cb.get("/msg/" + id + "/0").status == 200; }));
+        Reply again = cb.post("/send/" + id, "just once", "text/plain", key);
+        CPPUNIT_ASSERT_EQUAL(200, again.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("0"), again.body);
+        CPPUNIT_ASSERT_EQUAL(std::string("true"), again.header("Idempotent-Replayed"));
+        CPPUNIT_ASSERT_EQUAL(std::string("1"), send(b, id, "next"));
+        // A node started after it still knows the key (it is in Redis).
+        DaemonProcess c(node());
+        TestClient cc(c.host(), c.port());
+        CPPUNIT_ASSERT_EQUAL(std::string("0"),
+                             cc.post("/send/" + id, "just once", "text/plain", key).body);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), history(c, id).size());
     }
 
     void theFeedMovesWhenItsClusterMasterGoes()

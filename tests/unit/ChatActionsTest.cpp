@@ -25,6 +25,7 @@ class ChatActionsTest : public CppUnit::TestFixture
     CPPUNIT_TEST(textRule);
     CPPUNIT_TEST(sendAppendsUnderTheAuthor);
     CPPUNIT_TEST(rateLimitRefusesAndSaysWhen);
+    CPPUNIT_TEST(aSendWithARequestKeyIsAppendedOnce);
     CPPUNIT_TEST(refusalsAreCountedByTransportAndReason);
     CPPUNIT_TEST(namesAreOnePersonsAcrossActions);
     CPPUNIT_TEST(privateMessagesNeedSomeoneOnline);
@@ -63,6 +64,34 @@ class ChatActionsTest : public CppUnit::TestFixture
     }
 
 public:
+    void aSendWithARequestKeyIsAppendedOnce()
+    {
+        Fixture f; // 3 messages at once, then 1 a second
+        const auto a = Fixture::actor(alice);
+        auto sent = f.actions.send(a, *f.room, "alice", "hi", "k-1");
+        CPPUNIT_ASSERT(sent.done() && !sent.replayed);
+        // Sent again (its answer was lost): the same message, no token spent.
+        for (int i = 0; i < 3; ++i)
+        {
+            auto again = f.actions.send(a, *f.room, "alice", "hi", "k-1");
+            CPPUNIT_ASSERT(again.done() && again.replayed);
+            CPPUNIT_ASSERT_EQUAL(sent.message->id(), again.message->id());
+        }
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), f.room->next());
+        auto reused = f.actions.send(a, *f.room, "alice", "other", "k-1");
+        CPPUNIT_ASSERT(reused.result == Result::KeyReused);
+        CPPUNIT_ASSERT_EQUAL(std::string("key-reused"), std::string(reused.code()));
+        // Another person's key is theirs.
+        auto bobs = f.actions.send(Fixture::actor(bob), *f.room, "bob", "hi", "k-1");
+        CPPUNIT_ASSERT(bobs.done() && !bobs.replayed);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), bobs.message->id());
+        CPPUNIT_ASSERT(f.actions.send(a, *f.room, "alice", "two", "k-2").done());
+        CPPUNIT_ASSERT(f.actions.send(a, *f.room, "alice", "three", "k-3").done());
+        CPPUNIT_ASSERT(f.actions.send(a, *f.room, "alice", "four", "k-4").result ==
+                       Result::RateLimited);
+        CPPUNIT_ASSERT(f.actions.send(a, *f.room, "alice", "two", "k-2").replayed);
+    }
+
     void textRule()
     {
         Fixture f;

@@ -167,12 +167,15 @@ public:
         details.sender = "s-1";
         details.target = 7;
         details.edited = 1796511749992968;
+        details.request = "k-1";
         Crowd crowd{{"ann", "bob"}, 12};
         Message m(41, MessageKind::Join, "ann \"q\" ✓", Poco::Timestamp(1796511749000123),
                   "line 1\nline 2", crowd, details);
         MessagePtr back = RedisRecords::readMessage(RedisRecords::entry(m));
         CPPUNIT_ASSERT_EQUAL(m.json(), back->json());
         CPPUNIT_ASSERT_EQUAL(std::string("s-1"), back->sender());
+        CPPUNIT_ASSERT_EQUAL(std::string("k-1"), back->request());
+        CPPUNIT_ASSERT(m.json().find("k-1") == std::string::npos); // never shown
         CPPUNIT_ASSERT(m.time() == back->time());
 
         RoomRecord r = room("0123456789abcdef0123456789abcdef");

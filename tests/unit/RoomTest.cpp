@@ -36,6 +36,7 @@ class RoomTest : public CppUnit::TestFixture
     CPPUNIT_TEST(failureDropsLaterPendingAppends);
     CPPUNIT_TEST(failuresWokenOutOfOrderLeaveNoGap);
     CPPUNIT_TEST(messagesAreSeenOnlyOnceStored);
+    CPPUNIT_TEST(aRequestKeyIsAppendedOnce);
     CPPUNIT_TEST(subscribersAreToldOfEveryPublish);
     CPPUNIT_TEST(unsubscribedAreNotTold);
     CPPUNIT_TEST(presenceAndCloseReachEverySubscriber);
@@ -96,11 +97,15 @@ class RoomTest : public CppUnit::TestFixture
         ManualStore& store;
         Room& room;
         std::deque<std::future<MessagePtr>> running;
-        std::future<MessagePtr>& send(const std::string& text)
+        std::future<MessagePtr>& send(const std::string& text, const std::string& request = "")
         {
             Room* r = &room;
-            running.push_back(std::async(std::launch::async, [r, text]
-                                         { return r->append(MessageKind::Message, "a", text); }));
+            MessageDetails details;
+            details.sender = "s-1";
+            details.request = request;
+            running.push_back(std::async(
+                std::launch::async, [r, text, details]
+                { return r->append(MessageKind::Message, "a", text, Crowd(), details); }));
             return running.back();
         }
         ~Senders()
@@ -443,6 +448,48 @@ public:
         auto all = room.range(0, 10, next);
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), all.size());
         CPPUNIT_ASSERT_EQUAL(std::string("1"), all[1]->text());
+    }
+
+    void aRequestKeyIsAppendedOnce()
+    {
+        ManualStore store;
+        store.createRoom(record());
+        Room room(record(), store, 3);
+        Senders senders{store, room, {}};
+        auto& first = senders.send("hello", "k-1");
+        store.waitForHeld(1);
+        // Being stored: the same key again is refused, and not found yet.
+        MessageDetails same;
+        same.sender = "s-1";
+        same.request = "k-1";
+        CPPUNIT_ASSERT_THROW(room.append(MessageKind::Message, "a", "hello", Crowd(), same),
+                             Poco::ExistsException);
+        CPPUNIT_ASSERT(!room.sentWith("s-1", "k-1"));
+        // A store that fails it frees the key: sent again, it is appended.
+        store.finish(0, false);
+        CPPUNIT_ASSERT_THROW(first.get(), Poco::IOException);
+        auto& again = senders.send("hello", "k-1");
+        store.waitForHeld(2);
+        store.finish(1, true);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), again.get()->id());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), room.sentWith("s-1", "k-1")->id());
+        CPPUNIT_ASSERT_THROW(room.append(MessageKind::Message, "a", "hello", Crowd(), same),
+                             Poco::ExistsException);
+        // Another sender's key is theirs; no key is no check.
+        CPPUNIT_ASSERT(!room.sentWith("s-2", "k-1"));
+        auto& other = senders.send("hello");
+        store.waitForHeld(3);
+        store.finish(2, true);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), other.get()->id());
+        // Out of the window (3 messages), a key is forgotten.
+        for (std::size_t i = 3; i < 5; ++i)
+        {
+            auto& more = senders.send("more");
+            store.waitForHeld(i + 1);
+            store.finish(i, true);
+            more.get();
+        }
+        CPPUNIT_ASSERT(!room.sentWith("s-1", "k-1"));
     }
 
     // A subscriber that writes down what the room told it.

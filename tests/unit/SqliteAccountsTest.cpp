@@ -93,7 +93,8 @@ public:
             old << "DROP TABLE accounts", now;
             old << "DROP TABLE credentials", now;
             old << "ALTER TABLE messages DROP COLUMN account", now;
-            old << "DROP TABLE message_search", now; // what version 6 added
+            old << "ALTER TABLE messages DROP COLUMN request", now; // what version 7 added
+            old << "DROP TABLE message_search", now;                // what version 6 added
             old << "ALTER TABLE rooms DROP COLUMN indexed", now;
             // and what version 5 added
             old << "DROP INDEX edits", now;

@@ -129,6 +129,21 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("Ünïcode <b>subject</b>"), rooms[0].subject);
         CPPUNIT_ASSERT(rooms[0].isPublic && !rooms[1].isPublic);
         CPPUNIT_ASSERT_THROW(store.createRoom(room(a, "again", true)), Poco::ExistsException);
+
+        // What only some messages have: who sent it, and their request key.
+        MessageDetails details;
+        details.account = "ann";
+        details.sender = "s-1";
+        details.request = "k-1";
+        store
+            .append(b,
+                    std::make_shared<const Message>(1, MessageKind::Message, "ann",
+                                                    Poco::Timestamp(), "keyed", Crowd(), details))
+            .get();
+        const MessagePtr keyed = store.read(b, 1, 1).at(0);
+        CPPUNIT_ASSERT_EQUAL(std::string("ann"), keyed->account());
+        CPPUNIT_ASSERT_EQUAL(std::string("s-1"), keyed->sender());
+        CPPUNIT_ASSERT_EQUAL(std::string("k-1"), keyed->request());
     }
 
     void reopenRestoresRoomsAndNumbering()
@@ -354,7 +369,7 @@ public:
         Poco::Data::Session check("SQLite", path);
         check << "PRAGMA user_version", Poco::Data::Keywords::into(version),
             Poco::Data::Keywords::now;
-        CPPUNIT_ASSERT_EQUAL(6, version);
+        CPPUNIT_ASSERT_EQUAL(7, version);
     }
 
     static MessagePtr amendment(std::uint64_t id, MessageKind kind, const std::string& text,
