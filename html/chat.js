@@ -1210,6 +1210,24 @@
     return sendKey;
   }
 
+  // No answer (the network dropped it, before or after the server stored
+  // the message): sent again with the same key, so it is stored once; three
+  // tries in about 1.5 s, then the error is the caller's.
+  async function postMessage(fields, key) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fetch('/send/' + roomId, {
+          method: 'POST',
+          body: fields,
+          headers: { 'Idempotency-Key': key },
+        });
+      } catch (e) {
+        if (attempt === 3) throw e;
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
+    }
+  }
+
   async function send() {
     const text = input.value;
     if (!text.trim()) return;
@@ -1238,11 +1256,7 @@
       fields.set('nick', nick);
     }
     try {
-      const r = await fetch('/send/' + roomId, {
-        method: 'POST',
-        body: fields,
-        headers: { 'Idempotency-Key': keyFor(text) },
-      });
+      const r = await postMessage(fields, keyFor(text));
       if (r.ok) {
         sendKeyText = null; // the same words again later are a new message
         // Only if unchanged: what was typed while the request was out stays,
