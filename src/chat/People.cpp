@@ -3,23 +3,12 @@
 #include "chat/Nickname.h"
 
 #include <Poco/Exception.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 
 #include <algorithm>
-#include <sstream>
 
 namespace hchat
 {
-
-namespace
-{
-// A presence frame goes to everyone in the room each time the list changes;
-// past this many names it carries the count and the first names only, so a
-// big room's frames stay small.
-const std::size_t namesInFrame = 200;
-} // namespace
 
 const Poco::Timespan People::renewEvery(2, 0);
 const Poco::Timespan People::elsewhereFor(7, 0);
@@ -476,37 +465,18 @@ People::Frame People::presenceJson(const std::string& roomId) const
     // built by sweep(), once a second at most, and shared. Only a room with
     // none yet builds it here.
     std::lock_guard<std::mutex> lock(_mutex);
-    auto cached = _frames.find(roomId);
-    if (cached != _frames.end())
-        return cached->second;
-    return buildFrame(roomId);
+    if (Frame kept = _frames.frame(roomId))
+        return kept;
+    return _frames.keep(roomId, sortedNames(roomId));
 }
 
 People::Names People::namesAsOfSweep(const std::string& roomId) const
 {
     std::lock_guard<std::mutex> lock(_mutex);
-    auto cached = _nameLists.find(roomId);
-    if (cached != _nameLists.end())
-        return cached->second;
-    buildFrame(roomId);
-    return _nameLists[roomId];
-}
-
-People::Frame People::buildFrame(const std::string& roomId) const
-{
-    auto shared = std::make_shared<const std::vector<std::string>>(sortedNames(roomId));
-    _nameLists[roomId] = shared;
-    const std::vector<std::string>& names = *shared;
-    Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
-    object.set("type", "presence");
-    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-    for (std::size_t i = 0; i < names.size() && i < namesInFrame; ++i)
-        list->add(names[i]);
-    object.set("online", list);
-    object.set("count", static_cast<Poco::UInt64>(names.size()));
-    std::ostringstream out;
-    object.stringify(out);
-    return _frames[roomId] = std::make_shared<const std::string>(out.str());
+    if (Names kept = _frames.names(roomId))
+        return kept;
+    _frames.keep(roomId, sortedNames(roomId));
+    return _frames.names(roomId);
 }
 
 People::Delivery People::sendPrivate(const std::string& fromKey, const std::string& to,
@@ -701,12 +671,9 @@ People::Swept People::sweep(const Poco::Timestamp& now)
     for (const std::string& roomId : out.changed)
     {
         if (occupied(roomId))
-            buildFrame(roomId);
+            _frames.keep(roomId, sortedNames(roomId));
         else
-        {
-            _frames.erase(roomId);
-            _nameLists.erase(roomId);
-        }
+            _frames.forget(roomId);
     }
     return out;
 }

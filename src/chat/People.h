@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat/Mailbox.h"
+#include "chat/PresenceFrames.h"
 #include "chat/RemotePresence.h"
 #include "store/Store.h"
 
@@ -116,14 +117,14 @@ public:
     /// Names of the people in the room, sorted case-insensitively.
     std::size_t countOnline(const std::string& roomId) const;
 
-    using Names = std::shared_ptr<const std::vector<std::string>>;
+    using Names = PresenceFrames::Names;
     Names namesAsOfSweep(const std::string& roomId) const;
     /// The names of the people in the room, sorted, as of the last sweep
     /// (at most a second old) and shared: for lists that thousands of
     /// arrivals each ask for (IRC's NAMES), where online() would sort them
     /// all under the registry's lock every time.
 
-    using Frame = std::shared_ptr<const std::string>;
+    using Frame = PresenceFrames::Frame;
     Frame presenceJson(const std::string& roomId) const;
     /// {"type":"presence","online":[first 200 names],"count":n}, as of the
     /// last sweep (the frame is rebuilt there, not on every arrival).
@@ -235,7 +236,6 @@ private:
     std::vector<std::string> sortedNames(const std::string& roomId) const;
     /// With the other daemons' people (each name once).
     bool occupied(const std::string& roomId) const;
-    Frame buildFrame(const std::string& roomId) const; ///< and caches it in _frames
 
     const Poco::Timespan _pollWindow;
     const Poco::Timespan _leaveGrace;
@@ -262,11 +262,8 @@ private:
     std::set<std::string> _toTell; ///< rooms whose people here changed since tellOthers()
     std::vector<std::pair<std::string, std::string>> _released; ///< (folded, key) not told yet
     Poco::Timestamp _renewed{0};
-    RemotePresence _elsewhere; ///< who is in each room on the other daemons
-    /// room → its presence frame, shared by every connection that sent it
-    mutable std::unordered_map<std::string, Frame> _frames;
-    /// room → its sorted names, built with its frame
-    mutable std::unordered_map<std::string, Names> _nameLists;
+    RemotePresence _elsewhere;      ///< who is in each room on the other daemons
+    mutable PresenceFrames _frames; ///< built by sweep(), or at the first ask
 };
 
 } // namespace hchat
