@@ -2,8 +2,6 @@
 
 #include "chat/Nickname.h"
 
-#include <Poco/Exception.h>
-#include <Poco/Logger.h>
 
 #include <algorithm>
 
@@ -20,36 +18,21 @@ People::People(Poco::Timespan pollWindow, Poco::Timespan leaveGrace)
 
 void People::share(Store& store)
 {
-    std::lock_guard<std::mutex> lock(_mutex);
-    _shared = &store;
+    _others.attach(store);
 }
 
 People::Claim People::claim(const std::string& key, const std::string& wanted)
 {
-    if (wanted.empty())
+    if (wanted.empty() || !_others.attached())
         return Claim::Unasked;
     const std::string folded = Nickname::folded(wanted);
-    Store* shared = nullptr;
     {
         std::lock_guard<std::mutex> lock(_mutex);
         auto person = _people.find(key);
-        if (!_shared || (person != _people.end() && person->second.folded == folded) ||
-            !freeFor(folded, key))
+        if ((person != _people.end() && person->second.folded == folded) || !freeFor(folded, key))
             return Claim::Unasked;
-        shared = _shared;
     }
-    try
-    {
-        return shared->claimName(folded, key) ? Claim::Granted : Claim::Refused;
-    }
-    catch (const Poco::Exception& e)
-    {
-        // Out of reach: the name is given if it is free here; the claims
-        // are renewed (or found taken) once the store answers again.
-        Poco::Logger::get("hchatd.people")
-            .warning("name %s not claimed in the shared store: %s", wanted, e.displayText());
-        return Claim::Unasked;
-    }
+    return _others.claim(folded, key, wanted);
 }
 
 void People::given(const std::string& wanted, const std::string& key, Claim claim, bool applied)
@@ -60,7 +43,7 @@ void People::given(const std::string& wanted, const std::string& key, Claim clai
 
 void People::release(const std::string& folded, const std::string& key)
 {
-    if (_shared && !folded.empty())
+    if (_others.attached() && !folded.empty())
         _released.emplace_back(folded, key);
 }
 
@@ -119,7 +102,7 @@ People::Person& People::personFor(const std::string& key, const std::string& wan
     const bool wantedFree =
         !wanted.empty() && claim != Claim::Refused && freeFor(Nickname::folded(wanted), key);
     setName(person, key, wantedFree ? wanted : guest);
-    person.claimed = wantedFree && _shared;
+    person.claimed = wantedFree && _others.attached();
     given(wanted, key, claim, wantedFree);
     outcome.taken = !wanted.empty() && !wantedFree;
     outcome.name = person.name;
@@ -147,7 +130,7 @@ void People::applyName(Person& person, const std::string& key, const std::string
     outcome.previous = person.name;
     person.name = wanted;
     person.folded = folded;
-    person.claimed = _shared != nullptr;
+    person.claimed = _others.attached();
     _names[folded] = key;
     for (const auto& [roomId, stay] : person.rooms)
     {
@@ -180,31 +163,8 @@ People::Outcome People::enter(const std::string& roomId, const std::string& key,
             person.mailboxes.push_back(mailbox);
     }
     if (mailbox)
-        mailboxOpened(key);
+        _others.mailboxOpened(key);
     return outcome;
-}
-
-void People::mailboxOpened(const std::string& key)
-{
-    Store* shared = nullptr;
-    {
-        std::lock_guard<std::mutex> lock(_mutex);
-        shared = _shared;
-    }
-    if (!shared)
-        return;
-    try
-    {
-        shared->holdMailboxes({key});
-    }
-    catch (const Poco::Exception& e)
-    {
-        // The store out of reach is told by the name's claim already; the
-        // next renewal tells this too.
-        Poco::Logger::get("hchatd.people")
-            .debug("private messages from other daemons reach %s after the next renewal: %s", key,
-                   e.displayText());
-    }
 }
 
 void People::exit(const std::string& roomId, const std::string& key,
@@ -259,7 +219,7 @@ People::Outcome People::connect(const std::string& key, const std::string& wante
             person.mailboxes.push_back(mailbox);
     }
     if (mailbox)
-        mailboxOpened(key);
+        _others.mailboxOpened(key);
     return outcome;
 }
 
@@ -300,26 +260,13 @@ std::string People::nameOf(const std::string& key, const std::string& fallback) 
 std::string People::keyOf(const std::string& name) const
 {
     const std::string folded = Nickname::folded(name);
-    Store* shared = nullptr;
     {
         std::lock_guard<std::mutex> lock(_mutex);
         auto found = _names.find(folded);
         if (found != _names.end())
             return found->second;
-        shared = _shared;
     }
-    if (!shared)
-        return "";
-    try
-    {
-        return shared->nameHolder(folded);
-    }
-    catch (const Poco::Exception& e)
-    {
-        Poco::Logger::get("hchatd.people")
-            .warning("who has %s: the shared store did not say: %s", name, e.displayText());
-        return "";
-    }
+    return _others.holder(folded, name);
 }
 
 std::vector<bool> People::online(const std::vector<std::string>& names) const
@@ -327,7 +274,6 @@ std::vector<bool> People::online(const std::vector<std::string>& names) const
     std::vector<bool> on(names.size(), false);
     std::vector<std::string> elsewhere; // folded, of the names not held here
     std::vector<std::size_t> at;
-    Store* shared = nullptr;
     {
         std::lock_guard<std::mutex> lock(_mutex);
         for (std::size_t i = 0; i < names.size(); ++i)
@@ -340,21 +286,10 @@ std::vector<bool> People::online(const std::vector<std::string>& names) const
                 at.push_back(i);
             }
         }
-        shared = _shared;
     }
-    if (!shared || elsewhere.empty())
-        return on;
-    try
-    {
-        const std::vector<std::string> holders = shared->nameHolders(elsewhere);
-        for (std::size_t j = 0; j < holders.size(); ++j)
-            on[at[j]] = !holders[j].empty();
-    }
-    catch (const Poco::Exception& e)
-    {
-        Poco::Logger::get("hchatd.people")
-            .warning("who is online: the shared store did not say: %s", e.displayText());
-    }
+    const std::vector<bool> there = _others.held(elsewhere);
+    for (std::size_t j = 0; j < there.size(); ++j)
+        on[at[j]] = there[j];
     return on;
 }
 
@@ -396,7 +331,7 @@ void People::quiet(const std::string& key, const std::string& roomId, const Stay
 void People::changed(const std::string& roomId, bool here)
 {
     _changed.insert(roomId);
-    if (here && _shared)
+    if (here && _others.attached())
         _toTell.insert(roomId);
 }
 
@@ -485,7 +420,6 @@ People::Delivery People::sendPrivate(const std::string& fromKey, const std::stri
     const std::string folded = Nickname::folded(to);
     std::string fromName = "anonymous";
     std::string toKey;
-    Store* shared = nullptr;
     {
         std::lock_guard<std::mutex> lock(_mutex);
         auto sender = _people.find(fromKey);
@@ -508,16 +442,10 @@ People::Delivery People::sendPrivate(const std::string& fromKey, const std::stri
             }
             toKey = holder->second; // only polling here: maybe connected elsewhere
         }
-        shared = _shared;
     }
-    if (!shared)
-        return Delivery::NotOnline; // only polling: nothing to deliver it to
+    toKey = _others.sendLetter(toKey, folded, fromName, text);
     if (toKey.empty())
-        toKey = shared->nameHolder(folded);
-    // Someone only polling anywhere has nothing to deliver it to.
-    if (toKey.empty() || !shared->hasMailbox(toKey))
-        return Delivery::NotOnline;
-    shared->sendLetter(toKey, fromName, text);
+        return Delivery::NotOnline; // only polling, here or there: nothing to deliver it to
     if (toKey != fromKey)
     {
         std::lock_guard<std::mutex> lock(_mutex);
@@ -573,60 +501,31 @@ People::News People::news(bool renew)
     return out;
 }
 
-void People::tell(Store& shared, const News& news)
-{
-    for (const std::string& lost : shared.holdNames(news.held, news.released))
-        Poco::Logger::get("hchatd.people")
-            .warning("the name %s is someone else's on another daemon too", lost);
-    // Before the lists: whoever sees a person arrive can write to them.
-    shared.holdMailboxes(news.mailboxes);
-    for (const auto& [roomId, names] : news.lists)
-        shared.sharePresence(roomId, names);
-}
-
 void People::leaveOthers()
 {
-    Store* shared = nullptr;
+    if (!_others.attached())
+        return;
     News leaving;
     {
         std::lock_guard<std::mutex> lock(_mutex);
-        if (!_shared)
-            return;
-        shared = _shared;
         leaving = news(true);
     }
-    // Every name held is given up, every list told empty.
-    leaving.released.insert(leaving.released.end(), leaving.held.begin(), leaving.held.end());
-    leaving.held.clear();
-    leaving.mailboxes.clear(); // theirs expire within Store::namesHeldMs
-    for (auto& [roomId, names] : leaving.lists)
-        names.clear();
-    try
-    {
-        tell(*shared, leaving);
-    }
-    catch (const Poco::Exception& e)
-    {
-        Poco::Logger::get("hchatd.people")
-            .warning("the other daemons keep this one's people a while: %s", e.displayText());
-    }
+    _others.leave(std::move(leaving));
 }
 
 void People::tellOthers(const Poco::Timestamp& now)
 {
-    Store* shared = nullptr;
+    if (!_others.attached())
+        return;
     News told;
     {
         std::lock_guard<std::mutex> lock(_mutex);
-        if (!_shared)
-            return;
-        shared = _shared;
         const bool renew = now - _renewed >= renewEvery.totalMicroseconds();
         if (renew)
             _renewed = now;
         told = news(renew);
     }
-    tell(*shared, told);
+    _others.tell(told);
 }
 
 People::Swept People::sweep(const Poco::Timestamp& now)

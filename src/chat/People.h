@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat/Mailbox.h"
+#include "chat/OtherDaemons.h"
 #include "chat/PresenceFrames.h"
 #include "chat/RemotePresence.h"
 #include "store/Store.h"
@@ -46,12 +47,14 @@ class People : public Store::Listener
 ///
 /// On a shared store (several daemons, SPEC §12) a chosen name is claimed
 /// in the store before it is given, so it is unique among everyone online
-/// on any daemon (guest names, drawn at random, are not claimed); tellOthers() renews the claims
-/// and tells the other daemons who is in each room here, and their lists
-/// (Store::Listener::roomNames) join this daemon's in online() and the presence frames until they
-/// are `elsewhereFor` old. A private message to someone online elsewhere goes through the store.
-/// Thread-safe: _mutex guards everything. Never held while a room's lock,
-/// a socket or the store is used.
+/// on any daemon (guest names, drawn at random, are not claimed);
+/// tellOthers() renews the claims and tells the other daemons who is in
+/// each room here, and their lists (Store::Listener::roomNames) join this
+/// daemon's in online() and the presence frames until they are
+/// `elsewhereFor` old. A private message to someone online elsewhere goes
+/// through the store. OtherDaemons does the talking to the store.
+/// Thread-safe: _mutex guards everything but _others. Never held while a
+/// room's lock, a socket or the store is used.
 {
 public:
     People(Poco::Timespan pollWindow, Poco::Timespan leaveGrace);
@@ -171,12 +174,7 @@ public:
     static const Poco::Timespan elsewhereFor; ///< 7 s: a list not renewed is gone
 
 private:
-    enum class Claim
-    {
-        Unasked, ///< no shared store, nothing new wanted, or it is out of reach
-        Granted,
-        Refused ///< someone on another daemon has the name
-    };
+    using Claim = OtherDaemons::Claim;
     Claim claim(const std::string& key, const std::string& wanted);
     /// Asks the shared store for `wanted` before _mutex is taken, unless the
     /// person has it already or it is taken here anyway.
@@ -202,22 +200,11 @@ private:
                       Claim claim, Outcome& outcome);
     void applyName(Person& person, const std::string& key, const std::string& wanted, Claim claim,
                    Outcome& outcome);
-    struct News
-    /// What tellOthers() sends the shared store.
-    {
-        std::vector<std::pair<std::string, std::string>> held;     ///< (folded, key) to renew
-        std::vector<std::pair<std::string, std::string>> released; ///< (folded, key) given up
-        std::vector<std::pair<std::string, std::vector<std::string>>> lists; ///< room, names here
-        std::vector<std::string> mailboxes; ///< keys of people with a stream here
-    };
+    using News = OtherDaemons::News;
     News news(bool renew);
     /// Under _mutex: the names given up and the lists changed since last
     /// time; renew: also every name held, every room's list and every
     /// person's mailbox.
-    static void tell(Store& shared, const News& news);
-    void mailboxOpened(const std::string& key);
-    /// Tells the shared store at once, so that a private message sent from
-    /// another daemon right after finds the person (not under _mutex).
     void given(const std::string& wanted, const std::string& key, Claim claim, bool applied);
     /// A granted claim that was not used is released.
     void release(const std::string& folded, const std::string& key);
@@ -258,7 +245,7 @@ private:
     /// (a later end) is dropped or put back; one stay may have two entries.
     std::priority_queue<Due, std::vector<Due>, std::greater<Due>> _quiet;
     std::set<std::string> _changed;
-    Store* _shared = nullptr;
+    mutable OtherDaemons _others;  ///< the shared store's side; called without _mutex
     std::set<std::string> _toTell; ///< rooms whose people here changed since tellOthers()
     std::vector<std::pair<std::string, std::string>> _released; ///< (folded, key) not told yet
     Poco::Timestamp _renewed{0};
