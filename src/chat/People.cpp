@@ -2,7 +2,6 @@
 
 #include "chat/Nickname.h"
 
-
 #include <algorithm>
 
 namespace hchat
