@@ -28,7 +28,8 @@ People::Claim People::claim(const std::string& key, const std::string& wanted)
     {
         std::lock_guard<std::mutex> lock(_mutex);
         auto person = _people.find(key);
-        if ((person != _people.end() && person->second.folded == folded) || !freeFor(folded, key))
+        if ((person != _people.end() && person->second.folded == folded) ||
+            !_names.freeFor(folded, key))
             return Claim::Unasked;
     }
     return _others.claim(folded, key, wanted);
@@ -50,41 +51,21 @@ void People::setName(Person& person, const std::string& key, const std::string& 
 {
     person.name = name;
     const std::string folded = Nickname::folded(name);
-    auto holder = _names.find(folded);
-    if (holder != _names.end() && holder->second != key)
-    {
-        // A guest name someone else holds already (two cookie-less clients
-        // are both "anonymous"): used, but not reserved.
-        person.folded.clear();
-        return;
-    }
-    _names[folded] = key;
-    person.folded = folded;
-}
-
-bool People::freeFor(const std::string& folded, const std::string& key) const
-{
-    auto holder = _names.find(folded);
-    if (holder != _names.end() && holder->second != key)
-        return false;
-    auto owner = _reserved.find(folded);
-    return owner == _reserved.end() || owner->second == key;
+    // A guest name someone else holds already (two cookie-less clients are
+    // both "anonymous"): used, but not held.
+    person.folded = _names.hold(folded, key) ? folded : "";
 }
 
 bool People::reserve(const std::string& name, const std::string& key)
 {
     std::lock_guard<std::mutex> lock(_mutex);
-    const std::string folded = Nickname::folded(name);
-    if (!freeFor(folded, key))
-        return false;
-    _reserved[folded] = key;
-    return true;
+    return _names.reserve(Nickname::folded(name), key);
 }
 
 void People::unreserve(const std::string& name)
 {
     std::lock_guard<std::mutex> lock(_mutex);
-    _reserved.erase(Nickname::folded(name));
+    _names.unreserve(Nickname::folded(name));
 }
 
 People::Person& People::personFor(const std::string& key, const std::string& wanted,
@@ -99,7 +80,7 @@ People::Person& People::personFor(const std::string& key, const std::string& wan
     }
     Person& person = _people[key];
     const bool wantedFree =
-        !wanted.empty() && claim != Claim::Refused && freeFor(Nickname::folded(wanted), key);
+        !wanted.empty() && claim != Claim::Refused && _names.freeFor(Nickname::folded(wanted), key);
     setName(person, key, wantedFree ? wanted : guest);
     person.claimed = wantedFree && _others.attached();
     given(wanted, key, claim, wantedFree);
@@ -114,7 +95,7 @@ void People::applyName(Person& person, const std::string& key, const std::string
     if (wanted.empty() || wanted == person.name)
         return;
     const std::string folded = Nickname::folded(wanted);
-    if (claim == Claim::Refused || !freeFor(folded, key))
+    if (claim == Claim::Refused || !_names.freeFor(folded, key))
     {
         given(wanted, key, claim, false);
         outcome.taken = true;
@@ -122,7 +103,7 @@ void People::applyName(Person& person, const std::string& key, const std::string
     }
     if (!person.folded.empty() && person.folded != folded)
     {
-        _names.erase(person.folded);
+        _names.drop(person.folded);
         if (person.claimed)
             release(person.folded, key);
     }
@@ -130,7 +111,7 @@ void People::applyName(Person& person, const std::string& key, const std::string
     person.name = wanted;
     person.folded = folded;
     person.claimed = _others.attached();
-    _names[folded] = key;
+    _names.hold(folded, key); // free for key: checked above
     for (const auto& [roomId, stay] : person.rooms)
     {
         changed(roomId);
@@ -261,9 +242,9 @@ std::string People::keyOf(const std::string& name) const
     const std::string folded = Nickname::folded(name);
     {
         std::lock_guard<std::mutex> lock(_mutex);
-        auto found = _names.find(folded);
-        if (found != _names.end())
-            return found->second;
+        const std::string holder = _names.holder(folded);
+        if (!holder.empty())
+            return holder;
     }
     return _others.holder(folded, name);
 }
@@ -278,7 +259,7 @@ std::vector<bool> People::online(const std::vector<std::string>& names) const
         for (std::size_t i = 0; i < names.size(); ++i)
         {
             const std::string folded = Nickname::folded(names[i]);
-            on[i] = _names.count(folded) > 0;
+            on[i] = !_names.holder(folded).empty();
             if (!on[i])
             {
                 elsewhere.push_back(folded);
@@ -309,7 +290,7 @@ void People::dropIfGone(const std::string& key)
         return;
     if (!person->second.folded.empty())
     {
-        _names.erase(person->second.folded);
+        _names.drop(person->second.folded);
         if (person->second.claimed)
             release(person->second.folded, key);
     }
@@ -424,22 +405,22 @@ People::Delivery People::sendPrivate(const std::string& fromKey, const std::stri
         auto sender = _people.find(fromKey);
         if (sender != _people.end())
             fromName = sender->second.name;
-        auto holder = _names.find(folded);
-        if (holder != _names.end())
+        const std::string holder = _names.holder(folded);
+        if (!holder.empty())
         {
-            const Person& recipient = _people.at(holder->second);
+            const Person& recipient = _people.at(holder);
             if (!recipient.mailboxes.empty())
             {
                 auto letter =
                     std::make_shared<const Mailbox::Letter>(fromName, recipient.name, text);
                 for (const auto& box : recipient.mailboxes)
                     box->post(letter);
-                if (sender != _people.end() && holder->second != fromKey)
+                if (sender != _people.end() && holder != fromKey)
                     for (const auto& box : sender->second.mailboxes)
                         box->post(letter);
                 return Delivery::Sent;
             }
-            toKey = holder->second; // only polling here: maybe connected elsewhere
+            toKey = holder; // only polling here: maybe connected elsewhere
         }
     }
     toKey = _others.sendLetter(toKey, folded, fromName, text);

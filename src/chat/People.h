@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat/Mailbox.h"
+#include "chat/NameTable.h"
 #include "chat/OtherDaemons.h"
 #include "chat/PresenceFrames.h"
 #include "chat/RemotePresence.h"
@@ -189,7 +190,7 @@ private:
     struct Person
     {
         std::string name;
-        std::string folded;   ///< the key in _names; empty when the name is not reserved
+        std::string folded;   ///< the name held in _names; empty when not held
         bool claimed = false; ///< a chosen name, claimed in the shared store (a guest
                               ///< name is drawn at random: not claimed)
         std::map<std::string, Stay> rooms;
@@ -209,8 +210,6 @@ private:
     /// A granted claim that was not used is released.
     void release(const std::string& folded, const std::string& key);
     void setName(Person& person, const std::string& key, const std::string& name);
-    bool freeFor(const std::string& folded, const std::string& key) const;
-    /// Nobody else online has the name, and it is no one else's reserved name.
     void dropIfGone(const std::string& key);
     Poco::Timestamp::TimeVal endOf(const Stay& stay) const;
     /// When a stay without a live connection ends: after the grace and the
@@ -227,9 +226,8 @@ private:
     const Poco::Timespan _pollWindow;
     const Poco::Timespan _leaveGrace;
     mutable std::mutex _mutex;
-    std::unordered_map<std::string, Person> _people;               ///< by key
-    std::unordered_map<std::string, std::string> _names;           ///< folded name → key
-    std::unordered_map<std::string, std::string> _reserved;        ///< folded name → owner key
+    std::unordered_map<std::string, Person> _people; ///< by key
+    NameTable _names;
     std::unordered_map<std::string, std::set<std::string>> _rooms; ///< room → keys
     struct Due
     /// A stay that had no live connection, and when it may end.
