@@ -29,7 +29,7 @@ OtherDaemons::Claim OtherDaemons::claim(const std::string& folded, const std::st
     }
 }
 
-std::string OtherDaemons::holder(const std::string& folded, const std::string& name)
+std::string OtherDaemons::holder(const std::string& folded, const std::string& name) const
 {
     Store* store = _store.load();
     if (!store)
@@ -45,7 +45,7 @@ std::string OtherDaemons::holder(const std::string& folded, const std::string& n
     }
 }
 
-std::vector<bool> OtherDaemons::held(const std::vector<std::string>& folded)
+std::vector<bool> OtherDaemons::held(const std::vector<std::string>& folded) const
 {
     std::vector<bool> out(folded.size(), false);
     Store* store = _store.load();

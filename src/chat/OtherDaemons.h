@@ -39,10 +39,10 @@ public:
     /// reach: Unasked, so the name is given if it is free here; the claims
     /// are renewed (or found taken) once the store answers again.
 
-    std::string holder(const std::string& folded, const std::string& name);
+    std::string holder(const std::string& folded, const std::string& name) const;
     /// The key of whoever holds the name on any daemon; "" when nobody
     /// does, or the store is out of reach.
-    std::vector<bool> held(const std::vector<std::string>& folded);
+    std::vector<bool> held(const std::vector<std::string>& folded) const;
     /// Whether each name is held on any daemon; all false when out of reach.
 
     void mailboxOpened(const std::string& key);

@@ -243,7 +243,7 @@ private:
     /// (a later end) is dropped or put back; one stay may have two entries.
     std::priority_queue<Due, std::vector<Due>, std::greater<Due>> _quiet;
     std::set<std::string> _changed;
-    mutable OtherDaemons _others;  ///< the shared store's side; called without _mutex
+    OtherDaemons _others;          ///< the shared store's side; called without _mutex
     std::set<std::string> _toTell; ///< rooms whose people here changed since tellOthers()
     std::vector<std::pair<std::string, std::string>> _released; ///< (folded, key) not told yet
     Poco::Timestamp _renewed{0};
