@@ -6,6 +6,7 @@
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/String.h>
 
 namespace hchat
 {
@@ -36,8 +37,15 @@ void SendHandler::handle(Poco::Net::HTTPServerRequest& request,
     std::string nick = std::move(form.nick);
     if (nick.empty())
         RequestValues::query(request, "nick", nick);
+    std::size_t keys = 0;
+    for (const auto& field : request)
+        keys += Poco::icompare(field.first, "Idempotency-Key") == 0 ? 1 : 0;
+    // Two keys would name the message twice: which one a retry repeats is
+    // anybody's guess.
+    if (keys > 1)
+        throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "more than one Idempotency-Key header");
     const std::string key = request.get("Idempotency-Key", "");
-    if (request.has("Idempotency-Key") && !RequestValues::isRequestKey(key))
+    if (keys == 1 && !RequestValues::isRequestKey(key))
         throw HttpError(HTTPResponse::HTTP_BAD_REQUEST,
                         "Idempotency-Key must be 1 to 64 letters, digits, '-', '_', '.' or ':'");
 

@@ -28,7 +28,7 @@ class SendHandler : public EndpointHandler
 ///
 ///   200 text/plain   body: the new message's number
 ///   400 empty text (or only white space), invalid UTF-8, a bad nick, a bad
-///       Idempotency-Key
+///       Idempotency-Key or more than one
 ///   403 sent by a page of another site (OriginPolicy)
 ///   404 no such room
 ///   410 the room was deleted

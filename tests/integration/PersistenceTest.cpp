@@ -181,6 +181,15 @@ public:
             CPPUNIT_ASSERT_EQUAL(400, c.post("/send/" + id, "x", "text/plain",
                                              {{"Idempotency-Key", std::string(65, 'k')}})
                                           .status);
+            // Two keys: refused, not one of them picked (nothing appended).
+            const std::string twice =
+                c.raw("POST /send/" + id +
+                      " HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: "
+                      "10\r\nIdempotency-Key: msg-1\r\nidempotency-key: msg-9\r\nConnection: "
+                      "close\r\n\r\nonly twice");
+            CPPUNIT_ASSERT_MESSAGE(twice, twice.rfind("HTTP/1.1 400", 0) == 0);
+            CPPUNIT_ASSERT_MESSAGE(twice, twice.find("more than one Idempotency-Key") !=
+                                              std::string::npos);
             double took = 0;
             daemon.stop(SIGKILL, 5, took);
         }
