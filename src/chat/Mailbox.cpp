@@ -2,10 +2,7 @@
 
 #include "chat/Doorbell.h"
 #include "model/Message.h"
-
-#include <Poco/JSON/Object.h>
-
-#include <sstream>
+#include "util/JsonWriter.h"
 
 namespace hchat
 {
@@ -13,15 +10,13 @@ namespace hchat
 Mailbox::Letter::Letter(std::string from_, std::string to_, std::string text_)
     : from(std::move(from_)), to(std::move(to_)), text(std::move(text_))
 {
-    Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
-    object.set("type", "private");
-    object.set("from", from);
-    object.set("to", to);
-    object.set("time", Message::formatTime(time));
-    object.set("text", text);
-    std::ostringstream out;
-    object.stringify(out);
-    json = out.str();
+    json = JsonWriter()
+               .field("type", "private")
+               .field("from", from)
+               .field("to", to)
+               .field("time", Message::formatTime(time))
+               .field("text", text)
+               .take();
 }
 
 Mailbox::Mailbox(std::shared_ptr<Doorbell> bell) : _bell(std::move(bell)) {}

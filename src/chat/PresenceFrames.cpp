@@ -1,9 +1,6 @@
 #include "chat/PresenceFrames.h"
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-
-#include <sstream>
+#include "util/JsonWriter.h"
 
 namespace hchat
 {
@@ -22,16 +19,12 @@ PresenceFrames::Frame PresenceFrames::keep(const std::string& roomId,
     Kept& kept = _rooms[roomId];
     kept.names = std::make_shared<const std::vector<std::string>>(std::move(sortedNames));
     const std::vector<std::string>& names = *kept.names;
-    Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
-    object.set("type", "presence");
-    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-    for (std::size_t i = 0; i < names.size() && i < namesInFrame; ++i)
-        list->add(names[i]);
-    object.set("online", list);
-    object.set("count", static_cast<Poco::UInt64>(names.size()));
-    std::ostringstream out;
-    object.stringify(out);
-    return kept.frame = std::make_shared<const std::string>(out.str());
+    const std::string frame = JsonWriter()
+                                  .field("type", "presence")
+                                  .field("online", names, namesInFrame)
+                                  .field("count", static_cast<std::uint64_t>(names.size()))
+                                  .take();
+    return kept.frame = std::make_shared<const std::string>(frame);
 }
 
 void PresenceFrames::forget(const std::string& roomId)

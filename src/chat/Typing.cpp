@@ -1,11 +1,10 @@
 #include "chat/Typing.h"
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
+#include "util/JsonWriter.h"
+
 #include <Poco/UTF8String.h>
 
 #include <algorithm>
-#include <sstream>
 
 namespace hchat
 {
@@ -43,19 +42,14 @@ void Typing::forget(const std::string& name)
 
 std::string Typing::frame(Poco::Timestamp now) const
 {
-    Poco::JSON::Array names;
+    std::vector<std::string> names;
     {
         std::lock_guard<std::mutex> lock(_mutex);
         for (const Writer& w : _writers)
             if (w.writing && now - w.since < shown)
-                names.add(w.name);
+                names.push_back(w.name);
     }
-    Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
-    object.set("type", "typing");
-    object.set("names", names);
-    std::ostringstream out;
-    object.stringify(out);
-    return out.str();
+    return JsonWriter().field("type", "typing").field("names", names).take();
 }
 
 } // namespace hchat

@@ -1,31 +1,25 @@
 #include "model/Crowd.h"
 
+#include "util/JsonWriter.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
-
-#include <sstream>
 
 namespace hchat
 {
 
-void Crowd::addTo(Poco::JSON::Object& object) const
+void Crowd::addTo(JsonWriter& json) const
 {
-    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-    for (const std::string& name : names)
-        list->add(name);
-    object.set("names", list);
-    object.set("count", static_cast<Poco::UInt64>(count));
+    json.field("names", names).field("count", count);
 }
 
 std::string Crowd::json() const
 {
     if (empty())
         return "";
-    Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
-    addTo(object);
-    std::ostringstream out;
-    object.stringify(out);
-    return out.str();
+    JsonWriter json;
+    addTo(json);
+    return json.take();
 }
 
 Crowd Crowd::parse(const std::string& json)

@@ -1,13 +1,13 @@
 #pragma once
 
-#include <Poco/JSON/Object.h>
-
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace hchat
 {
+
+class JsonWriter;
 
 struct Crowd
 /// The people a grouped notice is about ("alice, bob, carol and 997 others
@@ -21,8 +21,8 @@ struct Crowd
 
     bool empty() const { return count == 0; }
 
-    void addTo(Poco::JSON::Object& object) const;
-    /// Sets "names" and "count" in object (a message's JSON form).
+    void addTo(JsonWriter& json) const;
+    /// Writes "names" and "count" (into a message's JSON form).
 
     std::string json() const;
     /// {"names":[…],"count":n}, or "" when empty (as the store keeps it).

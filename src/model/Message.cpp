@@ -1,9 +1,8 @@
 #include "model/Message.h"
 
-#include <Poco/DateTimeFormatter.h>
-#include <Poco/JSON/Object.h>
+#include "util/JsonWriter.h"
 
-#include <sstream>
+#include <Poco/DateTimeFormatter.h>
 
 namespace hchat
 {
@@ -13,24 +12,21 @@ Message::Message(std::uint64_t id, MessageKind kind, std::string author, Poco::T
     : _id(id), _kind(kind), _author(std::move(author)), _time(time), _text(std::move(text)),
       _crowd(std::move(crowd)), _details(std::move(details)), _timeText(formatTime(time))
 {
-    Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
-    object.set("type", "message");
-    object.set("id", static_cast<Poco::UInt64>(_id));
-    object.set("kind", kindName(_kind));
-    object.set("author", _author);
+    JsonWriter json;
+    json.field("type", "message")
+        .field("id", _id)
+        .field("kind", kindName(_kind))
+        .field("author", _author);
     if (!_details.account.empty())
-        object.set("account", _details.account);
-    object.set("time", timeText());
-    object.set("text", _text);
+        json.field("account", _details.account);
+    json.field("time", timeText()).field("text", _text);
     if (!_crowd.empty())
-        _crowd.addTo(object);
+        _crowd.addTo(json);
     if (_details.target != noTarget)
-        object.set("target", static_cast<Poco::UInt64>(_details.target));
+        json.field("target", static_cast<std::uint64_t>(_details.target));
     if (isEdited())
-        object.set("edited", formatTime(edited()));
-    std::ostringstream out;
-    object.stringify(out);
-    _json = out.str();
+        json.field("edited", formatTime(edited()));
+    _json = json.take();
 }
 
 std::shared_ptr<const Message> Message::amendedBy(const Message& amendment) const
