@@ -3,7 +3,7 @@
 namespace hchat
 {
 
-void JsonWriter::appendString(std::string& out, const std::string& text)
+void JsonWriter::appendString(std::string& out, std::string_view text)
 {
     static const char hex[] = "0123456789ABCDEF";
     out += '"';
@@ -13,7 +13,7 @@ void JsonWriter::appendString(std::string& out, const std::string& text)
         const unsigned char c = static_cast<unsigned char>(text[i]);
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
-        out.append(text, plain, i - plain);
+        out.append(text.substr(plain, i - plain));
         plain = i + 1;
         switch (c)
         {
@@ -44,7 +44,7 @@ void JsonWriter::appendString(std::string& out, const std::string& text)
             out += hex[c & 0xF];
         }
     }
-    out.append(text, plain, std::string::npos);
+    out.append(text.substr(plain));
     out += '"';
 }
 
@@ -56,16 +56,11 @@ void JsonWriter::name(const char* name)
     _out += "\":";
 }
 
-JsonWriter& JsonWriter::field(const char* name, const std::string& text)
+JsonWriter& JsonWriter::field(const char* name, std::string_view text)
 {
     this->name(name);
     appendString(_out, text);
     return *this;
-}
-
-JsonWriter& JsonWriter::field(const char* name, const char* text)
-{
-    return field(name, std::string(text));
 }
 
 JsonWriter& JsonWriter::field(const char* name, std::uint64_t number)

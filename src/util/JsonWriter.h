@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hchat
@@ -15,8 +16,7 @@ class JsonWriter
 /// its tree of values. Not thread-safe: one object per writer.
 {
 public:
-    JsonWriter& field(const char* name, const std::string& text);
-    JsonWriter& field(const char* name, const char* text);
+    JsonWriter& field(const char* name, std::string_view text);
     JsonWriter& field(const char* name, std::uint64_t number);
     JsonWriter& field(const char* name, const std::vector<std::string>& texts,
                       std::size_t limit = static_cast<std::size_t>(-1));
@@ -25,7 +25,7 @@ public:
     std::string take();
     /// The object, closed; the writer is empty afterwards.
 
-    static void appendString(std::string& out, const std::string& text);
+    static void appendString(std::string& out, std::string_view text);
     /// text as a JSON string, quotes included.
 
 private:
