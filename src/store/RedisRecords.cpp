@@ -1,5 +1,7 @@
 #include "store/RedisRecords.h"
 
+#include "util/JsonWriter.h"
+
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -56,6 +58,12 @@ void setIf(Object& object, const std::string& name, const std::string& value)
         object.set(name, value);
 }
 
+void setIf(JsonWriter& json, const char* name, const std::string& value)
+{
+    if (!value.empty())
+        json.field(name, value);
+}
+
 std::string micros(const Poco::Timestamp& time)
 {
     return std::to_string(time.epochMicroseconds());
@@ -65,19 +73,20 @@ std::string micros(const Poco::Timestamp& time)
 
 std::string RedisRecords::body(const Message& message)
 {
-    Object object(Poco::JSON_PRESERVE_KEY_ORDER);
-    object.set("k", Message::kindName(message.kind()));
-    object.set("a", message.author());
-    setIf(object, "x", message.text());
-    setIf(object, "c", message.account());
-    setIf(object, "s", message.sender());
+    // Written for every message sent in a cluster: JsonWriter, not a
+    // Poco::JSON tree; read back with Poco's parser (readMessage).
+    JsonWriter json;
+    json.field("k", Message::kindName(message.kind())).field("a", message.author());
+    setIf(json, "x", message.text());
+    setIf(json, "c", message.account());
+    setIf(json, "s", message.sender());
     if (message.target() != Message::noTarget)
-        object.set("t", std::to_string(message.target()));
+        json.field("t", std::to_string(message.target()));
     if (message.isEdited())
-        object.set("e", micros(message.edited()));
-    setIf(object, "w", message.crowd().json());
-    setIf(object, "r", message.request());
-    return micros(message.time()) + " " + text(object);
+        json.field("e", micros(message.edited()));
+    setIf(json, "w", message.crowd().json());
+    setIf(json, "r", message.request());
+    return micros(message.time()) + " " + json.take();
 }
 
 std::string RedisRecords::entry(const Message& message)
