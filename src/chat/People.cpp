@@ -413,11 +413,9 @@ People::Delivery People::sendPrivate(const std::string& fromKey, const std::stri
             {
                 auto letter =
                     std::make_shared<const Mailbox::Letter>(fromName, recipient.name, text);
-                for (const auto& box : recipient.mailboxes)
-                    box->post(letter);
+                post(recipient, letter);
                 if (sender != _people.end() && holder != fromKey)
-                    for (const auto& box : sender->second.mailboxes)
-                        box->post(letter);
+                    post(sender->second, letter); // the sender's copy
                 return Delivery::Sent;
             }
             toKey = holder; // only polling here: maybe connected elsewhere
@@ -431,11 +429,7 @@ People::Delivery People::sendPrivate(const std::string& fromKey, const std::stri
         std::lock_guard<std::mutex> lock(_mutex);
         auto sender = _people.find(fromKey);
         if (sender != _people.end())
-        {
-            auto echo = std::make_shared<const Mailbox::Letter>(fromName, to, text);
-            for (const auto& box : sender->second.mailboxes)
-                box->post(echo);
-        }
+            post(sender->second, std::make_shared<const Mailbox::Letter>(fromName, to, text));
     }
     return Delivery::Sent;
 }
@@ -446,8 +440,13 @@ void People::letter(const std::string& toKey, const std::string& from, const std
     auto recipient = _people.find(toKey);
     if (recipient == _people.end() || recipient->second.mailboxes.empty())
         return; // not connected here
-    auto letter = std::make_shared<const Mailbox::Letter>(from, recipient->second.name, text);
-    for (const auto& box : recipient->second.mailboxes)
+    post(recipient->second,
+         std::make_shared<const Mailbox::Letter>(from, recipient->second.name, text));
+}
+
+void People::post(const Person& person, const Mailbox::LetterPtr& letter)
+{
+    for (const auto& box : person.mailboxes)
         box->post(letter);
 }
 

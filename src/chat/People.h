@@ -210,6 +210,8 @@ private:
     /// A granted claim that was not used is released.
     void release(const std::string& folded, const std::string& key);
     void setName(Person& person, const std::string& key, const std::string& name);
+    static void post(const Person& person, const Mailbox::LetterPtr& letter);
+    /// To each of the person's connections here.
     void dropIfGone(const std::string& key);
     Poco::Timestamp::TimeVal endOf(const Stay& stay) const;
     /// When a stay without a live connection ends: after the grace and the
