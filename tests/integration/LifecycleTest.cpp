@@ -37,6 +37,7 @@ class LifecycleTest : public CppUnit::TestFixture
     CPPUNIT_TEST(stopsWhileClientsKeepConnecting);
     CPPUNIT_TEST(daemonModeWritesAndRemovesPidFile);
     CPPUNIT_TEST(daemonModeReportsABusyPortOnTheTerminal);
+    CPPUNIT_TEST(runsWithoutMallocThreadCachesUnlessTold);
     CPPUNIT_TEST_SUITE_END();
 
     static std::size_t lines(const std::string& text)
@@ -55,7 +56,68 @@ class LifecycleTest : public CppUnit::TestFixture
         return state != "Z";
     }
 
+    static std::string tunablesOf(int pid)
+    /// GLIBC_TUNABLES as the process's last exec was given it; "(unset)"
+    /// when absent. glibc, reading it, turns each ':' in that memory into a
+    /// NUL: the tunables after the first come as entries of their own.
+    {
+        std::ifstream in("/proc/" + std::to_string(pid) + "/environ");
+        const std::string name = "GLIBC_TUNABLES=";
+        std::string entry, value = "(unset)";
+        bool inTunables = false;
+        while (std::getline(in, entry, '\0'))
+        {
+            if (entry.compare(0, name.size(), name) == 0)
+            {
+                value = entry.substr(name.size());
+                inTunables = true;
+            }
+            else if (inTunables && entry.compare(0, 6, "glibc.") == 0)
+                value += ":" + entry;
+            else
+                inTunables = false;
+        }
+        return value;
+    }
+
 public:
+    void runsWithoutMallocThreadCachesUnlessTold()
+    {
+        // The daemon executes itself again with glibc's per-thread cache
+        // off (MallocTunables): /proc shows the environment of the exec that
+        // is listening, under the process id that was started. (That glibc
+        // heeds it was checked by hand: gdb's `p mp_.tcache_count`.)
+        const std::string tunables = "GLIBC_TUNABLES";
+        {
+            DaemonProcess daemon;
+            CPPUNIT_ASSERT_EQUAL(std::string("glibc.malloc.tcache_count=0"),
+                                 tunablesOf(daemon.pid()));
+        }
+        {
+            DaemonProcess daemon({}, {}, {{tunables, "glibc.malloc.arena_max=4"}});
+            CPPUNIT_ASSERT_EQUAL(
+                std::string("glibc.malloc.arena_max=4:glibc.malloc.tcache_count=0"),
+                tunablesOf(daemon.pid()));
+        }
+        {
+            // The operator's own size for the cache is kept.
+            DaemonProcess daemon({}, {}, {{tunables, "glibc.malloc.tcache_count=7"}});
+            CPPUNIT_ASSERT_EQUAL(std::string("glibc.malloc.tcache_count=7"),
+                                 tunablesOf(daemon.pid()));
+        }
+        {
+            // A preloaded library (another allocator, valgrind's) is left
+            // alone. One the daemon loads anyway; the sanitizer build would
+            // refuse any library before its runtime.
+            const char* asan = std::getenv("ASAN_OPTIONS");
+            DaemonProcess daemon(
+                {}, {},
+                {{"LD_PRELOAD", "libPocoFoundation.so.80"},
+                 {"ASAN_OPTIONS", std::string(asan ? asan : "") + ":verify_asan_link_order=0"}});
+            CPPUNIT_ASSERT_EQUAL(std::string("(unset)"), tunablesOf(daemon.pid()));
+        }
+    }
+
     void helpPrintsUsageAndExits0()
     {
         for (const char* flag : {"-h", "--help"})

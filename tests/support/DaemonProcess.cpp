@@ -38,8 +38,9 @@ std::string DaemonProcess::tempDir()
 }
 
 DaemonProcess::DaemonProcess(const std::map<std::string, std::string>& config,
-                             const std::vector<std::string>& extraArgs)
-    : _dir(tempDir())
+                             const std::vector<std::string>& extraArgs,
+                             const Poco::Process::Env& env)
+    : _dir(tempDir()), _env(env)
 {
     std::map<std::string, std::string> all = {{"http.address", "127.0.0.1"},
                                               {"limits.messagesPerSecond", "0"},
@@ -84,7 +85,7 @@ bool DaemonProcess::launch(const std::vector<std::string>& args)
     }
     _err = std::make_unique<Poco::Pipe>();
     _process = std::make_unique<Poco::ProcessHandle>(
-        Poco::Process::launch(binary(), args, nullptr, nullptr, _err.get()));
+        Poco::Process::launch(binary(), args, nullptr, nullptr, _err.get(), _env));
     _reader = std::thread([this] { drain(); });
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline)

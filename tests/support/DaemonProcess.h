@@ -21,8 +21,10 @@ class DaemonProcess
 {
 public:
     explicit DaemonProcess(const std::map<std::string, std::string>& config = {},
-                           const std::vector<std::string>& extraArgs = {});
-    /// Starts the daemon and waits (up to 10 s) for it to listen. Throws on failure.
+                           const std::vector<std::string>& extraArgs = {},
+                           const Poco::Process::Env& env = {});
+    /// Starts the daemon, with env added to this process's environment, and
+    /// waits (up to 10 s) for it to listen. Throws on failure.
     ~DaemonProcess();
 
     int port() const { return _port; }
@@ -60,6 +62,7 @@ private:
 
     std::string _dir;
     std::string _configPath;
+    const Poco::Process::Env _env;
     std::unique_ptr<Poco::Pipe> _err;
     std::unique_ptr<Poco::ProcessHandle> _process;
     std::thread _reader;
