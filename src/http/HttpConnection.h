@@ -39,6 +39,9 @@ class HttpConnection : public Poco::Net::TCPServerConnection
 ///     403 and the connection closed (ConnectionGate::forwardedFor);
 ///   - what a handler leaves to do after its request (AfterRequest: a
 ///     long poll's wait) runs once POCO's request and session are gone;
+///     when the one before lasted ThreadStack::idleMilliseconds or more (a
+///     poll that timed out), the stack the request's reading touched is
+///     given back first, since this wait is likely as long;
 ///   - it is counted while open (per address for the ConnectionGate, in
 ///     total for /metrics), with Nagle off so each answer leaves at once,
 ///     and closed at once when made after the server stopped.
