@@ -49,6 +49,7 @@ LongPollAnswer::LongPollAnswer(bool json, bool head, const Poco::Net::HTTPRespon
     _fields += _json ? "Content-Type: application/json\r\n"
                      : "Content-Type: text/plain; charset=utf-8\r\n";
     _fields += "Cache-Control: no-store\r\n";
+    _fields.shrink_to_fit(); // kept as long as the poll's connection: no spare room
 }
 
 std::optional<HttpError> LongPollAnswer::refusal(Room::Lookup found, const Room& room,
