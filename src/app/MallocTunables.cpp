@@ -17,11 +17,20 @@ void MallocTunables::apply(char** argv)
     if ((tunables && std::string(tunables).find(setting) != std::string::npos) ||
         (preload && *preload) || getauxval(AT_SECURE) != 0)
         return;
+    // The file's own name, not /proc/self/exe: the process is named after
+    // what is executed (ps, top, the journal).
+    char path[4096];
+    const ssize_t length = readlink("/proc/self/exe", path, sizeof path - 1);
+    if (length <= 0 || length == static_cast<ssize_t>(sizeof path - 1))
+        return;
+    path[length] = '\0';
+    if (access(path, X_OK) != 0)
+        return; // removed since it started (the link then ends in " (deleted)")
     const std::string before = tunables ? tunables : "";
     const std::string after = (before.empty() ? "" : before + ":") + setting + "=0";
     if (setenv("GLIBC_TUNABLES", after.c_str(), 1) != 0)
         return;
-    execv("/proc/self/exe", argv);
+    execv(path, argv);
     if (tunables)
         setenv("GLIBC_TUNABLES", before.c_str(), 1);
     else

@@ -21,8 +21,9 @@ public:
     /// is set (another allocator, or a tool such as valgrind that a new
     /// exec would leave behind), or the process runs set-user-ID or with
     /// file capabilities (glibc would drop the variable, and the exec would
-    /// repeat). Returns, with the environment as it was, when the exec
-    /// fails (no /proc). Otherwise does not return.
+    /// repeat). Returns, with the environment as it was, when its own file
+    /// cannot be found (no /proc, or removed since) or the exec fails.
+    /// Otherwise does not return.
 };
 
 } // namespace hchat

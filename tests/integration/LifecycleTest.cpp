@@ -92,6 +92,11 @@ public:
             DaemonProcess daemon;
             CPPUNIT_ASSERT_EQUAL(std::string("glibc.malloc.tcache_count=0"),
                                  tunablesOf(daemon.pid()));
+            // Named after its file, as ps and top show it, not "exe".
+            std::ifstream comm("/proc/" + std::to_string(daemon.pid()) + "/comm");
+            std::string name;
+            std::getline(comm, name);
+            CPPUNIT_ASSERT_EQUAL(std::string("hchatd"), name);
         }
         {
             DaemonProcess daemon({}, {}, {{tunables, "glibc.malloc.arena_max=4"}});
