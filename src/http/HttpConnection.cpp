@@ -6,7 +6,6 @@
 #include "util/Metrics.h"
 #include "util/ThreadStack.h"
 
-#include <Poco/Delegate.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
@@ -36,17 +35,16 @@ HttpConnection::HttpConnection(const Poco::Net::StreamSocket& socket, Parts part
     : TCPServerConnection(socket), _parts(std::move(parts)), _clock(socket)
 {
     _parts.metrics.httpConnections.fetch_add(1, std::memory_order_relaxed);
-    _parts.dispatcher->stopping += Poco::delegate(this, &HttpConnection::onServerStopped);
+    const bool serving = _parts.open.add(*this);
     _parts.heads.add(_clock);
     try
     {
         this->socket().setNoDelay(true);
-        // The server tells the connections it knows of when it stops; one
-        // made since (its socket was queued) would serve keep-alive on and
-        // hold up the stop. This one has subscribed by now, so it misses
-        // the stop only if the flag is set already.
-        if (_parts.dispatcher->stopped())
-            onServerStopped(true);
+        // The server tells the connections open when it stops; one made
+        // since (its socket was queued) would serve keep-alive on and hold
+        // up the stop, so OpenConnections refuses it and it closes now.
+        if (!serving)
+            serverStopped(true);
     }
     catch (const Poco::Exception&)
     {
@@ -57,7 +55,7 @@ HttpConnection::HttpConnection(const Poco::Net::StreamSocket& socket, Parts part
 HttpConnection::~HttpConnection()
 {
     _parts.heads.remove(_clock);
-    _parts.dispatcher->stopping -= Poco::delegate(this, &HttpConnection::onServerStopped);
+    _parts.open.remove(*this);
     _parts.metrics.httpConnections.fetch_sub(1, std::memory_order_relaxed);
     _parts.gate->dropHolder(socket());
 }
@@ -219,7 +217,7 @@ bool HttpConnection::handshake()
     return done;
 }
 
-void HttpConnection::onServerStopped(const bool& abortCurrent)
+void HttpConnection::serverStopped(bool abortCurrent)
 {
     _stopped = true;
     // Let the request being served finish first unless told otherwise.

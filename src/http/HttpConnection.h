@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/HeadWatch.h"
+#include "http/OpenConnections.h"
 #include "http/RequestDispatcher.h"
 #include "net/ConnectionGate.h"
 
@@ -54,6 +55,7 @@ public:
         Poco::SharedPtr<RequestDispatcher> dispatcher;
         Poco::AutoPtr<ConnectionGate> gate;
         HeadWatch& heads;
+        OpenConnections& open;
         Metrics& metrics;
         int hstsSeconds;               ///< tls.hsts: Strict-Transport-Security over TLS; 0: none
         const TrustedProxies* proxies; ///< http.trustedProxies; null: none
@@ -63,6 +65,11 @@ public:
     ~HttpConnection() override;
 
     void run() override;
+
+    void serverStopped(bool abortCurrent);
+    /// The server stops (OpenConnections): no further request is read, and
+    /// the connection closes once the current one is served (at once with
+    /// abortCurrent). Any thread.
 
 private:
     bool serveOne(Poco::Net::HTTPServerSession& session, std::unique_ptr<AfterRequest>& after);
@@ -75,8 +82,6 @@ private:
 
     bool handshake();
     /// The TLS handshake, counted; false when the connection is to close.
-
-    void onServerStopped(const bool& abortCurrent);
 
     Parts _parts;
     HeadWatch::Clock _clock;

@@ -11,6 +11,7 @@ namespace hchat
 {
 
 class HeadWatch;
+class OpenConnections;
 class TrustedProxies;
 struct Metrics;
 
@@ -20,8 +21,9 @@ class HttpConnectionFactory : public Poco::Net::TCPServerConnectionFactory
 public:
     HttpConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
                           Poco::SharedPtr<RequestDispatcher> dispatcher,
-                          Poco::AutoPtr<ConnectionGate> gate, HeadWatch& heads, Metrics& metrics,
-                          int hstsSeconds, const TrustedProxies* proxies);
+                          Poco::AutoPtr<ConnectionGate> gate, HeadWatch& heads,
+                          OpenConnections& open, Metrics& metrics, int hstsSeconds,
+                          const TrustedProxies* proxies);
     /// hstsSeconds: tls.hsts, sent on answers over TLS when not 0.
     /// proxies: http.trustedProxies (null: none).
 
@@ -33,6 +35,7 @@ private:
     Poco::SharedPtr<RequestDispatcher> _dispatcher;
     Poco::AutoPtr<ConnectionGate> _gate;
     HeadWatch& _heads;
+    OpenConnections& _open;
     Metrics& _metrics;
     const int _hstsSeconds;
     const TrustedProxies* _proxies;

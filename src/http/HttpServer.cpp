@@ -61,7 +61,7 @@ HttpServer::HttpServer(const HttpOptions& options, const HttpContext& context)
     auto listen = [&](Poco::Net::ServerSocket& socket)
     {
         auto server = std::make_unique<Poco::Net::TCPServer>(
-            new HttpConnectionFactory(params, _dispatcher, _gate, _heads, context.metrics,
+            new HttpConnectionFactory(params, _dispatcher, _gate, _heads, _open, context.metrics,
                                       options.tlsHsts, options.proxies),
             _threads, socket, params);
         server->setConnectionFilter(_gate);
@@ -90,7 +90,7 @@ void HttpServer::stop()
         _server->stop();
     if (_tlsServer)
         _tlsServer->stop();
-    _dispatcher->stopConnections();
+    _open.stopAll();
     _threads.joinAll();
     _heads.stop();
     _streams->joinAll();

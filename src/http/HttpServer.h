@@ -2,6 +2,7 @@
 
 #include "http/HeadWatch.h"
 #include "http/HttpOptions.h"
+#include "http/OpenConnections.h"
 #include "http/RequestDispatcher.h"
 #include "http/StreamPool.h"
 #include "net/ConnectionGate.h"
@@ -57,6 +58,7 @@ private:
     std::unique_ptr<StreamPool> _streams;
     Poco::SharedPtr<RequestDispatcher> _dispatcher;
     HeadWatch _heads;
+    OpenConnections _open;                            ///< told when the server stops
     std::unique_ptr<Poco::Net::TCPServer> _server;    ///< null when http.port is 0
     std::unique_ptr<Poco::Net::TCPServer> _tlsServer; ///< null without TLS
     IdleThreads _idle;

@@ -138,10 +138,4 @@ HttpError RequestDispatcher::redirectToTls(const Poco::Net::HTTPServerRequest& r
         .withHeader("Location", url);
 }
 
-void RequestDispatcher::stopConnections()
-{
-    _stopped = true;
-    stopping(this, false);
-}
-
 } // namespace hchat

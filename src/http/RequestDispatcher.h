@@ -6,10 +6,7 @@
 #include "http/OriginPolicy.h"
 #include "http/Router.h"
 
-#include <Poco/BasicEvent.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
-
-#include <atomic>
 
 namespace hchat
 {
@@ -33,24 +30,12 @@ public:
     Poco::Net::HTTPRequestHandler*
     createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
 
-    void stopConnections();
-    /// Tells every open connection to finish its current request and close.
-
-    Poco::BasicEvent<const bool> stopping;
-    /// What stopConnections() tells connections (HttpConnection), with
-    /// false: finish the current request first.
-
-    bool stopped() const { return _stopped.load(); }
-    /// After stopConnections(): a connection made now closes at once (it
-    /// may have missed the stop).
-
 private:
     HttpError redirectToTls(const Poco::Net::HTTPServerRequest& request) const;
 
     const HttpContext& _context;
     const OriginPolicy _origins;
     const int _redirectPort; ///< tls.port when tls.redirect is on, else 0
-    std::atomic<bool> _stopped{false};
     Router _router;
 };
 
