@@ -1,9 +1,11 @@
 #include "app/MallocTunables.h"
 
+#include <dlfcn.h>
 #include <sys/auxv.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 namespace hchat
@@ -16,6 +18,13 @@ void MallocTunables::apply(char** argv)
     const char* preload = std::getenv("LD_PRELOAD");
     if ((tunables && std::string(tunables).find(setting) != std::string::npos) ||
         (preload && *preload) || getauxval(AT_SECURE) != 0)
+        return;
+    // Only glibc's malloc has that cache. One replaced by a tool (heaptrack,
+    // which takes LD_PRELOAD out of the environment once loaded; valgrind; a
+    // sanitizer) is left alone: the exec would leave the tool behind.
+    Dl_info where{};
+    if (dladdr(reinterpret_cast<void*>(&std::malloc), &where) == 0 || !where.dli_fname ||
+        !std::strstr(where.dli_fname, "/libc.so"))
         return;
     // The file's own name, not /proc/self/exe: the process is named after
     // what is executed (ps, top, the journal).

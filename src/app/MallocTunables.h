@@ -18,8 +18,9 @@ public:
     static void apply(char** argv);
     /// Returns at once when there is nothing to do: GLIBC_TUNABLES already
     /// names glibc.malloc.tcache_count (the operator's choice), LD_PRELOAD
-    /// is set (another allocator, or a tool such as valgrind that a new
-    /// exec would leave behind), or the process runs set-user-ID or with
+    /// is set or malloc is not glibc's (another allocator, or a tool such as
+    /// valgrind, heaptrack or a sanitizer, which a new exec would leave
+    /// behind or which has no such cache), or the process runs set-user-ID or with
     /// file capabilities (glibc would drop the variable, and the exec would
     /// repeat). Returns, with the environment as it was, when its own file
     /// cannot be found (no /proc, or removed since) or the exec fails.
