@@ -63,14 +63,13 @@ std::size_t NextPoll::parse(const char* data, std::size_t size)
     for (const char* q = path; q < pathEnd; ++q)
         if ((q != slash && !isTokenChar(*q)) || *q == '%')
             return 0; // a second '/', a query, an escape, a space: POCO decides
-    room.assign(path, slash);
-    number.assign(slash + 1, pathEnd);
+    room = std::string_view(path, static_cast<std::size_t>(slash - path));
+    number = std::string_view(slash + 1, static_cast<std::size_t>(pathEnd - slash - 1));
     p = eol + 2;
 
     bool hasHost = false;
     hasAccept = hasCookie = false;
-    accept.clear();
-    cookie.clear();
+    accept = cookie = std::string_view();
     // POCO's limits (MessageHeader): more fields, or a longer name, is a 400.
     const int fieldLimit = 100;
     const std::size_t nameLimit = 256;
@@ -109,14 +108,14 @@ std::size_t NextPoll::parse(const char* data, std::size_t size)
             if (hasAccept)
                 return 0;
             hasAccept = true;
-            accept.assign(value, valueEnd);
+            accept = std::string_view(value, static_cast<std::size_t>(valueEnd - value));
         }
         else if (named(p, nameLength, "Cookie"))
         {
             if (hasCookie)
                 return 0;
             hasCookie = true;
-            cookie.assign(value, valueEnd);
+            cookie = std::string_view(value, static_cast<std::size_t>(valueEnd - value));
         }
         else if (named(p, nameLength, "Connection") || named(p, nameLength, "Content-Length") ||
                  named(p, nameLength, "Transfer-Encoding") || named(p, nameLength, "Expect") ||

@@ -1,7 +1,7 @@
 #pragma once
 
 #include <cstddef>
-#include <string>
+#include <string_view>
 
 namespace hchat
 {
@@ -25,14 +25,15 @@ public:
     std::size_t parse(const char* data, std::size_t size);
     /// Reads a request head from the start of data. Returns its length,
     /// blank line included, and fills the fields below; 0 when the bytes
-    /// are not (yet) a whole plain long poll.
+    /// are not (yet) a whole plain long poll. The fields are views into
+    /// data (nothing is copied per poll), valid as long as data is.
 
-    std::string room;   ///< <id>, as sent
-    std::string number; ///< <n>, as sent (RequestValues::parseNumber checks it)
+    std::string_view room;   ///< <id>, as sent
+    std::string_view number; ///< <n>, as sent (RequestValues::parseNumber checks it)
     bool hasAccept = false;
-    std::string accept; ///< its value, trimmed as POCO trims it
+    std::string_view accept; ///< its value, trimmed as POCO trims it
     bool hasCookie = false;
-    std::string cookie;
+    std::string_view cookie;
 };
 
 } // namespace hchat

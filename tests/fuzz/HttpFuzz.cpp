@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
@@ -21,8 +22,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         // A head it takes ends with its blank line and names a room.
         if (length < 4 || std::string(bytes + length - 4, 4) != "\r\n\r\n" || next.room.empty())
             std::abort();
+        // Its fields are views into that head.
+        for (const std::string_view field : {next.room, next.number, next.accept, next.cookie})
+            if (!field.empty() &&
+                (field.data() < bytes || field.data() + field.size() > bytes + length))
+                std::abort();
         std::uint64_t n = 0;
-        hchat::RequestValues::parseNumber(next.number, n);
+        hchat::RequestValues::parseNumber(std::string(next.number), n);
     }
     const std::string text(bytes, size);
     std::uint64_t number = 0;
