@@ -1,6 +1,7 @@
 #include "support/DaemonProcess.h"
 #include "support/Eventually.h"
 #include "support/LineClient.h"
+#include "support/Program.h"
 #include "support/TestClient.h"
 
 #include <Poco/File.h>
@@ -84,10 +85,8 @@ class LifecycleTest : public CppUnit::TestFixture
     /// The AddressSanitizer build, whose malloc is the sanitizer's: the
     /// daemon leaves that one alone (MallocTunables).
     {
-        std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
-        const std::string text((std::istreambuf_iterator<char>(maps)),
-                               std::istreambuf_iterator<char>());
-        return text.find("libasan") != std::string::npos;
+        return Program::fileText("/proc/" + std::to_string(pid) + "/maps").find("libasan") !=
+               std::string::npos;
     }
 
 public:
