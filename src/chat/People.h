@@ -11,7 +11,6 @@
 #include <Poco/Timestamp.h>
 
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <queue>
@@ -193,7 +192,7 @@ private:
         std::string folded;   ///< the name held in _names; empty when not held
         bool claimed = false; ///< a chosen name, claimed in the shared store (a guest
                               ///< name is drawn at random: not claimed)
-        std::map<std::string, Stay> rooms;
+        std::unordered_map<std::string, Stay> rooms; ///< by room id
         std::vector<std::shared_ptr<Mailbox>> mailboxes;
     };
 
