@@ -13,7 +13,10 @@ class OpenConnections
 /// a kept-alive connection would otherwise wait for its next request and
 /// hold the stop up. A set: adding and removing cost the same however many
 /// are open (POCO's BasicEvent, used before, searched a vector under its
-/// lock for each connection that closed). Thread-safe.
+/// lock for each connection that closed). Its members are HeadWatch's too,
+/// but the two keep their own sets and locks: stopAll() waits under its
+/// lock for the request a connection is serving, which may be a head still
+/// arriving that only HeadWatch's sweep can end. Thread-safe.
 {
 public:
     bool add(HttpConnection& connection);
