@@ -11,6 +11,7 @@
 #include <Poco/Timestamp.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <queue>
@@ -192,7 +193,7 @@ private:
         std::string folded;   ///< the name held in _names; empty when not held
         bool claimed = false; ///< a chosen name, claimed in the shared store (a guest
                               ///< name is drawn at random: not claimed)
-        std::unordered_map<std::string, Stay> rooms; ///< by room id
+        std::map<std::string, Stay> rooms;
         std::vector<std::shared_ptr<Mailbox>> mailboxes;
     };
 
