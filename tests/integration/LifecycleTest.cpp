@@ -36,6 +36,7 @@ class LifecycleTest : public CppUnit::TestFixture
     CPPUNIT_TEST(sigtermWakesWaitersAndExitsQuickly);
     CPPUNIT_TEST(sigintExitsToo);
     CPPUNIT_TEST(stopsWhileClientsKeepConnecting);
+    CPPUNIT_TEST(aDrippedHeadHoldsTheStopAtMostItsDeadline);
     CPPUNIT_TEST(daemonModeWritesAndRemovesPidFile);
     CPPUNIT_TEST(daemonModeReportsABusyPortOnTheTerminal);
     CPPUNIT_TEST(runsWithoutMallocThreadCachesUnlessTold);
@@ -319,6 +320,44 @@ public:
             client.join();
         CPPUNIT_ASSERT_EQUAL(0, status);
         CPPUNIT_ASSERT_MESSAGE(std::to_string(took), took < 3.0);
+    }
+
+    void aDrippedHeadHoldsTheStopAtMostItsDeadline()
+    {
+        // The stop waits for each request being served; a head still
+        // arriving is one until its deadline (http.requestTimeout) ends it,
+        // however long its client goes on sending a byte at a time.
+        DaemonProcess daemon(std::map<std::string, std::string>{{"http.requestTimeout", "2"}});
+        Poco::Net::StreamSocket drip(
+            Poco::Net::SocketAddress(daemon.host(), static_cast<Poco::UInt16>(daemon.port())));
+        const std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Drip: ";
+        drip.sendBytes(head.data(), static_cast<int>(head.size()));
+        std::atomic<bool> done{false};
+        std::thread dripping(
+            [&]
+            {
+                for (int i = 0; i < 100 && !done; ++i)
+                {
+                    try
+                    {
+                        drip.sendBytes("x", 1);
+                    }
+                    catch (const Poco::Exception&)
+                    {
+                        return; // closed by the daemon
+                    }
+                    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+                }
+            });
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        double took = 0;
+        const int status = daemon.stop(SIGTERM, 10, took);
+        done = true;
+        dripping.join();
+        CPPUNIT_ASSERT_EQUAL(0, status);
+        // The head began 0.3 s before the stop; its deadline and the sweep
+        // of once a second end it within 3 s of it.
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(took), took < 4.0);
     }
 
     void daemonModeWritesAndRemovesPidFile()
