@@ -139,7 +139,7 @@ bool KeptAlivePoll::takeNextRequest()
     const bool taken = length > 0 && next.room == _asked.roomId &&
                        next.hasAccept == _asked.hasAccept && next.accept == _asked.accept &&
                        next.hasCookie == _asked.hasCookie && next.cookie == _asked.cookie &&
-                       RequestValues::parseNumber(std::string(next.number), n);
+                       RequestValues::parseNumber(next.number, n);
     const std::size_t kept = taken ? length : 0;
     if (static_cast<std::size_t>(got) > kept)
         _connection->unread(bytes.get() + kept, static_cast<std::size_t>(got) - kept);

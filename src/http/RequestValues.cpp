@@ -39,7 +39,7 @@ bool RequestValues::isRequestKey(const std::string& text)
     return true;
 }
 
-bool RequestValues::parseNumber(const std::string& text, std::uint64_t& value)
+bool RequestValues::parseNumber(std::string_view text, std::uint64_t& value)
 {
     if (text.empty() || text.size() > 19)
         return false;

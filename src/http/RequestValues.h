@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 
 namespace hchat
 {
@@ -15,7 +16,7 @@ class RequestValues
 /// strictness every endpoint shares. Thread-safe (no state).
 {
 public:
-    static bool parseNumber(const std::string& text, std::uint64_t& value);
+    static bool parseNumber(std::string_view text, std::uint64_t& value);
     /// Decimal digits only (no sign, no spaces), at most 19 of them.
 
     static bool parseFlag(const std::string& text, bool& value);

@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 (field.data() < bytes || field.data() + field.size() > bytes + length))
                 std::abort();
         std::uint64_t n = 0;
-        hchat::RequestValues::parseNumber(std::string(next.number), n);
+        hchat::RequestValues::parseNumber(next.number, n);
     }
     const std::string text(bytes, size);
     std::uint64_t number = 0;
