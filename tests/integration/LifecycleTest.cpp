@@ -1,7 +1,6 @@
 #include "support/DaemonProcess.h"
 #include "support/Eventually.h"
 #include "support/LineClient.h"
-#include "support/Program.h"
 #include "support/TestClient.h"
 
 #include <Poco/File.h>
@@ -82,14 +81,6 @@ class LifecycleTest : public CppUnit::TestFixture
         return value;
     }
 
-    static bool sanitized(int pid)
-    /// The AddressSanitizer build, whose malloc is the sanitizer's: the
-    /// daemon leaves that one alone (MallocTunables).
-    {
-        return Program::fileText("/proc/" + std::to_string(pid) + "/maps").find("libasan") !=
-               std::string::npos;
-    }
-
 public:
     void runsWithoutMallocThreadCachesUnlessTold()
     {
@@ -101,7 +92,7 @@ public:
         {
             DaemonProcess daemon;
             CPPUNIT_ASSERT_EQUAL(
-                std::string(sanitized(daemon.pid()) ? "(unset)" : "glibc.malloc.tcache_count=0"),
+                std::string(daemon.sanitized() ? "(unset)" : "glibc.malloc.tcache_count=0"),
                 tunablesOf(daemon.pid()));
             // Named after its file, as ps and top show it, not "exe".
             std::ifstream comm("/proc/" + std::to_string(daemon.pid()) + "/comm");
@@ -112,7 +103,7 @@ public:
         {
             DaemonProcess daemon({}, {}, {{tunables, "glibc.malloc.arena_max=4"}});
             CPPUNIT_ASSERT_EQUAL(
-                std::string(sanitized(daemon.pid())
+                std::string(daemon.sanitized()
                                 ? "glibc.malloc.arena_max=4"
                                 : "glibc.malloc.arena_max=4:glibc.malloc.tcache_count=0"),
                 tunablesOf(daemon.pid()));

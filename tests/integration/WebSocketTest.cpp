@@ -282,12 +282,6 @@ public:
                              object(polite->nextChat())->getValue<std::string>("text"));
     }
 
-#ifdef __SANITIZE_ADDRESS__
-    static constexpr bool sanitized = true;
-#else
-    static constexpr bool sanitized = false;
-#endif
-
     static long rssKiB(int pid)
     {
         std::ifstream status("/proc/" + std::to_string(pid) + "/status");
@@ -347,7 +341,7 @@ public:
         // the kernel's socket buffers, not in the daemon's heap. (Against the
         // AddressSanitizer build, whose quarantine keeps freed memory, only
         // the deliveries are checked; the plain build checks the memory.)
-        if (!sanitized)
+        if (!_daemon->sanitized())
             CPPUNIT_ASSERT(rssAfter - rssBefore < 20 * 1024);
     }
 

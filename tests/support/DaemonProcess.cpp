@@ -153,6 +153,12 @@ void DaemonProcess::drain()
     _exited = true;
 }
 
+bool DaemonProcess::sanitized() const
+{
+    return Program::fileText("/proc/" + std::to_string(pid()) + "/maps").find("libasan") !=
+           std::string::npos;
+}
+
 std::string DaemonProcess::log()
 {
     std::lock_guard<std::mutex> lock(_mutex);

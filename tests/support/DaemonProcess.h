@@ -31,6 +31,9 @@ public:
     /// The HTTP port; 0 when the configuration turned plain HTTP off.
     int pid() const { return _process->id(); }
     std::string host() const { return "127.0.0.1"; }
+    bool sanitized() const;
+    /// Whether it is the AddressSanitizer build (its memory map has libasan):
+    /// asked of the daemon, since the tests' own objects are not instrumented.
     std::string log();
     bool logHas(const std::string& text, double timeoutSeconds = 5);
     /// Whether the log shows text within the timeout: lines reach the log
