@@ -11,6 +11,10 @@
 namespace hchat
 {
 
+// glibc's cache keeps up to seven freed chunks of each small size per
+// thread; measured, about 1.4 KiB per held long poll and 0.4 KiB per held
+// WebSocket stayed there. glibc sizes it only from GLIBC_TUNABLES, read
+// when the process starts: hence the exec.
 void MallocTunables::apply(char** argv)
 {
     static const char setting[] = "glibc.malloc.tcache_count";

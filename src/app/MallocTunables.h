@@ -4,15 +4,13 @@ namespace hchat
 {
 
 class MallocTunables
-/// glibc's malloc keeps freed chunks in a cache per thread (up to seven of
-/// each small size), for that thread only. hchatd has a thread per
-/// connection, and most of them sleep for hours after their first request:
-/// what that request freed stays in its thread's cache, out of reach of the
-/// others (about 1.4 KiB per held long poll, 0.4 KiB per WebSocket). glibc
-/// sizes the cache only from the GLIBC_TUNABLES environment variable, read
-/// when the process starts, so hchatd adds glibc.malloc.tcache_count=0 to
-/// it and executes itself again, once, first thing in main(), before any
-/// thread or file exists. Same process id, same arguments.
+/// Turns glibc malloc's per-thread cache off (glibc.malloc.tcache_count=0)
+/// for the whole process, by executing hchatd again, once, with it added to
+/// GLIBC_TUNABLES: with a thread per connection, what a connection's first
+/// request freed would otherwise stay cached by its thread, out of the
+/// others' reach, for as long as the connection is held. Called first thing
+/// in main(), before any thread or file exists; same process id, same
+/// arguments.
 {
 public:
     static void apply(char** argv);
