@@ -333,6 +333,15 @@ Room::Lookup Room::get(std::uint64_t n, MessagePtr& out)
     return waitFor(n, Poco::Timespan(0), out);
 }
 
+bool Room::getRecent(std::uint64_t n, MessagePtr& out)
+{
+    std::shared_lock<std::shared_mutex> lock(_mutex);
+    if (!inWindow(n))
+        return false;
+    out = _recent[static_cast<std::size_t>(n - _recent.front()->id())];
+    return !expired(out);
+}
+
 Room::Lookup Room::waitFor(std::uint64_t n, Poco::Timespan timeout, MessagePtr& out)
 {
     load();

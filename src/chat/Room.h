@@ -123,6 +123,10 @@ public:
     Lookup get(std::uint64_t n, MessagePtr& out);
     /// Message n without waiting.
 
+    bool getRecent(std::uint64_t n, MessagePtr& out);
+    /// Message n when the room keeps it in memory (one of the latest), never
+    /// reading the store: false otherwise, and when retention dropped it.
+
     Lookup waitFor(std::uint64_t n, Poco::Timespan timeout, MessagePtr& out);
     /// Message n, waiting up to timeout for it to exist. Returns Closed at
     /// once when the room is closed (shutdown).

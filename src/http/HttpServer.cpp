@@ -35,7 +35,7 @@ HttpServer::HttpServer(const HttpOptions& options, const HttpContext& context)
           },
           "hchatd.http", options.bans, options.proxies)),
       _streams(std::make_unique<StreamPool>(threadStackBytes, _gate)),
-      _dispatcher(new RequestDispatcher(context, options, *_streams)),
+      _dispatcher(new RequestDispatcher(context, options, *_streams, _polls)),
       _heads(options.requestTimeout), _idle([this] { _threads.collect(); })
 {
     if (options.port > 0)
@@ -76,6 +76,7 @@ HttpServer::HttpServer(const HttpOptions& options, const HttpContext& context)
 void HttpServer::start()
 {
     _heads.start();
+    _polls.start();
     _idle.start();
     if (_server)
         _server->start();
@@ -93,6 +94,7 @@ void HttpServer::stop()
     _open.stopAll();
     _threads.joinAll();
     _heads.stop();
+    _polls.stop();
     _streams->joinAll();
 }
 

@@ -2,6 +2,7 @@
 
 #include "http/HeadWatch.h"
 #include "http/HttpOptions.h"
+#include "http/NextRequestWatch.h"
 #include "http/OpenConnections.h"
 #include "http/RequestDispatcher.h"
 #include "http/StreamPool.h"
@@ -56,6 +57,7 @@ private:
     Poco::ThreadPool _threads;
     Poco::AutoPtr<ConnectionGate> _gate;
     std::unique_ptr<StreamPool> _streams;
+    NextRequestWatch _polls; ///< before the dispatcher, whose long polls use it
     Poco::SharedPtr<RequestDispatcher> _dispatcher;
     HeadWatch _heads;
     OpenConnections _open;                            ///< told when the server stops

@@ -34,9 +34,9 @@ struct SessionPeek : Poco::Net::HTTPSession
 } // namespace
 
 LongPollHandler::LongPollHandler(const HttpContext& context, std::string roomId, std::string number,
-                                 int timeoutSeconds)
+                                 int timeoutSeconds, NextRequestWatch& watch)
     : EndpointHandler(context), _roomId(std::move(roomId)), _number(std::move(number)),
-      _timeoutSeconds(timeoutSeconds)
+      _timeoutSeconds(timeoutSeconds), _watch(watch)
 {
 }
 
@@ -75,7 +75,7 @@ void LongPollHandler::handle(Poco::Net::HTTPServerRequest& request,
         asked.servesNext = notePlainRequest(request, asked) &&
                            !_context.proxies.covers(request.clientAddress().host());
         _after = std::make_unique<KeptAlivePoll>(_context, room, std::move(asked), connection,
-                                                 std::move(answer), _timeoutSeconds);
+                                                 std::move(answer), _timeoutSeconds, _watch);
         return;
     }
     if (found == Room::Lookup::NotYet)

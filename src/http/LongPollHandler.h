@@ -38,7 +38,7 @@ class LongPollHandler : public EndpointHandler
 {
 public:
     LongPollHandler(const HttpContext& context, std::string roomId, std::string number,
-                    int timeoutSeconds);
+                    int timeoutSeconds, NextRequestWatch& watch);
     ~LongPollHandler() override;
 
     std::unique_ptr<AfterRequest> takeAfterRequest() override;
@@ -58,6 +58,7 @@ private:
     std::string _roomId;
     std::string _number;
     const int _timeoutSeconds;
+    NextRequestWatch& _watch;
     std::unique_ptr<KeptAlivePoll> _after; ///< set when the wait goes on after the request
 };
 

@@ -33,7 +33,7 @@ namespace hchat
 {
 
 RequestDispatcher::RequestDispatcher(const HttpContext& c, const HttpOptions& o,
-                                     StreamPool& streams)
+                                     StreamPool& streams, NextRequestWatch& polls)
     : _context(c), _origins(o.allowedOrigins), _redirectPort(o.tlsRedirect ? o.tlsPort : 0)
 {
     using P = Router::Params;
@@ -42,6 +42,7 @@ RequestDispatcher::RequestDispatcher(const HttpContext& c, const HttpOptions& o,
     const EventStreamHandler::Limits sse{recent, o.requestTimeout, std::min(15, poll)};
     const WebSocketHandler::Limits ws{recent, o.requestTimeout, o.webSocketPingInterval};
     StreamPool* pool = &streams;
+    NextRequestWatch* watch = &polls;
     const OriginPolicy* origins = &_origins;
     r.add("GET", "/", [&c](const P&) { return new IndexPageHandler(c); });
     r.add("GET", "/chat_create",
@@ -49,7 +50,8 @@ RequestDispatcher::RequestDispatcher(const HttpContext& c, const HttpOptions& o,
     r.add("GET", "/chat/{id}",
           [&c, recent](const P& p) { return new ChatPageHandler(c, p[0], recent); });
     r.add("GET", "/msg/{id}/{n}",
-          [&c, poll](const P& p) { return new LongPollHandler(c, p[0], p[1], poll); });
+          [&c, poll, watch](const P& p)
+          { return new LongPollHandler(c, p[0], p[1], poll, *watch); });
     r.add("POST", "/send/{id}",
           [&c, origins, body](const P& p) { return new SendHandler(c, p[0], *origins, body); });
     r.add("GET", "/events/{id}",

@@ -11,6 +11,7 @@
 namespace hchat
 {
 
+class NextRequestWatch;
 class StreamPool;
 
 class RequestDispatcher : public Poco::Net::HTTPRequestHandlerFactory
@@ -23,8 +24,10 @@ class RequestDispatcher : public Poco::Net::HTTPRequestHandlerFactory
 /// Thread-safe: the table is built in the constructor and only read after.
 {
 public:
-    RequestDispatcher(const HttpContext& context, const HttpOptions& options, StreamPool& streams);
-    /// streams: where WebSocket and SSE streams go after their handshake.
+    RequestDispatcher(const HttpContext& context, const HttpOptions& options, StreamPool& streams,
+                      NextRequestWatch& polls);
+    /// streams: where WebSocket and SSE streams go after their handshake;
+    /// polls: what watches kept-alive long polls for their next requests.
     /// Each handler is given the settings it uses.
 
     Poco::Net::HTTPRequestHandler*

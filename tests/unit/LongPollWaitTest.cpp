@@ -10,6 +10,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <cerrno>
+#include <chrono>
+#include <sys/socket.h>
 #include <thread>
 
 namespace hchat::test
@@ -19,7 +21,10 @@ class LongPollWaitTest : public CppUnit::TestFixture
 /// A waiting long poll as a subscriber: the publisher of its message writes
 /// the whole 200 once, without waking the poll's thread; anything else
 /// (a later number, a full socket, a closed wait, the room's close) leaves
-/// it to that thread. And the long poll's answer, byte for byte.
+/// it to that thread. Across requests, the watch reads the client's next
+/// polls and they are answered while the owner sleeps on; anything else the
+/// client sends, and its end, wake the owner. And the long poll's answer,
+/// byte for byte.
 {
     CPPUNIT_TEST_SUITE(LongPollWaitTest);
     CPPUNIT_TEST(answerIsTheWholeResponse);
@@ -28,6 +33,9 @@ class LongPollWaitTest : public CppUnit::TestFixture
     CPPUNIT_TEST(finishedWaitIsNeverWritten);
     CPPUNIT_TEST(fullSocketRingsTheOwnerWithTheRestKept);
     CPPUNIT_TEST(closeRingsEvenAnsweredWaits);
+    CPPUNIT_TEST(watchServesNextPollsWhileTheOwnerSleeps);
+    CPPUNIT_TEST(clientsEndWakesTheOwner);
+    CPPUNIT_TEST(inputBeforeTheAnswerGoesToTheOwner);
     CPPUNIT_TEST_SUITE_END();
 
     struct Fixture
@@ -39,6 +47,7 @@ class LongPollWaitTest : public CppUnit::TestFixture
         Poco::Net::HTTPResponse head;
         LongPollAnswer answer{false, false, head};
         std::atomic<std::int64_t> waiting{0};
+        NextRequestWatch watch; ///< last: stopped first, while what it reads is there
         Fixture()
         {
             RoomRecord r;
@@ -55,6 +64,90 @@ class LongPollWaitTest : public CppUnit::TestFixture
             room->subscribe(w);
             return w;
         }
+        std::shared_ptr<LongPollWait> waitAcross(std::uint64_t n)
+        {
+            watch.start();
+            // The client's polls here are "poll <n>"; anything else is not one.
+            auto next = [this](std::uint64_t& number)
+            {
+                char bytes[64];
+                const long got = connection->receive(bytes, sizeof bytes);
+                if (got <= 0)
+                    return got < 0 ? LongPollWait::Next::Nothing : LongPollWait::Next::Other;
+                const std::string text(bytes, static_cast<std::size_t>(got));
+                if (text.rfind("poll ", 0) == 0)
+                {
+                    number = std::stoull(text.substr(5));
+                    return LongPollWait::Next::Poll;
+                }
+                connection->unread(bytes, static_cast<std::size_t>(got));
+                return LongPollWait::Next::Other;
+            };
+            auto w =
+                std::make_shared<LongPollWait>(n, connection, answer, waiting, room, next, watch);
+            {
+                auto hold = connection->hold();
+                connection->setOpen(true);
+            }
+            room->subscribe(w);
+            w->watch();
+            return w;
+        }
+        void send(const std::string& text) const
+        {
+            CPPUNIT_ASSERT_EQUAL(static_cast<ssize_t>(text.size()),
+                                 ::send(pair.client, text.data(), text.size(), 0));
+        }
+        void answerZero()
+        {
+            room->append(MessageKind::Message, "a", "zero");
+            CPPUNIT_ASSERT(readUntil("zero").find("X-Chat-Id: 0\r\n") != std::string::npos);
+        }
+        std::string readUntil(const std::string& body) const
+        {
+            std::string got;
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+            while (got.find("\r\n\r\n" + body) == std::string::npos &&
+                   std::chrono::steady_clock::now() < deadline)
+            {
+                got += pair.readAvailable();
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+            return got;
+        }
+    };
+
+    struct Owner
+    /// The wait's owner, as KeptAlivePoll's thread: asleep until the bell
+    /// leaves it something to do. A failed check ends it (the room's close).
+    {
+        Owner(LongPollWait& w, Room& room) : wait(w), room(room)
+        {
+            thread = std::thread(
+                [this]
+                {
+                    for (;;)
+                    {
+                        const int ready = wait.wait(10000);
+                        if (ready < 0 && wait.rung() && wait.keepWaiting(this->room))
+                            continue;
+                        break;
+                    }
+                    woke = true;
+                });
+        }
+        ~Owner()
+        {
+            if (thread.joinable())
+            {
+                wait.closed(room);
+                thread.join();
+            }
+        }
+        LongPollWait& wait;
+        Room& room;
+        std::atomic<bool> woke{false};
+        std::thread thread;
     };
 
 public:
@@ -157,6 +250,61 @@ public:
         CPPUNIT_ASSERT(!next->finish());
         f.room->unsubscribe(answered);
         f.room->unsubscribe(next);
+    }
+
+    void watchServesNextPollsWhileTheOwnerSleeps()
+    {
+        Fixture f;
+        auto w = f.waitAcross(0);
+        Owner owner(*w, *f.room);
+        f.answerZero();   // by its publisher
+        f.send("poll 1"); // read by the watch; answered by its publisher
+        f.room->append(MessageKind::Message, "a", "one");
+        CPPUNIT_ASSERT(f.readUntil("one").find("X-Chat-Id: 1\r\n") != std::string::npos);
+        f.room->append(MessageKind::Message, "a", "two");
+        f.send("poll 2"); // there already: answered by the watch
+        CPPUNIT_ASSERT(f.readUntil("two").find("X-Chat-Id: 2\r\n") != std::string::npos);
+        CPPUNIT_ASSERT(!owner.woke);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), f.waiting.load());
+
+        f.send("GET / HTTP/1.1\r\n\r\n"); // not a poll: the owner's
+        owner.thread.join();
+        CPPUNIT_ASSERT(w->handedOver());
+        CPPUNIT_ASSERT(w->finish());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), w->number());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), w->taken());
+        char bytes[64];
+        CPPUNIT_ASSERT_EQUAL(18L, f.connection->receive(bytes, sizeof bytes)); // given back whole
+        f.room->unsubscribe(w);
+    }
+
+    void clientsEndWakesTheOwner()
+    {
+        Fixture f;
+        auto w = f.waitAcross(0);
+        Owner owner(*w, *f.room);
+        f.answerZero();
+        ::shutdown(f.pair.client, SHUT_WR);
+        owner.thread.join(); // well before its timeout
+        CPPUNIT_ASSERT(w->handedOver());
+        CPPUNIT_ASSERT(w->finish());
+        f.room->unsubscribe(w);
+    }
+
+    void inputBeforeTheAnswerGoesToTheOwner()
+    {
+        Fixture f;
+        auto w = f.waitAcross(0);
+        Owner owner(*w, *f.room);
+        f.send("poll 1"); // pipelined: the owner answers 0 first, then reads it
+        owner.thread.join();
+        CPPUNIT_ASSERT(w->handedOver());
+        CPPUNIT_ASSERT(!w->finish());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), w->number());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), w->taken());
+        f.room->append(MessageKind::Message, "a", "zero"); // finished: not written
+        CPPUNIT_ASSERT_EQUAL(std::string(), f.pair.readAvailable());
+        f.room->unsubscribe(w);
     }
 };
 
