@@ -260,7 +260,7 @@ Room::Lookup KeptAlivePoll::await(MessagePtr& message)
         {
             auto claim = _connection->claim(); // sends the rest
         }
-        // A request a publisher read waits on for its own time; a ring that
+        // A request the watch read waits on for its own time; a ring that
         // found nothing published (the room's copy not loaded) waits on too.
         if (found == Room::Lookup::NotYet && !_answered && !clientSpoke &&
             millisecondsUntil(deadline()) > 0 && !_room->isClosed())

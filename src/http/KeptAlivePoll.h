@@ -21,17 +21,17 @@ class LongPollAnswer;
 
 class KeptAlivePoll : public AfterRequest
 /// A long poll (GET /msg/<id>/<n>, see LongPollHandler) on a kept-alive
-/// connection, waiting for n after POCO's request is gone. Its thread sleeps
-/// on the socket, subscribed to the room (LongPollWait): the publisher of n
-/// writes the 200 itself. The client's next requests that are the same poll
-/// asked the same way (NextPoll) are read and served without POCO, by the
-/// NextRequestWatch's thread (LongPollWait) while this one sleeps on;
-/// anything else is given back to the socket for POCO. Each request waits
-/// up to the timeout from when it was read, or, read late, from the answer
-/// before it; the thread marks the person seen for requests the watch read
-/// when it wakes, within a timeout. A timeout is answered 204, as POCO would; a refusal (410, 403,
-/// 503) is answered and the connection closed. Lives on its connection's
-/// thread.
+/// connection, waiting for n after POCO's request is gone. Its thread
+/// sleeps, subscribed to the room (LongPollWait): the publisher of n writes
+/// the 200 itself. The client's next requests that are the same poll asked
+/// the same way (NextPoll) are read and served without POCO, by the
+/// NextRequestWatch's thread while this one sleeps on; anything else is
+/// given back to the socket for POCO. Each request waits up to the timeout
+/// from when it was read, or, read late, from the answer before it; the
+/// thread wakes at least once a timeout, and marks the person seen for the
+/// requests the watch read. A timeout is answered 204, as POCO would; a
+/// refusal (410, 403, 503) is answered and the connection closed. Lives on
+/// its connection's thread.
 {
 public:
     struct Asked

@@ -53,7 +53,7 @@ public:
 
     LongPollWait(std::uint64_t number, std::shared_ptr<Connection> connection,
                  const LongPollAnswer& answer, std::atomic<std::int64_t>& waitingGauge);
-    /// A wait whose thread watches its socket.
+    /// A wait whose owner's thread watches its socket.
     LongPollWait(std::uint64_t number, std::shared_ptr<Connection> connection,
                  const LongPollAnswer& answer, std::atomic<std::int64_t>& waitingGauge,
                  std::shared_ptr<Room> room, NextRequest next, NextRequestWatch& watch);
