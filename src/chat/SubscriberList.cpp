@@ -1,5 +1,7 @@
 #include "chat/SubscriberList.h"
 
+#include <atomic>
+
 namespace hchat
 {
 
@@ -15,6 +17,11 @@ std::vector<std::shared_ptr<Subscriber>>& SubscriberList::unshared()
     // copy keeps every subscriber at its slot.
     if (_list.use_count() > 1)
         _list = std::make_shared<std::vector<std::shared_ptr<Subscriber>>>(*_list);
+    else
+        // use_count() reads relaxed: this orders the last fan-out's reads
+        // of the list (before it released its snapshot) before the writes
+        // that follow.
+        std::atomic_thread_fence(std::memory_order_acquire);
     return *_list;
 }
 
