@@ -78,7 +78,6 @@ void LongPollWait::readable() noexcept
             break;
         }
         ++_taken;
-        _served = true;
         _since = Clock::now();
         _number.store(next);
         _delivered.store(false);
@@ -127,7 +126,6 @@ bool LongPollWait::answer(const Message& message)
     if (!whole)
         return false;
     _delivered.store(true);
-    _served = true;
     _since = Clock::now();
     _counted = false;
     _waiting.fetch_sub(1, std::memory_order_relaxed);

@@ -91,7 +91,7 @@ public:
     /// The poll waited for last: the first, or a next request the watch read.
     std::uint64_t taken() const { return _taken; }
     /// How many next requests the watch read.
-    bool served() const { return _served; }
+    bool served() const { return _since != Clock::time_point(); }
     /// Whether a publisher or the watch answered or read anything.
     Clock::time_point since() const { return _since; }
     /// When one last did.
@@ -124,11 +124,10 @@ private:
     std::atomic<bool> _delivered{false}; ///< number() answered whole; set under the claim
     std::atomic<bool> _handedOver{false};
     std::atomic<bool> _closed{false}; ///< the room closed
-    std::uint64_t _taken = 0;         ///< guarded by the claim, as are the two below
-    bool _served = false;
-    Clock::time_point _since;
-    bool _stackGiven = false; ///< the stack given back in this wait; the owner thread only
-    bool _counted = true;     ///< still in the waiting gauge; guarded by the claim
+    std::uint64_t _taken = 0;         ///< guarded by the claim, as is the one below
+    Clock::time_point _since;         ///< unset until a publisher or the watch acts
+    bool _stackGiven = false;         ///< the stack given back in this wait; the owner thread only
+    bool _counted = true;             ///< still in the waiting gauge; guarded by the claim
 };
 
 } // namespace hchat
