@@ -28,6 +28,8 @@ public:
 
     virtual void presenceChanged(Room& room) noexcept = 0;
     /// The room's list of people, or who is writing (Room::typing), changed.
+    /// Send the new frames from this thread if that takes no waiting; else
+    /// wake the owner.
 
     virtual void closed(Room& room) noexcept = 0;
     /// The room closed (shutdown): the owner must answer and end.

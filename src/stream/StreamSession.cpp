@@ -312,31 +312,33 @@ void StreamSession::flush()
     for (const Mailbox::LetterPtr& letter : _mailbox->takeAll())
         _transport.letter(*letter, out);
     for (const auto& in : _rooms)
-    {
-        Room& room = in->cursor.room();
-        // The version is read before the frame: a change in between is sent again.
-        const std::uint64_t version = room.presenceVersion();
-        if (version != in->presenceSent)
-        {
-            in->presenceSent = version;
-            People::Frame frame = _people.presenceJson(room.id());
-            if (!in->presenceFrame ||
-                *frame != *in->presenceFrame) // not a change undone (a reload)
-            {
-                in->presenceFrame = std::move(frame);
-                _transport.presence(room, *in->presenceFrame, out);
-            }
-        }
-        const std::uint64_t typing = room.typing().version();
-        if (typing != in->typingSent)
-        {
-            in->typingSent = typing;
-            _transport.typing(room, room.typing().frame(), out);
-        }
-    }
+        frames(*in, out);
     if (!out.empty())
         _connection.send(out); // all of this turn in one send()
     _connection.setOpen(true);
+}
+
+void StreamSession::frames(Membership& in, std::string& out)
+{
+    Room& room = in.cursor.room();
+    // The version is read before the frame: a change in between is sent again.
+    const std::uint64_t version = room.presenceVersion();
+    if (version != in.presenceSent)
+    {
+        in.presenceSent = version;
+        People::Frame frame = _people.presenceJson(room.id());
+        if (!in.presenceFrame || *frame != *in.presenceFrame) // not a change undone (a reload)
+        {
+            in.presenceFrame = std::move(frame);
+            _transport.presence(room, *in.presenceFrame, out);
+        }
+    }
+    const std::uint64_t typing = room.typing().version();
+    if (typing != in.typingSent)
+    {
+        in.typingSent = typing;
+        _transport.typing(room, room.typing().frame(), out);
+    }
 }
 
 void StreamSession::finish(const std::string& last, bool linger)
@@ -400,14 +402,9 @@ bool StreamSession::deliverNow(Room& room, const MessagePtr& latest) noexcept
         Cursor::Slice slice;
         if (!cursor.takeIfNext(latest, slice))
             slice = cursor.take(publisherSlice);
-        // One buffer per publishing thread, reused for every subscriber.
-        thread_local std::string out;
-        out.clear();
+        std::string& out = otherThreadsOutput();
         _transport.entries(slice, out);
-        const bool sent = _connection.sendNow(out);
-        if (out.capacity() > 64 * 1024)
-            std::string().swap(out);
-        return sent;
+        return sendFromOtherThread(out);
     }
     catch (...)
     {
@@ -417,9 +414,48 @@ bool StreamSession::deliverNow(Room& room, const MessagePtr& latest) noexcept
     }
 }
 
-void StreamSession::presenceChanged(Room&) noexcept
+void StreamSession::presenceChanged(Room& room) noexcept
 {
-    _bell->ring();
+    if (!framesNow(room))
+        _bell->ring();
+}
+
+bool StreamSession::framesNow(Room& room) noexcept
+{
+    try
+    {
+        auto claim = _connection.tryClaim();
+        if (!claim || _receiving.load())
+            return false; // the owner is busy, or the client is not taking bytes
+        Membership* in = find(room);
+        if (!in)
+            return true; // a room the client left
+        if (in->cursor.position() < room.next())
+            return false; // entries to send first: the owner's
+        std::string& out = otherThreadsOutput();
+        frames(*in, out);
+        return sendFromOtherThread(out);
+    }
+    catch (...)
+    {
+        return false; // out of memory: the owner meets it again and can answer it
+    }
+}
+
+std::string& StreamSession::otherThreadsOutput()
+{
+    // One buffer per thread, reused for every subscriber it writes to.
+    thread_local std::string out;
+    out.clear();
+    return out;
+}
+
+bool StreamSession::sendFromOtherThread(std::string& out)
+{
+    const bool sent = out.empty() || _connection.sendNow(out);
+    if (out.capacity() > 64 * 1024)
+        std::string().swap(out);
+    return sent;
 }
 
 void StreamSession::closed(Room&) noexcept

@@ -32,12 +32,11 @@ class StreamSession : public Subscriber, public std::enable_shared_from_this<Str
 /// is in one room (enter()) or, for IRC, in several (enterToo()). Nothing but
 /// private messages is queued for a client. A publisher that finds the
 /// client up to date and the owner idle writes new entries itself
-/// (published()); otherwise it rings the bell. What waits for a client is
-/// bounded (maxPending): past it the owner sends before doing more, so a
-/// client that stops reading is closed after the send timeout, logged and
-/// counted, whatever it asked for.
-/// Made with make_shared. Thread-safe as a Subscriber and in stop(); the
-/// rest is the owner's.
+/// (published()), as does the thread that changed a room's people or
+/// typing with their frames (presenceChanged()); otherwise it rings the bell. What waits for a
+/// client is bounded (maxPending): past it the owner sends before doing more, so a client that
+/// stops reading is closed after the send timeout, logged and counted, whatever it asked for. Made
+/// with make_shared. Thread-safe as a Subscriber and in stop(); the rest is the owner's.
 {
 public:
     StreamSession(Poco::Net::SocketImpl& socket, int sendTimeoutSeconds, StreamTransport& transport,
@@ -113,8 +112,9 @@ public:
 
 private:
     struct Membership
-    /// One room the session is in. The cursor is read by publishers under
-    /// the connection's claim; the rest is the owner's.
+    /// One room the session is in. The cursor and what was last sent of
+    /// presence and typing are read by other threads under the
+    /// connection's claim; the rest is the owner's.
     {
         Membership(std::shared_ptr<Room> room, std::uint64_t from);
         Cursor cursor;
@@ -137,6 +137,20 @@ private:
     /// Sends what is queued and last, closed to publishers; with linger,
     /// waits up to 1 s for the client to close (Connection::linger).
     bool deliverNow(Room& room, const MessagePtr& latest) noexcept;
+    bool framesNow(Room& room) noexcept;
+    /// As deliverNow(), for the room's presence and typing frames: sent by
+    /// the thread that changed them when the client is up to date and the
+    /// owner idle (the sweeper's thread, once a second, for a whole crowd);
+    /// false leaves them to the owner.
+    void frames(Membership& in, std::string& out);
+    /// The room's presence and typing frames, where they changed since
+    /// last sent. Under the connection's claim.
+    static std::string& otherThreadsOutput();
+    /// An empty buffer of the calling thread's, for what it writes to a
+    /// client not its own.
+    bool sendFromOtherThread(std::string& out);
+    /// Sends out without waiting, under the claim: false when some is kept
+    /// for the owner; gives back a large buffer.
 
     Connection _connection;
     StreamTransport& _transport;

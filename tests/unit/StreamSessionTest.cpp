@@ -33,6 +33,7 @@ class StreamSessionTest : public CppUnit::TestFixture
     CPPUNIT_TEST(farBehindIsTheOwnersWork);
     CPPUNIT_TEST(whatDidNotFitGoesOutFirstAndOnce);
     CPPUNIT_TEST(lettersPresenceAndCommands);
+    CPPUNIT_TEST(presenceGoesOutFromTheThreadThatChangedIt);
     CPPUNIT_TEST(stopSendsTheLastBytes);
     CPPUNIT_TEST(aRoomLeftIsNotDelivered);
     CPPUNIT_TEST(aDeletedRoomEndsTheStreamOrLeavesIt);
@@ -62,8 +63,11 @@ class StreamSessionTest : public CppUnit::TestFixture
         }
         void presence(const Room&, const std::string& frame, std::string& out) override
         {
-            if (showPresence)
-                out += "presence " + frame + "\n";
+            if (!showPresence)
+                return;
+            out += "presence " + frame + "\n";
+            std::lock_guard<std::mutex> lock(mutex);
+            writers[frame] = std::this_thread::get_id();
         }
         void letter(const Mailbox::Letter& letter, std::string& out) override
         {
@@ -260,6 +264,48 @@ public:
         f.owner.join();
         CPPUNIT_ASSERT_EQUAL(std::string("hellobye"), f.transport.heard);
         f.people.disconnect("fedcba9876543210fedcba9876543210", nullptr);
+    }
+
+    void presenceGoesOutFromTheThreadThatChangedIt()
+    {
+        Fixture f;
+        f.transport.showPresence = true;
+        f.enter();
+        f.serve();
+        CPPUNIT_ASSERT(f.pair.readFor(5, 1).find("presence ") == 0);
+        CPPUNIT_ASSERT(f.idle());
+        const std::string olga = "fedcba9876543210fedcba9876543210";
+        const auto arrive = [&](const std::string& key, const std::string& name)
+        {
+            f.people.enter(f.room->id(), key, name, "guest", nullptr);
+            f.people.sweep(Poco::Timestamp());
+            f.room->presenceChanged();
+            return std::string(*f.people.presenceJson(f.room->id()));
+        };
+        // Up to date and idle: this thread writes it; the owner sleeps on.
+        std::string frame = arrive(olga, "olga");
+        CPPUNIT_ASSERT_EQUAL("presence " + frame + "\n", f.pair.readFor(5, frame.size() + 10));
+        CPPUNIT_ASSERT(f.transport.writer(frame) == std::this_thread::get_id());
+        // Entries not yet sent: the owner sends them, then the frame.
+        {
+            auto held = f.session->connection().hold(); // the owner, busy writing
+            f.say("first");
+            frame = arrive("00112233445566778899aabbccddeeff", "pia");
+            CPPUNIT_ASSERT_EQUAL(std::string(), f.pair.readAvailable());
+        }
+        const std::string expected = "first\npresence " + frame + "\n";
+        CPPUNIT_ASSERT_EQUAL(expected, f.pair.readFor(5, expected.size()));
+        CPPUNIT_ASSERT(f.transport.writer(frame) == f.owner.get_id());
+
+        // Open to other threads but behind the log (its owner not yet woken
+        // for it): the frame must not pass the entries.
+        Fixture g;
+        g.transport.showPresence = true;
+        g.say("unread");
+        g.enter();
+        g.openByHand();
+        g.room->presenceChanged();
+        CPPUNIT_ASSERT_EQUAL(std::string(), g.pair.readAvailable());
     }
 
     void stopSendsTheLastBytes()
