@@ -383,7 +383,7 @@ void StreamSession::published(Room& room, const MessagePtr& latest) noexcept
         _bell->ring();
 }
 
-bool StreamSession::deliverNow(Room& room, const MessagePtr& latest) noexcept
+template <typename Write> bool StreamSession::fromOtherThread(Room& room, Write write) noexcept
 {
     try
     {
@@ -393,18 +393,16 @@ bool StreamSession::deliverNow(Room& room, const MessagePtr& latest) noexcept
         Membership* in = find(room);
         if (!in)
             return true; // a room the client left
-        Cursor& cursor = in->cursor;
-        const std::uint64_t at = cursor.position();
-        if (at > latest->id())
-            return true; // sent already, by the owner or another publisher
-        if (latest->id() - at >= publisherSlice)
-            return false;
-        Cursor::Slice slice;
-        if (!cursor.takeIfNext(latest, slice))
-            slice = cursor.take(publisherSlice);
-        std::string& out = otherThreadsOutput();
-        _transport.entries(slice, out);
-        return sendFromOtherThread(out);
+        // One buffer per thread, reused for every client it writes to.
+        thread_local std::string out;
+        out.clear();
+        const Then then = write(*in, out);
+        if (then != Then::Send)
+            return then == Then::Done;
+        const bool sent = _connection.sendNow(out);
+        if (out.capacity() > 64 * 1024)
+            std::string().swap(out);
+        return sent;
     }
     catch (...)
     {
@@ -414,48 +412,36 @@ bool StreamSession::deliverNow(Room& room, const MessagePtr& latest) noexcept
     }
 }
 
+bool StreamSession::deliverNow(Room& room, const MessagePtr& latest) noexcept
+{
+    auto entries = [&](Membership& in, std::string& out)
+    {
+        Cursor& cursor = in.cursor;
+        const std::uint64_t at = cursor.position();
+        if (at > latest->id())
+            return Then::Done; // sent already, by the owner or another publisher
+        if (latest->id() - at >= publisherSlice)
+            return Then::Owner;
+        Cursor::Slice slice;
+        if (!cursor.takeIfNext(latest, slice))
+            slice = cursor.take(publisherSlice);
+        _transport.entries(slice, out);
+        return Then::Send;
+    };
+    return fromOtherThread(room, entries);
+}
+
 void StreamSession::presenceChanged(Room& room) noexcept
 {
-    if (!framesNow(room))
+    auto changed = [&](Membership& in, std::string& out)
+    {
+        if (in.cursor.position() < room.next())
+            return Then::Owner; // entries to send first
+        frames(in, out);
+        return out.empty() ? Then::Done : Then::Send;
+    };
+    if (!fromOtherThread(room, changed))
         _bell->ring();
-}
-
-bool StreamSession::framesNow(Room& room) noexcept
-{
-    try
-    {
-        auto claim = _connection.tryClaim();
-        if (!claim || _receiving.load())
-            return false; // the owner is busy, or the client is not taking bytes
-        Membership* in = find(room);
-        if (!in)
-            return true; // a room the client left
-        if (in->cursor.position() < room.next())
-            return false; // entries to send first: the owner's
-        std::string& out = otherThreadsOutput();
-        frames(*in, out);
-        return sendFromOtherThread(out);
-    }
-    catch (...)
-    {
-        return false; // out of memory: the owner meets it again and can answer it
-    }
-}
-
-std::string& StreamSession::otherThreadsOutput()
-{
-    // One buffer per thread, reused for every subscriber it writes to.
-    thread_local std::string out;
-    out.clear();
-    return out;
-}
-
-bool StreamSession::sendFromOtherThread(std::string& out)
-{
-    const bool sent = out.empty() || _connection.sendNow(out);
-    if (out.capacity() > 64 * 1024)
-        std::string().swap(out);
-    return sent;
 }
 
 void StreamSession::closed(Room&) noexcept

@@ -136,21 +136,23 @@ private:
     void finish(const std::string& last, bool linger);
     /// Sends what is queued and last, closed to publishers; with linger,
     /// waits up to 1 s for the client to close (Connection::linger).
+    enum class Then
+    /// What a thread not the owner's does with what it wrote for the client.
+    {
+        Done,  ///< nothing to send
+        Owner, ///< the owner's to send: ring it
+        Send   ///< send it now
+    };
+    template <typename Write> bool fromOtherThread(Room& room, Write write) noexcept;
+    /// For a publisher, or the thread that changed a room's people: when
+    /// the owner is idle and the client takes bytes, write(membership,
+    /// out) appends what to send and says what then; it goes out without
+    /// waiting. False leaves it to the owner (busy, asked to, or the
+    /// socket did not take it all).
     bool deliverNow(Room& room, const MessagePtr& latest) noexcept;
-    bool framesNow(Room& room) noexcept;
-    /// As deliverNow(), for the room's presence and typing frames: sent by
-    /// the thread that changed them when the client is up to date and the
-    /// owner idle (the sweeper's thread, once a second, for a whole crowd);
-    /// false leaves them to the owner.
     void frames(Membership& in, std::string& out);
     /// The room's presence and typing frames, where they changed since
     /// last sent. Under the connection's claim.
-    static std::string& otherThreadsOutput();
-    /// An empty buffer of the calling thread's, for what it writes to a
-    /// client not its own.
-    bool sendFromOtherThread(std::string& out);
-    /// Sends out without waiting, under the claim: false when some is kept
-    /// for the owner; gives back a large buffer.
 
     Connection _connection;
     StreamTransport& _transport;
