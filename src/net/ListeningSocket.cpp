@@ -28,11 +28,11 @@ public:
             const int fd = ::accept(sockfd(), reinterpret_cast<sockaddr*>(&address), &length);
             if (fd >= 0)
             {
-                clientAddress =
-                    Poco::Net::SocketAddress(reinterpret_cast<const sockaddr*>(&address), length);
+                const auto* peer = reinterpret_cast<const sockaddr*>(&address);
+                clientAddress = Poco::Net::SocketAddress(peer, length);
                 if (_tls)
-                    return new TlsSocketImpl(fd, _tls);
-                return new PollingSocketImpl(fd);
+                    return new TlsSocketImpl(fd, peer, length, _tls);
+                return new PollingSocketImpl(fd, peer, length);
             }
             if (errno != EINTR)
                 error(); // throws, as POCO's does

@@ -1,18 +1,56 @@
 #include "net/PollingSocketImpl.h"
 
+#include <Poco/Net/SocketAddress.h>
 #include <Poco/Timestamp.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <poll.h>
 #include <sys/socket.h>
 
 namespace hchat
 {
 
+PollingSocketImpl::PollingSocketImpl(poco_socket_t fd, const sockaddr* peer, socklen_t length)
+    : StreamSocketImpl(fd)
+{
+    if (peer && length <= sizeof _peer &&
+        (peer->sa_family == AF_INET || peer->sa_family == AF_INET6))
+        std::memcpy(&_peer, peer, length);
+}
+
+Poco::Net::SocketAddress PollingSocketImpl::address()
+{
+    return remembered(_local, false);
+}
+
+Poco::Net::SocketAddress PollingSocketImpl::peerAddress()
+{
+    return remembered(_peer, true);
+}
+
+Poco::Net::SocketAddress PollingSocketImpl::remembered(Known& known, bool peer)
+{
+    if (known.any.sa_family == 0)
+    {
+        Known asked{};
+        socklen_t length = sizeof asked;
+        const int rc = peer ? ::getpeername(sockfd(), &asked.any, &length)
+                            : ::getsockname(sockfd(), &asked.any, &length);
+        if (rc != 0)
+            error(); // throws, as POCO's does
+        if (asked.any.sa_family != AF_INET && asked.any.sa_family != AF_INET6)
+            return peer ? StreamSocketImpl::peerAddress() : StreamSocketImpl::address();
+        known = asked;
+    }
+    return Poco::Net::SocketAddress(&known.any, known.any.sa_family == AF_INET ? sizeof known.v4
+                                                                               : sizeof known.v6);
+}
+
 bool PollingSocketImpl::poll(const Poco::Timespan& timeout, int mode)
 {
-    if ((mode & SELECT_READ) && !_unread.empty())
+    if ((mode & SELECT_READ) && _unread)
         return true;
     pollfd watched{sockfd(), 0, 0};
     if (mode & SELECT_READ)
@@ -38,25 +76,36 @@ bool PollingSocketImpl::poll(const Poco::Timespan& timeout, int mode)
 
 void PollingSocketImpl::unread(const char* data, std::size_t size)
 {
-    _unread.insert(0, data, size);
+    if (size == 0)
+        return;
+    if (!_unread)
+        _unread = std::make_unique<std::string>();
+    _unread->insert(0, data, size);
 }
 
 long PollingSocketImpl::takeUnread(char* buffer, std::size_t size, bool peek)
 {
-    const std::size_t n = std::min(size, _unread.size());
-    _unread.copy(buffer, n);
+    if (!_unread)
+        return 0;
+    const std::size_t n = std::min(size, _unread->size());
+    _unread->copy(buffer, n);
     if (!peek)
     {
-        _unread.erase(0, n);
-        if (_unread.empty())
-            std::string().swap(_unread); // an idle connection keeps no buffer
+        _unread->erase(0, n);
+        if (_unread->empty())
+            _unread.reset(); // an idle connection keeps no buffer
     }
     return static_cast<long>(n);
 }
 
+std::size_t PollingSocketImpl::unreadBytes() const
+{
+    return _unread ? _unread->size() : 0;
+}
+
 int PollingSocketImpl::receiveBytes(void* buffer, int length, int flags)
 {
-    if (!_unread.empty() && length > 0)
+    if (_unread && length > 0)
         return static_cast<int>(takeUnread(static_cast<char*>(buffer),
                                            static_cast<std::size_t>(length), flags & MSG_PEEK));
     return StreamSocketImpl::receiveBytes(buffer, length, flags);
@@ -64,7 +113,7 @@ int PollingSocketImpl::receiveBytes(void* buffer, int length, int flags)
 
 int PollingSocketImpl::available()
 {
-    return static_cast<int>(_unread.size()) + StreamSocketImpl::available();
+    return static_cast<int>(unreadBytes()) + StreamSocketImpl::available();
 }
 
 } // namespace hchat

@@ -3,6 +3,8 @@
 #include <Poco/Net/StreamSocketImpl.h>
 
 #include <cstddef>
+#include <memory>
+#include <netinet/in.h>
 #include <string>
 
 namespace hchat
@@ -17,12 +19,18 @@ class PollingSocketImpl : public Poco::Net::StreamSocketImpl
 /// their connection ("Too many open files"). poll() needs none, and three
 /// system calls fewer.
 ///
+/// Its two addresses are asked once: POCO's HTTP server asks for both on
+/// every request (getpeername and getsockname, two system calls of the ten
+/// a message sent on a kept-alive connection costs), and a connected
+/// socket's addresses do not change.
+///
 /// Bytes read by hchatd's own code can be given back (unread()): whoever
 /// reads next, POCO included, gets them first. The connection's thread
 /// alone reads, so this needs no lock.
 {
 public:
-    explicit PollingSocketImpl(poco_socket_t fd) : StreamSocketImpl(fd) {}
+    PollingSocketImpl(poco_socket_t fd, const sockaddr* peer, socklen_t length);
+    /// peer: the address accept() gave (nullptr: asked when first needed).
 
     bool poll(const Poco::Timespan& timeout, int mode) override;
     /// Waits up to timeout for what mode asks (SELECT_READ, SELECT_WRITE);
@@ -35,14 +43,32 @@ public:
     long takeUnread(char* buffer, std::size_t size, bool peek);
     /// Bytes given back, up to size (with peek, they stay); 0 when none.
 
-    std::size_t unreadBytes() const { return _unread.size(); }
+    std::size_t unreadBytes() const;
 
     using StreamSocketImpl::receiveBytes;
     int receiveBytes(void* buffer, int length, int flags = 0) override;
     int available() override;
 
+    Poco::Net::SocketAddress address() override;
+    Poco::Net::SocketAddress peerAddress() override;
+    /// The socket's own and its peer's address, asked of the kernel the
+    /// first time only.
+
 private:
-    std::string _unread;
+    union Known
+    /// An IPv4 or IPv6 address; sa_family 0 until known.
+    {
+        sockaddr any;
+        sockaddr_in v4;
+        sockaddr_in6 v6;
+    };
+
+    /// Stores what the kernel says into known (once) and returns it.
+    Poco::Net::SocketAddress remembered(Known& known, bool peer);
+
+    Known _local{};
+    Known _peer{};
+    std::unique_ptr<std::string> _unread; ///< bytes given back; null when none (the usual case)
 };
 
 } // namespace hchat

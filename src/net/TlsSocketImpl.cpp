@@ -14,8 +14,9 @@
 namespace hchat
 {
 
-TlsSocketImpl::TlsSocketImpl(poco_socket_t fd, std::shared_ptr<TlsContext> context)
-    : PollingSocketImpl(fd), _context(std::move(context))
+TlsSocketImpl::TlsSocketImpl(poco_socket_t fd, const sockaddr* peer, socklen_t length,
+                             std::shared_ptr<TlsContext> context)
+    : PollingSocketImpl(fd, peer, length), _context(std::move(context))
 {
 }
 

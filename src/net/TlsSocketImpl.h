@@ -18,7 +18,8 @@ class TlsSocketImpl : public PollingSocketImpl
 /// the connection's thread; before it, reads and writes throw.
 {
 public:
-    TlsSocketImpl(poco_socket_t fd, std::shared_ptr<TlsContext> context);
+    TlsSocketImpl(poco_socket_t fd, const sockaddr* peer, socklen_t length,
+                  std::shared_ptr<TlsContext> context);
 
     bool handshake(int timeoutMs, const std::string& refusal);
     /// The server handshake, bounded by timeoutMs; true when done. A

@@ -18,7 +18,7 @@ SocketPair::SocketPair()
     CPPUNIT_ASSERT_EQUAL(0, ::socketpair(AF_UNIX, SOCK_STREAM, 0, pair));
     client = pair[0];
     server = pair[1];
-    _serverSocket = new PollingSocketImpl(server);
+    _serverSocket = new PollingSocketImpl(server, nullptr, 0);
 }
 
 SocketPair::~SocketPair()
