@@ -54,7 +54,7 @@ public:
 
     const std::string& payload() const { return _payload; }
     std::uint16_t closeCode() const { return _closeCode; }
-    const std::string& error() const { return _error; } ///< what broke the protocol
+    std::string error() const { return _error; } ///< what broke the protocol
 
 private:
     Event fail(Event event, const char* why);
@@ -65,7 +65,7 @@ private:
     bool _inFragments = false;
     std::string _payload;
     std::uint16_t _closeCode = 1000;
-    std::string _error;
+    const char* _error = ""; ///< a literal: a held connection carries no string for it
 };
 
 } // namespace hchat

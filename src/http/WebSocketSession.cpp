@@ -28,29 +28,34 @@ WebSocketSession::WebSocketSession(ChatActions& actions, RoomActions& roomAction
                                    Poco::Net::StreamSocket socket, StreamStart start,
                                    std::string early, int pingInterval)
     : _actions(actions), _roomActions(roomActions), _people(people), _announcer(announcer),
-      _metrics(metrics), _socket(std::move(socket)), _start(std::move(start)),
-      _early(std::move(early)), _pingInterval(pingInterval),
-      _codec(actions.maxMessageBytes() * 6 + 256)
+      _metrics(metrics), _socket(std::move(socket)), _actor(start.actor), _room(start.room),
+      _watching(start.watching),
+      _opening(std::make_unique<Opening>(Opening{std::move(start), std::move(early)})),
+      _pingInterval(pingInterval), _codec(actions.maxMessageBytes() * 6 + 256)
 {
 }
 
 void WebSocketSession::run()
 {
     _metrics.webSockets.fetch_add(1, std::memory_order_relaxed);
-    _session = std::make_shared<StreamSession>(
-        *_socket.impl(), _start.sendTimeout, static_cast<StreamTransport&>(*this), _people,
-        _announcer, _metrics, "ws client " + _start.actor.peer);
+    std::unique_ptr<Opening> opening = std::move(_opening);
+    const StreamStart& start = opening->start;
+    _session = std::make_shared<StreamSession>(*_socket.impl(), start.sendTimeout,
+                                               static_cast<StreamTransport&>(*this), _people,
+                                               _announcer, _metrics, "ws client");
     try
     {
         _socket.setNoDelay(true);
-        render(_actions.arrive(_start.actor, _start.wantedNick, _session->enter(_start, true)));
+        render(_actions.arrive(_actor, start.wantedNick, _session->enter(start, true)));
         // Frames that came with the handshake were read with it.
-        _session->serve(_early);
+        const std::string early = std::move(opening->early);
+        opening.reset();
+        _session->serve(early);
     }
     catch (const Poco::Exception& e)
     {
         // The client went away or stopped reading (send timeout).
-        logger().debug("WebSocket %s ended: %s", _start.actor.peer, e.displayText());
+        logger().debug("WebSocket %s ended: %s", _actor.peer, e.displayText());
     }
     _session->end();
     _metrics.webSockets.fetch_sub(1, std::memory_order_relaxed);
@@ -116,7 +121,7 @@ bool WebSocketSession::received(const char* data, std::size_t size)
         case Event::NotUtf8:
             return closeWith(1007, "not UTF-8");
         case Event::ProtocolError:
-            logger().information("WebSocket %s: %s", _start.actor.peer, _codec.error());
+            logger().information("WebSocket %s: %s", _actor.peer, _codec.error());
             return closeWith(1002, "protocol error");
         }
     }
@@ -148,48 +153,48 @@ bool WebSocketSession::handleText(const std::string& text)
     }
     catch (const Poco::Exception&)
     {
-        return render(_actions.refuse(_start.actor, ChatActions::Result::BadRequest,
+        return render(_actions.refuse(_actor, ChatActions::Result::BadRequest,
                                       "frames must be JSON objects with the fields of their type",
                                       "Bad request"));
     }
-    if (_start.watching)
+    if (_watching)
         return render(_actions.refuse(
-            _start.actor, ChatActions::Result::BadRequest,
+            _actor, ChatActions::Result::BadRequest,
             "this connection only watches the room: open it without watch=1 to take part",
             "Watching only"));
     if (type == "send")
     {
         Room* room = _session->room();
-        const std::string author = _people.nameOf(_start.actor.key, _start.actor.defaultName());
-        return render(_actions.send(_start.actor, *room, author, body));
+        const std::string author = _people.nameOf(_actor.key, _actor.defaultName());
+        return render(_actions.send(_actor, *room, author, body));
     }
     if (type == "nick")
-        return render(_actions.rename(_start.actor, field));
+        return render(_actions.rename(_actor, field));
     if (type == "typing")
     {
         Room* room = _session->room();
-        const std::string author = _people.nameOf(_start.actor.key, _start.actor.defaultName());
-        return render(_actions.typing(_start.actor, *room, author));
+        const std::string author = _people.nameOf(_actor.key, _actor.defaultName());
+        return render(_actions.typing(_actor, *room, author));
     }
     if (type == "privmsg")
-        return render(_actions.whisper(_start.actor, field, body));
+        return render(_actions.whisper(_actor, field, body));
     if (type == "edit" || type == "delete")
     {
         Room* room = _session->room();
-        const std::string author = _people.nameOf(_start.actor.key, _start.actor.defaultName());
-        return render(type == "edit" ? _roomActions.edit(_start.actor, *room, id, author, body)
-                                     : _roomActions.remove(_start.actor, *room, id, author));
+        const std::string author = _people.nameOf(_actor.key, _actor.defaultName());
+        return render(type == "edit" ? _roomActions.edit(_actor, *room, id, author, body)
+                                     : _roomActions.remove(_actor, *room, id, author));
     }
     if (type == "kick" || type == "ban" || type == "unban")
     {
-        const std::string author = _people.nameOf(_start.actor.key, _start.actor.defaultName());
+        const std::string author = _people.nameOf(_actor.key, _actor.defaultName());
         if (type == "kick")
-            return render(_roomActions.kick(_start.actor, _start.room, field, author));
+            return render(_roomActions.kick(_actor, _room, field, author));
         if (type == "ban")
-            return render(_roomActions.ban(_start.actor, _start.room, field, seconds, author));
-        return render(_roomActions.unban(_start.actor, _start.room, field, author));
+            return render(_roomActions.ban(_actor, _room, field, seconds, author));
+        return render(_roomActions.unban(_actor, _room, field, author));
     }
-    return render(_actions.refuse(_start.actor, ChatActions::Result::BadRequest,
+    return render(_actions.refuse(_actor, ChatActions::Result::BadRequest,
                                   "unknown type '" + type + "'", "Bad request"));
 }
 
@@ -227,7 +232,7 @@ bool WebSocketSession::quiet()
 {
     if (_pingOutstanding)
     {
-        logger().information("WebSocket %s: no pong, dropped", _start.actor.peer);
+        logger().information("WebSocket %s: no pong, dropped", _actor.peer);
         return closeWith(1001, "no answer to ping");
     }
     std::string ping;

@@ -89,9 +89,19 @@ private:
     People& _people;
     Announcer& _announcer;
     Metrics& _metrics;
+    struct Opening
+    /// What only the start needs, given up once the stream runs: a held
+    /// connection keeps only what it acts with.
+    {
+        StreamStart start;
+        std::string early; ///< frames that came with the handshake
+    };
+
     Poco::Net::StreamSocket _socket;
-    const StreamStart _start;
-    const std::string _early;
+    const ChatActions::Actor _actor;   ///< who acts
+    const std::shared_ptr<Room> _room; ///< the room, for moderation
+    const bool _watching;              ///< ?watch=1: every request refused
+    std::unique_ptr<Opening> _opening; ///< until run() begins
     const int _pingInterval;
     WebSocketCodec _codec;
     std::shared_ptr<StreamSession> _session;

@@ -40,8 +40,9 @@ class StreamSession : public Subscriber, public std::enable_shared_from_this<Str
 {
 public:
     StreamSession(Poco::Net::SocketImpl& socket, int sendTimeoutSeconds, StreamTransport& transport,
-                  People& people, Announcer& announcer, Metrics& metrics, std::string who);
-    /// who: the client in log lines ("line client 192.0.2.1:4711").
+                  People& people, Announcer& announcer, Metrics& metrics, const char* kind);
+    /// kind: what the client is in log lines ("line client"), which add its
+    /// address ("line client 192.0.2.1:4711").
 
     static const std::size_t maxPending = 64 * 1024;
     /// The bytes kept for a client before the owner waits for it to take them.
@@ -159,7 +160,7 @@ private:
     People& _people;
     Announcer& _announcer;
     Metrics& _metrics;
-    const std::string _who;
+    const char* const _kind;
     std::shared_ptr<Doorbell> _bell;
     std::shared_ptr<Mailbox> _mailbox;
     /// The rooms it is in (most often one); changed under the connection's claim.
