@@ -37,7 +37,7 @@ void ChatPageHandler::handle(Poco::Net::HTTPServerRequest& request,
 
     // The owner link (SPEC §11): a browser that opens it owns the room from
     // then on, by the cookie; a wrong secret is no one's and changes nothing.
-    ChatActions::Actor who = actorIn(request, _roomId);
+    ChatActions::Actor who = _requester.actorIn(request, _roomId);
     std::string secret;
     if (RequestValues::query(request, "owner", secret) && !secret.empty())
     {
@@ -46,7 +46,7 @@ void ChatPageHandler::handle(Poco::Net::HTTPServerRequest& request,
         if (_context.roomActions.roleOf(claiming, *room) == Permissions::Role::Owner &&
             _context.roomActions.roleOf(who, *room) != Permissions::Role::Owner)
         {
-            setCookie(request, response, ownerCookie(_roomId), secret, 365 * 86400);
+            setCookie(request, response, Requester::ownerCookie(_roomId), secret, 365 * 86400);
             who = claiming;
         }
     }

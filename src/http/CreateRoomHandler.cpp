@@ -32,7 +32,7 @@ void CreateRoomHandler::handle(Poco::Net::HTTPServerRequest& request,
                         "public must be 1, on, true or yes (listed), or 0, off, false or no "
                         "(unlisted)");
     const ChatActions::Outcome created =
-        _context.actions.createRoom(actor(request), subject, isPublic);
+        _context.actions.createRoom(_requester.actor(request), subject, isPublic);
     require(created);
     const std::string location = "/chat/" + created.room->id();
     response.setStatusAndReason(HTTPResponse::HTTP_SEE_OTHER);
@@ -42,7 +42,8 @@ void CreateRoomHandler::handle(Poco::Net::HTTPServerRequest& request,
         // A guest's ownership: this browser keeps it; the header gives the
         // link to a script, and the page shows it once.
         response.set("X-Chat-Owner", created.secret);
-        setCookie(request, response, ownerCookie(created.room->id()), created.secret, 365 * 86400);
+        setCookie(request, response, Requester::ownerCookie(created.room->id()), created.secret,
+                  365 * 86400);
     }
     send(response, location + "\n", "text/plain; charset=utf-8");
 }

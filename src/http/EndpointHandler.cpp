@@ -1,10 +1,8 @@
 #include "http/EndpointHandler.h"
 
-#include "chat/Accounts.h"
 #include "chat/IdGenerator.h"
 #include "chat/Room.h"
 #include "chat/RoomRegistry.h"
-#include "http/CookieSigner.h"
 #include "http/HttpError.h"
 #include "http/PageRenderer.h"
 #include "http/RequestValues.h"
@@ -17,7 +15,6 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/NameValueCollection.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/String.h>
@@ -38,7 +35,10 @@ const char* const contentSecurityPolicy =
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 } // namespace
 
-EndpointHandler::EndpointHandler(const HttpContext& context) : _context(context) {}
+EndpointHandler::EndpointHandler(const HttpContext& context)
+    : _context(context), _requester(context.accounts, context.cookies, context.proxies)
+{
+}
 
 Poco::Logger& EndpointHandler::logger()
 {
@@ -164,97 +164,12 @@ std::shared_ptr<Room> EndpointHandler::findRoom(const std::string& id) const
     return room;
 }
 
-std::string EndpointHandler::account(const Poco::Net::HTTPServerRequest& request) const
-{
-    const std::string authorization = request.get("Authorization", "");
-    if (!authorization.empty())
-    {
-        std::string scheme, token;
-        request.getCredentials(scheme, token);
-        std::string name;
-        if (Poco::icompare(scheme, "Bearer") == 0)
-            name = _context.accounts.whoseToken(Poco::trim(token));
-        if (name.empty())
-            throw HttpError(HTTPResponse::HTTP_UNAUTHORIZED, "unknown token")
-                .withHeader("WWW-Authenticate", "Bearer");
-        return name;
-    }
-    Poco::Net::NameValueCollection cookies;
-    request.getCookies(cookies);
-    return _context.accounts.whoseSession(cookies.get("hchat_session", ""));
-}
-
-std::string EndpointHandler::personKey(const Poco::Net::HTTPServerRequest& request) const
-{
-    return keyOf(request, account(request));
-}
-
-std::string EndpointHandler::keyOf(const Poco::Net::HTTPServerRequest& request,
-                                   const std::string& account) const
-{
-    if (!account.empty())
-        return Accounts::personKey(account);
-    Poco::Net::NameValueCollection cookies;
-    request.getCookies(cookies);
-    for (const char* name : {"hchat_person", "hchat_client"})
-    {
-        std::string id = cookies.get(name, "");
-        if (_context.cookies.verify(id))
-            return id;
-    }
-    return "addr:" + _context.proxies.clientOf(request).toString();
-}
-
-std::string EndpointHandler::streamKey(const Poco::Net::HTTPServerRequest& request) const
-{
-    std::string key = personKey(request);
-    return key.compare(0, 5, "addr:") == 0 ? IdGenerator::next() : key;
-}
-
-ChatActions::Actor EndpointHandler::actor(const Poco::Net::HTTPServerRequest& request) const
-{
-    const std::string name = account(request);
-    const std::string key = keyOf(request, name);
-    return ChatActions::Actor{
-        key, key, _context.proxies.peerOf(request), ChatActions::Transport::Http, name, ""};
-}
-
-ChatActions::Actor EndpointHandler::actor(const Poco::Net::HTTPServerRequest& request,
-                                          const std::string& key,
-                                          ChatActions::Transport transport) const
-{
-    const std::string name = account(request);
-    return ChatActions::Actor{
-        key, keyOf(request, name), _context.proxies.peerOf(request), transport, name, ""};
-}
-
-ChatActions::Actor EndpointHandler::actorIn(const Poco::Net::HTTPServerRequest& request,
-                                            const std::string& roomId) const
-{
-    ChatActions::Actor who = actor(request);
-    who.ownerSecret = ownerSecret(request, roomId);
-    return who;
-}
-
-std::string EndpointHandler::ownerCookie(const std::string& roomId)
-{
-    return "hchat_owner_" + roomId;
-}
-
-std::string EndpointHandler::ownerSecret(const Poco::Net::HTTPServerRequest& request,
-                                         const std::string& roomId)
-{
-    Poco::Net::NameValueCollection cookies;
-    request.getCookies(cookies);
-    return cookies.get(ownerCookie(roomId), "");
-}
-
 std::string EndpointHandler::wantedNick(const Poco::Net::HTTPServerRequest& request)
 {
     std::string nick;
     RequestValues::query(request, "nick", nick);
     if (!nick.empty())
-        require(_context.actions.checkName(actor(request), nick));
+        require(_context.actions.checkName(_requester.actor(request), nick));
     return nick;
 }
 
@@ -320,8 +235,8 @@ StreamStart EndpointHandler::startStream(const Poco::Net::HTTPServerRequest& req
     if (RequestValues::query(request, "watch", watch) &&
         !RequestValues::parseFlag(watch, start.watching))
         throw HttpError(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST, "watch must be 1 or 0");
-    start.actor = actor(request, streamKey(request), transport);
-    start.actor.ownerSecret = ownerSecret(request, roomId);
+    start.actor = _requester.actor(request, _requester.streamKey(request), transport);
+    start.actor.ownerSecret = Requester::ownerSecret(request, roomId);
     // A ban keeps one out, under whatever name (RoomRoles::banOf; "": the
     // name the person has, looked up only in a room with bans).
     require(_context.actions.mayEnter(

@@ -3,6 +3,7 @@
 #include "chat/ChatActions.h"
 #include "http/AfterRequest.h"
 #include "http/HttpContext.h"
+#include "http/Requester.h"
 #include "stream/StreamStart.h"
 
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -51,47 +52,13 @@ protected:
     /// The room; HttpError 404 when the id is malformed or unknown, 410
     /// when the room was deleted.
 
-    std::string account(const Poco::Net::HTTPServerRequest& request) const;
-    /// The account the request is logged in to: a bot's "Authorization:
-    /// Bearer <token>" (HttpError 401 when the token is unknown), else the
-    /// hchat_session cookie of a browser; "" for a guest.
-
-    std::string personKey(const Poco::Net::HTTPServerRequest& request) const;
-    /// Who a request counts as for limits and presence: the account's
-    /// person when logged in (Accounts::personKey), else the browser's
-    /// hchat_person cookie, else its hchat_client cookie, each only as this
-    /// daemon signed it (CookieSigner), else the peer address (curl, and
-    /// cookies a client made up).
-
-    std::string streamKey(const Poco::Net::HTTPServerRequest& request) const;
-    /// Who a live connection (SSE, WebSocket) is: the account or cookie as
-    /// above, else a fresh id, so each cookie-less bot is a person of its own.
-
-    ChatActions::Actor actor(const Poco::Net::HTTPServerRequest& request) const;
-    /// The person of personKey() acting by this request.
-    ChatActions::Actor actor(const Poco::Net::HTTPServerRequest& request, const std::string& key,
-                             ChatActions::Transport transport) const;
-    /// The person `key` acting by this request; its rate limit is personKey()'s.
-
-    ChatActions::Actor actorIn(const Poco::Net::HTTPServerRequest& request,
-                               const std::string& roomId) const;
-    /// actor(), with the owner link's secret this browser holds for the
-    /// room, if any (ownerCookie()).
-
-    static std::string ownerCookie(const std::string& roomId);
-    static std::string ownerSecret(const Poco::Net::HTTPServerRequest& request,
-                                   const std::string& roomId);
-    /// The value of the request's ownerCookie(roomId), or "".
-    /// The cookie that keeps a room's owner link secret in the browser that
-    /// created the room or opened its owner link: hchat_owner_<id>.
-
     std::string wantedNick(const Poco::Net::HTTPServerRequest& request);
     /// The ?nick= of a stream request; HttpError 400 when it breaks the rule.
 
     StreamStart startStream(const Poco::Net::HTTPServerRequest& request, const std::string& roomId,
                             int recentOnJoin, int sendTimeout, ChatActions::Transport transport);
     /// Where and as whom an SSE or WebSocket stream starts (startOfStream(),
-    /// wantedNick(), streamKey()); HttpError as they throw.
+    /// wantedNick(), Requester::streamKey()); HttpError as they throw.
 
     static bool wantsJson(const Poco::Net::HTTPServerRequest& request);
 
@@ -131,12 +98,9 @@ protected:
     /// HttpError 400 when from or Last-Event-ID is not a number.
 
     const HttpContext& _context;
+    const Requester _requester; ///< who sent the request
 
 private:
-    std::string keyOf(const Poco::Net::HTTPServerRequest& request,
-                      const std::string& account) const;
-    /// personKey() for a request logged in to `account` ("" for a guest).
-
     void answerError(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
                      Poco::Net::HTTPResponse::HTTPStatus status, const std::string& message,
                      const std::string& headerName, const std::string& headerValue);

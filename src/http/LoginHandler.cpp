@@ -22,8 +22,8 @@ void LoginHandler::handle(Poco::Net::HTTPServerRequest& request,
 {
     _origins.require(request);
     auto fields = readFields(request, _bodySeconds);
-    const ChatActions::Outcome login =
-        _context.accountActions.login(actor(request), fields["name"], fields["password"]);
+    const ChatActions::Outcome login = _context.accountActions.login(
+        _requester.actor(request), fields["name"], fields["password"]);
     require(login);
     setCookie(request, response, "hchat_session", login.secret,
               static_cast<int>(_context.accounts.sessionLength().totalSeconds()));

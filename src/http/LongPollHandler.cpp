@@ -51,7 +51,7 @@ void LongPollHandler::handle(Poco::Net::HTTPServerRequest& request,
                         "message number must be a non-negative integer");
     auto room = findRoom(_roomId);
     KeptAlivePoll::Asked asked;
-    asked.actor = actor(request);
+    asked.actor = _requester.actor(request);
     require(_context.actions.mayEnter(asked.actor, *room)); // banned: not even present
     _context.actions.markSeen(asked.actor, *room, "");
     auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);

@@ -15,7 +15,7 @@ MeHandler::MeHandler(const HttpContext& context) : EndpointHandler(context) {}
 void MeHandler::handle(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response)
 {
-    const ChatActions::Actor who = actor(request);
+    const ChatActions::Actor who = _requester.actor(request);
     Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
     if (who.account.empty())
         body.set("account", Poco::Dynamic::Var());

@@ -32,7 +32,7 @@ void MessageChangeHandler::handle(Poco::Net::HTTPServerRequest& request,
     if (!RequestValues::parseNumber(_number, n))
         throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "the message number must be a number");
 
-    const ChatActions::Actor who = actorIn(request, _roomId);
+    const ChatActions::Actor who = _requester.actorIn(request, _roomId);
     const std::string author = _context.people.nameOf(who.key, who.defaultName());
     ChatActions::Outcome outcome;
     if (request.getMethod() == "DELETE")

@@ -23,7 +23,7 @@ void PeopleModerationHandler::listBans(Poco::Net::HTTPServerRequest& request,
                                        Poco::Net::HTTPServerResponse& response, Room& room)
 {
     std::vector<RoomBan> bans;
-    require(_context.roomActions.listBans(actorIn(request, _roomId), room, bans));
+    require(_context.roomActions.listBans(_requester.actorIn(request, _roomId), room, bans));
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
     for (const RoomBan& ban : bans)
     {
@@ -69,7 +69,7 @@ void PeopleModerationHandler::handle(Poco::Net::HTTPServerRequest& request,
     if (name.empty())
         throw HttpError(HTTPResponse::HTTP_BAD_REQUEST, "the field name is missing");
 
-    const ChatActions::Actor who = actorIn(request, _roomId);
+    const ChatActions::Actor who = _requester.actorIn(request, _roomId);
     const std::string author = _context.people.nameOf(who.key, who.defaultName());
     RoomActions& actions = _context.roomActions;
     std::string done;

@@ -23,8 +23,8 @@ void RegisterHandler::handle(Poco::Net::HTTPServerRequest& request,
 {
     _origins.require(request);
     auto fields = readFields(request, _bodySeconds);
-    const ChatActions::Outcome registered =
-        _context.accountActions.registerAccount(actor(request), fields["name"], fields["password"]);
+    const ChatActions::Outcome registered = _context.accountActions.registerAccount(
+        _requester.actor(request), fields["name"], fields["password"]);
     require(registered);
     setCookie(request, response, "hchat_session", registered.secret,
               static_cast<int>(_context.accounts.sessionLength().totalSeconds()));

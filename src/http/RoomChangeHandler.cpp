@@ -30,7 +30,7 @@ void RoomChangeHandler::handle(Poco::Net::HTTPServerRequest& request,
 {
     _origins.require(request);
     auto room = findRoom(_roomId);
-    const ChatActions::Actor who = actorIn(request, _roomId);
+    const ChatActions::Actor who = _requester.actorIn(request, _roomId);
     if (request.getMethod() == "DELETE")
     {
         require(_context.roomActions.deleteRoom(who, *room));

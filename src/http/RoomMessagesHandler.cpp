@@ -48,7 +48,7 @@ void RoomMessagesHandler::handle(Poco::Net::HTTPServerRequest& request,
 
     if (wait > 0)
     {
-        _context.actions.markSeen(actor(request), *room, "");
+        _context.actions.markSeen(_requester.actor(request), *room, "");
         MessagePtr none;
         _context.metrics.longPollWaiting.fetch_add(1, std::memory_order_relaxed);
         room->waitFor(from, Poco::Timespan(static_cast<long>(wait), 0), none);

@@ -77,7 +77,7 @@ void SearchHandler::handle(Poco::Net::HTTPServerRequest& request,
         std::min(maxLimit, RequestValues::queryNumber(request, "limit", defaultLimit));
     const std::uint64_t before = RequestValues::queryNumber(request, "before", Store::everyMessage);
     // A search costs the store more than a message: it spends a token like one.
-    require(_context.actions.spendMessageToken(actor(request)));
+    require(_context.actions.spendMessageToken(_requester.actor(request)));
 
     const Store::Findings findings = room->search(words, static_cast<std::size_t>(limit), before);
     std::string body = "{\"results\":[";

@@ -51,7 +51,7 @@ void SendHandler::handle(Poco::Net::HTTPServerRequest& request,
 
     // The text is checked, then the name claimed, then the token spent: a
     // refused text or name costs nothing.
-    const ChatActions::Actor who = actorIn(request, _roomId);
+    const ChatActions::Actor who = _requester.actorIn(request, _roomId);
     require(_context.actions.checkText(who, text));
     // A banned person is refused before they show up as present.
     require(_context.actions.mayEnter(who, *room, nick.empty() ? "" : who.nameFor(nick)));

@@ -19,7 +19,8 @@ void TokenHandler::handle(Poco::Net::HTTPServerRequest& request,
                           Poco::Net::HTTPServerResponse& response)
 {
     _origins.require(request);
-    const ChatActions::Outcome issued = _context.accountActions.issueToken(actor(request));
+    const ChatActions::Outcome issued =
+        _context.accountActions.issueToken(_requester.actor(request));
     require(issued);
     Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
     body.set("account", issued.name);
