@@ -13,37 +13,40 @@ namespace hchat
 {
 
 PollingSocketImpl::PollingSocketImpl(poco_socket_t fd, const sockaddr* peer, socklen_t length)
-    : StreamSocketImpl(fd)
+    : StreamSocketImpl(fd), _local(localOf(fd)), _peer(keep(peer, length))
 {
-    if (peer && length <= sizeof _peer &&
-        (peer->sa_family == AF_INET || peer->sa_family == AF_INET6))
-        std::memcpy(&_peer, peer, length);
+}
+
+PollingSocketImpl::Known PollingSocketImpl::keep(const sockaddr* address, socklen_t length)
+{
+    Known known{};
+    if (address && length <= sizeof known &&
+        (address->sa_family == AF_INET || address->sa_family == AF_INET6))
+        std::memcpy(&known, address, length);
+    return known;
+}
+
+PollingSocketImpl::Known PollingSocketImpl::localOf(poco_socket_t fd)
+{
+    Known local{};
+    socklen_t length = sizeof local;
+    if (::getsockname(fd, &local.any, &length) != 0)
+        return Known{};
+    return keep(&local.any, length);
 }
 
 Poco::Net::SocketAddress PollingSocketImpl::address()
 {
-    return remembered(_local, false);
+    return kept(_local) ? addressOf(_local) : StreamSocketImpl::address();
 }
 
 Poco::Net::SocketAddress PollingSocketImpl::peerAddress()
 {
-    return remembered(_peer, true);
+    return kept(_peer) ? addressOf(_peer) : StreamSocketImpl::peerAddress();
 }
 
-Poco::Net::SocketAddress PollingSocketImpl::remembered(Known& known, bool peer)
+Poco::Net::SocketAddress PollingSocketImpl::addressOf(const Known& known)
 {
-    if (known.any.sa_family == 0)
-    {
-        Known asked{};
-        socklen_t length = sizeof asked;
-        const int rc = peer ? ::getpeername(sockfd(), &asked.any, &length)
-                            : ::getsockname(sockfd(), &asked.any, &length);
-        if (rc != 0)
-            error(); // throws, as POCO's does
-        if (asked.any.sa_family != AF_INET && asked.any.sa_family != AF_INET6)
-            return peer ? StreamSocketImpl::peerAddress() : StreamSocketImpl::address();
-        known = asked;
-    }
     return Poco::Net::SocketAddress(&known.any, known.any.sa_family == AF_INET ? sizeof known.v4
                                                                                : sizeof known.v6);
 }

@@ -19,10 +19,11 @@ class PollingSocketImpl : public Poco::Net::StreamSocketImpl
 /// their connection ("Too many open files"). poll() needs none, and three
 /// system calls fewer.
 ///
-/// Its two addresses are asked once: POCO's HTTP server asks for both on
-/// every request (getpeername and getsockname, two system calls of the ten
-/// a message sent on a kept-alive connection costs), and a connected
-/// socket's addresses do not change.
+/// Its two addresses are known from the start: POCO's HTTP server asks
+/// for both on every request (getpeername and getsockname, two system
+/// calls of the ten a message sent on a kept-alive connection costs), and
+/// a connected socket's addresses do not change. Kept when it is made and
+/// never written again, they need no lock.
 ///
 /// Bytes read by hchatd's own code can be given back (unread()): whoever
 /// reads next, POCO included, gets them first. The connection's thread
@@ -30,7 +31,9 @@ class PollingSocketImpl : public Poco::Net::StreamSocketImpl
 {
 public:
     PollingSocketImpl(poco_socket_t fd, const sockaddr* peer, socklen_t length);
-    /// peer: the address accept() gave (nullptr: asked when first needed).
+    /// peer: the address accept() gave; its own address is asked here.
+    /// One that is not IPv4 or IPv6 (or null) is asked of the kernel
+    /// whenever needed, as POCO does.
 
     bool poll(const Poco::Timespan& timeout, int mode) override;
     /// Waits up to timeout for what mode asks (SELECT_READ, SELECT_WRITE);
@@ -51,23 +54,25 @@ public:
 
     Poco::Net::SocketAddress address() override;
     Poco::Net::SocketAddress peerAddress() override;
-    /// The socket's own and its peer's address, asked of the kernel the
-    /// first time only.
+    /// The socket's own and its peer's address, as kept.
 
 private:
     union Known
-    /// An IPv4 or IPv6 address; sa_family 0 until known.
+    /// An IPv4 or IPv6 address; sa_family 0: not kept (the kernel is asked).
     {
         sockaddr any;
         sockaddr_in v4;
         sockaddr_in6 v6;
     };
 
-    /// Stores what the kernel says into known (once) and returns it.
-    Poco::Net::SocketAddress remembered(Known& known, bool peer);
+    static Known keep(const sockaddr* address, socklen_t length);
+    /// The address, or an unknown one (family 0) when it is not IPv4 or IPv6.
+    static Known localOf(poco_socket_t fd);
+    static bool kept(const Known& known) { return known.any.sa_family != 0; }
+    static Poco::Net::SocketAddress addressOf(const Known& known);
 
-    Known _local{};
-    Known _peer{};
+    const Known _local;
+    const Known _peer;
     std::unique_ptr<std::string> _unread; ///< bytes given back; null when none (the usual case)
 };
 
