@@ -39,15 +39,16 @@ void WebSocketSession::run()
 {
     _metrics.webSockets.fetch_add(1, std::memory_order_relaxed);
     std::unique_ptr<Opening> opening = std::move(_opening);
-    const StreamStart& start = opening->start;
-    _session = std::make_shared<StreamSession>(*_socket.impl(), start.sendTimeout,
+    _session = std::make_shared<StreamSession>(*_socket.impl(), opening->start.sendTimeout,
                                                static_cast<StreamTransport&>(*this), _people,
                                                _announcer, _metrics, "ws client");
     try
     {
         _socket.setNoDelay(true);
-        render(_actions.arrive(_actor, start.wantedNick, _session->enter(start, true)));
-        // Frames that came with the handshake were read with it.
+        render(_actions.arrive(_actor, opening->start.wantedNick,
+                               _session->enter(opening->start, true)));
+        // Frames that came with the handshake were read with it; nothing
+        // else of the opening is needed from here on.
         const std::string early = std::move(opening->early);
         opening.reset();
         _session->serve(early);
