@@ -22,9 +22,9 @@ EventStream::EventStream(ChatActions& actions, People& people, Announcer& announ
 void EventStream::run()
 {
     _metrics.sseStreams.fetch_add(1, std::memory_order_relaxed);
-    _session = std::make_shared<StreamSession>(*_socket.impl(), _start.sendTimeout,
-                                               static_cast<StreamTransport&>(*this), _people,
-                                               _announcer, _metrics, "sse client");
+    _session = std::make_shared<StreamSession>(
+        *_socket.impl(), _start.sendTimeout, static_cast<StreamTransport&>(*this), _people,
+        _announcer, _metrics, "sse client", _start.actor.peer);
     try
     {
         _socket.setNoDelay(true);

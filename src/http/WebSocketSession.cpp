@@ -41,7 +41,7 @@ void WebSocketSession::run()
     std::unique_ptr<Opening> opening = std::move(_opening);
     _session = std::make_shared<StreamSession>(*_socket.impl(), opening->start.sendTimeout,
                                                static_cast<StreamTransport&>(*this), _people,
-                                               _announcer, _metrics, "ws client");
+                                               _announcer, _metrics, "ws client", _actor.peer);
     try
     {
         _socket.setNoDelay(true);

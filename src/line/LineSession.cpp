@@ -54,7 +54,7 @@ void LineSession::run()
     metrics.lineSessions.fetch_add(1, std::memory_order_relaxed);
     _session = std::make_shared<StreamSession>(
         *socket().impl(), _server.options().sendTimeout, static_cast<StreamTransport&>(*this),
-        _server.people(), _server.announcer(), metrics, "line client");
+        _server.people(), _server.announcer(), metrics, "line client", _actor.peer);
     _server.enlist(_session);
     try
     {

@@ -23,19 +23,6 @@ Connection::Connection(Poco::Net::SocketImpl& socket)
 {
 }
 
-std::string Connection::peer() const
-{
-    try
-    {
-        if (_polling)
-            return _polling->peerAddress().toString();
-    }
-    catch (const Poco::Exception&)
-    {
-    }
-    return "a client";
-}
-
 void Connection::setSendTimeout(int seconds)
 {
     timeval timeout{seconds, 0};

@@ -37,10 +37,6 @@ public:
 
     int descriptor() const { return _socket; }
 
-    std::string peer() const;
-    /// The client's address and port for log lines ("192.0.2.1:4711"), as
-    /// the socket remembers it: also once the client is gone.
-
     void setSendTimeout(int seconds);
     /// How long the owner's send() may wait for a client that stopped reading.
 

@@ -33,9 +33,9 @@ const int lingerMs = 1000;
 
 StreamSession::StreamSession(Poco::Net::SocketImpl& socket, int sendTimeoutSeconds,
                              StreamTransport& transport, People& people, Announcer& announcer,
-                             Metrics& metrics, const char* kind)
+                             Metrics& metrics, const char* kind, const std::string& peer)
     : _connection(socket), _transport(transport), _people(people), _announcer(announcer),
-      _metrics(metrics), _kind(kind), _bell(std::make_shared<Doorbell>()),
+      _metrics(metrics), _kind(kind), _peer(peer), _bell(std::make_shared<Doorbell>()),
       _mailbox(std::make_shared<Mailbox>(_bell)), _sendTimeout(sendTimeoutSeconds)
 {
     // A client that stops reading blocks only this thread, and only this long.
@@ -156,8 +156,8 @@ void StreamSession::serve(const std::string& early)
     {
         _metrics.slowClientsClosed.fetch_add(1, std::memory_order_relaxed);
         Poco::Logger::get("hchatd.stream")
-            .warning("%s %s stopped reading: closed after %d s", std::string(_kind),
-                     _connection.peer(), _sendTimeout);
+            .warning("%s %s stopped reading: closed after %d s", std::string(_kind), _peer,
+                     _sendTimeout);
     }
 }
 

@@ -40,9 +40,11 @@ class StreamSession : public Subscriber, public std::enable_shared_from_this<Str
 {
 public:
     StreamSession(Poco::Net::SocketImpl& socket, int sendTimeoutSeconds, StreamTransport& transport,
-                  People& people, Announcer& announcer, Metrics& metrics, const char* kind);
-    /// kind: what the client is in log lines ("line client"), which add its
-    /// address ("line client 192.0.2.1:4711").
+                  People& people, Announcer& announcer, Metrics& metrics, const char* kind,
+                  const std::string& peer);
+    /// kind and peer name the client in log lines ("line client
+    /// 192.0.2.1:4711"): peer is the transport's (its actor's, the client
+    /// behind a trusted proxy), read while serve() runs, which it outlives.
 
     static const std::size_t maxPending = 64 * 1024;
     /// The bytes kept for a client before the owner waits for it to take them.
@@ -161,6 +163,7 @@ private:
     Announcer& _announcer;
     Metrics& _metrics;
     const char* const _kind;
+    const std::string& _peer;
     std::shared_ptr<Doorbell> _bell;
     std::shared_ptr<Mailbox> _mailbox;
     /// The rooms it is in (most often one); changed under the connection's claim.

@@ -112,10 +112,11 @@ class StreamSessionTest : public CppUnit::TestFixture
         Announcer announcer{rooms, false};
         Metrics metrics;
         std::shared_ptr<Room> room = rooms.create("test", false);
+        const std::string peer = "192.0.2.1:4711";
         SocketPair pair;
         Lines transport;
         std::shared_ptr<StreamSession> session = std::make_shared<StreamSession>(
-            pair.serverSocket(), 1, transport, people, announcer, metrics, "test client");
+            pair.serverSocket(), 1, transport, people, announcer, metrics, "test client", peer);
         std::thread owner;
         std::exception_ptr failure;
 
