@@ -235,7 +235,7 @@ StreamStart EndpointHandler::startStream(const Poco::Net::HTTPServerRequest& req
     if (RequestValues::query(request, "watch", watch) &&
         !RequestValues::parseFlag(watch, start.watching))
         throw HttpError(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST, "watch must be 1 or 0");
-    start.actor = _requester.actor(request, _requester.streamKey(request), transport);
+    start.actor = _requester.streamActor(request, transport);
     start.actor.ownerSecret = Requester::ownerSecret(request, roomId);
     // A ban keeps one out, under whatever name (RoomRoles::banOf; "": the
     // name the person has, looked up only in a room with bans).

@@ -58,7 +58,7 @@ protected:
     StreamStart startStream(const Poco::Net::HTTPServerRequest& request, const std::string& roomId,
                             int recentOnJoin, int sendTimeout, ChatActions::Transport transport);
     /// Where and as whom an SSE or WebSocket stream starts (startOfStream(),
-    /// wantedNick(), Requester::streamKey()); HttpError as they throw.
+    /// wantedNick(), Requester::streamActor()); HttpError as they throw.
 
     static bool wantsJson(const Poco::Net::HTTPServerRequest& request);
 

@@ -61,12 +61,6 @@ std::string Requester::keyOf(const Poco::Net::HTTPServerRequest& request,
     return "addr:" + _proxies.clientOf(request).toString();
 }
 
-std::string Requester::streamKey(const Poco::Net::HTTPServerRequest& request) const
-{
-    std::string key = personKey(request);
-    return key.compare(0, 5, "addr:") == 0 ? IdGenerator::next() : key;
-}
-
 ChatActions::Actor Requester::actor(const Poco::Net::HTTPServerRequest& request) const
 {
     const std::string name = account(request);
@@ -75,12 +69,13 @@ ChatActions::Actor Requester::actor(const Poco::Net::HTTPServerRequest& request)
                               name, ""};
 }
 
-ChatActions::Actor Requester::actor(const Poco::Net::HTTPServerRequest& request,
-                                    const std::string& key, ChatActions::Transport transport) const
+ChatActions::Actor Requester::streamActor(const Poco::Net::HTTPServerRequest& request,
+                                          ChatActions::Transport transport) const
 {
     const std::string name = account(request);
-    return ChatActions::Actor{key, keyOf(request, name), _proxies.peerOf(request), transport, name,
-                              ""};
+    const std::string person = keyOf(request, name);
+    const std::string key = person.compare(0, 5, "addr:") == 0 ? IdGenerator::next() : person;
+    return ChatActions::Actor{key, person, _proxies.peerOf(request), transport, name, ""};
 }
 
 ChatActions::Actor Requester::actorIn(const Poco::Net::HTTPServerRequest& request,

@@ -38,15 +38,14 @@ public:
     /// daemon signed it (CookieSigner), else the peer address (curl, and
     /// cookies a client made up).
 
-    std::string streamKey(const Poco::Net::HTTPServerRequest& request) const;
-    /// Who a live connection (SSE, WebSocket) is: the account or cookie as
-    /// above, else a fresh id, so each cookie-less bot is a person of its own.
-
     ChatActions::Actor actor(const Poco::Net::HTTPServerRequest& request) const;
     /// The person of personKey() acting by this request.
-    ChatActions::Actor actor(const Poco::Net::HTTPServerRequest& request, const std::string& key,
-                             ChatActions::Transport transport) const;
-    /// The person `key` acting by this request; its rate limit is personKey()'s.
+    ChatActions::Actor streamActor(const Poco::Net::HTTPServerRequest& request,
+                                   ChatActions::Transport transport) const;
+    /// The person a live connection (SSE, WebSocket) opened by this request
+    /// is: the account or cookie of personKey(), else a fresh id, so each
+    /// cookie-less bot is a person of its own; its rate limit is
+    /// personKey()'s either way.
 
     ChatActions::Actor actorIn(const Poco::Net::HTTPServerRequest& request,
                                const std::string& roomId) const;

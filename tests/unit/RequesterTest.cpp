@@ -139,14 +139,22 @@ public:
         const Requester requester(_accounts, _cookies, proxy);
         // A cookie-less stream is a person of its own; its limit is the address's.
         FakeRequest curl("192.0.2.9:6000");
-        const std::string one = requester.streamKey(curl);
-        CPPUNIT_ASSERT(one != requester.streamKey(curl));
-        CPPUNIT_ASSERT_EQUAL(std::size_t(32), one.size());
         const ChatActions::Actor stream =
-            requester.actor(curl, one, ChatActions::Transport::WebSocket);
-        CPPUNIT_ASSERT_EQUAL(one, stream.key);
+            requester.streamActor(curl, ChatActions::Transport::WebSocket);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(32), stream.key.size());
+        CPPUNIT_ASSERT(stream.key !=
+                       requester.streamActor(curl, ChatActions::Transport::EventStream).key);
         CPPUNIT_ASSERT_EQUAL(std::string("addr:192.0.2.9"), stream.limitKey);
         CPPUNIT_ASSERT(stream.transport == ChatActions::Transport::WebSocket);
+        CPPUNIT_ASSERT_EQUAL(std::string(""), stream.account);
+        // With a cookie (or an account) the stream is that person.
+        FakeRequest browser("192.0.2.9:6002");
+        const std::string person = _cookies.issue();
+        browser.set("Cookie", "hchat_person=" + person);
+        const ChatActions::Actor theirs =
+            requester.streamActor(browser, ChatActions::Transport::EventStream);
+        CPPUNIT_ASSERT_EQUAL(person, theirs.key);
+        CPPUNIT_ASSERT_EQUAL(person, theirs.limitKey);
 
         FakeRequest owner("192.0.2.9:6001");
         owner.set("Cookie", Requester::ownerCookie("r1") + "=s3cret; hchat_owner_r2=other");
