@@ -27,7 +27,6 @@ void EventStream::run()
         _announcer, _metrics, "sse client", _start.actor.peer);
     try
     {
-        _socket.setNoDelay(true);
         std::string first = std::move(_head);      // the first send starts the response
         SseCodec::chunk("retry: 2000\n\n", first); // EventSource reconnects after 2 s
         const ChatActions::Outcome arrival =

@@ -37,19 +37,11 @@ HttpConnection::HttpConnection(const Poco::Net::StreamSocket& socket, Parts part
     _parts.metrics.httpConnections.fetch_add(1, std::memory_order_relaxed);
     const bool serving = _parts.open.add(*this);
     _parts.heads.add(_clock);
-    try
-    {
-        this->socket().setNoDelay(true);
-        // The server tells the connections open when it stops; one made
-        // since (its socket was queued) would serve keep-alive on and hold
-        // up the stop, so OpenConnections refuses it and it closes now.
-        if (!serving)
-            serverStopped(true);
-    }
-    catch (const Poco::Exception&)
-    {
-        // The peer is gone already; run() will find out.
-    }
+    // The server tells the connections open when it stops; one made since
+    // (its socket was queued) would serve keep-alive on and hold up the
+    // stop, so OpenConnections refuses it and it closes now.
+    if (!serving)
+        serverStopped(true);
 }
 
 HttpConnection::~HttpConnection()

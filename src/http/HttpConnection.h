@@ -44,7 +44,8 @@ class HttpConnection : public Poco::Net::TCPServerConnection
 ///     poll that timed out), the stack the request's reading touched is
 ///     given back first, since this wait is likely as long;
 ///   - it is counted while open (per address for the ConnectionGate, in
-///     total for /metrics), with Nagle off so each answer leaves at once,
+///     total for /metrics), with Nagle off so each answer leaves at once
+///     (POCO's TCPServer turns it off for every socket it accepts),
 ///     and closed at once when made after the server stopped.
 /// Lives on its connection thread; the server's stop may come from another.
 {

@@ -44,7 +44,6 @@ void WebSocketSession::run()
                                                _announcer, _metrics, "ws client", _actor.peer);
     try
     {
-        _socket.setNoDelay(true);
         render(_actions.arrive(_actor, opening->start.wantedNick,
                                _session->enter(opening->start, true)));
         // Frames that came with the handshake were read with it; nothing

@@ -58,7 +58,6 @@ void LineSession::run()
     _server.enlist(_session);
     try
     {
-        socket().setNoDelay(true);
         _session->serve();
     }
     catch (const Poco::Exception& e)

@@ -14,7 +14,7 @@ namespace hchat
 
 class ListeningSocket::Impl : public Poco::Net::ServerSocketImpl
 /// Accepts like SocketImpl::acceptConnection(), into a PollingSocketImpl
-/// or, with a TLS context, a TlsSocketImpl.
+/// or, with a TLS context, a TlsSocketImpl; waits with poll(2).
 {
 public:
     explicit Impl(std::shared_ptr<TlsContext> tls) : _tls(std::move(tls)) {}
@@ -37,6 +37,13 @@ public:
             if (errno != EINTR)
                 error(); // throws, as POCO's does
         }
+    }
+
+    bool poll(const Poco::Timespan& timeout, int mode) override
+    {
+        // POCO's TCPServer polls before each accept(); its own poll()
+        // makes, uses and closes an epoll descriptor: four system calls.
+        return PollingSocketImpl::pollDescriptor(sockfd(), timeout, mode);
     }
 
 private:

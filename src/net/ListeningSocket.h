@@ -14,7 +14,9 @@ class ListeningSocket : public Poco::Net::ServerSocket
 /// readiness with one poll() call and no descriptor of their own
 /// (PollingSocketImpl), and, given a TLS context, speak TLS (TlsSocketImpl:
 /// the handshake is left to the connection's thread). A copy (TCPServer
-/// keeps one) accepts the same way.
+/// keeps one) accepts the same way. It waits for the next connection with
+/// poll(2) too. The TCPServer that accepts from it turns Nagle off on each
+/// connection; the sessions do not again.
 {
 public:
     explicit ListeningSocket(std::shared_ptr<TlsContext> tls = nullptr);

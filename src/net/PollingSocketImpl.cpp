@@ -55,7 +55,12 @@ bool PollingSocketImpl::poll(const Poco::Timespan& timeout, int mode)
 {
     if ((mode & SELECT_READ) && _unread)
         return true;
-    pollfd watched{sockfd(), 0, 0};
+    return pollDescriptor(sockfd(), timeout, mode);
+}
+
+bool PollingSocketImpl::pollDescriptor(poco_socket_t fd, const Poco::Timespan& timeout, int mode)
+{
+    pollfd watched{fd, 0, 0};
     if (mode & SELECT_READ)
         watched.events |= POLLIN;
     if (mode & SELECT_WRITE)
@@ -75,6 +80,14 @@ bool PollingSocketImpl::poll(const Poco::Timespan& timeout, int mode)
         if (left <= 0)
             return false;
     }
+}
+
+void PollingSocketImpl::setReceiveTimeout(const Poco::Timespan& timeout)
+{
+    if (timeout.totalMicroseconds() == _receiveTimeout)
+        return;
+    StreamSocketImpl::setReceiveTimeout(timeout);
+    _receiveTimeout = timeout.totalMicroseconds();
 }
 
 void PollingSocketImpl::unread(const char* data, std::size_t size)

@@ -40,6 +40,15 @@ public:
     /// errors and hang-ups count as ready whatever was asked. Ready to
     /// read at once while bytes given back wait.
 
+    static bool pollDescriptor(poco_socket_t fd, const Poco::Timespan& timeout, int mode);
+    /// poll() of any socket (a listening one too) with poll(2); throws
+    /// as POCO does when poll(2) fails.
+
+    void setReceiveTimeout(const Poco::Timespan& timeout) override;
+    /// As POCO's, but without the system call when the timeout is the one
+    /// set last: POCO's HTTP session sets it whenever it is made, and one
+    /// is made again after every long poll of a kept-alive connection.
+
     void unread(const char* data, std::size_t size);
     /// Gives bytes back, to be read before any still on the socket.
 
@@ -74,6 +83,7 @@ private:
     const Known _local;
     const Known _peer;
     std::unique_ptr<std::string> _unread; ///< bytes given back; null when none (the usual case)
+    Poco::Timespan::TimeDiff _receiveTimeout = -1; ///< as set last (µs); -1: never set
 };
 
 } // namespace hchat

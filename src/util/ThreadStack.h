@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+
 namespace hchat
 {
 
@@ -17,8 +19,13 @@ public:
     static void releaseBelowHere();
     /// Gives the pages below the caller's frame (less a small margin for
     /// the calls it makes next) back to the system. A no-op where the stack
-    /// bounds cannot be had. Costs a system call or two: call it before a
-    /// long wait, not per message.
+    /// bounds cannot be had. Costs a system call (and a flush of the
+    /// address translations of every CPU that runs the process's threads):
+    /// call it before a long wait, not per message.
+
+private:
+    static std::uintptr_t bottom();
+    /// The lowest whole page of the calling thread's stack; 0 when unknown.
 };
 
 } // namespace hchat
