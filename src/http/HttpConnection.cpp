@@ -25,6 +25,10 @@ using Poco::Net::HTTPResponse;
 
 namespace
 {
+// What a kept-alive connection reads and drops of a body nobody read; a
+// longer one closes the connection instead.
+const std::streamsize maxSkippedBody = 64 * 1024;
+
 Poco::Logger& logger()
 {
     return Poco::Logger::get("hchatd.http");
@@ -158,6 +162,10 @@ bool HttpConnection::serveOne(Poco::Net::HTTPServerSession& session,
         handler->handleRequest(*request, response);
         if (auto* endpoint = dynamic_cast<EndpointHandler*>(handler.get()))
             after = endpoint->takeAfterRequest();
+        // A kept-alive connection reads its next request after this one's
+        // body, read or not (a long poll's wait checks for itself).
+        if (!after && response.getKeepAlive() && !skipBody(*request))
+            response.setKeepAlive(false);
     }
     catch (const std::exception& e)
     {
@@ -168,6 +176,24 @@ bool HttpConnection::serveOne(Poco::Net::HTTPServerSession& session,
     }
     session.setKeepAlive(response.getKeepAlive() && session.canKeepAlive());
     return true;
+}
+
+bool HttpConnection::skipBody(Poco::Net::HTTPServerRequest& request)
+{
+    // Without Content-Length or chunked coding a request has no body (RFC
+    // 9112 6.3); POCO would read one until the connection closes.
+    if (!request.hasContentLength() && !request.getChunkedTransferEncoding())
+        return true;
+    try
+    {
+        std::istream& body = request.stream();
+        body.ignore(maxSkippedBody);
+        return body.peek() == std::char_traits<char>::eof() && !body.bad();
+    }
+    catch (const Poco::Exception&)
+    {
+        return false; // timed out, or the client went away
+    }
 }
 
 void HttpConnection::refuse(Poco::Net::HTTPServerSession& session, HTTPResponse::HTTPStatus status,

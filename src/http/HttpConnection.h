@@ -15,8 +15,9 @@
 
 namespace Poco::Net
 {
+class HTTPServerRequest;
 class HTTPServerSession;
-}
+} // namespace Poco::Net
 
 namespace hchat
 {
@@ -36,6 +37,10 @@ class HttpConnection : public Poco::Net::TCPServerConnection
 ///     and the connection closed, instead of closing it unanswered;
 ///   - on a TLS port, the handshake comes first, within http.requestTimeout
 ///     (a client speaking plain HTTP is answered 400 in plain text);
+///   - a body its handler left unread (a request refused before its body
+///     was looked at) is read and dropped, so the next request on the
+///     connection is read where it starts; past 64 KiB the connection
+///     closes instead;
 ///   - a request a trusted proxy forwarded for a banned address is answered
 ///     403 and the connection closed (ConnectionGate::forwardedFor);
 ///   - what a handler leaves to do after its request (AfterRequest: a
@@ -76,6 +81,13 @@ private:
     bool serveOne(Poco::Net::HTTPServerSession& session, std::unique_ptr<AfterRequest>& after);
     /// Reads and serves one request; false when the connection is to close.
     /// after: what the handler left to do once the request is over.
+
+    static bool skipBody(Poco::Net::HTTPServerRequest& request);
+    /// Reads and drops what is left of the request's body (all of it when
+    /// the handler refused the request unread), so that the next request
+    /// is read where this one ends. False, and the connection is to close,
+    /// when more than maxSkippedBody bytes are left or the body does not
+    /// come whole within the receive timeout.
 
     void refuse(Poco::Net::HTTPServerSession& session, Poco::Net::HTTPResponse::HTTPStatus status,
                 const std::string& message);

@@ -1,4 +1,5 @@
 #include "support/DaemonTest.h"
+#include "support/RawHttpConnection.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -11,12 +12,15 @@ class HttpConformanceTest : public DaemonTest
 /// Request heads as RFC 9112 has them, over raw sockets: request smuggling
 /// shapes are refused and the connection closed, versions other than 1.0
 /// and 1.1 get 505, 1.1 needs a Host, and every GET route answers HEAD.
+/// A body its request was refused without is skipped: the next request on
+/// the connection is answered as itself.
 {
     CPPUNIT_TEST_SUITE(HttpConformanceTest);
     CPPUNIT_TEST(smugglingShapesAreRefusedAndClosed);
     CPPUNIT_TEST(unreadableLengthsAreRefusedAndClosed);
     CPPUNIT_TEST(versionsHostAndControlCharacters);
     CPPUNIT_TEST(headAnswersLikeGetWithoutABody);
+    CPPUNIT_TEST(refusedBodiesAreSkipped);
     CPPUNIT_TEST_SUITE_END();
 
     std::string _room;
@@ -157,6 +161,30 @@ public:
         CPPUNIT_ASSERT(
             c.raw("DELETE /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 1.5).find("Allow: GET, HEAD") !=
             std::string::npos);
+    }
+
+    void refusedBodiesAreSkipped()
+    {
+        RawHttpConnection c(_daemon->host(), _daemon->port());
+        const std::string next = "GET /api/rooms/" + _room + " HTTP/1.1\r\nHost: x\r\n\r\n";
+        // Refused before the body is read: a GET-only URL, a room that is
+        // not there, each followed at once by a request of its own.
+        c.send("POST /msg/" + _room + "/0 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n" +
+               "hello" + next);
+        CPPUNIT_ASSERT_EQUAL(405, c.read().status);
+        Reply room = c.read();
+        CPPUNIT_ASSERT_EQUAL(200, room.status);
+        CPPUNIT_ASSERT(room.body.find(_room) != std::string::npos);
+        c.send("POST /send/00000000000000000000000000000000 HTTP/1.1\r\nHost: x\r\n"
+               "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n" +
+               next);
+        CPPUNIT_ASSERT_EQUAL(404, c.read().status);
+        CPPUNIT_ASSERT_EQUAL(200, c.read().status);
+        // Too much to skip: answered, then closed, never read as a request.
+        c.send("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" +
+               std::string(100000, 'x'));
+        CPPUNIT_ASSERT_EQUAL(405, c.read().status);
+        CPPUNIT_ASSERT(c.closedByServer());
     }
 };
 
