@@ -40,11 +40,6 @@ std::string Requester::account(const Poco::Net::HTTPServerRequest& request) cons
     return _accounts.whoseSession(cookies.get("hchat_session", ""));
 }
 
-std::string Requester::personKey(const Poco::Net::HTTPServerRequest& request) const
-{
-    return keyOf(request, account(request));
-}
-
 std::string Requester::keyOf(const Poco::Net::HTTPServerRequest& request,
                              const std::string& account) const
 {

@@ -31,21 +31,19 @@ public:
     /// Bearer <token>" (HttpError 401 when the token is unknown), else the
     /// hchat_session cookie of a browser; "" for a guest.
 
-    std::string personKey(const Poco::Net::HTTPServerRequest& request) const;
-    /// Who a request counts as for limits and presence: the account's
-    /// person when logged in (Accounts::personKey), else the browser's
-    /// hchat_person cookie, else its hchat_client cookie, each only as this
-    /// daemon signed it (CookieSigner), else the peer address (curl, and
-    /// cookies a client made up).
-
     ChatActions::Actor actor(const Poco::Net::HTTPServerRequest& request) const;
-    /// The person of personKey() acting by this request.
+    /// The person acting by this request, whose key is who it counts as for
+    /// limits and presence: the account's person when logged in
+    /// (Accounts::personKey), else the browser's hchat_person cookie, else
+    /// its hchat_client cookie, each only as this daemon signed it
+    /// (CookieSigner), else the peer address (curl, and cookies a client
+    /// made up).
     ChatActions::Actor streamActor(const Poco::Net::HTTPServerRequest& request,
                                    ChatActions::Transport transport) const;
     /// The person a live connection (SSE, WebSocket) opened by this request
-    /// is: the account or cookie of personKey(), else a fresh id, so each
-    /// cookie-less bot is a person of its own; its rate limit is
-    /// personKey()'s either way.
+    /// is: the account or cookie of actor()'s key, else a fresh id, so each
+    /// cookie-less bot is a person of its own; its rate limit is actor()'s
+    /// key either way.
 
     ChatActions::Actor actorIn(const Poco::Net::HTTPServerRequest& request,
                                const std::string& roomId) const;
@@ -62,7 +60,7 @@ public:
 private:
     std::string keyOf(const Poco::Net::HTTPServerRequest& request,
                       const std::string& account) const;
-    /// personKey() for a request logged in to `account` ("" for a guest).
+    /// actor()'s key for a request logged in to `account` ("" for a guest).
 
     const Accounts& _accounts;
     const CookieSigner& _cookies;

@@ -72,7 +72,7 @@ public:
         const Requester requester(_accounts, _cookies, none);
         FakeRequest curl("192.0.2.7:4711");
         CPPUNIT_ASSERT_EQUAL(std::string(""), requester.account(curl));
-        CPPUNIT_ASSERT_EQUAL(std::string("addr:192.0.2.7"), requester.personKey(curl));
+        CPPUNIT_ASSERT_EQUAL(std::string("addr:192.0.2.7"), requester.actor(curl).key);
         const ChatActions::Actor who = requester.actor(curl);
         CPPUNIT_ASSERT_EQUAL(std::string("addr:192.0.2.7"), who.key);
         CPPUNIT_ASSERT_EQUAL(who.key, who.limitKey);
@@ -82,15 +82,15 @@ public:
         const std::string client = _cookies.issue();
         FakeRequest browser("192.0.2.7:4712");
         browser.set("Cookie", "hchat_client=" + client + "; hchat_person=" + person);
-        CPPUNIT_ASSERT_EQUAL(person, requester.personKey(browser));
+        CPPUNIT_ASSERT_EQUAL(person, requester.actor(browser).key);
         FakeRequest older("192.0.2.7:4713");
         older.set("Cookie", "hchat_client=" + client);
-        CPPUNIT_ASSERT_EQUAL(client, requester.personKey(older));
+        CPPUNIT_ASSERT_EQUAL(client, requester.actor(older).key);
         // Made up, or signed under another daemon's key: the address.
         FakeRequest forged("192.0.2.7:4714");
         forged.set("Cookie", "hchat_person=0123456789abcdef0123456789abcdef; hchat_client=" +
                                  CookieSigner("other key").issue());
-        CPPUNIT_ASSERT_EQUAL(std::string("addr:192.0.2.7"), requester.personKey(forged));
+        CPPUNIT_ASSERT_EQUAL(std::string("addr:192.0.2.7"), requester.actor(forged).key);
     }
 
     void anAccountByTokenOrSession()
@@ -102,7 +102,7 @@ public:
         browser.set("Cookie", "hchat_person=" + _cookies.issue() +
                                   "; hchat_session=" + _accounts.startSession("Ann"));
         CPPUNIT_ASSERT_EQUAL(std::string("Ann"), requester.account(browser));
-        CPPUNIT_ASSERT_EQUAL(Accounts::personKey("Ann"), requester.personKey(browser));
+        CPPUNIT_ASSERT_EQUAL(Accounts::personKey("Ann"), requester.actor(browser).key);
         CPPUNIT_ASSERT_EQUAL(std::string("Ann"), requester.actor(browser).account);
 
         FakeRequest bot("192.0.2.8:5001");
@@ -116,7 +116,7 @@ public:
             wrong.set("Authorization", authorization);
             try
             {
-                requester.personKey(wrong);
+                requester.actor(wrong).key;
                 CPPUNIT_FAIL(authorization);
             }
             catch (const HttpError& e)
@@ -130,7 +130,7 @@ public:
         const std::string session = _accounts.startSession("Ann");
         _accounts.endSession(session);
         ended.set("Cookie", "hchat_session=" + session);
-        CPPUNIT_ASSERT_EQUAL(std::string("addr:192.0.2.8"), requester.personKey(ended));
+        CPPUNIT_ASSERT_EQUAL(std::string("addr:192.0.2.8"), requester.actor(ended).key);
     }
 
     void streamsOwnerLinksAndProxies()
@@ -166,10 +166,10 @@ public:
         // anyone else the header is the client's own words.
         FakeRequest proxied("192.0.2.1:7000");
         proxied.set("X-Forwarded-For", "198.51.100.4");
-        CPPUNIT_ASSERT_EQUAL(std::string("addr:198.51.100.4"), requester.personKey(proxied));
+        CPPUNIT_ASSERT_EQUAL(std::string("addr:198.51.100.4"), requester.actor(proxied).key);
         FakeRequest direct("192.0.2.9:7001");
         direct.set("X-Forwarded-For", "198.51.100.4");
-        CPPUNIT_ASSERT_EQUAL(std::string("addr:192.0.2.9"), requester.personKey(direct));
+        CPPUNIT_ASSERT_EQUAL(std::string("addr:192.0.2.9"), requester.actor(direct).key);
     }
 
 private:
