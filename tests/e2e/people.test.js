@@ -94,6 +94,16 @@ test('presence, notices and a private message between three browsers', async () 
   await a.getByRole('textbox', { name: 'Message' }).fill('thanks!');
   await a.getByRole('textbox', { name: 'Message' }).press('Enter');
   await items(b).filter({ hasText: 'thanks!' }).waitFor();
+  // Alice's own copy is drawn as private: its amber background and bar, not
+  // her own messages' accent bar beside it.
+  const echo = items(a).filter({ hasText: 'thanks!' });
+  await echo.waitFor();
+  const look = await echo.evaluate((li) => {
+    const s = getComputedStyle(li);
+    return { shadow: s.boxShadow, bar: s.borderLeftStyle, background: s.backgroundColor };
+  });
+  const whisperLook = await whisperA.evaluate((li) => getComputedStyle(li).backgroundColor);
+  assert.deepEqual(look, { shadow: 'none', bar: 'solid', background: whisperLook });
   // And back to the room: a normal message everyone sees.
   await a.getByRole('button', { name: 'Back to the room' }).click();
   assert.equal(await a.getByText('Private message to bob').isVisible(), false);
