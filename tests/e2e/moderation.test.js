@@ -181,6 +181,10 @@ test('the owner kicks, bans and changes the room', async () => {
   await chats(c).filter({ hasText: 'thanks for letting me back' }).waitFor();
 
   // The owner's settings: a new subject, members only; everyone sees it.
+  // At desktop width the owner's header (link, Room settings, Log in) is one row.
+  const top = async (name) => (await o.getByRole('button', { name, exact: true }).boundingBox()).y;
+  assert.equal(await top('Log in'), await top('Room settings'));
+  assert.equal(await top('Copy link'), await top('Room settings'));
   await o.getByRole('button', { name: 'Room settings' }).click();
   const dialog = o.getByRole('dialog', { name: 'Room settings' });
   await dialog.getByRole('textbox', { name: 'Subject' }).fill('Members lounge');
