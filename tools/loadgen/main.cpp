@@ -23,7 +23,12 @@
 //       creates a public room (COUNT rooms); prints its id (one per line)
 //   hchat-load freeport
 //       prints a TCP port that is free on 127.0.0.1 right now
+//   hchat-load floor THREADS FOLDER
+//       this machine's CPU cost of a delivery by one of THREADS woken
+//       threads against an inline write, and of a commit with and without
+//       fdatasync to a file in FOLDER (Floor.h); prints one JSON object
 #include "Fanout.h"
+#include "Floor.h"
 #include "Publisher.h"
 #include "Socket.h"
 
@@ -52,7 +57,8 @@ int usage()
                  "                 [--tls PUBLISH_PORT] [--idle SECONDS]\n"
                  "       hchat-load ready PORT PATH TIMEOUT\n"
                  "       hchat-load create PORT SUBJECT [COUNT]\n"
-                 "       hchat-load freeport\n";
+                 "       hchat-load freeport\n"
+                 "       hchat-load floor THREADS FOLDER\n";
     return 64;
 }
 
@@ -221,6 +227,14 @@ int main(int argc, char** argv)
                     throw std::runtime_error("no room created: " + answer.substr(0, 80));
                 std::printf("%s\n", answer.substr(at + 16, 32).c_str());
             }
+            return 0;
+        }
+        if (mode == "floor" && argc == 4)
+        {
+            auto r = hchat::load::Floor::measure(std::atoi(argv[2]), argv[3]);
+            std::printf("{\"threads\":%d,\"inline_us\":%.1f,\"woken_us\":%.1f,\"frames\":%d,"
+                        "\"writes_us\":%.1f,\"commit_us\":%.1f}\n",
+                        r.threads, r.inlineUs, r.wokenUs, r.frames, r.writesUs, r.commitUs);
             return 0;
         }
         if (mode == "freeport" && argc == 2)

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <string>
+
+namespace hchat::load
+{
+
+class Floor
+/// What this machine's kernel charges for two things hchatd cannot do
+/// without, so that make bench can tell how close a figure is to its floor:
+/// a delivery by a thread woken for it (thread per connection: a stream
+/// thread waits in poll() on its socket and is signalled, as Doorbell does)
+/// against the same write made inline by one thread (an event loop's), and a
+/// commit (a WAL append of a few 1 KiB frames, each header and page written
+/// apart as SQLite does, then fdatasync) against the writes alone. CPU time
+/// of the threads concerned, in microseconds per delivery or per commit.
+{
+public:
+    struct Result
+    {
+        int threads = 0;     ///< threads waiting, one woken per delivery
+        double inlineUs = 0; ///< one thread polls and writes
+        double wokenUs = 0;  ///< the waker's signal plus the woken thread's work
+        int frames = 0;      ///< frames per commit
+        double writesUs = 0; ///< the frames' writes alone
+        double commitUs = 0; ///< the frames' writes and fdatasync
+    };
+
+    static Result measure(int threads, const std::string& folder);
+    /// Starts `threads` threads, each waiting on a socket pair of its own
+    /// (two descriptors each), wakes them one at a time in a fixed random
+    /// order, and writes commits to a file made in `folder` (deleted after).
+    /// Takes a few seconds. Throws std::runtime_error when a thread, socket
+    /// or the file cannot be had.
+};
+
+} // namespace hchat::load
