@@ -252,6 +252,9 @@ void SqliteDatabase::close()
     _insert.reset();
     _mark.reset();
     _commit.reset();
+    _floor.reset();
+    _newest.reset();
+    _read.reset();
     _search.reset();
     if (_session)
         _session->close();
@@ -378,10 +381,17 @@ SqliteDatabase::Progress SqliteDatabase::progress(Int64 room)
     Int64 last = 0;
     Int64 newestId = -1;
     Int64 newestTime = 0;
-    Poco::Data::Session& db = *_session;
-    db << "SELECT next, last FROM rooms WHERE seq = ?", into(next), into(last), use(room), now;
-    db << "SELECT id, time FROM messages WHERE room = ? ORDER BY id DESC LIMIT 1", into(newestId),
-        into(newestTime), use(room), now;
+    prepare();
+    for (_floor->bind(1, room); _floor->step();)
+    {
+        next = _floor->integer(0);
+        last = _floor->integer(1);
+    }
+    for (_newest->bind(1, room); _newest->step();)
+    {
+        newestId = _newest->integer(0);
+        newestTime = _newest->integer(1);
+    }
     Progress progress;
     progress.next = static_cast<std::uint64_t>(std::max(next, newestId + 1));
     progress.last = std::max(last, newestTime);
@@ -399,6 +409,13 @@ void SqliteDatabase::prepare()
         db, "INSERT INTO messages (room, id, kind, author, time, text, crowd, account, sender,"
             " target, edited, request) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     _mark = std::make_unique<SqliteStatement>(db, "UPDATE rooms SET indexed = ? WHERE seq = ?");
+    _floor = std::make_unique<SqliteStatement>(db, "SELECT next, last FROM rooms WHERE seq = ?");
+    _newest = std::make_unique<SqliteStatement>(
+        db, "SELECT id, time FROM messages WHERE room = ? ORDER BY id DESC LIMIT 1");
+    _read = std::make_unique<SqliteStatement>(
+        db, (std::string("SELECT ") + messageColumns +
+             " FROM messages WHERE room = ? AND id >= ? ORDER BY id LIMIT ?")
+                .c_str());
 }
 
 void SqliteDatabase::insert()
@@ -487,13 +504,25 @@ bool SqliteDatabase::purgeStep()
 std::vector<MessagePtr> SqliteDatabase::read(Int64 room, std::uint64_t from, std::size_t limit)
 {
     Rows rows;
-    Int64 first = static_cast<Int64>(from);
-    Int64 count = static_cast<Int64>(limit);
-    *_session << "SELECT " + std::string(messageColumns) +
-                     " FROM messages WHERE room = ? AND id >= ? ORDER BY id LIMIT ?",
-        into(rows.ids), into(rows.kinds), into(rows.authors), into(rows.times), into(rows.texts),
-        into(rows.crowds), into(rows.accounts), into(rows.senders), into(rows.targets),
-        into(rows.edits), into(rows.requests), use(room), use(first), use(count), now;
+    prepare();
+    _read->bind(1, room)
+        .bind(2, static_cast<Int64>(from))
+        .bind(3, static_cast<Int64>(std::min<std::size_t>(limit, INT64_MAX)));
+    while (_read->step())
+    {
+        // The columns in the order of messageColumns.
+        rows.ids.push_back(_read->integer(0));
+        rows.kinds.push_back(_read->text(1));
+        rows.authors.push_back(_read->text(2));
+        rows.times.push_back(_read->integer(3));
+        rows.texts.push_back(_read->text(4));
+        rows.crowds.push_back(_read->text(5));
+        rows.accounts.push_back(_read->text(6));
+        rows.senders.push_back(_read->text(7));
+        rows.targets.push_back(_read->integer(8));
+        rows.edits.push_back(_read->integer(9));
+        rows.requests.push_back(_read->text(10));
+    }
     std::vector<MessagePtr> out;
     out.reserve(rows.ids.size());
     for (std::size_t i = 0; i < rows.ids.size(); ++i)

@@ -133,9 +133,10 @@ private:
     std::unordered_map<Poco::Int64, Poco::Int64> _indexed; ///< rooms.indexed, by room key
     bool _erased = false;  ///< a text was deleted since the last checkpoint
     bool _unmerged = true; ///< the search index may hold deleted words (so at opening too)
-    /// The statements of every commit of messages and of the index,
-    /// compiled at the first.
+    /// The statements of every commit of messages and of the index, and of
+    /// the reads of a room's log, compiled at the first.
     std::unique_ptr<SqliteStatement> _begin, _insert, _mark, _commit;
+    std::unique_ptr<SqliteStatement> _floor, _newest, _read;
 };
 
 } // namespace hchat

@@ -24,12 +24,16 @@ SqliteStatement::~SqliteStatement()
 
 SqliteStatement& SqliteStatement::bind(int index, Poco::Int64 value)
 {
+    if (sqlite3_stmt_busy(_statement))
+        sqlite3_reset(_statement);
     check(sqlite3_bind_int64(_statement, index, value));
     return *this;
 }
 
 SqliteStatement& SqliteStatement::bind(int index, const std::string& text)
 {
+    if (sqlite3_stmt_busy(_statement))
+        sqlite3_reset(_statement);
     check(sqlite3_bind_text(_statement, index, text.data(), static_cast<int>(text.size()),
                             SQLITE_STATIC));
     return *this;
@@ -47,6 +51,31 @@ int SqliteStatement::run()
     if (rc != SQLITE_DONE)
         Poco::Data::SQLite::Utility::throwException(_db, rc, sqlite3_sql(_statement));
     return sqlite3_changes(_db);
+}
+
+bool SqliteStatement::step()
+{
+    const int rc = sqlite3_step(_statement);
+    if (rc == SQLITE_ROW)
+        return true;
+    sqlite3_reset(_statement);
+    sqlite3_clear_bindings(_statement);
+    if (rc != SQLITE_DONE)
+        Poco::Data::SQLite::Utility::throwException(_db, rc, sqlite3_sql(_statement));
+    return false;
+}
+
+Poco::Int64 SqliteStatement::integer(int column) const
+{
+    return sqlite3_column_int64(_statement, column);
+}
+
+std::string SqliteStatement::text(int column) const
+{
+    const auto* bytes = sqlite3_column_text(_statement, column);
+    return bytes ? std::string(reinterpret_cast<const char*>(bytes),
+                               static_cast<std::size_t>(sqlite3_column_bytes(_statement, column)))
+                 : std::string();
 }
 
 void SqliteStatement::check(int rc)
