@@ -185,6 +185,12 @@ test('the owner kicks, bans and changes the room', async () => {
   const top = async (name) => (await o.getByRole('button', { name, exact: true }).boundingBox()).y;
   assert.equal(await top('Log in'), await top('Room settings'));
   assert.equal(await top('Copy link'), await top('Room settings'));
+  // And at phone width: the subject on the first row, the three on the second.
+  await o.setViewportSize({ width: 390, height: 760 });
+  assert.equal(await top('Log in'), await top('Room settings'));
+  assert.equal(await top('Copy link'), await top('Room settings'));
+  assert.ok((await o.getByRole('heading', { level: 1 }).boundingBox()).y < await top('Copy link'));
+  await o.setViewportSize({ width: 1100, height: 720 });
   await o.getByRole('button', { name: 'Room settings' }).click();
   const dialog = o.getByRole('dialog', { name: 'Room settings' });
   await dialog.getByRole('textbox', { name: 'Subject' }).fill('Members lounge');
