@@ -8,22 +8,24 @@ namespace hchat::load
 class Floor
 /// What this machine's kernel charges for two things hchatd cannot do
 /// without, so that make bench can tell how close a figure is to its floor:
-/// a delivery by a thread woken for it (thread per connection: a stream
-/// thread waits in poll() on its socket and is signalled, as Doorbell does)
-/// against the same write made inline by one thread (an event loop's), and a
-/// commit (a WAL append of a few 1 KiB frames, each header and page written
-/// apart as SQLite does, then fdatasync) against the writes alone. CPU time
-/// of the threads concerned, in microseconds per delivery or per commit.
+/// waking a thread (thread per connection: a connection's thread waits in
+/// poll() on its socket and is signalled, as Doorbell does; it writes 100
+/// bytes) when it is the only one waiting and when it is one of many,
+/// against the same write made inline by one thread (an event loop's); and
+/// a commit (a WAL append of a few 1 KiB frames, each header and page
+/// written apart as SQLite does, then fdatasync) against the writes alone.
+/// CPU time of the threads concerned, in microseconds per wake or commit.
 {
 public:
     struct Result
     {
-        int threads = 0;     ///< threads waiting, one woken per delivery
-        double inlineUs = 0; ///< one thread polls and writes
-        double wokenUs = 0;  ///< the waker's signal plus the woken thread's work
-        int frames = 0;      ///< frames per commit
-        double writesUs = 0; ///< the frames' writes alone
-        double commitUs = 0; ///< the frames' writes and fdatasync
+        int threads = 0;         ///< threads waiting, one woken per delivery
+        double inlineUs = 0;     ///< one thread polls and writes
+        double wokenAloneUs = 0; ///< the signal and the woken thread's work, one waiting
+        double wokenUs = 0;      ///< the same, `threads` waiting
+        int frames = 0;          ///< frames per commit
+        double writesUs = 0;     ///< the frames' writes alone
+        double commitUs = 0;     ///< the frames' writes and fdatasync
     };
 
     static Result measure(int threads, const std::string& folder);

@@ -24,9 +24,9 @@
 //   hchat-load freeport
 //       prints a TCP port that is free on 127.0.0.1 right now
 //   hchat-load floor THREADS FOLDER
-//       this machine's CPU cost of a delivery by one of THREADS woken
-//       threads against an inline write, and of a commit with and without
-//       fdatasync to a file in FOLDER (Floor.h); prints one JSON object
+//       this machine's CPU cost of waking the one waiting thread and one
+//       of THREADS, against an inline write, and of a commit with and
+//       without fdatasync to a file in FOLDER (Floor.h); one JSON object
 #include "Fanout.h"
 #include "Floor.h"
 #include "Publisher.h"
@@ -232,9 +232,11 @@ int main(int argc, char** argv)
         if (mode == "floor" && argc == 4)
         {
             auto r = hchat::load::Floor::measure(std::atoi(argv[2]), argv[3]);
-            std::printf("{\"threads\":%d,\"inline_us\":%.1f,\"woken_us\":%.1f,\"frames\":%d,"
+            std::printf("{\"threads\":%d,\"inline_us\":%.1f,\"woken1_us\":%.1f,"
+                        "\"woken_us\":%.1f,\"frames\":%d,"
                         "\"writes_us\":%.1f,\"commit_us\":%.1f}\n",
-                        r.threads, r.inlineUs, r.wokenUs, r.frames, r.writesUs, r.commitUs);
+                        r.threads, r.inlineUs, r.wokenAloneUs, r.wokenUs, r.frames, r.writesUs,
+                        r.commitUs);
             return 0;
         }
         if (mode == "freeport" && argc == 2)
