@@ -12,7 +12,7 @@ namespace hchat
 
 class SqliteAccounts
 /// The statements on the accounts and credentials (sessions and tokens)
-/// tables of the hchatd database (their schema is SqliteDatabase's).
+/// tables of the hchatd database (their schema is SqliteSchema's).
 /// Not thread-safe: its owner serializes every call.
 {
 public:

@@ -27,8 +27,9 @@ class SqliteStatement;
 
 class SqliteDatabase
 /// The hchatd database file and every statement hchatd runs on it (POCO
-/// Data/SQLite): the schema, opening, rooms, batches of messages, reads and
-/// the retention delete; the words of the messages in SqliteSearch. Opened in WAL mode with
+/// Data/SQLite): opening (the tables are SqliteSchema's), rooms, batches of
+/// messages, reads and the retention delete; the words of the messages in
+/// SqliteSearch, the accounts in SqliteAccounts. Opened in WAL mode with
 /// synchronous=FULL, so a committed batch survives kill -9 and power loss, and with
 /// locking_mode=EXCLUSIVE, so no second hchatd can use the file meanwhile,
 /// and secure_delete, so deleted text does not stay in the file.
