@@ -135,8 +135,10 @@ run: deps
 	@mkdir -p var
 	./$(HCHATD) -c hchatd.conf
 
+# The benchmark's tools are built too, so that a change that breaks them
+# fails here and not at the next make bench.
 check: test-deps
-	@$(MAKE) --no-print-directory -j$(JOBS) all $(TESTBIN) asan-build fuzz-build
+	@$(MAKE) --no-print-directory -j$(JOBS) all $(TESTBIN) asan-build fuzz-build $(LOADGEN) $(FILL)
 	@tests/run-all.sh ./$(HCHATD) $(TESTBIN) --with-asan
 
 # The sources they share are compiled once, not once per target.
