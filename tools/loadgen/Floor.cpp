@@ -267,6 +267,8 @@ void measureCommits(const std::string& folder, Floor::Result& r)
 
 Floor::Result Floor::measure(int threads, const std::string& folder)
 {
+    if (threads < 1)
+        throw std::runtime_error("THREADS must be at least 1");
     Result r;
     r.threads = threads;
     r.frames = frames;

@@ -32,8 +32,8 @@ public:
     /// Starts `threads` threads, each waiting on a socket pair of its own
     /// (two descriptors each), wakes them one at a time in a fixed random
     /// order, and writes commits to a file made in `folder` (deleted after).
-    /// Takes a few seconds. Throws std::runtime_error when a thread, socket
-    /// or the file cannot be had.
+    /// Takes a few seconds. Throws std::runtime_error when threads is below
+    /// 1, or a thread, socket or the file cannot be had.
 };
 
 } // namespace hchat::load
