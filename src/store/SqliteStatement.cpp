@@ -41,15 +41,10 @@ SqliteStatement& SqliteStatement::bind(int index, const std::string& text)
 
 int SqliteStatement::run()
 {
-    int rc = SQLITE_ROW;
-    while (rc == SQLITE_ROW)
-        rc = sqlite3_step(_statement);
-    // Cleared whatever happened: a failed statement is run again from the
-    // start, and holds no text of the caller's.
-    sqlite3_reset(_statement);
-    sqlite3_clear_bindings(_statement);
-    if (rc != SQLITE_DONE)
-        Poco::Data::SQLite::Utility::throwException(_db, rc, sqlite3_sql(_statement));
+    while (step())
+    {
+        // Rows of a SELECT are not read.
+    }
     return sqlite3_changes(_db);
 }
 
@@ -58,6 +53,8 @@ bool SqliteStatement::step()
     const int rc = sqlite3_step(_statement);
     if (rc == SQLITE_ROW)
         return true;
+    // Cleared whatever happened: a failed statement is run again from the
+    // start, and holds no text of the caller's.
     sqlite3_reset(_statement);
     sqlite3_clear_bindings(_statement);
     if (rc != SQLITE_DONE)
