@@ -3,6 +3,7 @@
 #include "redis/RedisAnswerLost.h"
 #include "store/PlainSearch.h"
 #include "store/RedisLua.h"
+#include "store/RedisNews.h"
 #include "store/RedisRecords.h"
 
 #include <Poco/DigestEngine.h>
@@ -12,7 +13,6 @@
 #include <Poco/String.h>
 
 #include <algorithm>
-#include <functional>
 
 namespace hchat
 {
@@ -160,84 +160,10 @@ void RedisStore::resumed()
 
 void RedisStore::received(const std::string& payload)
 {
-    // "<kind letter> <what>": m <room id> <entry>, r <room>, d <room id>,
-    // a <account>, c <credential>, x <digest>, k <room id> <person key>,
-    // b <address ban>, u <address>, o <daemon> <room id> <names>,
-    // p <letter>.
-    // Read once, told to each.
-    std::function<void(Listener&)> tell;
+    RedisNews::Tell tell;
     try
     {
-        const std::string what = payload.size() > 2 ? payload.substr(2) : std::string();
-        switch (payload.size() > 2 && payload[1] == ' ' ? payload[0] : '?')
-        {
-        case 'm':
-        {
-            const std::size_t space = what.find(' ');
-            if (space == std::string::npos)
-                throw Poco::DataFormatException("a message without a room");
-            MessagePtr message = RedisRecords::readMessage(what.substr(space + 1));
-            tell = [room = what.substr(0, space), message](Listener& l)
-            { l.appended(room, message); };
-            break;
-        }
-        case 'r':
-            tell = [room = RedisRecords::readRoom(what)](Listener& l) { l.roomSaved(room); };
-            break;
-        case 'd':
-            tell = [what](Listener& l) { l.roomDeleted(what); };
-            break;
-        case 'a':
-            tell = [account = RedisRecords::readAccount(what)](Listener& l)
-            { l.accountCreated(account); };
-            break;
-        case 'c':
-            tell = [credential = RedisRecords::readCredential(what)](Listener& l)
-            { l.credentialSaved(credential); };
-            break;
-        case 'x':
-            tell = [what](Listener& l) { l.credentialRemoved(what); };
-            break;
-        case 'b':
-            tell = [ban = RedisRecords::readBan(what)](Listener& l) { l.addressBanned(ban); };
-            break;
-        case 'u':
-            tell = [what](Listener& l) { l.addressUnbanned(what); };
-            break;
-        case 'k':
-        {
-            const std::size_t space = what.find(' ');
-            if (space == std::string::npos)
-                throw Poco::DataFormatException("a kick without a person");
-            tell = [room = what.substr(0, space), person = what.substr(space + 1)](Listener& l)
-            { l.kicked(room, person); };
-            break;
-        }
-        case 'o':
-        {
-            // <daemon> <room> <names>; this daemon's own lists are its People's.
-            const std::size_t first = what.find(' ');
-            const std::size_t second = what.find(' ', first == std::string::npos ? 0 : first + 1);
-            if (second == std::string::npos)
-                throw Poco::DataFormatException("a list without a room");
-            const std::string daemon = what.substr(0, first);
-            if (daemon == _daemon)
-                return;
-            tell = [daemon, room = what.substr(first + 1, second - first - 1),
-                    names = RedisRecords::readNames(what.substr(second + 1))](Listener& l)
-            { l.roomNames(daemon, room, names); };
-            break;
-        }
-        case 'p':
-        {
-            std::string to, from, text;
-            RedisRecords::readLetter(what, to, from, text);
-            tell = [to, from, text](Listener& l) { l.letter(to, from, text); };
-            break;
-        }
-        default:
-            throw Poco::DataFormatException("unknown", payload.substr(0, 20));
-        }
+        tell = RedisNews::read(payload, _daemon);
     }
     catch (const Poco::Exception& e)
     {
@@ -245,8 +171,15 @@ void RedisStore::received(const std::string& payload)
             .warning("Redis feed: ignored what hchatd did not write: %s", e.displayText());
         return;
     }
+    if (!tell)
+        return;
     for (Listener* listener : listeners())
         tell(*listener);
+}
+
+void RedisStore::publish(const std::string& news)
+{
+    run({"PUBLISH", key("feed"), news});
 }
 
 bool RedisStore::findRoom(const std::string& id, RoomRecord& room)
@@ -286,7 +219,7 @@ void RedisStore::restoreRoom(const RoomRecord& room, std::uint64_t next)
 
 void RedisStore::kick(const std::string& roomId, const std::string& key)
 {
-    run({"PUBLISH", this->key("feed"), "k " + roomId + " " + key});
+    publish(RedisNews::kicked(roomId, key));
 }
 
 std::string RedisStore::sharedKey(const std::string& name)
@@ -381,13 +314,13 @@ bool RedisStore::hasMailbox(const std::string& person)
 
 void RedisStore::sharePresence(const std::string& roomId, const std::vector<std::string>& names)
 {
-    run({"PUBLISH", key("feed"), "o " + _daemon + " " + roomId + " " + RedisRecords::names(names)});
+    publish(RedisNews::roomNames(_daemon, roomId, names));
 }
 
 void RedisStore::sendLetter(const std::string& toKey, const std::string& from,
                             const std::string& text)
 {
-    run({"PUBLISH", key("feed"), "p " + RedisRecords::letter(toKey, from, text)});
+    publish(RedisNews::letter(toKey, from, text));
 }
 
 void RedisStore::createRoom(const RoomRecord& room)
@@ -396,7 +329,7 @@ void RedisStore::createRoom(const RoomRecord& room)
     if (run({"HSETNX", key("rooms"), room.id, record}).integer == 0)
         throw Poco::ExistsException("room exists", room.id);
     run({"SET", roomKey(room.id, "next"), "0", "NX"});
-    run({"PUBLISH", key("feed"), "r " + record});
+    publish(RedisNews::roomSaved(record));
 }
 
 void RedisStore::saveRoom(const RoomRecord& room)
@@ -410,7 +343,7 @@ void RedisStore::saveRoom(const RoomRecord& room)
     saved.ownerKey = kept.ownerKey;
     const std::string record = RedisRecords::room(saved);
     run({"HSET", key("rooms"), room.id, record});
-    run({"PUBLISH", key("feed"), "r " + record});
+    publish(RedisNews::roomSaved(record));
 }
 
 std::vector<RoomRecord> RedisStore::rooms()
@@ -508,7 +441,7 @@ void RedisStore::deleteRoom(const std::string& roomId)
     run({"SADD", key("deleted"), roomId});
     run({"HDEL", key("rooms"), roomId});
     run({"DEL", roomKey(roomId, "log"), roomKey(roomId, "edits")});
-    run({"PUBLISH", key("feed"), "d " + roomId});
+    publish(RedisNews::roomDeleted(roomId));
 }
 
 std::vector<std::string> RedisStore::deletedRooms()
@@ -520,13 +453,13 @@ void RedisStore::saveAddressBan(const AddressBan& ban)
 {
     const std::string record = RedisRecords::ban(ban);
     run({"HSET", key("bans"), ban.address, record});
-    run({"PUBLISH", key("feed"), "b " + record});
+    publish(RedisNews::addressBanned(record));
 }
 
 void RedisStore::removeAddressBan(const std::string& address)
 {
     run({"HDEL", key("bans"), address});
-    run({"PUBLISH", key("feed"), "u " + address});
+    publish(RedisNews::addressUnbanned(address));
 }
 
 std::vector<AddressBan> RedisStore::addressBans()
@@ -543,7 +476,7 @@ void RedisStore::createAccount(const AccountRecord& account)
     const std::string record = RedisRecords::account(account);
     if (run({"HSETNX", key("accounts"), Poco::toLower(account.name), record}).integer == 0)
         throw Poco::ExistsException("account exists", account.name);
-    run({"PUBLISH", key("feed"), "a " + record});
+    publish(RedisNews::accountCreated(record));
 }
 
 std::vector<AccountRecord> RedisStore::accounts()
@@ -559,13 +492,13 @@ void RedisStore::saveCredential(const Credential& credential)
 {
     const std::string record = RedisRecords::credential(credential);
     run({"HSET", key("credentials"), credential.digest, record});
-    run({"PUBLISH", key("feed"), "c " + record});
+    publish(RedisNews::credentialSaved(record));
 }
 
 void RedisStore::removeCredential(const std::string& digest)
 {
     run({"HDEL", key("credentials"), digest});
-    run({"PUBLISH", key("feed"), "x " + digest});
+    publish(RedisNews::credentialRemoved(digest));
 }
 
 std::vector<Credential> RedisStore::credentials()

@@ -124,6 +124,9 @@ private:
     /// among the room's last appendedWithin; none when it is not or Redis
     /// is still out of reach.
     void received(const std::string& payload);
+    /// What the channel said (RedisNews), told to each listener.
+    void publish(const std::string& news);
+    /// On the channel, to every daemon (this one included).
     void resumed();
     std::vector<Listener*> listeners();
 
