@@ -56,7 +56,9 @@ FUZZ_SRC     = src/util/Utf8.cpp src/util/TextRule.cpp src/line/LineReader.cpp \
                src/line/LineCommand.cpp src/http/WebSocketCodec.cpp src/http/NextPoll.cpp \
                src/http/RequestValues.cpp src/http/Router.cpp src/http/HttpError.cpp \
                src/chat/Nickname.cpp src/chat/IdGenerator.cpp src/irc/IrcMessage.cpp \
-               src/net/ProxyHeader.cpp src/net/AddressRange.cpp
+               src/net/ProxyHeader.cpp src/net/AddressRange.cpp src/store/RedisNews.cpp \
+               src/store/RedisRecords.cpp src/model/Message.cpp src/model/Crowd.cpp \
+               src/model/RoomRecord.cpp src/util/JsonWriter.cpp
 FUZZ_FLAGS   = -std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc
 FUZZ_SECONDS ?= 300
 
