@@ -140,7 +140,7 @@ SqliteDatabase::SqliteDatabase(const std::string& path)
         rollbackQuietly();
         throw;
     }
-    loadIndexed();
+    _search->load();
 }
 
 SqliteDatabase::~SqliteDatabase() = default;
@@ -151,7 +151,6 @@ void SqliteDatabase::close()
     // open while one of them is.
     _begin.reset();
     _insert.reset();
-    _mark.reset();
     _commit.reset();
     _floor.reset();
     _newest.reset();
@@ -200,7 +199,6 @@ Int64 SqliteDatabase::insertRoom(const RoomRecord& room)
         use(id), use(subject), use(isPublic), use(created), use(created), use(owner), use(ownerKey),
         now;
     db << "SELECT seq FROM rooms WHERE id = ?", into(seq), use(id), now;
-    _indexed[seq] = 0;
     return seq;
 }
 
@@ -309,7 +307,6 @@ void SqliteDatabase::prepare()
     _insert = std::make_unique<SqliteStatement>(
         db, "INSERT INTO messages (room, id, kind, author, time, text, crowd, account, sender,"
             " target, edited, request) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    _mark = std::make_unique<SqliteStatement>(db, "UPDATE rooms SET indexed = ? WHERE seq = ?");
     _floor = std::make_unique<SqliteStatement>(db, "SELECT next, last FROM rooms WHERE seq = ?");
     _newest = std::make_unique<SqliteStatement>(
         db, "SELECT id, time FROM messages WHERE room = ? ORDER BY id DESC LIMIT 1");
@@ -434,29 +431,14 @@ std::vector<MessagePtr> SqliteDatabase::read(Int64 room, std::uint64_t from, std
 std::size_t SqliteDatabase::index(const std::vector<std::pair<Int64, Int64>>& rooms,
                                   std::size_t budget)
 {
-    SqliteSearch::Ranges ranges;
-    std::vector<std::pair<Int64, Int64>> marks; // (room, indexed below this)
-    std::size_t done = 0;
-    for (const auto& [room, next] : rooms)
-    {
-        const Int64 from = indexed(room);
-        if (from >= next || done >= budget)
-            continue;
-        const Int64 to = from + static_cast<Int64>(std::min<std::uint64_t>(
-                                    static_cast<std::uint64_t>(next - from), budget - done));
-        ranges.add(room, from, to);
-        marks.emplace_back(room, to);
-        done += static_cast<std::size_t>(to - from);
-    }
-    if (marks.empty())
+    const SqliteSearch::Ranges ranges = _search->plan(rooms, budget);
+    if (ranges.rooms.empty())
         return 0;
     prepare();
     try
     {
         _begin->run();
         _search->index(ranges);
-        for (const auto& [room, to] : marks)
-            _mark->bind(1, to).bind(2, room).run();
         _commit->run();
     }
     catch (...)
@@ -464,33 +446,8 @@ std::size_t SqliteDatabase::index(const std::vector<std::pair<Int64, Int64>>& ro
         rollbackQuietly();
         throw;
     }
-    for (const auto& [room, to] : marks)
-        _indexed[room] = to;
-    return done;
-}
-
-Int64 SqliteDatabase::indexed(Int64 room) const
-{
-    auto found = _indexed.find(room);
-    return found == _indexed.end() ? 0 : found->second;
-}
-
-std::vector<Int64> SqliteDatabase::unindexedRooms()
-{
-    // The newest message of each room is one primary-key step away.
-    std::vector<Int64> seqs;
-    *_session << "SELECT seq FROM rooms WHERE indexed <= "
-                 "(SELECT coalesce(max(id), -1) FROM messages WHERE room = rooms.seq)",
-        into(seqs), now;
-    return seqs;
-}
-
-void SqliteDatabase::loadIndexed()
-{
-    std::vector<Int64> seqs, indexed;
-    *_session << "SELECT seq, indexed FROM rooms", into(seqs), into(indexed), now;
-    for (std::size_t i = 0; i < seqs.size(); ++i)
-        _indexed[seqs[i]] = indexed[i];
+    _search->committed(ranges);
+    return ranges.messages();
 }
 
 std::vector<Store::Found> SqliteDatabase::search(Int64 room, const std::string& words,
@@ -535,9 +492,8 @@ std::size_t SqliteDatabase::deleteExpired(Int64 room, Int64 cutoff, const Progre
     db << "BEGIN IMMEDIATE", now;
     try
     {
-        db << "UPDATE rooms SET next = ?, last = ?, indexed = max(indexed, ?) WHERE seq = ?",
-            use(next), use(last), use(upTo), use(room), now;
-        _indexed[room] = std::max(_indexed[room], upTo);
+        db << "UPDATE rooms SET next = ?, last = ? WHERE seq = ?", use(next), use(last), use(room),
+            now;
         deleted = remove.execute();
         _search->removeBelow(room, upTo);
         db << "COMMIT", now;
@@ -561,7 +517,7 @@ void SqliteDatabase::deleteRoom(Int64 room, const std::string& id)
     try
     {
         db << "DELETE FROM messages WHERE room = ?", use(room), now;
-        _search->removeBelow(room, SqliteSearch::allOfRoom);
+        _search->removeRoom(room);
         db << "DELETE FROM room_bans WHERE room = ?", use(room), now;
         db << "DELETE FROM rooms WHERE seq = ?", use(room), now;
         db << "INSERT OR REPLACE INTO deleted_rooms (id, time) VALUES (?, ?)", use(roomId),
@@ -573,7 +529,7 @@ void SqliteDatabase::deleteRoom(Int64 room, const std::string& id)
         rollbackQuietly();
         throw;
     }
-    _indexed.erase(room);
+    _search->forget(room);
     _erased = true;
     checkpointErased();
 }

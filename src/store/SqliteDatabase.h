@@ -94,10 +94,8 @@ public:
     /// Makes searchable, in one transaction, the stored messages of each
     /// (room, next) pair not yet indexed, below next, at most budget of them
     /// (rooms in ascending order keep the rowids ascending); how many.
-    Poco::Int64 indexed(Poco::Int64 room) const;
-    /// The room's messages numbered below this are searchable.
-    std::vector<Poco::Int64> unindexedRooms();
-    /// The rooms with stored messages not yet searchable (a stop came first).
+    SqliteSearch& searchIndex() { return *_search; }
+    /// How far each room is indexed.
 
     std::size_t deleteExpired(Poco::Int64 room, Poco::Int64 cutoff, const Progress& progress,
                               bool& more);
@@ -124,19 +122,17 @@ public:
 private:
     void prepare();
     void rollbackQuietly();
-    void loadIndexed();
     void amend(std::size_t row);
 
     std::unique_ptr<Poco::Data::Session> _session;
     std::unique_ptr<SqliteSearch> _search;
     std::unique_ptr<SqliteAccounts> _accounts;
     Rows _rows;
-    std::unordered_map<Poco::Int64, Poco::Int64> _indexed; ///< rooms.indexed, by room key
     bool _erased = false;  ///< a text was deleted since the last checkpoint
     bool _unmerged = true; ///< the search index may hold deleted words (so at opening too)
     /// The statements of every commit of messages and of the index, and of
     /// the reads of a room's log, compiled at the first.
-    std::unique_ptr<SqliteStatement> _begin, _insert, _mark, _commit;
+    std::unique_ptr<SqliteStatement> _begin, _insert, _commit;
     std::unique_ptr<SqliteStatement> _floor, _newest, _read;
 };
 

@@ -67,33 +67,87 @@ SqliteSearch::SqliteSearch(Poco::Data::Session& session) : _session(session) {}
 
 SqliteSearch::~SqliteSearch() = default;
 
-void SqliteSearch::Ranges::clear()
-{
-    rooms.clear();
-    from.clear();
-    to.clear();
-}
-
 void SqliteSearch::Ranges::add(Int64 room, Int64 first, Int64 end)
 {
-    end = std::min(end, allOfRoom);
-    if (first >= end)
-        return;
     rooms.push_back(room);
     from.push_back(first);
     to.push_back(end);
 }
 
+std::size_t SqliteSearch::Ranges::messages() const
+{
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < rooms.size(); ++i)
+        count += static_cast<std::size_t>(to[i] - from[i]);
+    return count;
+}
+
+void SqliteSearch::load()
+{
+    std::vector<Int64> seqs, indexed;
+    _session << "SELECT seq, indexed FROM rooms", into(seqs), into(indexed), now;
+    for (std::size_t i = 0; i < seqs.size(); ++i)
+        _indexed[seqs[i]] = indexed[i];
+}
+
+Int64 SqliteSearch::indexed(Int64 room) const
+{
+    auto found = _indexed.find(room);
+    return found == _indexed.end() ? 0 : found->second;
+}
+
+std::vector<Int64> SqliteSearch::unindexedRooms()
+{
+    // The newest message of each room is one primary-key step away.
+    std::vector<Int64> seqs;
+    _session << "SELECT seq FROM rooms WHERE indexed <= "
+                "(SELECT coalesce(max(id), -1) FROM messages WHERE room = rooms.seq)",
+        into(seqs), now;
+    return seqs;
+}
+
+SqliteSearch::Ranges SqliteSearch::plan(const std::vector<std::pair<Int64, Int64>>& rooms,
+                                        std::size_t budget) const
+{
+    Ranges ranges;
+    std::size_t planned = 0;
+    for (const auto& [room, next] : rooms)
+    {
+        const Int64 from = indexed(room);
+        if (from >= next || planned >= budget)
+            continue;
+        const Int64 to = from + static_cast<Int64>(std::min<std::uint64_t>(
+                                    static_cast<std::uint64_t>(next - from), budget - planned));
+        ranges.add(room, from, to);
+        planned += static_cast<std::size_t>(to - from);
+    }
+    return ranges;
+}
+
 void SqliteSearch::index(const Ranges& ranges)
 {
     if (!_index)
+    {
+        sqlite3* db = Poco::Data::SQLite::Utility::dbHandle(_session);
         _index = std::make_unique<SqliteStatement>(
-            Poco::Data::SQLite::Utility::dbHandle(_session),
-            "INSERT INTO message_search (rowid, text) SELECT room * 4294967296 + id, text"
-            " FROM messages WHERE room = ? AND id >= ? AND id < ? AND kind = 'message'"
-            " ORDER BY id");
+            db, "INSERT INTO message_search (rowid, text) SELECT room * 4294967296 + id, text"
+                " FROM messages WHERE room = ? AND id >= ? AND id < ? AND kind = 'message'"
+                " ORDER BY id");
+        _mark = std::make_unique<SqliteStatement>(db, "UPDATE rooms SET indexed = ? WHERE seq = ?");
+    }
     for (std::size_t i = 0; i < ranges.rooms.size(); ++i)
-        _index->bind(1, ranges.rooms[i]).bind(2, ranges.from[i]).bind(3, ranges.to[i]).run();
+    {
+        const Int64 end = std::min(ranges.to[i], allOfRoom); // none above: see the class
+        if (ranges.from[i] < end)
+            _index->bind(1, ranges.rooms[i]).bind(2, ranges.from[i]).bind(3, end).run();
+        _mark->bind(1, ranges.to[i]).bind(2, ranges.rooms[i]).run();
+    }
+}
+
+void SqliteSearch::committed(const Ranges& ranges)
+{
+    for (std::size_t i = 0; i < ranges.rooms.size(); ++i)
+        _indexed[ranges.rooms[i]] = ranges.to[i];
 }
 
 void SqliteSearch::edit(Int64 room, Int64 id, const std::string& text)
@@ -110,6 +164,25 @@ void SqliteSearch::remove(Int64 room, Int64 id)
 }
 
 void SqliteSearch::removeBelow(Int64 room, Int64 upTo)
+{
+    removeRange(room, upTo);
+    _session << "UPDATE rooms SET indexed = max(indexed, ?) WHERE seq = ?", use(upTo), use(room),
+        now;
+    Int64& indexed = _indexed[room];
+    indexed = std::max(indexed, upTo);
+}
+
+void SqliteSearch::removeRoom(Int64 room)
+{
+    removeRange(room, allOfRoom);
+}
+
+void SqliteSearch::forget(Int64 room)
+{
+    _indexed.erase(room);
+}
+
+void SqliteSearch::removeRange(Int64 room, Int64 upTo)
 {
     Int64 first = key(room, 0);
     Int64 end = key(room, std::min(upTo, allOfRoom));

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace hchat
@@ -22,7 +24,8 @@ class SqliteSearch
 /// room's rows are one rowid range. Messages numbered 2^32 or above are not
 /// indexed. New messages are indexed in chunks after they are stored
 /// (index(); FTS5 writes one segment per transaction, and small ones
-/// that span many rooms cost three times as much); an edit replaces an
+/// that span many rooms cost three times as much), and how far each room
+/// is indexed is kept in rooms.indexed (and here); an edit replaces an
 /// indexed message's words, a deletion removes them, and mergeStep()
 /// rewrites the index so that removed words do not stay in the file.
 /// Not thread-safe: its owner serializes every call.
@@ -49,24 +52,41 @@ public:
     explicit SqliteSearch(Poco::Data::Session& session);
     ~SqliteSearch();
 
+    void load();
+    /// Reads how far each room is indexed (the schema in place).
+    Poco::Int64 indexed(Poco::Int64 room) const;
+    /// The room's messages numbered below this are searchable.
+    std::vector<Poco::Int64> unindexedRooms();
+    /// The rooms with stored messages not yet searchable (a stop came first).
+
     struct Ranges
     /// Messages to index: of room rooms[i], those numbered from from[i] up
     /// to to[i].
     {
         std::vector<Poco::Int64> rooms, from, to;
-        void clear();
         void add(Poco::Int64 room, Poco::Int64 first, Poco::Int64 end);
+        std::size_t messages() const;
     };
 
+    Ranges plan(const std::vector<std::pair<Poco::Int64, Poco::Int64>>& rooms,
+                std::size_t budget) const;
+    /// Of each (room, next) pair, the messages below next not yet indexed,
+    /// at most budget in all.
     void index(const Ranges& ranges);
     /// Indexes the messages of every range as stored now (edited text;
-    /// deleted ones are left out), in the caller's transaction. Throws
-    /// when it fails.
+    /// deleted ones are left out) and moves rooms.indexed past them, in
+    /// the caller's transaction. Throws when it fails.
+    void committed(const Ranges& ranges);
+    /// That transaction is committed: the ranges count as indexed here too.
     void edit(Poco::Int64 room, Poco::Int64 id, const std::string& text);
     void remove(Poco::Int64 room, Poco::Int64 id);
     void removeBelow(Poco::Int64 room, Poco::Int64 upTo);
-    /// Removes the room's messages numbered below upTo (retention); every
-    /// one of them when upTo is 2^32 (the room is deleted).
+    /// Retention, in the caller's transaction: removes the room's messages
+    /// numbered below upTo, which count as indexed (they are gone).
+    void removeRoom(Poco::Int64 room);
+    /// The room is deleted, in the caller's transaction: its messages go;
+    /// forget() it once that is committed.
+    void forget(Poco::Int64 room);
     static constexpr Poco::Int64 allOfRoom = Poco::Int64(1) << 32;
 
     bool mergeStep();
@@ -84,8 +104,12 @@ public:
 private:
     static Poco::Int64 key(Poco::Int64 room, Poco::Int64 id) { return room * allOfRoom + id; }
 
+    void removeRange(Poco::Int64 room, Poco::Int64 upTo);
+
     Poco::Data::Session& _session;
-    std::unique_ptr<SqliteStatement> _index; ///< compiled at the first index()
+    std::unordered_map<Poco::Int64, Poco::Int64> _indexed; ///< rooms.indexed, by room key
+    /// Compiled at the first index().
+    std::unique_ptr<SqliteStatement> _index, _mark;
 };
 
 } // namespace hchat

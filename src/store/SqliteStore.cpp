@@ -2,6 +2,7 @@
 
 #include "store/SqliteAccounts.h"
 #include "store/SqliteBackup.h"
+#include "store/SqliteSearch.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Path.h>
@@ -50,7 +51,7 @@ SqliteStore::SqliteStore(const std::string& path, Poco::Timespan retention)
         _db = std::make_unique<SqliteDatabase>(_path);
         _seqs = _db->roomKeys();
         // What was stored but not indexed before a stop is indexed first.
-        for (Int64 seq : _db->unindexedRooms())
+        for (Int64 seq : _db->searchIndex().unindexedRooms())
             _unindexed.insert(seq);
         _unindexedCount = _unindexed.empty() ? 0 : indexChunk;
         _unindexedSince = std::chrono::steady_clock::now();
@@ -234,7 +235,7 @@ void SqliteStore::indexStep(std::size_t budget, std::size_t roomBudget)
         while (it != _unindexed.end() && planned < budget && rooms.size() < roomBudget)
         {
             const Int64 next = static_cast<Int64>(progressOf(*it).next);
-            const Int64 indexed = _db->indexed(*it);
+            const Int64 indexed = _db->searchIndex().indexed(*it);
             if (indexed >= next)
             {
                 it = _unindexed.erase(it);
@@ -247,7 +248,7 @@ void SqliteStore::indexStep(std::size_t budget, std::size_t roomBudget)
         const bool roomsLeft = it != _unindexed.end();
         const std::size_t done = _db->index(rooms, budget);
         for (const auto& [seq, next] : rooms)
-            if (_db->indexed(seq) >= next)
+            if (_db->searchIndex().indexed(seq) >= next)
                 _unindexed.erase(seq);
         _unindexedCount =
             _unindexed.empty()
@@ -381,7 +382,7 @@ Store::Findings SqliteStore::search(const std::string& roomId, const std::string
     // What the room has that is not indexed yet is, first: search finds
     // every message stored.
     const Int64 next = static_cast<Int64>(progressOf(found->second).next);
-    if (database.indexed(found->second) < next)
+    if (database.searchIndex().indexed(found->second) < next)
         database.index({{found->second, next}}, std::numeric_limits<std::size_t>::max());
     return Findings{database.search(found->second, words, limit, before), 0};
 }

@@ -452,6 +452,15 @@ public:
         store.deleteRoom(a);
         CPPUNIT_ASSERT(store.search(a, "zebra", 10, Store::everyMessage).found.empty());
         CPPUNIT_ASSERT(ids(store.search(b, "zebra", 10, Store::everyMessage).found) == V{0});
+        // A room made after every other was deleted gets the first one's
+        // key again (rooms.seq), and none of how far that one was indexed.
+        store.deleteRoom(b);
+        const std::string c(32, 'c');
+        store.createRoom(room(c, "", true));
+        store.append(c, message(0, "yak one")).get();
+        store.append(c, message(1, "yak two")).get();
+        CPPUNIT_ASSERT(ids(store.search(c, "yak", 10, Store::everyMessage).found) == (V{1, 0}) ||
+                       ids(store.search(c, "yak", 10, Store::everyMessage).found) == (V{0, 1}));
     }
 
     static int indexedRows(const std::string& path)
