@@ -25,21 +25,6 @@ const std::size_t maxBatch = 4096;
 // Pages copied by a backup per turn of the database lock: 256 KiB of 1 KiB
 // pages, a millisecond or so.
 const int backupPagesPerStep = 256;
-// New messages are indexed for search once this many wait (or after a
-// second): FTS5 writes a segment per transaction, and small segments cost
-// more. The writer indexes them a slice at a time, each in a transaction
-// of its own, and commits the sends queued meanwhile between two slices.
-// A slice costs about 30 µs per room in it (measured with a message or
-// two per room): at most 64 rooms keep it near 2 ms, which is what a send
-// waits for at most; the 1,024 messages bound one busy room's slice too
-// (not timed). 9,000 busy rooms: send-to-delivery p99 20 ms
-// with every waiting message in one step, 7 ms with slices of 256 rooms,
-// 4.1 with 64; 32 senders in 32 rooms (15,000 messages a second) lose
-// throughput with slices of 128 messages, each a commit.
-const std::size_t indexChunk = 1024;
-const auto indexDelay = std::chrono::seconds(1);
-const std::size_t indexSlice = 1024;
-const std::size_t indexSliceRooms = 64;
 } // namespace
 
 SqliteStore::SqliteStore(const std::string& path, Poco::Timespan retention)
@@ -51,10 +36,7 @@ SqliteStore::SqliteStore(const std::string& path, Poco::Timespan retention)
         _db = std::make_unique<SqliteDatabase>(_path);
         _seqs = _db->roomKeys();
         // What was stored but not indexed before a stop is indexed first.
-        for (Int64 seq : _db->searchIndex().unindexedRooms())
-            _unindexed.insert(seq);
-        _unindexedCount = _unindexed.empty() ? 0 : indexChunk;
-        _unindexedSince = std::chrono::steady_clock::now();
+        _backlog.left(_db->searchIndex().unindexedRooms(), SearchBacklog::Clock::now());
     }
     catch (const Poco::Exception& e)
     {
@@ -177,8 +159,7 @@ void SqliteStore::writeLoop()
             auto until = _retention > 0 ? nextSweep : std::chrono::steady_clock::time_point::max();
             {
                 std::lock_guard<std::mutex> db(_dbMutex);
-                if (_unindexedCount > 0)
-                    until = std::min(until, _unindexedSince + indexDelay);
+                until = std::min(until, _backlog.dueAt());
             }
             if (until != std::chrono::steady_clock::time_point::max())
                 _queued.wait_until(lock, until, due);
@@ -210,63 +191,37 @@ void SqliteStore::writeLoop()
         if (_purgeDue.load())
             purgeStep();
         if (indexDue())
-            indexStep(indexSlice, indexSliceRooms);
+            indexStep();
     }
 }
 
 bool SqliteStore::indexDue()
 {
     std::lock_guard<std::mutex> lock(_dbMutex);
-    return _indexing || _unindexedCount >= indexChunk ||
-           (_unindexedCount > 0 &&
-            std::chrono::steady_clock::now() - _unindexedSince >= indexDelay);
+    return _backlog.due(SearchBacklog::Clock::now());
 }
 
-void SqliteStore::indexStep(std::size_t budget, std::size_t roomBudget)
+void SqliteStore::indexStep()
 {
     std::lock_guard<std::mutex> lock(_dbMutex);
     if (!_db)
         return;
+    auto look = [this](Int64 seq)
+    {
+        return std::make_pair(static_cast<Int64>(progressOf(seq).next),
+                              _db->searchIndex().indexed(seq));
+    };
+    auto index = [this](const std::vector<std::pair<Int64, Int64>>& rooms, std::size_t budget)
+    { return _db->index(rooms, budget); };
     try
     {
-        std::vector<std::pair<Int64, Int64>> rooms;
-        std::size_t planned = 0;
-        auto it = _unindexed.begin();
-        while (it != _unindexed.end() && planned < budget && rooms.size() < roomBudget)
-        {
-            const Int64 next = static_cast<Int64>(progressOf(*it).next);
-            const Int64 indexed = _db->searchIndex().indexed(*it);
-            if (indexed >= next)
-            {
-                it = _unindexed.erase(it);
-                continue;
-            }
-            rooms.emplace_back(*it, next);
-            planned += static_cast<std::size_t>(next - indexed);
-            ++it;
-        }
-        const bool roomsLeft = it != _unindexed.end();
-        const std::size_t done = _db->index(rooms, budget);
-        for (const auto& [seq, next] : rooms)
-            if (_db->searchIndex().indexed(seq) >= next)
-                _unindexed.erase(seq);
-        _unindexedCount =
-            _unindexed.empty()
-                ? 0
-                : std::max<std::size_t>(1, _unindexedCount - std::min(done, _unindexedCount));
-        // Cut short by a budget: the next step comes after the sends
-        // queued meanwhile are committed, not after another delay.
-        _indexing = roomsLeft || done >= budget;
-        if (_indexing)
-            return;
+        _backlog.step(SearchBacklog::slice, SearchBacklog::sliceRooms, look, index);
     }
     catch (const Poco::Exception& e)
     {
         // Tried again after a delay; search finds the rest meanwhile not.
         _log.error("cannot index messages of %s for search: %s", _path, e.displayText());
-        _indexing = false;
     }
-    _unindexedSince = std::chrono::steady_clock::now();
 }
 
 void SqliteStore::purgeStep()
@@ -337,14 +292,13 @@ void SqliteStore::commitBatch(std::deque<Pending>& batch)
             p->stored.set_exception(failure);
         return;
     }
+    std::vector<Int64> rooms;
     for (const auto& entry : touched)
     {
         _progress[entry.first] = entry.second;
-        _unindexed.insert(entry.first);
+        rooms.push_back(entry.first);
     }
-    if (_unindexedCount == 0)
-        _unindexedSince = std::chrono::steady_clock::now();
-    _unindexedCount += accepted.size();
+    _backlog.stored(rooms, accepted.size(), SearchBacklog::Clock::now());
     try
     {
         db().checkpointErased();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/SearchBacklog.h"
 #include "store/SqliteDatabase.h"
 #include "store/Store.h"
 
@@ -12,7 +13,6 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -29,12 +29,12 @@ class SqliteStore : public Store
 /// room's log never gets a gap or a repeat (the Store contract). With a
 /// `retention`, it also deletes older messages between batches. Stored
 /// messages become searchable in chunks, when 1,024 wait or the oldest has
-/// waited a second (and at once for a room being searched). After a
-/// deletion, the writer merges the deleted words out of the search index
-/// in bounded steps between batches (a few seconds per million messages).
-/// Thread-safe. _dbMutex guards _db, _seqs and _progress (one connection,
-/// used by the writer and by readers in turn); _queueMutex guards _queue
-/// and _stopping.
+/// waited a second (SearchBacklog; and at once for a room being searched).
+/// After a deletion, the writer merges the deleted words out of the search
+/// index in bounded steps between batches (a few seconds per million
+/// messages). Thread-safe. _dbMutex guards _db, _seqs, _progress and
+/// _backlog (one connection, used by the writer and by readers in turn);
+/// _queueMutex guards _queue and _stopping.
 {
 public:
     SqliteStore(const std::string& path, Poco::Timespan retention = 0);
@@ -93,11 +93,9 @@ private:
     void purgeStep();
     /// A step of SqliteDatabase::purgeStep(), by the writer.
     bool indexDue();
-    void indexStep(std::size_t budget, std::size_t roomBudget);
-    /// Makes stored messages searchable (SqliteDatabase::index), at most
-    /// budget of them in at most roomBudget rooms, rooms in ascending
-    /// order; takes _dbMutex. When a budget cuts it short, indexDue()
-    /// stays true.
+    void indexStep();
+    /// A step of making stored messages searchable (SearchBacklog::step,
+    /// SqliteDatabase::index); takes _dbMutex.
 
     const std::string _path;
     const Poco::Timespan _retention;
@@ -107,10 +105,7 @@ private:
     std::unique_ptr<SqliteDatabase> _db;
     std::unordered_map<std::string, Poco::Int64> _seqs;
     std::unordered_map<Poco::Int64, Progress> _progress;
-    std::set<Poco::Int64> _unindexed; ///< rooms whose stored messages may not all be searchable
-    std::size_t _unindexedCount = 0;  ///< about how many messages wait to be indexed
-    std::chrono::steady_clock::time_point _unindexedSince; ///< the oldest of them
-    bool _indexing = false; ///< an indexStep() was cut short: the next is due at once
+    SearchBacklog _backlog;
 
     std::mutex _queueMutex;
     std::condition_variable _queued;
