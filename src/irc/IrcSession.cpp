@@ -6,11 +6,7 @@
 #include "chat/Room.h"
 #include "irc/IrcMessage.h"
 #include "line/LineServer.h"
-#include "net/TlsSocketImpl.h"
 #include "stream/StreamSession.h"
-#include "util/Metrics.h"
-
-#include <Poco/Logger.h>
 
 #include <sstream>
 
@@ -41,36 +37,7 @@ IrcSession::~IrcSession() = default;
 
 void IrcSession::run()
 {
-    if (!_server.takeProxyHeader(socket(), _actor) ||
-        (TlsSocketImpl::isTls(socket().impl()) &&
-         !_server.handshake(
-             socket(),
-             "ERROR :This port speaks IRC over TLS: connect to irc.port without TLS\r\n")))
-    {
-        _server.gate().dropHolder(socket());
-        return;
-    }
-    Metrics& metrics = _server.metrics();
-    metrics.ircSessions.fetch_add(1, std::memory_order_relaxed);
-    _session = std::make_shared<StreamSession>(
-        *socket().impl(), _server.options().sendTimeout, static_cast<StreamTransport&>(*this),
-        _server.people(), _server.announcer(), metrics, "IRC client", _actor.peer);
-    _server.enlist(_session);
-    try
-    {
-        _session->serve();
-    }
-    catch (const Poco::Exception& e)
-    {
-        Poco::Logger::get("hchatd.irc")
-            .debug("IRC client %s ended: %s", _actor.peer, e.displayText());
-    }
-    _session->end(); // a dropped connection leaves after the grace period
-    if (_registration.registered())
-        _server.people().disconnect(_actor.key, _session->mailbox());
-    _server.dismiss(_session);
-    _server.gate().dropHolder(socket());
-    metrics.ircSessions.fetch_sub(1, std::memory_order_relaxed);
+    _server.serve(socket(), _actor, *this, _session, [this] { return _registration.registered(); });
 }
 
 void IrcSession::entries(const Cursor::Slice& slice, std::string& out)

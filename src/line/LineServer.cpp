@@ -1,6 +1,7 @@
 #include "line/LineServer.h"
 
 #include "chat/IdGenerator.h"
+#include "chat/People.h"
 #include "line/LineSessionFactory.h"
 #include "net/ProxyHeader.h"
 #include "net/TlsSocketImpl.h"
@@ -243,6 +244,46 @@ bool LineServer::handshake(Poco::Net::StreamSocket& socket, const std::string& r
     (done ? _metrics.tlsHandshakes : _metrics.tlsHandshakeFailures)
         .fetch_add(1, std::memory_order_relaxed);
     return done;
+}
+
+void LineServer::serve(Poco::Net::StreamSocket& socket, ChatActions::Actor& actor,
+                       StreamTransport& transport, std::shared_ptr<StreamSession>& session,
+                       const std::function<bool()>& named)
+{
+    const bool irc = _options.protocol == LineOptions::Protocol::Irc;
+    if (!takeProxyHeader(socket, actor) ||
+        (TlsSocketImpl::isTls(socket.impl()) &&
+         !handshake(
+             socket,
+             irc ? "ERROR :This port speaks IRC over TLS: connect to irc.port without TLS\r\n"
+                 : "ERROR This port speaks TLS: connect with openssl s_client, or to "
+                   "line.port\r\n")))
+    {
+        _gate->dropHolder(socket);
+        return;
+    }
+    std::atomic<std::int64_t>& open = irc ? _metrics.ircSessions : _metrics.lineSessions;
+    const char* client = irc ? "IRC client" : "line client";
+    open.fetch_add(1, std::memory_order_relaxed);
+    session = std::make_shared<StreamSession>(*socket.impl(), _options.sendTimeout, transport,
+                                              _people, _announcer, _metrics, client, actor.peer);
+    enlist(session);
+    try
+    {
+        session->serve();
+    }
+    catch (const Poco::Exception& e)
+    {
+        // The client went away or stopped reading.
+        Poco::Logger::get(loggerName())
+            .debug("%s %s ended: %s", std::string(client), actor.peer, e.displayText());
+    }
+    session->end(); // a dropped connection leaves after the grace period
+    if (named())
+        _people.disconnect(actor.key, session->mailbox());
+    dismiss(session);
+    _gate->dropHolder(socket);
+    open.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void LineServer::enlist(const std::shared_ptr<StreamSession>& session)

@@ -12,6 +12,7 @@
 #include <Poco/ThreadPool.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -26,6 +27,7 @@ class ChatActions;
 class People;
 class RoomRegistry;
 class StreamSession;
+class StreamTransport;
 struct Metrics;
 
 class LineServer
@@ -68,6 +70,17 @@ public:
     ChatActions::Actor actorFor(const Poco::Net::StreamSocket& socket,
                                 ChatActions::Transport transport) const;
     /// A new connection's person: a fresh key, its address's rate limit.
+    void serve(Poco::Net::StreamSocket& socket, ChatActions::Actor& actor,
+               StreamTransport& transport, std::shared_ptr<StreamSession>& session,
+               const std::function<bool()>& named);
+    /// A connection's whole life on its thread, the same for both
+    /// protocols: the PROXY header, on the TLS port the handshake; then
+    /// `session` is made (in the transport's codec) and served until the
+    /// client leaves, the connection fails or stop(). Afterwards, when
+    /// named() says the person had a name, it is given up (People::disconnect).
+    /// Counted in the protocol's open-sessions gauge meanwhile.
+
+private:
     bool takeProxyHeader(Poco::Net::StreamSocket& socket, ChatActions::Actor& actor);
     /// First on every connection: one from a trusted proxy
     /// (http.trustedProxies) may begin with a PROXY protocol header
@@ -84,8 +97,6 @@ public:
     /// counted; refusal is what plain text gets. False: close the connection.
     void enlist(const std::shared_ptr<StreamSession>& session);
     void dismiss(const std::shared_ptr<StreamSession>& session);
-
-private:
     static ChatActions::Actor actorAt(const Poco::Net::SocketAddress& client,
                                       ChatActions::Transport transport);
     static void sendQuietly(Poco::Net::StreamSocket& socket, const std::string& line);

@@ -9,12 +9,9 @@
 #include "line/LineCodec.h"
 #include "line/LineCommand.h"
 #include "line/LineServer.h"
-#include "net/TlsSocketImpl.h"
 #include "stream/StreamSession.h"
-#include "util/Metrics.h"
 #include "util/Utf8.h"
 
-#include <Poco/Logger.h>
 #include <Poco/NumberParser.h>
 #include <Poco/String.h>
 
@@ -41,37 +38,7 @@ LineSession::~LineSession() = default;
 
 void LineSession::run()
 {
-    if (!_server.takeProxyHeader(socket(), _actor) ||
-        (TlsSocketImpl::isTls(socket().impl()) &&
-         !_server.handshake(
-             socket(),
-             "ERROR This port speaks TLS: connect with openssl s_client, or to line.port\r\n")))
-    {
-        _server.gate().dropHolder(socket());
-        return;
-    }
-    Metrics& metrics = _server.metrics();
-    metrics.lineSessions.fetch_add(1, std::memory_order_relaxed);
-    _session = std::make_shared<StreamSession>(
-        *socket().impl(), _server.options().sendTimeout, static_cast<StreamTransport&>(*this),
-        _server.people(), _server.announcer(), metrics, "line client", _actor.peer);
-    _server.enlist(_session);
-    try
-    {
-        _session->serve();
-    }
-    catch (const Poco::Exception& e)
-    {
-        // The client went away or stopped reading.
-        Poco::Logger::get("hchatd.line")
-            .debug("line client %s ended: %s", _actor.peer, e.displayText());
-    }
-    _session->end(); // a dropped connection leaves after the grace period
-    if (!_name.empty())
-        _server.people().disconnect(_actor.key, _session->mailbox());
-    _server.dismiss(_session);
-    _server.gate().dropHolder(socket());
-    metrics.lineSessions.fetch_sub(1, std::memory_order_relaxed);
+    _server.serve(socket(), _actor, *this, _session, [this] { return !_name.empty(); });
 }
 
 void LineSession::entries(const Cursor::Slice& slice, std::string& out)

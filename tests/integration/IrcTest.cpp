@@ -30,6 +30,7 @@ class IrcTest : public DaemonTest
     CPPUNIT_TEST(joinByIdAndListWithoutUnlisted);
     CPPUNIT_TEST(historyPlaybackAndChathistory);
     CPPUNIT_TEST(namesAreOneAcrossTransports);
+    CPPUNIT_TEST(aNickIsFreeOnceItsClientIsGone);
     CPPUNIT_TEST(ownerKicksAndBans);
     CPPUNIT_TEST(severalChannelsOnOneConnection);
     CPPUNIT_TEST(pingAndPingTimeout);
@@ -381,6 +382,36 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string(":hchatd 303 rob :bobby rob"), c->line());
         c->say("NAMES #names");
         CPPUNIT_ASSERT_EQUAL(std::string(":hchatd 353 rob = #names :bobby rob"), c->line());
+    }
+
+    void aNickIsFreeOnceItsClientIsGone()
+    {
+        // A dropped connection (no QUIT) gives its nick up, in channels or not.
+        auto quiet = registered("quiet");
+        auto loud = registered("loud");
+        joined(*loud, "#gone");
+        auto c = irc();
+        c->say("NICK quiet");
+        c->say("USER c 0 * :c");
+        CPPUNIT_ASSERT_EQUAL(std::string(":hchatd 433 * quiet :Nickname is already in use"),
+                             c->line());
+        quiet.reset();
+        loud.reset();
+        CPPUNIT_ASSERT(eventually(
+            [&]
+            {
+                c->say("NICK quiet");
+                return c->line().find(":hchatd 001 quiet ") == 0;
+            },
+            5, 100));
+        c->expect(":hchatd 376");
+        CPPUNIT_ASSERT(eventually(
+            [&]
+            {
+                c->say("NICK loud");
+                return c->line() == ":quiet!quiet@hchat NICK loud";
+            },
+            15, 100)); // after chat.leaveGrace in the channel
     }
 
     void ownerKicksAndBans()

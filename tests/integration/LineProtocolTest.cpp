@@ -30,6 +30,7 @@ class LineProtocolTest : public DaemonTest
     CPPUNIT_TEST(listsAreCappedAndNonReadersClosed);
     CPPUNIT_TEST(aClientNotInARoomHasJoinTimeout);
     CPPUNIT_TEST(whatIsSaidBeforeLeavingIsEchoedFirst);
+    CPPUNIT_TEST(aNameIsFreeOnceItsClientIsGone);
     CPPUNIT_TEST_SUITE_END();
 
     std::unique_ptr<LineClient> named(const std::string& name)
@@ -260,6 +261,31 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("ROOM #one quick last words"), bot->line()); // history
         CPPUNIT_ASSERT_EQUAL(std::string("ROOM #one quick back"), bot->line());
         CPPUNIT_ASSERT_EQUAL(std::string("OK Goodbye!"), bot->line());
+    }
+
+    void aNameIsFreeOnceItsClientIsGone()
+    {
+        // Held from USERNAME on, in a room or not; given up when the client
+        // closes its end without a QUIT (a dropped connection), as when
+        // it quits.
+        auto lurker = named("lurker");
+        auto talker = named("talker");
+        talker->say("JOIN #free");
+        talker->expect("OK Joined");
+        auto other = named("other");
+        other->say("USERNAME lurker");
+        CPPUNIT_ASSERT_EQUAL(std::string("ERROR Username taken"), other->line());
+        lurker.reset();
+        talker.reset();
+        for (const std::string name : {"lurker", "talker"})
+            CPPUNIT_ASSERT_MESSAGE(name, eventually(
+                                             [&]
+                                             {
+                                                 other->say("USERNAME " + name);
+                                                 return other->line() ==
+                                                        "OK Welcome, " + name + "!";
+                                             },
+                                             15, 100)); // the talker's after chat.leaveGrace
     }
 
     void aClientNotInARoomHasJoinTimeout()
