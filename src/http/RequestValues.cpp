@@ -17,6 +17,23 @@
 namespace hchat
 {
 
+namespace
+{
+const char* const urlEncoded = "application/x-www-form-urlencoded";
+const char* const multipartForm = "multipart/form-data";
+
+// A form body (url-encoded or multipart) as POCO reads it, at most 16
+// fields; throws a Poco::Exception when it is malformed.
+void loadForm(const std::string& contentType, const std::string& body, Poco::Net::HTMLForm& form)
+{
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, "/");
+    request.setContentType(contentType);
+    std::istringstream in(body);
+    form.setFieldLimit(16);
+    form.load(request, in);
+}
+} // namespace
+
 bool RequestValues::parseFlag(const std::string& text, bool& value)
 {
     const std::string flag = Poco::toLower(Poco::trim(text));
@@ -92,17 +109,13 @@ RequestValues::SendForm RequestValues::sendForm(const std::string& contentType,
 {
     SendForm fields;
     const std::string type = Poco::toLower(contentType);
-    const bool multipart = type.find("multipart/form-data") == 0;
-    if (!multipart && type.find("application/x-www-form-urlencoded") != 0)
+    const bool multipart = type.find(multipartForm) == 0;
+    if (!multipart && type.find(urlEncoded) != 0)
         return fields;
     try
     {
-        Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, "/");
-        request.setContentType(contentType);
-        std::istringstream in(body);
         Poco::Net::HTMLForm form;
-        form.setFieldLimit(16);
-        form.load(request, in);
+        loadForm(contentType, body, form);
         fields.haveText = form.has("text");
         if (fields.haveText)
             fields.text = form.get("text");
@@ -143,18 +156,13 @@ std::map<std::string, std::string> RequestValues::fields(const std::string& cont
         }
         return values;
     }
-    if (type.find("multipart/form-data") != 0 &&
-        type.find("application/x-www-form-urlencoded") != 0)
+    if (type.find(multipartForm) != 0 && type.find(urlEncoded) != 0)
         throw HttpError(HTTPResponse::HTTP_BAD_REQUEST,
                         "send a form (application/x-www-form-urlencoded) or JSON");
     try
     {
-        Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, "/");
-        request.setContentType(contentType);
-        std::istringstream in(body);
         Poco::Net::HTMLForm form;
-        form.setFieldLimit(16);
-        form.load(request, in);
+        loadForm(contentType, body, form);
         for (const auto& field : form)
             values.emplace(field.first, field.second);
     }
