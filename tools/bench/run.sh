@@ -32,9 +32,10 @@
 #    connections do not fit the 20,000 descriptors a process may have here.
 #    Then the floor (hchat-load floor): what this machine charges to wake
 #    one of MANY_ROOMS waiting threads over waking the only one, and for a
-#    commit with fdatasync; nchan's CPU per delivery plus those, once per
-#    message, is what thread per connection with a commit per message
-#    cannot go below.
+#    commit with fdatasync made as often as the messages come (one every
+#    10 s / MANY_ROOMS, the thread sleeping between them); nchan's CPU per
+#    delivery plus those, once per message, is what thread per connection
+#    with a commit per message cannot go below.
 # 6. Held connections: HELD subscribers (19,000) on each transport, a few
 #    messages, nothing lost or duplicated; RSS per held connection, read
 #    after HELD_IDLE seconds of holding them idle. hchatd with the shipped
@@ -445,16 +446,19 @@ done
 # machine. A message wakes the thread of its publisher's connection, one of
 # 18,000 waiting (which then writes to the idle subscribers itself), where
 # nginx wakes one process; and it is committed. Per delivery (two per
-# message): nchan's CPU, half the extra cost of that wake, half a commit.
-FLOOR_JSON=$("$LOADGEN" floor "$MANY_ROOMS" "$WORK")
+# message): nchan's CPU, half the extra cost of that wake, half a commit
+# made as often as the messages come.
+INTERVAL_US=$((10000000 / MANY_ROOMS))
+FLOOR_JSON=$("$LOADGEN" floor "$MANY_ROOMS" "$WORK" "$INTERVAL_US")
 echo
-echo "Floor on this machine (hchat-load floor $MANY_ROOMS): waking a thread" \
+echo "Floor on this machine (hchat-load floor $MANY_ROOMS DIR $INTERVAL_US): waking a thread" \
     "$(field "$FLOOR_JSON" woken_us) us with $MANY_ROOMS waiting, $(field "$FLOOR_JSON" woken1_us) us" \
     "alone (an inline write $(field "$FLOOR_JSON" inline_us) us); a commit of $(field "$FLOOR_JSON" frames)" \
-    "1 KiB frames $(field "$FLOOR_JSON" commit_us) us, without fdatasync $(field "$FLOOR_JSON" writes_us) us"
+    "1 KiB frames $(field "$FLOOR_JSON" spaced_us) us one every $INTERVAL_US us," \
+    "$(field "$FLOOR_JSON" commit_us) us back to back, without fdatasync $(field "$FLOOR_JSON" writes_us) us"
 for transport in $MANY_TRANSPORTS; do
     floor=$(awk -v n="$(per_delivery "${MANY[nchan,$transport]}")" -v w="$(field "$FLOOR_JSON" woken_us)" \
-        -v a="$(field "$FLOOR_JSON" woken1_us)" -v c="$(field "$FLOOR_JSON" commit_us)" \
+        -v a="$(field "$FLOOR_JSON" woken1_us)" -v c="$(field "$FLOOR_JSON" spaced_us)" \
         'BEGIN {printf "%.1f", n + (w - a) / 2 + c / 2}')
     printf '%-8s nchan + wake + commit = %s us per delivery: %s x nchan (hchatd: %s x)\n' "$transport" \
         "$floor" "$(ratio "$floor" "$(per_delivery "${MANY[nchan,$transport]}")")" \

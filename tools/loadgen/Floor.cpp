@@ -1,5 +1,6 @@
 #include "Floor.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -214,7 +215,7 @@ double measureWoken(int threads)
     return ((ringing + woken) / deliveries - 1.5 * overhead) * 1e6;
 }
 
-void measureCommits(const std::string& folder, Floor::Result& r)
+void measureCommits(const std::string& folder, long intervalUs, Floor::Result& r)
 {
     std::string path = folder + "/floor-XXXXXX";
     int fd = ::mkstemp(path.data());
@@ -254,6 +255,21 @@ void measureCommits(const std::string& folder, Floor::Result& r)
                 commit(sync);
             (sync ? r.commitUs : r.writesUs) = (threadSeconds() - start) / commits * 1e6;
         }
+        // A commit now and then, as a writer thread that waits between
+        // messages makes them: its sleep and wake-up count too.
+        if (intervalUs > 0)
+        {
+            const int spaced = static_cast<int>(std::min<long>(commits, 1000000 / intervalUs + 1));
+            const auto first = std::chrono::steady_clock::now();
+            const double start = threadSeconds();
+            for (int i = 0; i < spaced; ++i)
+            {
+                commit(true);
+                std::this_thread::sleep_until(first +
+                                              std::chrono::microseconds(intervalUs * (i + 1)));
+            }
+            r.spacedUs = (threadSeconds() - start) / spaced * 1e6;
+        }
     }
     catch (...)
     {
@@ -265,7 +281,7 @@ void measureCommits(const std::string& folder, Floor::Result& r)
 
 } // namespace
 
-Floor::Result Floor::measure(int threads, const std::string& folder)
+Floor::Result Floor::measure(int threads, const std::string& folder, long intervalUs)
 {
     if (threads < 1)
         throw std::runtime_error("THREADS must be at least 1");
@@ -275,7 +291,8 @@ Floor::Result Floor::measure(int threads, const std::string& folder)
     r.inlineUs = measureInline();
     r.wokenAloneUs = measureWoken(1);
     r.wokenUs = measureWoken(threads);
-    measureCommits(folder, r);
+    r.intervalUs = intervalUs;
+    measureCommits(folder, intervalUs, r);
     return r;
 }
 

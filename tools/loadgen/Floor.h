@@ -25,13 +25,17 @@ public:
         double wokenUs = 0;      ///< the same, `threads` waiting
         int frames = 0;          ///< frames per commit
         double writesUs = 0;     ///< the frames' writes alone
-        double commitUs = 0;     ///< the frames' writes and fdatasync
+        double commitUs = 0;     ///< the frames' writes and fdatasync, back to back
+        long intervalUs = 0;     ///< spacedUs: one commit every intervalUs (0: not measured)
+        double spacedUs = 0;     ///< a commit and the sleep until the next one
     };
 
-    static Result measure(int threads, const std::string& folder);
+    static Result measure(int threads, const std::string& folder, long intervalUs = 0);
     /// Starts `threads` threads, each waiting on a socket pair of its own
     /// (two descriptors each), wakes them one at a time in a fixed random
-    /// order, and writes commits to a file made in `folder` (deleted after).
+    /// order, and writes commits to a file made in `folder` (deleted after):
+    /// back to back, and with intervalUs, one every intervalUs for a second
+    /// (a commit's cost grows when the thread sleeps between them).
     /// Takes a few seconds. Throws std::runtime_error when threads is below
     /// 1, or a thread, socket or the file cannot be had.
 };

@@ -23,10 +23,11 @@
 //       creates a public room (COUNT rooms); prints its id (one per line)
 //   hchat-load freeport
 //       prints a TCP port that is free on 127.0.0.1 right now
-//   hchat-load floor THREADS FOLDER
+//   hchat-load floor THREADS FOLDER [INTERVAL_US]
 //       this machine's CPU cost of waking the one waiting thread and one
 //       of THREADS, against an inline write, and of a commit with and
-//       without fdatasync to a file in FOLDER (Floor.h); one JSON object
+//       without fdatasync to a file in FOLDER, and with INTERVAL_US of one
+//       every INTERVAL_US µs (Floor.h); one JSON object
 #include "Fanout.h"
 #include "Floor.h"
 #include "Publisher.h"
@@ -58,7 +59,7 @@ int usage()
                  "       hchat-load ready PORT PATH TIMEOUT\n"
                  "       hchat-load create PORT SUBJECT [COUNT]\n"
                  "       hchat-load freeport\n"
-                 "       hchat-load floor THREADS FOLDER\n";
+                 "       hchat-load floor THREADS FOLDER [INTERVAL_US]\n";
     return 64;
 }
 
@@ -229,14 +230,16 @@ int main(int argc, char** argv)
             }
             return 0;
         }
-        if (mode == "floor" && argc == 4)
+        if (mode == "floor" && (argc == 4 || argc == 5))
         {
-            auto r = hchat::load::Floor::measure(std::atoi(argv[2]), argv[3]);
+            auto r = hchat::load::Floor::measure(std::atoi(argv[2]), argv[3],
+                                                 argc == 5 ? std::atol(argv[4]) : 0);
             std::printf("{\"threads\":%d,\"inline_us\":%.1f,\"woken1_us\":%.1f,"
                         "\"woken_us\":%.1f,\"frames\":%d,"
-                        "\"writes_us\":%.1f,\"commit_us\":%.1f}\n",
+                        "\"writes_us\":%.1f,\"commit_us\":%.1f,\"interval_us\":%ld,"
+                        "\"spaced_us\":%.1f}\n",
                         r.threads, r.inlineUs, r.wokenAloneUs, r.wokenUs, r.frames, r.writesUs,
-                        r.commitUs);
+                        r.commitUs, r.intervalUs, r.spacedUs);
             return 0;
         }
         if (mode == "freeport" && argc == 2)
